@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Expressions;
+
+/// <summary>The functions expressions may call. All are pure and bounded by the size of their arguments.</summary>
+internal static class ExpressionFunctions
+{
+    private static readonly Dictionary<string, ExpressionFunction> All = new ExpressionFunction[]
+    {
+        new("len", 1, 1, (a, o) => a[0] switch
+        {
+            null => JsonValue.Create(0),
+            JsonArray arr => JsonValue.Create(arr.Count),
+            JsonObject obj => JsonValue.Create(obj.Count),
+            var v => JsonValue.Create(ExpressionValues.Render(v).Length),
+        }),
+        new("lower", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToLowerInvariant())),
+        new("upper", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToUpperInvariant())),
+        new("trim", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).Trim())),
+        new("contains", 2, 2, (a, _) => JsonValue.Create(a[0] is JsonArray arr
+            ? arr.Any(i => ExpressionValues.DeepEquals(i, a[1]))
+            : ExpressionValues.Render(a[0]).Contains(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase))),
+        new("startswith", 2, 2, (a, _) => JsonValue.Create(
+            ExpressionValues.Render(a[0]).StartsWith(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase))),
+        new("endswith", 2, 2, (a, _) => JsonValue.Create(
+            ExpressionValues.Render(a[0]).EndsWith(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase))),
+        new("join", 1, 2, (a, o) => JsonValue.Create(string.Join(
+            a.Length > 1 ? ExpressionValues.Render(a[1]) : ", ",
+            List(a[0], "join", o).Select(ExpressionValues.Render)))),
+        new("split", 2, 2, (a, _) => new JsonArray([.. ExpressionValues.Render(a[0])
+            .Split(ExpressionValues.Render(a[1]), StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => (JsonNode?)JsonValue.Create(s))])),
+        new("coalesce", 1, 8, (a, _) => a.FirstOrDefault(v => v is not null)?.DeepClone()),
+        new("tojson", 1, 1, (a, _) => JsonValue.Create(a[0]?.ToJsonString() ?? "null")),
+        new("string", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]))),
+        new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n)
+            : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n)
+                ? ExpressionValues.Number(n)
+                : throw new ExpressionException($"number() cannot read '{ExpressionValues.Render(a[0])}' as a number", o)),
+        new("first", 1, 1, (a, o) => List(a[0], "first", o).FirstOrDefault()?.DeepClone()),
+        new("last", 1, 1, (a, o) => List(a[0], "last", o).LastOrDefault()?.DeepClone()),
+        new("keys", 1, 1, (a, _) => a[0] is JsonObject obj
+            ? new JsonArray([.. obj.Select(p => (JsonNode?)JsonValue.Create(p.Key))])
+            : new JsonArray()),
+        new("truncate", 2, 2, (a, o) =>
+        {
+            var text = ExpressionValues.Render(a[0]);
+            var max = ExpressionValues.TryNumber(a[1], out var n) ? (int)n
+                : throw new ExpressionException("truncate() takes a text and a number of characters", o);
+            return JsonValue.Create(text.Length <= max ? text : text[..Math.Max(0, max)]);
+        }),
+    }.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>The names of every function, for messages.</summary>
+    public static IEnumerable<string> Names => All.Keys.Order(StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out ExpressionFunction function) => All.TryGetValue(name, out function!);
+
+    private static JsonArray List(JsonNode? value, string function, int offset) => value switch
+    {
+        JsonArray array => array,
+        null => [],
+        _ => throw new ExpressionException($"{function}() needs a list, got {ExpressionValues.Describe(value)}", offset),
+    };
+}

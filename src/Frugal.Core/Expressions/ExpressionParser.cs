@@ -1,0 +1,400 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Expressions;
+
+/// <summary>Recursive-descent parser for <see cref="Expression"/>. Precedence, low to high:
+/// <c>||</c>, <c>&amp;&amp;</c>, comparison, <c>+ -</c>, unary <c>! -</c>, member access and calls.</summary>
+internal sealed class ExpressionParser
+{
+    private const int MaxDepth = 64;
+    private readonly string _text;
+    private readonly int _baseOffset;
+    private readonly List<StepReference> _references = [];
+    private int _pos;
+    private int _depth;
+
+    public ExpressionParser(string text, int baseOffset)
+    {
+        _text = text;
+        _baseOffset = baseOffset;
+    }
+
+    public IReadOnlyList<StepReference> StepReferences => _references;
+
+    public ExpressionNode ParseAll()
+    {
+        SkipSpace();
+        if (_pos >= _text.Length)
+        {
+            throw Error("expected an expression, found nothing");
+        }
+
+        var node = ParseOr();
+        SkipSpace();
+        if (_pos < _text.Length)
+        {
+            throw Error($"unexpected '{_text[_pos]}'; expected an operator or the end of the expression");
+        }
+
+        return node;
+    }
+
+    private ExpressionNode ParseOr()
+    {
+        var left = ParseAnd();
+        while (TryOperator("||", out var at))
+        {
+            left = new LogicalNode("||", left, ParseAnd(), at);
+        }
+
+        return left;
+    }
+
+    private ExpressionNode ParseAnd()
+    {
+        var left = ParseComparison();
+        while (TryOperator("&&", out var at))
+        {
+            left = new LogicalNode("&&", left, ParseComparison(), at);
+        }
+
+        return left;
+    }
+
+    private ExpressionNode ParseComparison()
+    {
+        var left = ParseAdditive();
+        foreach (var op in (ReadOnlySpan<string>)["==", "!=", "<=", ">=", "<", ">"])
+        {
+            if (TryOperator(op, out var at))
+            {
+                return new BinaryNode(op, left, ParseAdditive(), at);
+            }
+        }
+
+        if (Peek() == '=')
+        {
+            throw Error("'=' is not an operator; use '==' to compare");
+        }
+
+        return left;
+    }
+
+    private ExpressionNode ParseAdditive()
+    {
+        var left = ParseUnary();
+        while (true)
+        {
+            if (TryOperator("+", out var at))
+            {
+                left = new BinaryNode("+", left, ParseUnary(), at);
+            }
+            else if (TryOperator("-", out at))
+            {
+                left = new BinaryNode("-", left, ParseUnary(), at);
+            }
+            else
+            {
+                return left;
+            }
+        }
+    }
+
+    private ExpressionNode ParseUnary()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw Error($"expression nested deeper than {MaxDepth} levels");
+        }
+
+        try
+        {
+            SkipSpace();
+            var at = Offset;
+            if (Peek() == '!' && PeekAt(1) != '=')
+            {
+                _pos++;
+                return new NotNode(ParseUnary(), at);
+            }
+
+            if (Peek() == '-' && !char.IsDigit(PeekAt(1)))
+            {
+                _pos++;
+                return new NegateNode(ParseUnary(), at);
+            }
+
+            return ParsePostfix(ParsePrimary());
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private ExpressionNode ParsePostfix(ExpressionNode node)
+    {
+        while (true)
+        {
+            SkipSpace();
+            var at = Offset;
+            if (Peek() == '.')
+            {
+                _pos++;
+                var name = ReadIdentifier() ?? throw Error("expected a name after '.'");
+                node = new MemberNode(node, new LiteralNode(JsonValue.Create(name), at), at);
+            }
+            else if (Peek() == '[')
+            {
+                _pos++;
+                var key = ParseOr();
+                Expect(']');
+                node = new MemberNode(node, key, at);
+            }
+            else
+            {
+                return node;
+            }
+        }
+    }
+
+    private ExpressionNode ParsePrimary()
+    {
+        SkipSpace();
+        var at = Offset;
+        var c = Peek();
+        if (c == '\0')
+        {
+            throw Error("expected a value, found the end of the expression");
+        }
+
+        if (c == '(')
+        {
+            _pos++;
+            var inner = ParseOr();
+            Expect(')');
+            return inner;
+        }
+
+        if (c == '[')
+        {
+            _pos++;
+            var items = ParseArguments(']');
+            return new ListNode(items, at);
+        }
+
+        if (c is '\'' or '"')
+        {
+            return new LiteralNode(JsonValue.Create(ReadString(c)), at);
+        }
+
+        if (char.IsDigit(c) || (c == '-' && char.IsDigit(PeekAt(1))))
+        {
+            return new LiteralNode(ReadNumber(), at);
+        }
+
+        var start = _pos;
+        var name = ReadIdentifier() ?? throw Error($"unexpected '{c}'; expected a value, a name or '('");
+        switch (name)
+        {
+            case "true": return new LiteralNode(JsonValue.Create(true), at);
+            case "false": return new LiteralNode(JsonValue.Create(false), at);
+            case "null": return new LiteralNode(null, at);
+        }
+
+        SkipSpace();
+        if (Peek() == '(')
+        {
+            if (!ExpressionFunctions.TryGet(name, out var function))
+            {
+                throw new ExpressionException(
+                    $"unknown function '{name}'; expected one of {string.Join(", ", ExpressionFunctions.Names)}", _baseOffset + start);
+            }
+
+            _pos++;
+            var args = ParseArguments(')');
+            if (args.Count < function.MinArgs || args.Count > function.MaxArgs)
+            {
+                var expected = function.MinArgs == function.MaxArgs ? $"{function.MinArgs}" : $"{function.MinArgs} to {function.MaxArgs}";
+                throw new ExpressionException($"{name}() takes {expected} argument(s), got {args.Count}", _baseOffset + start);
+            }
+
+            return new CallNode(function, args, at);
+        }
+
+        if (!Expression.Roots.Contains(name))
+        {
+            throw new ExpressionException(
+                $"unknown name '{name}'; expected one of {string.Join(", ", Expression.Roots)}", _baseOffset + start);
+        }
+
+        ExpressionNode root = new RootNode(name, at);
+        if (name == "steps")
+        {
+            root = ParseStepReference(root);
+        }
+
+        return root;
+    }
+
+    private MemberNode ParseStepReference(ExpressionNode root)
+    {
+        SkipSpace();
+        if (Peek() != '.')
+        {
+            throw Error("expected '.<step id>' after 'steps'");
+        }
+
+        var at = Offset;
+        _pos++;
+        var idStart = _pos;
+        var id = ReadIdentifier() ?? throw Error("expected a step id after 'steps.'");
+        _references.Add(new StepReference(id, _baseOffset + idStart));
+        return new MemberNode(root, new LiteralNode(JsonValue.Create(id), at), at);
+    }
+
+    private List<ExpressionNode> ParseArguments(char close)
+    {
+        var items = new List<ExpressionNode>();
+        SkipSpace();
+        if (Peek() == close)
+        {
+            _pos++;
+            return items;
+        }
+
+        while (true)
+        {
+            items.Add(ParseOr());
+            SkipSpace();
+            if (Peek() == ',')
+            {
+                _pos++;
+                continue;
+            }
+
+            Expect(close);
+            return items;
+        }
+    }
+
+    private string? ReadIdentifier()
+    {
+        SkipSpace();
+        var start = _pos;
+        if (_pos < _text.Length && (char.IsLetter(_text[_pos]) || _text[_pos] == '_'))
+        {
+            _pos++;
+            while (_pos < _text.Length && (char.IsLetterOrDigit(_text[_pos]) || _text[_pos] is '_' or '-'))
+            {
+                // A '-' followed by a space is subtraction, not part of a name.
+                if (_text[_pos] == '-' && (_pos + 1 >= _text.Length || !char.IsLetterOrDigit(_text[_pos + 1])))
+                {
+                    break;
+                }
+
+                _pos++;
+            }
+        }
+
+        return _pos > start ? _text[start.._pos] : null;
+    }
+
+    private string ReadString(char quote)
+    {
+        var start = _pos;
+        _pos++;
+        var sb = new StringBuilder();
+        while (_pos < _text.Length && _text[_pos] != quote)
+        {
+            if (_text[_pos] == '\\' && _pos + 1 < _text.Length)
+            {
+                _pos++;
+                sb.Append(_text[_pos] switch { 'n' => '\n', 't' => '\t', var other => other });
+            }
+            else
+            {
+                sb.Append(_text[_pos]);
+            }
+
+            _pos++;
+        }
+
+        if (_pos >= _text.Length)
+        {
+            throw new ExpressionException($"unterminated string; expected a closing {quote}", _baseOffset + start);
+        }
+
+        _pos++;
+        return sb.ToString();
+    }
+
+    private JsonNode ReadNumber()
+    {
+        var start = _pos;
+        if (Peek() == '-')
+        {
+            _pos++;
+        }
+
+        while (_pos < _text.Length && (char.IsDigit(_text[_pos]) || _text[_pos] == '.'))
+        {
+            _pos++;
+        }
+
+        var text = _text[start.._pos];
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ExpressionException($"'{text}' is not a number", _baseOffset + start);
+        }
+
+        return ExpressionValues.Number(value)!;
+    }
+
+    private bool TryOperator(string op, out int at)
+    {
+        SkipSpace();
+        at = Offset;
+        if (string.CompareOrdinal(_text, _pos, op, 0, op.Length) != 0)
+        {
+            return false;
+        }
+
+        // Keep '<' from eating '<=' and '!' from eating '!='.
+        if (op.Length == 1 && op is "<" or ">" && PeekAt(1) == '=')
+        {
+            return false;
+        }
+
+        _pos += op.Length;
+        return true;
+    }
+
+    private void Expect(char c)
+    {
+        SkipSpace();
+        if (Peek() != c)
+        {
+            throw Error(Peek() == '\0' ? $"expected '{c}', found the end of the expression" : $"expected '{c}', found '{Peek()}'");
+        }
+
+        _pos++;
+    }
+
+    private void SkipSpace()
+    {
+        while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
+        {
+            _pos++;
+        }
+    }
+
+    private char Peek() => _pos < _text.Length ? _text[_pos] : '\0';
+
+    private char PeekAt(int ahead) => _pos + ahead < _text.Length ? _text[_pos + ahead] : '\0';
+
+    private int Offset => _baseOffset + _pos;
+
+    private ExpressionException Error(string message) => new(message, Offset);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Expressions;
+
+/// <summary>Conversions and comparisons shared by the evaluator and the functions.</summary>
+internal static class ExpressionValues
+{
+    public static bool IsTruthy(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonArray array => array.Count > 0,
+        JsonObject => true,
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length > 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => AsNumber(v) != 0,
+        _ => true,
+    };
+
+    public static bool TryNumber(JsonNode? value, out double number)
+    {
+        number = 0;
+        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        {
+            number = AsNumber(v);
+            return true;
+        }
+
+        return false;
+    }
+
+    public static double AsNumber(JsonValue value) =>
+        value.TryGetValue<double>(out var d) ? d
+        : value.TryGetValue<int>(out var i) ? i
+        : value.TryGetValue<long>(out var l) ? l
+        : value.TryGetValue<decimal>(out var m) ? (double)m
+        : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
+
+    public static string? AsString(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+
+    /// <summary>Renders a value into template text: strings as they are, null as nothing, the rest as JSON.</summary>
+    public static string Render(JsonNode? value) => AsString(value) ?? string.Empty;
+
+    public static JsonNode? Number(double value) =>
+        value == Math.Floor(value) && Math.Abs(value) < 1e15 ? JsonValue.Create((long)value) : JsonValue.Create(value);
+
+    public static bool DeepEquals(JsonNode? left, JsonNode? right)
+    {
+        if (TryNumber(left, out var a) && TryNumber(right, out var b))
+        {
+            return a == b;
+        }
+
+        return JsonNode.DeepEquals(left, right);
+    }
+
+    public static int Compare(JsonNode? left, JsonNode? right, int offset)
+    {
+        if (TryNumber(left, out var a) && TryNumber(right, out var b))
+        {
+            return a.CompareTo(b);
+        }
+
+        if (left is JsonValue l && l.GetValueKind() == JsonValueKind.String
+            && right is JsonValue r && r.GetValueKind() == JsonValueKind.String)
+        {
+            return string.CompareOrdinal(l.GetValue<string>(), r.GetValue<string>());
+        }
+
+        throw new ExpressionException(
+            $"cannot order {Describe(left)} and {Describe(right)}; '<' and '>' compare two numbers or two strings", offset);
+    }
+
+    public static string Describe(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonArray => "a list",
+        JsonObject => "an object",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "a value",
+        },
+        _ => "a value",
+    };
+}

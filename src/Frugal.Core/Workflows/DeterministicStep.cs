@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using Frugal.Expressions;
+
+namespace Frugal.Workflows;
+
+/// <summary>A step answered without any model: a template, a regex extraction or a lookup table.</summary>
+public sealed record DeterministicStep : StepDefinition
+{
+    /// <inheritdoc />
+    public override string Kind => "deterministic";
+
+    /// <summary>Which operation runs.</summary>
+    public required DeterministicOperation Operation { get; init; }
+
+    /// <summary>The text the operation works on (the template itself for <see cref="DeterministicOperation.Template"/>).</summary>
+    public required ValueTemplate Input { get; init; }
+
+    /// <summary>The pattern, for <see cref="DeterministicOperation.Regex"/>.</summary>
+    public string? Pattern { get; init; }
+
+    /// <summary>The table, for <see cref="DeterministicOperation.Lookup"/>; keys are normalised (case, spacing, punctuation).</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Table { get; init; }
+
+    /// <summary>The output when a lookup or a regex finds nothing.</summary>
+    public JsonNode? Default { get; init; }
+}

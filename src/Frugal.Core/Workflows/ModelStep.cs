@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Frugal.Expressions;
+
+namespace Frugal.Workflows;
+
+/// <summary>A step answered by a model of the given tier.</summary>
+public sealed record ModelStep : StepDefinition
+{
+    /// <inheritdoc />
+    public override string Kind => "model";
+
+    /// <summary>The tier; <see cref="ModelTier.Auto"/> takes the tier from the <see cref="Route"/> classify step.</summary>
+    public ModelTier Tier { get; init; } = ModelTier.Cheap;
+
+    /// <summary>The classify step whose decision an <c>auto</c> step follows.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>The system prompt.</summary>
+    public ValueTemplate? System { get; init; }
+
+    /// <summary>The user prompt.</summary>
+    public required ValueTemplate Prompt { get; init; }
+
+    /// <summary>The most output tokens the model may produce.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>Sampling temperature.</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary>A JSON Schema the answer must follow; when set the answer is parsed as JSON.</summary>
+    public JsonNode? OutputSchema { get; init; }
+}
