@@ -18,11 +18,13 @@ public sealed class Expression
 {
     private readonly ExpressionNode _root;
 
-    private Expression(string source, ExpressionNode root, IReadOnlyList<StepReference> references)
+    private Expression(
+        string source, ExpressionNode root, IReadOnlyList<StepReference> references, IReadOnlyList<RootReference> roots)
     {
         Source = source;
         _root = root;
         StepReferences = references;
+        RootReferences = roots;
     }
 
     /// <summary>The names an expression may start from.</summary>
@@ -34,6 +36,9 @@ public sealed class Expression
     /// <summary>Every <c>steps.&lt;id&gt;</c> the expression reads, with its offset.</summary>
     public IReadOnlyList<StepReference> StepReferences { get; }
 
+    /// <summary>Every root name the expression reads (<c>input</c>, <c>item</c>, ...), with its offset.</summary>
+    public IReadOnlyList<RootReference> RootReferences { get; }
+
     /// <summary>Parses an expression.</summary>
     /// <param name="text">The text.</param>
     /// <param name="baseOffset">Added to every offset reported, for expressions inside a larger text.</param>
@@ -43,7 +48,7 @@ public sealed class Expression
         ArgumentNullException.ThrowIfNull(text);
         var parser = new ExpressionParser(text, baseOffset);
         var root = parser.ParseAll();
-        return new Expression(text, root, parser.StepReferences);
+        return new Expression(text, root, parser.StepReferences, parser.RootReferences);
     }
 
     /// <summary>Evaluates the expression against a scope whose properties are the roots (<c>input</c>, <c>steps</c>, ...).</summary>

@@ -12,6 +12,7 @@ internal sealed class ExpressionParser
     private readonly string _text;
     private readonly int _baseOffset;
     private readonly List<StepReference> _references = [];
+    private readonly List<RootReference> _roots = [];
     private int _pos;
     private int _depth;
 
@@ -22,6 +23,8 @@ internal sealed class ExpressionParser
     }
 
     public IReadOnlyList<StepReference> StepReferences => _references;
+
+    public IReadOnlyList<RootReference> RootReferences => _roots;
 
     public ExpressionNode ParseAll()
     {
@@ -85,21 +88,12 @@ internal sealed class ExpressionParser
     private ExpressionNode ParseAdditive()
     {
         var left = ParseUnary();
-        while (true)
+        while (TryOperator("+", out var at) || TryOperator("-", out at))
         {
-            if (TryOperator("+", out var at))
-            {
-                left = new BinaryNode("+", left, ParseUnary(), at);
-            }
-            else if (TryOperator("-", out at))
-            {
-                left = new BinaryNode("-", left, ParseUnary(), at);
-            }
-            else
-            {
-                return left;
-            }
+            left = new BinaryNode(_text[at - _baseOffset].ToString(), left, ParseUnary(), at);
         }
+
+        return left;
     }
 
     private ExpressionNode ParseUnary()
@@ -229,6 +223,7 @@ internal sealed class ExpressionParser
                 $"unknown name '{name}'; expected one of {string.Join(", ", Expression.Roots)}", _baseOffset + start);
         }
 
+        _roots.Add(new RootReference(name, _baseOffset + start));
         ExpressionNode root = new RootNode(name, at);
         if (name == "steps")
         {

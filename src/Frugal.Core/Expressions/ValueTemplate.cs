@@ -13,11 +13,16 @@ public sealed class ValueTemplate
 {
     private readonly Func<JsonObject, JsonNode?> _evaluate;
 
-    private ValueTemplate(JsonNode? raw, Func<JsonObject, JsonNode?> evaluate, IReadOnlyList<StepReference> references)
+    private ValueTemplate(
+        JsonNode? raw,
+        Func<JsonObject, JsonNode?> evaluate,
+        IReadOnlyList<StepReference> references,
+        IReadOnlyList<RootReference>? roots = null)
     {
         Raw = raw;
         _evaluate = evaluate;
         StepReferences = references;
+        RootReferences = roots ?? [];
     }
 
     /// <summary>The value as written.</summary>
@@ -26,6 +31,9 @@ public sealed class ValueTemplate
     /// <summary>Every <c>steps.&lt;id&gt;</c> the template reads. Offsets are relative to the string that holds them.</summary>
     public IReadOnlyList<StepReference> StepReferences { get; }
 
+    /// <summary>Every root name the template's expressions read. Offsets are relative to the string that holds them.</summary>
+    public IReadOnlyList<RootReference> RootReferences { get; }
+
     /// <summary>Parses a single string.</summary>
     /// <exception cref="ExpressionException">An expression inside does not parse; the offset is in <paramref name="text"/>.</exception>
     public static ValueTemplate Parse(string text)
@@ -33,18 +41,19 @@ public sealed class ValueTemplate
         ArgumentNullException.ThrowIfNull(text);
         var parts = Split(text);
         var references = parts.OfType<Expression>().SelectMany(e => e.StepReferences).ToArray();
+        var roots = parts.OfType<Expression>().SelectMany(e => e.RootReferences).ToArray();
         if (parts.Count == 1 && parts[0] is Expression only)
         {
-            return new ValueTemplate(JsonValue.Create(text), only.Evaluate, references);
+            return new ValueTemplate(JsonValue.Create(text), only.Evaluate, references, roots);
         }
 
         if (parts.All(p => p is string))
         {
             var literal = string.Concat(parts.Cast<string>());
-            return new ValueTemplate(JsonValue.Create(text), _ => JsonValue.Create(literal), references);
+            return new ValueTemplate(JsonValue.Create(text), _ => JsonValue.Create(literal), references, roots);
         }
 
-        return new ValueTemplate(JsonValue.Create(text), scope => JsonValue.Create(Render(parts, scope)), references);
+        return new ValueTemplate(JsonValue.Create(text), scope => JsonValue.Create(Render(parts, scope)), references, roots);
     }
 
     /// <summary>Parses a JSON value whose strings may be templates.</summary>
@@ -53,8 +62,9 @@ public sealed class ValueTemplate
     public static ValueTemplate FromNode(JsonNode? value, Action<JsonNode, ExpressionException>? onError = null)
     {
         var references = new List<StepReference>();
-        var evaluate = Compile(value, references, onError);
-        return new ValueTemplate(value, evaluate, references);
+        var roots = new List<RootReference>();
+        var evaluate = Compile(value, references, roots, onError);
+        return new ValueTemplate(value, evaluate, references, roots);
     }
 
     /// <summary>A template that yields a value as it is.</summary>
@@ -70,13 +80,16 @@ public sealed class ValueTemplate
     public override string ToString() => Raw?.ToJsonString() ?? "null";
 
     private static Func<JsonObject, JsonNode?> Compile(
-        JsonNode? value, List<StepReference> references, Action<JsonNode, ExpressionException>? onError)
+        JsonNode? value,
+        List<StepReference> references,
+        List<RootReference> roots,
+        Action<JsonNode, ExpressionException>? onError)
     {
         switch (value)
         {
             case JsonObject obj:
             {
-                var members = obj.Select(p => (p.Key, Compile(p.Value, references, onError))).ToArray();
+                var members = obj.Select(p => (p.Key, Compile(p.Value, references, roots, onError))).ToArray();
                 return scope =>
                 {
                     var result = new JsonObject();
@@ -91,7 +104,7 @@ public sealed class ValueTemplate
 
             case JsonArray array:
             {
-                var items = array.Select(i => Compile(i, references, onError)).ToArray();
+                var items = array.Select(i => Compile(i, references, roots, onError)).ToArray();
                 return scope => new JsonArray([.. items.Select(i => i(scope)?.DeepClone())]);
             }
 
@@ -100,6 +113,7 @@ public sealed class ValueTemplate
                 {
                     var template = Parse(v.GetValue<string>());
                     references.AddRange(template.StepReferences);
+                    roots.AddRange(template.RootReferences);
                     return template.Evaluate;
                 }
                 catch (ExpressionException ex) when (onError is not null)
