@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Workflows;
+
+/// <summary>Words for JSON Schema errors: what was expected, with the names and values involved.</summary>
+internal static class SchemaMessages
+{
+    public static SchemaViolation Describe(
+        string pointer, string evaluationPath, string schemaLocation, string keyword, string fallback, JsonNode? schema, JsonNode? instance)
+    {
+        var rule = schema is null ? null : Resolve(schema, Fragment(schemaLocation));
+        var value = At(instance, pointer);
+        var subject = Subject(pointer);
+        var name = Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]);
+        switch (keyword)
+        {
+            case "" when evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal):
+            {
+                var allowed = AllowedProperties(schema, schemaLocation);
+                var suggestion = Suggest(name, allowed);
+                var message = $"unknown property '{name}'"
+                    + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")
+                    + (allowed.Count == 0 ? string.Empty : $" Expected one of: {string.Join(", ", allowed)}");
+                return new(pointer, message, true);
+            }
+
+            case "":
+                return new(pointer, name == "id" && pointer.EndsWith("/do/id", StringComparison.Ordinal)
+                    ? "'id' is not allowed in 'do': the step runs once per item and takes the foreach step's id"
+                    : $"property '{name}' is not allowed here", true);
+
+            case "required":
+            {
+                var required = rule?["required"] is JsonArray list ? list.Select(n => n?.GetValue<string>()).OfType<string>() : [];
+                var present = value as JsonObject;
+                var missing = required.Where(r => present is null || !present.ContainsKey(r)).ToList();
+                if (missing.Count == 0)
+                {
+                    return new(pointer, fallback, false);
+                }
+
+                var kind = present?["kind"] is JsonValue k && k.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : null;
+                var what = missing.Count == 1 ? $"missing required property '{missing[0]}'" : $"missing required properties {string.Join(", ", missing.Select(m => $"'{m}'"))}";
+                var operation = present?["operation"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : null;
+                var context = kind is null ? string.Empty
+                    : operation is not null && kind == "deterministic" && missing.Any(m => m is "table" or "pattern") ? $" (a {operation} step needs it)"
+                    : $" (a {kind} step needs it)";
+                return new(pointer, pointer.Length == 0 ? what : what + context, false);
+            }
+
+            case "type":
+                return new(pointer, $"{subject} must be {TypeNames(rule?["type"])}, found {Describe(value)}", false);
+
+            case "enum":
+            {
+                var options = rule?["enum"] is JsonArray e ? string.Join(", ", e.Select(o => o?.ToString())) : null;
+                var prefix = name == "kind" ? $"unknown step kind {Describe(value)}" : $"{subject} cannot be {Describe(value)}";
+                return new(pointer, options is null ? $"{prefix}: {fallback}" : $"{prefix}; expected one of: {options}", false);
+            }
+
+            case "pattern":
+            {
+                var hint = rule?["description"]?.ToString();
+                return new(pointer, $"{subject} {Describe(value)} does not match {rule?["pattern"]}" + (hint is null ? string.Empty : $": {hint}"), false);
+            }
+
+            case "minimum" or "exclusiveMinimum":
+                return new(pointer, $"{subject} must be at least {rule?[keyword]}, found {Describe(value)}", false);
+
+            case "maximum" or "exclusiveMaximum":
+                return new(pointer, $"{subject} must be at most {rule?[keyword]}, found {Describe(value)}", false);
+
+            case "minItems":
+                return new(pointer, rule?["minItems"]?.ToString() == "1"
+                    ? $"{subject} must not be empty"
+                    : $"{subject} must hold at least {rule?["minItems"]} items", false);
+
+            case "uniqueItems":
+                return new(pointer, $"{subject} lists the same value twice", false);
+
+            case "const":
+                return new(pointer, $"{subject} must be {rule?["const"]?.ToJsonString()}, found {Describe(value)}", false);
+
+            default:
+                return new(pointer, $"{subject}: {fallback}", false);
+        }
+    }
+
+    /// <summary>A value as a message shows it: texts quoted, mappings and lists by kind.</summary>
+    public static string Describe(JsonNode? value) => value switch
+    {
+        null => "nothing (null)",
+        JsonObject => "a mapping",
+        JsonArray => "a list",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"'{v.GetValue<string>()}'",
+        _ => value.ToJsonString(),
+    };
+
+    /// <summary>The name a message uses for the value at a pointer: <c>'batch_size'</c>, <c>'needs' item 2</c>.</summary>
+    public static string Subject(string pointer)
+    {
+        if (pointer.Length == 0)
+        {
+            return "the document";
+        }
+
+        var segments = pointer.Split('/').Skip(1).Select(Unescape).ToArray();
+        var last = segments[^1];
+        if (int.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && segments.Length > 1)
+        {
+            return $"'{segments[^2]}' item {index + 1}";
+        }
+
+        return $"'{last}'";
+    }
+
+    public static JsonNode? At(JsonNode? root, string pointer)
+    {
+        var node = root;
+        foreach (var segment in pointer.Split('/').Skip(1).Select(Unescape))
+        {
+            node = node switch
+            {
+                JsonObject obj => obj.TryGetPropertyValue(segment, out var child) ? child : null,
+                JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    private static string Unescape(string segment) =>
+        segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+
+    private static string Fragment(string schemaLocation)
+    {
+        var hash = schemaLocation.IndexOf('#', StringComparison.Ordinal);
+        return hash < 0 ? string.Empty : Uri.UnescapeDataString(schemaLocation[(hash + 1)..]);
+    }
+
+    /// <summary>The deepest schema node the location resolves to (JsonSchema.Net sometimes appends a segment of its own).</summary>
+    private static JsonNode? Resolve(JsonNode schema, string fragment)
+    {
+        var node = schema;
+        foreach (var segment in fragment.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Unescape))
+        {
+            var next = node switch
+            {
+                JsonObject obj => obj.TryGetPropertyValue(segment, out var child) ? child : null,
+                JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+            if (next is null)
+            {
+                break;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    private static List<string> AllowedProperties(JsonNode? schema, string schemaLocation)
+    {
+        var fragment = Fragment(schemaLocation);
+        var cut = fragment.LastIndexOf("/additionalProperties", StringComparison.Ordinal);
+        if (schema is null || cut < 0)
+        {
+            return [];
+        }
+
+        return Resolve(schema, fragment[..cut])?["properties"] is JsonObject properties ? [.. properties.Select(p => p.Key)] : [];
+    }
+
+    private static string TypeNames(JsonNode? type)
+    {
+        static string One(string? t) => t switch
+        {
+            "object" => "a mapping",
+            "array" => "a list",
+            "string" => "a text",
+            "integer" => "a whole number",
+            "number" => "a number",
+            "boolean" => "true or false",
+            "null" => "null",
+            _ => t ?? "another type",
+        };
+
+        return type is JsonArray many ? string.Join(" or ", many.Select(t => One(t?.ToString()))) : One(type?.ToString());
+    }
+
+    /// <summary>The allowed name closest to a misspelt one, if it is close enough to be a typo.</summary>
+    private static string? Suggest(string name, IReadOnlyList<string> allowed)
+    {
+        var best = allowed.Select(a => (Name: a, Distance: Distance(name.ToLowerInvariant(), a))).OrderBy(p => p.Distance).FirstOrDefault();
+        return best.Name is not null && best.Distance <= Math.Max(1, name.Length / 3) ? best.Name : null;
+    }
+
+    // Levenshtein distance; a dozen lines do not justify a package.
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Frugal.Workflows;
+
+/// <summary>Runs JsonSchema.Net and turns its results into one plain message per problem.</summary>
+internal static class SchemaValidation
+{
+    private static readonly EvaluationOptions ListOutput = new() { OutputFormat = OutputFormat.List };
+
+    private static readonly Lazy<(JsonSchema Schema, JsonNode Node)> WorkflowSchema = new(LoadWorkflowSchema);
+
+    /// <summary>The workflow file schema (<c>workflows/schema.json</c>), as embedded in this assembly.</summary>
+    public static JsonNode WorkflowSchemaNode => WorkflowSchema.Value.Node;
+
+    /// <summary>Checks a converted workflow document against the workflow schema.</summary>
+    public static IReadOnlyList<SchemaViolation> ValidateWorkflow(JsonNode? document) =>
+        Validate(WorkflowSchema.Value.Schema, WorkflowSchema.Value.Node, document);
+
+    /// <summary>Checks that <paramref name="schema"/> is a usable JSON Schema (draft 2020-12).</summary>
+    public static IReadOnlyList<SchemaViolation> ValidateSchemaDocument(JsonNode schema)
+    {
+        var violations = Validate(MetaSchemas.Draft202012, null, schema);
+        if (violations.Count > 0)
+        {
+            return violations;
+        }
+
+        try
+        {
+            Build(schema);
+            return [];
+        }
+        catch (JsonSchemaException ex)
+        {
+            return [new SchemaViolation(string.Empty, $"not a valid JSON Schema: {ex.Message}", false)];
+        }
+    }
+
+    /// <summary>Builds a schema in a registry of its own, so schemas that share an <c>$id</c> never collide.</summary>
+    /// <exception cref="JsonSchemaException">The schema cannot be built.</exception>
+    public static JsonSchema Build(JsonNode schema) =>
+        JsonSchema.Build(JsonSerializer.SerializeToElement(schema), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+    /// <summary>Evaluates <paramref name="instance"/> and returns one violation per problem, in document order.</summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="schemaNode">The schema's JSON, used to name expected properties; null for a library schema.</param>
+    /// <param name="instance">The value checked.</param>
+    public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance)
+    {
+        var element = instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance);
+        var results = schema.Evaluate(element, ListOutput);
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        var errors = new List<(string Pointer, string EvaluationPath, string SchemaLocation, string Keyword, string Message)>();
+        foreach (var detail in (IEnumerable<EvaluationResults>)[results, .. results.Details ?? []])
+        {
+            if (detail.Errors is null)
+            {
+                continue;
+            }
+
+            var evaluationPath = detail.EvaluationPath.ToString();
+            // A failing 'if' only picks the branch; it is not a problem with the document.
+            if (evaluationPath.Split('/').Contains("if"))
+            {
+                continue;
+            }
+
+            foreach (var (keyword, message) in detail.Errors)
+            {
+                errors.Add((detail.InstanceLocation.ToString(), evaluationPath, detail.SchemaLocation.ToString(), keyword, message));
+            }
+        }
+
+        var violations = new List<SchemaViolation>();
+        foreach (var group in errors.GroupBy(e => e.Pointer, StringComparer.Ordinal))
+        {
+            // Alternatives (anyOf/oneOf) each report their own failure; one message per place is enough.
+            var direct = group.Where(e => !IsAlternative(e.EvaluationPath)).ToList();
+            var chosen = direct.Count > 0
+                ? direct
+                : [group.Where(e => e.Keyword != "type").DefaultIfEmpty(group.First()).First()];
+            foreach (var error in chosen)
+            {
+                violations.Add(SchemaMessages.Describe(error.Pointer, error.EvaluationPath, error.SchemaLocation, error.Keyword, error.Message, schemaNode, instance));
+            }
+        }
+
+        return [.. violations.Distinct()];
+    }
+
+    private static bool IsAlternative(string evaluationPath)
+    {
+        var segments = evaluationPath.Split('/');
+        return segments.Contains("anyOf") || segments.Contains("oneOf");
+    }
+
+    private static (JsonSchema, JsonNode) LoadWorkflowSchema()
+    {
+        using var stream = typeof(SchemaValidation).Assembly.GetManifestResourceStream("Frugal.Workflows.schema.json")
+            ?? throw new InvalidOperationException("The workflow schema is not embedded in Frugal.Core; the build is broken.");
+        var node = JsonNode.Parse(stream) ?? throw new InvalidOperationException("The embedded workflow schema is empty.");
+        return (Build(node), node);
+    }
+}

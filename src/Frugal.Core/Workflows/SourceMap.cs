@@ -1,0 +1,102 @@
+using YamlDotNet.Core;
+
+namespace Frugal.Workflows;
+
+/// <summary>Where each value of a converted YAML document came from, keyed by JSON pointer (RFC 6901).</summary>
+internal sealed class SourceMap
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly string[] _lines;
+
+    public SourceMap(string file, string source)
+    {
+        File = file;
+        _lines = source.Split('\n');
+    }
+
+    public string File { get; }
+
+    public void Add(string pointer, Mark start, Mark? keyStart, ScalarStyle? style) =>
+        _entries[pointer] = new Entry(start, keyStart, style);
+
+    /// <summary>The position of the value at <paramref name="pointer"/>, or of its nearest recorded ancestor.</summary>
+    public SourceLocation Value(string pointer)
+    {
+        var entry = Find(pointer);
+        return entry is null ? new SourceLocation(File, 1, 1) : At(entry.Start);
+    }
+
+    /// <summary>The position of the key of the member at <paramref name="pointer"/> (its value's, for list items).</summary>
+    public SourceLocation Key(string pointer)
+    {
+        var entry = Find(pointer);
+        return entry is null ? new SourceLocation(File, 1, 1) : At(entry.KeyStart ?? entry.Start);
+    }
+
+    /// <summary>
+    /// The position of the character at <paramref name="offset"/> inside the string at <paramref name="pointer"/>.
+    /// Exact for one-line scalars and literal blocks; for folded blocks and multi-line quoted or plain scalars,
+    /// whose text YAML rewrites, it falls back to the start of the scalar.
+    /// </summary>
+    public SourceLocation InString(string pointer, string value, int offset)
+    {
+        var entry = Find(pointer);
+        if (entry is null)
+        {
+            return new SourceLocation(File, 1, 1);
+        }
+
+        offset = Math.Clamp(offset, 0, value.Length);
+        var newlines = value.AsSpan(0, offset).Count('\n');
+        switch (entry.Style)
+        {
+            case ScalarStyle.Plain when newlines == 0:
+                return new SourceLocation(File, (int)entry.Start.Line, (int)entry.Start.Column + offset);
+            case ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when newlines == 0:
+                return new SourceLocation(File, (int)entry.Start.Line, (int)entry.Start.Column + 1 + offset);
+            case ScalarStyle.Literal:
+                return InLiteralBlock(entry.Start, value, offset, newlines);
+            default:
+                return At(entry.Start);
+        }
+    }
+
+    private SourceLocation InLiteralBlock(Mark start, string value, int offset, int newlines)
+    {
+        // The block's text starts on the line after its '|' indicator, indented like its first line.
+        var firstLine = (int)start.Line; // 0-based index of the line after the indicator
+        if (firstLine >= _lines.Length)
+        {
+            return At(start);
+        }
+
+        var text = _lines[firstLine];
+        var indent = text.Length - text.TrimStart(' ').Length;
+        var lineStart = value.LastIndexOf('\n', Math.Max(0, offset - 1), Math.Max(0, offset));
+        var column = offset - (offset > 0 && lineStart >= 0 ? lineStart + 1 : 0);
+        return new SourceLocation(File, firstLine + 1 + newlines, indent + column + 1);
+    }
+
+    private Entry? Find(string pointer)
+    {
+        while (true)
+        {
+            if (_entries.TryGetValue(pointer, out var entry))
+            {
+                return entry;
+            }
+
+            if (pointer.Length == 0)
+            {
+                return null;
+            }
+
+            var slash = pointer.LastIndexOf('/');
+            pointer = slash <= 0 ? string.Empty : pointer[..slash];
+        }
+    }
+
+    private SourceLocation At(Mark mark) => new(File, (int)mark.Line, (int)mark.Column);
+
+    private sealed record Entry(Mark Start, Mark? KeyStart, ScalarStyle? Style);
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Frugal.Expressions;
+
+namespace Frugal.Workflows;
+
+/// <summary>
+/// Builds step records from the converted YAML. The schema has already reported wrong shapes, so fields of the
+/// wrong type are skipped here rather than reported twice.
+/// </summary>
+internal sealed class StepParser(WorkflowParseContext context)
+{
+    /// <summary>The message for the kind editors know but the runtime cannot run yet.</summary>
+    public const string RetrieveUnavailable =
+        "step kind 'retrieve' is not available yet: retrieval arrives with the semantic cache and embeddings; remove the step or use a model step";
+
+    /// <summary>A parsed step, with every reference it makes to other steps.</summary>
+    public sealed record Result(StepDefinition Step, IReadOnlyList<StepLink> Links);
+
+    /// <summary>Parses the step at <paramref name="pointer"/>; null when its kind or id is unusable (already reported).</summary>
+    /// <param name="step">The step's mapping.</param>
+    /// <param name="pointer">Its JSON pointer.</param>
+    /// <param name="bodyOf">The id of the foreach step whose 'do' this is; null for a top-level step.</param>
+    public Result? Parse(JsonObject step, string pointer, string? bodyOf)
+    {
+        var inForEach = bodyOf is not null;
+        var id = bodyOf is null ? Text(step, "id") : bodyOf + ".do";
+        var kind = Text(step, "kind");
+        if (id is null || kind is null)
+        {
+            return null;
+        }
+
+        var links = new List<StepLink>();
+        foreach (var (need, index) in (step["needs"] as JsonArray ?? []).Select((n, i) => (n, i)))
+        {
+            if (need is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            {
+                links.Add(new StepLink(v.GetValue<string>(), StepLinkKind.Needs, context.Map.Value($"{pointer}/needs/{index}")));
+            }
+        }
+
+        var when = Text(step, "when") is { } condition
+            ? context.Condition(condition, pointer + "/when", inForEach, links)
+            : null;
+        var location = context.Map.Value(pointer);
+
+        StepDefinition? parsed = kind switch
+        {
+            "classify" => Classify(step, pointer, id, location, inForEach, links),
+            "deterministic" => Deterministic(step, pointer, id, location, inForEach, links),
+            "model" => Model(step, pointer, id, location, inForEach, links),
+            "foreach" when !inForEach => ForEach(step, pointer, id, location, links),
+            "retrieve" when !inForEach => Unavailable(pointer),
+            _ => null,
+        };
+
+        return parsed is null ? null : new Result(parsed with { When = when }, links);
+    }
+
+    // Optional fields keep the records' defaults when absent, so the defaults live in one place.
+    private ClassifyStep Classify(JsonObject step, string pointer, string id, SourceLocation location, bool inForEach, List<StepLink> links)
+    {
+        var classify = new ClassifyStep { Id = id, Location = location, Input = Template(step, pointer, "input", inForEach, links) };
+        classify = Text(step, "router") is { } router ? classify with { Router = router } : classify;
+        return Number(step, "premium_threshold") is { } threshold ? classify with { PremiumThreshold = threshold } : classify;
+    }
+
+    private StepDefinition? Unavailable(string pointer)
+    {
+        context.Error(context.Map.Value(pointer + "/kind"), RetrieveUnavailable);
+        return null;
+    }
+
+    private DeterministicStep? Deterministic(
+        JsonObject step, string pointer, string id, SourceLocation location, bool inForEach, List<StepLink> links)
+    {
+        var operation = Text(step, "operation") switch
+        {
+            "template" => DeterministicOperation.Template,
+            "regex" => DeterministicOperation.Regex,
+            "lookup" => DeterministicOperation.Lookup,
+            _ => (DeterministicOperation?)null,
+        };
+        if (operation is null)
+        {
+            return null;
+        }
+
+        var pattern = Text(step, "pattern");
+        if (pattern is not null)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException ex)
+            {
+                context.Error(context.Map.Value(pointer + "/pattern"), $"'pattern' is not a valid regular expression: {ex.Message}");
+            }
+        }
+
+        // Keys stay as written: the lookup handler normalises both sides when it matches.
+        var table = step["table"] is JsonObject rows ? rows.ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal) : null;
+
+        return new DeterministicStep
+        {
+            Id = id,
+            Location = location,
+            Operation = operation.Value,
+            Input = Template(step, pointer, "input", inForEach, links),
+            Pattern = pattern,
+            Table = table,
+            Default = step["default"]?.DeepClone(),
+        };
+    }
+
+    private ModelStep? Model(JsonObject step, string pointer, string id, SourceLocation location, bool inForEach, List<StepLink> links)
+    {
+        var tierText = Text(step, "tier");
+        var tier = tierText switch
+        {
+            "cheap" => ModelTier.Cheap,
+            "premium" => ModelTier.Premium,
+            "auto" => ModelTier.Auto,
+            _ => (ModelTier?)null,
+        };
+        var route = Text(step, "route");
+        if (route is not null)
+        {
+            links.Add(new StepLink(route, StepLinkKind.Route, context.Map.Value(pointer + "/route")));
+        }
+        else if (tier == ModelTier.Auto)
+        {
+            context.Error(context.Map.Value(pointer + "/tier"),
+                "tier 'auto' needs 'route': the id of the classify step whose decision picks the tier");
+        }
+
+        JsonNode? outputSchema = null;
+        if (step["output_schema"] is JsonObject schema)
+        {
+            CheckSchema(schema, pointer + "/output_schema", "output_schema");
+            outputSchema = schema.DeepClone();
+        }
+
+        if (tierText is not null && tier is null)
+        {
+            return null;
+        }
+
+        var model = new ModelStep
+        {
+            Id = id,
+            Location = location,
+            Route = route,
+            System = step.ContainsKey("system") ? Template(step, pointer, "system", inForEach, links) : null,
+            Prompt = Template(step, pointer, "prompt", inForEach, links),
+            MaxOutputTokens = (int?)Number(step, "max_output_tokens"),
+            Temperature = (float?)Number(step, "temperature"),
+            OutputSchema = outputSchema,
+        };
+        return tier is { } chosen ? model with { Tier = chosen } : model;
+    }
+
+    private ForEachStep? ForEach(JsonObject step, string pointer, string id, SourceLocation location, List<StepLink> links)
+    {
+        var items = Template(step, pointer, "items", inForEach: false, links);
+        if (step["do"] is not JsonObject body || Parse(body, pointer + "/do", id) is not { } parsed)
+        {
+            return null;
+        }
+
+        links.AddRange(parsed.Links);
+        var each = new ForEachStep { Id = id, Location = location, Items = items, Body = parsed.Step };
+        each = Number(step, "batch_size") is { } batch ? each with { BatchSize = (int)batch } : each;
+        return Number(step, "parallelism") is { } parallel ? each with { Parallelism = (int)parallel } : each;
+    }
+
+    /// <summary>Reports every way <paramref name="schema"/> is not a usable JSON Schema, at its position in the file.</summary>
+    public void CheckSchema(JsonNode schema, string pointer, string field)
+    {
+        foreach (var violation in SchemaValidation.ValidateSchemaDocument(schema))
+        {
+            var at = pointer + violation.Pointer;
+            context.Error(violation.AtKey ? context.Map.Key(at) : context.Map.Value(at),
+                $"'{field}' is not a valid JSON Schema: {violation.Message}");
+        }
+    }
+
+    private ValueTemplate Template(JsonObject step, string pointer, string field, bool inForEach, List<StepLink> links) =>
+        step.TryGetPropertyValue(field, out var value)
+            ? context.Template(value, pointer + "/" + field, inForEach, links)
+            : ValueTemplate.Constant(null);
+
+    private static string? Text(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static double? Number(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? ExpressionValues.AsNumber(v) : null;
+}

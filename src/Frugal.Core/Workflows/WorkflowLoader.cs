@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Frugal.Expressions;
+using YamlDotNet.Core;
+
+namespace Frugal.Workflows;
+
+/// <summary>
+/// Reads workflow YAML into a <see cref="WorkflowDefinition"/>: checks it against <c>workflows/schema.json</c>, then
+/// checks what a schema cannot (step references, cycles, expressions, regexes, embedded schemas). Every problem is
+/// reported at once, each as <c>file:line:column: message</c>.
+/// </summary>
+public static partial class WorkflowLoader
+{
+    /// <summary>Reads and validates the workflow file at <paramref name="path"/>.</summary>
+    /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static WorkflowDefinition Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Validates workflow YAML.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="file">The name messages use for the file.</param>
+    /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed, in file order.</exception>
+    public static WorkflowDefinition Parse(string yaml, string file)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(file);
+        var context = new WorkflowParseContext(new SourceMap(file, yaml));
+        JsonNode? document;
+        try
+        {
+            document = YamlJsonConverter.Convert(yaml, context.Map, context.Diagnostics);
+        }
+        catch (YamlException ex)
+        {
+            throw new WorkflowValidationException([YamlError(ex, yaml, file)]);
+        }
+
+        foreach (var violation in SchemaValidation.ValidateWorkflow(document))
+        {
+            context.Error(violation.AtKey ? context.Map.Key(violation.Pointer) : context.Map.Value(violation.Pointer), violation.Message);
+        }
+
+        var definition = document is JsonObject root ? Build(root, yaml, file, context) : null;
+        var diagnostics = context.Diagnostics
+            .Distinct()
+            .OrderBy(d => d.Location.Line)
+            .ThenBy(d => d.Location.Column)
+            .ToList();
+        if (diagnostics.Count > 0 || definition is null)
+        {
+            throw new WorkflowValidationException(diagnostics.Count > 0
+                ? diagnostics
+                : [new WorkflowDiagnostic(new SourceLocation(file, 1, 1), "expected a workflow mapping with name, input and steps")]);
+        }
+
+        return definition;
+    }
+
+    private static WorkflowDefinition? Build(JsonObject root, string yaml, string file, WorkflowParseContext context)
+    {
+        var parser = new StepParser(context);
+        var list = root["steps"] as JsonArray ?? [];
+        // Ids are gathered before steps are parsed, so a step rejected for another reason does not also make
+        // every reference to it an error.
+        var declared = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicates = new HashSet<int>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is JsonObject { } item && item["id"] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                && !declared.TryAdd(v.GetValue<string>(), i))
+            {
+                duplicates.Add(i);
+                context.Error(context.Map.Value($"/steps/{i}/id"),
+                    $"duplicate step id '{v.GetValue<string>()}'; it is already used by the step at line {context.Map.Value($"/steps/{declared[v.GetValue<string>()]}").Line}");
+            }
+        }
+
+        var steps = new List<(StepDefinition Step, IReadOnlyList<StepLink> Links)>();
+        var ids = new Dictionary<string, StepDefinition>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!duplicates.Contains(i) && list[i] is JsonObject item && parser.Parse(item, $"/steps/{i}", bodyOf: null) is { } result)
+            {
+                ids[result.Step.Id] = result.Step;
+                steps.Add((result.Step, result.Links));
+            }
+        }
+
+        var known = string.Join(", ", declared.Keys);
+        var dependsOn = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (step, links) in steps)
+        {
+            foreach (var link in links)
+            {
+                CheckLink(link, declared, ids, known, context);
+            }
+
+            dependsOn[step.Id] = [.. links.Select(l => l.StepId).Distinct(StringComparer.Ordinal)];
+        }
+
+        foreach (var cycle in DependencyGraph.FindCycles([.. steps.Select(s => s.Step.Id)], dependsOn))
+        {
+            var message = cycle.Count == 2
+                ? $"step '{cycle[0]}' depends on itself ({cycle[0]} -> {cycle[0]}); a step cannot read its own output"
+                : $"dependency cycle {string.Join(" -> ", cycle)}: each step waits for the next, so none can start";
+            context.Error(ids[cycle[0]].Location, message);
+        }
+
+        ValueTemplate? output = null;
+        if (root.TryGetPropertyValue("output", out var outputNode))
+        {
+            var outputLinks = new List<StepLink>();
+            output = context.Template(outputNode, "/output", inForEach: false, outputLinks);
+            foreach (var link in outputLinks)
+            {
+                CheckLink(link, declared, ids, known, context);
+            }
+        }
+
+        if (root["input"] is JsonObject inputSchema)
+        {
+            parser.CheckSchema(inputSchema, "/input", "input");
+        }
+
+        if (root["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String || root["input"] is not JsonObject input)
+        {
+            return null;
+        }
+
+        return new WorkflowDefinition
+        {
+            Name = name.GetValue<string>(),
+            Description = root["description"] is JsonValue d && d.GetValueKind() == JsonValueKind.String ? d.GetValue<string>() : null,
+            InputSchema = input.DeepClone(),
+            Steps = [.. steps.Select(s => s.Step with { DependsOn = dependsOn[s.Step.Id] })],
+            Output = output,
+            Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))),
+            Source = yaml,
+            File = file,
+        };
+    }
+
+    private static void CheckLink(
+        StepLink link, Dictionary<string, int> declared, Dictionary<string, StepDefinition> parsed, string known, WorkflowParseContext context)
+    {
+        var exists = declared.ContainsKey(link.StepId);
+        var stepsAre = declared.Count == 0 ? "the workflow has no steps" : $"steps are: {known}";
+        switch (link.Kind)
+        {
+            case StepLinkKind.Needs when !exists:
+                context.Error(link.Location, $"'needs' names step '{link.StepId}', which does not exist; {stepsAre}");
+                break;
+            case StepLinkKind.Route when !exists:
+                context.Error(link.Location, $"'route' names step '{link.StepId}', which does not exist; expected the id of a classify step");
+                break;
+            case StepLinkKind.Route when parsed.TryGetValue(link.StepId, out var target) && target is not ClassifyStep:
+                context.Error(link.Location, $"'route' must name a classify step; '{link.StepId}' is a {target.Kind} step");
+                break;
+            case StepLinkKind.Expression when !exists:
+                context.Error(link.Location, $"'steps.{link.StepId}' refers to a step that does not exist; {stepsAre}");
+                break;
+        }
+    }
+
+    private static WorkflowDiagnostic YamlError(YamlException ex, string yaml, string file)
+    {
+        var line = Math.Max(1, (int)ex.Start.Line);
+        var column = Math.Max(1, (int)ex.Start.Column);
+        var message = YamlPositionPrefix().Replace(ex.Message, string.Empty);
+        var index = (int)ex.Start.Index;
+        if (index >= 0 && index < yaml.Length && yaml[index] == '\t')
+        {
+            message = "a tab cannot indent YAML; use spaces (" + message + ")";
+        }
+
+        return new WorkflowDiagnostic(new SourceLocation(file, line, column), "invalid YAML: " + message);
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant)]
+    private static partial Regex YamlPositionPrefix();
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Frugal.Workflows;
+
+/// <summary>
+/// Converts a YAML document to <see cref="JsonNode"/> with YAML 1.2 core-schema typing (so <c>no</c> stays a
+/// string), recording where every value came from. YamlDotNet's representation model is used rather than its
+/// deserializer because only the former keeps each node's position.
+/// </summary>
+internal static partial class YamlJsonConverter
+{
+    private const int MaxDepth = 100;
+    private const int MaxNodes = 100_000;
+
+    /// <summary>Converts the first document of <paramref name="yaml"/>; problems that are not YAML syntax go to <paramref name="diagnostics"/>.</summary>
+    /// <exception cref="YamlException">The text is not valid YAML.</exception>
+    public static JsonNode? Convert(string yaml, SourceMap map, List<WorkflowDiagnostic> diagnostics)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        if (stream.Documents.Count == 0)
+        {
+            diagnostics.Add(new(new SourceLocation(map.File, 1, 1),
+                "the file holds no YAML document; expected a workflow with name, input and steps"));
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode.Start;
+            diagnostics.Add(new(new SourceLocation(map.File, (int)second.Line, (int)second.Column),
+                "a workflow file holds one YAML document; move this one to its own file"));
+        }
+
+        var state = new State(map, diagnostics);
+        return ToJson(stream.Documents[0].RootNode, string.Empty, null, state, 0);
+    }
+
+    /// <summary>Escapes a property name as a JSON pointer segment.</summary>
+    public static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    private static JsonNode? ToJson(YamlNode node, string pointer, Mark? keyStart, State state, int depth)
+    {
+        if (depth > MaxDepth || ++state.Nodes > MaxNodes)
+        {
+            if (!state.TooLarge)
+            {
+                state.TooLarge = true;
+                state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)node.Start.Line, (int)node.Start.Column),
+                    $"the document is nested deeper than {MaxDepth} levels or expands to more than {MaxNodes} values (check anchors and aliases)"));
+            }
+
+            return null;
+        }
+
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+            {
+                state.Map.Add(pointer, node.Start, keyStart, null);
+                var obj = new JsonObject();
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } name })
+                    {
+                        state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)key.Start.Line, (int)key.Start.Column),
+                            "a key must be a plain text; lists and mappings cannot be keys"));
+                        continue;
+                    }
+
+                    var child = pointer + "/" + Escape(name);
+                    obj[name] = ToJson(value, child, key.Start, state, depth + 1);
+                }
+
+                return obj;
+            }
+
+            case YamlSequenceNode sequence:
+            {
+                state.Map.Add(pointer, node.Start, keyStart, null);
+                var array = new JsonArray();
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    array.Add(ToJson(sequence.Children[i], $"{pointer}/{i}", null, state, depth + 1));
+                }
+
+                return array;
+            }
+
+            case YamlScalarNode scalar:
+                state.Map.Add(pointer, node.Start, keyStart, scalar.Style);
+                return Scalar(scalar);
+
+            default:
+                state.Map.Add(pointer, node.Start, keyStart, null);
+                return null;
+        }
+    }
+
+    private static JsonValue? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? string.Empty;
+        var explicitString = !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str";
+        if (scalar.Style != ScalarStyle.Plain || explicitString)
+        {
+            return JsonValue.Create(text);
+        }
+
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
+        }
+
+        if (IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+
+        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return JsonValue.Create(d);
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex FloatPattern();
+
+    private sealed class State(SourceMap map, List<WorkflowDiagnostic> diagnostics)
+    {
+        public SourceMap Map { get; } = map;
+
+        public List<WorkflowDiagnostic> Diagnostics { get; } = diagnostics;
+
+        public int Nodes { get; set; }
+
+        public bool TooLarge { get; set; }
+    }
+}
