@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Frugal.Workflows;
 
 /// <summary>Words for JSON Schema errors: what was expected, with the names and values involved.</summary>
-internal static class SchemaMessages
+internal static partial class SchemaMessages
 {
     public static SchemaViolation Describe(
         string pointer, string evaluationPath, string schemaLocation, string keyword, string fallback, JsonNode? schema, JsonNode? instance)
@@ -22,7 +23,7 @@ internal static class SchemaMessages
                 var suggestion = Suggest(name, allowed);
                 var message = $"unknown property '{name}'"
                     + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?")
-                    + (allowed.Count == 0 ? string.Empty : $" Expected one of: {string.Join(", ", allowed)}");
+                    + (allowed.Count == 0 ? string.Empty : (suggestion is null ? "; expected" : " Expected") + $" one of: {string.Join(", ", allowed)}");
                 return new(pointer, message, true);
             }
 
@@ -51,7 +52,11 @@ internal static class SchemaMessages
             }
 
             case "type":
-                return new(pointer, $"{subject} must be {TypeNames(rule?["type"])}, found {Describe(value)}", false);
+            {
+                // Without the schema's text (a meta-schema), the expected type is read from the library's message.
+                var expected = rule?["type"] ?? (ExpectedType().Match(fallback) is { Success: true } m ? JsonValue.Create(m.Groups[1].Value) : null);
+                return new(pointer, expected is null ? $"{subject}: {fallback}" : $"{subject} must be {TypeNames(expected)}, found {Describe(value)}", false);
+            }
 
             case "enum":
             {
@@ -200,22 +205,36 @@ internal static class SchemaMessages
         return best.Name is not null && best.Distance <= Math.Max(1, name.Length / 3) ? best.Name : null;
     }
 
-    // Levenshtein distance; a dozen lines do not justify a package.
+    // Edit distance counting a swap of neighbours as one edit ("stpes" -> "steps"); too small to justify a package.
     private static int Distance(string a, string b)
     {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
         {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
+            d[i, 0] = i;
         }
 
-        return previous[b.Length];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
     }
+
+    [GeneratedRegex("should be \"(\\w+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex ExpectedType();
 }

@@ -7,7 +7,7 @@ namespace Frugal.Workflows;
 /// <summary>Runs JsonSchema.Net and turns its results into one plain message per problem.</summary>
 internal static class SchemaValidation
 {
-    private static readonly EvaluationOptions ListOutput = new() { OutputFormat = OutputFormat.List };
+    private static readonly EvaluationOptions Hierarchical = new() { OutputFormat = OutputFormat.Hierarchical };
 
     private static readonly Lazy<(JsonSchema Schema, JsonNode Node)> WorkflowSchema = new(LoadWorkflowSchema);
 
@@ -50,33 +50,14 @@ internal static class SchemaValidation
     public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance)
     {
         var element = instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance);
-        var results = schema.Evaluate(element, ListOutput);
+        var results = schema.Evaluate(element, Hierarchical);
         if (results.IsValid)
         {
             return [];
         }
 
         var errors = new List<(string Pointer, string EvaluationPath, string SchemaLocation, string Keyword, string Message)>();
-        foreach (var detail in (IEnumerable<EvaluationResults>)[results, .. results.Details ?? []])
-        {
-            if (detail.Errors is null)
-            {
-                continue;
-            }
-
-            var evaluationPath = detail.EvaluationPath.ToString();
-            // A failing 'if' only picks the branch; it is not a problem with the document.
-            if (evaluationPath.Split('/').Contains("if"))
-            {
-                continue;
-            }
-
-            foreach (var (keyword, message) in detail.Errors)
-            {
-                errors.Add((detail.InstanceLocation.ToString(), evaluationPath, detail.SchemaLocation.ToString(), keyword, message));
-            }
-        }
-
+        Collect(results, errors);
         var violations = new List<SchemaViolation>();
         foreach (var group in errors.GroupBy(e => e.Pointer, StringComparer.Ordinal))
         {
@@ -92,6 +73,27 @@ internal static class SchemaValidation
         }
 
         return [.. violations.Distinct()];
+    }
+
+    // Only failing nodes matter: a branch that failed inside a passing anyOf, or an 'if' that picked
+    // the other branch, is not a problem with the document.
+    private static void Collect(
+        EvaluationResults node, List<(string Pointer, string EvaluationPath, string SchemaLocation, string Keyword, string Message)> errors)
+    {
+        if (node.IsValid || node.EvaluationPath.ToString().EndsWith("/if", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            errors.Add((node.InstanceLocation.ToString(), node.EvaluationPath.ToString(), node.SchemaLocation.ToString(), keyword, message));
+        }
+
+        foreach (var child in node.Details ?? [])
+        {
+            Collect(child, errors);
+        }
     }
 
     private static bool IsAlternative(string evaluationPath)

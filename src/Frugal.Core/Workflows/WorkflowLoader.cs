@@ -175,9 +175,21 @@ public static partial class WorkflowLoader
         var line = Math.Max(1, (int)ex.Start.Line);
         var column = Math.Max(1, (int)ex.Start.Column);
         var message = YamlPositionPrefix().Replace(ex.Message, string.Empty);
-        var index = (int)ex.Start.Index;
-        if (index >= 0 && index < yaml.Length && yaml[index] == '\t')
+        if (message.Contains("tab", StringComparison.OrdinalIgnoreCase))
         {
+            // YamlDotNet marks the enclosing mapping; the first tab in an indentation is where the fix goes.
+            var lines = yaml.Split('\n');
+            for (var i = line - 1; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+                if (tab >= 0 && tab < indent)
+                {
+                    (line, column) = (i + 1, tab + 1);
+                    break;
+                }
+            }
+
             message = "a tab cannot indent YAML; use spaces (" + message + ")";
         }
 

@@ -1,0 +1,80 @@
+using Frugal.Workflows;
+
+namespace Frugal.Core.Tests.Workflows;
+
+/// <summary>Every bad-input path: the position a user is sent to and the words they read.</summary>
+public sealed class WorkflowLoaderErrorTests
+{
+    private const string Head = "name: demo\ninput:\n  type: object\nsteps:\n";
+
+    public static TheoryData<string, string, string, string> Cases => new()
+    {
+        // name, yaml, expected "line:column", expected part of the message
+        { "tab indentation", "name: demo\ninput:\n\ttype: object\nsteps: []\n", "3:1", "a tab cannot indent YAML" },
+        { "unclosed quote", "name: \"demo\ninput: {}\nsteps: []\n", "1:7", "invalid YAML" },
+        { "unknown step kind", Head + "  - id: a\n    kind: sumarise\n    prompt: hi\n", "6:11", "unknown step kind 'sumarise'; expected one of: classify, deterministic, model, foreach, retrieve" },
+        { "missing id", Head + "  - kind: model\n    prompt: hi\n", "5:5", "missing required property 'id'" },
+        { "duplicate id", Head + "  - id: a\n    kind: model\n    prompt: hi\n  - id: a\n    kind: model\n    prompt: again\n", "8:9", "duplicate step id 'a'; it is already used by the step at line 5" },
+        { "unknown top-level key", "name: demo\ninput:\n  type: object\nstpes:\n  - id: a\n", "4:1", "unknown property 'stpes'; did you mean 'steps'?" },
+        { "unknown step property", Head + "  - id: a\n    kind: model\n    promt: hi\n", "7:5", "unknown property 'promt'; did you mean 'prompt'?" },
+        { "missing prompt", Head + "  - id: a\n    kind: model\n", "5:5", "missing required property 'prompt' (a model step needs it)" },
+        { "auto tier without route", Head + "  - id: a\n    kind: model\n    tier: auto\n    prompt: hi\n", "7:11", "tier 'auto' needs 'route'" },
+        { "route to a missing step", Head + "  - id: a\n    kind: model\n    tier: auto\n    route: triage\n    prompt: hi\n", "8:12", "'route' names step 'triage', which does not exist" },
+        { "route to a model step", Head + "  - id: b\n    kind: model\n    prompt: hi\n  - id: a\n    kind: model\n    tier: auto\n    route: b\n    prompt: hi\n", "11:12", "'route' must name a classify step; 'b' is a model step" },
+        { "needs a missing step", Head + "  - id: a\n    kind: model\n    needs: [setup]\n    prompt: hi\n", "7:13", "'needs' names step 'setup', which does not exist; steps are: a" },
+        { "steps.missing in a prompt", Head + "  - id: a\n    kind: model\n    prompt: Use ${ steps.missing.output }\n", "7:26", "'steps.missing' refers to a step that does not exist" },
+        { "steps.missing in a quoted prompt", Head + "  - id: a\n    kind: model\n    prompt: \"Use ${ steps.missing.output }\"\n", "7:27", "'steps.missing' refers to a step that does not exist" },
+        { "steps.missing in a literal block", Head + "  - id: a\n    kind: model\n    prompt: |\n      First line\n      then ${ steps.missing.output }\n", "9:21", "'steps.missing' refers to a step that does not exist" },
+        { "expression syntax error", Head + "  - id: a\n    kind: model\n    prompt: Hi ${ input. }\n", "7:26", "expected a name after '.'" },
+        { "unknown function", Head + "  - id: a\n    kind: model\n    prompt: ${ shout(input.x) }\n", "7:16", "unknown function 'shout'" },
+        { "unknown root name", Head + "  - id: a\n    kind: model\n    prompt: ${ inptu.x }\n", "7:16", "unknown name 'inptu'; expected one of input, steps, item, index, run" },
+        { "unterminated template", Head + "  - id: a\n    kind: model\n    prompt: Hi ${ input.x\n", "7:16", "unterminated '${'" },
+        { "when does not parse", Head + "  - id: a\n    kind: model\n    when: input.x ==\n    prompt: hi\n", "7:21", "'when' is not a valid condition: expected a value" },
+        { "when in template form does not parse", Head + "  - id: a\n    kind: model\n    when: ${ input.x = 1 }\n    prompt: hi\n", "7:22", "'=' is not an operator; use '=='" },
+        { "cycle a -> b -> a", Head + "  - id: a\n    kind: model\n    prompt: ${ steps.b.output }\n  - id: b\n    kind: model\n    needs: [a]\n    prompt: hi\n", "5:5", "dependency cycle a -> b -> a" },
+        { "self cycle", Head + "  - id: a\n    kind: model\n    prompt: ${ steps.a.output }\n", "5:5", "step 'a' depends on itself (a -> a)" },
+        { "item outside foreach", Head + "  - id: a\n    kind: model\n    prompt: ${ item.text }\n", "7:16", "'item' is only available inside a foreach step's 'do'" },
+        { "index outside foreach", "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\noutput: ${ index }\n", "8:12", "'index' is only available inside a foreach step's 'do'" },
+        { "batch_size 0", Head + "  - id: a\n    kind: foreach\n    items: ${ input.list }\n    batch_size: 0\n    do:\n      kind: model\n      prompt: ${ item }\n", "8:17", "'batch_size' must be at least 1, found 0" },
+        { "negative parallelism", Head + "  - id: a\n    kind: foreach\n    items: ${ input.list }\n    parallelism: -2\n    do:\n      kind: model\n      prompt: ${ item }\n", "8:18", "'parallelism' must be at least 1, found -2" },
+        { "id inside do", Head + "  - id: a\n    kind: foreach\n    items: ${ input.list }\n    do:\n      id: inner\n      kind: model\n      prompt: ${ item }\n", "9:7", "'id' is not allowed in 'do'" },
+        { "invalid regex", Head + "  - id: a\n    kind: deterministic\n    operation: regex\n    input: ${ input.text }\n    pattern: \"(?<order>[0-9]+\"\n", "9:14", "'pattern' is not a valid regular expression" },
+        { "lookup without table", Head + "  - id: a\n    kind: deterministic\n    operation: lookup\n    input: ${ input.text }\n", "5:5", "missing required property 'table' (a lookup step needs it)" },
+        { "unknown operation", Head + "  - id: a\n    kind: deterministic\n    operation: sql\n    input: x\n", "7:16", "'operation' cannot be 'sql'; expected one of: template, regex, lookup" },
+        { "retrieve not available", Head + "  - id: a\n    kind: retrieve\n    query: ${ input.q }\n", "6:11", "step kind 'retrieve' is not available yet: retrieval arrives with the semantic cache and embeddings" },
+        { "name with spaces", "name: My Workflow\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "1:7", "'name' 'My Workflow' does not match ^[a-z0-9][a-z0-9-]*$" },
+        { "step id with capitals", Head + "  - id: Summarise\n    kind: model\n    prompt: hi\n", "5:9", "'id' 'Summarise' does not match ^[a-z][a-z0-9_-]*$" },
+        { "empty steps", "name: demo\ninput:\n  type: object\nsteps: []\n", "4:8", "'steps' must not be empty" },
+        { "missing steps", "name: demo\ninput:\n  type: object\n", "1:1", "missing required property 'steps'" },
+        { "input schema not an object", "name: demo\ninput: a ticket\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "2:8", "'input' must be a mapping, found 'a ticket'" },
+        { "input schema invalid", "name: demo\ninput:\n  type: objekt\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "3:9", "'input' is not a valid JSON Schema" },
+        { "output_schema invalid", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      required: category\n", "10:17", "'output_schema' is not a valid JSON Schema: 'required' must be a list" },
+        { "temperature too high", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 3\n", "8:18", "'temperature' must be at most 2, found 3" },
+        { "steps.missing in output", "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\noutput:\n  answer: ${ steps.b.output }\n", "9:20", "'steps.b' refers to a step that does not exist; steps are: a" },
+        { "empty file", "", "1:1", "the file holds no YAML document" },
+        { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Parse_BadInput_ReportsPositionAndMessage(string name, string yaml, string position, string message)
+    {
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "demo.yaml"));
+
+        var expected = $"demo.yaml:{position}: ";
+        var found = ex.Diagnostics.Any(d => d.ToString().StartsWith(expected, StringComparison.Ordinal)
+            && d.Message.Contains(message, StringComparison.Ordinal));
+        Assert.True(found, $"{name}: expected '{expected}...{message}...' among:{Environment.NewLine}{ex.Message}");
+    }
+
+    [Fact]
+    public void Parse_SeveralProblems_ReportsAllInFileOrder()
+    {
+        const string yaml = "name: Demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    tier: auto\n    prompt: ${ steps.x.output }\n  - id: b\n    kind: foreach\n    items: ${ input.list }\n    batch_size: 0\n    do:\n      kind: model\n      prompt: hi\n";
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "demo.yaml"));
+
+        Assert.Equal(["1:7", "7:11", "8:22", "12:17"], ex.Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column}"));
+        Assert.StartsWith("demo.yaml:1:7: 'name' 'Demo' does not match", ex.Message, StringComparison.Ordinal);
+    }
+}
