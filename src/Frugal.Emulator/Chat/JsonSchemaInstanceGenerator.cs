@@ -9,10 +9,15 @@ namespace Frugal.Emulator.Chat;
 /// outputs (objects, arrays, enums, bounded numbers and strings, <c>$ref</c>, <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>).
 /// Hand-written: the .NET schema libraries served to this project validate but do not generate instances.
 /// <c>pattern</c> is not honoured (no general way to produce a matching string); structured-output schemas rarely use it.
+/// Like a real model, it also reads constraints that a client moved into <c>description</c> lines such as
+/// <c>maximum: 5</c> (Microsoft.Extensions.AI does so for OpenAI strict mode, which refuses those keywords).
 /// </summary>
 internal static class JsonSchemaInstanceGenerator
 {
-    private const int MaxDepth = 12;
+    // Past SoftDepth only required properties and minItems items are generated, so recursive schemas end;
+    // HardDepth stops a $ref cycle that requires itself.
+    private const int SoftDepth = 6;
+    private const int HardDepth = 32;
     private const int DefaultMaxStringLength = 120;
 
     public static JsonNode Generate(JsonNode schema, PromptDigest digest) =>
@@ -34,7 +39,7 @@ internal static class JsonSchemaInstanceGenerator
                 return JsonValue.Create(digest.FirstSentence);
             }
 
-            if (s["$ref"] is JsonValue reference && depth < MaxDepth)
+            if (s["$ref"] is JsonValue reference && depth < HardDepth)
             {
                 return Generate(Resolve(reference.GetValue<string>()), path, depth + 1);
             }
@@ -84,7 +89,7 @@ internal static class JsonSchemaInstanceGenerator
                 foreach (var (name, propertySchema) in properties)
                 {
                     // Deep in a recursive schema only what is required is generated, so recursion ends.
-                    if (depth >= MaxDepth && !required.Contains(name))
+                    if (depth >= SoftDepth && !required.Contains(name))
                     {
                         continue;
                     }
@@ -105,7 +110,7 @@ internal static class JsonSchemaInstanceGenerator
         {
             var min = ReadInt(schema, "minItems") ?? 0;
             var max = ReadInt(schema, "maxItems") ?? int.MaxValue;
-            var count = Math.Min(Math.Max(depth >= MaxDepth ? 0 : 1, min), max);
+            var count = Math.Min(Math.Max(depth >= SoftDepth ? 0 : 1, min), max);
             var prefix = schema["prefixItems"] as JsonArray;
             var result = new JsonArray();
             for (var i = 0; i < count; i++)
@@ -161,7 +166,7 @@ internal static class JsonSchemaInstanceGenerator
 
         private JsonValue GenerateString(JsonObject schema, string path)
         {
-            var format = schema["format"] is JsonValue f ? f.GetValue<string>() : null;
+            var format = schema["format"] is JsonValue f ? f.GetValue<string>() : Hint(schema, "format");
             var formatted = format switch
             {
                 "date-time" => "2025-01-01T00:00:00Z",
@@ -281,10 +286,32 @@ internal static class JsonSchemaInstanceGenerator
             schema is JsonObject o && o["type"] is JsonValue t && t.GetValue<string>() == "null";
 
         private static int? ReadInt(JsonObject schema, string property) =>
-            schema[property] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
+            schema[property] is JsonValue v && v.TryGetValue<int>(out var n) ? n
+            : int.TryParse(Hint(schema, property), NumberStyles.Integer, CultureInfo.InvariantCulture, out var hinted) ? hinted : null;
 
         private static double? ReadDouble(JsonObject schema, string property) =>
-            schema[property] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+            schema[property] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
+            : double.TryParse(Hint(schema, property), NumberStyles.Float, CultureInfo.InvariantCulture, out var hinted) ? hinted : null;
+
+        /// <summary>Reads a <c>keyword: value</c> line of the schema's description.</summary>
+        private static string? Hint(JsonObject schema, string keyword)
+        {
+            if (schema["description"] is not JsonValue d || !d.TryGetValue<string>(out var description))
+            {
+                return null;
+            }
+
+            foreach (var line in description.Split('\n'))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(keyword, StringComparison.Ordinal))
+                {
+                    return line[(colon + 1)..].Trim();
+                }
+            }
+
+            return null;
+        }
 
         private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
