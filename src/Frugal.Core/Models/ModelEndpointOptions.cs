@@ -1,0 +1,36 @@
+namespace Frugal.Models;
+
+/// <summary>Where one hosted model lives and how Frugal authenticates to it.</summary>
+public sealed class ModelEndpointOptions
+{
+    /// <summary>
+    /// The endpoint: for <see cref="ModelEndpointKind.AzureOpenAI"/> the resource address
+    /// (<c>https://my-resource.openai.azure.com/</c>); for <see cref="ModelEndpointKind.OpenAI"/> the API base
+    /// including its version segment (<c>https://api.openai.com/v1</c>).
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>The deployment (Azure OpenAI) or model name (OpenAI) to call.</summary>
+    public string? Deployment { get; set; }
+
+    /// <summary>The API key; not needed with <see cref="UseManagedIdentity"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Authenticate with Entra ID (<c>DefaultAzureCredential</c>) instead of an API key. Azure OpenAI only.</summary>
+    public bool UseManagedIdentity { get; set; }
+
+    /// <summary>The client id of a user-assigned managed identity; empty for the system-assigned one.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>The protocol of the endpoint.</summary>
+    public ModelEndpointKind Kind { get; set; } = ModelEndpointKind.AzureOpenAI;
+
+    /// <summary>How many times the client retries a throttled (429) or failed (5xx) call, honouring <c>Retry-After</c>.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>How long one HTTP attempt may take before the client gives up on it.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>For an embeddings deployment: the vector dimension to ask for; <see langword="null"/> for the model's own.</summary>
+    public int? Dimensions { get; set; }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Emulator.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Frugal.Emulator.Chat;
+
+/// <summary>Answers <c>chat/completions</c> requests, whole or streamed as server-sent events.</summary>
+internal sealed class ChatCompletionEndpoint(
+    EmulatorOptions options,
+    RequestGate gate,
+    EmulatorCounters counters,
+    TokenCounter tokens,
+    FaultInjector faults,
+    TimeProvider timeProvider)
+{
+    private const string Fingerprint = "fp_frugal_emulator";
+    private const int WordsPerChunk = 3;
+
+    public async Task HandleAsync(HttpContext http, string? routeDeployment)
+    {
+        if (!await gate.AuthorizeAsync(http))
+        {
+            return;
+        }
+
+        ChatRequest request;
+        try
+        {
+            var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            request = ChatRequestParser.Parse(body, routeDeployment);
+        }
+        catch (JsonException ex)
+        {
+            await gate.RefuseAsync(http, $"The request body is not valid JSON: {ex.Message}", null);
+            return;
+        }
+        catch (EmulatorRequestException ex)
+        {
+            await gate.RefuseAsync(http, ex.Message, ex.Param);
+            return;
+        }
+
+        var deploymentOptions = options.For(request.Deployment);
+        if (await gate.TryInjectFaultAsync(http, request.Deployment, deploymentOptions))
+        {
+            return;
+        }
+
+        var answer = AnswerComposer.Compose(request);
+        var promptTokens = tokens.CountPrompt(request.Messages);
+        var completionTokens = tokens.Count(answer);
+        var finishReason = "stop";
+        if (request.MaxTokens is { } max && completionTokens > max)
+        {
+            answer = tokens.Truncate(answer, max, out completionTokens);
+            finishReason = "length";
+        }
+
+        var id = "chatcmpl-" + DeterministicRandom.Hash(request.Deployment, answer, promptTokens.ToString(CultureInfo.InvariantCulture)).ToString("x16", CultureInfo.InvariantCulture);
+        var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens);
+
+        if (request.Stream)
+        {
+            await StreamAsync(http, request, deploymentOptions, id, created, answer, finishReason, usage);
+        }
+        else
+        {
+            var latency = faults.DrawLatency(request.Deployment, deploymentOptions, completionTokens);
+            await Task.Delay(latency, timeProvider, http.RequestAborted);
+            var response = new ChatCompletionResponse(
+                id,
+                "chat.completion",
+                created,
+                request.Deployment,
+                Fingerprint,
+                [new ChatChoice(0, new AssistantMessage("assistant", answer), finishReason)],
+                usage);
+            await http.Response.WriteAsJsonAsync(response, EmulatorJsonContext.Default.ChatCompletionResponse, cancellationToken: http.RequestAborted);
+        }
+
+        counters.OnChatCompletion(promptTokens, completionTokens);
+    }
+
+    private async Task StreamAsync(
+        HttpContext http,
+        ChatRequest request,
+        DeploymentOptions deploymentOptions,
+        string id,
+        long created,
+        string answer,
+        string finishReason,
+        TokenUsage usage)
+    {
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        var ct = http.RequestAborted;
+
+        ChatCompletionChunk Chunk(ChunkDelta? delta, string? finish, TokenUsage? chunkUsage) => new(
+            id,
+            "chat.completion.chunk",
+            created,
+            request.Deployment,
+            Fingerprint,
+            delta is null ? [] : [new ChunkChoice(0, delta, finish)],
+            chunkUsage);
+
+        await Task.Delay(faults.DrawLatency(request.Deployment, deploymentOptions, 0), timeProvider, ct);
+        await WriteEventAsync(http, Chunk(new ChunkDelta("assistant", string.Empty), null, null), ct);
+        foreach (var piece in Pieces(answer))
+        {
+            if (deploymentOptions.PerOutputTokenMs > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(deploymentOptions.PerOutputTokenMs * tokens.Count(piece)), timeProvider, ct);
+            }
+
+            await WriteEventAsync(http, Chunk(new ChunkDelta(null, piece), null, null), ct);
+        }
+
+        await WriteEventAsync(http, Chunk(new ChunkDelta(null, null), finishReason, null), ct);
+        if (request.IncludeUsage)
+        {
+            await WriteEventAsync(http, Chunk(null, null, usage), ct);
+        }
+
+        await http.Response.WriteAsync("data: [DONE]\n\n", ct);
+    }
+
+    private static async Task WriteEventAsync(HttpContext http, ChatCompletionChunk chunk, CancellationToken ct)
+    {
+        var json = JsonSerializer.Serialize(chunk, EmulatorJsonContext.Default.ChatCompletionChunk);
+        await http.Response.WriteAsync($"data: {json}\n\n", Encoding.UTF8, ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+
+    /// <summary>Splits the answer into pieces of a few words that concatenate back to it exactly.</summary>
+    private static IEnumerable<string> Pieces(string answer)
+    {
+        var start = 0;
+        var words = 0;
+        for (var i = 1; i < answer.Length; i++)
+        {
+            if (answer[i] == ' ' && answer[i - 1] != ' ' && ++words == WordsPerChunk)
+            {
+                yield return answer[start..i];
+                start = i;
+                words = 0;
+            }
+        }
+
+        if (start < answer.Length)
+        {
+            yield return answer[start..];
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace Frugal.Emulator.Chat;
+
+/// <summary>The parts of a chat completion request the emulator uses.</summary>
+internal sealed record ChatRequest(
+    string Deployment,
+    IReadOnlyList<PromptMessage> Messages,
+    int? MaxTokens,
+    ResponseFormatKind ResponseFormat,
+    JsonNode? Schema,
+    bool Stream,
+    bool IncludeUsage);
+
+internal sealed record PromptMessage(string Role, string? Name, string Text);
+
+internal enum ResponseFormatKind
+{
+    Text,
+    JsonObject,
+    JsonSchema,
+}

@@ -1,0 +1,38 @@
+namespace Frugal.Emulator;
+
+/// <summary>
+/// How one emulated deployment behaves: its latency and the faults it injects.
+/// Fault rates are probabilities in [0, 1] whose sum is at most 1; each request draws one fault at most.
+/// </summary>
+public sealed class DeploymentOptions
+{
+    /// <summary>Fixed latency added to every answer, in milliseconds.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Upper bound of a uniformly drawn extra latency, in milliseconds.</summary>
+    public int JitterMs { get; set; }
+
+    /// <summary>Latency per output token, in milliseconds (models generate token by token).</summary>
+    public double PerOutputTokenMs { get; set; }
+
+    /// <summary>Rate of <c>429 Too Many Requests</c> answers.</summary>
+    public double RateLimitRate { get; set; }
+
+    /// <summary>The <c>Retry-After</c> header, in seconds, sent with an injected 429.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Rate of <c>500 Internal Server Error</c> answers.</summary>
+    public double ServerErrorRate { get; set; }
+
+    /// <summary>Rate of <c>503 Service Unavailable</c> answers.</summary>
+    public double ServiceUnavailableRate { get; set; }
+
+    /// <summary>Rate of requests held for <see cref="TimeoutMs"/> and then answered <c>504 Gateway Timeout</c>.</summary>
+    public double TimeoutRate { get; set; }
+
+    /// <summary>How long an injected timeout holds the request, in milliseconds.</summary>
+    public int TimeoutMs { get; set; } = 120_000;
+
+    /// <summary>Dimension of this deployment's embeddings; <see langword="null"/> takes the emulator's default.</summary>
+    public int? EmbeddingDimensions { get; set; }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Emulator.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Frugal.Emulator.Embeddings;
+
+/// <summary>Answers <c>embeddings</c> requests with deterministic unit vectors, as floats or base64.</summary>
+internal sealed class EmbeddingsEndpoint(
+    EmulatorOptions options,
+    RequestGate gate,
+    EmulatorCounters counters,
+    TokenCounter tokens,
+    FaultInjector faults,
+    TimeProvider timeProvider)
+{
+    public async Task HandleAsync(HttpContext http, string? routeDeployment)
+    {
+        if (!await gate.AuthorizeAsync(http))
+        {
+            return;
+        }
+
+        string deployment;
+        List<(string Text, int Tokens)> inputs;
+        int dimensions;
+        bool base64;
+        try
+        {
+            var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject
+                ?? throw new EmulatorRequestException("The request body must be a JSON object.");
+            deployment = routeDeployment ?? ReadString(body, "model")
+                ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
+            inputs = ReadInputs(body["input"]);
+            dimensions = ReadDimensions(body) ?? options.For(deployment).EmbeddingDimensions ?? options.EmbeddingDimensions;
+            base64 = ReadString(body, "encoding_format") switch
+            {
+                null or "float" => false,
+                "base64" => true,
+                var other => throw new EmulatorRequestException(
+                    $"'encoding_format' must be 'float' or 'base64' (was '{other}').", "encoding_format"),
+            };
+        }
+        catch (JsonException ex)
+        {
+            await gate.RefuseAsync(http, $"The request body is not valid JSON: {ex.Message}", null);
+            return;
+        }
+        catch (EmulatorRequestException ex)
+        {
+            await gate.RefuseAsync(http, ex.Message, ex.Param);
+            return;
+        }
+
+        var deploymentOptions = options.For(deployment);
+        if (await gate.TryInjectFaultAsync(http, deployment, deploymentOptions))
+        {
+            return;
+        }
+
+        await Task.Delay(faults.DrawLatency(deployment, deploymentOptions, 0), timeProvider, http.RequestAborted);
+        var promptTokens = inputs.Sum(i => i.Tokens);
+
+        http.Response.ContentType = "application/json";
+        await using (var writer = new Utf8JsonWriter(http.Response.Body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                var vector = HashedEmbedding.Create(deployment, inputs[i].Text, dimensions);
+                writer.WriteStartObject();
+                writer.WriteString("object", "embedding");
+                writer.WriteNumber("index", i);
+                if (base64)
+                {
+                    // OpenAI's base64 format is the little-endian float32 bytes of the vector.
+                    writer.WriteBase64String("embedding", MemoryMarshal.AsBytes(vector.AsSpan()));
+                }
+                else
+                {
+                    writer.WriteStartArray("embedding");
+                    foreach (var value in vector)
+                    {
+                        writer.WriteNumberValue(value);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("model", deployment);
+            writer.WriteStartObject("usage");
+            writer.WriteNumber("prompt_tokens", promptTokens);
+            writer.WriteNumber("total_tokens", promptTokens);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            await writer.FlushAsync(http.RequestAborted);
+        }
+
+        counters.OnEmbeddings(promptTokens);
+    }
+
+    private List<(string Text, int Tokens)> ReadInputs(JsonNode? input)
+    {
+        switch (input)
+        {
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                return [(text, tokens.Count(text))];
+            case JsonArray array when array.Count > 0:
+                if (array.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number))
+                {
+                    // One input given as token ids.
+                    return [(string.Join(' ', array.Select(n => n!.ToJsonString())), array.Count)];
+                }
+
+                var inputs = new List<(string, int)>(array.Count);
+                for (var i = 0; i < array.Count; i++)
+                {
+                    inputs.Add(array[i] switch
+                    {
+                        JsonValue v when v.TryGetValue<string>(out var s) => (s, tokens.Count(s)),
+                        JsonArray ids when ids.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) =>
+                            (string.Join(' ', ids.Select(n => n!.ToJsonString())), ids.Count),
+                        _ => throw new EmulatorRequestException(
+                            $"'input[{i}]' must be a string or an array of token ids.", $"input[{i}]"),
+                    });
+                }
+
+                return inputs;
+            default:
+                throw new EmulatorRequestException(
+                    "'input' is required and must be a string, a non-empty array of strings or an array of token ids.", "input");
+        }
+    }
+
+    private static int? ReadDimensions(JsonObject body)
+    {
+        var node = body["dimensions"];
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.TryGetValue<int>(out var n) && n is >= 1 and <= EmulatorOptionsValidator.MaxEmbeddingDimensions)
+        {
+            return n;
+        }
+
+        throw new EmulatorRequestException(
+            $"'dimensions' must be a whole number between 1 and {EmulatorOptionsValidator.MaxEmbeddingDimensions.ToString(CultureInfo.InvariantCulture)} (was {node.ToJsonString()}).",
+            "dimensions");
+    }
+
+    private static string? ReadString(JsonObject node, string property) =>
+        node[property] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+}

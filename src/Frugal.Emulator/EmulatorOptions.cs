@@ -1,0 +1,34 @@
+namespace Frugal.Emulator;
+
+/// <summary>
+/// Options of the model emulator, bound from the configuration section <see cref="SectionName"/>.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Emulator";
+
+    /// <summary>
+    /// The API key clients must present (<c>api-key</c> header or <c>Authorization: Bearer</c>).
+    /// When <see langword="null"/> or empty, any key (or none) is accepted.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Seed of the random draws (faults, jitter), so that a run can be reproduced.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Dimension of the embedding vectors when neither the deployment nor the request sets one.</summary>
+    public int EmbeddingDimensions { get; set; } = 384;
+
+    /// <summary>Behaviour of deployments that are not listed in <see cref="Deployments"/>.</summary>
+    public DeploymentOptions Defaults { get; set; } = new();
+
+    /// <summary>Behaviour per deployment name (case-insensitive).</summary>
+    public Dictionary<string, DeploymentOptions> Deployments { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns the options of <paramref name="deployment"/>, or <see cref="Defaults"/> when it is not listed.</summary>
+    /// <param name="deployment">The deployment (model) name of a request.</param>
+    /// <returns>The options that apply to that deployment.</returns>
+    public DeploymentOptions For(string deployment) =>
+        Deployments.TryGetValue(deployment, out var options) ? options : Defaults;
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Emulator;
+
+/// <summary>Starts the model emulator in-process, listening on 127.0.0.1 only.</summary>
+public static class EmulatorServer
+{
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">The emulator's options; validated first.</param>
+    /// <param name="port">The port to listen on; 0 takes any free port (read it from <see cref="EmulatorHandle.Uri"/>).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
+    /// <exception cref="OptionsValidationException">The options are not valid; the message names the keys at fault.</exception>
+    public static Task<EmulatorHandle> StartAsync(EmulatorOptions options, int port, CancellationToken cancellationToken) =>
+        StartAsync(options, port, TimeProvider.System, configureLogging: null, cancellationToken);
+
+    /// <summary>Starts an emulator with a given clock (for latency) and logging.</summary>
+    /// <param name="options">The emulator's options; validated first.</param>
+    /// <param name="port">The port to listen on; 0 takes any free port.</param>
+    /// <param name="timeProvider">The clock that latency and injected timeouts wait on.</param>
+    /// <param name="configureLogging">Adds logging providers; without it the emulator logs nothing.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
+    /// <exception cref="OptionsValidationException">The options are not valid; the message names the keys at fault.</exception>
+    public static async Task<EmulatorHandle> StartAsync(
+        EmulatorOptions options,
+        int port,
+        TimeProvider timeProvider,
+        Action<ILoggingBuilder>? configureLogging,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+
+        var validation = new EmulatorOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(EmulatorOptions), validation.Failures);
+        }
+
+        // An empty builder: no appsettings.json or environment variables of the current directory leak in.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.Services.AddRoutingCore();
+        builder.Services.AddLogging(logging => configureLogging?.Invoke(logging));
+        builder.Services.AddSingleton(timeProvider);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddEmulatorCore();
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapFrugalEmulator();
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address.EndsWith('/') ? address : address + "/");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorServer));
+        Log.Listening(logger, uri);
+        return new EmulatorHandle(app, uri, options, app.Services.GetRequiredService<EmulatorCounters>());
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Emulator;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Model emulator listening on {Uri}")]
+    public static partial void Listening(ILogger logger, Uri uri);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Injected {Fault} into a request for deployment {Deployment}")]
+    public static partial void FaultInjected(ILogger logger, FaultKind fault, string deployment);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Refused a request: {Reason}")]
+    public static partial void Refused(ILogger logger, string reason);
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+
+namespace Frugal.Emulator.Protocol;
+
+internal sealed record ChatCompletionResponse(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    string SystemFingerprint,
+    IReadOnlyList<ChatChoice> Choices,
+    TokenUsage Usage);
+
+internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
+
+internal sealed record AssistantMessage(string Role, string Content);
+
+internal sealed record TokenUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+internal sealed record ChatCompletionChunk(
+    string Id,
+    string Object,
+    long Created,
+    string Model,
+    string SystemFingerprint,
+    IReadOnlyList<ChunkChoice> Choices,
+    TokenUsage? Usage);
+
+internal sealed record ChunkChoice(
+    int Index,
+    ChunkDelta Delta,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason);
+
+internal sealed record ChunkDelta(string? Role, string? Content);
+
+internal sealed record ErrorResponse(ErrorBody Error);
+
+internal sealed record ErrorBody(string Message, string Type, string? Param, string? Code);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ChatCompletionResponse))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

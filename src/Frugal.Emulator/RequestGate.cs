@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Frugal.Emulator.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Emulator;
+
+/// <summary>What every model request passes before it is answered: the API key check and the fault draw.</summary>
+internal sealed class RequestGate(
+    EmulatorOptions options,
+    EmulatorCounters counters,
+    FaultInjector faults,
+    TimeProvider timeProvider,
+    ILogger<RequestGate> logger)
+{
+    private readonly byte[]? _expectedKey = string.IsNullOrEmpty(options.ApiKey) ? null : Encoding.UTF8.GetBytes(options.ApiKey);
+
+    /// <summary>Checks the API key; on a mismatch writes a 401 and returns <see langword="false"/>.</summary>
+    public async Task<bool> AuthorizeAsync(HttpContext http)
+    {
+        counters.OnRequest();
+        if (_expectedKey is null)
+        {
+            return true;
+        }
+
+        var presented = http.Request.Headers["api-key"].ToString();
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (presented.Length == 0 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = authorization["Bearer ".Length..].Trim();
+        }
+
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expectedKey))
+        {
+            return true;
+        }
+
+        counters.OnUnauthorized();
+        var reason = presented.Length == 0 ? "no API key was sent" : "the API key is wrong";
+        Log.Refused(logger, reason);
+        await ErrorWriter.WriteAsync(
+            http,
+            StatusCodes.Status401Unauthorized,
+            $"Access denied: {reason}. Send the key configured as {EmulatorOptions.SectionName}:ApiKey in the 'api-key' header or as 'Authorization: Bearer <key>'.",
+            "invalid_request_error",
+            code: "invalid_api_key");
+        return false;
+    }
+
+    /// <summary>Refuses a malformed request with 400.</summary>
+    public Task RefuseAsync(HttpContext http, string message, string? param)
+    {
+        counters.OnBadRequest();
+        Log.Refused(logger, message);
+        return ErrorWriter.WriteAsync(http, StatusCodes.Status400BadRequest, message, "invalid_request_error", param);
+    }
+
+    /// <summary>Draws a fault for the deployment; when one is drawn, answers with it and returns <see langword="true"/>.</summary>
+    public async Task<bool> TryInjectFaultAsync(HttpContext http, string deployment, DeploymentOptions deploymentOptions)
+    {
+        counters.OnDeployment(deployment);
+        var fault = faults.DrawFault(deployment, deploymentOptions);
+        if (fault == FaultKind.None)
+        {
+            return false;
+        }
+
+        counters.OnFault(fault);
+        Log.FaultInjected(logger, fault, deployment);
+        switch (fault)
+        {
+            case FaultKind.RateLimit:
+                var seconds = deploymentOptions.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = seconds;
+                await ErrorWriter.WriteAsync(
+                    http,
+                    StatusCodes.Status429TooManyRequests,
+                    $"Requests to deployment '{deployment}' have exceeded the emulated rate limit (injected fault). Retry after {seconds} seconds.",
+                    "rate_limit_exceeded",
+                    code: "429");
+                break;
+            case FaultKind.ServerError:
+                await ErrorWriter.WriteAsync(
+                    http,
+                    StatusCodes.Status500InternalServerError,
+                    $"The emulated deployment '{deployment}' had an internal error (injected fault).",
+                    "server_error");
+                break;
+            case FaultKind.ServiceUnavailable:
+                await ErrorWriter.WriteAsync(
+                    http,
+                    StatusCodes.Status503ServiceUnavailable,
+                    $"The emulated deployment '{deployment}' is unavailable (injected fault).",
+                    "server_error");
+                break;
+            default:
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(deploymentOptions.TimeoutMs), timeProvider, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up first, which is what an injected timeout is for.
+                    return true;
+                }
+
+                await ErrorWriter.WriteAsync(
+                    http,
+                    StatusCodes.Status504GatewayTimeout,
+                    $"The emulated deployment '{deployment}' held the request for {deploymentOptions.TimeoutMs.ToString(CultureInfo.InvariantCulture)} ms (injected timeout).",
+                    "timeout");
+                break;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Emulator;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Core.Tests.Models;
+
+/// <summary>The emulator's wire behaviour, over plain HTTP.</summary>
+public sealed class EmulatorServerTests
+{
+    private const string ChatPath = "openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21";
+
+    [Fact]
+    public async Task StartAsync_InvalidOptions_ThrowsNamingKeys()
+    {
+        var options = new EmulatorOptions { EmbeddingDimensions = 0 };
+        options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1 };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.6, ServerErrorRate = 0.6 };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
+
+        Assert.Contains("Emulator:EmbeddingDimensions must be between 1 and 8192 (was 0).", error.Failures);
+        Assert.Contains("Emulator:Deployments:gpt-4o:RateLimitRate must be between 0 and 1 (was 1.5).", error.Failures);
+        Assert.Contains("Emulator:Deployments:gpt-4o:LatencyMs must be zero or more (was -1).", error.Failures);
+        Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Deployments:gpt-4o-mini: the fault rates", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{not json", "The request body is not valid JSON")]
+    [InlineData("""{"messages":[]}""", "'messages' is required and must be a non-empty array.")]
+    [InlineData("""{"messages":[{"content":"hi"}]}""", "'messages[0].role' is required.")]
+    [InlineData("""{"messages":[{"role":"user","content":5}]}""", "'messages[0].content' must be a string or an array of content parts.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "'max_tokens' must be a whole number of 1 or more (was 0).")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}""", "'response_format.type' must be 'text', 'json_object' or 'json_schema' (was 'xml').")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema"}}""", "'response_format.json_schema.schema' is required")]
+    public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsync(ChatPath, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>();
+        Assert.StartsWith(expected, message, StringComparison.Ordinal);
+        Assert.Equal(1, emulator.Counters.BadRequests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_V1WithoutModel_400AsksForModel()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/chat/completions", new { messages = new[] { new { role = "user", content = "hi" } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("'model' is required: it names the deployment to call.", (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_BearerKey_Accepted()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ApiKey = "secret" }, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "secret");
+
+        using var response = await http.PostAsJsonAsync("v1/chat/completions", Chat("gpt-4o", "hi"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_MissingKey_401WithOpenAIError()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { ApiKey = "secret" }, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "hi"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"];
+        Assert.Equal("invalid_api_key", error?["code"]?.GetValue<string>());
+        Assert.StartsWith("Access denied: no API key was sent. Send the key configured as Emulator:ApiKey", error?["message"]?.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_JsonObjectFormat_AnswersJsonObject()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var body = JsonNode.Parse("""{"messages":[{"role":"user","content":"Classify this ticket about billing."}],"response_format":{"type":"json_object"}}""");
+
+        using var response = await http.PostAsJsonAsync(ChatPath, body);
+
+        var content = (await ReadJsonAsync(response))["choices"]?[0]?["message"]?["content"]?.GetValue<string>();
+        var answer = JsonNode.Parse(content!);
+        Assert.Equal("Classify this ticket about billing.", answer?["answer"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_RateLimitFault_429WithRetryAfter()
+    {
+        var options = new EmulatorOptions();
+        options.Defaults.RateLimitRate = 1.0;
+        options.Defaults.RetryAfterSeconds = 7;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "hi"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(1, emulator.Counters.RateLimited);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_UnavailableFault_503()
+    {
+        var options = new EmulatorOptions();
+        options.Defaults.ServiceUnavailableRate = 1.0;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "hi"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_TimeoutFault_HoldsUntilClientGivesUp()
+    {
+        var options = new EmulatorOptions();
+        options.Defaults.TimeoutRate = 1.0;
+        options.Defaults.TimeoutMs = 600_000;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri, Timeout = TimeSpan.FromMilliseconds(300) };
+
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => http.PostAsJsonAsync(ChatPath, Chat(null, "hi")));
+
+        Assert.Equal(1, emulator.Counters.Timeouts);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_SameSeed_SameFaultSequence()
+    {
+        static async Task<List<HttpStatusCode>> RunAsync()
+        {
+            var options = new EmulatorOptions { Seed = 1234 };
+            options.Defaults.RateLimitRate = 0.3;
+            options.Defaults.ServerErrorRate = 0.2;
+            await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+            using var http = new HttpClient { BaseAddress = emulator.Uri };
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 20; i++)
+            {
+                using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, $"request {i}"));
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses;
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(first, second);
+        Assert.Contains(HttpStatusCode.OK, first);
+        Assert.Contains(HttpStatusCode.TooManyRequests, first);
+    }
+
+    [Fact]
+    public async Task Embeddings_Base64AndFloat_SameVector()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var asFloat = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = "hello world", dimensions = 8 });
+        using var asBase64 = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = "hello world", dimensions = 8, encoding_format = "base64" });
+
+        var floats = (await ReadJsonAsync(asFloat))["data"]![0]!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        var bytes = Convert.FromBase64String((await ReadJsonAsync(asBase64))["data"]![0]!["embedding"]!.GetValue<string>());
+        var decoded = new float[bytes.Length / sizeof(float)];
+        Buffer.BlockCopy(bytes, 0, decoded, 0, bytes.Length);
+        Assert.Equal(8, floats.Length);
+        Assert.Equal(floats, decoded);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"emb"}""", "'input' is required and must be a string, a non-empty array of strings or an array of token ids.")]
+    [InlineData("""{"model":"emb","input":"x","dimensions":0}""", "'dimensions' must be a whole number between 1 and 8192 (was 0).")]
+    [InlineData("""{"model":"emb","input":"x","encoding_format":"hex"}""", "'encoding_format' must be 'float' or 'base64' (was 'hex').")]
+    [InlineData("""{"model":"emb","input":["x",{}]}""", "'input[1]' must be a string or an array of token ids.")]
+    public async Task Embeddings_BadRequest_400NamingTheField(string body, string expected)
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsync("v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(expected, (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
+    }
+
+    private static object Chat(string? model, string content) =>
+        new { model, messages = new[] { new { role = "user", content } } };
+
+    private static async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+}

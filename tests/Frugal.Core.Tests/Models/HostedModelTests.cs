@@ -1,0 +1,207 @@
+using System.ClientModel;
+using System.Text.Json;
+using Frugal.Emulator;
+using Frugal.Models;
+using Json.Schema;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML.Tokenizers;
+
+namespace Frugal.Core.Tests.Models;
+
+/// <summary>The model tiers, called through the real Azure OpenAI and OpenAI clients against the emulator.</summary>
+public sealed class HostedModelTests
+{
+    private static readonly TiktokenTokenizer Tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
+
+    [Fact]
+    public async Task GetResponseAsync_CheapTier_AnswersWithUsageCountedByTokenizer()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+        const string Prompt = "Summarise the invoice dispute with Contoso. The customer was billed twice.";
+
+        var response = await models.Cheap.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "You are terse."), new ChatMessage(ChatRole.User, Prompt)]);
+
+        Assert.StartsWith("[gpt-4o-mini] Summarise the invoice dispute with Contoso.", response.Text, StringComparison.Ordinal);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        var expectedPrompt = 3 + (3 + Count("system") + Count("You are terse.")) + (3 + Count("user") + Count(Prompt));
+        Assert.Equal(expectedPrompt, response.Usage?.InputTokenCount);
+        Assert.Equal(Count(response.Text), response.Usage?.OutputTokenCount);
+        Assert.Equal(1, models.Emulator.Counters.ChatCompletions);
+        Assert.Equal(expectedPrompt, models.Emulator.Counters.PromptTokens);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SamePromptTwice_SameAnswer()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+
+        var first = await models.Premium.GetResponseAsync("Which region hosts the ledger database? Answer briefly.");
+        var second = await models.Premium.GetResponseAsync("Which region hosts the ledger database? Answer briefly.");
+        var other = await models.Premium.GetResponseAsync("Who approved the budget change?");
+
+        Assert.Equal(first.Text, second.Text);
+        Assert.NotEqual(first.Text, other.Text);
+        Assert.StartsWith("[gpt-4o] ", first.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_JsonSchemaFormat_AnswerValidatesAgainstSchema()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+        var schema = JsonDocument.Parse("""
+            {
+              "type": "object",
+              "properties": {
+                "label": { "type": "string", "enum": ["billing", "technical", "account"] },
+                "confidence": { "type": "number", "minimum": 0, "maximum": 1 },
+                "priority": { "type": "integer", "minimum": 1, "maximum": 5 },
+                "reason": { "type": "string", "maxLength": 40 },
+                "tags": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
+                "urgent": { "type": "boolean" }
+              },
+              "required": ["label", "confidence", "priority", "reason", "tags", "urgent"],
+              "additionalProperties": false
+            }
+            """).RootElement;
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "ticket") };
+
+        var response = await models.Cheap.GetResponseAsync("My card was charged twice for the same order.", options);
+
+        var result = JsonSchema.FromText(schema.GetRawText())
+            .Evaluate(JsonDocument.Parse(response.Text).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, response.Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_MaxOutputTokens_TruncatesWithFinishReasonLength()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+
+        var response = await models.Cheap.GetResponseAsync(
+            "Explain the quarterly revenue variance across every European subsidiary in detail.",
+            new ChatOptions { MaxOutputTokens = 4 });
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(4, response.Usage?.OutputTokenCount);
+        Assert.Equal(4, Count(response.Text));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CheapTier_StreamsSameAnswerAsWhole()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+        const string Prompt = "List the steps to rotate the storage account keys.";
+
+        var whole = await models.Cheap.GetResponseAsync(Prompt);
+        var streamed = await models.Cheap.GetStreamingResponseAsync(Prompt).ToChatResponseAsync();
+
+        Assert.Equal(whole.Text, streamed.Text);
+        Assert.Equal(whole.Usage?.OutputTokenCount, streamed.Usage?.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_Embeddings_DeterministicUnitVectors()
+    {
+        await using var models = await EmulatedModels.StartAsync();
+        var generator = models.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var embeddings = await generator.GenerateAsync(["refund a double charge", "refund a double charge", "reset my password"]);
+
+        Assert.Equal(3, embeddings.Count);
+        Assert.Equal(384, embeddings[0].Vector.Length);
+        Assert.Equal(1.0, Norm(embeddings[0].Vector.Span), 3);
+        Assert.Equal(embeddings[0].Vector.ToArray(), embeddings[1].Vector.ToArray());
+        Assert.NotEqual(embeddings[0].Vector.ToArray(), embeddings[2].Vector.ToArray());
+        Assert.Equal(Count("refund a double charge") * 2 + Count("reset my password"), embeddings.Usage?.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_DimensionsConfigured_HonoursDimensions()
+    {
+        await using var models = await EmulatedModels.StartAsync(
+            extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Embeddings:Dimensions"] = "64" });
+        var generator = models.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var embedding = await generator.GenerateAsync("hello world");
+
+        Assert.Equal(64, embedding.Vector.Length);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RateLimitedWithRetryAfter_ClientRetriesAndSucceeds()
+    {
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey, Seed = 7 };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.5, RetryAfterSeconds = 0 };
+        await using var models = await EmulatedModels.StartAsync(options);
+
+        for (var i = 0; i < 6; i++)
+        {
+            var response = await models.Cheap.GetResponseAsync($"Question number {i}");
+            Assert.Contains("[gpt-4o-mini]", response.Text, StringComparison.Ordinal);
+        }
+
+        var counters = models.Emulator.Counters;
+        Assert.True(counters.RateLimited > 0, "The seed should inject at least one 429.");
+        Assert.Equal(6, counters.ChatCompletions);
+        Assert.Equal(6 + counters.RateLimited, counters.RequestsFor("gpt-4o-mini"));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ServerErrorAtRateOne_ThrowsWithStatus500()
+    {
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o"] = new DeploymentOptions { ServerErrorRate = 1.0 };
+        await using var models = await EmulatedModels.StartAsync(
+            options,
+            extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Premium:MaxRetries"] = "1" });
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Premium.GetResponseAsync("Hello"));
+
+        Assert.Equal(500, error.Status);
+        Assert.Contains("injected fault", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, models.Emulator.Counters.ServerErrors);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_WrongApiKey_ThrowsWithStatus401()
+    {
+        await using var models = await EmulatedModels.StartAsync(clientKey: "wrong-key");
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync("Hello"));
+
+        Assert.Equal(401, error.Status);
+        Assert.Contains("the API key is wrong", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, models.Emulator.Counters.Unauthorized);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_OpenAIKind_CallsV1Route()
+    {
+        await using var models = await EmulatedModels.StartAsync(extraSettings: new Dictionary<string, string?>
+        {
+            ["Frugal:Models:Cheap:Kind"] = "OpenAI",
+            ["Frugal:Models:Cheap:Endpoint"] = EmulatedModels.OpenAIEndpointPlaceholder,
+            ["Frugal:Models:Cheap:Deployment"] = "llama-3.1-8b",
+        });
+
+        var response = await models.Cheap.GetResponseAsync("Name the capital of France.");
+
+        Assert.Equal("[llama-3.1-8b] Name the capital of France. Key points: name, capital, france.", response.Text);
+        Assert.Equal(1, models.Emulator.Counters.RequestsFor("llama-3.1-8b"));
+    }
+
+    private static int Count(string text) => Tokenizer.CountTokens(text);
+
+    private static double Norm(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (var value in vector)
+        {
+            sum += value * value;
+        }
+
+        return Math.Sqrt(sum);
+    }
+}
