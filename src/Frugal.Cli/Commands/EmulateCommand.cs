@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using Frugal.Emulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal emulate</c>: runs the OpenAI-compatible model emulator until Ctrl+C.</summary>
+internal static class EmulateCommand
+{
+    public const int DefaultPort = 8089;
+
+    public static Command Create()
+    {
+        var port = new Option<int>("--port", "-p")
+        {
+            Description = "Port to listen on (127.0.0.1 only); 0 takes any free port.",
+            DefaultValueFactory = _ => DefaultPort,
+        };
+        port.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value is < 0 or > 65535)
+            {
+                result.AddError($"--port must be between 0 and 65535 (was {value.ToString(CultureInfo.InvariantCulture)}).");
+            }
+        });
+        var config = new Option<FileInfo?>("--config", "-c")
+        {
+            Description = "JSON file with an 'Emulator' section (ApiKey, Seed, EmbeddingDimensions, Defaults, Deployments).",
+        };
+
+        var command = new Command("emulate", "Run the model emulator: deterministic OpenAI-compatible answers with real token counts, latency and faults.");
+        command.Options.Add(port);
+        command.Options.Add(config);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            EmulatorOptions options;
+            try
+            {
+                options = LoadOptions(parseResult.GetValue(config));
+            }
+            catch (InvalidDataException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 1;
+            }
+
+            EmulatorHandle emulator;
+            try
+            {
+                emulator = await EmulatorServer.StartAsync(options, parseResult.GetValue(port), cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                await error.WriteLineAsync("The emulator configuration is not valid:");
+                foreach (var failure in ex.Failures)
+                {
+                    await error.WriteLineAsync("  " + failure);
+                }
+
+                return 1;
+            }
+
+            await using (emulator)
+            {
+                await output.WriteLineAsync($"Model emulator listening on {emulator.Uri}");
+                await output.WriteLineAsync($"  Azure OpenAI endpoint: {emulator.Uri} (POST openai/deployments/{{deployment}}/chat/completions|embeddings)");
+                await output.WriteLineAsync($"  OpenAI endpoint:       {emulator.OpenAIEndpoint} (POST /chat/completions|/embeddings)");
+                await output.WriteLineAsync("Press Ctrl+C to stop.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C: stop serving and exit normally.
+                }
+
+                var counters = emulator.Counters;
+                await output.WriteLineAsync(
+                    $"Served {counters.Requests} requests ({counters.FaultsInjected} faults injected), {counters.PromptTokens} prompt and {counters.CompletionTokens} completion tokens.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Reads the options from the file's <c>Emulator</c> section, or from its root when it has none.</summary>
+    internal static EmulatorOptions LoadOptions(FileInfo? file)
+    {
+        var options = new EmulatorOptions();
+        if (file is null)
+        {
+            return options;
+        }
+
+        if (!file.Exists)
+        {
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' was not found.");
+        }
+
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false).Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
+        {
+            var cause = ex;
+            while (cause.InnerException is not null)
+            {
+                cause = cause.InnerException;
+            }
+
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' is not valid JSON: {cause.Message}", ex);
+        }
+
+        var section = configuration.GetSection(EmulatorOptions.SectionName);
+        try
+        {
+            (section.Exists() ? section : (IConfiguration)configuration).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' has a bad value: {ex.Message}", ex);
+        }
+
+        return options;
+    }
+}

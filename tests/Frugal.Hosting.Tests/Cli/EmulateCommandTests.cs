@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Frugal.Cli.Commands;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+public sealed class EmulateCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-emulate-");
+
+    [Fact]
+    public void LoadOptions_EmulatorSection_BindsDeployments()
+    {
+        var file = Write("""{ "Emulator": { "ApiKey": "k", "Seed": 9, "Deployments": { "gpt-4o": { "LatencyMs": 20, "RateLimitRate": 0.1 } } } }""");
+
+        var options = EmulateCommand.LoadOptions(file);
+
+        Assert.Equal("k", options.ApiKey);
+        Assert.Equal(9, options.Seed);
+        Assert.Equal(20, options.For("GPT-4O").LatencyMs);
+        Assert.Equal(0.1, options.For("gpt-4o").RateLimitRate);
+    }
+
+    [Fact]
+    public async Task Invoke_MissingConfigFile_ExitsOneNamingFile()
+    {
+        var (code, _, error) = await InvokeAsync("emulate", "--config", Path.Combine(_directory.FullName, "none.json"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("none.json' was not found.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_InvalidJson_ExitsOneSayingNotValidJson()
+    {
+        var file = Write("{ bad");
+
+        var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
+
+        Assert.Equal(1, code);
+        Assert.Contains("is not valid JSON:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_BadValue_ExitsOneNamingKey()
+    {
+        var file = Write("""{ "Emulator": { "Seed": "abc" } }""");
+
+        var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
+
+        Assert.Equal(1, code);
+        Assert.Contains("'abc' at 'Emulator:Seed'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_InvalidRates_ExitsOneListingFailures()
+    {
+        var file = Write("""{ "Emulator": { "Deployments": { "x": { "RateLimitRate": 2 } } } }""");
+
+        var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Emulator:Deployments:x:RateLimitRate must be between 0 and 1 (was 2).", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_PortOutOfRange_ExitsWithMessage()
+    {
+        var (code, _, error) = await InvokeAsync("emulate", "--port", "70000");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--port must be between 0 and 65535 (was 70000).", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private FileInfo Write(string json)
+    {
+        var path = Path.Combine(_directory.FullName, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return new FileInfo(path);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand { EmulateCommand.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}
