@@ -82,6 +82,15 @@ internal static partial class SchemaMessages
                     ? $"{subject} must not be empty"
                     : $"{subject} must hold at least {rule?["minItems"]} items", false);
 
+            case "maxItems":
+                return new(pointer, $"{subject} must hold at most {rule?["maxItems"]} items", false);
+
+            case "minLength":
+                return new(pointer, $"{subject} must be at least {rule?["minLength"]} characters long", false);
+
+            case "maxLength":
+                return new(pointer, $"{subject} must be at most {rule?["maxLength"]} characters long", false);
+
             case "uniqueItems":
                 return new(pointer, $"{subject} lists the same value twice", false);
 
