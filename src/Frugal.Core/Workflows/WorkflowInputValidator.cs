@@ -15,7 +15,7 @@ public static class WorkflowInputValidator
     {
         ArgumentNullException.ThrowIfNull(definition);
         var schema = Schemas.GetValue(definition, static d => SchemaValidation.Build(d.InputSchema));
-        return [.. SchemaValidation.Validate(schema, definition.InputSchema, input)
+        return [.. SchemaValidation.Validate(schema, definition.InputSchema, input, json: true)
             .Select(v => new InputViolation(v.Pointer, v.Message))];
     }
 }
