@@ -124,7 +124,7 @@ public sealed class WorkflowLoaderTests
 
         var workflow = WorkflowLoader.Parse(yaml, "d.yaml");
 
-        Assert.Equal(new ClassifyStep { Id = "x", Location = new("f", 1, 1), Input = Expressions.ValueTemplate.Parse("x") }.PremiumThreshold,
+        Assert.Equal(new ClassifyStep { Id = "x", Location = new("f", 1, 1), Input = Frugal.Expressions.ValueTemplate.Parse("x") }.PremiumThreshold,
             Assert.IsType<ClassifyStep>(workflow.Steps[0]).PremiumThreshold);
         Assert.Equal(ModelTier.Cheap, Assert.IsType<ModelStep>(workflow.Steps[1]).Tier);
         Assert.Null(workflow.Output);
