@@ -63,7 +63,9 @@ internal static partial class SchemaMessages
 
             case "enum":
             {
-                var options = rule?["enum"] is JsonArray e ? string.Join(", ", e.Select(o => o?.ToString())) : null;
+                var options = rule?["enum"] is JsonArray e ? string.Join(", ", e.Select(o => o?.ToString()))
+                    : schema is null && name == "type" ? "array, boolean, integer, null, number, object, string" // the meta-schema's simpleTypes
+                    : null;
                 var prefix = name == "kind" ? $"unknown step kind {Describe(value)}" : $"{subject} cannot be {Describe(value)}";
                 return new(pointer, options is null ? $"{prefix}: {fallback}" : $"{prefix}; expected one of: {options}", false);
             }

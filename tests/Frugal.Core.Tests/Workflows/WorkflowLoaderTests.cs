@@ -170,6 +170,20 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void ValidateSchemaDocument_WorkflowSchema_IsAValidJsonSchema()
+    {
+        Assert.Empty(SchemaValidation.ValidateSchemaDocument(SchemaValidation.WorkflowSchemaNode));
+    }
+
+    [Fact]
+    public void Parse_EmptyOutput_MeansEveryStepsOutput()
+    {
+        var workflow = WorkflowLoader.Parse("name: d\ninput: {type: object}\nsteps:\n  - id: m\n    kind: model\n    prompt: hi\noutput:\n", "d.yaml");
+
+        Assert.Null(workflow.Output);
+    }
+
+    [Fact]
     public void Load_MissingFile_ThrowsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => WorkflowLoader.Load(Path.Combine(Path.GetTempPath(), "no-such-workflow.yaml")));
