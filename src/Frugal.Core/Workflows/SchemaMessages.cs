@@ -9,11 +9,14 @@ namespace Frugal.Workflows;
 internal static partial class SchemaMessages
 {
     public static SchemaViolation Describe(
-        string pointer, string evaluationPath, string schemaLocation, string keyword, string fallback, JsonNode? schema, JsonNode? instance)
+        string pointer, string evaluationPath, string schemaLocation, string keyword, string fallback, JsonNode? schema, JsonNode? instance, bool json)
     {
+        // A run input is JSON sent by a program; a workflow file is YAML written by a person. Each gets its own words.
+        string Describe(JsonNode? node) => json ? DescribeJson(node) : SchemaMessages.Describe(node);
+        string TypeNames(JsonNode? type) => SchemaMessages.TypeNames(type, json);
         var rule = schema is null ? null : Resolve(schema, Fragment(schemaLocation));
         var value = At(instance, pointer);
-        var subject = Subject(pointer);
+        var subject = pointer.Length == 0 && json ? "the input" : Subject(pointer);
         var name = Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]);
         switch (keyword)
         {
@@ -60,7 +63,9 @@ internal static partial class SchemaMessages
 
             case "enum":
             {
-                var options = rule?["enum"] is JsonArray e ? string.Join(", ", e.Select(o => o?.ToString())) : null;
+                var options = rule?["enum"] is JsonArray e ? string.Join(", ", e.Select(o => o?.ToString()))
+                    : schema is null && name == "type" ? "array, boolean, integer, null, number, object, string" // the meta-schema's simpleTypes
+                    : null;
                 var prefix = name == "kind" ? $"unknown step kind {Describe(value)}" : $"{subject} cannot be {Describe(value)}";
                 return new(pointer, options is null ? $"{prefix}: {fallback}" : $"{prefix}; expected one of: {options}", false);
             }
@@ -82,6 +87,15 @@ internal static partial class SchemaMessages
                     ? $"{subject} must not be empty"
                     : $"{subject} must hold at least {rule?["minItems"]} items", false);
 
+            case "maxItems":
+                return new(pointer, $"{subject} must hold at most {rule?["maxItems"]} items", false);
+
+            case "minLength":
+                return new(pointer, $"{subject} must be at least {rule?["minLength"]} characters long", false);
+
+            case "maxLength":
+                return new(pointer, $"{subject} must be at most {rule?["maxLength"]} characters long", false);
+
             case "uniqueItems":
                 return new(pointer, $"{subject} lists the same value twice", false);
 
@@ -101,6 +115,13 @@ internal static partial class SchemaMessages
         JsonArray => "a list",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => $"'{v.GetValue<string>()}'",
         _ => value.ToJsonString(),
+    };
+
+    private static string DescribeJson(JsonNode? value) => value switch
+    {
+        JsonObject => "an object",
+        JsonArray => "an array",
+        _ => Describe(value),
     };
 
     /// <summary>The name a message uses for the value at a pointer: <c>'batch_size'</c>, <c>'needs' item 2</c>.</summary>
@@ -181,12 +202,12 @@ internal static partial class SchemaMessages
         return Resolve(schema, fragment[..cut])?["properties"] is JsonObject properties ? [.. properties.Select(p => p.Key)] : [];
     }
 
-    private static string TypeNames(JsonNode? type)
+    private static string TypeNames(JsonNode? type, bool json)
     {
-        static string One(string? t) => t switch
+        string One(string? t) => t switch
         {
-            "object" => "a mapping",
-            "array" => "a list",
+            "object" => json ? "an object" : "a mapping",
+            "array" => json ? "an array" : "a list",
             "string" => "a text",
             "integer" => "a whole number",
             "number" => "a number",

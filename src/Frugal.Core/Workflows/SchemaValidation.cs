@@ -47,7 +47,8 @@ internal static class SchemaValidation
     /// <param name="schema">The schema.</param>
     /// <param name="schemaNode">The schema's JSON, used to name expected properties; null for a library schema.</param>
     /// <param name="instance">The value checked.</param>
-    public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance)
+    /// <param name="json">True for a run input (JSON words: object, array); false for a workflow file (YAML words: mapping, list).</param>
+    public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance, bool json = false)
     {
         var element = instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance);
         var results = schema.Evaluate(element, Hierarchical);
@@ -68,7 +69,7 @@ internal static class SchemaValidation
                 : [group.Where(e => e.Keyword != "type").DefaultIfEmpty(group.First()).First()];
             foreach (var error in chosen)
             {
-                violations.Add(SchemaMessages.Describe(error.Pointer, error.EvaluationPath, error.SchemaLocation, error.Keyword, error.Message, schemaNode, instance));
+                violations.Add(SchemaMessages.Describe(error.Pointer, error.EvaluationPath, error.SchemaLocation, error.Keyword, error.Message, schemaNode, instance, json));
             }
         }
 

@@ -115,7 +115,7 @@ public static partial class WorkflowLoader
         }
 
         ValueTemplate? output = null;
-        if (root.TryGetPropertyValue("output", out var outputNode))
+        if (root.TryGetPropertyValue("output", out var outputNode) && outputNode is not null)
         {
             var outputLinks = new List<StepLink>();
             output = context.Template(outputNode, "/output", inForEach: false, outputLinks);

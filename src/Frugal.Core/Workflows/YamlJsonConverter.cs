@@ -13,7 +13,8 @@ namespace Frugal.Workflows;
 /// </summary>
 internal static partial class YamlJsonConverter
 {
-    private const int MaxDepth = 100;
+    // Well below System.Text.Json's default limit of 64, which the schema validation serialises through.
+    private const int MaxDepth = 50;
     private const int MaxNodes = 100_000;
 
     /// <summary>Converts the first document of <paramref name="yaml"/>; problems that are not YAML syntax go to <paramref name="diagnostics"/>.</summary>

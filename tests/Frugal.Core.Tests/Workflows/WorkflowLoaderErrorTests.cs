@@ -47,7 +47,7 @@ public sealed class WorkflowLoaderErrorTests
         { "empty steps", "name: demo\ninput:\n  type: object\nsteps: []\n", "4:8", "'steps' must not be empty" },
         { "missing steps", "name: demo\ninput:\n  type: object\n", "1:1", "missing required property 'steps'" },
         { "input schema not an object", "name: demo\ninput: a ticket\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "2:8", "'input' must be a mapping, found 'a ticket'" },
-        { "input schema invalid", "name: demo\ninput:\n  type: objekt\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "3:9", "'input' is not a valid JSON Schema" },
+        { "input schema invalid", "name: demo\ninput:\n  type: objekt\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "3:9", "'input' is not a valid JSON Schema: 'type' cannot be 'objekt'; expected one of: array, boolean, integer, null, number, object, string" },
         { "output_schema invalid", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      required: category\n", "10:17", "'output_schema' is not a valid JSON Schema: 'required' must be a list" },
         { "temperature too high", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 3\n", "8:18", "'temperature' must be at most 2, found 3" },
         { "steps.missing in output", "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\noutput:\n  answer: ${ steps.b.output }\n", "9:20", "'steps.b' refers to a step that does not exist; steps are: a" },

@@ -1,0 +1,21 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Frugal.Workflows;
+
+/// <summary>Checks a run input against its workflow's input schema and lists every violation (HTTP 400 bodies list them all).</summary>
+public static class WorkflowInputValidator
+{
+    // Built schemas are kept per definition instance and go when the definition does.
+    private static readonly ConditionalWeakTable<WorkflowDefinition, JsonSchema> Schemas = [];
+
+    /// <summary>Every violation of <paramref name="definition"/>'s input schema by <paramref name="input"/>; empty when it conforms.</summary>
+    public static IReadOnlyList<InputViolation> Validate(WorkflowDefinition definition, JsonNode? input)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var schema = Schemas.GetValue(definition, static d => SchemaValidation.Build(d.InputSchema));
+        return [.. SchemaValidation.Validate(schema, definition.InputSchema, input, json: true)
+            .Select(v => new InputViolation(v.Pointer, v.Message))];
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Frugal.Expressions;
+
+namespace Frugal.Core.Tests.Expressions;
+
+public sealed class ExpressionTests
+{
+    private static JsonObject Scope() => new()
+    {
+        ["input"] = new JsonObject
+        {
+            ["name"] = "Ada",
+            ["count"] = 3,
+            ["tags"] = new JsonArray("billing", "urgent"),
+            ["empty"] = "",
+        },
+        ["steps"] = new JsonObject { ["triage"] = new JsonObject { ["output"] = new JsonObject { ["tier"] = "premium" } } },
+        ["item"] = new JsonObject { ["id"] = "d1" },
+        ["index"] = 2,
+    };
+
+    [Theory]
+    [InlineData("input.name", "\"Ada\"")]
+    [InlineData("input['name']", "\"Ada\"")]
+    [InlineData("input.tags[1]", "\"urgent\"")]
+    [InlineData("input.tags[-1]", "\"urgent\"")]
+    [InlineData("input.missing.deeper", "null")]
+    [InlineData("input.count + 2", "5")]
+    [InlineData("input.count - 1", "2")]
+    [InlineData("'a' + 'b'", "\"ab\"")]
+    [InlineData("input.count >= 3 && input.name == 'Ada'", "true")]
+    [InlineData("input.empty || 'fallback'", "\"fallback\"")]
+    [InlineData("!input.empty", "true")]
+    [InlineData("len(input.tags)", "2")]
+    [InlineData("contains(input.tags, 'urgent')", "true")]
+    [InlineData("lower('ABC') == 'abc'", "true")]
+    [InlineData("coalesce(input.missing, 7)", "7")]
+    [InlineData("join(input.tags, '|')", "\"billing|urgent\"")]
+    [InlineData("steps.triage.output.tier", "\"premium\"")]
+    [InlineData("item.id + '#' + string(index)", "\"d1#2\"")]
+    [InlineData("[1, 2][0]", "1")]
+    [InlineData("(1 + 2) == 3", "true")]
+    public void Evaluate_ValidExpression_ReturnsValue(string text, string expectedJson)
+    {
+        var value = Expression.Parse(text).Evaluate(Scope());
+
+        Assert.Equal(expectedJson, value?.ToJsonString() ?? "null");
+    }
+
+    [Fact]
+    public void Parse_StepReferences_ListsIdsWithOffsets()
+    {
+        var expression = Expression.Parse("steps.a.output && steps.b_2.output");
+
+        Assert.Equal([new StepReference("a", 6), new StepReference("b_2", 24)], expression.StepReferences);
+    }
+
+    [Fact]
+    public void Parse_Roots_ListsNamesWithOffsets()
+    {
+        var expression = Expression.Parse("item.x + index", baseOffset: 10);
+
+        Assert.Equal([new RootReference("item", 10), new RootReference("index", 19)], expression.RootReferences);
+    }
+
+    [Theory]
+    [InlineData("", 0, "expected an expression, found nothing")]
+    [InlineData("input.", 6, "expected a name after '.'")]
+    [InlineData("input.x = 1", 8, "'=' is not an operator; use '==' to compare")]
+    [InlineData("shout(1)", 0, "unknown function 'shout'; expected one of")]
+    [InlineData("inptu.x", 0, "unknown name 'inptu'; expected one of input, steps, item, index, run")]
+    [InlineData("len(1, 2)", 0, "len() takes 1 argument(s), got 2")]
+    [InlineData("'open", 0, "unterminated string; expected a closing '")]
+    [InlineData("(input.x", 8, "expected ')', found the end of the expression")]
+    [InlineData("input.x input.y", 8, "unexpected 'i'; expected an operator or the end of the expression")]
+    [InlineData("steps", 5, "expected '.<step id>' after 'steps'")]
+    public void Parse_BadExpression_ThrowsWithOffset(string text, int offset, string message)
+    {
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text));
+
+        Assert.Equal(offset, ex.Offset);
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_SubtractText_ThrowsNamingTypes()
+    {
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse("input.name - 1").Evaluate(Scope()));
+
+        Assert.StartsWith("'-' needs two numbers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IsTrue_FalsyValues_AreFalse()
+    {
+        Assert.False(Expression.Parse("input.empty").IsTrue(Scope()));
+        Assert.False(Expression.Parse("input.missing").IsTrue(Scope()));
+        Assert.False(Expression.Parse("[]").IsTrue(Scope()));
+        Assert.False(Expression.Parse("0").IsTrue(Scope()));
+        Assert.True(Expression.Parse("input.tags").IsTrue(Scope()));
+    }
+}

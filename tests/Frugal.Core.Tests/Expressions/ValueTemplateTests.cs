@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Frugal.Expressions;
+
+namespace Frugal.Core.Tests.Expressions;
+
+public sealed class ValueTemplateTests
+{
+    private static JsonObject Scope() => new()
+    {
+        ["input"] = new JsonObject { ["name"] = "Ada", ["tags"] = new JsonArray("a", "b"), ["n"] = 4 },
+    };
+
+    [Fact]
+    public void Evaluate_WholeValueTemplate_KeepsTheValuesType()
+    {
+        var value = ValueTemplate.Parse("${ input.tags }").Evaluate(Scope());
+
+        Assert.Equal("[\"a\",\"b\"]", value!.ToJsonString());
+    }
+
+    [Fact]
+    public void Render_Interpolation_RendersTextAndJson()
+    {
+        var text = ValueTemplate.Parse("Hi ${ input.name }, ${ input.n } tags: ${ input.tags }").Render(Scope());
+
+        Assert.Equal("Hi Ada, 4 tags: [\"a\",\"b\"]", text);
+    }
+
+    [Fact]
+    public void Render_DoubleDollar_WritesLiteralTemplate()
+    {
+        Assert.Equal("cost: ${ input.name } Ada", ValueTemplate.Parse("cost: $${ input.name } ${ input.name }").Render(Scope()));
+    }
+
+    [Fact]
+    public void Render_NoTemplate_IsTheTextItself()
+    {
+        Assert.Equal("plain $ text {}", ValueTemplate.Parse("plain $ text {}").Render(Scope()));
+    }
+
+    [Fact]
+    public void Evaluate_ObjectTemplate_EvaluatesEveryString()
+    {
+        var template = ValueTemplate.FromNode(JsonNode.Parse("""{"who":"${ input.name }","list":["${ input.n }", 1]}"""));
+
+        Assert.Equal("""{"who":"Ada","list":[4,1]}""", template.Evaluate(Scope())!.ToJsonString());
+    }
+
+    [Fact]
+    public void Parse_BraceInsideString_DoesNotCloseTemplate()
+    {
+        Assert.Equal("x}y", ValueTemplate.Parse("${ 'x}y' }").Render(Scope()));
+    }
+
+    [Theory]
+    [InlineData("Hi ${ input.name", 3, "unterminated '${'; expected '}'")]
+    [InlineData("Hi ${ input. }", 13, "expected a name after '.'")]
+    [InlineData("${ }", 3, "expected an expression, found nothing")]
+    [InlineData("a ${ nope(1) }", 5, "unknown function 'nope'")]
+    public void Parse_BadTemplate_ThrowsWithOffsetInTheString(string text, int offset, string message)
+    {
+        var ex = Assert.Throws<ExpressionException>(() => ValueTemplate.Parse(text));
+
+        Assert.Equal(offset, ex.Offset);
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromNode_BadString_ReportsThroughHandler()
+    {
+        var failures = new List<(JsonNode Node, ExpressionException Error)>();
+
+        ValueTemplate.FromNode(JsonNode.Parse("""{"a":"${ input. }","b":"ok"}"""), (n, e) => failures.Add((n, e)));
+
+        var failure = Assert.Single(failures);
+        Assert.Equal("${ input. }", failure.Node.GetValue<string>());
+    }
+
+    [Fact]
+    public void Parse_References_AreCollected()
+    {
+        var template = ValueTemplate.Parse("${ steps.a.output } and ${ item.x }");
+
+        Assert.Equal([new StepReference("a", 9)], template.StepReferences);
+        Assert.Equal(["steps", "item"], template.RootReferences.Select(r => r.Name));
+    }
+}

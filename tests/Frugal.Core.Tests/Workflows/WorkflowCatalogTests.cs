@@ -1,0 +1,51 @@
+using Frugal.Workflows;
+
+namespace Frugal.Core.Tests.Workflows;
+
+public sealed class WorkflowCatalogTests
+{
+    [Fact]
+    public void LoadFolder_ExamplesFolder_KeepsGoodWorkflowsAndReportsBadOnes()
+    {
+        var catalog = WorkflowCatalog.LoadFolder(RepoPaths.Workflows);
+
+        Assert.Equal(["batch-summarise", "support-triage"], catalog.Names);
+        Assert.True(catalog.TryGet("support-triage", out var triage));
+        Assert.Equal("support-triage", triage.Name);
+        Assert.False(catalog.TryGet("rag-answer", out _));
+        var error = Assert.Single(catalog.Errors);
+        Assert.EndsWith("rag-answer.yaml", error.Location.File, StringComparison.Ordinal);
+        Assert.Contains("'retrieve' is not available yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadFolder_TwoFilesWithOneName_ReportsTheSecond()
+    {
+        var folder = Directory.CreateTempSubdirectory("frugal-catalog-").FullName;
+        try
+        {
+            const string yaml = "name: same\ninput: {type: object}\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n";
+            File.WriteAllText(Path.Combine(folder, "a.yaml"), yaml);
+            File.WriteAllText(Path.Combine(folder, "b.yml"), yaml);
+
+            var catalog = WorkflowCatalog.LoadFolder(folder);
+
+            Assert.Equal(["same"], catalog.Names);
+            var error = Assert.Single(catalog.Errors);
+            Assert.Equal(new SourceLocation(Path.Combine(folder, "b.yml"), 1, 7), error.Location);
+            Assert.Contains("workflow name 'same' is already used by", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadFolder_MissingFolder_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<DirectoryNotFoundException>(() => WorkflowCatalog.LoadFolder("/no/such/workflows"));
+
+        Assert.Equal("workflow folder '/no/such/workflows' does not exist", ex.Message);
+    }
+}
