@@ -15,5 +15,5 @@ public sealed record ClassifyStep : StepDefinition
     public string Router { get; init; } = "rules";
 
     /// <summary>Complexity score at or above which the premium tier is chosen (0-1).</summary>
-    public double PremiumThreshold { get; init; } = 0.5;
+    public double PremiumThreshold { get; init; } = 0.35;
 }

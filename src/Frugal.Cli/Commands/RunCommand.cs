@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Frugal.Cli.Local;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal run &lt;workflow.yaml&gt; --input &lt;file.json|file.jsonl&gt;</c>: runs a workflow locally, one run per input.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var workflow = new Argument<string>("workflow") { Description = "The workflow file (YAML)." };
+        var input = new Option<string>("--input", "-i") { Description = "Run input: a .json file (one run) or a .jsonl file (one run per line).", Required = true };
+        var store = new Option<string?>("--store") { Description = "Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory." };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
+        var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(workflow)!, parse.GetValue(input)!, parse.GetValue(store), parse.GetValue(tenant), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string workflowPath, string inputPath, string? store, string? tenant, CancellationToken cancellationToken)
+    {
+        WorkflowDefinition definition;
+        IReadOnlyList<RunInput> inputs;
+        try
+        {
+            definition = WorkflowLoader.Load(workflowPath);
+            inputs = RunInputReader.Read(inputPath);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            foreach (var diagnostic in ex.Diagnostics)
+            {
+                await Console.Error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.BadInput;
+        }
+        catch (CliUsageException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        var invalid = inputs
+            .SelectMany(i => WorkflowInputValidator.Validate(definition, i.Input).Select(v => $"{i.Label}: {(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"))
+            .ToList();
+        if (invalid.Count > 0)
+        {
+            foreach (var line in invalid)
+            {
+                await Console.Error.WriteLineAsync(line);
+            }
+
+            return ExitCodes.BadInput;
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, Console.Out, cancellationToken: cancellationToken);
+        var client = runtime.Host.Client;
+        var started = new List<(RunInput Input, string Id, TimeSpan At)>();
+        foreach (var item in inputs)
+        {
+            var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, cancellationToken: cancellationToken);
+            started.Add((item, id, clock.Elapsed));
+        }
+
+        var reporter = new RunReporter(Console.Out, definition, inputs.Count);
+        var waits = started.Select(async s =>
+        {
+            var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);
+            return (s.Input, Metadata: metadata, Elapsed: clock.Elapsed - s.At);
+        });
+        await foreach (var finished in Task.WhenEach(waits).WithCancellation(cancellationToken))
+        {
+            var (runInput, metadata, elapsed) = await finished;
+            reporter.Report(runInput, metadata, elapsed);
+        }
+
+        reporter.Summarize(clock.Elapsed);
+        return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+}

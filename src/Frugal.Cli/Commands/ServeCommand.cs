@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Net;
+using Frugal.Api;
+using Frugal.Cli.Local;
+using Frugal.Hosting.Api;
+using Frugal.Workflows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal serve</c>: the Functions app's HTTP API on loopback, over the local durable host.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port", "-p") { Description = "Port on 127.0.0.1.", DefaultValueFactory = _ => 7071 };
+        var workflows = new Option<string>("--workflows", "-w") { Description = "Folder of workflow files.", DefaultValueFactory = _ => "workflows" };
+        var store = new Option<string?>("--store") { Description = "Azure Storage connection string for a durable backend that survives restarts." };
+        var command = new Command("serve", "Serve the run API (POST /api/workflows/{name}/runs, GET /api/runs/{id}) on loopback.") { port, workflows, store };
+        command.SetAction((parse, ct) => ServeAsync(parse.GetValue(port), parse.GetValue(workflows)!, parse.GetValue(store), ct));
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(int port, string folder, string? store, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            await Console.Error.WriteLineAsync($"{folder}: workflow folder not found");
+            return ExitCodes.BadInput;
+        }
+
+        var catalog = WorkflowCatalog.LoadFolder(folder);
+        foreach (var diagnostic in catalog.Errors)
+        {
+            await Console.Error.WriteLineAsync($"skipped: {diagnostic}");
+        }
+
+        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, Console.Out, cancellationToken: cancellationToken);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<WorkflowApi>();
+        builder.Services.AddSingleton(runtime.Host.Client);
+        await using var app = builder.Build();
+        app.MapFrugalRunApi();
+        await app.StartAsync(cancellationToken);
+        await Console.Out.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on http://127.0.0.1:{port}/api (Ctrl+C to stop)");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return ExitCodes.Ok;
+    }
+}

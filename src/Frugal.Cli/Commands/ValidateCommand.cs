@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Frugal.Workflows;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal validate &lt;files&gt;</c>: checks workflow files and prints every problem as <c>file:line:column: message</c>.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Workflow files (YAML).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("validate", "Validate workflow files without running them.") { files };
+        command.SetAction(parse =>
+        {
+            var failed = 0;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                try
+                {
+                    var definition = WorkflowLoader.Load(file);
+                    Console.Out.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
+                }
+                catch (WorkflowValidationException ex)
+                {
+                    failed++;
+                    foreach (var diagnostic in ex.Diagnostics)
+                    {
+                        Console.Error.WriteLine(diagnostic.ToString());
+                    }
+                }
+            }
+
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+        });
+        return command;
+    }
+}

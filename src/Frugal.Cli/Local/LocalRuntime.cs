@@ -1,0 +1,102 @@
+using Frugal.Emulator;
+using Frugal.Hosting.Durable;
+using Frugal.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Cli.Local;
+
+/// <summary>
+/// Everything a local command needs to run workflows: configuration, the model emulator when no model
+/// endpoint is configured, and the durable host (embedded, or Azure Storage with <c>--store</c>).
+/// </summary>
+internal sealed class LocalRuntime : IAsyncDisposable
+{
+    private LocalRuntime(FrugalLocalHost host, EmulatorHandle? emulator, IConfiguration configuration)
+    {
+        Host = host;
+        Emulator = emulator;
+        Configuration = configuration;
+    }
+
+    public FrugalLocalHost Host { get; }
+
+    public EmulatorHandle? Emulator { get; }
+
+    public IConfiguration Configuration { get; }
+
+    /// <summary>Reads <c>frugal.json</c> (optional) and <c>Frugal__...</c> environment variables.</summary>
+    public static IConfiguration ReadConfiguration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "frugal.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    public static async Task<LocalRuntime> StartAsync(
+        IConfiguration configuration,
+        string? store,
+        TextWriter notices,
+        Action<IServiceCollection>? configureServices = null,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        EmulatorHandle? emulator = null;
+        var overrides = new Dictionary<string, string?>();
+        if (string.IsNullOrWhiteSpace(configuration["Frugal:Models:Cheap:Endpoint"]))
+        {
+            emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, cancellationToken).ConfigureAwait(false);
+            foreach (var (tier, deployment) in new[] { ("Cheap", "gpt-4o-mini"), ("Premium", "gpt-4o") })
+            {
+                overrides[$"Frugal:Models:{tier}:Endpoint"] = emulator.Uri.ToString();
+                overrides[$"Frugal:Models:{tier}:Deployment"] = deployment;
+                overrides[$"Frugal:Models:{tier}:ApiKey"] = "emulator";
+            }
+
+            await notices.WriteLineAsync(
+                $"No model endpoint configured (Frugal:Models:Cheap:Endpoint): using the built-in model emulator at {emulator.Uri} - answers are synthetic.")
+                .ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrWhiteSpace(store))
+        {
+            overrides["Frugal:Durable:Backend"] = nameof(DurableBackendKind.AzureStorage);
+            overrides["Frugal:Durable:StorageConnectionString"] = store;
+        }
+
+        var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(overrides).Build();
+        var hostOptions = merged.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        try
+        {
+            var host = await FrugalLocalHost.StartAsync(
+                hostOptions,
+                services =>
+                {
+                    services.AddSingleton<IConfiguration>(merged);
+                    services.AddFrugalEngine();
+                    services.AddFrugalModels(merged);
+                    configureServices?.Invoke(services);
+                },
+                loggerFactory,
+                cancellationToken).ConfigureAwait(false);
+            return new LocalRuntime(host, emulator, merged);
+        }
+        catch
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync().ConfigureAwait(false);
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+using Spectre.Console;
+
+namespace Frugal.Cli.Local;
+
+/// <summary>Prints each run's output as it finishes, then a summary table.</summary>
+internal sealed class RunReporter
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly TextWriter _out;
+    private readonly WorkflowDefinition _definition;
+    private readonly int _total;
+    private readonly List<Row> _rows = [];
+
+    public RunReporter(TextWriter output, WorkflowDefinition definition, int total)
+    {
+        _out = output;
+        _definition = definition;
+        _total = total;
+    }
+
+    public int Failed { get; private set; }
+
+    public void Report(RunInput input, OrchestrationMetadata? metadata, TimeSpan elapsed)
+    {
+        var status = metadata?.RuntimeStatus.ToString() ?? "Unknown";
+        var result = metadata?.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<WorkflowRunResult>() : null;
+        if (result is null)
+        {
+            Failed++;
+        }
+
+        _out.WriteLine($"[{_rows.Count + 1}/{_total}] {input.Label} {status} in {elapsed.TotalSeconds:F2}s (run {metadata?.InstanceId})");
+        _out.WriteLine(result is not null
+            ? result.Output?.ToJsonString(Indented) ?? "null"
+            : $"  error: {metadata?.FailureDetails?.ErrorMessage ?? "no result"}");
+        _out.Flush();
+        _rows.Add(new Row(input.Label, status, elapsed, result));
+    }
+
+    public void Summarize(TimeSpan total)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(_definition.Name)}[/] ({_definition.Hash[..12]}): {_rows.Count} run(s) in {total.TotalSeconds:F2}s");
+        table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out");
+        foreach (var row in _rows)
+        {
+            var steps = row.Result?.Steps ?? [];
+            var tiers = steps.SelectMany(s => s.Tiers).GroupBy(t => t.Key).Select(g => $"{g.Key}:{g.Sum(t => t.Value)}");
+            table.AddRow(
+                Markup.Escape(row.Label),
+                row.Result is null ? $"[red]{row.Status}[/]" : row.Status,
+                row.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                $"{steps.Count(s => s.Status == "completed")} ran, {steps.Count(s => s.Status == "skipped")} skipped",
+                Markup.Escape(string.Join(" ", tiers)),
+                steps.Sum(s => s.InputTokens).ToString(CultureInfo.InvariantCulture),
+                steps.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture));
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
+        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        console.Write(table);
+        _out.WriteLine($"{_rows.Count - Failed} completed, {Failed} failed");
+    }
+
+    private sealed record Row(string Label, string Status, TimeSpan Elapsed, WorkflowRunResult? Result);
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+
+namespace Frugal.Api;
+
+/// <summary>A host-neutral HTTP answer: each host (Functions, <c>frugal serve</c>) writes it out the same way.</summary>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="Body">The JSON body.</param>
+/// <param name="IsProblem">Whether the body is an RFC 9457 problem (<c>application/problem+json</c>).</param>
+/// <param name="Location">The <c>Location</c> header, if any.</param>
+/// <param name="RetryAfterSeconds">The <c>Retry-After</c> header, if any.</param>
+public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = false, string? Location = null, int? RetryAfterSeconds = null)
+{
+    /// <summary>The content type to send.</summary>
+    public string ContentType => IsProblem ? "application/problem+json" : "application/json";
+
+    /// <summary>An RFC 9457 problem.</summary>
+    public static ApiResult Problem(int status, string title, string detail, JsonObject? extensions = null)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = $"https://httpstatuses.io/{status}",
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+        };
+        foreach (var (key, value) in extensions ?? [])
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        return new ApiResult(status, body, IsProblem: true);
+    }
+}

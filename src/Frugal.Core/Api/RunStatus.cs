@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Api;
+
+/// <summary>The JSON shape of a run's status, shared by the HTTP API and the CLI.</summary>
+public static class RunStatus
+{
+    /// <summary>Renders a durable instance as a run status.</summary>
+    public static JsonObject ToJson(OrchestrationMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var request = metadata.ReadInputAs<WorkflowRunRequest>();
+        var status = new JsonObject
+        {
+            ["id"] = metadata.InstanceId,
+            ["workflow"] = request?.Workflow,
+            ["version"] = request?.Hash,
+            ["tenant"] = request?.Tenant,
+            ["status"] = metadata.RuntimeStatus.ToString(),
+            ["createdAt"] = metadata.CreatedAt,
+            ["lastUpdatedAt"] = metadata.LastUpdatedAt,
+        };
+        if (metadata.SerializedCustomStatus is { } progress)
+        {
+            status["progress"] = JsonNode.Parse(progress);
+        }
+
+        if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed && metadata.ReadOutputAs<WorkflowRunResult>() is { } result)
+        {
+            status["output"] = result.Output?.DeepClone();
+            status["steps"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Steps, JsonContext.Default.IReadOnlyListStepSummary);
+        }
+
+        if (metadata.FailureDetails is { } failure)
+        {
+            status["error"] = new JsonObject
+            {
+                ["type"] = failure.ErrorType,
+                ["message"] = failure.ErrorMessage,
+            };
+        }
+
+        return status;
+    }
+}

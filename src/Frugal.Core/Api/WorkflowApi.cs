@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Api;
+
+/// <summary>
+/// The run API both hosts expose (<c>POST /api/workflows/{name}/runs</c>, <c>GET /api/runs/{id}</c>): parsing,
+/// validation and problem responses live here once; the Functions app and <c>frugal serve</c> only adapt HTTP.
+/// </summary>
+public sealed class WorkflowApi
+{
+    private readonly WorkflowCatalog _catalog;
+
+    /// <summary>Creates the API over the workflows in a catalog.</summary>
+    public WorkflowApi(WorkflowCatalog catalog)
+    {
+        _catalog = catalog;
+    }
+
+    /// <summary>Starts a run from a request body; 202 with status URLs, or a problem (404, 400).</summary>
+    /// <param name="client">The durable client.</param>
+    /// <param name="name">The workflow's name from the route.</param>
+    /// <param name="body">The request body: the run input as JSON.</param>
+    /// <param name="tenant">The tenant (header <c>x-frugal-tenant</c>), or null for the default.</param>
+    /// <param name="baseUrl">The API's base URL, e.g. <c>http://127.0.0.1:7071/api</c>, for the status URLs.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult> StartRunAsync(
+        DurableTaskClient client, string name, Stream body, string? tenant, string baseUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(body);
+        if (!_catalog.TryGet(name, out var definition))
+        {
+            return ApiResult.Problem(404, "Unknown workflow", $"no workflow named '{name}' is deployed");
+        }
+
+        JsonNode? input;
+        try
+        {
+            input = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
+            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {ex.Message}");
+        }
+
+        string id;
+        try
+        {
+            id = await WorkflowStarter.StartAsync(client, definition, input, tenant, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowInputException ex)
+        {
+            var errors = new JsonArray([.. ex.Violations.Select(v => (JsonNode)new JsonObject
+            {
+                ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
+                ["message"] = v.Message,
+            })]);
+            return ApiResult.Problem(
+                400,
+                "Input does not match the workflow's input schema",
+                $"{ex.Violations.Count} violation(s) of the input schema of '{name}'",
+                new JsonObject { ["errors"] = errors });
+        }
+
+        var statusUrl = $"{baseUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(id)}";
+        var accepted = new JsonObject
+        {
+            ["id"] = id,
+            ["workflow"] = definition.Name,
+            ["version"] = definition.Hash,
+            ["statusQueryGetUri"] = statusUrl,
+        };
+        return new ApiResult(202, accepted, Location: statusUrl);
+    }
+
+    /// <summary>The deployed workflows: name, description, version and input schema.</summary>
+    public JsonArray List() => new([.. _catalog.Workflows.OrderBy(w => w.Name, StringComparer.Ordinal).Select(w => (JsonNode)new JsonObject
+    {
+        ["name"] = w.Name,
+        ["description"] = w.Description,
+        ["version"] = w.Hash,
+        ["input"] = w.InputSchema.DeepClone(),
+    })]);
+
+    /// <summary>The status and, once finished, the output of a run; 404 if there is no such run.</summary>
+    public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (metadata is null || metadata.Name != WorkflowOrchestrator.Name)
+        {
+            return ApiResult.Problem(404, "Unknown run", $"no run with id '{id}'");
+        }
+
+        return new ApiResult(200, RunStatus.ToJson(metadata));
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Nodes;
+
+namespace Frugal.Engine;
+
+/// <summary>The result of one call, with what it used.</summary>
+/// <param name="Output">The call's output.</param>
+/// <param name="Tier">The tier that answered: <c>deterministic</c>, <c>rules</c>, <c>cheap</c>, <c>premium</c>, <c>onnx</c>.</param>
+/// <param name="Model">The model or deployment, when a model answered.</param>
+/// <param name="InputTokens">Prompt tokens.</param>
+/// <param name="OutputTokens">Completion tokens.</param>
+/// <param name="DurationMs">How long the call took.</param>
+public sealed record CallResult(
+    JsonNode? Output,
+    string Tier,
+    string? Model = null,
+    long InputTokens = 0,
+    long OutputTokens = 0,
+    double DurationMs = 0);

@@ -1,0 +1,17 @@
+using System.Text.Json.Nodes;
+using Frugal.Workflows;
+
+namespace Frugal.Engine;
+
+/// <summary>A deterministic operation on an already rendered input.</summary>
+/// <param name="Operation">Template, regex or lookup.</param>
+/// <param name="Input">The rendered input (for a template, the rendered result).</param>
+/// <param name="Pattern">The regex, for <see cref="DeterministicOperation.Regex"/>.</param>
+/// <param name="Table">The lookup table.</param>
+/// <param name="Default">The output when nothing matches.</param>
+public sealed record DeterministicCall(
+    DeterministicOperation Operation,
+    JsonNode? Input,
+    string? Pattern = null,
+    IReadOnlyDictionary<string, JsonNode?>? Table = null,
+    JsonNode? Default = null) : StepCall;

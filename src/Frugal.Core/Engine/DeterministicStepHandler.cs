@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Frugal.Workflows;
+
+namespace Frugal.Engine;
+
+/// <summary>Templates, regex extraction and lookup tables: answers with no model and no model cost.</summary>
+internal static class DeterministicStepHandler
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+
+    public static CallResult Execute(DeterministicCall call) => call.Operation switch
+    {
+        DeterministicOperation.Template => new CallResult(call.Input?.DeepClone(), "deterministic"),
+        DeterministicOperation.Regex => new CallResult(Extract(call), "deterministic"),
+        DeterministicOperation.Lookup => new CallResult(Lookup(call), "deterministic"),
+        _ => throw new StepInputException($"unknown deterministic operation {call.Operation}"),
+    };
+
+    /// <summary>Named groups become an object; without named groups the output is the whole match.</summary>
+    private static JsonNode? Extract(DeterministicCall call)
+    {
+        var text = Text(call.Input);
+        Regex regex;
+        try
+        {
+            regex = new Regex(call.Pattern ?? string.Empty, RegexOptions.CultureInvariant, RegexTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StepInputException($"invalid pattern: {ex.Message}", ex);
+        }
+
+        Match match;
+        try
+        {
+            match = regex.Match(text);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new StepInputException($"pattern took longer than {RegexTimeout.TotalMilliseconds} ms on this input", ex);
+        }
+
+        if (!match.Success)
+        {
+            return call.Default?.DeepClone();
+        }
+
+        var named = regex.GetGroupNames().Where(n => !int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out _)).ToList();
+        if (named.Count == 0)
+        {
+            return JsonValue.Create(match.Value);
+        }
+
+        var output = new JsonObject();
+        foreach (var name in named)
+        {
+            output[name] = match.Groups[name].Success ? JsonValue.Create(match.Groups[name].Value) : null;
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Matches a normalised input against normalised keys: an exact match wins, else the longest key found
+    /// in the input as whole words, so "How do I reset my password?" finds "reset password" only if the
+    /// table says "reset my password" or the input contains the key's words in order.
+    /// </summary>
+    private static JsonNode? Lookup(DeterministicCall call)
+    {
+        var table = call.Table ?? throw new StepInputException("lookup needs a table");
+        var input = Normalize(Text(call.Input));
+        if (input.Length == 0)
+        {
+            return call.Default?.DeepClone();
+        }
+
+        var padded = $" {input} ";
+        KeyValuePair<string, JsonNode?>? best = null;
+        var bestLength = -1;
+        foreach (var entry in table)
+        {
+            var key = Normalize(entry.Key);
+            if (key.Length == 0)
+            {
+                continue;
+            }
+
+            if (key == input)
+            {
+                return entry.Value?.DeepClone();
+            }
+
+            if (key.Length > bestLength && padded.Contains($" {key} ", StringComparison.Ordinal))
+            {
+                best = entry;
+                bestLength = key.Length;
+            }
+        }
+
+        return best is { } found ? found.Value?.DeepClone() : call.Default?.DeepClone();
+    }
+
+    internal static string Normalize(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var space = true;
+        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(char.ToLowerInvariant(c));
+                space = false;
+            }
+            else if (!space && c != '\'')
+            {
+                sb.Append(' ');
+                space = true;
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string Text(JsonNode? node) => node switch
+    {
+        null => string.Empty,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(),
+    };
+}

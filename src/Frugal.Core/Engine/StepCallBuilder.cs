@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Frugal.Expressions;
+using Frugal.Workflows;
+
+namespace Frugal.Engine;
+
+/// <summary>
+/// Turns a step definition into a <see cref="StepCall"/> by evaluating its templates against the run's scope.
+/// Runs inside the orchestrator, so it is pure: expressions can only read the scope.
+/// </summary>
+internal static class StepCallBuilder
+{
+    public static StepCall Build(StepDefinition step, JsonObject scope) => step switch
+    {
+        ClassifyStep c => new ClassifyCall(c.Input.Render(scope), c.Router, c.PremiumThreshold),
+        DeterministicStep d => new DeterministicCall(
+            d.Operation,
+            d.Operation == DeterministicOperation.Template
+                ? JsonValue.Create(d.Input.Render(scope))
+                : d.Input.Evaluate(scope)?.DeepClone(),
+            d.Pattern,
+            d.Table,
+            d.Default),
+        ModelStep m => new ModelCall(
+            ResolveTier(m, scope),
+            m.Prompt.Render(scope),
+            m.System?.Render(scope),
+            m.MaxOutputTokens,
+            m.Temperature,
+            m.OutputSchema),
+        _ => throw new InvalidOperationException($"step '{step.Id}' of kind '{step.Kind}' is not a single call"),
+    };
+
+    /// <summary>An <c>auto</c> step takes the tier its classify step chose; anything unexpected falls back to premium.</summary>
+    private static ModelTier ResolveTier(ModelStep step, JsonObject scope)
+    {
+        if (step.Tier != ModelTier.Auto)
+        {
+            return step.Tier;
+        }
+
+        var decided = scope["steps"]?[step.Route ?? string.Empty]?["output"]?["tier"];
+        return ExpressionValues.AsString(decided) switch
+        {
+            "cheap" => ModelTier.Cheap,
+            "onnx" => ModelTier.Onnx,
+            _ => ModelTier.Premium,
+        };
+    }
+}

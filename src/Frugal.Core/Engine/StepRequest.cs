@@ -1,0 +1,20 @@
+namespace Frugal.Engine;
+
+/// <summary>The input of the <c>ExecuteStep</c> activity: one attempt at a step (or one batch of a foreach).</summary>
+/// <param name="RunId">The run's instance id.</param>
+/// <param name="Workflow">The workflow's name.</param>
+/// <param name="Hash">The definition's hash (the workflow's version).</param>
+/// <param name="Tenant">The run's tenant.</param>
+/// <param name="StepId">The step.</param>
+/// <param name="Attempt">1 for the first attempt; retries count up, so each attempt has its own cost record.</param>
+/// <param name="Calls">The work, one call per item.</param>
+/// <param name="Batch">The batch's index within a foreach, else 0.</param>
+public sealed record StepRequest(
+    string RunId,
+    string Workflow,
+    string Hash,
+    string Tenant,
+    string StepId,
+    int Attempt,
+    IReadOnlyList<StepCall> Calls,
+    int Batch = 0);

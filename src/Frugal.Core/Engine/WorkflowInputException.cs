@@ -1,0 +1,22 @@
+using Frugal.Workflows;
+
+namespace Frugal.Engine;
+
+/// <summary>A run input that does not satisfy its workflow's input schema; lists every violation.</summary>
+public sealed class WorkflowInputException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowInputException(string workflow, IReadOnlyList<InputViolation> violations)
+        : base($"input does not match the input schema of '{workflow}': " +
+               string.Join("; ", violations.Select(v => $"{(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}")))
+    {
+        Workflow = workflow;
+        Violations = violations;
+    }
+
+    /// <summary>The workflow.</summary>
+    public string Workflow { get; }
+
+    /// <summary>Every violation.</summary>
+    public IReadOnlyList<InputViolation> Violations { get; }
+}

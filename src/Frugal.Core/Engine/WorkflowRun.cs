@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Frugal.Workflows;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Engine;
+
+/// <summary>The state of one run inside <see cref="WorkflowOrchestrator"/>: the scope, what is done, what runs.</summary>
+internal sealed class WorkflowRun
+{
+    private const int MaxAttempts = 3;
+    private readonly TaskOrchestrationContext _context;
+    private readonly WorkflowRunRequest _request;
+    private readonly WorkflowDefinition _definition;
+    private readonly JsonObject _scope;
+    private readonly JsonObject _steps = [];
+    private readonly List<StepSummary> _summaries = [];
+    private readonly ILogger _log;
+
+    public WorkflowRun(TaskOrchestrationContext context, WorkflowRunRequest request, WorkflowDefinition definition)
+    {
+        _context = context;
+        _request = request;
+        _definition = definition;
+        _log = context.CreateReplaySafeLogger<WorkflowOrchestrator>();
+        _scope = new JsonObject
+        {
+            ["input"] = request.Input?.DeepClone(),
+            ["steps"] = _steps,
+            ["run"] = new JsonObject
+            {
+                ["id"] = context.InstanceId,
+                ["workflow"] = request.Workflow,
+                ["version"] = request.Hash,
+                ["tenant"] = request.Tenant,
+            },
+        };
+    }
+
+    public async Task<WorkflowRunResult> ExecuteAsync()
+    {
+        var pending = _definition.Steps.ToList();
+        var running = new Dictionary<Task<StepOutcome>, StepDefinition>();
+        while (pending.Count > 0 || running.Count > 0)
+        {
+            // A skipped step completes at once and may make later steps ready, so scan until nothing changes.
+            bool progressed;
+            do
+            {
+                progressed = false;
+                foreach (var step in pending.Where(IsReady).ToList())
+                {
+                    pending.Remove(step);
+                    if (step.When is { } when && !when.IsTrue(_scope))
+                    {
+                        Complete(step, new StepOutcome(null, "skipped", 0, 0, []));
+                        progressed = true;
+                        continue;
+                    }
+
+                    running.Add(RunStepAsync(step), step);
+                }
+            }
+            while (progressed);
+
+            if (running.Count == 0)
+            {
+                // Only reachable if validation missed a dependency; fail loudly rather than spin.
+                throw new InvalidOperationException(
+                    $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");
+            }
+
+            var finished = await Task.WhenAny(running.Keys);
+            var done = running[finished];
+            running.Remove(finished);
+            Complete(done, await finished);
+            _context.SetCustomStatus(new { completedSteps = _summaries.Count, totalSteps = _definition.Steps.Count });
+        }
+
+        var output = _definition.Output is { } template
+            ? template.Evaluate(_scope)?.DeepClone()
+            : new JsonObject(_steps.Select(p => KeyValuePair.Create(p.Key, p.Value?["output"]?.DeepClone())));
+        return new WorkflowRunResult(output, _summaries);
+    }
+
+    private bool IsReady(StepDefinition step) => step.DependsOn.All(_steps.ContainsKey);
+
+    private void Complete(StepDefinition step, StepOutcome outcome)
+    {
+        var first = outcome.Results.Count > 0 ? outcome.Results[0] : null;
+        _steps[step.Id] = new JsonObject
+        {
+            ["output"] = outcome.Output?.DeepClone(),
+            ["skipped"] = outcome.Status == "skipped",
+            ["tier"] = first?.Tier,
+            ["model"] = first?.Model,
+        };
+        _summaries.Add(new StepSummary(
+            step.Id,
+            step.Kind,
+            outcome.Status,
+            outcome.Results.Count,
+            outcome.Attempts,
+            outcome.Results.GroupBy(r => r.Tier).ToDictionary(g => g.Key, g => g.Count()),
+            outcome.Results.Sum(r => r.InputTokens),
+            outcome.Results.Sum(r => r.OutputTokens),
+            outcome.DurationMs));
+        Log.StepFinished(_log, _context.InstanceId, step.Id, outcome.Status);
+    }
+
+    private async Task<StepOutcome> RunStepAsync(StepDefinition step)
+    {
+        if (step is ForEachStep forEach)
+        {
+            return await RunForEachAsync(forEach);
+        }
+
+        var (response, attempts, duration) = await CallAsync(step.Id, [StepCallBuilder.Build(step, _scope)], 0);
+        return new StepOutcome(response.Results[0].Output, "completed", attempts, duration, response.Results);
+    }
+
+    private async Task<StepOutcome> RunForEachAsync(ForEachStep step)
+    {
+        var items = step.Items.Evaluate(_scope) as JsonArray
+            ?? throw new InvalidOperationException($"step '{step.Id}': 'items' did not yield a list");
+        var calls = new List<StepCall>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            _scope["item"] = items[i]?.DeepClone();
+            _scope["index"] = i;
+            calls.Add(StepCallBuilder.Build(step.Body, _scope));
+        }
+
+        _scope.Remove("item");
+        _scope.Remove("index");
+
+        var batches = calls.Chunk(Math.Max(1, step.BatchSize)).ToList();
+        var results = new CallResult[batches.Count][];
+        var inFlight = new Dictionary<Task<(StepResponse, int, double)>, int>();
+        var attempts = 0;
+        var duration = 0.0;
+        var next = 0;
+        while (next < batches.Count || inFlight.Count > 0)
+        {
+            while (next < batches.Count && inFlight.Count < Math.Max(1, step.Parallelism))
+            {
+                inFlight.Add(CallAsync(step.Id, batches[next], next), next);
+                next++;
+            }
+
+            var finished = await Task.WhenAny(inFlight.Keys);
+            var batch = inFlight[finished];
+            inFlight.Remove(finished);
+            var (response, batchAttempts, batchDuration) = await finished;
+            results[batch] = [.. response.Results];
+            attempts += batchAttempts;
+            duration += batchDuration;
+        }
+
+        var all = results.SelectMany(r => r).ToList();
+        var output = new JsonArray([.. all.Select(r => r.Output?.DeepClone())]);
+        return new StepOutcome(output, "completed", attempts, duration, all);
+    }
+
+    /// <summary>
+    /// Calls the activity, retrying failed attempts with backoff. Retries are explicit here rather than a
+    /// <see cref="TaskRetryOptions"/> so every attempt carries its number (cost records are keyed by it).
+    /// </summary>
+    private async Task<(StepResponse Response, int Attempts, double DurationMs)> CallAsync(
+        string stepId, IReadOnlyList<StepCall> calls, int batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var request = new StepRequest(
+                _context.InstanceId, _request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch);
+            try
+            {
+                var response = await _context.CallActivityAsync<StepResponse>(ExecuteStepActivity.Name, request);
+                return (response, attempt, response.Results.Sum(r => r.DurationMs));
+            }
+            catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
+            {
+                Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
+                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Bad definitions or inputs fail the same way every time; only transient failures are retried.</summary>
+    private static bool IsRetryable(TaskFailedException ex) =>
+        !ex.FailureDetails.IsCausedBy<StepInputException>();
+
+    private sealed record StepOutcome(
+        JsonNode? Output, string Status, int Attempts, double DurationMs, IReadOnlyList<CallResult> Results);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Frugal.Engine;
+
+namespace Frugal;
+
+/// <summary>Source-generated JSON metadata for the messages that cross durable and HTTP boundaries.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(WorkflowRunRequest))]
+[JsonSerializable(typeof(WorkflowRunResult))]
+[JsonSerializable(typeof(StepRequest))]
+[JsonSerializable(typeof(StepResponse))]
+[JsonSerializable(typeof(IReadOnlyList<StepSummary>))]
+internal sealed partial class JsonContext : JsonSerializerContext;

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Functions;
+
+/// <summary>The Functions app's log messages (event ids 5xxx).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(5001, LogLevel.Information, "Run {RunId} of {Workflow} started from the queue")]
+    public static partial void RunStartedFromQueue(ILogger logger, string runId, string workflow);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Queue message sent to the poison queue: {Reason}")]
+    public static partial void JobRejected(ILogger logger, string reason);
+}

@@ -1,0 +1,42 @@
+using Frugal.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Functions.Runs;
+
+/// <summary>HTTP adapters over <see cref="WorkflowApi"/>: start a run, read a run.</summary>
+public sealed class RunHttpFunctions
+{
+    private readonly WorkflowApi _api;
+
+    public RunHttpFunctions(WorkflowApi api)
+    {
+        _api = api;
+    }
+
+    [Function("StartRun")]
+    public async Task<IActionResult> StartRunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{name}/runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var baseUrl = $"{request.Scheme}://{request.Host}/api";
+        var result = await _api.StartRunAsync(
+            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, request.HttpContext.RequestAborted);
+        return ApiResultActionResult.From(result);
+    }
+
+    [Function("GetRun")]
+    public async Task<IActionResult> GetRunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = await _api.GetRunAsync(client, id, request.HttpContext.RequestAborted);
+        return ApiResultActionResult.From(result);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Functions.Runs;
+
+/// <summary>
+/// Starts runs from <c>workflow-jobs</c> messages: <c>{"workflow": "...", "input": {...}, "tenant": "...", "id": "..."}</c>.
+/// A message that can never succeed (bad JSON, unknown workflow, invalid input) goes straight to the poison
+/// queue with its reason instead of being retried; other failures are retried by the queue as usual.
+/// </summary>
+public sealed class RunQueueFunction
+{
+    public const string QueueName = "workflow-jobs";
+    public const string PoisonQueueName = "workflow-jobs-poison";
+
+    private readonly WorkflowCatalog _catalog;
+    private readonly ILogger<RunQueueFunction> _logger;
+
+    public RunQueueFunction(WorkflowCatalog catalog, ILogger<RunQueueFunction> logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+    }
+
+    [Function("RunFromQueue")]
+    [QueueOutput(PoisonQueueName)]
+    public async Task<string?> RunAsync(
+        [QueueTrigger(QueueName)] string message,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var (job, error) = ParseJob(message);
+        if (job is not null)
+        {
+            if (!_catalog.TryGet(job.Workflow, out var definition))
+            {
+                error = $"unknown workflow '{job.Workflow}'";
+            }
+            else
+            {
+                try
+                {
+                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, job.Id, cancellationToken);
+                    Log.RunStartedFromQueue(_logger, id, job.Workflow);
+                    return null;
+                }
+                catch (WorkflowInputException ex)
+                {
+                    error = ex.Message;
+                }
+            }
+        }
+
+        Log.JobRejected(_logger, error!);
+        return new JsonObject { ["reason"] = error, ["message"] = message }.ToJsonString();
+    }
+
+    internal static (QueueJob? Job, string? Error) ParseJob(string message)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(message);
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"message is not valid JSON: {ex.Message}");
+        }
+
+        if (node is not JsonObject obj)
+        {
+            return (null, "message must be a JSON object with 'workflow' and 'input'");
+        }
+
+        if (obj["workflow"] is not JsonValue workflow || !workflow.TryGetValue<string>(out var name) || name.Length == 0)
+        {
+            return (null, "message is missing the string field 'workflow'");
+        }
+
+        var tenant = obj["tenant"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
+        var id = obj["id"] is JsonValue i && i.TryGetValue<string>(out var sid) ? sid : null;
+        return (new QueueJob(name, obj["input"]?.DeepClone(), tenant, id), null);
+    }
+
+    internal sealed record QueueJob(string Workflow, JsonNode? Input, string? Tenant, string? Id);
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Frugal.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Api;
+
+/// <summary>Maps the run API of the Functions app onto a local web app (<c>frugal serve</c>): same routes, same answers.</summary>
+public static class RunApiEndpoints
+{
+    /// <summary>Maps <c>POST /api/workflows/{name}/runs</c> and <c>GET /api/runs/{id}</c>.</summary>
+    public static IEndpointRouteBuilder MapFrugalRunApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup("/api");
+        api.MapPost("/workflows/{name}/runs", async (string name, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
+        {
+            var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}/api";
+            var result = await workflows.StartRunAsync(
+                client, name, http.Request.Body, http.Request.Headers["x-frugal-tenant"], baseUrl, http.RequestAborted);
+            await WriteAsync(http.Response, result, http.RequestAborted);
+        });
+        api.MapGet("/runs/{id}", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
+        {
+            var result = await workflows.GetRunAsync(client, id, http.RequestAborted);
+            await WriteAsync(http.Response, result, http.RequestAborted);
+        });
+        api.MapGet("/workflows", (WorkflowApi workflows) => Results.Json(workflows.List()));
+        return endpoints;
+    }
+
+    /// <summary>Writes an <see cref="ApiResult"/> to a response.</summary>
+    public static async Task WriteAsync(HttpResponse response, ApiResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(result);
+        response.StatusCode = result.StatusCode;
+        response.ContentType = result.ContentType;
+        if (result.Location is { } location)
+        {
+            response.Headers.Location = location;
+        }
+
+        if (result.RetryAfterSeconds is { } retry)
+        {
+            response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await response.WriteAsync(result.Body.ToJsonString(), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Frugal.Engine;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Frugal.Hosting.Durable;
+
+/// <summary>
+/// Runs Frugal's orchestrator and activities in this process, with no Functions host: a Durable Task gRPC
+/// sidecar (the one the SDK's in-process test host uses) over an in-memory or Azure Storage orchestration
+/// service, a worker and a client connected to it on loopback.
+/// </summary>
+public sealed class FrugalLocalHost : IAsyncDisposable
+{
+    private readonly WebApplication _sidecar;
+    private readonly IHost _worker;
+    private readonly GrpcChannel _channel;
+
+    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel channel)
+    {
+        _sidecar = sidecar;
+        _worker = worker;
+        _channel = channel;
+    }
+
+    /// <summary>The client that starts and queries runs.</summary>
+    public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The worker's services (model clients, stores).</summary>
+    public IServiceProvider Services => _worker.Services;
+
+    /// <summary>Starts the sidecar, then the worker with the services <paramref name="configureServices"/> adds.</summary>
+    public static async Task<FrugalLocalHost> StartAsync(
+        LocalHostOptions options,
+        Action<IServiceCollection> configureServices,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configureServices);
+        loggerFactory ??= NullLoggerFactory.Instance;
+
+        var (service, client) = await CreateBackendAsync(options, loggerFactory).ConfigureAwait(false);
+        var sidecar = BuildSidecar(service, client, loggerFactory);
+        await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var channel = GrpcChannel.ForAddress(address);
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        configureServices(builder.Services);
+        builder.Services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(channel);
+            worker.AddTasks(tasks => tasks.AddFrugalTasks());
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+            });
+        });
+        builder.Services.AddDurableTaskClient(c => c.UseGrpc(channel));
+        var worker = builder.Build();
+        await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new FrugalLocalHost(sidecar, worker, channel);
+    }
+
+    /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _worker.StopAsync().ConfigureAwait(false);
+        _worker.Dispose();
+        await _channel.ShutdownAsync().ConfigureAwait(false);
+        _channel.Dispose();
+        await _sidecar.StopAsync().ConfigureAwait(false);
+        await _sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
+        LocalHostOptions options, ILoggerFactory loggerFactory)
+    {
+        if (options.Backend == DurableBackendKind.Embedded)
+        {
+            var memory = new InMemoryOrchestrationService(loggerFactory);
+            return (new ConcurrencyLimitedOrchestrationService(memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), memory);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        {
+            throw new InvalidOperationException(
+                "Frugal:Durable:StorageConnectionString is required when Frugal:Durable:Backend is AzureStorage (use UseDevelopmentStorage=true for Azurite)");
+        }
+
+        var storage = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = options.TaskHub,
+            StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnectionString),
+            PartitionCount = options.PartitionCount,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            LoggerFactory = loggerFactory,
+        });
+        await storage.CreateIfNotExistsAsync().ConfigureAwait(false);
+        return (storage, storage);
+    }
+
+    private static WebApplication BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        return app;
+    }
+}

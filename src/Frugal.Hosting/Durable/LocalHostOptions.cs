@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Frugal.Hosting.Durable;
+
+/// <summary>Options of the local durable host (configuration section <c>Frugal:Durable</c>).</summary>
+public sealed class LocalHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Frugal:Durable";
+
+    /// <summary>The backend.</summary>
+    public DurableBackendKind Backend { get; set; } = DurableBackendKind.Embedded;
+
+    /// <summary>Storage connection string for <see cref="DurableBackendKind.AzureStorage"/> (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>The task hub's name (Azure Storage tables, queues and containers are prefixed with it).</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter")]
+    public string TaskHub { get; set; } = "FrugalLocal";
+
+    /// <summary>Most orchestration work items in flight.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentOrchestrations { get; set; } = 100;
+
+    /// <summary>Most activity work items in flight; activities mostly wait on model calls, so this is far above the core count.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentActivities { get; set; } = 200;
+
+    /// <summary>Partitions of the Azure Storage task hub.</summary>
+    [Range(1, 16)]
+    public int PartitionCount { get; set; } = 4;
+}

@@ -1,0 +1,83 @@
+using Frugal.Functions.Runs;
+
+namespace Frugal.Functions.Tests.Runs;
+
+public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
+{
+    private readonly RunHttpFunctions _functions = new(fixture.Api);
+
+    [Fact]
+    public async Task StartRun_UnknownWorkflow_Returns404Problem()
+    {
+        var request = HttpTestContext.Request("POST", "{}");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "no-such-flow"), request);
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Contains("no-such-flow", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_MalformedJson_Returns400ProblemWithPosition()
+    {
+        var request = HttpTestContext.Request("POST", "{\"subject\": \"x\",,}");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Malformed JSON", body!["title"]!.GetValue<string>());
+        Assert.Contains("line 1", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_InputViolatesSchema_Returns400ListingEveryViolation()
+    {
+        var request = HttpTestContext.Request("POST", """{"subject": 42, "customer_tier": "gold", "extra": 1}""");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", type);
+        var pointers = body!["errors"]!.AsArray().Select(e => e!["pointer"]!.GetValue<string>()).ToList();
+        Assert.Contains("/subject", pointers);
+        Assert.Contains("/customer_tier", pointers);
+        Assert.True(pointers.Count >= 4, string.Join(", ", pointers)); // missing body and the extra property too
+    }
+
+    [Fact]
+    public async Task StartRun_ValidInput_Returns202AndStatusUrlThatReportsTheOutput()
+    {
+        var request = HttpTestContext.Request("POST", """{"subject": "Refund policy", "body": "Can I get a refund?"}""", tenant: "acme");
+
+        var (status, _, body, headers) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(202, status);
+        var id = body!["id"]!.GetValue<string>();
+        Assert.Equal($"http://127.0.0.1:7071/api/runs/{id}", headers.Location.ToString());
+        await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+
+        var get = HttpTestContext.Request("GET");
+        var (getStatus, _, run, _) = await HttpTestContext.ExecuteAsync(await _functions.GetRunAsync(get, fixture.Host.Client, id), get);
+        Assert.Equal(200, getStatus);
+        Assert.Equal("Completed", run!["status"]!.GetValue<string>());
+        Assert.Equal("acme", run["tenant"]!.GetValue<string>());
+        Assert.Equal("faq", run["output"]!["answered_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetRun_UnknownId_Returns404Problem()
+    {
+        var request = HttpTestContext.Request("GET");
+
+        var (status, type, _, _) = await HttpTestContext.ExecuteAsync(await _functions.GetRunAsync(request, fixture.Host.Client, "nope"), request);
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/problem+json", type);
+    }
+}

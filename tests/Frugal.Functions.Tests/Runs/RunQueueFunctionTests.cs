@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Frugal.Functions.Runs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Frugal.Functions.Tests.Runs;
+
+public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
+{
+    private readonly RunQueueFunction _function = new(fixture.Catalog, NullLogger<RunQueueFunction>.Instance);
+
+    [Theory]
+    [InlineData("not json", "message is not valid JSON")]
+    [InlineData("[1, 2]", "message must be a JSON object")]
+    [InlineData("""{"input": {}}""", "missing the string field 'workflow'")]
+    [InlineData("""{"workflow": "nope", "input": {}}""", "unknown workflow 'nope'")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": 1}}""", "input does not match the input schema of 'support-triage'")]
+    public async Task Run_BadMessage_GoesToPoisonQueueWithReason(string message, string reason)
+    {
+        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+
+        Assert.NotNull(poison);
+        var node = JsonNode.Parse(poison)!;
+        Assert.Contains(reason, node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(message, node["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_GoodMessage_StartsTheRunWithItsId()
+    {
+        var id = $"queue-{Guid.NewGuid():N}";
+        var message = new JsonObject
+        {
+            ["workflow"] = "support-triage",
+            ["tenant"] = "acme",
+            ["id"] = id,
+            ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
+        }.ToJsonString();
+
+        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+
+        Assert.Null(poison);
+        var run = await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Hosting.Tests.Engine;
+
+[Collection(LocalHostGroup.Name)]
+public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
+{
+    private DurableTaskClient Client => fixture.Runtime.Host.Client;
+
+    [Fact]
+    public async Task RunAsync_SupportTriageFaqHit_AnswersWithoutAModel()
+    {
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
+        var input = new JsonObject { ["subject"] = "Password reset", ["body"] = "I forgot my password, how do I reset it?" };
+
+        var result = await RunAsync(definition, input);
+
+        Assert.Equal("faq", result.Output!["answered_by"]!.GetValue<string>());
+        Assert.Contains("reset your password", result.Output["reply"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("skipped", Step(result, "answer").Status);
+        Assert.Equal("skipped", Step(result, "triage").Status);
+        Assert.Equal(0, result.Steps.Sum(s => s.InputTokens));
+    }
+
+    [Fact]
+    public async Task RunAsync_SupportTriageComplexTicket_RoutesToPremiumWithStructuredAnswer()
+    {
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
+        var body = "Our nightly export fails with NullReferenceException at ExportJob.Run() since the upgrade. " +
+                   "First it times out, then it retries and crashes. Can you explain why this happens? " +
+                   "Which version fixes it? Should we roll back, and how do we compare the two configurations step by step?";
+        var input = new JsonObject { ["subject"] = "Export crashes after upgrade", ["body"] = body, ["customer_tier"] = "enterprise" };
+
+        var result = await RunAsync(definition, input);
+
+        Assert.Equal("premium", result.Output!["answered_by"]!.GetValue<string>());
+        Assert.Contains(result.Output["category"]!.GetValue<string>(), new[] { "billing", "technical", "account", "other" });
+        var answer = Step(result, "answer");
+        Assert.Equal(1, answer.Tiers["premium"]);
+        Assert.True(answer.InputTokens > 50);
+        Assert.True(answer.OutputTokens > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_SupportTriageSimpleTicket_UsesCheapTier()
+    {
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
+        var input = new JsonObject { ["subject"] = "Dark mode", ["body"] = "Is there a dark mode in the mobile app?" };
+
+        var result = await RunAsync(definition, input);
+
+        Assert.Equal("cheap", result.Output!["answered_by"]!.GetValue<string>());
+        Assert.Equal(1, Step(result, "answer").Tiers["cheap"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForEach_KeepsItemOrderAcrossBatches()
+    {
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("batch-summarise.yaml"));
+        var documents = new JsonArray([.. Enumerable.Range(0, 21).Select(i => (JsonNode)new JsonObject
+        {
+            ["id"] = $"doc-{i}",
+            ["text"] = $"Document number {i} says the quarterly revenue grew by {i} percent in region {i % 3}.",
+        })]);
+
+        var result = await RunAsync(definition, new JsonObject { ["documents"] = documents });
+
+        Assert.Equal(21, result.Output!["count"]!.GetValue<int>());
+        var summaries = result.Output["summaries"]!.AsArray();
+        Assert.Equal(21, summaries.Count);
+        var step = Step(result, "summaries");
+        Assert.Equal(21, step.Calls);
+        Assert.Equal(3, step.Attempts); // 21 items in batches of 8: three activity calls
+        Assert.Equal(21, step.Tiers["cheap"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_IndependentSteps_AllRunAndDependentsSeeTheirOutputs()
+    {
+        var definition = WorkflowLoader.Parse(
+            """
+            name: diamond
+            input: { type: object, properties: { text: { type: string } } }
+            steps:
+              - id: upper
+                kind: deterministic
+                operation: template
+                input: ${ upper(input.text) }
+              - id: words
+                kind: deterministic
+                operation: regex
+                input: ${ input.text }
+                pattern: '(?<first>\w+) (?<second>\w+)'
+              - id: joined
+                kind: deterministic
+                operation: template
+                input: ${ steps.upper.output }/${ steps.words.output.second }
+              - id: never
+                kind: deterministic
+                operation: template
+                when: ${ len(input.text) > 100 }
+                input: unreachable
+            output: ${ steps.joined.output }
+            """,
+            "diamond.yaml");
+
+        var result = await RunAsync(definition, new JsonObject { ["text"] = "hello world" });
+
+        Assert.Equal("HELLO WORLD/world", result.Output!.GetValue<string>());
+        Assert.Equal("skipped", Step(result, "never").Status);
+        var order = result.Steps.Select(s => s.StepId).ToList();
+        Assert.True(order.IndexOf("joined") > order.IndexOf("upper") && order.IndexOf("joined") > order.IndexOf("words"));
+    }
+
+    [Fact]
+    public async Task RunAsync_EditedDefinition_InFlightRunKeepsItsVersion()
+    {
+        const string Template = """
+            name: pinned
+            input: { type: object }
+            steps:
+              - id: say
+                kind: deterministic
+                operation: template
+                input: VERSION
+            """;
+        var v1 = WorkflowLoader.Parse(Template.Replace("VERSION", "one", StringComparison.Ordinal), "pinned.yaml");
+        var v2 = WorkflowLoader.Parse(Template.Replace("VERSION", "two", StringComparison.Ordinal), "pinned.yaml");
+
+        var first = await WorkflowStarter.StartAsync(Client, v1, new JsonObject());
+        var second = await WorkflowStarter.StartAsync(Client, v2, new JsonObject());
+        var r1 = await WaitAsync(first);
+        var r2 = await WaitAsync(second);
+
+        Assert.NotEqual(v1.Hash, v2.Hash);
+        Assert.Equal("one", r1.Output!["say"]!.GetValue<string>());
+        Assert.Equal("two", r2.Output!["say"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StartAsync_InputViolatesSchema_ThrowsWithEveryViolation()
+    {
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
+
+        var ex = await Assert.ThrowsAsync<WorkflowInputException>(() =>
+            WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["subject"] = 5, ["extra"] = true }));
+
+        Assert.True(ex.Violations.Count >= 3, string.Join("; ", ex.Violations));
+        Assert.Contains(ex.Violations, v => v.Pointer == "/subject");
+    }
+
+    private async Task<WorkflowRunResult> RunAsync(WorkflowDefinition definition, JsonNode input)
+    {
+        var id = await WorkflowStarter.StartAsync(Client, definition, input);
+        return await WaitAsync(id);
+    }
+
+    private async Task<WorkflowRunResult> WaitAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"run {id} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
+        return metadata.ReadOutputAs<WorkflowRunResult>()!;
+    }
+
+    private static StepSummary Step(WorkflowRunResult result, string id) => Assert.Single(result.Steps, s => s.StepId == id);
+}
