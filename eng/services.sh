@@ -236,6 +236,7 @@ status_all() {
   fi
   if pid="$(live_pid "$REDIS_PID" redis-server)"; then say "Redis: running (pid $pid, started by this script)."
   elif redis_answers; then say "Redis: port $REDIS_PORT served by another process."
+  elif port_open "$REDIS_PORT"; then say "Redis: port $REDIS_PORT is taken by something that does not answer PING."
   else say "Redis: not running."
   fi
 }
