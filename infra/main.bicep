@@ -1,0 +1,217 @@
+// Frugal on Azure: the Functions app (Flex Consumption) with its storage, monitoring, Azure OpenAI (cheap and
+// premium deployments), Azure Cache for Redis, and the GPU inference app on Container Apps (scale to zero).
+// Deploy into an existing resource group: see infra/README.md.
+targetScope = 'resourceGroup'
+
+@description('Azure region for every resource. It must offer Flex Consumption, the OpenAI models and the GPU type.')
+param location string = resourceGroup().location
+
+@description('Short prefix for resource names (lowercase letters and digits).')
+@minLength(2)
+@maxLength(10)
+param namePrefix string = 'frugal'
+
+@description('Tags applied to every resource.')
+param tags object = { app: 'frugal' }
+
+@description('.NET version of the Functions isolated worker.')
+param dotnetVersion string = '10.0'
+
+@description('Most instances the Functions app scales out to.')
+param functionMaxInstances int = 40
+
+@description('Memory per Functions instance in MB.')
+@allowed([512, 2048, 4096])
+param functionInstanceMemoryMB int = 2048
+
+@description('Cheap tier model: deployment name, model, version, capacity (thousands of tokens per minute).')
+param cheapModel object = {
+  deployment: 'gpt-4o-mini'
+  model: 'gpt-4o-mini'
+  version: '2024-07-18'
+  capacity: 50
+}
+
+@description('Premium tier model: deployment name, model, version, capacity (thousands of tokens per minute).')
+param premiumModel object = {
+  deployment: 'gpt-4o'
+  model: 'gpt-4o'
+  version: '2024-11-20'
+  capacity: 20
+}
+
+@description('Azure OpenAI deployment SKU.')
+@allowed(['GlobalStandard', 'Standard', 'DataZoneStandard'])
+param openAiDeploymentSku string = 'GlobalStandard'
+
+@description('Azure Cache for Redis SKU name (Basic C0 is the cheapest).')
+@allowed(['Basic', 'Standard', 'Premium'])
+param redisSkuName string = 'Basic'
+
+@description('Azure Cache for Redis SKU family.')
+@allowed(['C', 'P'])
+param redisSkuFamily string = 'C'
+
+@description('Azure Cache for Redis capacity (0 = C0).')
+@minValue(0)
+@maxValue(6)
+param redisCapacity int = 0
+
+@description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0.')
+param inferenceImage string
+
+@description('Serverless GPU workload profile type for the inference app.')
+@allowed(['Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100'])
+param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
+
+@description('Port the inference app listens on.')
+param inferencePort int = 8080
+
+@description('vCPUs per inference replica.')
+param inferenceCpu int = 8
+
+@description('Memory per inference replica.')
+param inferenceMemory string = '56Gi'
+
+@description('Most inference replicas.')
+@minValue(1)
+@maxValue(10)
+param inferenceMaxReplicas int = 1
+
+@description('Concurrent requests per inference replica before scaling out.')
+param inferenceConcurrentRequests int = 16
+
+@description('Queue the Functions app starts runs from.')
+param jobsQueueName string = 'workflow-jobs'
+
+@description('Table that holds the cost ledger.')
+param costTableName string = 'FrugalCosts'
+
+var suffix = uniqueString(resourceGroup().id, namePrefix)
+var names = {
+  storage: take('${namePrefix}${suffix}', 24)
+  workspace: '${namePrefix}-logs-${suffix}'
+  appInsights: '${namePrefix}-ai-${suffix}'
+  plan: '${namePrefix}-plan-${suffix}'
+  functionApp: '${namePrefix}-func-${suffix}'
+  openAi: '${namePrefix}-oai-${suffix}'
+  redis: '${namePrefix}-redis-${suffix}'
+  containerEnv: '${namePrefix}-cae-${suffix}'
+  inferenceApp: take('${namePrefix}-inference-${suffix}', 32)
+  deploymentContainer: 'app-package'
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    name: names.storage
+    deploymentContainerName: names.deploymentContainer
+    jobsQueueName: jobsQueueName
+    costTableName: costTableName
+    tags: tags
+  }
+}
+
+module openAi 'modules/openai.bicep' = {
+  name: 'openai'
+  params: {
+    location: location
+    name: names.openAi
+    cheap: cheapModel
+    premium: premiumModel
+    deploymentSku: openAiDeploymentSku
+    tags: tags
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: {
+    location: location
+    name: names.redis
+    skuName: redisSkuName
+    skuFamily: redisSkuFamily
+    capacity: redisCapacity
+    tags: tags
+  }
+}
+
+module inference 'modules/inference.bicep' = {
+  name: 'inference'
+  params: {
+    location: location
+    environmentName: names.containerEnv
+    appName: names.inferenceApp
+    workspaceName: monitoring.outputs.workspaceName
+    gpuProfileType: gpuProfileType
+    image: inferenceImage
+    targetPort: inferencePort
+    cpu: inferenceCpu
+    memory: inferenceMemory
+    maxReplicas: inferenceMaxReplicas
+    concurrentRequests: inferenceConcurrentRequests
+    tags: tags
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    location: location
+    planName: names.plan
+    name: names.functionApp
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    dotnetVersion: dotnetVersion
+    maximumInstanceCount: functionMaxInstances
+    instanceMemoryMB: functionInstanceMemoryMB
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    // The same keys as local.settings.sample.json; no ApiKey in Azure: the app uses its managed identity.
+    frugalSettings: {
+      Frugal__Workflows__Directory: 'workflows'
+      Frugal__Models__Cheap__Endpoint: openAi.outputs.endpoint
+      Frugal__Models__Cheap__Deployment: openAi.outputs.cheapDeploymentName
+      Frugal__Models__Premium__Endpoint: openAi.outputs.endpoint
+      Frugal__Models__Premium__Deployment: openAi.outputs.premiumDeploymentName
+      Frugal__Cache__Redis: redis.outputs.configuration
+      Frugal__Inference__Endpoint: inference.outputs.endpoint
+      Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
+      Frugal__Costs__TableName: storage.outputs.costTableName
+      Frugal__Queues__Jobs: jobsQueueName
+    }
+    tags: tags
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    openAiAccountName: openAi.outputs.name
+    redisName: redis.outputs.name
+  }
+}
+
+@description('Functions app name (for `func azure functionapp publish`).')
+output functionAppName string = functionApp.outputs.name
+
+@description('Base URL of the Frugal HTTP API.')
+output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api/'
+
+@description('Azure OpenAI endpoint.')
+output openAiEndpoint string = openAi.outputs.endpoint
+
+@description('Inference app base URL.')
+output inferenceEndpoint string = inference.outputs.endpoint

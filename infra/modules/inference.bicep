@@ -1,0 +1,119 @@
+// Container Apps environment with a serverless GPU workload profile, hosting Frugal's ONNX inference app.
+// The app scales to zero (minReplicas 0) and out on concurrent HTTP requests, so the GPU is billed only while
+// requests are being served.
+
+@description('Azure region (it must offer the chosen serverless GPU type).')
+param location string
+
+@description('Name of the Container Apps environment.')
+param environmentName string
+
+@description('Name of the inference container app.')
+param appName string
+
+@description('Log Analytics workspace that receives the container logs.')
+param workspaceName string
+
+@description('Serverless GPU workload profile type.')
+@allowed(['Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100'])
+param gpuProfileType string
+
+@description('Container image of the inference app.')
+param image string
+
+@description('Port the inference app listens on inside the container.')
+param targetPort int
+
+@description('vCPUs per replica (the T4 profile offers up to 8).')
+param cpu int
+
+@description('Memory per replica, e.g. 56Gi (the T4 profile offers up to 56Gi).')
+param memory string
+
+@description('Most replicas the app scales out to.')
+@minValue(1)
+@maxValue(10)
+param maxReplicas int
+
+@description('Concurrent HTTP requests per replica before another replica is added.')
+param concurrentRequests int
+
+@description('Tags applied to every resource.')
+param tags object
+
+var gpuProfileName = 'gpu'
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: workspaceName
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+  name: environmentName
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+    workloadProfiles: [
+      { name: 'Consumption', workloadProfileType: 'Consumption' }
+      { name: gpuProfileName, workloadProfileType: gpuProfileType }
+    ]
+  }
+}
+
+resource app 'Microsoft.App/containerApps@2024-03-01' = {
+  name: appName
+  location: location
+  tags: tags
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    environmentId: environment.id
+    workloadProfileName: gpuProfileName
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        external: true
+        targetPort: targetPort
+        transport: 'auto'
+        allowInsecure: false
+      }
+    }
+    template: {
+      containers: [
+        {
+          name: 'inference'
+          image: image
+          resources: {
+            cpu: cpu
+            memory: memory
+          }
+          probes: [
+            {
+              type: 'Readiness'
+              httpGet: { path: '/healthz', port: targetPort }
+              periodSeconds: 10
+            }
+          ]
+        }
+      ]
+      scale: {
+        minReplicas: 0
+        maxReplicas: maxReplicas
+        rules: [
+          {
+            name: 'http-concurrency'
+            http: { metadata: { concurrentRequests: string(concurrentRequests) } }
+          }
+        ]
+      }
+    }
+  }
+}
+
+@description('HTTPS base URL of the inference app.')
+output endpoint string = 'https://${app.properties.configuration.ingress.fqdn}/'

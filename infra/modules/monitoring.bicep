@@ -1,0 +1,46 @@
+// Log Analytics workspace and workspace-based Application Insights for the Functions app and the inference app.
+
+@description('Azure region for the resources.')
+param location string
+
+@description('Name of the Log Analytics workspace.')
+param workspaceName string
+
+@description('Name of the Application Insights component.')
+param appInsightsName string
+
+@description('Days the workspace keeps data; 30 is the free retention.')
+@minValue(30)
+@maxValue(730)
+param retentionInDays int = 30
+
+@description('Tags applied to every resource.')
+param tags object
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: workspaceName
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: retentionInDays
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    DisableLocalAuth: false
+  }
+}
+
+@description('Name of the Log Analytics workspace.')
+output workspaceName string = workspace.name
+
+@description('Application Insights connection string (not a secret: it identifies the component).')
+output appInsightsConnectionString string = appInsights.properties.ConnectionString
