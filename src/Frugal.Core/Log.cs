@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(1003, LogLevel.Information, "Run {RunId}: step {StepId} attempt {Attempt} ran {Calls} call(s) in {DurationMs:F1} ms")]
     public static partial void StepExecuted(ILogger logger, string runId, string stepId, int attempt, int calls, double durationMs);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Workflow not loaded: {Problem}")]
+    public static partial void WorkflowSkipped(ILogger logger, string problem);
 }

@@ -1,6 +1,4 @@
-using Frugal.Api;
 using Frugal.Models;
-using Frugal.Workflows;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +7,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
 builder.Services.AddFrugalEngine();
-builder.Services.AddSingleton<WorkflowApi>();
+builder.Services.AddFrugalModels(builder.Configuration);
+builder.Services.AddFrugalWorkflows(builder.Configuration);
 
 builder.Build().Run();

@@ -9,7 +9,7 @@ namespace Frugal.Functions.Tests;
 /// </summary>
 public sealed class BuildOutputTests
 {
-    // ---- The functions the app must expose. Tests marked [FunctionClasses...] depend on the function classes:
+    // ---- The functions the app must expose. The build output must list exactly these functions:
     // ---- edit this table when a function is added, renamed or rebound.
     private static readonly ExpectedFunction[] s_expectedFunctions =
     [
@@ -18,7 +18,6 @@ public sealed class BuildOutputTests
         new("RunFromQueue", "queueTrigger", QueueName: "workflow-jobs", AlsoBinds: ["durableClient"]),
         new("WorkflowOrchestrator", "orchestrationTrigger"),
         new("ExecuteStep", "activityTrigger"),
-        new("RefreshEmbeddings", "timerTrigger"),
     ];
 
     // Settings the app reads; local.settings.sample.json must offer every one of them.
@@ -37,14 +36,14 @@ public sealed class BuildOutputTests
 
     private static FunctionsBuildOutput Output => FunctionsBuildOutput.Current.Value;
 
-    [FunctionClassesFact]
+    [Fact]
     public void ExtensionsJson_DurableFunctionsApp_ListsDurableTaskExtension()
     {
         Assert.Contains(Output.ExtensionTypeNames,
             t => t.Contains(", Microsoft.Azure.WebJobs.Extensions.DurableTask,", StringComparison.Ordinal));
     }
 
-    [FunctionClassesFact]
+    [Fact]
     public void ExtensionsJson_QueueTriggeredApp_ListsStorageQueuesExtension()
     {
         Assert.Contains(Output.ExtensionTypeNames,
@@ -62,7 +61,7 @@ public sealed class BuildOutputTests
         }
     }
 
-    [FunctionClassesTheory]
+    [Theory]
     [MemberData(nameof(ExpectedFunctionNames))]
     public void FunctionsMetadata_ExpectedFunction_HasItsTriggerAndBindings(string name)
     {
@@ -96,7 +95,7 @@ public sealed class BuildOutputTests
         }
     }
 
-    [FunctionClassesFact]
+    [Fact]
     public void FunctionsMetadata_EveryFunction_IsInTheExpectedTable()
     {
         var unexpected = Output.FunctionNames.Except(s_expectedFunctions.Select(f => f.Name)).ToList();
@@ -104,7 +103,7 @@ public sealed class BuildOutputTests
             $"functions.metadata lists functions this test does not know: {string.Join(", ", unexpected)}; add them to s_expectedFunctions.");
     }
 
-    [FunctionClassesFact]
+    [Fact]
     public void FunctionsMetadata_HttpFunctions_RequireAFunctionKey()
     {
         var anonymous = Output.Functions.OfType<JsonObject>()

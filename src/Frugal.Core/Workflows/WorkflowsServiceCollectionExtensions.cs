@@ -1,0 +1,37 @@
+using Frugal.Api;
+using Frugal.Workflows;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the workflow catalog and the run API.</summary>
+public static class WorkflowsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Loads every workflow in <c>Frugal:Workflows:Directory</c> once, at start. A file that does not validate is
+    /// logged with its <c>file:line:column</c> problems and left out; the valid ones are served.
+    /// </summary>
+    public static IServiceCollection AddFrugalWorkflows(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WorkflowsOptions>().Bind(configuration.GetSection(WorkflowsOptions.Section));
+        services.TryAddSingleton(sp =>
+        {
+            var folder = sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Directory;
+            var path = Path.IsPathRooted(folder) ? folder : Path.Combine(AppContext.BaseDirectory, folder);
+            var catalog = WorkflowCatalog.LoadFolder(path);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<WorkflowCatalog>();
+            foreach (var error in catalog.Errors)
+            {
+                Frugal.Log.WorkflowSkipped(logger, error.ToString());
+            }
+
+            return catalog;
+        });
+        services.TryAddSingleton<WorkflowApi>();
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Frugal.Functions.Durable;
+using Frugal.Functions.Runs;
+using Frugal.Models;
+using Frugal.Workflows;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Functions.Tests;
+
+/// <summary>The app's registrations (as Program.cs makes them) with the settings of local.settings.sample.json.</summary>
+public sealed class CompositionTests
+{
+    [Fact]
+    public void Services_SampleSettings_ResolveEveryFunctionClass()
+    {
+        using var provider = BuildProvider();
+
+        Assert.NotNull(provider.GetRequiredService<RunHttpFunctions>());
+        Assert.NotNull(provider.GetRequiredService<RunQueueFunction>());
+        Assert.NotNull(provider.GetRequiredService<ExecuteStepFunction>());
+        Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>(ModelTierKeys.Cheap));
+        Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>(ModelTierKeys.Premium));
+        var catalog = provider.GetRequiredService<WorkflowCatalog>();
+        Assert.Contains("support-triage", catalog.Names);
+        Assert.Contains("batch-summarise", catalog.Names);
+        Assert.Contains(catalog.Errors, e => e.Message.Contains("'retrieve' is not available", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExecuteStep_DeterministicCall_RunsThroughTheSameExecutor()
+    {
+        using var provider = BuildProvider();
+        var function = provider.GetRequiredService<ExecuteStepFunction>();
+        var request = new StepRequest("run-1", "wf", "hash", "default", "s", 1,
+            [new DeterministicCall(DeterministicOperation.Regex, JsonValue.Create("order #12345 shipped"), @"#(?<order>\d+)")]);
+
+        var response = await function.RunAsync(request, new TestFunctionContext());
+
+        Assert.Equal("12345", response.Results[0].Output!["order"]!.GetValue<string>());
+        Assert.Equal("deterministic", response.Results[0].Tier);
+    }
+
+    private static ServiceProvider BuildProvider()
+    {
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsHostFixture.RepoRoot(), "local.settings.sample.json")))!;
+        var values = sample["Values"]!.AsObject().ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value?.GetValue<string>());
+        values["Frugal:Workflows:Directory"] = Path.Combine(FunctionsHostFixture.RepoRoot(), "workflows");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddFrugalEngine();
+        services.AddFrugalModels(configuration);
+        services.AddFrugalWorkflows(configuration);
+        services.AddTransient<RunHttpFunctions>();
+        services.AddTransient<RunQueueFunction>();
+        services.AddTransient<ExecuteStepFunction>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}
