@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Frugal.Inference.Hosting;
+
+namespace Frugal.Inference.Api;
+
+/// <summary>
+/// Reads an OpenAI-style request body field by field, so that each wrong type or value gets a 400 naming the field
+/// (a serializer would report only the first failure, in its own words).
+/// </summary>
+internal static class InferenceRequestReader
+{
+    public static async Task<(InferenceRequest? Request, IResult? Error)> ReadAsync(HttpRequest http, InferenceOptions options, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Body, default, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiErrors.BadRequest($"The request body is not valid JSON: {ex.Message}", null, "invalid_json"));
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement, options);
+        }
+    }
+
+    private static (InferenceRequest?, IResult?) Read(JsonElement root, InferenceOptions options)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiErrors.BadRequest($"The request body must be a JSON object, not {Describe(root)}.", null, "invalid_type"));
+        }
+
+        var model = options.DefaultModel;
+        if (root.TryGetProperty("model", out var modelElement))
+        {
+            if (modelElement.ValueKind != JsonValueKind.String || modelElement.GetString() is not { Length: > 0 } name)
+            {
+                return (null, ApiErrors.BadRequest($"'model' must be a non-empty string, not {Describe(modelElement)}.", "model", "invalid_type"));
+            }
+
+            model = name;
+        }
+
+        if (!root.TryGetProperty("input", out var input))
+        {
+            return (null, ApiErrors.BadRequest("'input' is required: a string or an array of strings.", "input", "missing_required_parameter"));
+        }
+
+        var (inputs, inputError) = ReadInputs(input, options.MaxInputs);
+        if (inputError is not null)
+        {
+            return (null, inputError);
+        }
+
+        var format = "float";
+        if (root.TryGetProperty("encoding_format", out var formatElement))
+        {
+            format = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString()! : "";
+            if (format is not ("float" or "base64"))
+            {
+                return (null, ApiErrors.BadRequest($"'encoding_format' must be \"float\" or \"base64\", not {formatElement.GetRawText()}.", "encoding_format"));
+            }
+        }
+
+        int? dimensions = null;
+        if (root.TryGetProperty("dimensions", out var dimensionsElement))
+        {
+            if (dimensionsElement.ValueKind != JsonValueKind.Number || !dimensionsElement.TryGetInt32(out var value) || value < 1)
+            {
+                return (null, ApiErrors.BadRequest($"'dimensions' must be a positive integer, not {dimensionsElement.GetRawText()}.", "dimensions", "invalid_type"));
+            }
+
+            dimensions = value;
+        }
+
+        return (new InferenceRequest(model, inputs!, format, dimensions), null);
+    }
+
+    private static (string[]?, IResult?) ReadInputs(JsonElement input, int maxInputs)
+    {
+        switch (input.ValueKind)
+        {
+            case JsonValueKind.String:
+                var text = input.GetString()!;
+                return text.Length == 0
+                    ? (null, ApiErrors.BadRequest("'input' is an empty string; send at least one character.", "input", "empty_input"))
+                    : ([text], null);
+            case JsonValueKind.Array:
+                var count = input.GetArrayLength();
+                if (count == 0)
+                {
+                    return (null, ApiErrors.BadRequest("'input' is an empty array; send at least one string.", "input", "empty_input"));
+                }
+
+                if (count > maxInputs)
+                {
+                    return (null, ApiErrors.BadRequest($"'input' has {count} items; at most {maxInputs} are allowed per request.", "input", "too_many_inputs"));
+                }
+
+                var texts = new string[count];
+                var i = 0;
+                foreach (var item in input.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        return (null, ApiErrors.BadRequest($"'input[{i}]' must be a string, not {Describe(item)} (token arrays are not supported).", $"input[{i}]", "invalid_type"));
+                    }
+
+                    texts[i] = item.GetString()!;
+                    if (texts[i].Length == 0)
+                    {
+                        return (null, ApiErrors.BadRequest($"'input[{i}]' is an empty string; send at least one character.", $"input[{i}]", "empty_input"));
+                    }
+
+                    i++;
+                }
+
+                return (texts, null);
+            default:
+                return (null, ApiErrors.BadRequest($"'input' must be a string or an array of strings, not {Describe(input)}.", "input", "invalid_type"));
+        }
+    }
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+}

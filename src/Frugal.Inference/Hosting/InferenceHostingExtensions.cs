@@ -1,0 +1,54 @@
+using Frugal.Onnx.Batching;
+using Frugal.Onnx.Embeddings;
+using Frugal.Onnx.Models;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace Frugal.Inference.Hosting;
+
+/// <summary>Registers the inference app's options, models and telemetry.</summary>
+internal static class InferenceHostingExtensions
+{
+    public static WebApplicationBuilder AddInferenceOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddOnnxModels(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<OnnxOptions>().BindConfiguration(OnnxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<BatcherMetrics>();
+        services.AddSingleton(sp => new OnnxModelRegistry(
+            sp.GetRequiredService<IOptions<OnnxOptions>>().Value,
+            sp.GetRequiredService<IOptions<BatchingOptions>>().Value,
+            sp.GetServices<IEmbeddingModel>(),
+            sp.GetRequiredService<BatcherMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OnnxModelRegistry>>()));
+        services.AddHostedService<ModelLoader>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddInferenceTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("frugal-inference"))
+            .WithMetrics(m => m
+                .AddMeter(BatcherMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

@@ -1,0 +1,289 @@
+using System.Threading.Channels;
+using Frugal.Onnx.Embeddings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Frugal.Onnx.Batching;
+
+/// <summary>
+/// Dynamic batching in front of one <see cref="IEmbeddingModel"/>: texts from many callers are queued and run together,
+/// up to <see cref="BatchingOptions.MaxBatchSize"/> texts and <see cref="BatchingOptions.MaxBatchTokens"/> padded tokens,
+/// waiting at most <see cref="BatchingOptions.MaxWaitMilliseconds"/> for a batch to fill. Texts of similar length go
+/// together to limit padding. The queue is bounded; a request that does not fit throws <see cref="BatchQueueFullException"/>.
+/// </summary>
+public sealed class EmbeddingBatcher : IAsyncDisposable
+{
+    private readonly Channel<WorkItem> channel = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly BatchingOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly BatcherMetrics? metrics;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task[] workers;
+    private readonly Lock pendingLock = new();
+    private readonly List<WorkItem> pending = [];
+    private int queued;
+    private long busyTicks;
+    private double secondsPerText = 0.01;
+
+    /// <summary>Initializes a new instance of the <see cref="EmbeddingBatcher"/> class and starts its workers.</summary>
+    /// <param name="model">The model to run.</param>
+    /// <param name="options">Batch sizes, wait and queue bounds.</param>
+    /// <param name="timeProvider">The clock for waits.</param>
+    /// <param name="metrics">Where batch figures are recorded; <see langword="null"/> for none.</param>
+    /// <param name="logger">The logger.</param>
+    public EmbeddingBatcher(IEmbeddingModel model, BatchingOptions options, TimeProvider? timeProvider = null,
+        BatcherMetrics? metrics = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        Model = model;
+        this.options = options;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.metrics = metrics;
+        this.logger = logger ?? NullLogger.Instance;
+        metrics?.Register(this);
+        workers = [.. Enumerable.Range(0, options.Workers).Select(_ => Task.Run(RunWorkerAsync))];
+    }
+
+    /// <summary>Gets the model this batcher serves.</summary>
+    public IEmbeddingModel Model { get; }
+
+    /// <summary>Gets the number of texts waiting for a batch.</summary>
+    public int QueueLength => Volatile.Read(ref queued);
+
+    /// <summary>Gets the number of batches that may run at once.</summary>
+    public int Workers => options.Workers;
+
+    /// <summary>Gets the total time spent in model runs, in seconds.</summary>
+    public double BusySeconds => (double)Interlocked.Read(ref busyTicks) / timeProvider.TimestampFrequency;
+
+    /// <summary>Queues tokenized texts and returns their vectors once their batches have run.</summary>
+    /// <param name="inputs">The texts, from <see cref="IEmbeddingModel.Tokenize"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait; texts already in a running batch still run.</param>
+    /// <returns>One result per input, in order.</returns>
+    /// <exception cref="BatchQueueFullException">The queue has no room for all of <paramref name="inputs"/>.</exception>
+    public async Task<IReadOnlyList<BatchedEmbedding>> EmbedAsync(IReadOnlyList<TokenizedText> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+
+        // The whole request is admitted or refused: a half-queued request would hold room it cannot use.
+        if (Interlocked.Add(ref queued, inputs.Count) > options.QueueCapacity)
+        {
+            var waiting = Interlocked.Add(ref queued, -inputs.Count);
+            Log.QueueFull(logger, Model.Name, waiting, inputs.Count);
+            var seconds = Math.Max(1, Math.Ceiling(waiting * Volatile.Read(ref secondsPerText) / options.Workers));
+            throw new BatchQueueFullException(
+                $"The queue of model '{Model.Name}' is full ({waiting} texts waiting, capacity {options.QueueCapacity}); retry after {seconds} s.",
+                TimeSpan.FromSeconds(seconds));
+        }
+
+        var now = timeProvider.GetTimestamp();
+        var items = new WorkItem[inputs.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new WorkItem(inputs[i], now, cancellationToken);
+            channel.Writer.TryWrite(items[i]);
+        }
+
+        var results = new BatchedEmbedding[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            results[i] = await items[i].Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task RunWorkerAsync()
+    {
+        var reader = channel.Reader;
+        var token = stopping.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                Drain(reader);
+                await WaitForBatchAsync(reader, token).ConfigureAwait(false);
+                var batch = TakeBatch();
+                if (batch.Count > 0)
+                {
+                    Run(batch);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Disposal: pending texts are cancelled below.
+        }
+    }
+
+    private async Task WaitForBatchAsync(ChannelReader<WorkItem> reader, CancellationToken token)
+    {
+        if (!options.Enabled || options.MaxWaitMilliseconds <= 0)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            TimeSpan remaining;
+            lock (pendingLock)
+            {
+                if (pending.Count == 0 || pending.Count >= options.MaxBatchSize)
+                {
+                    return;
+                }
+
+                remaining = TimeSpan.FromMilliseconds(options.MaxWaitMilliseconds) - timeProvider.GetElapsedTime(pending[0].Enqueued);
+            }
+
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(remaining, timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+            try
+            {
+                if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Drain(reader);
+        }
+    }
+
+    private void Drain(ChannelReader<WorkItem> reader)
+    {
+        lock (pendingLock)
+        {
+            while (reader.TryRead(out var item))
+            {
+                pending.Add(item);
+            }
+        }
+    }
+
+    // The oldest text always goes first (no starvation); its companions are the texts closest to it in length.
+    private List<WorkItem> TakeBatch()
+    {
+        lock (pendingLock)
+        {
+            var cancelled = pending.RemoveAll(static item => item.Cancelled());
+            Interlocked.Add(ref queued, -cancelled);
+            var batch = new List<WorkItem>();
+            if (pending.Count == 0)
+            {
+                return batch;
+            }
+
+            var first = pending[0];
+            var limit = options.Enabled ? options.MaxBatchSize : 1;
+            var width = first.Input.Ids.Length;
+            batch.Add(first);
+            if (limit > 1 && pending.Count > 1)
+            {
+                var length = first.Input.Ids.Length;
+                foreach (var candidate in pending.Skip(1).OrderBy(c => Math.Abs(c.Input.Ids.Length - length)))
+                {
+                    var newWidth = Math.Max(width, candidate.Input.Ids.Length);
+                    if (batch.Count >= limit || (batch.Count + 1) * newWidth > options.MaxBatchTokens)
+                    {
+                        break;
+                    }
+
+                    batch.Add(candidate);
+                    width = newWidth;
+                }
+            }
+
+            var taken = batch.ToHashSet();
+            pending.RemoveAll(taken.Contains);
+            return batch;
+        }
+    }
+
+    private void Run(List<WorkItem> batch)
+    {
+        var started = timeProvider.GetTimestamp();
+        Interlocked.Add(ref queued, -batch.Count);
+        try
+        {
+            var vectors = Model.Embed([.. batch.Select(b => b.Input)]);
+            var elapsed = timeProvider.GetTimestamp() - started;
+            Interlocked.Add(ref busyTicks, elapsed);
+            var seconds = (double)elapsed / timeProvider.TimestampFrequency;
+            Volatile.Write(ref secondsPerText, seconds / batch.Count);
+            var waits = batch.Select(b => (double)(started - b.Enqueued) / timeProvider.TimestampFrequency).ToArray();
+            metrics?.RecordBatch(Model.Name, batch.Count, batch.Sum(b => b.Input.Ids.Length), seconds, waits);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var input = batch[i].Input;
+                batch[i].Completion.TrySetResult(
+                    new BatchedEmbedding(vectors[i], input.Ids.Length, input.Truncated, seconds / batch.Count, waits[i]));
+            }
+        }
+#pragma warning disable CA1031 // One failed run must fail its callers, not stop the worker.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Add(ref busyTicks, timeProvider.GetTimestamp() - started);
+            Log.BatchFailed(logger, ex, batch.Count, Model.Name);
+            foreach (var item in batch)
+            {
+                item.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>Stops the workers and cancels texts still waiting.</summary>
+    /// <returns>A task that completes when the workers have stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        channel.Writer.TryComplete();
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        metrics?.Unregister(this);
+        Drain(channel.Reader);
+        lock (pendingLock)
+        {
+            foreach (var item in pending)
+            {
+                item.Completion.TrySetCanceled();
+            }
+
+            pending.Clear();
+        }
+
+        stopping.Dispose();
+    }
+
+    private sealed class WorkItem(TokenizedText input, long enqueued, CancellationToken cancellationToken)
+    {
+        public TokenizedText Input { get; } = input;
+
+        public long Enqueued { get; } = enqueued;
+
+        public TaskCompletionSource<BatchedEmbedding> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Cancelled() => cancellationToken.IsCancellationRequested;
+    }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Frugal.Onnx.Models;
+
+/// <summary>Where models are found and how ONNX Runtime runs them. Bound from the <c>Onnx</c> section.</summary>
+public sealed class OnnxOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Onnx";
+
+    /// <summary>
+    /// Gets or sets the folder whose sub-folders each hold a <c>model.json</c>; relative paths are taken from the
+    /// application's base directory.
+    /// </summary>
+    [Required]
+    public string ModelsPath { get; set; } = "models";
+
+    /// <summary>Gets extra model folders (each with a <c>model.json</c>) to load besides those under <see cref="ModelsPath"/>.</summary>
+    public IList<string> ExtraModels { get; } = [];
+
+    /// <summary>Gets or sets the execution provider.</summary>
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>Gets or sets the CUDA device id.</summary>
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Gets or sets the threads one inference may use on CPU; 0 lets ONNX Runtime choose (one per core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+}

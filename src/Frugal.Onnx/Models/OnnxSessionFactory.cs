@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Frugal.Onnx.Models;
+
+/// <summary>Creates ONNX Runtime sessions on CUDA when asked and possible, otherwise on CPU.</summary>
+internal sealed class OnnxSessionFactory(OnnxOptions options, ILogger logger)
+{
+    /// <summary>Gets the provider sessions run on: <c>CUDA</c> or <c>CPU</c>; set by the first session.</summary>
+    public string Provider { get; private set; } = "CPU";
+
+    private bool cudaFailed;
+
+    public InferenceSession Create(string modelPath)
+    {
+        if (options.ExecutionProvider != ExecutionProviderPreference.Cpu && !cudaFailed)
+        {
+            try
+            {
+                using var cuda = CreateOptions();
+                cuda.AppendExecutionProvider_CUDA(options.DeviceId);
+                var session = new InferenceSession(modelPath, cuda);
+                Provider = "CUDA";
+                return session;
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                if (options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+                {
+                    throw new InvalidOperationException(
+                        $"Onnx:ExecutionProvider is Cuda but the CUDA execution provider cannot start: {ex.Message}", ex);
+                }
+
+                cudaFailed = true;
+                Log.CudaUnavailable(logger, ex.Message.Split('\n')[0]);
+            }
+        }
+
+        using var cpu = CreateOptions();
+        Provider = "CPU";
+        return new InferenceSession(modelPath, cpu);
+    }
+
+    private SessionOptions CreateOptions()
+    {
+        var session = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+        };
+        if (options.IntraOpThreads > 0)
+        {
+            session.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        return session;
+    }
+}
