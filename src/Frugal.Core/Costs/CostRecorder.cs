@@ -12,7 +12,7 @@ namespace Frugal.Costs;
 /// activities share one commit. A failed commit fails every caller in the batch (their activities retry under a new
 /// attempt), so no record is lost silently. Disposing flushes what is queued.
 /// </summary>
-public sealed class CostRecorder : IAsyncDisposable
+public sealed class CostRecorder : IAsyncDisposable, IDisposable
 {
     private readonly ICostLedger _ledger;
     private readonly ILogger _logger;
@@ -61,6 +61,9 @@ public sealed class CostRecorder : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
+
+    /// <summary>Commits what is queued and stops the loop, blocking until done.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private CostRecord ApplyTextPolicy(CostRecord record)
     {

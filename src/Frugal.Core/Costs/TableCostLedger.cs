@@ -124,7 +124,7 @@ public sealed class TableCostLedger : ICostLedger
     {
         if (value is not null)
         {
-            filters.Add(TableClient.CreateQueryFilter($"{property} eq {value}"));
+            filters.Add(property + " eq " + TableClient.CreateQueryFilter($"{value}"));
         }
     }
 
