@@ -1,1 +1,1 @@
-System.Console.WriteLine("frugal");
+return await Frugal.Cli.CliApp.RunAsync(args);
