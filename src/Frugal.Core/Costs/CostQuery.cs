@@ -20,4 +20,7 @@ public sealed record CostQuery
 
     /// <summary>Whether to read stored prompt and answer text; reports leave it off.</summary>
     public bool IncludeText { get; init; }
+
+    /// <summary>Whether to read prompt and answer hashes; reports turn it off to read less.</summary>
+    public bool IncludeHashes { get; init; } = true;
 }

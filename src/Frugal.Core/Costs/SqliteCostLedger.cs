@@ -6,8 +6,9 @@ namespace Frugal.Costs;
 
 /// <summary>
 /// The embedded default ledger: one SQLite file (<c>.frugal/costs.db</c>) in WAL mode with
-/// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns are the primary key and appends
-/// use <c>INSERT OR IGNORE</c>, so re-appending a key is a no-op. Each append is one transaction.
+/// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns carry a unique constraint and
+/// appends use <c>INSERT OR IGNORE</c>, so re-appending a key is a no-op. Each append is one transaction. Rows are
+/// stored in rowid (arrival) order, which is close to time order, so a time-range report reads neighbouring pages.
 /// </summary>
 public sealed class SqliteCostLedger : ICostLedger, IDisposable
 {
@@ -80,6 +81,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         EnsureSchema(connection);
+        Execute(connection, "PRAGMA mmap_size=268435456;");
         await using var command = connection.CreateCommand();
         var where = new List<string>();
         AddFilter(command, where, "started_at >= $since", "$since", query.Since?.UtcTicks);
@@ -88,6 +90,11 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
         AddFilter(command, where, "run_id = $run", "$run", query.RunId);
         string columns = query.IncludeText ? Columns : Columns.Replace("prompt_text, answer_text", "NULL, NULL", StringComparison.Ordinal);
+        if (!query.IncludeHashes)
+        {
+            columns = columns.Replace("prompt_hash, answer_hash", "NULL, NULL", StringComparison.Ordinal);
+        }
+
         command.CommandText = $"SELECT {columns} FROM cost_records" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         long count = 0;
@@ -130,7 +137,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
             batch_size INTEGER NOT NULL, latency_ms REAL NOT NULL, outcome INTEGER NOT NULL,
             started_at INTEGER NOT NULL, completed_at INTEGER NOT NULL,
             prompt_hash TEXT, answer_hash TEXT, prompt_text TEXT, answer_text TEXT,
-            PRIMARY KEY (run_id, step_id, attempt)) WITHOUT ROWID;
+            UNIQUE (run_id, step_id, attempt));
         CREATE INDEX IF NOT EXISTS ix_cost_records_started ON cost_records (started_at);
         """);
 

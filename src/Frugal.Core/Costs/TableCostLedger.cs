@@ -81,7 +81,7 @@ public sealed class TableCostLedger : ICostLedger
         string? filter = filters.Count == 0 ? null : string.Join(" and ", filters);
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return FromEntity(entity, query.IncludeText);
+            yield return FromEntity(entity, query.IncludeText, query.IncludeHashes);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class TableCostLedger : ICostLedger
         ["PromptText"] = Clip(r.PromptText), ["AnswerText"] = Clip(r.AnswerText),
     };
 
-    private static CostRecord FromEntity(TableEntity e, bool includeText) => new()
+    private static CostRecord FromEntity(TableEntity e, bool includeText, bool includeHashes) => new()
     {
         RunId = e.GetString("RunId"), StepId = e.GetString("StepId"), Attempt = e.GetInt32("Attempt") ?? 1,
         Workflow = e.GetString("Workflow"), WorkflowVersion = e.GetString("WorkflowVersion") ?? "",
@@ -179,7 +179,7 @@ public sealed class TableCostLedger : ICostLedger
         Outcome = (CostOutcome)(e.GetInt32("Outcome") ?? 0),
         StartedAt = new DateTimeOffset(e.GetInt64("StartedTicks") ?? 0, TimeSpan.Zero),
         CompletedAt = new DateTimeOffset(e.GetInt64("CompletedTicks") ?? 0, TimeSpan.Zero),
-        PromptHash = e.GetString("PromptHash"), AnswerHash = e.GetString("AnswerHash"),
+        PromptHash = includeHashes ? e.GetString("PromptHash") : null, AnswerHash = includeHashes ? e.GetString("AnswerHash") : null,
         PromptText = includeText ? e.GetString("PromptText") : null, AnswerText = includeText ? e.GetString("AnswerText") : null,
     };
 
