@@ -21,6 +21,9 @@ public sealed record CostQuery
     /// <summary>Whether to read stored prompt and answer text; reports leave it off.</summary>
     public bool IncludeText { get; init; }
 
-    /// <summary>Whether to read prompt and answer hashes; reports turn it off to read less.</summary>
-    public bool IncludeHashes { get; init; } = true;
+    /// <summary>
+    /// Whether to read the details reports do not use: prompt and answer hashes, workflow version, activity, provider
+    /// and price table version (left null or empty when off). Reports turn it off to read less.
+    /// </summary>
+    public bool IncludeDetails { get; init; } = true;
 }

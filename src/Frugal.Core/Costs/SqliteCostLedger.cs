@@ -89,12 +89,18 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         AddFilter(command, where, "tenant = $tenant", "$tenant", query.Tenant);
         AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
         AddFilter(command, where, "run_id = $run", "$run", query.RunId);
-        string columns = query.IncludeText ? Columns : Columns.Replace("prompt_text, answer_text", "NULL, NULL", StringComparison.Ordinal);
-        if (!query.IncludeHashes)
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        if (!query.IncludeText)
         {
-            columns = columns.Replace("prompt_hash, answer_hash", "NULL, NULL", StringComparison.Ordinal);
+            skipped.UnionWith(["prompt_text", "answer_text"]);
         }
 
+        if (!query.IncludeDetails)
+        {
+            skipped.UnionWith(["prompt_hash", "answer_hash", "workflow_version", "activity", "provider", "price_table_version"]);
+        }
+
+        string columns = string.Join(", ", ColumnNames.Select(c => skipped.Contains(c) ? "NULL" : c));
         command.CommandText = $"SELECT {columns} FROM cost_records" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         long count = 0;
@@ -179,8 +185,8 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         StepId = r.GetString(1),
         Attempt = r.GetInt32(2),
         Workflow = r.GetString(3),
-        WorkflowVersion = r.GetString(4),
-        Activity = r.GetString(5),
+        WorkflowVersion = r.IsDBNull(4) ? "" : r.GetString(4),
+        Activity = r.IsDBNull(5) ? "" : r.GetString(5),
         Tenant = r.GetString(6),
         Tier = (CostTier)r.GetInt32(7),
         Provider = r.IsDBNull(8) ? null : r.GetString(8),
@@ -190,7 +196,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         OutputTokens = r.GetInt64(12),
         ReasoningTokens = r.GetInt64(13),
         Dollars = decimal.Parse(r.GetString(14), NumberStyles.Float, CultureInfo.InvariantCulture),
-        PriceTableVersion = r.GetString(15),
+        PriceTableVersion = r.IsDBNull(15) ? "" : r.GetString(15),
         Priced = r.GetInt64(16) != 0,
         Cache = (CacheOutcome)r.GetInt32(17),
         SavedDollars = decimal.Parse(r.GetString(18), NumberStyles.Float, CultureInfo.InvariantCulture),

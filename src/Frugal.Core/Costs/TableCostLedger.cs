@@ -81,7 +81,7 @@ public sealed class TableCostLedger : ICostLedger
         string? filter = filters.Count == 0 ? null : string.Join(" and ", filters);
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return FromEntity(entity, query.IncludeText, query.IncludeHashes);
+            yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class CostReport
     public Task<CostReportResult> BuildAsync(CostReportRequest request, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = request.Tenant, Workflow = request.Workflow, IncludeHashes = false };
+        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = request.Tenant, Workflow = request.Workflow, IncludeDetails = false };
         return AggregateAsync(_ledger.QueryAsync(query, cancellationToken), request, _time.GetUtcNow(), progress, cancellationToken);
     }
 
