@@ -241,10 +241,25 @@ status_all() {
   fi
 }
 
+# Headless Chromium renders the HTML cost report in a test; Debian's package, installed only when missing.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1 || [[ -n "${FRUGAL_TEST_CHROMIUM:-}" ]]; then
+    return
+  fi
+  command -v apt-get >/dev/null 2>&1 || fail "chromium is not on PATH and apt-get is not available; install Chromium or set FRUGAL_TEST_CHROMIUM."
+  say "chromium not found; installing Debian's chromium ..."
+  local apt_log="$ART/apt-chromium.log"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$apt_log" 2>&1 \
+    || { show_log_tail "$apt_log"; fail "apt-get update failed."; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >>"$apt_log" 2>&1 \
+    || { show_log_tail "$apt_log"; fail "apt-get install chromium failed."; }
+  say "Chromium $(chromium --version 2>/dev/null | head -1)"
+}
+
 main() {
   mkdir -p "$ART"
   case "${1:-}" in
-    start) start_azurite; start_redis ;;
+    start) start_azurite; start_redis; ensure_chromium ;;
     stop) stop_all ;;
     status) status_all ;;
     *) printf 'usage: bash eng/services.sh start|stop|status\n' >&2; exit 2 ;;

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Frugal.Cli.Commands;
+
+namespace Frugal.Cli;
+
+/// <summary>Builds the <c>frugal</c> root command and runs it; options that do not parse exit with code 2.</summary>
+internal static class CliApp
+{
+    public const int UsageExitCode = ExitCodes.BadInput;
+
+    public static RootCommand CreateRoot() => new("frugal: run AI workflows and keep their bill under control")
+    {
+        RunCommand.Create(),
+        ServeCommand.Create(),
+        ValidateCommand.Create(),
+        EmulateCommand.Create(),
+        CostCommand.Create(),
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        var result = CreateRoot().Parse(args);
+        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
+        int exitCode = await result.InvokeAsync(configuration, cancellationToken);
+        return result.Errors.Count > 0 ? UsageExitCode : exitCode;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Frugal.Costs.Reports;
+using Spectre.Console;
+
+namespace Frugal.Cli.Costs;
+
+/// <summary>Renders a cost report as a console table with Spectre.Console.</summary>
+internal static class CostReportTable
+{
+    public static void Write(CostReportResult report, TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!terminal)
+        {
+            // Files and pipes have no width; a wide table beats one wrapped into unreadable columns.
+            console.Profile.Width = 200;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(report.By.ToString().ToLowerInvariant())
+            .AddColumns("runs", "calls", "tokens in", "tokens out", "dollars", "saved", "cache hits", "GPU s", "p50 ms", "p95 ms");
+        foreach (var column in table.Columns.Skip(1))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var g in report.Groups)
+        {
+            table.AddRow(
+                Markup.Escape(g.Key),
+                (g.RunsExact ? "" : "~") + g.Runs.ToString("N0", CultureInfo.InvariantCulture),
+                g.Calls.ToString("N0", CultureInfo.InvariantCulture),
+                g.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
+                g.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
+                Money(g.Dollars) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
+                Money(g.SavedDollars),
+                g.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
+                g.GpuSeconds.ToString("0.##", CultureInfo.InvariantCulture),
+                g.LatencyP50Ms.ToString("0.##", CultureInfo.InvariantCulture),
+                g.LatencyP95Ms.ToString("0.##", CultureInfo.InvariantCulture));
+        }
+
+        table.Caption($"{report.Records:N0} records, {Money(report.Dollars)} spent, {Money(report.SavedDollars)} saved, {report.UnpricedCalls:N0} unpriced calls");
+        console.Write(table);
+    }
+
+    private static string Money(decimal value) => value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+
+namespace Frugal.Costs;
+
+/// <summary>
+/// What one activity attempt cost: written by every activity, keyed by <see cref="Key"/> so replays and retried
+/// writes never duplicate. Prompt and answer are kept as SHA-256 hashes; their text only for tenants listed in
+/// <see cref="CostsOptions.StoreTextForTenants"/> (the <see cref="CostRecorder"/> strips it for everyone else).
+/// </summary>
+public sealed record CostRecord
+{
+    /// <summary>The durable orchestration instance id.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The workflow's name.</summary>
+    public required string Workflow { get; init; }
+
+    /// <summary>The workflow definition's hash (the version the run is pinned to).</summary>
+    public string WorkflowVersion { get; init; } = "";
+
+    /// <summary>The step id, unique within the run (see <see cref="CostRecordKey.StepId"/>).</summary>
+    public required string StepId { get; init; }
+
+    /// <summary>The activity that ran the step.</summary>
+    public string Activity { get; init; } = "";
+
+    /// <summary>The activity attempt number, starting at 1.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>The tenant the run belongs to.</summary>
+    public string Tenant { get; init; } = "default";
+
+    /// <summary>Which path served the step.</summary>
+    public CostTier Tier { get; init; }
+
+    /// <summary>The model provider (<c>azure-openai</c>, <c>openai</c>, <c>onnx</c>), if a model ran.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>The model or deployment name, if a model ran.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>All input tokens, cached ones included.</summary>
+    public long InputTokens { get; init; }
+
+    /// <summary>Input tokens served from the provider's prompt cache.</summary>
+    public long CachedInputTokens { get; init; }
+
+    /// <summary>All output tokens, reasoning ones included.</summary>
+    public long OutputTokens { get; init; }
+
+    /// <summary>Output tokens spent on reasoning.</summary>
+    public long ReasoningTokens { get; init; }
+
+    /// <summary>What the attempt cost, in US dollars (zero when <see cref="Priced"/> is false: unknown, not free).</summary>
+    public decimal Dollars { get; init; }
+
+    /// <summary>The price table version that priced the attempt.</summary>
+    public string PriceTableVersion { get; init; } = "";
+
+    /// <summary>False when the model was missing from the price table.</summary>
+    public bool Priced { get; init; } = true;
+
+    /// <summary>Whether the answer came from the cache.</summary>
+    public CacheOutcome Cache { get; init; }
+
+    /// <summary>What a cache hit saved: the price of the model call it replaced.</summary>
+    public decimal SavedDollars { get; init; }
+
+    /// <summary>GPU seconds this attempt used on the inference app (its share of a batch).</summary>
+    public double GpuSeconds { get; init; }
+
+    /// <summary>How many requests shared the GPU batch (1 when not batched).</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Wall-clock latency of the attempt in milliseconds.</summary>
+    public double LatencyMs { get; init; }
+
+    /// <summary>How the attempt ended.</summary>
+    public CostOutcome Outcome { get; init; }
+
+    /// <summary>When the attempt started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the attempt completed.</summary>
+    public DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>SHA-256 (hex, lower case) of the prompt, if any.</summary>
+    public string? PromptHash { get; init; }
+
+    /// <summary>SHA-256 (hex, lower case) of the answer, if any.</summary>
+    public string? AnswerHash { get; init; }
+
+    /// <summary>The prompt text: stored only for tenants who opted in.</summary>
+    public string? PromptText { get; init; }
+
+    /// <summary>The answer text: stored only for tenants who opted in.</summary>
+    public string? AnswerText { get; init; }
+
+    /// <summary>The record's identity.</summary>
+    [JsonIgnore]
+    public CostRecordKey Key => new(RunId, StepId, Attempt);
+
+    /// <summary>SHA-256 of <paramref name="text"/> (UTF-8) as lower-case hex; null for null.</summary>
+    /// <param name="text">The prompt or answer.</param>
+    /// <returns>The hash, or null.</returns>
+    public static string? HashText(string? text) =>
+        text is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

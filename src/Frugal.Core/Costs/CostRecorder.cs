@@ -1,0 +1,113 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Costs;
+
+/// <summary>
+/// The hot-path API activities call to record their cost. Records queue into a channel and one background loop
+/// commits them in batches (group commit): the task <see cref="RecordAsync"/> returns completes only when the
+/// record's batch is durable, so an activity reports success only after its record is stored, while many concurrent
+/// activities share one commit. A failed commit fails every caller in the batch (their activities retry under a new
+/// attempt), so no record is lost silently. Disposing flushes what is queued.
+/// </summary>
+public sealed class CostRecorder : IAsyncDisposable, IDisposable
+{
+    private readonly ICostLedger _ledger;
+    private readonly ILogger _logger;
+    private readonly int _maxBatch;
+    private readonly HashSet<string> _textTenants;
+    private readonly Channel<(CostRecord Record, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(CostRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Task _loop;
+
+    /// <summary>Creates the recorder and starts its commit loop.</summary>
+    /// <param name="ledger">Where records go.</param>
+    /// <param name="options">Batch size and which tenants' text may be stored.</param>
+    /// <param name="logger">Logs failed commits.</param>
+    public CostRecorder(ICostLedger ledger, IOptions<CostsOptions> options, ILogger<CostRecorder>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _maxBatch = options.Value.MaxBatchSize;
+        _textTenants = new HashSet<string>(options.Value.StoreTextForTenants, StringComparer.Ordinal);
+        _loop = Task.Run(CommitLoopAsync);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="record"/> and completes when it is durable. Prompt and answer text are dropped (their
+    /// hashes kept, computed here when missing) unless the record's tenant opted in.
+    /// </summary>
+    /// <param name="record">The activity attempt's cost.</param>
+    /// <param name="cancellationToken">Stops waiting; the record may still be written.</param>
+    /// <returns>A task that completes once the record is stored, or fails when the commit failed.</returns>
+    /// <exception cref="ObjectDisposedException">The recorder is disposed.</exception>
+    public Task RecordAsync(CostRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Commits what is queued and stops the loop.</summary>
+    /// <returns>A task that completes when every queued record is committed (or failed).</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    /// <summary>Commits what is queued and stops the loop, blocking until done.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private CostRecord ApplyTextPolicy(CostRecord record)
+    {
+        var hashed = record with
+        {
+            PromptHash = record.PromptHash ?? CostRecord.HashText(record.PromptText),
+            AnswerHash = record.AnswerHash ?? CostRecord.HashText(record.AnswerText),
+        };
+        return _textTenants.Contains(record.Tenant) ? hashed : hashed with { PromptText = null, AnswerText = null };
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        var batch = new List<(CostRecord Record, TaskCompletionSource Done)>(_maxBatch);
+        var records = new List<CostRecord>(_maxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            records.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                records.Add(item.Record);
+            }
+
+            try
+            {
+                await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
+                CostsLog.BatchCommitted(_logger, batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                // Every caller of the batch sees the failure, so its activity fails and is retried; the loop goes on.
+                CostsLog.AppendFailed(_logger, batch.Count, ex);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+}

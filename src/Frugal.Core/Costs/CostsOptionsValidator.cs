@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Costs;
+
+/// <summary>Checks <see cref="CostsOptions"/> at start-up, naming the configuration key of every problem.</summary>
+internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOptions>
+{
+    private const string Prefix = CostsOptions.SectionName + ":";
+
+    public ValidateOptionsResult Validate(string? name, CostsOptions options)
+    {
+        var failures = new List<string>();
+        bool table = string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase);
+        if (!table && !string.Equals(options.Store, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Prefix}Store: must be 'sqlite' or 'table' (was '{options.Store}')");
+        }
+
+        if (table && string.IsNullOrWhiteSpace(options.TableConnectionString))
+        {
+            failures.Add($"{Prefix}TableConnectionString: is required when Store is 'table'");
+        }
+
+        if (table && !TableNamePattern().IsMatch(options.TableName))
+        {
+            failures.Add($"{Prefix}TableName: must be 3-63 letters or digits starting with a letter (was '{options.TableName}')");
+        }
+
+        if (!table && string.IsNullOrWhiteSpace(options.SqlitePath))
+        {
+            failures.Add($"{Prefix}SqlitePath: is required when Store is 'sqlite'");
+        }
+
+        if (options.MaxBatchSize is < 1 or > 10_000)
+        {
+            failures.Add($"{Prefix}MaxBatchSize: must be between 1 and 10000 (was {options.MaxBatchSize})");
+        }
+
+        try
+        {
+            options.LoadPrices();
+        }
+        catch (PriceTableException ex)
+        {
+            failures.Add($"{Prefix}PricesPath: {ex.Message}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableNamePattern();
+}

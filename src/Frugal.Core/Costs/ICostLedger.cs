@@ -1,0 +1,20 @@
+namespace Frugal.Costs;
+
+/// <summary>
+/// The append-only, durable store of cost records. Appends are idempotent by <see cref="CostRecordKey"/>: appending a
+/// key that is already stored leaves the stored record as it is.
+/// </summary>
+public interface ICostLedger
+{
+    /// <summary>Stores <paramref name="records"/> durably; records whose key is already stored are ignored.</summary>
+    /// <param name="records">The records to store.</param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <returns>A task that completes once every record is durable.</returns>
+    Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>Streams the records matching <paramref name="query"/>, without loading them all into memory.</summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The matching records, in no guaranteed order.</returns>
+    IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Frugal.Costs;
+
+/// <summary>Reads price files with a message naming file and field for every bad value.</summary>
+internal static class PriceFileReader
+{
+    private const decimal PerMillion = 1_000_000m;
+
+    public static PriceTable ReadFrugal(string json, string source)
+    {
+        using var document = Open(json, source);
+        var root = RequireObject(document.RootElement, source, "(root)");
+        if (!root.TryGetProperty("version", out var versionElement))
+        {
+            throw Fail(source, "version", "is missing");
+        }
+
+        string version = versionElement.ValueKind == JsonValueKind.String && versionElement.GetString() is { Length: > 0 } v
+            ? v
+            : throw Fail(source, "version", "must be a non-empty string");
+
+        var models = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        if (!root.TryGetProperty("models", out var modelsElement))
+        {
+            throw Fail(source, "models", "is missing");
+        }
+
+        foreach (var model in RequireObject(modelsElement, source, "models").EnumerateObject())
+        {
+            string path = "models." + model.Name;
+            var entry = RequireObject(model.Value, source, path);
+            models[model.Name] = new ModelPrice(
+                Required(entry, source, path, "input"),
+                Required(entry, source, path, "cached_input"),
+                Required(entry, source, path, "output"),
+                Optional(entry, source, path, "reasoning"));
+        }
+
+        var gpus = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        if (root.TryGetProperty("gpu_profiles", out var gpuElement))
+        {
+            foreach (var gpu in RequireObject(gpuElement, source, "gpu_profiles").EnumerateObject())
+            {
+                string path = "gpu_profiles." + gpu.Name;
+                gpus[gpu.Name] = Required(RequireObject(gpu.Value, source, path), source, path, "dollars_per_hour");
+            }
+        }
+
+        return new PriceTable(version, models, gpus);
+    }
+
+    public static PriceTable ReadLiteLlm(string json, string source)
+    {
+        using var document = Open(json, source);
+        var root = RequireObject(document.RootElement, source, "(root)");
+        var models = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in root.EnumerateObject())
+        {
+            if (model.Name == "sample_spec" || model.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var entry = model.Value;
+            decimal? input = Optional(entry, source, model.Name, "input_cost_per_token");
+            decimal? output = Optional(entry, source, model.Name, "output_cost_per_token");
+            if (input is null || output is null)
+            {
+                continue; // priced per image, per second or per character: not a token model
+            }
+
+            decimal? cached = Optional(entry, source, model.Name, "cache_read_input_token_cost");
+            decimal? reasoning = Optional(entry, source, model.Name, "output_cost_per_reasoning_token");
+            models[model.Name] = new ModelPrice(
+                input.Value * PerMillion,
+                (cached ?? input.Value) * PerMillion,
+                output.Value * PerMillion,
+                reasoning * PerMillion);
+        }
+
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12];
+        return new PriceTable("litellm-" + hash, models, new Dictionary<string, decimal>());
+    }
+
+    private static JsonDocument Open(string json, string source)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new PriceTableException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static JsonElement RequireObject(JsonElement element, string source, string path) =>
+        element.ValueKind == JsonValueKind.Object ? element : throw Fail(source, path, "must be an object");
+
+    private static decimal Required(JsonElement entry, string source, string path, string field) =>
+        Optional(entry, source, path, field) ?? throw Fail(source, path + "." + field, "is missing");
+
+    private static decimal? Optional(JsonElement entry, string source, string path, string field)
+    {
+        if (!entry.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !TryGetDecimal(value, out decimal number))
+        {
+            throw Fail(source, path + "." + field, "must be a number");
+        }
+
+        return number >= 0 ? number : throw Fail(source, path + "." + field, "must be >= 0");
+    }
+
+    private static bool TryGetDecimal(JsonElement value, out decimal number) =>
+        value.TryGetDecimal(out number)
+        || decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+
+    private static PriceTableException Fail(string source, string path, string problem) =>
+        new($"{source}: {path}: {problem}");
+}

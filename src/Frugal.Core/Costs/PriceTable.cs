@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Frugal.Costs;
+
+/// <summary>
+/// List prices per model (dollars per million tokens) and per GPU profile (dollars per hour), read from a price file
+/// (<c>config/prices.json</c>; the same file is embedded as <see cref="LoadDefault"/>) or imported from LiteLLM's
+/// <c>model_prices_and_context_window.json</c>. A model missing from the table prices as unpriced, never as zero.
+/// </summary>
+public sealed partial class PriceTable
+{
+    private const decimal PerMillion = 1_000_000m;
+    private const string EmbeddedName = "Frugal.Costs.prices.json";
+
+    private readonly FrozenDictionary<string, ModelPrice> _models;
+    private readonly FrozenDictionary<string, decimal> _gpuDollarsPerHour;
+    private readonly ConcurrentDictionary<string, ModelPrice?> _resolved = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Creates a table from already validated prices.</summary>
+    /// <param name="version">The table's version, written into every cost record it prices.</param>
+    /// <param name="models">Prices per model name (case-insensitive).</param>
+    /// <param name="gpuDollarsPerHour">Dollars per hour per GPU profile (case-insensitive).</param>
+    public PriceTable(string version, IReadOnlyDictionary<string, ModelPrice> models, IReadOnlyDictionary<string, decimal> gpuDollarsPerHour)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(gpuDollarsPerHour);
+        Version = version;
+        _models = models.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _gpuDollarsPerHour = gpuDollarsPerHour.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The table's version (the file's <c>version</c> field).</summary>
+    public string Version { get; }
+
+    /// <summary>Prices per model name.</summary>
+    public IReadOnlyDictionary<string, ModelPrice> Models => _models;
+
+    /// <summary>Dollars per hour per GPU profile.</summary>
+    public IReadOnlyDictionary<string, decimal> GpuDollarsPerHour => _gpuDollarsPerHour;
+
+    /// <summary>Reads a Frugal price file.</summary>
+    /// <param name="path">The file, for example <c>config/prices.json</c>.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="PriceTableException">The file is missing, not JSON, or a field is missing or invalid.</exception>
+    public static PriceTable Load(string path) => PriceFileReader.ReadFrugal(ReadFile(path), path);
+
+    /// <summary>Reads a Frugal price file from text.</summary>
+    /// <param name="json">The file's content.</param>
+    /// <param name="source">The file name used in error messages.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="PriceTableException">A field is missing or invalid.</exception>
+    public static PriceTable Parse(string json, string source) => PriceFileReader.ReadFrugal(json, source);
+
+    /// <summary>The price file embedded in Frugal.Core (a copy of <c>config/prices.json</c>).</summary>
+    /// <returns>The default table.</returns>
+    public static PriceTable LoadDefault()
+    {
+        using var stream = typeof(PriceTable).Assembly.GetManifestResourceStream(EmbeddedName)
+            ?? throw new PriceTableException($"{EmbeddedName}: embedded price file is missing from Frugal.Core");
+        using var reader = new StreamReader(stream);
+        return PriceFileReader.ReadFrugal(reader.ReadToEnd(), "prices.json (embedded)");
+    }
+
+    /// <summary>
+    /// Imports LiteLLM's <c>model_prices_and_context_window.json</c>: <c>input_cost_per_token</c>,
+    /// <c>output_cost_per_token</c>, <c>cache_read_input_token_cost</c> and
+    /// <c>output_cost_per_reasoning_token</c> (dollars per token). Entries priced otherwise (per image, per second)
+    /// and the <c>sample_spec</c> entry are skipped.
+    /// </summary>
+    /// <param name="path">The LiteLLM file.</param>
+    /// <returns>The table; its version is <c>litellm-</c> and the start of the file's SHA-256.</returns>
+    /// <exception cref="PriceTableException">The file is missing, not JSON, or a price is negative or not a number.</exception>
+    public static PriceTable FromLiteLlm(string path) => PriceFileReader.ReadLiteLlm(ReadFile(path), path);
+
+    /// <summary>Prices a model call. An unknown model is unpriced and counted by <c>frugal.cost.unpriced</c>.</summary>
+    /// <param name="model">The model or deployment name; a provider prefix (<c>azure/</c>) and a date suffix
+    /// (<c>-2024-08-06</c>) are tried off when the exact name is missing.</param>
+    /// <param name="usage">The call's tokens. Cached tokens above the input count, or reasoning tokens above the
+    /// output count, are clamped rather than failing the caller's activity.</param>
+    /// <returns>The dollars and whether the model was priced.</returns>
+    public PriceResult Price(string? model, TokenUsage usage)
+    {
+        if (!TryFind(model, out var price))
+        {
+            CostMetrics.Unpriced.Add(1, new KeyValuePair<string, object?>("gen_ai.request.model", model ?? ""));
+            return new PriceResult(0m, false, Version);
+        }
+
+        long input = Math.Max(0, usage.InputTokens);
+        long cached = Math.Clamp(usage.CachedInputTokens, 0, input);
+        long output = Math.Max(0, usage.OutputTokens);
+        long reasoning = Math.Clamp(usage.ReasoningTokens, 0, output);
+        decimal dollars = ((input - cached) * price.Input
+            + cached * price.CachedInput
+            + (output - reasoning) * price.Output
+            + reasoning * (price.Reasoning ?? price.Output)) / PerMillion;
+        return new PriceResult(dollars, true, Version);
+    }
+
+    /// <summary>Prices GPU time on the inference app. An unknown profile is unpriced and counted.</summary>
+    /// <param name="profile">The GPU profile, for example <c>NC8as-T4</c>.</param>
+    /// <param name="gpuSeconds">The GPU seconds used.</param>
+    /// <returns>The dollars and whether the profile was priced.</returns>
+    public PriceResult PriceGpu(string? profile, double gpuSeconds)
+    {
+        if (profile is null || !_gpuDollarsPerHour.TryGetValue(profile, out var perHour))
+        {
+            CostMetrics.Unpriced.Add(1, new KeyValuePair<string, object?>("frugal.gpu.profile", profile ?? ""));
+            return new PriceResult(0m, false, Version);
+        }
+
+        return new PriceResult((decimal)Math.Max(0, gpuSeconds) * perHour / 3600m, true, Version);
+    }
+
+    /// <summary>Finds a model's price, trying the provider prefix and date suffix off.</summary>
+    /// <param name="model">The model or deployment name.</param>
+    /// <param name="price">The price, when found.</param>
+    /// <returns>Whether the model is priced.</returns>
+    public bool TryFind(string? model, [NotNullWhen(true)] out ModelPrice? price)
+    {
+        if (string.IsNullOrEmpty(model))
+        {
+            price = null;
+            return false;
+        }
+
+        price = _resolved.GetOrAdd(model, static (name, models) => Resolve(name, models), _models);
+        return price is not null;
+    }
+
+    private static ModelPrice? Resolve(string name, FrozenDictionary<string, ModelPrice> models)
+    {
+        if (models.TryGetValue(name, out var price))
+        {
+            return price;
+        }
+
+        string bare = name[(name.LastIndexOf('/') + 1)..];
+        if (models.TryGetValue(bare, out price))
+        {
+            return price;
+        }
+
+        string undated = DateSuffix().Replace(bare, "");
+        return models.GetValueOrDefault(undated);
+    }
+
+    private static string ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PriceTableException($"{path}: cannot read the price file: {ex.Message}", ex);
+        }
+    }
+
+    [GeneratedRegex(@"-\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DateSuffix();
+}

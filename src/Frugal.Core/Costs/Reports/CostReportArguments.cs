@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Frugal.Costs.Reports;
+
+/// <summary>
+/// Parses report arguments the same way for the CLI, <c>frugal serve</c> and the Functions app, with messages that
+/// name the argument and the accepted values.
+/// </summary>
+public static class CostReportArguments
+{
+    /// <summary>The accepted <c>by</c> values.</summary>
+    public static readonly IReadOnlyList<string> GroupNames = ["workflow", "tenant", "model", "tier", "step"];
+
+    /// <summary>The accepted <c>format</c> values.</summary>
+    public static readonly IReadOnlyList<string> FormatNames = ["table", "json", "csv", "html"];
+
+    private static readonly string[] DateFormats = ["yyyy-MM-dd"];
+
+    /// <summary>Parses a grouping (<c>workflow</c>, <c>tenant</c>, <c>model</c>, <c>tier</c>, <c>step</c>).</summary>
+    /// <param name="name">The argument's name for the message (<c>--by</c>, <c>by</c>).</param>
+    /// <param name="value">The value given.</param>
+    /// <param name="by">The grouping.</param>
+    /// <param name="error">Why the value is wrong.</param>
+    /// <returns>Whether the value parsed.</returns>
+    public static bool TryParseBy(string name, string? value, out CostGroupBy by, out string? error) =>
+        TryParseName(name, value, GroupNames, out by, out error);
+
+    /// <summary>Parses a format (<c>table</c>, <c>json</c>, <c>csv</c>, <c>html</c>).</summary>
+    /// <param name="name">The argument's name for the message.</param>
+    /// <param name="value">The value given.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="error">Why the value is wrong.</param>
+    /// <returns>Whether the value parsed.</returns>
+    public static bool TryParseFormat(string name, string? value, out CostReportFormat format, out string? error) =>
+        TryParseName(name, value, FormatNames, out format, out error);
+
+    /// <summary>
+    /// Parses a period bound: a date (<c>2025-06-01</c>, UTC midnight; as an end bound it covers that whole day) or an
+    /// ISO 8601 time with offset.
+    /// </summary>
+    /// <param name="name">The argument's name for the message.</param>
+    /// <param name="value">The value given.</param>
+    /// <param name="isEnd">Whether this is the period's end (a date then means the next midnight, exclusive).</param>
+    /// <param name="time">The instant.</param>
+    /// <param name="error">Why the value is wrong.</param>
+    /// <returns>Whether the value parsed.</returns>
+    public static bool TryParseTime(string name, string? value, bool isEnd, out DateTimeOffset time, out string? error)
+    {
+        error = null;
+        if (DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(isEnd ? 1 : 0);
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
+        {
+            return true;
+        }
+
+        error = $"{name}: '{value}' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)";
+        return false;
+    }
+
+    private static bool TryParseName<T>(string name, string? value, IReadOnlyList<string> names, out T result, out string? error)
+        where T : struct, Enum
+    {
+        if (value is not null && names.Contains(value, StringComparer.OrdinalIgnoreCase) && Enum.TryParse(value, ignoreCase: true, out result))
+        {
+            error = null;
+            return true;
+        }
+
+        result = default;
+        error = $"{name}: '{value}' is not one of {string.Join(", ", names)}";
+        return false;
+    }
+}

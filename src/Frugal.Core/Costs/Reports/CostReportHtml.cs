@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Frugal.Costs.Reports;
+
+/// <summary>
+/// Renders a cost report as one self-contained HTML page: inline SVG charts drawn here (no CDN, no chart library,
+/// so the page opens offline and in locked-down browsers), a table of groups, and the report's JSON in
+/// <c>&lt;script type="application/json" id="report-data"&gt;</c>. Every bar carries <c>data-label</c>/<c>data-day</c>
+/// and <c>data-value</c>; a small inline script checks the bars against the JSON and sets <c>body[data-check]</c>.
+/// </summary>
+internal static class CostReportHtml
+{
+    private const int Width = 760;
+    private const int LabelWidth = 240;
+    private const int RowHeight = 22;
+
+    private static readonly Dictionary<string, string> TierColours = new(StringComparer.Ordinal)
+    {
+        ["premium"] = "#c0392b", ["cheap"] = "#2980b9", ["onnx"] = "#8e44ad", ["deterministic"] = "#27ae60", ["none"] = "#95a5a6",
+    };
+
+    public static string Render(CostReportResult report)
+    {
+        var html = new StringBuilder(16 * 1024);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Frugal cost report</title>\n<style>")
+            .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}svg{display:block;margin-bottom:1rem}")
+            .Append("table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}")
+            .Append("td:first-child,th:first-child{text-align:left}text{font-size:12px}.legend span{margin-right:1rem}")
+            .Append("</style>\n</head>\n<body>\n<h1>Frugal cost report</h1>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {Money(report.Dollars)} spent, {Money(report.SavedDollars)} saved by the cache, {report.UnpricedCalls:N0} unpriced calls")
+            .Append(CultureInfo.InvariantCulture, $" ({Period(report)}; generated {report.GeneratedAt:u}).</p>\n");
+        Section(html, "Cost per workflow", HorizontalBars("chart-cost-per-workflow", "Cost per workflow", report.Workflows));
+        Section(html, "Tier mix over time (calls per day)", TierMix(report.Days));
+        Section(html, "Cache savings per day", CacheSavings(report.Days));
+        Section(html, "Top costly steps", HorizontalBars("chart-top-steps", "Top costly steps", report.TopSteps));
+        Section(html, "By " + report.By.ToString().ToLowerInvariant(), GroupTable(report));
+        html.Append("<script type=\"application/json\" id=\"report-data\">").Append(CostReportWriter.ToJson(report)).Append("</script>\n")
+            .Append("<script>\n").Append(CheckScript).Append("</script>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static void Section(StringBuilder html, string title, string body) =>
+        html.Append("<section>\n<h2>").Append(Encode(title)).Append("</h2>\n").Append(body).Append("</section>\n");
+
+    private static string HorizontalBars(string id, string title, IReadOnlyList<CostReportItem> items)
+    {
+        decimal max = items.Count == 0 ? 0 : items.Max(i => i.Dollars);
+        int height = Math.Max(1, items.Count) * RowHeight + 10;
+        var svg = Open(id, title, height, items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            double width = Scale(item.Dollars, max, Width - LabelWidth - 110);
+            int y = 5 + i * RowHeight;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\">{Encode(item.Label)}</text>")
+                .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-label=\"{Encode(item.Label)}\" data-value=\"{Num(item.Dollars)}\" x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{width:0.##}\" height=\"{RowHeight - 6}\" fill=\"#2980b9\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.##}\" y=\"{y + 15}\">{Money(item.Dollars)}</text>\n");
+        }
+
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    private static string TierMix(IReadOnlyList<CostReportDay> days)
+    {
+        const int plot = 220;
+        long max = days.Count == 0 ? 0 : days.Max(d => d.Calls);
+        double column = days.Count == 0 ? 0 : Math.Min(60, (Width - 60.0) / days.Count);
+        var svg = Open("chart-tier-mix", "Tier mix over time", plot + 40, days.Count);
+        for (int i = 0; i < days.Count; i++)
+        {
+            var day = days[i];
+            double x = 50 + i * column, top = plot + 10;
+            foreach (var (tier, calls) in day.CallsByTier.Where(t => t.Value > 0))
+            {
+                double height = Scale(calls, max, plot);
+                top -= height;
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"segment\" data-day=\"{day.Date}\" data-tier=\"{tier}\" data-value=\"{calls}\" x=\"{x:0.##}\" y=\"{top:0.##}\" width=\"{column * 0.8:0.##}\" height=\"{height:0.##}\" fill=\"{TierColours.GetValueOrDefault(tier, "#777")}\"><title>{day.Date} {tier}: {calls}</title></rect>");
+            }
+
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.##}\" y=\"{plot + 28}\">{day.Date[5..]}</text>\n");
+        }
+
+        svg.Append("</svg>\n<p class=\"legend\">");
+        foreach (var (tier, colour) in TierColours)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<span style=\"color:{colour}\">&#9632; {tier}</span>");
+        }
+
+        return svg.Append("</p>\n").ToString();
+    }
+
+    private static string CacheSavings(IReadOnlyList<CostReportDay> days)
+    {
+        const int plot = 200;
+        decimal max = days.Count == 0 ? 0 : days.Max(d => d.SavedDollars);
+        double column = days.Count == 0 ? 0 : Math.Min(60, (Width - 60.0) / days.Count);
+        var svg = Open("chart-cache-savings", "Cache savings per day", plot + 40, days.Count);
+        for (int i = 0; i < days.Count; i++)
+        {
+            var day = days[i];
+            double height = Scale(day.SavedDollars, max, plot), x = 50 + i * column;
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-day=\"{day.Date}\" data-value=\"{Num(day.SavedDollars)}\" x=\"{x:0.##}\" y=\"{plot + 10 - height:0.##}\" width=\"{column * 0.8:0.##}\" height=\"{height:0.##}\" fill=\"#27ae60\"><title>{day.Date}: {Money(day.SavedDollars)} saved, {day.CacheHits} hits</title></rect>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.##}\" y=\"{plot + 28}\">{day.Date[5..]}</text>\n");
+        }
+
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    private static string GroupTable(CostReportResult report)
+    {
+        var table = new StringBuilder("<table id=\"groups\">\n<tr><th>group</th><th>runs</th><th>calls</th><th>tokens in</th><th>tokens out</th><th>dollars</th><th>saved</th><th>cache hit rate</th><th>GPU s</th><th>p50 ms</th><th>p95 ms</th></tr>\n");
+        foreach (var g in report.Groups)
+        {
+            table.Append(CultureInfo.InvariantCulture, $"<tr data-key=\"{Encode(g.Key)}\" data-dollars=\"{Num(g.Dollars)}\"><td>{Encode(g.Key)}</td><td>{(g.RunsExact ? "" : "~")}{g.Runs:N0}</td><td>{g.Calls:N0}</td><td>{g.InputTokens:N0}</td><td>{g.OutputTokens:N0}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
+        }
+
+        return table.Append("</table>\n").ToString();
+    }
+
+    private static StringBuilder Open(string id, string title, int height, int count) =>
+        new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{Encode(title)}\" data-count=\"{count}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n");
+
+    private static double Scale(decimal value, decimal max, double size) => max <= 0 ? 0 : (double)(value / max) * size;
+
+    private static string Num(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Money(decimal value) => value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Period(CostReportResult report) =>
+        (report.Since, report.Until) switch
+        {
+            (null, null) => "all time",
+            var (since, until) => $"{since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"} to {until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}",
+        };
+
+    // Runs in the browser after the page loads: compares every chart's bars with the embedded JSON and records the
+    // rendered width of each chart, so a headless-browser test sees what a person would.
+    private const string CheckScript = """
+        (function () {
+          var data = JSON.parse(document.getElementById('report-data').textContent);
+          var problems = [];
+          function near(a, b) { return Math.abs(Number(a) - Number(b)) <= 1e-9 * Math.max(1, Math.abs(Number(b))); }
+          function check(id, items, label, value) {
+            var bars = document.querySelectorAll('#' + id + ' .bar');
+            if (bars.length !== items.length) { problems.push(id + ': ' + bars.length + ' bars for ' + items.length + ' items'); return; }
+            items.forEach(function (item, i) {
+              if (bars[i].getAttribute(label[0]) !== String(item[label[1]]) || !near(bars[i].getAttribute('data-value'), item[value])) {
+                problems.push(id + ': bar ' + i + ' does not match');
+              }
+            });
+          }
+          check('chart-cost-per-workflow', data.workflows, ['data-label', 'label'], 'dollars');
+          check('chart-top-steps', data.topSteps, ['data-label', 'label'], 'dollars');
+          check('chart-cache-savings', data.days, ['data-day', 'date'], 'savedDollars');
+          data.days.forEach(function (day) {
+            Object.keys(day.callsByTier).forEach(function (tier) {
+              var rect = document.querySelector('#chart-tier-mix rect[data-day="' + day.date + '"][data-tier="' + tier + '"]');
+              var shown = rect ? Number(rect.getAttribute('data-value')) : 0;
+              if (shown !== day.callsByTier[tier]) { problems.push('chart-tier-mix: ' + day.date + ' ' + tier); }
+            });
+          });
+          document.querySelectorAll('svg.chart').forEach(function (svg) {
+            svg.setAttribute('data-rendered-width', String(Math.round(svg.getBoundingClientRect().width)));
+          });
+          document.body.setAttribute('data-check', problems.length ? 'mismatch: ' + problems.join('; ') : 'ok');
+        })();
+        """;
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace Frugal.Costs;
+
+/// <summary>
+/// The embedded default ledger: one SQLite file (<c>.frugal/costs.db</c>) in WAL mode with
+/// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns carry a unique constraint and
+/// appends use <c>INSERT OR IGNORE</c>, so re-appending a key is a no-op. Each append is one transaction. Rows are
+/// stored in rowid (arrival) order, which is close to time order, so a time-range report reads neighbouring pages.
+/// </summary>
+public sealed class SqliteCostLedger : ICostLedger, IDisposable
+{
+    private const string Columns =
+        "run_id, step_id, attempt, workflow, workflow_version, activity, tenant, tier, provider, model, input_tokens, " +
+        "cached_input_tokens, output_tokens, reasoning_tokens, dollars, price_table_version, priced, cache, saved_dollars, " +
+        "gpu_seconds, batch_size, latency_ms, outcome, started_at, completed_at, prompt_hash, answer_hash, prompt_text, answer_text";
+
+    private static readonly string[] ColumnNames = Columns.Split(", ");
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+
+    /// <summary>Opens (and creates when missing) the ledger file.</summary>
+    /// <param name="path">The SQLite file; its folder is created when missing.</param>
+    public SqliteCostLedger(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        FilePath = path;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+    }
+
+    /// <summary>The SQLite file.</summary>
+    public string FilePath { get; }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"INSERT OR IGNORE INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select(c => "$" + c))})";
+            var parameters = ColumnNames.Select(c => command.Parameters.Add(new SqliteParameter("$" + c, null))).ToArray();
+            command.Prepare();
+            foreach (var record in records)
+            {
+                Bind(parameters, record);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureSchema(connection);
+        Execute(connection, "PRAGMA mmap_size=268435456;");
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        AddFilter(command, where, "started_at >= $since", "$since", query.Since?.UtcTicks);
+        AddFilter(command, where, "started_at < $until", "$until", query.Until?.UtcTicks);
+        AddFilter(command, where, "tenant = $tenant", "$tenant", query.Tenant);
+        AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
+        AddFilter(command, where, "run_id = $run", "$run", query.RunId);
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        if (!query.IncludeText)
+        {
+            skipped.UnionWith(["prompt_text", "answer_text"]);
+        }
+
+        if (!query.IncludeDetails)
+        {
+            skipped.UnionWith(["prompt_hash", "answer_hash", "workflow_version", "activity", "provider", "price_table_version"]);
+        }
+
+        string columns = string.Join(", ", ColumnNames.Select(c => skipped.Contains(c) ? "NULL" : c));
+        command.CommandText = $"SELECT {columns} FROM cost_records" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        long count = 0;
+        while (reader.Read())
+        {
+            if ((++count & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            yield return Read(reader);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureSchema(connection);
+        Execute(connection, "PRAGMA synchronous=FULL;");
+        return connection;
+    }
+
+    private static void EnsureSchema(SqliteConnection connection) => Execute(connection, """
+        PRAGMA journal_mode=WAL;
+        CREATE TABLE IF NOT EXISTS cost_records (
+            run_id TEXT NOT NULL, step_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+            workflow TEXT NOT NULL, workflow_version TEXT NOT NULL, activity TEXT NOT NULL, tenant TEXT NOT NULL,
+            tier INTEGER NOT NULL, provider TEXT, model TEXT,
+            input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL, dollars TEXT NOT NULL, price_table_version TEXT NOT NULL,
+            priced INTEGER NOT NULL, cache INTEGER NOT NULL, saved_dollars TEXT NOT NULL, gpu_seconds REAL NOT NULL,
+            batch_size INTEGER NOT NULL, latency_ms REAL NOT NULL, outcome INTEGER NOT NULL,
+            started_at INTEGER NOT NULL, completed_at INTEGER NOT NULL,
+            prompt_hash TEXT, answer_hash TEXT, prompt_text TEXT, answer_text TEXT,
+            UNIQUE (run_id, step_id, attempt));
+        CREATE INDEX IF NOT EXISTS ix_cost_records_started ON cost_records (started_at);
+        """);
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void AddFilter(SqliteCommand command, List<string> where, string clause, string name, object? value)
+    {
+        if (value is not null)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+    }
+
+    private static void Bind(SqliteParameter[] p, CostRecord r)
+    {
+        object?[] values =
+        [
+            r.RunId, r.StepId, r.Attempt, r.Workflow, r.WorkflowVersion, r.Activity, r.Tenant, (int)r.Tier, r.Provider, r.Model,
+            r.InputTokens, r.CachedInputTokens, r.OutputTokens, r.ReasoningTokens,
+            r.Dollars.ToString(CultureInfo.InvariantCulture), r.PriceTableVersion, r.Priced ? 1 : 0, (int)r.Cache,
+            r.SavedDollars.ToString(CultureInfo.InvariantCulture), r.GpuSeconds, r.BatchSize, r.LatencyMs, (int)r.Outcome,
+            r.StartedAt.UtcTicks, r.CompletedAt.UtcTicks, r.PromptHash, r.AnswerHash, r.PromptText, r.AnswerText,
+        ];
+        for (int i = 0; i < p.Length; i++)
+        {
+            p[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+
+    private static CostRecord Read(SqliteDataReader r) => new()
+    {
+        RunId = r.GetString(0),
+        StepId = r.GetString(1),
+        Attempt = r.GetInt32(2),
+        Workflow = r.GetString(3),
+        WorkflowVersion = r.IsDBNull(4) ? "" : r.GetString(4),
+        Activity = r.IsDBNull(5) ? "" : r.GetString(5),
+        Tenant = r.GetString(6),
+        Tier = (CostTier)r.GetInt32(7),
+        Provider = r.IsDBNull(8) ? null : r.GetString(8),
+        Model = r.IsDBNull(9) ? null : r.GetString(9),
+        InputTokens = r.GetInt64(10),
+        CachedInputTokens = r.GetInt64(11),
+        OutputTokens = r.GetInt64(12),
+        ReasoningTokens = r.GetInt64(13),
+        Dollars = decimal.Parse(r.GetString(14), NumberStyles.Float, CultureInfo.InvariantCulture),
+        PriceTableVersion = r.IsDBNull(15) ? "" : r.GetString(15),
+        Priced = r.GetInt64(16) != 0,
+        Cache = (CacheOutcome)r.GetInt32(17),
+        SavedDollars = decimal.Parse(r.GetString(18), NumberStyles.Float, CultureInfo.InvariantCulture),
+        GpuSeconds = r.GetDouble(19),
+        BatchSize = r.GetInt32(20),
+        LatencyMs = r.GetDouble(21),
+        Outcome = (CostOutcome)r.GetInt32(22),
+        StartedAt = new DateTimeOffset(r.GetInt64(23), TimeSpan.Zero),
+        CompletedAt = new DateTimeOffset(r.GetInt64(24), TimeSpan.Zero),
+        PromptHash = r.IsDBNull(25) ? null : r.GetString(25),
+        AnswerHash = r.IsDBNull(26) ? null : r.GetString(26),
+        PromptText = r.IsDBNull(27) ? null : r.GetString(27),
+        AnswerText = r.IsDBNull(28) ? null : r.GetString(28),
+    };
+}

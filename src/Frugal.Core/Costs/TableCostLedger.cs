@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Frugal.Costs;
+
+/// <summary>
+/// The Azure ledger: one Table storage entity per cost record.
+/// <para>
+/// PartitionKey is <c>yyyyMMdd_tenant</c> (the UTC day the attempt started, then the tenant) and RowKey is
+/// <c>runId|stepId|attempt</c>. The key is unique within a partition, so <c>AddEntity</c> answering 409 Conflict
+/// means "already written" and a replayed append is a no-op. Reports ask for a time range, which becomes a
+/// PartitionKey range (days sort as text) instead of a full scan; one tenant's day is a single partition. A batch
+/// of up to 100 records per partition commits as one entity-group transaction.
+/// </para>
+/// <para>
+/// Table storage rather than append blobs: an append blob cannot reject a duplicate (idempotency would need a
+/// separate index), cannot be filtered by time or tenant without reading it all, and allows one writer per blob at a
+/// time; Table storage gives keyed, conditional inserts and server-side filters for the same price class.
+/// A record re-executed across UTC midnight with the same key lands in a new day partition and is kept twice:
+/// that re-execution did call the model again, so the second record is a real cost.
+/// </para>
+/// </summary>
+public sealed class TableCostLedger : ICostLedger
+{
+    private const int MaxBatch = 100;
+    private const int MaxText = 30_000;
+
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Creates the ledger over a table (created when missing).</summary>
+    /// <param name="table">The table client.</param>
+    public TableCostLedger(TableClient table)
+    {
+        _table = table ?? throw new ArgumentNullException(nameof(table));
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var partitions = records
+            .Select(ToEntity)
+            .DistinctBy(e => (e.PartitionKey, e.RowKey))
+            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal);
+        foreach (var partition in partitions)
+        {
+            foreach (var chunk in partition.Chunk(MaxBatch))
+            {
+                await AddBatchAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var filters = new List<string>();
+        if (query.Since is { } since)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)}"));
+            filters.Add(TableClient.CreateQueryFilter($"StartedAt ge {since}"));
+        }
+
+        if (query.Until is { } until)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"PartitionKey lt {Day(until.AddDays(1))}"));
+            filters.Add(TableClient.CreateQueryFilter($"StartedAt lt {until}"));
+        }
+
+        AddEquals(filters, "Tenant", query.Tenant);
+        AddEquals(filters, "Workflow", query.Workflow);
+        AddEquals(filters, "RunId", query.RunId);
+        string? filter = filters.Count == 0 ? null : string.Join(" and ", filters);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
+        }
+    }
+
+    /// <summary>The PartitionKey of a record: its UTC start day, then its escaped tenant.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The PartitionKey.</returns>
+    public static string PartitionKeyOf(CostRecord record) => Day(record.StartedAt) + "_" + Escape(record.Tenant);
+
+    /// <summary>The RowKey of a record: <c>runId|stepId|attempt</c> with key-illegal characters escaped.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The RowKey.</returns>
+    public static string RowKeyOf(CostRecord record) =>
+        $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
+
+    private async Task AddBatchAsync(TableEntity[] chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // Some records of the batch are already stored (a replayed append): the transaction is all-or-nothing,
+            // so add one by one and keep what is already there.
+            foreach (var entity in chunk)
+            {
+                try
+                {
+                    await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException conflict) when (conflict.Status == 409)
+                {
+                }
+            }
+        }
+    }
+
+    private static void AddEquals(List<string> filters, string property, string? value)
+    {
+        if (value is not null)
+        {
+            filters.Add(property + " eq " + TableClient.CreateQueryFilter($"{value}"));
+        }
+    }
+
+    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    private static string Escape(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (char c in value)
+        {
+            if (c is '/' or '\\' or '#' or '?' or '|' or '%' or '_' || char.IsControl(c))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string? Clip(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;
+
+    private static TableEntity ToEntity(CostRecord r) => new(PartitionKeyOf(r), RowKeyOf(r))
+    {
+        ["RunId"] = r.RunId, ["StepId"] = r.StepId, ["Attempt"] = r.Attempt, ["Workflow"] = r.Workflow,
+        ["WorkflowVersion"] = r.WorkflowVersion, ["Activity"] = r.Activity, ["Tenant"] = r.Tenant, ["Tier"] = (int)r.Tier,
+        ["Provider"] = r.Provider, ["Model"] = r.Model, ["InputTokens"] = r.InputTokens,
+        ["CachedInputTokens"] = r.CachedInputTokens, ["OutputTokens"] = r.OutputTokens, ["ReasoningTokens"] = r.ReasoningTokens,
+        ["Dollars"] = r.Dollars.ToString(CultureInfo.InvariantCulture), ["PriceTableVersion"] = r.PriceTableVersion,
+        ["Priced"] = r.Priced, ["Cache"] = (int)r.Cache, ["SavedDollars"] = r.SavedDollars.ToString(CultureInfo.InvariantCulture),
+        ["GpuSeconds"] = r.GpuSeconds, ["BatchSize"] = r.BatchSize, ["LatencyMs"] = r.LatencyMs, ["Outcome"] = (int)r.Outcome,
+        ["StartedAt"] = r.StartedAt, ["CompletedAt"] = r.CompletedAt, ["StartedTicks"] = r.StartedAt.UtcTicks,
+        ["CompletedTicks"] = r.CompletedAt.UtcTicks, ["PromptHash"] = r.PromptHash, ["AnswerHash"] = r.AnswerHash,
+        ["PromptText"] = Clip(r.PromptText), ["AnswerText"] = Clip(r.AnswerText),
+    };
+
+    private static CostRecord FromEntity(TableEntity e, bool includeText, bool includeHashes) => new()
+    {
+        RunId = e.GetString("RunId"), StepId = e.GetString("StepId"), Attempt = e.GetInt32("Attempt") ?? 1,
+        Workflow = e.GetString("Workflow"), WorkflowVersion = e.GetString("WorkflowVersion") ?? "",
+        Activity = e.GetString("Activity") ?? "", Tenant = e.GetString("Tenant") ?? "default",
+        Tier = (CostTier)(e.GetInt32("Tier") ?? 0), Provider = e.GetString("Provider"), Model = e.GetString("Model"),
+        InputTokens = e.GetInt64("InputTokens") ?? 0, CachedInputTokens = e.GetInt64("CachedInputTokens") ?? 0,
+        OutputTokens = e.GetInt64("OutputTokens") ?? 0, ReasoningTokens = e.GetInt64("ReasoningTokens") ?? 0,
+        Dollars = ParseDecimal(e.GetString("Dollars")), PriceTableVersion = e.GetString("PriceTableVersion") ?? "",
+        Priced = e.GetBoolean("Priced") ?? true, Cache = (CacheOutcome)(e.GetInt32("Cache") ?? 0),
+        SavedDollars = ParseDecimal(e.GetString("SavedDollars")), GpuSeconds = e.GetDouble("GpuSeconds") ?? 0,
+        BatchSize = e.GetInt32("BatchSize") ?? 1, LatencyMs = e.GetDouble("LatencyMs") ?? 0,
+        Outcome = (CostOutcome)(e.GetInt32("Outcome") ?? 0),
+        StartedAt = new DateTimeOffset(e.GetInt64("StartedTicks") ?? 0, TimeSpan.Zero),
+        CompletedAt = new DateTimeOffset(e.GetInt64("CompletedTicks") ?? 0, TimeSpan.Zero),
+        PromptHash = includeHashes ? e.GetString("PromptHash") : null, AnswerHash = includeHashes ? e.GetString("AnswerHash") : null,
+        PromptText = includeText ? e.GetString("PromptText") : null, AnswerText = includeText ? e.GetString("AnswerText") : null,
+    };
+
+    private static decimal ParseDecimal(string? text) =>
+        text is null ? 0m : decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+}

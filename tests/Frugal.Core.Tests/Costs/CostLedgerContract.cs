@@ -1,0 +1,65 @@
+using Frugal.Costs;
+using static Frugal.Core.Tests.Costs.CostSamples;
+
+namespace Frugal.Core.Tests.Costs;
+
+/// <summary>The behaviour every ledger must have; run against SQLite and against Table storage on Azurite.</summary>
+internal static class CostLedgerContract
+{
+    public static async Task AppendSameKeyTwice_KeepsOneRecord(ICostLedger ledger)
+    {
+        var first = Record(dollars: 0.5m);
+        await ledger.AppendAsync([first], CancellationToken.None);
+        await ledger.AppendAsync([first with { Dollars = 9m }], CancellationToken.None);
+        await ledger.AppendAsync([first, first], CancellationToken.None);
+
+        var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        var only = Assert.Single(stored);
+        Assert.Equal(0.5m, only.Dollars);
+    }
+
+    public static async Task AppendRetryAttempt_KeepsBothAttempts(ICostLedger ledger)
+    {
+        await ledger.AppendAsync([Record(attempt: 1) with { Outcome = CostOutcome.Failed }], CancellationToken.None);
+        await ledger.AppendAsync([Record(attempt: 2), Record(attempt: 1)], CancellationToken.None);
+
+        var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Equal([1, 2], stored.Select(r => r.Attempt).Order());
+        Assert.Equal(CostOutcome.Failed, stored.Single(r => r.Attempt == 1).Outcome);
+    }
+
+    public static async Task Query_Filters_ReturnMatchingRecords(ICostLedger ledger)
+    {
+        await ledger.AppendAsync(
+        [
+            Record(runId: "r1", startedAt: Day1),
+            Record(runId: "r2", startedAt: Day1.AddDays(1), tenant: "globex"),
+            Record(runId: "r3", startedAt: Day1.AddDays(2), workflow: "triage"),
+        ], CancellationToken.None);
+
+        async Task<string[]> Runs(CostQuery query) =>
+            (await ToListAsync(ledger.QueryAsync(query, CancellationToken.None))).Select(r => r.RunId).Order().ToArray();
+
+        Assert.Equal(["r2", "r3"], await Runs(new CostQuery { Since = Day1.AddDays(1) }));
+        Assert.Equal(["r1", "r2"], await Runs(new CostQuery { Until = Day1.AddDays(2) }));
+        Assert.Equal(["r2"], await Runs(new CostQuery { Since = Day1.AddHours(1), Until = Day1.AddDays(1).AddHours(1) }));
+        Assert.Equal(["r2"], await Runs(new CostQuery { Tenant = "globex" }));
+        Assert.Equal(["r3"], await Runs(new CostQuery { Workflow = "triage" }));
+        Assert.Equal(["r1"], await Runs(new CostQuery { RunId = "r1" }));
+    }
+
+    public static async Task Append_RoundTripsEveryField(ICostLedger ledger)
+    {
+        var record = Record(runId: "run/with#odd?chars|%_", tier: CostTier.Onnx, cache: CacheOutcome.Semantic, saved: 0.0123456789m)
+            with { PromptText = "hello", AnswerText = "world", Priced = false, Dollars = 0.000000123m };
+        await ledger.AppendAsync([record], CancellationToken.None);
+
+        var withText = Assert.Single(await ToListAsync(ledger.QueryAsync(new CostQuery { IncludeText = true }, CancellationToken.None)));
+        var withoutText = Assert.Single(await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None)));
+
+        Assert.Equal(record, withText);
+        Assert.Equal(record with { PromptText = null, AnswerText = null }, withoutText);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Frugal.Costs.Reports;
+
+namespace Frugal.Core.Tests.Costs;
+
+/// <summary>
+/// Renders the HTML report in headless Chromium (<c>FRUGAL_TEST_CHROMIUM</c>, else <c>chromium</c> on PATH; the test
+/// script installs it) and reads the DOM after the page's script ran. Fails when Chromium is missing.
+/// </summary>
+public sealed partial class CostReportHtmlTests
+{
+    [Fact]
+    public async Task Render_InHeadlessChromium_ChartsPresentAndNumbersMatchJson()
+    {
+        var report = await CostReportTests.ReportAsync(CostGroupBy.Workflow);
+        string file = Path.Combine(Path.GetTempPath(), "frugal-report-" + Guid.NewGuid().ToString("N") + ".html");
+        await using (var writer = File.CreateText(file))
+        {
+            await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+        }
+
+        string dom = await DumpDomAsync(file);
+        File.Delete(file);
+
+        Assert.Matches("<body[^>]*data-check=\"ok\"", dom);
+        foreach (string id in new[] { "chart-cost-per-workflow", "chart-tier-mix", "chart-cache-savings", "chart-top-steps" })
+        {
+            var width = Regex.Match(dom, $"<svg id=\"{id}\"[^>]*data-rendered-width=\"(\\d+)\"");
+            Assert.True(width.Success, id + " was not rendered");
+            Assert.True(int.Parse(width.Groups[1].Value, CultureInfo.InvariantCulture) > 0, id + " has no width");
+        }
+
+        using var data = JsonDocument.Parse(WebDecode(ReportData().Match(dom).Groups[1].Value));
+        var workflows = data.RootElement.GetProperty("workflows").EnumerateArray().ToList();
+        var bars = Bars("chart-cost-per-workflow", dom);
+        Assert.Equal(workflows.Count, bars.Count);
+        for (int i = 0; i < bars.Count; i++)
+        {
+            Assert.Equal(workflows[i].GetProperty("label").GetString(), bars[i].Label);
+            Assert.Equal(workflows[i].GetProperty("dollars").GetDecimal(), bars[i].Value);
+        }
+
+        var saved = data.RootElement.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("savedDollars").GetDecimal());
+        Assert.Equal(saved, Bars("chart-cache-savings", dom).Select(b => b.Value));
+        Assert.Equal(report.TopSteps.Select(s => s.Dollars), Bars("chart-top-steps", dom).Select(b => b.Value));
+    }
+
+    private static List<(string Label, decimal Value)> Bars(string chartId, string dom)
+    {
+        var chart = Regex.Match(dom, $"<svg id=\"{chartId}\".*?</svg>", RegexOptions.Singleline).Value;
+        return Regex.Matches(chart, "<rect class=\"bar\" data-(?:label|day)=\"([^\"]*)\" data-value=\"([^\"]*)\"")
+            .Select(m => (m.Groups[1].Value, decimal.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+
+    private static string WebDecode(string text) => System.Net.WebUtility.HtmlDecode(text);
+
+    private static async Task<string> DumpDomAsync(string file)
+    {
+        string chromium = Environment.GetEnvironmentVariable("FRUGAL_TEST_CHROMIUM") is { Length: > 0 } configured ? configured : "chromium";
+        var start = new ProcessStartInfo(chromium)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000", "--dump-dom", new Uri(file).AbsoluteUri },
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Chromium ('{chromium}') is not installed; the test script installs it (apt-get install -y chromium)", ex);
+        }
+
+        using (process)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            string dom = await output;
+            Assert.True(dom.Contains("</html>", StringComparison.Ordinal), "Chromium printed no DOM: " + await error);
+            return dom;
+        }
+    }
+
+    [GeneratedRegex("<script type=\"application/json\" id=\"report-data\">(.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex ReportData();
+}

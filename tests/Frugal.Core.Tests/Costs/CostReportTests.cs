@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Frugal.Costs;
+using Frugal.Costs.Reports;
+using static Frugal.Core.Tests.Costs.CostSamples;
+
+namespace Frugal.Core.Tests.Costs;
+
+public sealed class CostReportTests
+{
+    internal static readonly CostRecord[] Sample =
+    [
+        Record(runId: "r1", step: "classify", tier: CostTier.Cheap, dollars: 0.001m, latencyMs: 100),
+        Record(runId: "r1", step: "answer", tier: CostTier.Premium, model: "gpt-4o", dollars: 0.02m, latencyMs: 900),
+        Record(runId: "r2", step: "classify", tier: CostTier.Cheap, dollars: 0.001m, latencyMs: 110, startedAt: Day1.AddDays(1)),
+        Record(runId: "r2", step: "answer", tier: CostTier.Cheap, dollars: 0m, cache: CacheOutcome.Exact, saved: 0.003m, latencyMs: 5, startedAt: Day1.AddDays(1)),
+        Record(runId: "r3", step: "summarise[0]", workflow: "digest", tenant: "globex", tier: CostTier.Onnx, model: "minilm", dollars: 0.0004m, latencyMs: 40, startedAt: Day1.AddDays(1)),
+        Record(runId: "r3", step: "summarise[1]", workflow: "digest", tenant: "globex", tier: CostTier.Onnx, model: "minilm", dollars: 0.0004m, latencyMs: 60, startedAt: Day1.AddDays(1), priced: false),
+        Record(runId: "r3", step: "format", workflow: "digest", tenant: "globex", tier: CostTier.Deterministic, model: null, dollars: 0m, latencyMs: 1, startedAt: Day1.AddDays(1)),
+    ];
+
+    internal static Task<CostReportResult> ReportAsync(CostGroupBy by) =>
+        CostReport.AggregateAsync(Sample.ToAsyncEnumerable(), new CostReportRequest { By = by }, Day1, null, CancellationToken.None);
+
+    [Fact]
+    public async Task AggregateAsync_ByWorkflow_SumsPerGroup()
+    {
+        var report = await ReportAsync(CostGroupBy.Workflow);
+
+        Assert.Equal(7, report.Records);
+        Assert.Equal(0.0228m, report.Dollars);
+        Assert.Equal(0.003m, report.SavedDollars);
+        Assert.Equal(1, report.UnpricedCalls);
+        Assert.Equal(["support", "digest"], report.Groups.Select(g => g.Key));
+        var support = report.Groups[0];
+        Assert.Equal(2, support.Runs);
+        Assert.True(support.RunsExact);
+        Assert.Equal(4, support.Calls);
+        Assert.Equal(4000, support.InputTokens);
+        Assert.Equal(1200, support.OutputTokens);
+        Assert.Equal(0.022m, support.Dollars);
+        Assert.Equal(0.25, support.CacheHitRate);
+        var digest = report.Groups[1];
+        Assert.Equal(1, digest.Runs);
+        Assert.Equal(1.0, digest.GpuSeconds);
+        Assert.Equal(1, digest.UnpricedCalls);
+    }
+
+    [Fact]
+    public async Task AggregateAsync_ByStep_MergesForeachIterations()
+    {
+        var report = await ReportAsync(CostGroupBy.Step);
+
+        Assert.Equal(["support/answer", "support/classify", "digest/summarise", "digest/format"], report.Groups.Select(g => g.Key));
+        Assert.Equal(2, report.Groups.Single(g => g.Key == "digest/summarise").Calls);
+        Assert.Equal("support/answer", report.TopSteps[0].Label);
+    }
+
+    [Theory]
+    [InlineData(CostGroupBy.Tenant, new[] { "acme", "globex" })]
+    [InlineData(CostGroupBy.Model, new[] { "gpt-4o", "gpt-4o-mini", "minilm", "(none)" })]
+    [InlineData(CostGroupBy.Tier, new[] { "premium", "cheap", "onnx", "deterministic" })]
+    public async Task AggregateAsync_OtherGroupings_KeysCostliestFirst(CostGroupBy by, string[] keys)
+    {
+        var report = await ReportAsync(by);
+
+        Assert.Equal(keys, report.Groups.Select(g => g.Key));
+    }
+
+    [Fact]
+    public async Task AggregateAsync_Days_HaveTierMixAndSavings()
+    {
+        var report = await ReportAsync(CostGroupBy.Workflow);
+
+        Assert.Equal(["2025-06-01", "2025-06-02"], report.Days.Select(d => d.Date));
+        var second = report.Days[1];
+        Assert.Equal(5, second.Calls);
+        Assert.Equal(2, second.CallsByTier["cheap"]);
+        Assert.Equal(2, second.CallsByTier["onnx"]);
+        Assert.Equal(1, second.CallsByTier["deterministic"]);
+        Assert.Equal(0.003m, second.SavedDollars);
+        Assert.Equal(1, second.CacheHits);
+    }
+
+    [Fact]
+    public async Task AggregateAsync_Latency_PercentilesWithinTwoPercent()
+    {
+        var records = Enumerable.Range(1, 1000).Select(i => Record(runId: "r" + i, latencyMs: i)).ToAsyncEnumerable();
+
+        var report = await CostReport.AggregateAsync(records, new CostReportRequest(), Day1, null, CancellationToken.None);
+
+        var group = Assert.Single(report.Groups);
+        Assert.InRange(group.LatencyP50Ms, 490, 510);
+        Assert.InRange(group.LatencyP95Ms, 931, 969);
+    }
+
+    [Fact]
+    public async Task AggregateAsync_ManyRuns_EstimatesWithinFivePercent()
+    {
+        var records = Enumerable.Range(0, 50_000).Select(i => Record(runId: "run-" + i)).ToAsyncEnumerable();
+        long progressSeen = 0;
+
+        var report = await CostReport.AggregateAsync(records, new CostReportRequest(), Day1, new SyncProgress(n => progressSeen = n), CancellationToken.None);
+
+        var group = Assert.Single(report.Groups);
+        Assert.False(group.RunsExact);
+        Assert.InRange(group.Runs, 47_500, 52_500);
+        Assert.Equal(50_000, progressSeen);
+    }
+
+    [Fact]
+    public async Task WriteCsvAsync_Report_HasHeaderAndOneLinePerGroup()
+    {
+        var report = await ReportAsync(CostGroupBy.Workflow);
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteCsvAsync(report, writer, CancellationToken.None);
+
+        string[] lines = writer.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(CostReportWriter.CsvHeader, lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("support,2,true,4,4000,800,1200,0.022,0.003,0,0.25,0,", lines[1], StringComparison.Ordinal);
+        Assert.Equal(14, lines[2].Split(',').Length);
+    }
+
+    [Fact]
+    public async Task ToJson_Report_HasDocumentedShape()
+    {
+        var report = await ReportAsync(CostGroupBy.Tier);
+
+        using var json = JsonDocument.Parse(CostReportWriter.ToJson(report));
+
+        var root = json.RootElement;
+        Assert.Equal("Tier", root.GetProperty("by").GetString());
+        Assert.Equal(7, root.GetProperty("records").GetInt64());
+        Assert.Equal(0.0228m, root.GetProperty("dollars").GetDecimal());
+        var first = root.GetProperty("groups")[0];
+        foreach (string name in new[] { "key", "runs", "runsExact", "calls", "inputTokens", "outputTokens", "dollars", "savedDollars", "cacheHitRate", "gpuSeconds", "latencyP50Ms", "latencyP95Ms", "unpricedCalls" })
+        {
+            Assert.True(first.TryGetProperty(name, out _), name);
+        }
+
+        Assert.Equal(2, root.GetProperty("days")[1].GetProperty("callsByTier").GetProperty("onnx").GetInt64());
+        Assert.Equal("support", root.GetProperty("workflows")[0].GetProperty("label").GetString());
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("topSteps").ValueKind);
+    }
+
+    [Fact]
+    public async Task BuildAsync_SqliteLedger_AppliesPeriod()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "frugal-report-" + Guid.NewGuid().ToString("N") + ".db");
+        using (var ledger = new SqliteCostLedger(path))
+        {
+            await ledger.AppendAsync(Sample, CancellationToken.None);
+            var report = await new CostReport(ledger, TimeProvider.System)
+                .BuildAsync(new CostReportRequest { Since = Day1.AddDays(1), Until = Day1.AddDays(2) }, null, CancellationToken.None);
+
+            Assert.Equal(5, report.Records);
+            Assert.Equal(Day1.AddDays(1), report.Since);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

@@ -1,0 +1,61 @@
+using Frugal.Costs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Core.Tests.Costs;
+
+public sealed class CostsServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddFrugalCosts_Defaults_ResolveSqliteLedgerRecorderAndEmbeddedPrices()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "frugal-di-" + Guid.NewGuid().ToString("N"), "costs.db");
+        using var provider = Build(new() { ["Frugal:Costs:SqlitePath"] = path });
+
+        Assert.Equal(path, Assert.IsType<SqliteCostLedger>(provider.GetRequiredService<ICostLedger>()).FilePath);
+        Assert.NotNull(provider.GetRequiredService<CostRecorder>());
+        Assert.Equal("2025-06-01", provider.GetRequiredService<PriceTable>().Version);
+    }
+
+    [Fact]
+    public void Validate_BadPriceFile_FailsNamingKeyFileAndField()
+    {
+        string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + "-prices.json");
+        File.WriteAllText(path, """{ "version": "x", "models": { "gpt-4o": { "input": 1, "cached_input": 1, "output": -10 } } }""");
+        using var provider = Build(new() { ["Frugal:Costs:PricesPath"] = path });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
+
+        Assert.Contains($"Frugal:Costs:PricesPath: {path}: models.gpt-4o.output: must be >= 0", ex.Failures);
+        File.Delete(path);
+    }
+
+    [Theory]
+    [InlineData("Store", "blob", "Frugal:Costs:Store: must be 'sqlite' or 'table' (was 'blob')")]
+    [InlineData("MaxBatchSize", "0", "Frugal:Costs:MaxBatchSize: must be between 1 and 10000 (was 0)")]
+    public void Validate_BadSetting_FailsNamingKey(string key, string value, string expected)
+    {
+        using var provider = Build(new() { ["Frugal:Costs:" + key] = value });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
+
+        Assert.Contains(expected, ex.Failures);
+    }
+
+    [Fact]
+    public void Validate_TableWithoutConnectionString_FailsNamingKey()
+    {
+        using var provider = Build(new() { ["Frugal:Costs:Store"] = "table" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
+
+        Assert.Contains("Frugal:Costs:TableConnectionString: is required when Store is 'table'", ex.Failures);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddFrugalCosts(configuration).BuildServiceProvider();
+    }
+}

@@ -1,0 +1,41 @@
+using Frugal.Costs;
+
+namespace Frugal.Core.Tests.Costs;
+
+public sealed class SqliteCostLedgerTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "frugal-costs-" + Guid.NewGuid().ToString("N"));
+    private readonly SqliteCostLedger _ledger;
+
+    public SqliteCostLedgerTests() => _ledger = new SqliteCostLedger(Path.Combine(_folder, "nested", "costs.db"));
+
+    [Fact]
+    public Task AppendAsync_SameKeyTwice_KeepsOneRecord() => CostLedgerContract.AppendSameKeyTwice_KeepsOneRecord(_ledger);
+
+    [Fact]
+    public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(_ledger);
+
+    [Fact]
+    public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(_ledger);
+
+    [Fact]
+    public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(_ledger);
+
+    [Fact]
+    public async Task AppendAsync_ReopenedFile_RecordsAreDurable()
+    {
+        await _ledger.AppendAsync([CostSamples.Record()], CancellationToken.None);
+
+        using var reopened = new SqliteCostLedger(_ledger.FilePath);
+        var stored = await CostSamples.ToListAsync(reopened.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Single(stored);
+    }
+
+    public void Dispose()
+    {
+        _ledger.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

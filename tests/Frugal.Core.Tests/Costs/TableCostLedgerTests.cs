@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+using Frugal.Costs;
+
+namespace Frugal.Core.Tests.Costs;
+
+/// <summary>
+/// Runs the ledger contract against Table storage on Azurite (<c>FRUGAL_TEST_AZURITE</c>, else
+/// <c>UseDevelopmentStorage=true</c>). The test script starts Azurite; when it is not reachable these tests fail.
+/// </summary>
+public sealed class TableCostLedgerTests : IAsyncLifetime
+{
+    private readonly TableClient _table = new(
+        Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true",
+        "costs" + Guid.NewGuid().ToString("N")[..12]);
+
+    private TableCostLedger Ledger => new(_table);
+
+    [Fact]
+    public Task AppendAsync_SameKeyTwice_KeepsOneRecord() => CostLedgerContract.AppendSameKeyTwice_KeepsOneRecord(Ledger);
+
+    [Fact]
+    public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(Ledger);
+
+    [Fact]
+    public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(Ledger);
+
+    [Fact]
+    public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(Ledger);
+
+    [Fact]
+    public async Task AppendAsync_MoreThanOneBatchInOnePartition_StoresAll()
+    {
+        var records = Enumerable.Range(0, 250).Select(i => CostSamples.Record(runId: "run-" + i)).ToList();
+        await Ledger.AppendAsync(records, CancellationToken.None);
+        await Ledger.AppendAsync(records.Take(120).ToList(), CancellationToken.None);
+
+        var stored = await CostSamples.ToListAsync(Ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Equal(250, stored.Count);
+    }
+
+    [Fact]
+    public void PartitionKeyOf_Record_IsUtcDayThenTenant()
+    {
+        var record = CostSamples.Record(tenant: "acme/eu", startedAt: new DateTimeOffset(2025, 6, 1, 23, 30, 0, TimeSpan.FromHours(-2)));
+
+        Assert.Equal("20250602_acme%2Feu", TableCostLedger.PartitionKeyOf(record));
+        Assert.Equal("run-1|answer|0001", TableCostLedger.RowKeyOf(record));
+    }
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await _table.CreateIfNotExistsAsync();
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException or HttpRequestException)
+        {
+            throw new InvalidOperationException(
+                "Azurite is not reachable (FRUGAL_TEST_AZURITE or UseDevelopmentStorage=true); start it with eng/services.sh", ex);
+        }
+    }
+
+    public async Task DisposeAsync() => await _table.DeleteAsync();
+}

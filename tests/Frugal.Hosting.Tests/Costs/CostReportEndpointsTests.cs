@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.Json;
+using Frugal.Costs;
+using Frugal.Hosting.Costs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Tests.Costs;
+
+public sealed class CostReportEndpointsTests : IAsyncLifetime, IDisposable
+{
+    private readonly CostLedgerFixture _ledger = new();
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    [Fact]
+    public async Task Report_ByTenantJson_ReturnsGroups()
+    {
+        using var response = await _client!.GetAsync(new Uri("/api/costs/report?by=tenant&since=2025-06-01&until=2025-06-30", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["acme", "globex"], json.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()));
+    }
+
+    [Theory]
+    [InlineData("csv", "text/csv", "group,runs,")]
+    [InlineData("html", "text/html", "<!DOCTYPE html>")]
+    public async Task Report_OtherFormats_ReturnContentType(string format, string contentType, string start)
+    {
+        using var response = await _client!.GetAsync(new Uri("/api/costs/report?format=" + format, UriKind.Relative));
+
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith(start, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("by=colour", "by: 'colour' is not one of workflow, tenant, model, tier, step")]
+    [InlineData("format=table", "format: 'table' is not one of json, csv, html")]
+    [InlineData("since=soon", "since: 'soon' is not a date")]
+    public async Task Report_BadArgument_Returns400NamingIt(string query, string message)
+    {
+        using var response = await _client!.GetAsync(new Uri("/api/costs/report?" + query, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton<ICostLedger>(new SqliteCostLedger(_ledger.Path));
+        _app = builder.Build();
+        _app.MapFrugalCostReports();
+        await _app.StartAsync();
+        string address = _app.Urls.First();
+        _client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _ledger.Dispose();
+    }
+}
