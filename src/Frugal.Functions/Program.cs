@@ -9,5 +9,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
+builder.Services.AddFrugalCosts(builder.Configuration);
 
 builder.Build().Run();

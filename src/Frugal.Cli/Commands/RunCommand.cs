@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Frugal.Cli.Local;
+using Frugal.Costs;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Cli.Commands;
 
@@ -81,7 +83,17 @@ internal static class RunCommand
             reporter.Report(runInput, metadata, elapsed);
         }
 
-        reporter.Summarize(clock.Elapsed);
+        var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
+        var dollars = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (_, id, _) in started)
+        {
+            await foreach (var record in ledger.QueryAsync(new CostQuery { RunId = id, IncludeDetails = false }, cancellationToken))
+            {
+                dollars[id] = dollars.GetValueOrDefault(id) + record.Dollars;
+            }
+        }
+
+        reporter.Summarize(clock.Elapsed, dollars);
         return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 }

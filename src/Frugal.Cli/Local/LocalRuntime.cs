@@ -74,6 +74,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddSingleton<IConfiguration>(merged);
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
+                    services.AddFrugalCosts(merged);
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,

@@ -39,13 +39,14 @@ internal sealed class RunReporter
             ? result.Output?.ToJsonString(Indented) ?? "null"
             : $"  error: {metadata?.FailureDetails?.ErrorMessage ?? "no result"}");
         _out.Flush();
-        _rows.Add(new Row(input.Label, status, elapsed, result));
+        _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result));
     }
 
-    public void Summarize(TimeSpan total)
+    /// <summary>Prints the summary; <paramref name="dollars"/> holds each run's recorded cost, by run id.</summary>
+    public void Summarize(TimeSpan total, IReadOnlyDictionary<string, decimal> dollars)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(_definition.Name)}[/] ({_definition.Hash[..12]}): {_rows.Count} run(s) in {total.TotalSeconds:F2}s");
-        table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out");
+        table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out", "Dollars");
         foreach (var row in _rows)
         {
             var steps = row.Result?.Steps ?? [];
@@ -57,14 +58,16 @@ internal sealed class RunReporter
                 $"{steps.Count(s => s.Status == "completed")} ran, {steps.Count(s => s.Status == "skipped")} skipped",
                 Markup.Escape(string.Join(" ", tiers)),
                 steps.Sum(s => s.InputTokens).ToString(CultureInfo.InvariantCulture),
-                steps.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture));
+                steps.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture),
+                dollars.TryGetValue(row.RunId, out var cost) ? cost.ToString("0.000000", CultureInfo.InvariantCulture) : "-");
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        console.Profile.Width = Math.Max(console.Profile.Width, 150);
         console.Write(table);
-        _out.WriteLine($"{_rows.Count - Failed} completed, {Failed} failed");
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{_rows.Count - Failed} completed, {Failed} failed; ${dollars.Values.Sum():0.000000} recorded in the cost ledger"));
     }
 
-    private sealed record Row(string Label, string Status, TimeSpan Elapsed, WorkflowRunResult? Result);
+    private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, WorkflowRunResult? Result);
 }

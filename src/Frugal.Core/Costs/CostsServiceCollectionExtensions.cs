@@ -27,6 +27,7 @@ public static class CostsServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CostsOptions>>().Value.LoadPrices());
         services.TryAddSingleton<ICostLedger>(sp => CreateLedger(sp.GetRequiredService<IOptions<CostsOptions>>().Value));
         services.TryAddSingleton<CostRecorder>();
+        services.TryAddSingleton<Frugal.Engine.StepCostRecorder>();
         return services;
     }
 

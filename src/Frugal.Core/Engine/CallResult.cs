@@ -9,10 +9,14 @@ namespace Frugal.Engine;
 /// <param name="InputTokens">Prompt tokens.</param>
 /// <param name="OutputTokens">Completion tokens.</param>
 /// <param name="DurationMs">How long the call took.</param>
+/// <param name="Provider">Who served the call (<c>azure-openai</c>, <c>openai</c>, <c>frugal-inference</c>), when a model did.</param>
+/// <param name="GpuSeconds">GPU (or inference-app) seconds the call used.</param>
 public sealed record CallResult(
     JsonNode? Output,
     string Tier,
     string? Model = null,
     long InputTokens = 0,
     long OutputTokens = 0,
-    double DurationMs = 0);
+    double DurationMs = 0,
+    string? Provider = null,
+    double GpuSeconds = 0);

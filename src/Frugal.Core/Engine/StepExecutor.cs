@@ -9,22 +9,51 @@ public sealed class StepExecutor
     private readonly ComplexityClassifierRegistry _classifiers;
     private readonly ModelStepHandler _models;
     private readonly TimeProvider _time;
+    private readonly StepCostRecorder? _costs;
 
-    /// <summary>Creates the executor.</summary>
-    public StepExecutor(ComplexityClassifierRegistry classifiers, ModelStepHandler models, TimeProvider time)
+    /// <summary>Creates the executor; with a <see cref="StepCostRecorder"/> every call writes a cost record.</summary>
+    public StepExecutor(ComplexityClassifierRegistry classifiers, ModelStepHandler models, TimeProvider time, StepCostRecorder? costs = null)
     {
         _classifiers = classifiers;
         _models = models;
         _time = time;
+        _costs = costs;
     }
 
     /// <summary>Runs every call of the request; model calls of a batch run concurrently.</summary>
     public async Task<StepResponse> ExecuteAsync(StepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var tasks = request.Calls.Select(call => ExecuteCallAsync(call, cancellationToken)).ToArray();
+        var tasks = request.Calls.Select((call, index) => ExecuteAndRecordAsync(request, index, call, cancellationToken)).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         return new StepResponse(results);
+    }
+
+    /// <summary>
+    /// Runs a call and, when costs are on, waits until its record is durable before reporting success, so the
+    /// activity never completes with its cost unrecorded; a failed call is recorded as failed and rethrown.
+    /// </summary>
+    private async Task<CallResult> ExecuteAndRecordAsync(StepRequest request, int index, StepCall call, CancellationToken cancellationToken)
+    {
+        if (_costs is null)
+        {
+            return await ExecuteCallAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
+        var startedAt = _time.GetUtcNow();
+        CallResult result;
+        try
+        {
+            result = await ExecuteCallAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _costs.RecordAsync(request, index, call, null, startedAt, ex, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        await _costs.RecordAsync(request, index, call, result, startedAt, null, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async Task<CallResult> ExecuteCallAsync(StepCall call, CancellationToken cancellationToken)

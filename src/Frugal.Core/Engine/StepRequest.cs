@@ -9,6 +9,7 @@ namespace Frugal.Engine;
 /// <param name="Attempt">1 for the first attempt; retries count up, so each attempt has its own cost record.</param>
 /// <param name="Calls">The work, one call per item.</param>
 /// <param name="Batch">The batch's index within a foreach, else 0.</param>
+/// <param name="FirstItem">The foreach item index of the first call (calls are items <c>FirstItem..FirstItem+Calls.Count-1</c>); -1 outside a foreach.</param>
 public sealed record StepRequest(
     string RunId,
     string Workflow,
@@ -17,4 +18,5 @@ public sealed record StepRequest(
     string StepId,
     int Attempt,
     IReadOnlyList<StepCall> Calls,
-    int Batch = 0);
+    int Batch = 0,
+    int FirstItem = -1);

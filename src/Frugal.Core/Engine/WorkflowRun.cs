@@ -135,7 +135,9 @@ internal sealed class WorkflowRun
         _scope.Remove("index");
 
         var batches = calls.Chunk(Math.Max(1, step.BatchSize)).ToList();
+
         var results = new CallResult[batches.Count][];
+        var size = Math.Max(1, step.BatchSize);
         var inFlight = new Dictionary<Task<(StepResponse, int, double)>, int>();
         var attempts = 0;
         var duration = 0.0;
@@ -144,7 +146,7 @@ internal sealed class WorkflowRun
         {
             while (next < batches.Count && inFlight.Count < Math.Max(1, step.Parallelism))
             {
-                inFlight.Add(CallAsync(step.Id, batches[next], next), next);
+                inFlight.Add(CallAsync(step.Id, batches[next], next, next * size), next);
                 next++;
             }
 
@@ -167,12 +169,12 @@ internal sealed class WorkflowRun
     /// <see cref="TaskRetryOptions"/> so every attempt carries its number (cost records are keyed by it).
     /// </summary>
     private async Task<(StepResponse Response, int Attempts, double DurationMs)> CallAsync(
-        string stepId, IReadOnlyList<StepCall> calls, int batch)
+        string stepId, IReadOnlyList<StepCall> calls, int batch, int firstItem = -1)
     {
         for (var attempt = 1; ; attempt++)
         {
             var request = new StepRequest(
-                _context.InstanceId, _request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch);
+                _context.InstanceId, _request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
             try
             {
                 var response = await _context.CallActivityAsync<StepResponse>(ExecuteStepActivity.Name, request);

@@ -51,7 +51,8 @@ public sealed class ModelStepHandler
             tier,
             response.ModelId,
             response.Usage?.InputTokenCount ?? 0,
-            response.Usage?.OutputTokenCount ?? 0);
+            response.Usage?.OutputTokenCount ?? 0,
+            Provider: client.GetService<ChatClientMetadata>()?.ProviderName);
     }
 
     /// <summary>The configuration and service-key name of a tier.</summary>

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Frugal.Costs;
+
+namespace Frugal.Engine;
+
+/// <summary>
+/// Writes one cost record per call of each activity attempt, priced with the price table. Keyed by run, step
+/// (with the item index inside a foreach) and attempt, so Durable Task replays never duplicate a record and
+/// retries (a new attempt number) never overwrite one.
+/// </summary>
+public sealed class StepCostRecorder
+{
+    private readonly CostRecorder _recorder;
+    private readonly PriceTable _prices;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the recorder.</summary>
+    public StepCostRecorder(CostRecorder recorder, PriceTable prices, TimeProvider time)
+    {
+        _recorder = recorder;
+        _prices = prices;
+        _time = time;
+    }
+
+    /// <summary>Records a finished call; completes when the record is durable.</summary>
+    public Task RecordAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var tier = Tier(result?.Tier ?? TierOf(call));
+        var usage = new TokenUsage(result?.InputTokens ?? 0, 0, result?.OutputTokens ?? 0, 0);
+        var price = tier is CostTier.Cheap or CostTier.Premium
+            ? _prices.Price(result?.Model, usage)
+            : tier == CostTier.Onnx && result is { GpuSeconds: > 0 } ? _prices.PriceGpu(null, result.GpuSeconds) : new PriceResult(0m, true, _prices.Version);
+        var stepId = request.FirstItem < 0
+            ? request.StepId
+            : string.Create(CultureInfo.InvariantCulture, $"{request.StepId}[{request.FirstItem + index}]");
+        var record = new CostRecord
+        {
+            RunId = request.RunId,
+            Workflow = request.Workflow,
+            WorkflowVersion = request.Hash,
+            StepId = stepId,
+            Activity = ExecuteStepActivity.Name,
+            Attempt = request.Attempt,
+            Tenant = request.Tenant,
+            Tier = tier,
+            Provider = result?.Provider,
+            Model = result?.Model,
+            InputTokens = usage.InputTokens,
+            OutputTokens = usage.OutputTokens,
+            Dollars = price.Dollars,
+            PriceTableVersion = price.PriceTableVersion,
+            Priced = price.Priced,
+            GpuSeconds = result?.GpuSeconds ?? 0,
+            BatchSize = request.Calls.Count,
+            LatencyMs = result?.DurationMs ?? (_time.GetUtcNow() - startedAt).TotalMilliseconds,
+            Outcome = failure is null ? CostOutcome.Succeeded : CostOutcome.Failed,
+            StartedAt = startedAt,
+            CompletedAt = _time.GetUtcNow(),
+            PromptText = call switch
+            {
+                ModelCall m => m.System is null ? m.Prompt : $"{m.System}\n\n{m.Prompt}",
+                ClassifyCall c => c.Text,
+                _ => null,
+            },
+            AnswerText = result?.Output?.ToJsonString(),
+        };
+        return _recorder.RecordAsync(record, cancellationToken);
+    }
+
+    private static string TierOf(StepCall call) => call switch
+    {
+        ModelCall m => m.Tier.ToString().ToLowerInvariant(),
+        DeterministicCall => "deterministic",
+        _ => "none",
+    };
+
+    private static CostTier Tier(string tier) => tier switch
+    {
+        "cheap" => CostTier.Cheap,
+        "premium" => CostTier.Premium,
+        "onnx" => CostTier.Onnx,
+        "deterministic" => CostTier.Deterministic,
+        _ => CostTier.None,
+    };
+}
