@@ -1,4 +1,3 @@
-using System.Globalization;
 using Frugal.Costs;
 
 namespace Frugal.Engine;
@@ -32,9 +31,7 @@ public sealed class StepCostRecorder
         var price = tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
             : tier == CostTier.Onnx && result is { GpuSeconds: > 0 } ? _prices.PriceGpu(null, result.GpuSeconds) : new PriceResult(0m, true, _prices.Version);
-        var stepId = request.FirstItem < 0
-            ? request.StepId
-            : string.Create(CultureInfo.InvariantCulture, $"{request.StepId}[{request.FirstItem + index}]");
+        var stepId = request.ItemStepId(index);
         var record = new CostRecord
         {
             RunId = request.RunId,

@@ -37,14 +37,14 @@ public sealed class StepExecutor
     {
         if (_costs is null)
         {
-            return await ExecuteCallAsync(call, cancellationToken).ConfigureAwait(false);
+            return await ExecuteCallAsync(request, index, call, cancellationToken).ConfigureAwait(false);
         }
 
         var startedAt = _time.GetUtcNow();
         CallResult result;
         try
         {
-            result = await ExecuteCallAsync(call, cancellationToken).ConfigureAwait(false);
+            result = await ExecuteCallAsync(request, index, call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -56,14 +56,14 @@ public sealed class StepExecutor
         return result;
     }
 
-    private async Task<CallResult> ExecuteCallAsync(StepCall call, CancellationToken cancellationToken)
+    private async Task<CallResult> ExecuteCallAsync(StepRequest request, int index, StepCall call, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var result = call switch
         {
             DeterministicCall d => DeterministicStepHandler.Execute(d),
             ClassifyCall c => await _classifiers.ClassifyAsync(c, cancellationToken).ConfigureAwait(false),
-            ModelCall m => await _models.ExecuteAsync(m, cancellationToken).ConfigureAwait(false),
+            ModelCall m => await _models.ExecuteAsync(m, request, index, cancellationToken).ConfigureAwait(false),
             _ => throw new StepInputException($"no handler for {call.GetType().Name}"),
         };
         return result with { DurationMs = _time.GetElapsedTime(started).TotalMilliseconds };

@@ -19,4 +19,9 @@ public sealed record StepRequest(
     int Attempt,
     IReadOnlyList<StepCall> Calls,
     int Batch = 0,
-    int FirstItem = -1);
+    int FirstItem = -1)
+{
+    /// <summary>The step id a call is recorded under: the step's id, or <c>id[item]</c> inside a foreach.</summary>
+    public string ItemStepId(int index) =>
+        FirstItem < 0 ? StepId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{FirstItem + index}]");
+}

@@ -19,9 +19,14 @@ public sealed class ModelStepHandler
     }
 
     /// <summary>Calls the model and returns its answer (parsed JSON when the call has an output schema).</summary>
-    public async Task<CallResult> ExecuteAsync(ModelCall call, CancellationToken cancellationToken)
+    /// <param name="call">The call.</param>
+    /// <param name="request">The step attempt the call belongs to (its run, tenant and step travel with the chat options).</param>
+    /// <param name="index">The call's index in the request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<CallResult> ExecuteAsync(ModelCall call, StepRequest request, int index, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(request);
         var tier = TierName(call.Tier);
         var client = _services.GetKeyedService<IChatClient>(tier)
             ?? throw new StepInputException($"no model is configured for tier '{tier}' (Frugal:Models:{char.ToUpperInvariant(tier[0])}{tier[1..]})");
@@ -38,6 +43,7 @@ public sealed class ModelStepHandler
             MaxOutputTokens = call.MaxOutputTokens,
             Temperature = call.Temperature,
         };
+        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, tier).ApplyTo(options);
         if (call.OutputSchema is { } schema)
         {
             options.ResponseFormat = ChatResponseFormat.ForJsonSchema(

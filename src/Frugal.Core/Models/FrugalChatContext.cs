@@ -1,0 +1,30 @@
+using Microsoft.Extensions.AI;
+
+namespace Frugal.Models;
+
+/// <summary>
+/// Who a model call is for. The step handler puts it in <see cref="ChatOptions.AdditionalProperties"/>, so the
+/// delegating chat clients of the pipeline (budgets, rate limits, telemetry) can read it without new parameters.
+/// </summary>
+/// <param name="RunId">The run's instance id.</param>
+/// <param name="Workflow">The workflow.</param>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="StepId">The step (with the item index inside a foreach).</param>
+/// <param name="Attempt">The activity attempt.</param>
+/// <param name="Tier">The tier the call was sent to (<c>cheap</c>, <c>premium</c>).</param>
+public sealed record FrugalChatContext(string RunId, string Workflow, string Tenant, string StepId, int Attempt, string Tier)
+{
+    /// <summary>The key under which the context travels in <see cref="ChatOptions.AdditionalProperties"/>.</summary>
+    public const string PropertyKey = "frugal.context";
+
+    /// <summary>Reads the context from chat options, or null when the call did not come from a step.</summary>
+    public static FrugalChatContext? From(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(PropertyKey, out var value) == true ? value as FrugalChatContext : null;
+
+    /// <summary>Stores the context in chat options.</summary>
+    public void ApplyTo(ChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options.AdditionalProperties ??= [])[PropertyKey] = this;
+    }
+}
