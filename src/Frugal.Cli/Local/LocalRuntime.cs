@@ -44,7 +44,9 @@ internal sealed class LocalRuntime : IAsyncDisposable
         var overrides = new Dictionary<string, string?>();
         if (string.IsNullOrWhiteSpace(configuration["Frugal:Models:Cheap:Endpoint"]))
         {
-            emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, cancellationToken).ConfigureAwait(false);
+            // The emulator reads the same "Emulator" section as `frugal emulate` (latency, faults, quality data).
+            var emulatorOptions = configuration.GetSection("Emulator").Get<EmulatorOptions>() ?? new EmulatorOptions();
+            emulator = await EmulatorServer.StartAsync(emulatorOptions, 0, cancellationToken).ConfigureAwait(false);
             foreach (var (tier, deployment) in new[] { ("Cheap", "gpt-4o-mini"), ("Premium", "gpt-4o") })
             {
                 overrides[$"Frugal:Models:{tier}:Endpoint"] = emulator.Uri.ToString();
@@ -78,7 +80,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             return new LocalRuntime(host, emulator, merged);
         }
         catch

@@ -29,12 +29,14 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     private readonly WebApplication _sidecar;
     private readonly IHost _worker;
     private readonly GrpcChannel _channel;
+    private readonly IOrchestrationService _service;
 
-    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel channel)
+    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel channel, IOrchestrationService service)
     {
         _sidecar = sidecar;
         _worker = worker;
         _channel = channel;
+        _service = service;
     }
 
     /// <summary>The client that starts and queries runs.</summary>
@@ -44,10 +46,16 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     public IServiceProvider Services => _worker.Services;
 
     /// <summary>Starts the sidecar, then the worker with the services <paramref name="configureServices"/> adds.</summary>
+    /// <param name="options">Backend and concurrency.</param>
+    /// <param name="configureServices">Adds the services activities need (model clients, stores).</param>
+    /// <param name="loggerFactory">Logging for the sidecar and the worker.</param>
+    /// <param name="registerTasks">Registers orchestrators and activities besides Frugal's own (benchmarks, tests).</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<FrugalLocalHost> StartAsync(
         LocalHostOptions options,
         Action<IServiceCollection> configureServices,
         ILoggerFactory? loggerFactory = null,
+        Action<Microsoft.DurableTask.DurableTaskRegistry>? registerTasks = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,7 +75,11 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(channel);
-            worker.AddTasks(tasks => tasks.AddFrugalTasks());
+            worker.AddTasks(tasks =>
+            {
+                tasks.AddFrugalTasks();
+                registerTasks?.Invoke(tasks);
+            });
             worker.Configure(o =>
             {
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
@@ -77,7 +89,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         builder.Services.AddDurableTaskClient(c => c.UseGrpc(channel));
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new FrugalLocalHost(sidecar, worker, channel);
+        return new FrugalLocalHost(sidecar, worker, channel, service);
     }
 
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
@@ -85,6 +97,10 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     {
         await _worker.StopAsync().ConfigureAwait(false);
         _worker.Dispose();
+
+        // The sidecar stops its backend from a fire-and-forget callback; stop it here and wait, so an Azure Storage
+        // backend releases its partition leases before the process goes on (a restarted host then resumes at once).
+        await _service.StopAsync(isForced: false).ConfigureAwait(false);
         await _channel.ShutdownAsync().ConfigureAwait(false);
         _channel.Dispose();
         await _sidecar.StopAsync().ConfigureAwait(false);
@@ -114,6 +130,11 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+
+            // A host killed mid-run leaves its dequeued messages invisible until this timeout: keep it short locally
+            // so a restarted `frugal` resumes within about half a minute (Durable Functions uses 5 minutes).
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
             LoggerFactory = loggerFactory,
         });
         await storage.CreateIfNotExistsAsync().ConfigureAwait(false);

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Frugal.Workflows;
+
+namespace Frugal.Benchmarks;
+
+/// <summary>The two workloads of the engine benchmark, as Frugal workflows.</summary>
+internal static class EngineWorkloads
+{
+    public const int ChainSteps = 10;
+    public const int FanOutItems = 100;
+
+    /// <summary>Ten no-op steps, each reading the previous one (a chain: one activity at a time per run).</summary>
+    public static WorkflowDefinition Chain()
+    {
+        var steps = string.Join('\n', Enumerable.Range(1, ChainSteps).Select(i => $"""
+              - id: s{i}
+                kind: deterministic
+                operation: template
+                input: "{(i == 1 ? "${ input.n }" : $"${{ steps.s{i - 1}.output }}")}"
+            """));
+        return WorkflowLoader.Parse($"""
+            name: chain
+            input: {"{"} type: object {"}"}
+            steps:
+            {steps}
+            output: ${"{"} steps.s{ChainSteps}.output {"}"}
+            """, "chain.yaml");
+    }
+
+    /// <summary>A foreach of 100 no-op items, one per activity call, all in flight at once.</summary>
+    public static WorkflowDefinition FanOut() => WorkflowLoader.Parse($$"""
+        name: fanout
+        input: { type: object }
+        steps:
+          - id: each
+            kind: foreach
+            items: ${ input.items }
+            batch_size: 1
+            parallelism: {{FanOutItems}}
+            do:
+              kind: deterministic
+              operation: template
+              input: ${ item }
+        output: ${ len(steps.each.output) }
+        """, "fanout.yaml");
+
+    public static JsonObject FanOutInput() =>
+        new() { ["items"] = new JsonArray([.. Enumerable.Range(0, FanOutItems).Select(i => (JsonNode?)JsonValue.Create(i))]) };
+}
