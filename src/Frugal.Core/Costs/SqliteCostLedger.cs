@@ -127,7 +127,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         EnsureSchema(connection);
-        Execute(connection, "PRAGMA synchronous=FULL;");
+        Execute(connection, "PRAGMA synchronous=NORMAL;");
         return connection;
     }
 

@@ -28,14 +28,14 @@ public sealed class FrugalLocalHost : IAsyncDisposable
 {
     private readonly WebApplication _sidecar;
     private readonly IHost _worker;
-    private readonly GrpcChannel _channel;
+    private readonly GrpcChannel[] _channels;
     private readonly IOrchestrationService _service;
 
-    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel channel, IOrchestrationService service)
+    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel[] channels, IOrchestrationService service)
     {
         _sidecar = sidecar;
         _worker = worker;
-        _channel = channel;
+        _channels = channels;
         _service = service;
     }
 
@@ -66,7 +66,10 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         var sidecar = BuildSidecar(service, client, loggerFactory);
         await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var channel = GrpcChannel.ForAddress(address);
+        // The worker and the client get their own channels: a client waiting on many runs holds one HTTP/2 stream
+        // per run, and those long polls must never take the streams the worker needs to report results.
+        var channel = CreateChannel(address);
+        var clientChannel = CreateChannel(address);
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -86,10 +89,10 @@ public sealed class FrugalLocalHost : IAsyncDisposable
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
             });
         });
-        builder.Services.AddDurableTaskClient(c => c.UseGrpc(channel));
+        builder.Services.AddDurableTaskClient(c => c.UseGrpc(clientChannel));
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new FrugalLocalHost(sidecar, worker, channel, service);
+        return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service);
     }
 
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
@@ -101,8 +104,11 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         // The sidecar stops its backend from a fire-and-forget callback; stop it here and wait, so an Azure Storage
         // backend releases its partition leases before the process goes on (a restarted host then resumes at once).
         await _service.StopAsync(isForced: false).ConfigureAwait(false);
-        await _channel.ShutdownAsync().ConfigureAwait(false);
-        _channel.Dispose();
+        foreach (var channel in _channels)
+        {
+            await channel.ShutdownAsync().ConfigureAwait(false);
+            channel.Dispose();
+        }
         await _sidecar.StopAsync().ConfigureAwait(false);
         await _sidecar.DisposeAsync().ConfigureAwait(false);
     }
@@ -141,12 +147,23 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         return (storage, storage);
     }
 
+    private static GrpcChannel CreateChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxReceiveMessageSize = null,
+    });
+
     private static WebApplication BuildSidecar(IOrchestrationService service, IOrchestrationServiceClient client, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Kestrel allows 100 streams per HTTP/2 connection by default; one client waiting on a thousand runs needs more.
+            k.Limits.Http2.MaxStreamsPerConnection = 100_000;
+            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+        });
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(service);
         builder.Services.AddSingleton(client);

@@ -20,11 +20,11 @@ public sealed class LocalHostOptions
 
     /// <summary>Most orchestration work items in flight.</summary>
     [Range(1, 10_000)]
-    public int MaxConcurrentOrchestrations { get; set; } = 100;
+    public int MaxConcurrentOrchestrations { get; set; } = 1000;
 
     /// <summary>Most activity work items in flight; activities mostly wait on model calls, so this is far above the core count.</summary>
     [Range(1, 10_000)]
-    public int MaxConcurrentActivities { get; set; } = 200;
+    public int MaxConcurrentActivities { get; set; } = 1000;
 
     /// <summary>Partitions of the Azure Storage task hub.</summary>
     [Range(1, 16)]
