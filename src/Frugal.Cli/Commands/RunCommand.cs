@@ -20,11 +20,13 @@ internal static class RunCommand
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
         var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
         command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(workflow)!, parse.GetValue(input)!, parse.GetValue(store), parse.GetValue(tenant), ct));
+            parse.GetValue(workflow)!, parse.GetValue(input)!, parse.GetValue(store), parse.GetValue(tenant),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string workflowPath, string inputPath, string? store, string? tenant, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string workflowPath, string inputPath, string? store, string? tenant, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         WorkflowDefinition definition;
         IReadOnlyList<RunInput> inputs;
@@ -37,14 +39,14 @@ internal static class RunCommand
         {
             foreach (var diagnostic in ex.Diagnostics)
             {
-                await Console.Error.WriteLineAsync(diagnostic.ToString());
+                await error.WriteLineAsync(diagnostic.ToString());
             }
 
             return ExitCodes.BadInput;
         }
         catch (CliUsageException ex)
         {
-            await Console.Error.WriteLineAsync(ex.Message);
+            await error.WriteLineAsync(ex.Message);
             return ExitCodes.BadInput;
         }
 
@@ -55,14 +57,14 @@ internal static class RunCommand
         {
             foreach (var line in invalid)
             {
-                await Console.Error.WriteLineAsync(line);
+                await error.WriteLineAsync(line);
             }
 
             return ExitCodes.BadInput;
         }
 
         var clock = Stopwatch.StartNew();
-        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, Console.Out, cancellationToken: cancellationToken);
+        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
         var client = runtime.Host.Client;
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         foreach (var item in inputs)
@@ -71,7 +73,7 @@ internal static class RunCommand
             started.Add((item, id, clock.Elapsed));
         }
 
-        var reporter = new RunReporter(Console.Out, definition, inputs.Count);
+        var reporter = new RunReporter(output, definition, inputs.Count);
         var waits = started.Select(async s =>
         {
             var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);

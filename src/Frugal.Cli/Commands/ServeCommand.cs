@@ -20,25 +20,26 @@ internal static class ServeCommand
         var workflows = new Option<string>("--workflows", "-w") { Description = "Folder of workflow files.", DefaultValueFactory = _ => "workflows" };
         var store = new Option<string?>("--store") { Description = "Azure Storage connection string for a durable backend that survives restarts." };
         var command = new Command("serve", "Serve the run API (POST /api/workflows/{name}/runs, GET /api/runs/{id}) on loopback.") { port, workflows, store };
-        command.SetAction((parse, ct) => ServeAsync(parse.GetValue(port), parse.GetValue(workflows)!, parse.GetValue(store), ct));
+        command.SetAction((parse, ct) => ServeAsync(
+            parse.GetValue(port), parse.GetValue(workflows)!, parse.GetValue(store), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
-    private static async Task<int> ServeAsync(int port, string folder, string? store, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(int port, string folder, string? store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder))
         {
-            await Console.Error.WriteLineAsync($"{folder}: workflow folder not found");
+            await error.WriteLineAsync($"{folder}: workflow folder not found");
             return ExitCodes.BadInput;
         }
 
         var catalog = WorkflowCatalog.LoadFolder(folder);
         foreach (var diagnostic in catalog.Errors)
         {
-            await Console.Error.WriteLineAsync($"skipped: {diagnostic}");
+            await error.WriteLineAsync($"skipped: {diagnostic}");
         }
 
-        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, Console.Out, cancellationToken: cancellationToken);
+        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton(catalog);
@@ -47,7 +48,7 @@ internal static class ServeCommand
         await using var app = builder.Build();
         app.MapFrugalRunApi();
         await app.StartAsync(cancellationToken);
-        await Console.Out.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on http://127.0.0.1:{port}/api (Ctrl+C to stop)");
+        await output.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on http://127.0.0.1:{port}/api (Ctrl+C to stop)");
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }

@@ -18,14 +18,14 @@ internal static class ValidateCommand
                 try
                 {
                     var definition = WorkflowLoader.Load(file);
-                    Console.Out.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
+                    parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)
                 {
                     failed++;
                     foreach (var diagnostic in ex.Diagnostics)
                     {
-                        Console.Error.WriteLine(diagnostic.ToString());
+                        parse.InvocationConfiguration.Error.WriteLine(diagnostic.ToString());
                     }
                 }
             }

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Frugal.Api;
+using Frugal.Hosting.Api;
+using Frugal.Workflows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Tests.Api;
+
+/// <summary>The HTTP API as <c>frugal serve</c> maps it, over a real local durable host.</summary>
+[Collection(LocalHostGroup.Name)]
+public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
+{
+    [Fact]
+    public async Task Api_StartThenPoll_ReturnsAcceptedThenTheCompletedOutput()
+    {
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        using var start = await http.PostAsync("/api/workflows/support-triage/runs", Json("""{"subject": "Dark mode?", "body": "Is there a dark mode?"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var accepted = await start.Content.ReadFromJsonAsync<JsonObject>();
+        var statusUrl = accepted!["statusQueryGetUri"]!.GetValue<string>();
+        Assert.Equal(statusUrl, start.Headers.Location!.ToString());
+
+        JsonObject? status = null;
+        for (var i = 0; i < 200 && status?["status"]?.GetValue<string>() != "Completed"; i++)
+        {
+            await Task.Delay(50);
+            status = await http.GetFromJsonAsync<JsonObject>(statusUrl);
+        }
+
+        Assert.Equal("Completed", status!["status"]!.GetValue<string>());
+        Assert.Equal("cheap", status["output"]!["answered_by"]!.GetValue<string>());
+        Assert.Equal(4, status["steps"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("/api/workflows/nope/runs", "{}", 404)]
+    [InlineData("/api/workflows/support-triage/runs", "{not json", 400)]
+    [InlineData("/api/workflows/support-triage/runs", "{\"subject\": 1}", 400)]
+    public async Task Api_BadRequests_AnswerWithProblemJson(string path, string body, int status)
+    {
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        using var response = await http.PostAsync(path, Json(body));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Api_ListWorkflows_ShowsNamesAndVersions()
+    {
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        var list = await http.GetFromJsonAsync<JsonArray>("/api/workflows");
+
+        Assert.Contains(list!, w => w!["name"]!.GetValue<string>() == "support-triage" && w["version"]!.GetValue<string>().Length == 64);
+    }
+
+    private async Task<WebApplication> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(WorkflowCatalog.LoadFolder(Path.Combine(RepoPaths.Root, "workflows")));
+        builder.Services.AddSingleton<WorkflowApi>();
+        builder.Services.AddSingleton(fixture.Runtime.Host.Client);
+        var app = builder.Build();
+        app.MapFrugalRunApi();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
