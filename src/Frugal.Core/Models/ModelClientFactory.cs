@@ -26,13 +26,21 @@ public sealed class ModelClientFactory(TokenCredential? credential = null)
     /// <summary>Creates a chat client for a tier.</summary>
     /// <param name="options">The tier's endpoint options (validated).</param>
     /// <returns>A chat client that calls the deployment.</returns>
-    public IChatClient CreateChatClient(ModelEndpointOptions options)
+    public IChatClient CreateChatClient(ModelEndpointOptions options) => CreateChatClient(options, transport: null);
+
+    /// <summary>
+    /// Creates a chat client whose HTTP goes through <paramref name="transport"/> (an HttpClient with Frugal's
+    /// resilience pipeline); the client library's own retries are then off, so each failure is retried once, there.
+    /// </summary>
+    /// <param name="options">The endpoint.</param>
+    /// <param name="transport">The HttpClient to send with, or null for the client library's own transport and retries.</param>
+    public IChatClient CreateChatClient(ModelEndpointOptions options, HttpClient? transport)
     {
         ArgumentNullException.ThrowIfNull(options);
         var deployment = RequireDeployment(options);
         return options.Kind == ModelEndpointKind.OpenAI
-            ? CreateOpenAIClient(options).GetChatClient(deployment).AsIChatClient()
-            : CreateAzureClient(options).GetChatClient(deployment).AsIChatClient();
+            ? CreateOpenAIClient(options, transport).GetChatClient(deployment).AsIChatClient()
+            : CreateAzureClient(options, transport).GetChatClient(deployment).AsIChatClient();
     }
 
     /// <summary>Creates an embedding generator for an embeddings deployment.</summary>
@@ -43,14 +51,14 @@ public sealed class ModelClientFactory(TokenCredential? credential = null)
         ArgumentNullException.ThrowIfNull(options);
         var deployment = RequireDeployment(options);
         return options.Kind == ModelEndpointKind.OpenAI
-            ? CreateOpenAIClient(options).GetEmbeddingClient(deployment).AsIEmbeddingGenerator(options.Dimensions)
-            : CreateAzureClient(options).GetEmbeddingClient(deployment).AsIEmbeddingGenerator(options.Dimensions);
+            ? CreateOpenAIClient(options, null).GetEmbeddingClient(deployment).AsIEmbeddingGenerator(options.Dimensions)
+            : CreateAzureClient(options, null).GetEmbeddingClient(deployment).AsIEmbeddingGenerator(options.Dimensions);
     }
 
-    private AzureOpenAIClient CreateAzureClient(ModelEndpointOptions options)
+    private AzureOpenAIClient CreateAzureClient(ModelEndpointOptions options, HttpClient? transport)
     {
         var clientOptions = new AzureOpenAIClientOptions();
-        Configure(clientOptions, options);
+        Configure(clientOptions, options, transport);
         var endpoint = RequireEndpoint(options);
         if (options.UseManagedIdentity)
         {
@@ -64,20 +72,27 @@ public sealed class ModelClientFactory(TokenCredential? credential = null)
         return new AzureOpenAIClient(endpoint, new ApiKeyCredential(RequireApiKey(options)), clientOptions);
     }
 
-    private static OpenAIClient CreateOpenAIClient(ModelEndpointOptions options)
+    private static OpenAIClient CreateOpenAIClient(ModelEndpointOptions options, HttpClient? transport)
     {
         var clientOptions = new OpenAIClientOptions { Endpoint = RequireEndpoint(options) };
-        Configure(clientOptions, options);
+        Configure(clientOptions, options, transport);
 
         // OpenAI-compatible local servers often need no key, but the client insists on one.
         var key = string.IsNullOrWhiteSpace(options.ApiKey) ? "no-key" : options.ApiKey;
         return new OpenAIClient(new ApiKeyCredential(key), clientOptions);
     }
 
-    private static void Configure(ClientPipelineOptions clientOptions, ModelEndpointOptions options)
+    private static void Configure(ClientPipelineOptions clientOptions, ModelEndpointOptions options, HttpClient? transport)
     {
-        clientOptions.RetryPolicy = new ClientRetryPolicy(options.MaxRetries);
         clientOptions.NetworkTimeout = options.NetworkTimeout;
+        if (transport is null)
+        {
+            clientOptions.RetryPolicy = new ClientRetryPolicy(options.MaxRetries);
+            return;
+        }
+
+        clientOptions.Transport = new HttpClientPipelineTransport(transport);
+        clientOptions.RetryPolicy = new ClientRetryPolicy(0);
     }
 
     private static Uri RequireEndpoint(ModelEndpointOptions options) =>

@@ -27,11 +27,15 @@ public static class ModelsServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<ModelClientFactory>();
 
-        AddTier(services, ModelTierKeys.Cheap, o => o.Cheap);
-        AddTier(services, ModelTierKeys.Premium, o => o.Premium);
-        if (section.GetSection(nameof(ModelsOptions.Fallback)).Exists())
+        var hasFallback = section.GetSection(nameof(ModelsOptions.Fallback)).Exists();
+        services.AddFrugalModelHttpClients(configuration, hasFallback
+            ? [ModelTierKeys.Cheap, ModelTierKeys.Premium, ModelTierKeys.Fallback]
+            : [ModelTierKeys.Cheap, ModelTierKeys.Premium]);
+        AddTier(services, ModelTierKeys.Cheap, o => o.Cheap, hasFallback);
+        AddTier(services, ModelTierKeys.Premium, o => o.Premium, hasFallback);
+        if (hasFallback)
         {
-            AddTier(services, ModelTierKeys.Fallback, o => o.Fallback!);
+            AddTier(services, ModelTierKeys.Fallback, o => o.Fallback!, withFallback: false);
         }
 
         if (section.GetSection(nameof(ModelsOptions.Embeddings)).Exists())
@@ -45,9 +49,18 @@ public static class ModelsServiceCollectionExtensions
         return services;
     }
 
-    private static void AddTier(IServiceCollection services, string key, Func<ModelsOptions, ModelEndpointOptions> select) =>
-        services.AddKeyedChatClient(key, sp => sp.GetRequiredService<ModelClientFactory>()
-                .CreateChatClient(select(sp.GetRequiredService<IOptions<ModelsOptions>>().Value)))
-            .UseOpenTelemetry(sourceName: ModelClientFactory.TelemetrySourceName)
-            .UseLogging();
+    // Pipeline, outer to inner: fallback (on 5xx, timeouts, open circuit) -> telemetry -> logging -> the client, whose
+    // HttpClient retries with Retry-After, breaks the circuit and times attempts out (Microsoft.Extensions.Http.Resilience).
+    private static void AddTier(IServiceCollection services, string key, Func<ModelsOptions, ModelEndpointOptions> select, bool withFallback)
+    {
+        var builder = services.AddKeyedChatClient(key, sp => sp.GetRequiredService<ModelClientFactory>().CreateChatClient(
+            select(sp.GetRequiredService<IOptions<ModelsOptions>>().Value),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelHttpClientServiceCollectionExtensions.ClientName(key))));
+        if (withFallback)
+        {
+            builder.UseFallback(sp => sp.GetKeyedService<IChatClient>(ModelTierKeys.Fallback), key);
+        }
+
+        builder.UseOpenTelemetry(sourceName: ModelClientFactory.TelemetrySourceName).UseLogging();
+    }
 }

@@ -29,4 +29,19 @@ public sealed record ModelStep : StepDefinition
 
     /// <summary>A JSON Schema the answer must follow; when set the answer is parsed as JSON.</summary>
     public JsonNode? OutputSchema { get; init; }
+
+    /// <summary>What a valid answer is, beyond <see cref="OutputSchema"/>.</summary>
+    public AnswerValidation? Validation { get; init; }
+
+    /// <summary>Whether a cheap answer that fails validation is retried once on premium (default: yes, when there is anything to validate).</summary>
+    public bool? Escalate { get; init; }
+
+    /// <summary>The most prompt tokens sent; a longer prompt is cut by <see cref="Trim"/>.</summary>
+    public int? MaxInputTokens { get; init; }
+
+    /// <summary>How a prompt over <see cref="MaxInputTokens"/> is cut.</summary>
+    public TrimPolicy Trim { get; init; } = TrimPolicy.End;
+
+    /// <summary>An <c>auto</c> step marked premium-only keeps premium even when a premium-share cap is reached.</summary>
+    public bool PremiumOnly { get; init; }
 }

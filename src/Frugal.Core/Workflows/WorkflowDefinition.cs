@@ -21,6 +21,12 @@ public sealed record WorkflowDefinition
     /// <summary>The run's output; when null the run outputs every step's output by id.</summary>
     public ValueTemplate? Output { get; init; }
 
+    /// <summary>Most escalations (cheap answers retried on premium) in one run.</summary>
+    public int MaxEscalations { get; init; } = 10;
+
+    /// <summary>The share of <c>auto</c> model calls of this workflow that may go to premium; beyond it they go to cheap.</summary>
+    public double? PremiumShareCap { get; init; }
+
     /// <summary>SHA-256 (hex, lower case) of the YAML source: the version a run is pinned to.</summary>
     public required string Hash { get; init; }
 

@@ -1,0 +1,60 @@
+using Frugal.Resilience;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>The HttpClients model calls go through: retries honouring Retry-After, a circuit breaker and attempt timeouts.</summary>
+public static class ModelHttpClientServiceCollectionExtensions
+{
+    /// <summary>The name of the HttpClient of a tier.</summary>
+    public static string ClientName(string tier) => $"frugal-model-{tier}";
+
+    /// <summary>
+    /// Adds one named HttpClient per tier with the standard Polly pipeline of Microsoft.Extensions.Http.Resilience:
+    /// retry (exponential backoff with jitter, or the service's Retry-After) around a circuit breaker around an
+    /// attempt timeout. Each tier has its own circuit, so a failing premium deployment does not stop cheap calls.
+    /// </summary>
+    public static IServiceCollection AddFrugalModelHttpClients(this IServiceCollection services, IConfiguration configuration, params string[] tiers)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ModelResilienceOptions>()
+            .Bind(configuration.GetSection(ModelResilienceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddTransient<ModelAttemptHandler>();
+        foreach (var tier in tiers)
+        {
+            var client = services.AddHttpClient(ClientName(tier))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            client.AddResilienceHandler($"frugal-model-{tier}", (pipeline, context) =>
+                {
+                    var options = context.ServiceProvider.GetRequiredService<IOptions<ModelResilienceOptions>>().Value;
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                        ShouldHandle = options.MaxRetries == 0 ? static _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = options.BaseDelay,
+                        ShouldRetryAfterHeader = true,
+                    });
+                    pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = options.CircuitFailureRatio,
+                        MinimumThroughput = options.CircuitMinimumThroughput,
+                        SamplingDuration = options.CircuitSamplingDuration,
+                        BreakDuration = options.CircuitBreakDuration,
+                    });
+                    pipeline.AddTimeout(options.AttemptTimeout);
+                });
+
+            // Added after the resilience handler, so it sits inside it and sees every attempt.
+            client.AddHttpMessageHandler<ModelAttemptHandler>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Frugal.Resilience;
+
+/// <summary>Retries, timeouts and the circuit breaker of model calls (configuration section <c>Frugal:Models:Resilience</c>).</summary>
+public sealed class ModelResilienceOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Frugal:Models:Resilience";
+
+    /// <summary>Retries after the first attempt, for 429, 5xx and timeouts. A Retry-After header sets the wait.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first backoff (exponential with jitter) when the service sends no Retry-After.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one attempt may take.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Failure ratio over the sampling window that opens the circuit.</summary>
+    [Range(0.01, 1.0)]
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls in the sampling window before the ratio counts.</summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 10;
+
+    /// <summary>The sampling window of the circuit breaker.</summary>
+    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit sends calls straight to the fallback deployment.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+}
