@@ -106,7 +106,7 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         var token = stopping.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (HasPending() || await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 Drain(reader);
                 await WaitForBatchAsync(reader, token).ConfigureAwait(false);
@@ -163,6 +163,14 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
             }
 
             Drain(reader);
+        }
+    }
+
+    private bool HasPending()
+    {
+        lock (pendingLock)
+        {
+            return pending.Count > 0;
         }
     }
 

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Frugal.Embeddings;
+
+/// <summary>
+/// An <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over Frugal's inference app (<c>POST /v1/embeddings</c>).
+/// The result's <see cref="GeneratedEmbeddings{TEmbedding}.Usage"/> carries the token counts, and its additional
+/// properties <see cref="GpuSecondsProperty"/>: the call's share of the app's accelerator time, for cost records.
+/// </summary>
+public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    /// <summary>The additional property holding the call's accelerator seconds (header <c>x-frugal-gpu-seconds</c>).</summary>
+    public const string GpuSecondsProperty = "gpu_seconds";
+
+    /// <summary>The additional property of an embedding whose text the app cut to the model's limit.</summary>
+    public const string TruncatedProperty = "truncated";
+
+    private readonly HttpClient httpClient;
+    private readonly InferenceEmbeddingGeneratorOptions options;
+    private readonly Uri embeddingsUri;
+    private readonly EmbeddingGeneratorMetadata metadata;
+
+    /// <summary>Initializes a new instance of the <see cref="InferenceEmbeddingGenerator"/> class.</summary>
+    /// <param name="httpClient">The client (from IHttpClientFactory, with resilience as the caller sees fit).</param>
+    /// <param name="options">The endpoint, key and model.</param>
+    public InferenceEmbeddingGenerator(HttpClient httpClient, InferenceEmbeddingGeneratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Endpoint is null)
+        {
+            throw new ArgumentException("InferenceEmbeddingGeneratorOptions.Endpoint is required: the base address of the inference app.", nameof(options));
+        }
+
+        this.httpClient = httpClient;
+        this.options = options;
+        embeddingsUri = new Uri(options.Endpoint, "v1/embeddings");
+        metadata = new EmbeddingGeneratorMetadata("frugal-inference", options.Endpoint, options.Model, options.Dimensions);
+    }
+
+    /// <inheritdoc />
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var model = options?.ModelId ?? this.options.Model;
+        using var request = new HttpRequestMessage(HttpMethod.Post, embeddingsUri) { Content = CreateBody(values, model, options?.Dimensions) };
+        if (this.options.ApiKey is { Length: > 0 } key)
+        {
+            request.Headers.Add("api-key", key);
+        }
+
+        using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(DescribeError(response, body), null, response.StatusCode);
+        }
+
+        var result = ReadEmbeddings(body, model);
+        if (response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
+            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            result.AdditionalProperties = new() { [GpuSecondsProperty] = seconds };
+        }
+
+        return result;
+    }
+
+    private static ByteArrayContent CreateBody(IEnumerable<string> values, string model, int? dimensions)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", model);
+            json.WriteStartArray("input");
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("encoding_format", "base64");
+            if (dimensions is { } d)
+            {
+                json.WriteNumber("dimensions", d);
+            }
+
+            json.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static GeneratedEmbeddings<Embedding<float>> ReadEmbeddings(byte[] body, string model)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var data = root.GetProperty("data");
+        var result = new GeneratedEmbeddings<Embedding<float>>(data.GetArrayLength());
+        var modelId = root.TryGetProperty("model", out var m) ? m.GetString() : model;
+        foreach (var item in data.EnumerateArray())
+        {
+            var element = item.GetProperty("embedding");
+            float[] vector = element.ValueKind == JsonValueKind.String
+                ? MemoryMarshal.Cast<byte, float>(element.GetBytesFromBase64()).ToArray()
+                : [.. element.EnumerateArray().Select(v => v.GetSingle())];
+            var embedding = new Embedding<float>(vector) { ModelId = modelId };
+            if (item.TryGetProperty("truncated", out var truncated) && truncated.ValueKind == JsonValueKind.True)
+            {
+                embedding.AdditionalProperties = new() { [TruncatedProperty] = true };
+            }
+
+            result.Add(embedding);
+        }
+
+        if (root.TryGetProperty("usage", out var usage))
+        {
+            result.Usage = new UsageDetails
+            {
+                InputTokenCount = usage.TryGetProperty("prompt_tokens", out var p) ? p.GetInt64() : null,
+                TotalTokenCount = usage.TryGetProperty("total_tokens", out var t) ? t.GetInt64() : null,
+            };
+        }
+
+        return result;
+    }
+
+    private static string DescribeError(HttpResponseMessage response, byte[] body)
+    {
+        var message = $"The inference app answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("error", out var error) && error.TryGetProperty("message", out var text))
+            {
+                message += $": {text.GetString()}";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an OpenAI error object (a proxy's page, say): the status line is all there is.
+        }
+
+        if (response.Headers.RetryAfter?.Delta is { } retry)
+        {
+            message += $" (retry after {retry.TotalSeconds:0} s)";
+        }
+
+        return message;
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The HttpClient belongs to the caller (IHttpClientFactory).
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace Frugal.Inference.Tests.Api;
+
+[Collection(RunningService.Name)]
+public sealed class BadInputTests(ServiceFixture service)
+{
+    [Theory]
+    [InlineData("""{"input": ""}""", "'input' is an empty string; send at least one character.", "input")]
+    [InlineData("""{"input": []}""", "'input' is an empty array; send at least one string.", "input")]
+    [InlineData("""{"input": ["a", ""]}""", "'input[1]' is an empty string; send at least one character.", "input[1]")]
+    [InlineData("""{"model": "all-MiniLM-L6-v2"}""", "'input' is required: a string or an array of strings.", "input")]
+    [InlineData("""{"input": ["1","2","3","4","5","6","7","8","9"]}""", "'input' has 9 items; at most 8 are allowed per request.", "input")]
+    [InlineData("""{"input": 42}""", "'input' must be a string or an array of strings, not a number.", "input")]
+    [InlineData("""{"input": ["ok", {"text": "x"}]}""", "'input[1]' must be a string, not an object (token arrays are not supported).", "input[1]")]
+    [InlineData("""{"input": [[101, 102]]}""", "'input[0]' must be a string, not an array (token arrays are not supported).", "input[0]")]
+    [InlineData("""{"input": "x", "model": 5}""", "'model' must be a non-empty string, not a number.", "model")]
+    [InlineData("""{"input": "x", "encoding_format": "hex"}""", "'encoding_format' must be \"float\" or \"base64\", not \"hex\".", "encoding_format")]
+    [InlineData("""{"input": "x", "dimensions": "many"}""", "'dimensions' must be a positive integer, not \"many\".", "dimensions")]
+    [InlineData("""{"input": "x", "dimensions": 1536}""", "Model 'all-MiniLM-L6-v2' makes 384 dimensions, not 1536.", "dimensions")]
+    [InlineData("""["x"]""", "The request body must be a JSON object, not an array.", null)]
+    public async Task Embeddings_BadInput_Returns400WithOpenAIError(string json, string message, string? param)
+    {
+        using var response = await service.Client.PostAsync("/v1/embeddings", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.ReadJsonAsync()).GetProperty("error");
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task Embeddings_InvalidJson_Returns400SayingSo()
+    {
+        using var response = await service.Client.PostAsync("/v1/embeddings", """{"input": "x" """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("The request body is not valid JSON:", (await response.ReadJsonAsync()).ErrorMessage(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+
+namespace Frugal.Inference.Tests.Api;
+
+[Collection(RunningService.Name)]
+public sealed class ClassifyEndpointTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task Classify_LinearHead_ReturnsLabelAndScoresPerText()
+    {
+        using var response = await service.Client.PostJsonAsync("/v1/classify", new
+        {
+            model = "topic",
+            input = new[] { "My kitten chases the puppy around the garden.", "The central bank raised interest rates again." },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var data = (await response.ReadJsonAsync()).GetProperty("data");
+        Assert.Equal("animals", data[0].GetProperty("label").GetString());
+        Assert.Equal("money", data[1].GetProperty("label").GetString());
+        var scores = data[0].GetProperty("scores");
+        Assert.Equal(1.0, scores.GetProperty("animals").GetDouble() + scores.GetProperty("money").GetDouble(), 4);
+        Assert.NotNull(response.Headers.GetValues("x-frugal-gpu-seconds").Single());
+    }
+
+    [Fact]
+    public async Task Classify_UnknownClassifier_Returns404()
+    {
+        using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "all-MiniLM-L6-v2", input = "x" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("The classifier model 'all-MiniLM-L6-v2' does not exist. Available: topic.", (await response.ReadJsonAsync()).ErrorMessage());
+    }
+
+    [Fact]
+    public async Task Classify_EmptyInput_Returns400()
+    {
+        using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("'input' is an empty array; send at least one string.", (await response.ReadJsonAsync()).ErrorMessage());
+    }
+}
