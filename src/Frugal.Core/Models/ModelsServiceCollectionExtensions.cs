@@ -48,6 +48,7 @@ public static class ModelsServiceCollectionExtensions
     private static void AddTier(IServiceCollection services, string key, Func<ModelsOptions, ModelEndpointOptions> select) =>
         services.AddKeyedChatClient(key, sp => sp.GetRequiredService<ModelClientFactory>()
                 .CreateChatClient(select(sp.GetRequiredService<IOptions<ModelsOptions>>().Value)))
+            .UseBudgets(key == ModelTierKeys.Premium ? ModelTierKeys.Cheap : null)
             .UseOpenTelemetry(sourceName: ModelClientFactory.TelemetrySourceName)
             .UseLogging();
 }
