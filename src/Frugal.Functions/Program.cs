@@ -10,5 +10,7 @@ builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
+builder.Services.AddFrugalBudgets(builder.Configuration);
+builder.Services.AddFrugalRetention(builder.Configuration);
 
 builder.Build().Run();

@@ -75,6 +75,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
                     services.AddFrugalCosts(merged);
+                    services.AddFrugalBudgets(merged);
+                    services.AddFrugalRetention(merged);
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,
