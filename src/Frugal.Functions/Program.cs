@@ -1,3 +1,4 @@
+using Frugal.Functions.Telemetry;
 using Frugal.Models;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpMetricsMiddleware>();
 
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
@@ -12,5 +14,6 @@ builder.Services.AddFrugalWorkflows(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
 builder.Services.AddFrugalBudgets(builder.Configuration);
 builder.Services.AddFrugalRetention(builder.Configuration);
+builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions");
 
 builder.Build().Run();

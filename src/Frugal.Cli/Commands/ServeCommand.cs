@@ -6,6 +6,7 @@ using Frugal.Budgets;
 using Frugal.Costs;
 using Frugal.Hosting.Api;
 using Frugal.Hosting.Costs;
+using Frugal.Hosting.Telemetry;
 using Frugal.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -49,6 +50,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(runtime.Host.Client);
         builder.Services.AddSingleton(runtime.Host.Services.GetRequiredService<ICostLedger>());
         await using var app = builder.Build();
+        app.UseFrugalHttpMetrics();
         app.MapFrugalRunApi();
         app.MapFrugalCostReports();
         await app.StartAsync(cancellationToken);

@@ -77,6 +77,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddFrugalCosts(merged);
                     services.AddFrugalBudgets(merged);
                     services.AddFrugalRetention(merged);
+                    services.AddFrugalTelemetry(merged, serviceName: "frugal-cli");
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,

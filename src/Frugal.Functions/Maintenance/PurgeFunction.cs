@@ -26,7 +26,7 @@ public sealed class PurgeFunction
     }
 
     [Function("PurgeHistory")]
-    public Task<RetentionResult> RunAsync(
+    public Task RunAsync(
         [TimerTrigger("%Frugal:Retention:Schedule%")] TimerInfo timer,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
