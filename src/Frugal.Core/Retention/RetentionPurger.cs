@@ -16,6 +16,9 @@ public sealed partial class RetentionPurger
     private static readonly OrchestrationRuntimeStatus[] s_finished =
         [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
+    // Table storage cannot compare dates before 1601, so "from the beginning" is a date before any run.
+    private static readonly DateTimeOffset s_beginning = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -51,7 +54,7 @@ public sealed partial class RetentionPurger
 
         if (client is not null)
         {
-            var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(null, runsBefore, s_finished), cancellationToken).ConfigureAwait(false);
+            var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(s_beginning, runsBefore, s_finished), cancellationToken).ConfigureAwait(false);
             runs = result.PurgedInstanceCount;
             RunsPurged(_logger, runs.Value, runsBefore);
         }

@@ -24,7 +24,7 @@ public static class AzureStorageRunPurger
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
         });
         var filter = new PurgeInstanceFilter(
-            DateTime.MinValue,
+            new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), // Table storage cannot compare dates before 1601.
             before.UtcDateTime,
             [OrchestrationStatus.Completed, OrchestrationStatus.Failed, OrchestrationStatus.Terminated]);
         var result = await ((IOrchestrationServicePurgeClient)service).PurgeInstanceStateAsync(filter).ConfigureAwait(false);

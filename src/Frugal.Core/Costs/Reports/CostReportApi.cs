@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Frugal.Api;
 
 namespace Frugal.Costs.Reports;
@@ -8,6 +10,9 @@ namespace Frugal.Costs.Reports;
 /// </summary>
 public sealed class CostReportApi
 {
+    // Problem details are read by people: keep quotes and apostrophes as they are (still valid JSON).
+    private static readonly JsonSerializerOptions s_readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ICostLedger _ledger;
     private readonly TimeProvider _time;
 
@@ -56,7 +61,7 @@ public sealed class CostReportApi
         if (errors.Count > 0)
         {
             var problem = ApiResult.Problem(400, "Bad cost report arguments", string.Join("; ", errors));
-            return new CostReportResponse(400, problem.ContentType, problem.Body.ToJsonString());
+            return new CostReportResponse(400, problem.ContentType, problem.Body.ToJsonString(s_readable));
         }
 
         var report = new CostReport(_ledger, _time);
