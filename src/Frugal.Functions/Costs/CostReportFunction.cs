@@ -24,6 +24,18 @@ public sealed class CostReportFunction
         var query = request.Query;
         var response = await _api.GetAsync(
             name => query.TryGetValue(name, out var value) ? value.ToString() : null, request.HttpContext.RequestAborted);
-        return new ContentResult { StatusCode = response.StatusCode, ContentType = response.ContentType, Content = response.Body };
+        return new Writer(response);
+    }
+
+    // Writes the body itself, like ApiResultActionResult, so the function needs no MVC executors.
+    private sealed class Writer(CostReportResponse response) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var http = context.HttpContext.Response;
+            http.StatusCode = response.StatusCode;
+            http.ContentType = response.ContentType;
+            return http.WriteAsync(response.Body, context.HttpContext.RequestAborted);
+        }
     }
 }
