@@ -189,6 +189,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
       Frugal__Costs__TableName: storage.outputs.costTableName
       Frugal__Queues__Jobs: jobsQueueName
+      Frugal__Retention__Schedule: '0 0 3 * * *'
     }
     tags: tags
   }

@@ -15,6 +15,8 @@ internal static class CliApp
         ValidateCommand.Create(),
         EmulateCommand.Create(),
         CostCommand.Create(),
+        PurgeCommand.Create(),
+        PlanCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using Frugal.Functions.Telemetry;
 using Frugal.Models;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,10 +6,14 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<HttpMetricsMiddleware>();
 
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
+builder.Services.AddFrugalBudgets(builder.Configuration);
+builder.Services.AddFrugalRetention(builder.Configuration);
+builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions");
 
 builder.Build().Run();

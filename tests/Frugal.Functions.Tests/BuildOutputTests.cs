@@ -18,6 +18,8 @@ public sealed class BuildOutputTests
         new("RunFromQueue", "queueTrigger", QueueName: "workflow-jobs", AlsoBinds: ["durableClient"]),
         new("WorkflowOrchestrator", "orchestrationTrigger"),
         new("ExecuteStep", "activityTrigger"),
+        new("CostReport", "httpTrigger", Route: "costs/report", Method: "get"),
+        new("PurgeHistory", "timerTrigger", AlsoBinds: ["durableClient"]),
     ];
 
     // Settings the app reads; local.settings.sample.json must offer every one of them.
@@ -30,6 +32,7 @@ public sealed class BuildOutputTests
         "Frugal__Models__Cheap__Deployment",
         "Frugal__Models__Premium__Endpoint",
         "Frugal__Models__Premium__Deployment",
+        "Frugal__Retention__Schedule",
     ];
 
     public static TheoryData<string> ExpectedFunctionNames => [.. s_expectedFunctions.Select(f => f.Name)];

@@ -90,7 +90,7 @@ internal static class CostCommand
         return new Command("cost", "Cost records: reports of what runs cost") { report };
     }
 
-    private static bool IsConnectionString(string value) =>
+    internal static bool IsConnectionString(string value) =>
         value.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
         || value.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
         || value.Contains("TableEndpoint=", StringComparison.OrdinalIgnoreCase);

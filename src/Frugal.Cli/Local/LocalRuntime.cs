@@ -77,6 +77,9 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
                     services.AddFrugalCosts(merged);
+                    services.AddFrugalBudgets(merged);
+                    services.AddFrugalRetention(merged);
+                    services.AddFrugalTelemetry(merged, serviceName: "frugal-cli");
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Frugal.Budgets;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
@@ -13,11 +14,14 @@ namespace Frugal.Api;
 public sealed class WorkflowApi
 {
     private readonly WorkflowCatalog _catalog;
+    private readonly BudgetGuard? _budgets;
 
-    /// <summary>Creates the API over the workflows in a catalog.</summary>
-    public WorkflowApi(WorkflowCatalog catalog)
+    /// <summary>Creates the API over the workflows in a catalog; with a <see cref="BudgetGuard"/>, new runs of a tenant
+    /// whose monthly budget is spent get 402 and of a tenant over its tokens per minute 429 with Retry-After.</summary>
+    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null)
     {
         _catalog = catalog;
+        _budgets = budgets;
     }
 
     /// <summary>Starts a run from a request body; 202 with status URLs, or a problem (404, 400).</summary>
@@ -48,6 +52,12 @@ public sealed class WorkflowApi
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {ex.Message}");
         }
 
+        if (_budgets is not null
+            && await _budgets.CheckRunStartAsync(string.IsNullOrWhiteSpace(tenant) ? WorkflowRunRequest.DefaultTenant : tenant, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            return BudgetProblem(refusal);
+        }
+
         string id;
         try
         {
@@ -76,6 +86,17 @@ public sealed class WorkflowApi
             ["statusQueryGetUri"] = statusUrl,
         };
         return new ApiResult(202, accepted, Location: statusUrl);
+    }
+
+    /// <summary>The problem answer for a refused run: 402 with the budget and spend, or 429 with Retry-After.</summary>
+    /// <param name="refusal">Why the run is refused.</param>
+    public static ApiResult BudgetProblem(BudgetRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var extensions = refusal.StatusCode == 402
+            ? new JsonObject { ["tenant"] = refusal.Tenant, ["budget"] = refusal.Limit, ["spent"] = refusal.Used }
+            : new JsonObject { ["tenant"] = refusal.Tenant, ["tokensPerMinute"] = refusal.Limit, ["tokensThisMinute"] = refusal.Used };
+        return ApiResult.Problem(refusal.StatusCode, refusal.Title, refusal.Detail, extensions) with { RetryAfterSeconds = refusal.RetryAfterSeconds };
     }
 
     /// <summary>The deployed workflows: name, description, version and input schema.</summary>

@@ -50,6 +50,7 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(record);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
+        Frugal.Telemetry.FrugalMetrics.Record(record);
 
         return done.Task.WaitAsync(cancellationToken);
     }

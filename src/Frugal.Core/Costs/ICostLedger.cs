@@ -17,4 +17,10 @@ public interface ICostLedger
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The matching records, in no guaranteed order.</returns>
     IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the records that started before <paramref name="before"/> (retention).</summary>
+    /// <param name="before">Records that started before this instant are deleted.</param>
+    /// <param name="cancellationToken">Cancels the purge; records already deleted stay deleted.</param>
+    /// <returns>How many records were deleted.</returns>
+    Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

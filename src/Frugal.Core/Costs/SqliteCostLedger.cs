@@ -116,6 +116,24 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM cost_records WHERE started_at < $before";
+            command.Parameters.AddWithValue("$before", before.UtcTicks);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _writer?.Dispose();

@@ -85,6 +85,29 @@ public sealed class TableCostLedger : ICostLedger
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Reads only the keys of the old records (a PartitionKey range, then the start time) and deletes them in
+    /// entity-group transactions of up to 100 per partition.</remarks>
+    public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey lt {Day(before.AddDays(1))}")
+            + " and " + TableClient.CreateQueryFilter($"StartedTicks lt {before.UtcTicks}");
+        long deleted = 0;
+        var batch = new List<TableEntity>(MaxBatch);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (batch.Count == MaxBatch || (batch.Count > 0 && batch[0].PartitionKey != entity.PartitionKey))
+            {
+                deleted += await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            batch.Add(entity);
+        }
+
+        return deleted + await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The PartitionKey of a record: its UTC start day, then its escaped tenant.</summary>
     /// <param name="record">The record.</param>
     /// <returns>The PartitionKey.</returns>
@@ -118,6 +141,20 @@ public sealed class TableCostLedger : ICostLedger
                 }
             }
         }
+    }
+
+    private async Task<long> DeleteBatchAsync(List<TableEntity> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        await _table.SubmitTransactionAsync(
+            batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken).ConfigureAwait(false);
+        long count = batch.Count;
+        batch.Clear();
+        return count;
     }
 
     private static void AddEquals(List<string> filters, string property, string? value)

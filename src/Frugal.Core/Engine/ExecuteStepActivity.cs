@@ -1,3 +1,4 @@
+using Frugal.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -11,19 +12,33 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
 
     private readonly StepExecutor _executor;
     private readonly ILogger<ExecuteStepActivity> _logger;
+    private readonly StepTelemetry _telemetry;
 
     /// <summary>Creates the activity.</summary>
-    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger)
+    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger, StepTelemetry telemetry)
     {
         _executor = executor;
         _logger = logger;
+        _telemetry = telemetry;
     }
 
     /// <inheritdoc />
     public override async Task<StepResponse> RunAsync(TaskActivityContext context, StepRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var response = await _executor.ExecuteAsync(input, CancellationToken.None);
+        using var span = StepTelemetry.Start(input);
+        StepResponse response;
+        try
+        {
+            response = await _executor.ExecuteAsync(input, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            StepTelemetry.Fail(span, input, ex);
+            throw;
+        }
+
+        _telemetry.Complete(span, response);
         Log.StepExecuted(_logger, input.RunId, input.StepId, input.Attempt, input.Calls.Count, response.Results.Sum(r => r.DurationMs));
         return response;
     }

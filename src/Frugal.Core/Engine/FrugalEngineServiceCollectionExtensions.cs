@@ -17,6 +17,7 @@ public static class FrugalEngineServiceCollectionExtensions
         services.TryAddSingleton<ComplexityClassifierRegistry>();
         services.TryAddSingleton<ModelStepHandler>();
         services.TryAddSingleton<StepExecutor>();
+        services.TryAddSingleton(sp => new Frugal.Telemetry.StepTelemetry(sp.GetService<Frugal.Costs.PriceTable>()));
         return services;
     }
 }

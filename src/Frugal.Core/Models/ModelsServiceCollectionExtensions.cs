@@ -49,13 +49,19 @@ public static class ModelsServiceCollectionExtensions
         return services;
     }
 
-    // Pipeline, outer to inner: fallback (on 5xx, timeouts, open circuit) -> telemetry -> logging -> the client, whose
+    // Pipeline, outer to inner: budgets (reserve, settle, downgrade; not on the fallback tier, which runs inside a
+    // reserved call) -> fallback (on 5xx, timeouts, open circuit) -> telemetry -> logging -> the client, whose
     // HttpClient retries with Retry-After, breaks the circuit and times attempts out (Microsoft.Extensions.Http.Resilience).
     private static void AddTier(IServiceCollection services, string key, Func<ModelsOptions, ModelEndpointOptions> select, bool withFallback)
     {
         var builder = services.AddKeyedChatClient(key, sp => sp.GetRequiredService<ModelClientFactory>().CreateChatClient(
             select(sp.GetRequiredService<IOptions<ModelsOptions>>().Value),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelHttpClientServiceCollectionExtensions.ClientName(key))));
+        if (key != ModelTierKeys.Fallback)
+        {
+            builder.UseBudgets(key == ModelTierKeys.Premium ? ModelTierKeys.Cheap : null);
+        }
+
         if (withFallback)
         {
             builder.UseFallback(sp => sp.GetKeyedService<IChatClient>(ModelTierKeys.Fallback), key);

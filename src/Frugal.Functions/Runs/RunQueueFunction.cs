@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Frugal.Budgets;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.Azure.Functions.Worker;
@@ -20,11 +21,13 @@ public sealed class RunQueueFunction
 
     private readonly WorkflowCatalog _catalog;
     private readonly ILogger<RunQueueFunction> _logger;
+    private readonly BudgetGuard? _budgets;
 
-    public RunQueueFunction(WorkflowCatalog catalog, ILogger<RunQueueFunction> logger)
+    public RunQueueFunction(WorkflowCatalog catalog, ILogger<RunQueueFunction> logger, BudgetGuard? budgets = null)
     {
         _catalog = catalog;
         _logger = logger;
+        _budgets = budgets;
     }
 
     [Function("RunFromQueue")]
@@ -40,6 +43,17 @@ public sealed class RunQueueFunction
             if (!_catalog.TryGet(job.Workflow, out var definition))
             {
                 error = $"unknown workflow '{job.Workflow}'";
+            }
+            else if (_budgets is not null
+                && await _budgets.CheckRunStartAsync(string.IsNullOrWhiteSpace(job.Tenant) ? WorkflowRunRequest.DefaultTenant : job.Tenant, cancellationToken) is { } refusal)
+            {
+                // Over the tokens per minute: fail so the queue delivers the job again later. A spent budget: poison.
+                if (refusal.StatusCode == 429)
+                {
+                    throw new InvalidOperationException(refusal.Detail);
+                }
+
+                error = refusal.Detail;
             }
             else
             {

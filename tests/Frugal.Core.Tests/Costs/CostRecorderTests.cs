@@ -94,5 +94,8 @@ public sealed class CostRecorderTests
 
         public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) =>
             Stored.ToAsyncEnumerable();
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+            Task.FromResult((long)Stored.RemoveAll(r => r.StartedAt < before));
     }
 }

@@ -19,6 +19,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(_ledger);
 
     [Fact]
+    public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(_ledger);
+
+    [Fact]
     public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(_ledger);
 
     [Fact]

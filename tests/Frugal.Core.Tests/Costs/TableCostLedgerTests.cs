@@ -25,6 +25,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(Ledger);
 
     [Fact]
+    public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(Ledger);
+
+    [Fact]
     public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(Ledger);
 
     [Fact]

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Frugal.Cli.Costs;
+using Frugal.Costs;
+using Frugal.Costs.Reports;
+using Frugal.Planning;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal plan</c>: projects recorded costs to a planned scale against a target gross margin (docs/planning.md).</summary>
+internal static class PlanCommand
+{
+    private const string DefaultStore = ".frugal/costs.db";
+
+    public static Command Create()
+    {
+        var scale = Number<double>("--scale", "Plan for this many times the observed runs per month", v => v > 0, "a number above 0", 1);
+        var peak = Number<int?>("--peak-concurrency", "Runs in flight at the peak (default: observed peak overlap x scale)", v => v > 0, "a whole number above 0", null);
+        var revenue = Number<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v > 0, "a number of dollars above 0", null);
+        var margin = Number<double>("--target-margin", "Target gross margin between 0 and 1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1", 0.7);
+        var capacity = Number<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v > 0, "a number above 0", 1);
+        var since = Time("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
+        var until = Time("--until", "Only records before this time; a date includes that whole day", isEnd: true);
+        var format = new Option<string>("--format") { Description = "Output format: table|json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
+        var store = new Option<string>("--store")
+        {
+            Description = $"The ledger: a SQLite file (default {DefaultStore}) or an Azure Storage connection string",
+            DefaultValueFactory = _ => DefaultStore,
+        };
+        store.Validators.Add(result =>
+        {
+            string value = result.GetValueOrDefault<string>();
+            if (!CostCommand.IsConnectionString(value) && !File.Exists(value))
+            {
+                result.AddError($"--store: the cost ledger '{value}' does not exist (record some runs first, or pass a SQLite file or connection string)");
+            }
+        });
+
+        var command = new Command("plan", "Project monthly cost, premium share, cache hits and GPU replicas at a planned scale, against a target margin")
+        {
+            scale, peak, revenue, margin, capacity, since, until, store, table, format,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new PlanRequest
+            {
+                Scale = parse.GetValue(scale),
+                PeakConcurrency = parse.GetValue(peak),
+                RevenuePerRun = parse.GetValue(revenue),
+                TargetMargin = parse.GetValue(margin),
+                GpuReplicaCapacity = parse.GetValue(capacity),
+                Since = parse.GetValue(since),
+                Until = parse.GetValue(until),
+            };
+            string storeValue = parse.GetValue(store)!;
+            var ledger = CostCommand.IsConnectionString(storeValue)
+                ? (ICostLedger)new TableCostLedger(new TableClient(storeValue, parse.GetValue(table)))
+                : new SqliteCostLedger(storeValue);
+            try
+            {
+                var plan = await MarginPlanner.PlanAsync(ledger, request, cancellationToken);
+                var output = parse.InvocationConfiguration.Output;
+                if (parse.GetValue(format) == "json")
+                {
+                    await output.WriteLineAsync(JsonSerializer.Serialize(plan, PlanJson.Options));
+                }
+                else
+                {
+                    PlanTable.Write(plan, output);
+                }
+
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                (ledger as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    private static Option<T> Number<T>(string name, string description, Func<T, bool> valid, string expected, T defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+            object? value = type == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? i
+                : type == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d
+                : type == typeof(decimal) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal m) ? m
+                : null;
+            if (value is T typed && valid(typed))
+            {
+                return typed;
+            }
+
+            result.AddError($"{name}: '{text}' is not {expected}");
+            return defaultValue;
+        },
+    };
+
+    private static Option<DateTimeOffset?> Time(string name, string description, bool isEnd) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string? value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (CostReportArguments.TryParseTime(name, value, isEnd, out var time, out string? error))
+            {
+                return time;
+            }
+
+            result.AddError(error!);
+            return null;
+        },
+    };
+}

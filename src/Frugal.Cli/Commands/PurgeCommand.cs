@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Azure.Data.Tables;
+using Frugal.Cli.Local;
+using Frugal.Costs;
+using Frugal.Hosting.Durable;
+using Frugal.Retention;
+using Microsoft.Extensions.Configuration;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal purge</c>: applies retention to the cost ledger and, on Azure Storage, to run histories.</summary>
+internal static class PurgeCommand
+{
+    private const string DefaultStore = ".frugal/costs.db";
+
+    public static Command Create()
+    {
+        var olderThan = new Option<TimeSpan?>("--older-than")
+        {
+            Description = "Delete what is older than this (30d, 12h, 90m). Default: Frugal:Retention:CostRecordDays for cost records, RunHistoryDays for runs",
+            CustomParser = result =>
+            {
+                string? value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+                if (RetentionPurger.TryParseAge(value, out var age, out string? error))
+                {
+                    return age;
+                }
+
+                result.AddError($"--older-than: {error}");
+                return null;
+            },
+        };
+        var store = new Option<string>("--store")
+        {
+            Description = $"The ledger: a SQLite file (default {DefaultStore}) or an Azure Storage connection string, whose task hub's finished runs are purged too",
+            DefaultValueFactory = _ => DefaultStore,
+        };
+        store.Validators.Add(result =>
+        {
+            string value = result.GetValueOrDefault<string>();
+            if (!CostCommand.IsConnectionString(value) && !File.Exists(value))
+            {
+                result.AddError($"--store: the cost ledger '{value}' does not exist (pass a SQLite file or an Azure Storage connection string)");
+            }
+        });
+        var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
+        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a connection string", DefaultValueFactory = _ => "FrugalLocal" };
+        var command = new Command("purge", "Delete cost records and finished run histories older than their retention") { olderThan, store, table, taskHub };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var retention = LocalRuntime.ReadConfiguration().GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
+            var age = parse.GetValue(olderThan);
+            var recordAge = age ?? TimeSpan.FromDays(retention.CostRecordDays);
+            var runAge = age ?? TimeSpan.FromDays(retention.RunHistoryDays);
+            string storeValue = parse.GetValue(store)!;
+            bool azure = CostCommand.IsConnectionString(storeValue);
+            var ledger = azure ? (ICostLedger)new TableCostLedger(new TableClient(storeValue, parse.GetValue(table))) : new SqliteCostLedger(storeValue);
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
+                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm} UTC");
+                if (azure)
+                {
+                    int runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
+                    await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm} UTC, with their offloaded blobs");
+                }
+
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                (ledger as IDisposable)?.Dispose();
+            }
+        });
+        return command;
+    }
+}

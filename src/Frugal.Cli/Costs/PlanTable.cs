@@ -1,0 +1,52 @@
+using System.Globalization;
+using Frugal.Planning;
+using Spectre.Console;
+
+namespace Frugal.Cli.Costs;
+
+/// <summary>Renders a margin plan as console tables with Spectre.Console.</summary>
+internal static class PlanTable
+{
+    public static void Write(MarginPlan plan, TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var request = plan.Request;
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Plan at {request.Scale:0.##}x the {plan.Total.ObservedRuns} run(s) recorded over {plan.ObservedDays:0.#} day(s); target margin {request.TargetMargin:P0}"));
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("workflow", "runs/month", "$/run", "$/month", "premium", "cache hits", "GPU s/run", "margin", "max $/run");
+        foreach (var column in table.Columns.Skip(1))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var w in plan.Workflows.Append(plan.Total))
+        {
+            table.AddRow(
+                Markup.Escape(w.Workflow),
+                w.RunsPerMonth.ToString("N0", CultureInfo.InvariantCulture),
+                w.CostPerRun.ToString("$0.00####", CultureInfo.InvariantCulture),
+                w.MonthlyCost.ToString("$#,0.00", CultureInfo.InvariantCulture),
+                w.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
+                w.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
+                w.GpuSecondsPerRun.ToString("0.###", CultureInfo.InvariantCulture),
+                w.Margin is { } m ? (w.MeetsTarget == true ? "" : "[red]") + m.ToString("P1", CultureInfo.InvariantCulture) + (w.MeetsTarget == true ? "" : " (below)[/]") : "-",
+                w.MaxCostPerRun?.ToString("$0.00####", CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        console.Write(table);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Peak concurrency {plan.PeakConcurrency} run(s) ({(request.PeakConcurrency is null ? $"observed {plan.ObservedPeakConcurrency} x scale" : "given")}); " +
+            $"GPU demand mean {plan.MeanGpuDemand:0.###}, peak {plan.PeakGpuDemand:0.###} GPU-s/s -> {plan.GpuReplicas} replica(s) at {plan.GpuUtilisation:P1} mean utilisation"));
+    }
+}

@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using Frugal.Costs;
+using Frugal.Models;
+using Microsoft.Extensions.AI;
+
+namespace Frugal.Budgets;
+
+/// <summary>
+/// Holds model calls to their tenant's and run's budgets and the tenant's tokens per minute. Before a call it counts
+/// the prompt tokens (o200k), waits while the tenant is over its tokens per minute, and reserves the call's maximum
+/// cost; after it, settles with the cost of the reported usage. When a budget is reached it refuses the call, or
+/// sends it to <c>downgradeTo</c> (the cheap tier's pipeline) with its context's tier changed to <c>cheap</c>.
+/// Calls without a <see cref="FrugalChatContext"/> pass through.
+/// </summary>
+public sealed class BudgetChatClient : DelegatingChatClient
+{
+    /// <summary>The key of <see cref="ChatResponse.AdditionalProperties"/> that names the tier that really answered
+    /// when a call was downgraded.</summary>
+    public const string AnsweredTierKey = "frugal.tier";
+
+    private readonly BudgetGuard _guard;
+    private readonly TokenEstimator _tokens;
+    private readonly IChatClient? _downgradeTo;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="innerClient">The tier's pipeline.</param>
+    /// <param name="guard">The budgets.</param>
+    /// <param name="tokens">Counts prompt tokens.</param>
+    /// <param name="downgradeTo">The cheaper tier's client; null when this is the cheapest tier.</param>
+    public BudgetChatClient(IChatClient innerClient, BudgetGuard guard, TokenEstimator tokens, IChatClient? downgradeTo = null)
+        : base(innerClient)
+    {
+        _guard = guard ?? throw new ArgumentNullException(nameof(guard));
+        _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+        _downgradeTo = downgradeTo;
+    }
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (FrugalChatContext.From(options) is not { } context)
+        {
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var (reservation, estimate) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
+        if (reservation.Downgrade)
+        {
+            var response = await _downgradeTo!.GetResponseAsync(list, Downgraded(options!, context), cancellationToken).ConfigureAwait(false);
+            (response.AdditionalProperties ??= [])[AnsweredTierKey] = ModelTierKeys.Cheap;
+            return response;
+        }
+
+        long actual = 0;
+        long usedTokens = estimate;
+        try
+        {
+            var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+            actual = Cost(response.ModelId ?? ModelOf(options), response.Usage);
+            usedTokens = (response.Usage?.InputTokenCount ?? estimate) + (response.Usage?.OutputTokenCount ?? 0);
+            return response;
+        }
+        finally
+        {
+            await _guard.SettleAsync(reservation, actual).ConfigureAwait(false);
+            await _guard.ReleaseTokensAsync(context.Tenant, usedTokens - estimate).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (FrugalChatContext.From(options) is not { } context)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var (reservation, estimate) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
+        var client = reservation.Downgrade ? _downgradeTo! : InnerClient;
+        var sent = reservation.Downgrade ? Downgraded(options!, context) : options;
+        UsageDetails? usage = null;
+        string? model = null;
+        try
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(list, sent, cancellationToken).ConfigureAwait(false))
+            {
+                model ??= update.ModelId;
+                foreach (var content in update.Contents.OfType<UsageContent>())
+                {
+                    (usage ??= new UsageDetails()).Add(content.Details);
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            if (!reservation.Downgrade)
+            {
+                await _guard.SettleAsync(reservation, Cost(model ?? ModelOf(options), usage)).ConfigureAwait(false);
+                long used = usage is null ? estimate : (usage.InputTokenCount ?? estimate) + (usage.OutputTokenCount ?? 0);
+                await _guard.ReleaseTokensAsync(context.Tenant, used - estimate).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(BudgetReservation Reservation, long Estimate)> AdmitAsync(
+        FrugalChatContext context, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        long estimate = _tokens.Count(messages);
+        await _guard.AcquireTokensAsync(context.Tenant, estimate, cancellationToken).ConfigureAwait(false);
+        BudgetReservation reservation;
+        try
+        {
+            long maxCost = _guard.MaxCost(ModelOf(options), estimate, options?.MaxOutputTokens);
+            reservation = await _guard.ReserveAsync(context, maxCost, _downgradeTo is not null, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _guard.ReleaseTokensAsync(context.Tenant, -estimate).ConfigureAwait(false);
+            throw;
+        }
+
+        if (reservation.Downgrade)
+        {
+            // The cheap tier's own budget client meters the downgraded call's tokens and cost.
+            await _guard.ReleaseTokensAsync(context.Tenant, -estimate).ConfigureAwait(false);
+            return (reservation, 0);
+        }
+
+        return (reservation, estimate);
+    }
+
+    private string? ModelOf(ChatOptions? options) => options?.ModelId ?? this.GetService<ChatClientMetadata>()?.DefaultModelId;
+
+    private long Cost(string? model, UsageDetails? usage) => usage is null
+        ? 0
+        : _guard.ActualCost(model, new TokenUsage(
+            usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0));
+
+    private static ChatOptions Downgraded(ChatOptions options, FrugalChatContext context)
+    {
+        var clone = options.Clone();
+        clone.AdditionalProperties = clone.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(clone.AdditionalProperties);
+        (context with { Tier = ModelTierKeys.Cheap }).ApplyTo(clone);
+        clone.ModelId = null;
+        return clone;
+    }
+}

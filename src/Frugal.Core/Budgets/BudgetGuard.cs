@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Frugal.Costs;
+using Frugal.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Budgets;
+
+/// <summary>
+/// Applies <see cref="BudgetOptions"/>: reserves a call's maximum cost on its tenant's monthly counter and its run's
+/// counter before the call and settles the actual cost after, admits or refuses new runs, and meters tokens per
+/// minute. A call is admitted while every counter still has headroom (spent + reserved below the limit), so with any
+/// number of concurrent calls the spend passes a limit by at most one call's maximum cost.
+/// </summary>
+public sealed class BudgetGuard
+{
+    private const decimal NanoPerDollar = 1_000_000_000m;
+    private static readonly TimeSpan MonthTimeToLive = TimeSpan.FromDays(40);
+    private static readonly TimeSpan RunTimeToLive = TimeSpan.FromDays(7);
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly BudgetOptions _options;
+    private readonly IBudgetStore _store;
+    private readonly PriceTable _prices;
+    private readonly ICostLedger? _ledger;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _seeded = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the guard.</summary>
+    /// <param name="options">The limits.</param>
+    /// <param name="store">Where counters live.</param>
+    /// <param name="prices">Prices a call's maximum and actual cost.</param>
+    /// <param name="time">The clock (month and minute windows).</param>
+    /// <param name="ledger">Seeds each tenant's month-to-date spend; null starts every month at zero.</param>
+    /// <param name="logger">The logger.</param>
+    public BudgetGuard(IOptions<BudgetOptions> options, IBudgetStore store, PriceTable prices, TimeProvider time, ICostLedger? ledger = null, ILogger<BudgetGuard>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _prices = prices ?? throw new ArgumentNullException(nameof(prices));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _ledger = ledger;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The options in force.</summary>
+    public BudgetOptions Options => _options;
+
+    /// <summary>Dollars to nano-dollars (rounded up: a reservation never falls short).</summary>
+    /// <param name="dollars">Dollars.</param>
+    /// <returns>Nano-dollars.</returns>
+    public static long ToNano(decimal dollars) => (long)Math.Ceiling(dollars * NanoPerDollar);
+
+    /// <summary>The most a call can cost: its estimated prompt at the input price plus its output cap at the output price.</summary>
+    /// <param name="model">The model (priced by the price table; an unpriced model reserves nothing).</param>
+    /// <param name="inputTokens">The estimated prompt tokens.</param>
+    /// <param name="maxOutputTokens">The call's output cap, or null for <see cref="BudgetOptions.DefaultMaxOutputTokens"/>.</param>
+    /// <returns>Nano-dollars.</returns>
+    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
+        _prices.TryFind(model, out _)
+            ? ToNano(_prices.Price(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0)).Dollars)
+            : 0;
+
+    /// <summary>What a finished call cost.</summary>
+    /// <param name="model">The model that answered.</param>
+    /// <param name="usage">Its reported usage.</param>
+    /// <returns>Nano-dollars.</returns>
+    public long ActualCost(string? model, TokenUsage usage) => _prices.TryFind(model, out _) ? ToNano(_prices.Price(model, usage).Dollars) : 0;
+
+    /// <summary>
+    /// Reserves <paramref name="amount"/> for a call. When a budget has no headroom: with <see cref="BudgetAction.Refuse"/>
+    /// throws; with <see cref="BudgetAction.Downgrade"/> asks for a downgrade when <paramref name="canDowngrade"/>, else
+    /// reserves anyway (the call is already cheap).
+    /// </summary>
+    /// <param name="context">Who the call is for.</param>
+    /// <param name="amount">The call's maximum cost in nano-dollars.</param>
+    /// <param name="canDowngrade">Whether the call has a cheaper tier to go to.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The reservation to settle, or a downgrade.</returns>
+    /// <exception cref="BudgetExceededException">A budget is spent and the action is Refuse.</exception>
+    public async Task<BudgetReservation> ReserveAsync(FrugalChatContext context, long amount, bool canDowngrade, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var counters = await CountersAsync(context.Tenant, context.RunId, cancellationToken).ConfigureAwait(false);
+        if (counters.Count == 0)
+        {
+            return new BudgetReservation(counters, 0);
+        }
+
+        int refused = await _store.TryReserveAsync(counters, amount, force: false, cancellationToken).ConfigureAwait(false);
+        if (refused < 0)
+        {
+            return new BudgetReservation(counters, amount);
+        }
+
+        var counter = counters[refused];
+        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        string budget = counter.Key.Contains(":run:", StringComparison.Ordinal)
+            ? $"run '{context.RunId}' has spent its budget: {Dollars(balance.Spent + balance.Reserved)} of {Dollars(counter.Limit)} ({BudgetOptions.SectionName}:PerRun)"
+            : $"tenant '{context.Tenant}' has spent its monthly budget: {Dollars(balance.Spent + balance.Reserved)} of {Dollars(counter.Limit)} ({_options.MonthlyKey(context.Tenant)})";
+        if (_options.Action == BudgetAction.Refuse)
+        {
+            BudgetsLog.Refused(_logger, context.RunId, context.Tenant, budget);
+            throw new BudgetExceededException(budget + "; the model call is refused (" + BudgetOptions.SectionName + ":Action is Refuse)");
+        }
+
+        if (canDowngrade)
+        {
+            BudgetsLog.Downgraded(_logger, context.RunId, context.Tenant, budget);
+            return new BudgetReservation([], 0, Downgrade: true);
+        }
+
+        await _store.TryReserveAsync(counters, amount, force: true, cancellationToken).ConfigureAwait(false);
+        return new BudgetReservation(counters, amount);
+    }
+
+    /// <summary>Releases a reservation and counts the actual cost.</summary>
+    /// <param name="reservation">The reservation.</param>
+    /// <param name="actual">The call's actual cost in nano-dollars (zero when it failed).</param>
+    /// <returns>A task that completes when settled.</returns>
+    public Task SettleAsync(BudgetReservation reservation, long actual)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+
+        // Settling must not be cancelled with the call: a leaked reservation would shrink the budget until it expires.
+        return reservation.Counters.Count == 0 ? Task.CompletedTask : _store.SettleAsync(reservation.Counters, reservation.Amount, actual, CancellationToken.None);
+    }
+
+    /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent and the action
+    /// is Refuse, or (429) when it is over its tokens per minute.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Null when admitted; otherwise why not.</returns>
+    public async Task<BudgetRefusal?> CheckRunStartAsync(string tenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var (monthly, tokensPerMinute) = _options.For(tenant);
+        if (monthly is { } limit && _options.Action == BudgetAction.Refuse)
+        {
+            var counter = MonthCounter(tenant, limit);
+            await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+            var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+            if (balance.Spent + balance.Reserved >= counter.Limit)
+            {
+                decimal spent = (balance.Spent + balance.Reserved) / NanoPerDollar;
+                return new BudgetRefusal(
+                    402,
+                    "Monthly budget spent",
+                    $"tenant '{tenant}' has spent {Dollars(balance.Spent + balance.Reserved)} of its monthly budget of {Dollars(counter.Limit)} ({_options.MonthlyKey(tenant)}); new runs are refused until the month ends or the budget is raised",
+                    tenant,
+                    limit,
+                    spent);
+            }
+        }
+
+        if (tokensPerMinute is { } tpm)
+        {
+            long used = await _store.GetTokensAsync(WindowKey(tenant), cancellationToken).ConfigureAwait(false);
+            if (used >= tpm)
+            {
+                int retry = RetryAfterSeconds();
+                return new BudgetRefusal(
+                    429,
+                    "Tokens per minute exceeded",
+                    $"tenant '{tenant}' used {used} tokens this minute, over its limit of {tpm} ({_options.TokensPerMinuteKey(tenant)}); retry after {retry} s",
+                    tenant,
+                    tpm,
+                    used,
+                    retry);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Counts a call's estimated prompt tokens in its tenant's current minute, waiting for the next minute while the
+    /// tenant is at or over its limit, for at most <see cref="BudgetOptions.TokensPerMinuteMaxWait"/>.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="tokens">The estimated prompt tokens.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the tokens are counted.</returns>
+    /// <exception cref="TokenRateLimitExceededException">The tenant stayed over its limit for the longest wait.</exception>
+    public async Task AcquireTokensAsync(string tenant, long tokens, CancellationToken cancellationToken)
+    {
+        if (_options.For(tenant).TokensPerMinute is not { } limit)
+        {
+            return;
+        }
+
+        var waited = TimeSpan.Zero;
+        while (!await _store.AddTokensAsync(WindowKey(tenant), tokens, limit, check: true, 2 * Window, cancellationToken).ConfigureAwait(false))
+        {
+            int retry = RetryAfterSeconds();
+            var delay = TimeSpan.FromSeconds(retry);
+            if (waited + delay > _options.TokensPerMinuteMaxWait)
+            {
+                throw new TokenRateLimitExceededException(
+                    $"tenant '{tenant}' is over its limit of {limit} tokens per minute ({_options.TokensPerMinuteKey(tenant)}) and waited {waited.TotalSeconds:F0} s of at most {_options.TokensPerMinuteMaxWait.TotalSeconds:F0} s ({BudgetOptions.SectionName}:TokensPerMinuteMaxWait); retry after {retry} s")
+                {
+                    RetryAfterSeconds = retry,
+                };
+            }
+
+            BudgetsLog.WaitingForTokens(_logger, tenant, delay.TotalMilliseconds);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            waited += delay;
+        }
+    }
+
+    /// <summary>Corrects the tenant's current minute by the difference between the actual and estimated tokens.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="delta">Actual tokens (prompt and completion) minus the estimate already counted.</param>
+    /// <returns>A task that completes when counted.</returns>
+    public Task ReleaseTokensAsync(string tenant, long delta) =>
+        _options.For(tenant).TokensPerMinute is { } limit && delta != 0
+            ? _store.AddTokensAsync(WindowKey(tenant), delta, limit, check: false, 2 * Window, CancellationToken.None)
+            : Task.CompletedTask;
+
+    /// <summary>The tenant's spend this month (settled plus reserved), in dollars.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Dollars.</returns>
+    public async Task<decimal> MonthToDateAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var counter = MonthCounter(tenant, long.MaxValue);
+        await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        return (balance.Spent + balance.Reserved) / NanoPerDollar;
+    }
+
+    private async Task<IReadOnlyList<BudgetCounter>> CountersAsync(string tenant, string runId, CancellationToken cancellationToken)
+    {
+        var counters = new List<BudgetCounter>(2);
+        if (_options.For(tenant).Monthly is { } monthly)
+        {
+            var counter = MonthCounter(tenant, monthly);
+            await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+            counters.Add(counter);
+        }
+
+        if (_options.PerRun is { } perRun)
+        {
+            counters.Add(new BudgetCounter($"frugal:budget:{{{Tag(tenant)}}}:run:{runId}", ToNano(perRun), RunTimeToLive));
+        }
+
+        return counters;
+    }
+
+    private BudgetCounter MonthCounter(string tenant, decimal limit) => MonthCounter(tenant, ToNano(limit));
+
+    private BudgetCounter MonthCounter(string tenant, long limit) =>
+        new($"frugal:budget:{{{Tag(tenant)}}}:month:{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", limit, MonthTimeToLive);
+
+    private async Task SeedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        // One ledger read per month counter and process; the seed itself is set-if-absent in the store.
+        var seed = _seeded.GetOrAdd(counter.Key, _ => new Lazy<Task>(() => SeedFromLedgerAsync(tenant, counter, CancellationToken.None)));
+        try
+        {
+            await seed.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (seed.Value.IsFaulted)
+        {
+            _seeded.TryRemove(KeyValuePair.Create(counter.Key, seed));
+            throw;
+        }
+    }
+
+    private async Task SeedFromLedgerAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        decimal dollars = 0m;
+        if (_ledger is not null)
+        {
+            var now = _time.GetUtcNow();
+            var query = new CostQuery { Tenant = tenant, Since = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), IncludeDetails = false };
+            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                dollars += record.Dollars;
+            }
+        }
+
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        BudgetsLog.Seeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
+    }
+
+    private string WindowKey(string tenant) =>
+        $"frugal:tpm:{{{Tag(tenant)}}}:{(_time.GetUtcNow().ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture)}";
+
+    private int RetryAfterSeconds()
+    {
+        long seconds = _time.GetUtcNow().ToUnixTimeSeconds();
+        return (int)(60 - (seconds % 60));
+    }
+
+    private static string Tag(string tenant) => tenant.Replace('{', '_').Replace('}', '_');
+
+    private static string Dollars(long nano) => (nano / NanoPerDollar).ToString("$0.00####", CultureInfo.InvariantCulture);
+}

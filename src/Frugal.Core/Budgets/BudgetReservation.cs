@@ -1,0 +1,7 @@
+namespace Frugal.Budgets;
+
+/// <summary>What <see cref="BudgetGuard.ReserveAsync"/> decided for a call.</summary>
+/// <param name="Counters">The counters reserved on (empty when no budget applies).</param>
+/// <param name="Amount">The nano-dollars reserved.</param>
+/// <param name="Downgrade">True when the call must go to the cheap tier instead (nothing was reserved).</param>
+public sealed record BudgetReservation(IReadOnlyList<BudgetCounter> Counters, long Amount, bool Downgrade = false);

@@ -1,0 +1,46 @@
+using Frugal.Budgets;
+using Frugal.Costs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Frugal's budgets and tokens-per-minute limits.</summary>
+public static class BudgetsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="BudgetOptions"/> from <c>Frugal:Budgets</c> (validated on start) and registers the
+    /// <see cref="BudgetGuard"/> that the model tiers' <c>UseBudgets()</c> and the run API use, over an in-process or
+    /// Redis <see cref="IBudgetStore"/>. Needs <c>AddFrugalCosts</c> for prices (and the ledger that seeds each
+    /// tenant's month-to-date spend).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration holding <c>Frugal:Budgets</c>.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddFrugalBudgets(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TokenEstimator>();
+        services.TryAddSingleton<IBudgetStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BudgetOptions>>().Value;
+            return string.Equals(options.Store, "redis", StringComparison.OrdinalIgnoreCase)
+                ? new RedisBudgetStore(options.RedisConnectionString!)
+                : new InMemoryBudgetStore(sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton(sp => new BudgetGuard(
+            sp.GetRequiredService<IOptions<BudgetOptions>>(),
+            sp.GetRequiredService<IBudgetStore>(),
+            sp.GetRequiredService<PriceTable>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ICostLedger>(),
+            sp.GetService<ILogger<BudgetGuard>>()));
+        return services;
+    }
+}

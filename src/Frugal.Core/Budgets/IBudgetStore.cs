@@ -1,0 +1,59 @@
+namespace Frugal.Budgets;
+
+/// <summary>
+/// Where budget counters (nano-dollars) and token-per-minute windows live. Every operation is atomic, so concurrent
+/// callers on any number of instances never both take the last headroom of a budget.
+/// </summary>
+public interface IBudgetStore
+{
+    /// <summary>
+    /// Reserves <paramref name="amount"/> on every counter when each still has headroom (spent + reserved below its
+    /// limit), or on none. With <paramref name="force"/> the reservation is made without the check.
+    /// </summary>
+    /// <param name="counters">The counters.</param>
+    /// <param name="amount">Nano-dollars to reserve.</param>
+    /// <param name="force">Reserve even when a counter has no headroom.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>-1 when reserved; otherwise the index of the first counter without headroom.</returns>
+    Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken);
+
+    /// <summary>Releases a reservation and adds the actual spending, on every counter at once.</summary>
+    /// <param name="counters">The counters the reservation was made on.</param>
+    /// <param name="reserved">The nano-dollars reserved.</param>
+    /// <param name="actual">The nano-dollars actually spent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when settled.</returns>
+    Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken);
+
+    /// <summary>Reads a counter (zero when absent).</summary>
+    /// <param name="key">The counter's key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The balance.</returns>
+    Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Sets a counter's spending when it has none yet (the first instance to seed from the ledger wins).</summary>
+    /// <param name="counter">The counter.</param>
+    /// <param name="spent">The nano-dollars already spent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when seeded.</returns>
+    Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds tokens to a fixed window counter. With <paramref name="check"/>, adds only when the window is still below
+    /// <paramref name="limit"/>.
+    /// </summary>
+    /// <param name="key">The window's key.</param>
+    /// <param name="tokens">Tokens to add (negative to correct an estimate).</param>
+    /// <param name="limit">The window's limit.</param>
+    /// <param name="check">Whether to refuse when the window is at or over the limit.</param>
+    /// <param name="timeToLive">How long the store keeps the window.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the tokens were added.</returns>
+    Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>Reads a token window (zero when absent).</summary>
+    /// <param name="key">The window's key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tokens counted in the window.</returns>
+    Task<long> GetTokensAsync(string key, CancellationToken cancellationToken);
+}

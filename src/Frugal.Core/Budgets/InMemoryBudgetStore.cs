@@ -1,0 +1,130 @@
+namespace Frugal.Budgets;
+
+/// <summary>
+/// The embedded default store: counters in this process, under one lock (calls take microseconds, so a single lock
+/// is simpler than lock striping and never the bottleneck next to a model call). Counters are not shared between
+/// processes: run several instances with the Redis store. Expired entries are dropped when touched.
+/// </summary>
+public sealed class InMemoryBudgetStore : IBudgetStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="time">The clock that expires counters.</param>
+    public InMemoryBudgetStore(TimeProvider time)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <inheritdoc />
+    public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        lock (_lock)
+        {
+            if (!force)
+            {
+                for (int i = 0; i < counters.Count; i++)
+                {
+                    var entry = Get(counters[i].Key);
+                    if (entry.Spent + entry.Reserved >= counters[i].Limit)
+                    {
+                        return Task.FromResult(i);
+                    }
+                }
+            }
+
+            foreach (var counter in counters)
+            {
+                Update(counter.Key, counter.TimeToLive, e => e with { Reserved = e.Reserved + amount });
+            }
+        }
+
+        return Task.FromResult(-1);
+    }
+
+    /// <inheritdoc />
+    public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        lock (_lock)
+        {
+            foreach (var counter in counters)
+            {
+                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + actual, Reserved = e.Reserved - reserved });
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var entry = Get(key);
+            return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_entries.ContainsKey(counter.Key) || !Get(counter.Key).Seeded)
+            {
+                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + spent, Seeded = true });
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (check && Get(key).Spent >= limit)
+            {
+                return Task.FromResult(false);
+            }
+
+            Update(key, timeToLive, e => e with { Spent = e.Spent + tokens });
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(Get(key).Spent);
+        }
+    }
+
+    private Entry Get(string key)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            if (entry.ExpiresAt > _time.GetUtcNow())
+            {
+                return entry;
+            }
+
+            _entries.Remove(key);
+        }
+
+        return default;
+    }
+
+    private void Update(string key, TimeSpan timeToLive, Func<Entry, Entry> change) =>
+        _entries[key] = change(Get(key)) with { ExpiresAt = _time.GetUtcNow() + timeToLive };
+
+    private readonly record struct Entry(long Spent, long Reserved, bool Seeded, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,86 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Frugal.Api;
+
+namespace Frugal.Costs.Reports;
+
+/// <summary>
+/// The cost report endpoint both hosts expose (<c>GET /api/costs/report?by=&amp;since=&amp;until=&amp;tenant=&amp;workflow=&amp;format=</c>):
+/// argument parsing, problems and rendering live here once; the Functions app and <c>frugal serve</c> only adapt HTTP.
+/// </summary>
+public sealed class CostReportApi
+{
+    // Problem details are read by people: keep quotes and apostrophes as they are (still valid JSON).
+    private static readonly JsonSerializerOptions s_readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly ICostLedger _ledger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the API over a ledger.</summary>
+    /// <param name="ledger">The cost ledger.</param>
+    /// <param name="time">The clock (default periods).</param>
+    public CostReportApi(ICostLedger ledger, TimeProvider time)
+    {
+        _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>Builds the report the query asks for; bad arguments answer 400 with a problem naming each of them.</summary>
+    /// <param name="query">Reads a query-string argument (null when absent).</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <returns>The answer.</returns>
+    public async Task<CostReportResponse> GetAsync(Func<string, string?> query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var errors = new List<string>();
+        CostGroupBy by = CostGroupBy.Workflow;
+        CostReportFormat format = CostReportFormat.Json;
+        DateTimeOffset? since = null, until = null;
+        string? error;
+        if (query("by") is { } byValue && !CostReportArguments.TryParseBy("by", byValue, out by, out error))
+        {
+            errors.Add(error!);
+        }
+
+        if (query("format") is { } formatValue
+            && (!CostReportArguments.TryParseFormat("format", formatValue, out format, out _) || format == CostReportFormat.Table))
+        {
+            errors.Add($"format: '{formatValue}' is not one of json, csv, html");
+        }
+
+        if (query("since") is { } sinceValue)
+        {
+            since = CostReportArguments.TryParseTime("since", sinceValue, isEnd: false, out var time, out error) ? time : Add(errors, error);
+        }
+
+        if (query("until") is { } untilValue)
+        {
+            until = CostReportArguments.TryParseTime("until", untilValue, isEnd: true, out var time, out error) ? time : Add(errors, error);
+        }
+
+        if (errors.Count > 0)
+        {
+            var problem = ApiResult.Problem(400, "Bad cost report arguments", string.Join("; ", errors));
+            return new CostReportResponse(400, problem.ContentType, problem.Body.ToJsonString(s_readable));
+        }
+
+        var report = new CostReport(_ledger, _time);
+        var request = new CostReportRequest { By = by, Since = since, Until = until, Tenant = query("tenant"), Workflow = query("workflow") };
+        var result = await report.BuildAsync(request, progress: null, cancellationToken).ConfigureAwait(false);
+        using var writer = new StringWriter();
+        await CostReportWriter.WriteAsync(result, format, writer, cancellationToken).ConfigureAwait(false);
+        string contentType = format switch
+        {
+            CostReportFormat.Csv => "text/csv; charset=utf-8",
+            CostReportFormat.Html => "text/html; charset=utf-8",
+            _ => "application/json; charset=utf-8",
+        };
+        return new CostReportResponse(200, contentType, writer.ToString());
+    }
+
+    private static DateTimeOffset? Add(List<string> errors, string? error)
+    {
+        errors.Add(error!);
+        return null;
+    }
+}

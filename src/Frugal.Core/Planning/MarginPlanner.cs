@@ -1,0 +1,166 @@
+using Frugal.Costs;
+
+namespace Frugal.Planning;
+
+/// <summary>
+/// Projects recorded costs to a planned scale (the model is explained in <c>docs/planning.md</c>): runs per month,
+/// cost per run and per month per workflow, premium share, cache hit rate, peak concurrency, and the inference GPU
+/// replicas and utilisation they imply, against a target gross margin. Reads the ledger once, streaming; keeps one
+/// small entry per run.
+/// </summary>
+public static class MarginPlanner
+{
+    /// <summary>Mean days per month (365.25 / 12).</summary>
+    public const double DaysPerMonth = 30.4375;
+
+    private const double SecondsPerMonth = DaysPerMonth * 86_400;
+
+    /// <summary>Builds the plan from the ledger's records.</summary>
+    /// <param name="ledger">The cost ledger.</param>
+    /// <param name="request">The plan's parameters.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The plan.</returns>
+    public static async Task<MarginPlan> PlanAsync(ICostLedger ledger, PlanRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(request);
+        var runs = new Dictionary<string, RunTotals>(StringComparer.Ordinal);
+        var query = new CostQuery { Since = request.Since, Until = request.Until, IncludeDetails = false };
+        await foreach (var record in ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            if (!runs.TryGetValue(record.RunId, out var run))
+            {
+                runs[record.RunId] = run = new RunTotals(record.Workflow, record.StartedAt, record.CompletedAt);
+            }
+
+            run.Add(record);
+        }
+
+        return Plan(runs.Values.ToList(), request);
+    }
+
+    private static MarginPlan Plan(List<RunTotals> runs, PlanRequest request)
+    {
+        double days = ObservedDays(runs, request);
+        var workflows = runs.GroupBy(r => r.Workflow, StringComparer.Ordinal)
+            .Select(g => Project(g.Key, [.. g], days, request))
+            .OrderByDescending(w => w.MonthlyCost)
+            .ThenBy(w => w.Workflow, StringComparer.Ordinal)
+            .ToList();
+        var total = Project("(all)", runs, days, request);
+
+        int observedPeak = PeakOverlap(runs);
+        int peak = request.PeakConcurrency ?? (int)Math.Ceiling(observedPeak * request.Scale);
+        double meanRunSeconds = runs.Count == 0 ? 0 : runs.Average(r => Math.Max(0.001, (r.End - r.Start).TotalSeconds));
+        double meanDemand = total.GpuSecondsPerRun * total.RunsPerMonth / SecondsPerMonth;
+
+        // A run in flight keeps a GPU busy for its share of its duration; the peak needs that many GPU-seconds per second.
+        double peakDemand = meanRunSeconds > 0 ? peak * Math.Min(1, total.GpuSecondsPerRun / meanRunSeconds) : 0;
+        peakDemand = Math.Max(peakDemand, meanDemand);
+        int replicas = peakDemand > 0 ? (int)Math.Ceiling(peakDemand / request.GpuReplicaCapacity - 1e-9) : 0;
+        double utilisation = replicas > 0 ? meanDemand / (replicas * request.GpuReplicaCapacity) : 0;
+        return new MarginPlan(request, days, workflows, total, peak, observedPeak, replicas, utilisation, meanDemand, peakDemand);
+    }
+
+    private static WorkflowPlan Project(string name, IReadOnlyList<RunTotals> runs, double days, PlanRequest request)
+    {
+        int count = runs.Count;
+        decimal dollars = runs.Sum(r => r.Dollars);
+        long cheap = runs.Sum(r => r.CheapCalls), premium = runs.Sum(r => r.PremiumCalls), hits = runs.Sum(r => r.CacheHits);
+        long modelCalls = cheap + premium + runs.Sum(r => r.OnnxCalls) + hits;
+        double runsPerMonth = count / days * DaysPerMonth * request.Scale;
+        decimal costPerRun = count == 0 ? 0m : dollars / count;
+        double? margin = null;
+        decimal? maxCost = null;
+        if (request.RevenuePerRun is { } revenue && revenue > 0)
+        {
+            margin = (double)((revenue - costPerRun) / revenue);
+            maxCost = revenue * (1 - (decimal)request.TargetMargin);
+        }
+
+        return new WorkflowPlan(
+            name,
+            count,
+            runsPerMonth,
+            costPerRun,
+            costPerRun * (decimal)runsPerMonth,
+            cheap + premium == 0 ? 0 : (double)premium / (cheap + premium),
+            modelCalls == 0 ? 0 : (double)hits / modelCalls,
+            count == 0 ? 0 : runs.Sum(r => r.GpuSeconds) / count,
+            margin,
+            maxCost);
+    }
+
+    private static double ObservedDays(List<RunTotals> runs, PlanRequest request)
+    {
+        if (request.Since is { } since && request.Until is { } until)
+        {
+            return Math.Max(1, (until - since).TotalDays);
+        }
+
+        if (runs.Count == 0)
+        {
+            return 1;
+        }
+
+        var first = request.Since ?? runs.Min(r => r.Start);
+        var last = request.Until ?? runs.Max(r => r.End);
+        return Math.Max(1, (last - first).TotalDays);
+    }
+
+    /// <summary>The most runs whose [first start, last completion] intervals overlap (a sweep over sorted ends).</summary>
+    private static int PeakOverlap(List<RunTotals> runs)
+    {
+        var events = runs.SelectMany(r => new[] { (r.Start, 1), (r.End, -1) })
+            .OrderBy(e => e.Item1).ThenBy(e => e.Item2);
+        int current = 0, peak = 0;
+        foreach (var (_, change) in events)
+        {
+            current += change;
+            peak = Math.Max(peak, current);
+        }
+
+        return peak;
+    }
+
+    private sealed class RunTotals(string workflow, DateTimeOffset start, DateTimeOffset end)
+    {
+        public string Workflow { get; } = workflow;
+
+        public DateTimeOffset Start { get; private set; } = start;
+
+        public DateTimeOffset End { get; private set; } = end;
+
+        public decimal Dollars { get; private set; }
+
+        public long CheapCalls { get; private set; }
+
+        public long PremiumCalls { get; private set; }
+
+        public long OnnxCalls { get; private set; }
+
+        public long CacheHits { get; private set; }
+
+        public double GpuSeconds { get; private set; }
+
+        public void Add(CostRecord record)
+        {
+            Start = record.StartedAt < Start ? record.StartedAt : Start;
+            End = record.CompletedAt > End ? record.CompletedAt : End;
+            Dollars += record.Dollars;
+            GpuSeconds += record.GpuSeconds;
+            if (record.Cache != CacheOutcome.None)
+            {
+                CacheHits++;
+                return;
+            }
+
+            switch (record.Tier)
+            {
+                case CostTier.Cheap: CheapCalls++; break;
+                case CostTier.Premium: PremiumCalls++; break;
+                case CostTier.Onnx: OnnxCalls++; break;
+            }
+        }
+    }
+}

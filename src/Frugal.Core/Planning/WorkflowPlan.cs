@@ -1,0 +1,28 @@
+namespace Frugal.Planning;
+
+/// <summary>One workflow's (or all workflows') projection at the planned scale.</summary>
+/// <param name="Workflow">The workflow, or <c>(all)</c>.</param>
+/// <param name="ObservedRuns">Runs in the ledger.</param>
+/// <param name="RunsPerMonth">Projected runs per month: observed runs per day x 30.44 x scale.</param>
+/// <param name="CostPerRun">Mean recorded dollars per run.</param>
+/// <param name="MonthlyCost">Projected dollars per month.</param>
+/// <param name="PremiumShare">Premium calls / all hosted-model calls.</param>
+/// <param name="CacheHitRate">Calls answered from the cache / all model calls.</param>
+/// <param name="GpuSecondsPerRun">Mean GPU seconds per run.</param>
+/// <param name="Margin">(revenue - cost) / revenue per run; null without a revenue.</param>
+/// <param name="MaxCostPerRun">The most a run may cost for the target margin; null without a revenue.</param>
+public sealed record WorkflowPlan(
+    string Workflow,
+    int ObservedRuns,
+    double RunsPerMonth,
+    decimal CostPerRun,
+    decimal MonthlyCost,
+    double PremiumShare,
+    double CacheHitRate,
+    double GpuSecondsPerRun,
+    double? Margin,
+    decimal? MaxCostPerRun)
+{
+    /// <summary>Whether the run cost meets the target margin (null without a revenue).</summary>
+    public bool? MeetsTarget => MaxCostPerRun is { } max ? CostPerRun <= max : null;
+}

@@ -1,0 +1,20 @@
+namespace Frugal.Retention;
+
+/// <summary>How long cost records and run histories are kept; bound from <c>Frugal:Retention</c>, validated on start.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Frugal:Retention";
+
+    /// <summary>The Functions app's purge schedule setting (an NCRONTAB expression), read by the timer trigger.</summary>
+    public const string ScheduleSetting = "Frugal:Retention:Schedule";
+
+    /// <summary>The schedule when <see cref="ScheduleSetting"/> is not set: daily at 03:00 UTC.</summary>
+    public const string DefaultSchedule = "0 0 3 * * *";
+
+    /// <summary>Cost records older than this many days are deleted.</summary>
+    public int CostRecordDays { get; set; } = 400;
+
+    /// <summary>Finished run histories (completed, failed, terminated) older than this many days are deleted.</summary>
+    public int RunHistoryDays { get; set; } = 30;
+}

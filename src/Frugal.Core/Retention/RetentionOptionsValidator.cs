@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Retention;
+
+/// <summary>Checks <see cref="RetentionOptions"/> at start-up; failures name their keys.</summary>
+internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.CostRecordDays < 1)
+        {
+            failures.Add($"{RetentionOptions.SectionName}:CostRecordDays must be at least 1 (was {options.CostRecordDays}).");
+        }
+
+        if (options.RunHistoryDays < 1)
+        {
+            failures.Add($"{RetentionOptions.SectionName}:RunHistoryDays must be at least 1 (was {options.RunHistoryDays}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

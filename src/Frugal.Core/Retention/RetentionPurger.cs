@@ -1,0 +1,98 @@
+using Frugal.Costs;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Frugal.Retention;
+
+/// <summary>
+/// Deletes cost records and finished run histories older than their retention. Run histories go through
+/// <see cref="DurableTaskClient.PurgeAllInstancesAsync(PurgeInstancesFilter, CancellationToken)"/>: on the Azure Storage
+/// backend that deletes each instance's history and instance rows and the large-message blobs the run offloaded
+/// (inputs, outputs and events over the queue message limit); running and pending runs are never purged.
+/// </summary>
+public sealed partial class RetentionPurger
+{
+    private static readonly OrchestrationRuntimeStatus[] s_finished =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+
+    // Table storage cannot compare dates before 1601, so "from the beginning" is a date before any run.
+    private static readonly DateTimeOffset s_beginning = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the purger.</summary>
+    /// <param name="time">The clock the cut-offs are taken from.</param>
+    /// <param name="logger">The logger.</param>
+    public RetentionPurger(TimeProvider time, ILogger<RetentionPurger>? logger = null)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Purges cost records older than <paramref name="costRecordAge"/> and run histories created more than
+    /// <paramref name="runAge"/> ago.</summary>
+    /// <param name="ledger">The cost ledger, or null to leave it.</param>
+    /// <param name="client">The durable client, or null to leave run histories.</param>
+    /// <param name="costRecordAge">The cost records' retention.</param>
+    /// <param name="runAge">The run histories' retention.</param>
+    /// <param name="cancellationToken">Cancels the purge.</param>
+    /// <returns>What was deleted.</returns>
+    public async Task<RetentionResult> PurgeAsync(
+        ICostLedger? ledger, DurableTaskClient? client, TimeSpan costRecordAge, TimeSpan runAge, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset costsBefore = now - costRecordAge, runsBefore = now - runAge;
+        long? records = null;
+        int? runs = null;
+        if (ledger is not null)
+        {
+            records = await ledger.PurgeAsync(costsBefore, cancellationToken).ConfigureAwait(false);
+            CostRecordsPurged(_logger, records.Value, costsBefore);
+        }
+
+        if (client is not null)
+        {
+            var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(s_beginning, runsBefore, s_finished), cancellationToken).ConfigureAwait(false);
+            runs = result.PurgedInstanceCount;
+            RunsPurged(_logger, runs.Value, runsBefore);
+        }
+
+        return new RetentionResult(records, runs, costsBefore, runsBefore);
+    }
+
+    /// <summary>Parses an age such as <c>30d</c>, <c>12h</c> or <c>90m</c>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="age">The age.</param>
+    /// <param name="error">Why the text is not an age.</param>
+    /// <returns>Whether it parsed.</returns>
+    public static bool TryParseAge(string? text, out TimeSpan age, out string? error)
+    {
+        age = default;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text) || text.Length < 2
+            || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            || value <= 0)
+        {
+            error = $"'{text}' is not an age such as 30d, 12h or 90m (a positive whole number and d, h or m)";
+            return false;
+        }
+
+        switch (char.ToLowerInvariant(text[^1]))
+        {
+            case 'd': age = TimeSpan.FromDays(value); return true;
+            case 'h': age = TimeSpan.FromHours(value); return true;
+            case 'm': age = TimeSpan.FromMinutes(value); return true;
+            default:
+                error = $"'{text}' is not an age such as 30d, 12h or 90m (a positive whole number and d, h or m)";
+                return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Retention: deleted {Count} cost records that started before {Before:o}")]
+    private static partial void CostRecordsPurged(ILogger logger, long count, DateTimeOffset before);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Retention: deleted {Count} finished run histories created before {Before:o}")]
+    private static partial void RunsPurged(ILogger logger, int count, DateTimeOffset before);
+}

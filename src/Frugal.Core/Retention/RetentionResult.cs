@@ -1,0 +1,8 @@
+namespace Frugal.Retention;
+
+/// <summary>What a purge deleted.</summary>
+/// <param name="CostRecords">Cost records deleted (null when the ledger was not purged).</param>
+/// <param name="Runs">Run histories deleted (null when run histories were not purged).</param>
+/// <param name="CostRecordsBefore">The cut-off of cost records.</param>
+/// <param name="RunsBefore">The cut-off of run histories.</param>
+public sealed record RetentionResult(long? CostRecords, int? Runs, DateTimeOffset CostRecordsBefore, DateTimeOffset RunsBefore);

@@ -1,0 +1,18 @@
+namespace Frugal.Telemetry;
+
+/// <summary>Where traces and metrics go; bound from <c>Frugal:Telemetry</c>.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Frugal:Telemetry";
+
+    /// <summary><c>none</c> (default), <c>otlp</c> or <c>azuremonitor</c>.</summary>
+    public string Exporter { get; set; } = "none";
+
+    /// <summary>The OTLP endpoint when <see cref="Exporter"/> is <c>otlp</c> (default: the exporter's own, http://localhost:4317).</summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>The Application Insights connection string when <see cref="Exporter"/> is <c>azuremonitor</c>
+    /// (else <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>).</summary>
+    public string? AzureMonitorConnectionString { get; set; }
+}

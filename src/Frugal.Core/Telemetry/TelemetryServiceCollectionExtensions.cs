@@ -1,0 +1,76 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Frugal.Telemetry;
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Frugal's OpenTelemetry export.</summary>
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Exports Frugal's traces (<c>Frugal</c>, <c>Frugal.Models</c>, <c>Microsoft.DurableTask</c>) and metrics (<c>Frugal</c>,
+    /// <c>Frugal.Models</c>) to the exporter <c>Frugal:Telemetry:Exporter</c> names: <c>none</c> adds nothing,
+    /// <c>otlp</c> (endpoint <c>Frugal:Telemetry:OtlpEndpoint</c>) or <c>azuremonitor</c> (connection string
+    /// <c>Frugal:Telemetry:AzureMonitorConnectionString</c> or <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="serviceName">The <c>service.name</c> resource attribute.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="InvalidOperationException">The exporter is unknown or its setting is missing; the message names the key.</exception>
+    public static IServiceCollection AddFrugalTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "frugal")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        string exporter = options.Exporter.Trim().ToLowerInvariant();
+        if (exporter is "none" or "")
+        {
+            return services;
+        }
+
+        string? connectionString = options.AzureMonitorConnectionString ?? configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        if (exporter is not ("otlp" or "azuremonitor"))
+        {
+            throw new InvalidOperationException(
+                $"{TelemetryOptions.SectionName}:Exporter must be none, otlp or azuremonitor (was '{options.Exporter}').");
+        }
+
+        if (exporter == "azuremonitor" && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"{TelemetryOptions.SectionName}:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when {TelemetryOptions.SectionName}:Exporter is azuremonitor.");
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName, FrugalTelemetry.DurableTaskSourceName);
+                if (exporter == "otlp")
+                {
+                    tracing.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
+                }
+                else
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName);
+                if (exporter == "otlp")
+                {
+                    metrics.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);
+                }
+                else
+                {
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                }
+            });
+        return services;
+    }
+}

@@ -1,0 +1,189 @@
+using Frugal.Budgets;
+using Frugal.Costs;
+using Frugal.Models;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Frugal.Core.Tests.Budgets;
+
+public sealed class BudgetGuardTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 14, 10, 0, 30, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ReserveAsync_MonthlySpentWithRefuse_ThrowsNamingTenantBudgetAndKey()
+    {
+        var guard = Guard(o =>
+        {
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0.001m };
+            o.Action = BudgetAction.Refuse;
+        });
+        var context = Context("acme", "run-1");
+        await guard.ReserveAsync(context, BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(context, BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None));
+
+        Assert.Equal(
+            "tenant 'acme' has spent its monthly budget: $0.002 of $0.001 (Frugal:Budgets:Tenants:acme:Monthly); the model call is refused (Frugal:Budgets:Action is Refuse)",
+            ex.Message);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_RunBudgetSpentWithRefuse_ThrowsNamingRunAndPerRun()
+    {
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0m;
+            o.Action = BudgetAction.Refuse;
+        });
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-7"), 10, canDowngrade: true, CancellationToken.None));
+
+        Assert.StartsWith("run 'run-7' has spent its budget: $0.00 of $0.00 (Frugal:Budgets:PerRun)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_BudgetSpentWithDowngrade_AsksPremiumToDowngradeAndLetsCheapThrough()
+    {
+        var guard = Guard(o => o.Tenants["Default"] = new TenantBudgetOptions { Monthly = 0m });
+
+        var premium = await guard.ReserveAsync(Context("any", "r"), 100, canDowngrade: true, CancellationToken.None);
+        var cheap = await guard.ReserveAsync(Context("any", "r"), 100, canDowngrade: false, CancellationToken.None);
+
+        Assert.True(premium.Downgrade);
+        Assert.False(cheap.Downgrade);
+        Assert.Equal(100, cheap.Amount);
+    }
+
+    [Fact]
+    public async Task SettleAsync_AfterReserve_CountsActualAndReleasesReservation()
+    {
+        var store = new InMemoryBudgetStore(new FakeTimeProvider(Now));
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 1m }, store);
+
+        var reservation = await guard.ReserveAsync(Context("acme", "r"), BudgetGuard.ToNano(0.5m), false, CancellationToken.None);
+        await guard.SettleAsync(reservation, BudgetGuard.ToNano(0.2m));
+
+        Assert.Equal(0.2m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+        var balance = await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None);
+        Assert.Equal(0, balance.Reserved);
+    }
+
+    [Fact]
+    public async Task CheckRunStartAsync_LedgerHoldsMonthToDateSpend_RefusesWith402NamingBudgetAndSpend()
+    {
+        var ledger = new ListLedger(
+            Record("acme", Now.AddDays(-2), 3m),
+            Record("acme", Now.AddDays(-1), 2m),
+            Record("acme", Now.AddMonths(-1), 50m),
+            Record("other", Now, 9m));
+        var guard = Guard(o =>
+        {
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 5m };
+            o.Action = BudgetAction.Refuse;
+        }, ledger: ledger);
+
+        var refusal = await guard.CheckRunStartAsync("acme", CancellationToken.None);
+
+        Assert.NotNull(refusal);
+        Assert.Equal(402, refusal.StatusCode);
+        Assert.Equal(5m, refusal.Limit);
+        Assert.Equal(5m, refusal.Used);
+        Assert.Equal(
+            "tenant 'acme' has spent $5.00 of its monthly budget of $5.00 (Frugal:Budgets:Tenants:acme:Monthly); new runs are refused until the month ends or the budget is raised",
+            refusal.Detail);
+        Assert.Null(await guard.CheckRunStartAsync("other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CheckRunStartAsync_DowngradeAction_AdmitsRunsOfSpentTenant()
+    {
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0m }, ledger: new ListLedger(Record("acme", Now, 1m)));
+
+        Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CheckRunStartAsync_TenantOverTokensPerMinute_Refuses429WithSecondsToNextMinute()
+    {
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 100 });
+        await guard.AcquireTokensAsync("acme", 150, CancellationToken.None);
+
+        var refusal = await guard.CheckRunStartAsync("acme", CancellationToken.None);
+
+        Assert.NotNull(refusal);
+        Assert.Equal(429, refusal.StatusCode);
+        Assert.Equal(30, refusal.RetryAfterSeconds);
+        Assert.Equal(
+            "tenant 'acme' used 150 tokens this minute, over its limit of 100 (Frugal:Budgets:Tenants:acme:TokensPerMinute); retry after 30 s",
+            refusal.Detail);
+    }
+
+    [Fact]
+    public async Task AcquireTokensAsync_OverLimitWithNoWait_ThrowsNamingTenantLimitAndRetryAfter()
+    {
+        var guard = Guard(o =>
+        {
+            o.Tenants["Default"] = new TenantBudgetOptions { TokensPerMinute = 100 };
+            o.TokensPerMinuteMaxWait = TimeSpan.Zero;
+        });
+        await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<TokenRateLimitExceededException>(() => guard.AcquireTokensAsync("acme", 1, CancellationToken.None));
+
+        Assert.Equal(30, ex.RetryAfterSeconds);
+        Assert.Equal(
+            "tenant 'acme' is over its limit of 100 tokens per minute (Frugal:Budgets:Tenants:Default:TokensPerMinute) and waited 0 s of at most 0 s (Frugal:Budgets:TokensPerMinuteMaxWait); retry after 30 s",
+            ex.Message);
+    }
+
+    [Fact]
+    public async Task AcquireTokensAsync_OverLimit_WaitsForNextMinuteThenCounts()
+    {
+        var time = new FakeTimeProvider(Now);
+        var store = new InMemoryBudgetStore(time);
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 100 }, store, time: time);
+        await guard.AcquireTokensAsync("acme", 120, CancellationToken.None);
+
+        var waiting = guard.AcquireTokensAsync("acme", 10, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await waiting;
+
+        Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReleaseTokensAsync_ActualBelowEstimate_FreesTheDifference()
+    {
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 100 });
+        await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
+
+        await guard.ReleaseTokensAsync("acme", -40);
+
+        Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    internal static FrugalChatContext Context(string tenant, string runId) => new(runId, "triage", tenant, "answer", 1, "premium");
+
+    private static BudgetGuard Guard(Action<BudgetOptions> configure, IBudgetStore? store = null, ICostLedger? ledger = null, TimeProvider? time = null)
+    {
+        var options = new BudgetOptions();
+        configure(options);
+        time ??= new FakeTimeProvider(Now);
+        return new BudgetGuard(Options.Create(options), store ?? new InMemoryBudgetStore(time), PriceTable.LoadDefault(), time, ledger);
+    }
+
+    private static CostRecord Record(string tenant, DateTimeOffset at, decimal dollars) => new()
+    {
+        RunId = Guid.NewGuid().ToString("N"),
+        Workflow = "triage",
+        StepId = "answer",
+        Tenant = tenant,
+        Dollars = dollars,
+        StartedAt = at,
+        CompletedAt = at,
+    };
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Frugal.Budgets;
+
+namespace Frugal.Core.Tests.Budgets;
+
+public sealed class BudgetOptionsValidatorTests
+{
+    [Theory]
+    [InlineData("Frugal:Budgets:Tenants:acme:Monthly", "-1", "Frugal:Budgets:Tenants:acme:Monthly must be zero or more (was -1).")]
+    [InlineData("Frugal:Budgets:Tenants:acme:TokensPerMinute", "0", "Frugal:Budgets:Tenants:acme:TokensPerMinute must be more than zero (was 0).")]
+    [InlineData("Frugal:Budgets:PerRun", "-0.5", "Frugal:Budgets:PerRun must be zero or more (was -0.5).")]
+    [InlineData("Frugal:Budgets:Store", "etcd", "Frugal:Budgets:Store must be 'memory' or 'redis' (was 'etcd').")]
+    [InlineData("Frugal:Budgets:Store", "redis", "Frugal:Budgets:RedisConnectionString is required when Frugal:Budgets:Store is 'redis'.")]
+    [InlineData("Frugal:Budgets:DefaultMaxOutputTokens", "0", "Frugal:Budgets:DefaultMaxOutputTokens must be more than zero (was 0).")]
+    public void Validate_BadSetting_FailsNamingTheKey(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddFrugalBudgets(configuration).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<BudgetOptions>>().Value);
+
+        Assert.Contains(message, ex.Failures);
+    }
+
+    [Fact]
+    public void Bind_BadAction_FailsNamingTheValue()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Frugal:Budgets:Action"] = "Explode" }).Build();
+        using var services = new ServiceCollection().AddFrugalBudgets(configuration).BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IOptions<BudgetOptions>>().Value);
+
+        Assert.Contains("Explode", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using Frugal.Core.Tests.Budgets;
+using Frugal.Costs;
+using Frugal.Engine;
+using Frugal.Telemetry;
+using Microsoft.Extensions.AI;
+
+namespace Frugal.Core.Tests.Telemetry;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task GetResponseAsync_ModelPipeline_EmitsGenAiTokenUsageAndDuration()
+    {
+        using var listener = new Instruments(FrugalTelemetry.ModelsSourceName);
+        await using var models = await BudgetedModels.StartAsync(new Dictionary<string, string?>());
+
+        await models.Cheap.GetResponseAsync("Say hello.", BudgetedModels.Options("acme", "run-otel", "cheap"));
+
+        Assert.Contains(listener.Measurements, m => m.Name == "gen_ai.client.token.usage" && m.Value > 0);
+        Assert.Contains(listener.Measurements, m => m.Name == "gen_ai.client.operation.duration");
+    }
+
+    [Fact]
+    public void Record_CostRecordWithDollarsAndCacheHit_CountsDollarsAndHitWithTags()
+    {
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        string workflow = "wf-" + Guid.NewGuid().ToString("N");
+
+        FrugalMetrics.Record(new CostRecord
+        {
+            RunId = "r", Workflow = workflow, StepId = "s", Tenant = "acme", Tier = CostTier.Premium, Model = "gpt-4o",
+            Dollars = 0.25m, Cache = CacheOutcome.Semantic,
+        });
+
+        var dollars = Assert.Single(listener.Measurements, m => m.Name == "frugal.cost.dollars" && Equals(m.Tags["frugal.workflow"], workflow));
+        Assert.Equal(0.25, dollars.Value);
+        Assert.Equal("premium", dollars.Tags["frugal.tier"]);
+        Assert.Equal("gpt-4o", dollars.Tags["gen_ai.request.model"]);
+        Assert.Equal("acme", dollars.Tags["frugal.tenant"]);
+        var hit = Assert.Single(listener.Measurements, m => m.Name == "frugal.cache.hits" && Equals(m.Tags["frugal.workflow"], workflow));
+        Assert.Equal("semantic", hit.Tags["frugal.cache"]);
+    }
+
+    [Fact]
+    public void Complete_StepAttempt_SpanCarriesRunStepTierModelTokensAndDollars()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FrugalTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var request = new StepRequest("run-42", "triage", "h", "acme", "answer", 2, []);
+        var telemetry = new StepTelemetry(PriceTable.LoadDefault());
+
+        using (var span = StepTelemetry.Start(request))
+        {
+            telemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]));
+        }
+
+        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
+        Assert.Equal("frugal.step answer", step.DisplayName);
+        Assert.Equal("triage", step.GetTagItem("frugal.workflow"));
+        Assert.Equal("answer", step.GetTagItem("frugal.step"));
+        Assert.Equal(2, step.GetTagItem("frugal.attempt"));
+        Assert.Equal("premium", step.GetTagItem("frugal.tier"));
+        Assert.Equal("gpt-4o", step.GetTagItem("gen_ai.request.model"));
+        Assert.Equal(1000L, step.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(100L, step.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal(0.0035, (double)step.GetTagItem("frugal.cost.dollars")!, 9);
+    }
+
+    [Fact]
+    public void Fail_StepAttempt_MarksSpanErrorAndCountsFailure()
+    {
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        var request = new StepRequest("run-43", "wf-fail-" + Guid.NewGuid().ToString("N"), "h", "acme", "answer", 1, []);
+
+        StepTelemetry.Fail(null, request, new InvalidOperationException("boom"));
+
+        var failure = Assert.Single(listener.Measurements, m => m.Name == "frugal.step.failures" && Equals(m.Tags["frugal.workflow"], request.Workflow));
+        Assert.Equal("InvalidOperationException", failure.Tags["error.type"]);
+    }
+
+    private sealed record Measurement(string Name, double Value, Dictionary<string, object?> Tags);
+
+    /// <summary>Collects the measurements of one meter with a <see cref="MeterListener"/>.</summary>
+    private sealed class Instruments : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<Measurement> _measurements = new();
+
+        public Instruments(string meter)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == meter)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
+            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
+            _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
+            _listener.Start();
+        }
+
+        public IReadOnlyList<Measurement> Measurements => [.. _measurements];
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var dictionary = new Dictionary<string, object?>();
+            foreach (var (key, tagValue) in tags)
+            {
+                dictionary[key] = tagValue;
+            }
+
+            _measurements.Enqueue(new Measurement(instrument.Name, value, dictionary));
+        }
+    }
+}

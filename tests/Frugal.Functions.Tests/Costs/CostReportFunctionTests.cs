@@ -1,0 +1,59 @@
+using Frugal.Costs;
+using Frugal.Functions.Costs;
+using Frugal.Functions.Tests.Runs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+
+namespace Frugal.Functions.Tests.Costs;
+
+public sealed class CostReportFunctionTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "frugal-fn-report-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteCostLedger _ledger;
+
+    public CostReportFunctionTests()
+    {
+        _ledger = new SqliteCostLedger(_path);
+        var at = new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero);
+        _ledger.AppendAsync(
+        [
+            new CostRecord { RunId = "r1", Workflow = "support", StepId = "a", Tenant = "acme", Dollars = 0.02m, StartedAt = at, CompletedAt = at },
+            new CostRecord { RunId = "r2", Workflow = "digest", StepId = "a", Tenant = "globex", Dollars = 0.01m, StartedAt = at, CompletedAt = at },
+        ], CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task CostReport_ByTenant_ReturnsJsonGroups()
+    {
+        var request = HttpTestContext.Request("GET");
+        request.QueryString = new QueryString("?by=tenant&since=2025-06-01&until=2025-06-30");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("application/json", type, StringComparison.Ordinal);
+        Assert.Equal(["acme", "globex"], body!["groups"]!.AsArray().Select(g => g!["key"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task CostReport_BadArgument_Returns400NamingIt()
+    {
+        var request = HttpTestContext.Request("GET");
+        request.QueryString = new QueryString("?by=colour");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Contains("by: 'colour' is not one of workflow, tenant, model", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _ledger.Dispose();
+        SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+}

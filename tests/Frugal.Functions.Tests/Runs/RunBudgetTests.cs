@@ -1,0 +1,54 @@
+using Frugal.Api;
+using Frugal.Budgets;
+using Frugal.Costs;
+using Frugal.Functions.Runs;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Functions.Tests.Runs;
+
+/// <summary>New runs of a tenant whose budget is spent (402) or who is over its tokens per minute (429).</summary>
+public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
+{
+    [Fact]
+    public async Task StartRun_TenantBudgetSpentWithRefuse_Returns402WithBudgetAndSpend()
+    {
+        var options = new BudgetOptions { Action = BudgetAction.Refuse };
+        options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0m };
+        var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, Guard(options)));
+        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(402, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Monthly budget spent", body!["title"]!.GetValue<string>());
+        Assert.Equal(0m, body["budget"]!.GetValue<decimal>());
+        Assert.Equal(0m, body["spent"]!.GetValue<decimal>());
+        Assert.Contains("Frugal:Budgets:Tenants:acme:Monthly", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_TenantOverTokensPerMinute_Returns429WithRetryAfter()
+    {
+        var options = new BudgetOptions();
+        options.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 10 };
+        var guard = Guard(options);
+        await guard.AcquireTokensAsync("acme", 50, CancellationToken.None);
+        var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
+        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+
+        var (status, type, body, headers) = await HttpTestContext.ExecuteAsync(
+            await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(429, status);
+        Assert.Equal("application/problem+json", type);
+        int retryAfter = int.Parse(headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal(50, body!["tokensThisMinute"]!.GetValue<int>());
+        Assert.Contains($"retry after {retryAfter} s", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static BudgetGuard Guard(BudgetOptions options) =>
+        new(Options.Create(options), new InMemoryBudgetStore(TimeProvider.System), PriceTable.LoadDefault(), TimeProvider.System);
+}

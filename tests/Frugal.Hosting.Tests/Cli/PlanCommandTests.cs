@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Frugal.Cli;
+using Frugal.Hosting.Tests.Costs;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+public sealed class PlanCommandTests : IDisposable
+{
+    private readonly CostLedgerFixture _ledger = new();
+
+    [Theory]
+    [InlineData("--scale", "0", "--scale: '0' is not a number above 0")]
+    [InlineData("--scale", "ten", "--scale: 'ten' is not a number above 0")]
+    [InlineData("--peak-concurrency", "-3", "--peak-concurrency: '-3' is not a whole number above 0")]
+    [InlineData("--revenue-per-run", "free", "--revenue-per-run: 'free' is not a number of dollars above 0")]
+    [InlineData("--target-margin", "1.5", "--target-margin: '1.5' is not a number from 0 up to (not including) 1")]
+    [InlineData("--gpu-capacity", "0", "--gpu-capacity: '0' is not a number above 0")]
+    [InlineData("--since", "last-week", "--since: 'last-week' is not a date")]
+    public async Task Plan_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
+    {
+        var (code, output, error) = await RunAsync("plan", "--store", _ledger.Path, option, value);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Contains("Usage:", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_MissingStore_ExitsTwoNamingTheFile()
+    {
+        var (code, _, error) = await RunAsync("plan", "--store", "/no/such/costs.db");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--store: the cost ledger '/no/such/costs.db' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_JsonWithRevenue_ProjectsPerWorkflowAndMargin()
+    {
+        var (code, output, _) = await RunAsync(
+            "plan", "--store", _ledger.Path, "--scale", "10", "--revenue-per-run", "0.05", "--since", "2025-06-01", "--until", "2025-06-10", "--format", "json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var support = json.RootElement.GetProperty("workflows").EnumerateArray().Single(w => w.GetProperty("workflow").GetString() == "support");
+        Assert.Equal(0.021m, support.GetProperty("costPerRun").GetDecimal());
+        Assert.Equal(0.5, support.GetProperty("premiumShare").GetDouble(), 6);
+        Assert.Equal(1 / 10.0 * 30.4375 * 10, support.GetProperty("runsPerMonth").GetDouble(), 6);
+        Assert.Equal(0.58, support.GetProperty("margin").GetDouble(), 6);
+        Assert.Equal(0.015m, support.GetProperty("maxCostPerRun").GetDecimal());
+        Assert.Equal(2, json.RootElement.GetProperty("total").GetProperty("observedRuns").GetInt32());
+    }
+
+    [Fact]
+    public async Task Plan_Table_PrintsWorkflowsAndGpuLine()
+    {
+        var (code, output, _) = await RunAsync("plan", "--store", _ledger.Path, "--scale", "10", "--peak-concurrency", "40");
+
+        Assert.Equal(0, code);
+        Assert.Contains("support", output, StringComparison.Ordinal);
+        Assert.Contains("(all)", output, StringComparison.Ordinal);
+        Assert.Contains("Peak concurrency 40 run(s) (given)", output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _ledger.Dispose();
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await CliApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}

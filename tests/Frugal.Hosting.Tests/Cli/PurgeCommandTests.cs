@@ -1,0 +1,60 @@
+using Frugal.Cli;
+using Frugal.Costs;
+using Frugal.Hosting.Tests.Costs;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+public sealed class PurgeCommandTests : IDisposable
+{
+    private readonly CostLedgerFixture _ledger = new();
+
+    [Theory]
+    [InlineData("30x")]
+    [InlineData("-5d")]
+    [InlineData("d")]
+    [InlineData("forever")]
+    public async Task Purge_OlderThanThatDoesNotParse_ExitsTwoWithMessageAndUsage(string value)
+    {
+        var (code, output, error) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", value);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--older-than: '{value}' is not an age such as 30d, 12h or 90m", error, StringComparison.Ordinal);
+        Assert.Contains("Usage:", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_MissingStore_ExitsTwoNamingTheFile()
+    {
+        var (code, _, error) = await RunAsync("purge", "--store", "/no/such/costs.db");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--store: the cost ledger '/no/such/costs.db' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_RecentCutOff_KeepsRecordsThenOldCutOffDeletesThem()
+    {
+        var (kept, keptOutput, _) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", "36500d");
+        var (code, output, _) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", "1d");
+
+        Assert.Equal(0, kept);
+        Assert.StartsWith("Deleted 0 cost record(s)", keptOutput, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        Assert.StartsWith("Deleted 3 cost record(s)", output, StringComparison.Ordinal);
+        using var ledger = new SqliteCostLedger(_ledger.Path);
+        await foreach (var _ in ledger.QueryAsync(new CostQuery(), CancellationToken.None))
+        {
+            Assert.Fail("a record survived the purge");
+        }
+    }
+
+    public void Dispose() => _ledger.Dispose();
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await CliApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
