@@ -13,4 +13,5 @@ namespace Frugal;
 [JsonSerializable(typeof(StepRequest))]
 [JsonSerializable(typeof(StepResponse))]
 [JsonSerializable(typeof(IReadOnlyList<StepSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<Frugal.Resilience.ModelAttempt>))]
 internal sealed partial class JsonContext : JsonSerializerContext;

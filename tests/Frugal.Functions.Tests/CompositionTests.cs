@@ -51,6 +51,7 @@ public sealed class CompositionTests
         values["Frugal:Workflows:Directory"] = Path.Combine(FunctionsHostFixture.RepoRoot(), "workflows");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddFrugalEngine();
         services.AddFrugalModels(configuration);

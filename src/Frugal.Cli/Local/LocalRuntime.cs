@@ -50,8 +50,14 @@ internal sealed class LocalRuntime : IAsyncDisposable
             foreach (var (tier, deployment) in new[] { ("Cheap", "gpt-4o-mini"), ("Premium", "gpt-4o") })
             {
                 overrides[$"Frugal:Models:{tier}:Endpoint"] = emulator.Uri.ToString();
-                overrides[$"Frugal:Models:{tier}:Deployment"] = deployment;
+                overrides[$"Frugal:Models:{tier}:Deployment"] = configuration[$"Frugal:Models:{tier}:Deployment"] ?? deployment;
                 overrides[$"Frugal:Models:{tier}:ApiKey"] = "emulator";
+            }
+
+            if (configuration["Frugal:Models:Fallback:Deployment"] is { } fallback)
+            {
+                overrides["Frugal:Models:Fallback:Endpoint"] = emulator.Uri.ToString();
+                overrides["Frugal:Models:Fallback:ApiKey"] = "emulator";
             }
 
             await notices.WriteLineAsync(

@@ -19,4 +19,14 @@ public sealed record CallResult(
     long OutputTokens = 0,
     double DurationMs = 0,
     string? Provider = null,
-    double GpuSeconds = 0);
+    double GpuSeconds = 0)
+{
+    /// <summary>Whether a cheap answer failed validation and premium answered instead.</summary>
+    public bool Escalated { get; init; }
+
+    /// <summary>The cheap attempt an escalation replaced; it cost money too, so it gets its own cost record.</summary>
+    public TierUsage? EscalatedFrom { get; init; }
+
+    /// <summary>What happened on the way: attempts, retries, fallbacks, trimming, downgrades, validation failures.</summary>
+    public JsonObject? Metadata { get; init; }
+}

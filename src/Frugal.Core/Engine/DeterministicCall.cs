@@ -14,4 +14,11 @@ public sealed record DeterministicCall(
     JsonNode? Input,
     string? Pattern = null,
     IReadOnlyDictionary<string, JsonNode?>? Table = null,
-    JsonNode? Default = null) : StepCall;
+    JsonNode? Default = null) : StepCall
+{
+    /// <summary>How a lookup matches.</summary>
+    public LookupMatch Match { get; init; } = LookupMatch.Normalized;
+
+    /// <summary>For a semantic lookup: the lowest similarity that counts as a match.</summary>
+    public double MinSimilarity { get; init; } = 0.8;
+}

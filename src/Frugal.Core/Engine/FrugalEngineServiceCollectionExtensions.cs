@@ -16,6 +16,8 @@ public static class FrugalEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IComplexityClassifier, RulesComplexityClassifier>());
         services.TryAddSingleton<ComplexityClassifierRegistry>();
         services.TryAddSingleton<ModelStepHandler>();
+        services.AddOptions<RoutingLimitsOptions>().BindConfiguration(RoutingLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<PremiumShareGovernor>();
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton(sp => new Frugal.Telemetry.StepTelemetry(sp.GetService<Frugal.Costs.PriceTable>()));
         return services;

@@ -16,4 +16,32 @@ public sealed record ModelCall(
     string? System = null,
     int? MaxOutputTokens = null,
     float? Temperature = null,
-    JsonNode? OutputSchema = null) : StepCall;
+    JsonNode? OutputSchema = null) : StepCall
+{
+    /// <summary>For <see cref="ModelTier.Onnx"/>: the ONNX model to run.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>What a valid answer is.</summary>
+    public AnswerValidation? Validation { get; init; }
+
+    /// <summary>Whether a cheap answer that fails validation is retried on premium.</summary>
+    public bool Escalate { get; init; }
+
+    /// <summary>How many escalations the run still allows.</summary>
+    public int EscalationsLeft { get; init; }
+
+    /// <summary>The most prompt tokens sent.</summary>
+    public int? MaxInputTokens { get; init; }
+
+    /// <summary>How a prompt over <see cref="MaxInputTokens"/> is cut.</summary>
+    public TrimPolicy Trim { get; init; } = TrimPolicy.End;
+
+    /// <summary>Whether the tier came from a classify step (an <c>auto</c> step); only those are subject to premium-share caps.</summary>
+    public bool AutoRouted { get; init; }
+
+    /// <summary>Whether the step keeps premium even over a premium-share cap.</summary>
+    public bool PremiumOnly { get; init; }
+
+    /// <summary>The workflow's premium-share cap, if any.</summary>
+    public double? PremiumShareCap { get; init; }
+}

@@ -10,7 +10,7 @@ namespace Frugal.Engine;
 /// </summary>
 internal static class StepCallBuilder
 {
-    public static StepCall Build(StepDefinition step, JsonObject scope) => step switch
+    public static StepCall Build(StepDefinition step, JsonObject scope, RunLimits limits) => step switch
     {
         ClassifyStep c => new ClassifyCall(c.Input.Render(scope), c.Router, c.PremiumThreshold),
         DeterministicStep d => new DeterministicCall(
@@ -20,14 +20,29 @@ internal static class StepCallBuilder
                 : d.Input.Evaluate(scope)?.DeepClone(),
             d.Pattern,
             d.Table,
-            d.Default),
+            d.Default)
+        {
+            Match = d.Match,
+            MinSimilarity = d.MinSimilarity,
+        },
         ModelStep m => new ModelCall(
             ResolveTier(m, scope),
             m.Prompt.Render(scope),
             m.System?.Render(scope),
             m.MaxOutputTokens,
             m.Temperature,
-            m.OutputSchema),
+            m.OutputSchema)
+        {
+            Model = m.Model,
+            Validation = m.Validation,
+            Escalate = m.Escalate ?? (m.Validation is not null || m.OutputSchema is not null),
+            EscalationsLeft = limits.EscalationsLeft,
+            MaxInputTokens = m.MaxInputTokens,
+            Trim = m.Trim,
+            AutoRouted = m.Tier == ModelTier.Auto,
+            PremiumOnly = m.PremiumOnly,
+            PremiumShareCap = limits.PremiumShareCap,
+        },
         _ => throw new InvalidOperationException($"step '{step.Id}' of kind '{step.Kind}' is not a single call"),
     };
 

@@ -21,17 +21,31 @@ public sealed class StepCostRecorder
         _time = time;
     }
 
-    /// <summary>Records a finished call; completes when the record is durable.</summary>
-    public Task RecordAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a finished call; completes when the record is durable. An escalated call also records the cheap
+    /// attempt it replaced (step id <c>id#cheap</c>, outcome escalated): both attempts cost money.
+    /// </summary>
+    public async Task RecordAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (result?.EscalatedFrom is { } replaced)
+        {
+            var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider);
+            await RecordOneAsync(request, index, call, cheap, startedAt, null, "#" + replaced.Tier, CostOutcome.Escalated, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task RecordOneAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, string suffix, CostOutcome? outcome, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(call);
         var tier = Tier(result?.Tier ?? TierOf(call));
         var usage = new TokenUsage(result?.InputTokens ?? 0, 0, result?.OutputTokens ?? 0, 0);
         var price = tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
             : tier == CostTier.Onnx && result is { GpuSeconds: > 0 } ? _prices.PriceGpu(null, result.GpuSeconds) : new PriceResult(0m, true, _prices.Version);
-        var stepId = request.ItemStepId(index);
+        var stepId = request.ItemStepId(index) + suffix;
         var record = new CostRecord
         {
             RunId = request.RunId,
@@ -52,7 +66,7 @@ public sealed class StepCostRecorder
             GpuSeconds = result?.GpuSeconds ?? 0,
             BatchSize = request.Calls.Count,
             LatencyMs = result?.DurationMs ?? (_time.GetUtcNow() - startedAt).TotalMilliseconds,
-            Outcome = failure is null ? CostOutcome.Succeeded : CostOutcome.Failed,
+            Outcome = outcome ?? (failure is null ? CostOutcome.Succeeded : CostOutcome.Failed),
             StartedAt = startedAt,
             CompletedAt = _time.GetUtcNow(),
             PromptText = call switch

@@ -24,7 +24,8 @@ public sealed class StepExecutor
     public async Task<StepResponse> ExecuteAsync(StepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var tasks = request.Calls.Select((call, index) => ExecuteAndRecordAsync(request, index, call, cancellationToken)).ToArray();
+        var escalations = new EscalationAllowance(request.Calls.OfType<ModelCall>().Select(c => c.EscalationsLeft).DefaultIfEmpty(0).Min());
+        var tasks = request.Calls.Select((call, index) => ExecuteAndRecordAsync(request, index, call, escalations, cancellationToken)).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
         return new StepResponse(results);
     }
@@ -33,18 +34,18 @@ public sealed class StepExecutor
     /// Runs a call and, when costs are on, waits until its record is durable before reporting success, so the
     /// activity never completes with its cost unrecorded; a failed call is recorded as failed and rethrown.
     /// </summary>
-    private async Task<CallResult> ExecuteAndRecordAsync(StepRequest request, int index, StepCall call, CancellationToken cancellationToken)
+    private async Task<CallResult> ExecuteAndRecordAsync(StepRequest request, int index, StepCall call, EscalationAllowance escalations, CancellationToken cancellationToken)
     {
         if (_costs is null)
         {
-            return await ExecuteCallAsync(request, index, call, cancellationToken).ConfigureAwait(false);
+            return await ExecuteCallAsync(request, index, call, escalations, cancellationToken).ConfigureAwait(false);
         }
 
         var startedAt = _time.GetUtcNow();
         CallResult result;
         try
         {
-            result = await ExecuteCallAsync(request, index, call, cancellationToken).ConfigureAwait(false);
+            result = await ExecuteCallAsync(request, index, call, escalations, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -56,14 +57,14 @@ public sealed class StepExecutor
         return result;
     }
 
-    private async Task<CallResult> ExecuteCallAsync(StepRequest request, int index, StepCall call, CancellationToken cancellationToken)
+    private async Task<CallResult> ExecuteCallAsync(StepRequest request, int index, StepCall call, EscalationAllowance escalations, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var result = call switch
         {
             DeterministicCall d => DeterministicStepHandler.Execute(d),
             ClassifyCall c => await _classifiers.ClassifyAsync(c, cancellationToken).ConfigureAwait(false),
-            ModelCall m => await _models.ExecuteAsync(m, request, index, cancellationToken).ConfigureAwait(false),
+            ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, cancellationToken).ConfigureAwait(false),
             _ => throw new StepInputException($"no handler for {call.GetType().Name}"),
         };
         return result with { DurationMs = _time.GetElapsedTime(started).TotalMilliseconds };

@@ -10,6 +10,8 @@ namespace Frugal.Engine;
 /// <param name="InputTokens">Prompt tokens, all calls together.</param>
 /// <param name="OutputTokens">Completion tokens, all calls together.</param>
 /// <param name="DurationMs">Activity time, all attempts together.</param>
+/// <param name="Metadata">For a single call: its attempts, escalation, trimming and downgrades; for a foreach: how many
+/// items were escalated, trimmed, downgraded or answered by the fallback deployment.</param>
 public sealed record StepSummary(
     string StepId,
     string Kind,
@@ -19,4 +21,5 @@ public sealed record StepSummary(
     IReadOnlyDictionary<string, int> Tiers,
     long InputTokens,
     long OutputTokens,
-    double DurationMs);
+    double DurationMs,
+    System.Text.Json.Nodes.JsonNode? Metadata = null);

@@ -16,6 +16,7 @@ internal sealed class WorkflowRun
     private readonly JsonObject _steps = [];
     private readonly List<StepSummary> _summaries = [];
     private readonly ILogger _log;
+    private int _escalations;
 
     public WorkflowRun(TaskOrchestrationContext context, WorkflowRunRequest request, WorkflowDefinition definition)
     {
@@ -83,6 +84,8 @@ internal sealed class WorkflowRun
         return new WorkflowRunResult(output, _summaries);
     }
 
+    private RunLimits Limits => new(Math.Max(0, _definition.MaxEscalations - _escalations), _definition.PremiumShareCap);
+
     private bool IsReady(StepDefinition step) => step.DependsOn.All(_steps.ContainsKey);
 
     private void Complete(StepDefinition step, StepOutcome outcome)
@@ -94,6 +97,7 @@ internal sealed class WorkflowRun
             ["skipped"] = outcome.Status == "skipped",
             ["tier"] = first?.Tier,
             ["model"] = first?.Model,
+            ["metadata"] = outcome.Results.Count == 1 ? first?.Metadata?.DeepClone() : null,
         };
         _summaries.Add(new StepSummary(
             step.Id,
@@ -104,8 +108,26 @@ internal sealed class WorkflowRun
             outcome.Results.GroupBy(r => r.Tier).ToDictionary(g => g.Key, g => g.Count()),
             outcome.Results.Sum(r => r.InputTokens),
             outcome.Results.Sum(r => r.OutputTokens),
-            outcome.DurationMs));
+            outcome.DurationMs,
+            Summarize(outcome.Results)));
         Log.StepFinished(_log, _context.InstanceId, step.Id, outcome.Status);
+    }
+
+    private static JsonNode? Summarize(IReadOnlyList<CallResult> results)
+    {
+        if (results.Count == 1)
+        {
+            return results[0].Metadata?.DeepClone();
+        }
+
+        var withMetadata = results.Where(r => r.Metadata is not null).ToList();
+        return withMetadata.Count == 0 ? null : new JsonObject
+        {
+            ["escalated"] = results.Count(r => r.Escalated),
+            ["trimmed"] = withMetadata.Count(r => r.Metadata!.ContainsKey("trimmed")),
+            ["downgraded"] = withMetadata.Count(r => r.Metadata!.ContainsKey("downgraded")),
+            ["invalid"] = withMetadata.Count(r => r.Metadata!["valid"]?.GetValue<bool>() == false),
+        };
     }
 
     private async Task<StepOutcome> RunStepAsync(StepDefinition step)
@@ -115,7 +137,7 @@ internal sealed class WorkflowRun
             return await RunForEachAsync(forEach);
         }
 
-        var (response, attempts, duration) = await CallAsync(step.Id, [StepCallBuilder.Build(step, _scope)], 0);
+        var (response, attempts, duration) = await CallAsync(step.Id, [StepCallBuilder.Build(step, _scope, Limits)], 0);
         return new StepOutcome(response.Results[0].Output, "completed", attempts, duration, response.Results);
     }
 
@@ -123,21 +145,9 @@ internal sealed class WorkflowRun
     {
         var items = step.Items.Evaluate(_scope) as JsonArray
             ?? throw new InvalidOperationException($"step '{step.Id}': 'items' did not yield a list");
-        var calls = new List<StepCall>(items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            _scope["item"] = items[i]?.DeepClone();
-            _scope["index"] = i;
-            calls.Add(StepCallBuilder.Build(step.Body, _scope));
-        }
-
-        _scope.Remove("item");
-        _scope.Remove("index");
-
-        var batches = calls.Chunk(Math.Max(1, step.BatchSize)).ToList();
-
-        var results = new CallResult[batches.Count][];
         var size = Math.Max(1, step.BatchSize);
+        var batches = Enumerable.Range(0, (items.Count + size - 1) / size).ToList();
+        var results = new CallResult[batches.Count][];
         var inFlight = new Dictionary<Task<(StepResponse, int, double)>, int>();
         var attempts = 0;
         var duration = 0.0;
@@ -146,7 +156,8 @@ internal sealed class WorkflowRun
         {
             while (next < batches.Count && inFlight.Count < Math.Max(1, step.Parallelism))
             {
-                inFlight.Add(CallAsync(step.Id, batches[next], next, next * size), next);
+                // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
+                inFlight.Add(CallAsync(step.Id, BuildBatch(step, items, next * size, size), next, next * size), next);
                 next++;
             }
 
@@ -164,6 +175,21 @@ internal sealed class WorkflowRun
         return new StepOutcome(output, "completed", attempts, duration, all);
     }
 
+    private List<StepCall> BuildBatch(ForEachStep step, JsonArray items, int first, int size)
+    {
+        var calls = new List<StepCall>(size);
+        for (var i = first; i < Math.Min(items.Count, first + size); i++)
+        {
+            _scope["item"] = items[i]?.DeepClone();
+            _scope["index"] = i;
+            calls.Add(StepCallBuilder.Build(step.Body, _scope, Limits));
+        }
+
+        _scope.Remove("item");
+        _scope.Remove("index");
+        return calls;
+    }
+
     /// <summary>
     /// Calls the activity, retrying failed attempts with backoff. Retries are explicit here rather than a
     /// <see cref="TaskRetryOptions"/> so every attempt carries its number (cost records are keyed by it).
@@ -178,6 +204,7 @@ internal sealed class WorkflowRun
             try
             {
                 var response = await _context.CallActivityAsync<StepResponse>(ExecuteStepActivity.Name, request);
+                _escalations += response.Results.Count(r => r.Escalated);
                 return (response, attempt, response.Results.Sum(r => r.DurationMs));
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))

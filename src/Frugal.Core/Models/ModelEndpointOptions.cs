@@ -25,7 +25,10 @@ public sealed class ModelEndpointOptions
     /// <summary>The protocol of the endpoint.</summary>
     public ModelEndpointKind Kind { get; set; } = ModelEndpointKind.AzureOpenAI;
 
-    /// <summary>How many times the client retries a throttled (429) or failed (5xx) call, honouring <c>Retry-After</c>.</summary>
+    /// <summary>
+    /// Retries of the client library's own pipeline, used only by clients made outside dependency injection. Clients
+    /// registered by <c>AddFrugalModels</c> retry in their HttpClient instead, as <c>Frugal:Models:Resilience</c> says.
+    /// </summary>
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>How long one HTTP attempt may take before the client gives up on it.</summary>

@@ -1,35 +1,123 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Frugal.Budgets;
 using Frugal.Engine;
+using Frugal.Resilience;
+using Frugal.Telemetry;
 using Frugal.Workflows;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Models;
 
-/// <summary>Answers a <see cref="ModelCall"/> with the <see cref="IChatClient"/> registered for its tier.</summary>
+/// <summary>
+/// Answers a <see cref="ModelCall"/>: applies the premium-share cap to auto-routed calls, trims the prompt to its token
+/// limit, calls the tier's <see cref="IChatClient"/>, validates the answer and, when a cheap answer is invalid,
+/// escalates it once to premium. Every HTTP attempt, fallback, cut and decision lands in the call's metadata.
+/// </summary>
 public sealed class ModelStepHandler
 {
     private readonly IServiceProvider _services;
+    private readonly PremiumShareGovernor? _governor;
+    private readonly IRoutingFeedbackSink? _feedback;
 
     /// <summary>Creates the handler; chat clients are keyed services named after the tier (<c>cheap</c>, <c>premium</c>).</summary>
-    public ModelStepHandler(IServiceProvider services)
+    public ModelStepHandler(IServiceProvider services, PremiumShareGovernor? governor = null, IRoutingFeedbackSink? feedback = null)
     {
         _services = services;
+        _governor = governor;
+        _feedback = feedback;
     }
 
     /// <summary>Calls the model and returns its answer (parsed JSON when the call has an output schema).</summary>
     /// <param name="call">The call.</param>
     /// <param name="request">The step attempt the call belongs to (its run, tenant and step travel with the chat options).</param>
     /// <param name="index">The call's index in the request.</param>
+    /// <param name="escalations">The escalations the request's calls may still make; null for the call's own count.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<CallResult> ExecuteAsync(ModelCall call, StepRequest request, int index, CancellationToken cancellationToken)
+    public async Task<CallResult> ExecuteAsync(ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
-        var tier = TierName(call.Tier);
-        var client = _services.GetKeyedService<IChatClient>(tier)
-            ?? throw new StepInputException($"no model is configured for tier '{tier}' (Frugal:Models:{char.ToUpperInvariant(tier[0])}{tier[1..]})");
+        if (call.Tier == ModelTier.Onnx)
+        {
+            var onnx = _services.GetService<IOnnxStepHandler>()
+                ?? throw new StepInputException("tier 'onnx' needs Frugal's inference app or in-process ONNX models (Frugal:Inference); none is configured");
+            return await onnx.ExecuteAsync(call, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var metadata = new JsonObject();
+        var tier = call.Tier;
+        if (call.AutoRouted && _governor?.Decide(call, request, tier == ModelTier.Premium) is { } downgrade)
+        {
+            tier = ModelTier.Cheap;
+            metadata["downgraded"] = new JsonObject { ["from"] = "premium", ["to"] = "cheap", ["reason"] = downgrade };
+        }
+
+        var prompt = call.Prompt;
+        if (call.MaxInputTokens is { } limit)
+        {
+            (prompt, var trimmed) = PromptTrimmer.Trim(prompt, limit, call.Trim);
+            if (trimmed is not null)
+            {
+                metadata["trimmed"] = trimmed;
+            }
+        }
+
+        var log = ModelAttemptLog.Begin();
+        var first = await AskAsync(tier, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
+        var result = first.Result;
+        if (first.Invalid is { } reason)
+        {
+            metadata["validation"] = reason;
+            if (first.Result.Tier == ModelTierKeys.Cheap && call.Escalate && (escalations ?? new EscalationAllowance(call.EscalationsLeft)).TryTake())
+            {
+                var second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
+                metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
+                FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
+                if (_feedback is not null)
+                {
+                    await _feedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                result = second.Result with
+                {
+                    Escalated = true,
+                    EscalatedFrom = new TierUsage(first.Result.Tier, first.Result.Model, first.Result.Provider, first.Result.InputTokens, first.Result.OutputTokens, first.Result.DurationMs),
+                };
+                if (second.Invalid is { } again)
+                {
+                    metadata["validation"] = again;
+                    EnsureUsable(call, second);
+                }
+            }
+            else
+            {
+                EnsureUsable(call, first);
+            }
+        }
+
+        metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();
+        metadata["attempts"] = JsonSerializer.SerializeToNode(log.Attempts, JsonContext.Default.IReadOnlyListModelAttempt);
+        return result with { Metadata = metadata };
+    }
+
+    /// <summary>A model that ignored the requested JSON format is a transient failure: the attempt is retried.</summary>
+    private static void EnsureUsable(ModelCall call, Answer answer)
+    {
+        if (call.OutputSchema is not null && answer.Result.Output is null)
+        {
+            throw new InvalidOperationException($"the model's answer is not the JSON the step's output_schema asks for: {answer.Invalid}");
+        }
+    }
+
+    private async Task<Answer> AskAsync(ModelTier tier, ModelCall call, string prompt, StepRequest request, int index, CancellationToken cancellationToken)
+    {
+        var name = TierName(tier);
+        var client = _services.GetKeyedService<IChatClient>(name)
+            ?? throw new StepInputException($"no model is configured for tier '{name}' (Frugal:Models:{char.ToUpperInvariant(name[0])}{name[1..]})");
 
         List<ChatMessage> messages = [];
         if (!string.IsNullOrEmpty(call.System))
@@ -37,49 +125,55 @@ public sealed class ModelStepHandler
             messages.Add(new ChatMessage(ChatRole.System, call.System));
         }
 
-        messages.Add(new ChatMessage(ChatRole.User, call.Prompt));
-        var options = new ChatOptions
-        {
-            MaxOutputTokens = call.MaxOutputTokens,
-            Temperature = call.Temperature,
-        };
-        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, tier).ApplyTo(options);
+        messages.Add(new ChatMessage(ChatRole.User, prompt));
+        var options = new ChatOptions { MaxOutputTokens = call.MaxOutputTokens, Temperature = call.Temperature };
+        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, name).ApplyTo(options);
         if (call.OutputSchema is { } schema)
         {
-            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(
-                JsonSerializer.SerializeToElement(schema, JsonContext.Default.JsonNode), "answer");
+            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(schema, JsonContext.Default.JsonNode), "answer");
         }
 
+        var started = Stopwatch.GetTimestamp();
+        ModelAttemptLog.SetTier(name);
         var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var output = call.OutputSchema is null ? JsonValue.Create(response.Text) : ParseJson(response.Text);
-        return new CallResult(
+        var answered = response.AdditionalProperties?.TryGetValue(BudgetChatClient.AnsweredTierKey, out var t) == true && t is string s ? s : name;
+        JsonNode? output = JsonValue.Create(response.Text);
+        if (call.OutputSchema is not null)
+        {
+            output = TryParse(response.Text);
+        }
+
+        var result = new CallResult(
             output,
-            tier,
+            answered,
             response.ModelId,
             response.Usage?.InputTokenCount ?? 0,
             response.Usage?.OutputTokenCount ?? 0,
-            Provider: client.GetService<ChatClientMetadata>()?.ProviderName);
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            client.GetService<ChatClientMetadata>()?.ProviderName);
+        return new Answer(result, AnswerValidator.Check(call, response.Text, output is JsonValue ? null : output));
     }
 
     /// <summary>The configuration and service-key name of a tier.</summary>
     public static string TierName(ModelTier tier) => tier switch
     {
-        ModelTier.Cheap => "cheap",
-        ModelTier.Premium => "premium",
+        ModelTier.Cheap => ModelTierKeys.Cheap,
+        ModelTier.Premium => ModelTierKeys.Premium,
         ModelTier.Onnx => "onnx",
         _ => throw new StepInputException($"tier {tier} must be resolved before a model is called"),
     };
 
-    private static JsonNode? ParseJson(string text)
+    private static JsonNode? TryParse(string text)
     {
         try
         {
             return JsonNode.Parse(text);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            // A model that ignores the requested format is a transient failure worth another attempt.
-            throw new InvalidOperationException($"the model's answer is not the JSON the step's output_schema asks for: {ex.Message}", ex);
+            return null;
         }
     }
+
+    private sealed record Answer(CallResult Result, string? Invalid);
 }

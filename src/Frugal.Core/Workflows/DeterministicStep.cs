@@ -23,4 +23,10 @@ public sealed record DeterministicStep : StepDefinition
 
     /// <summary>The output when a lookup or a regex finds nothing.</summary>
     public JsonNode? Default { get; init; }
+
+    /// <summary>How a lookup matches its input against the table's keys.</summary>
+    public LookupMatch Match { get; init; } = LookupMatch.Normalized;
+
+    /// <summary>For a semantic lookup: the lowest cosine similarity between input and key that counts as a match.</summary>
+    public double MinSimilarity { get; init; } = 0.8;
 }

@@ -30,6 +30,9 @@ public sealed record ModelStep : StepDefinition
     /// <summary>A JSON Schema the answer must follow; when set the answer is parsed as JSON.</summary>
     public JsonNode? OutputSchema { get; init; }
 
+    /// <summary>For <see cref="ModelTier.Onnx"/>: the ONNX model (a classifier) to run.</summary>
+    public string? Model { get; init; }
+
     /// <summary>What a valid answer is, beyond <see cref="OutputSchema"/>.</summary>
     public AnswerValidation? Validation { get; init; }
 

@@ -113,6 +113,8 @@ internal sealed class StepParser(WorkflowParseContext context)
             Pattern = pattern,
             Table = table,
             Default = step["default"]?.DeepClone(),
+            Match = Text(step, "match") == "semantic" ? LookupMatch.Semantic : LookupMatch.Normalized,
+            MinSimilarity = Number(step, "min_similarity") ?? 0.8,
         };
     }
 
@@ -124,6 +126,7 @@ internal sealed class StepParser(WorkflowParseContext context)
             "cheap" => ModelTier.Cheap,
             "premium" => ModelTier.Premium,
             "auto" => ModelTier.Auto,
+            "onnx" => ModelTier.Onnx,
             _ => (ModelTier?)null,
         };
         var route = Text(step, "route");
@@ -159,9 +162,28 @@ internal sealed class StepParser(WorkflowParseContext context)
             MaxOutputTokens = (int?)Number(step, "max_output_tokens"),
             Temperature = (float?)Number(step, "temperature"),
             OutputSchema = outputSchema,
+            Model = Text(step, "model"),
+            Validation = step["validate"] is JsonObject validate ? Validation(validate) : null,
+            Escalate = step["escalate"] is JsonValue escalate && escalate.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+                ? escalate.GetValue<bool>() : null,
+            MaxInputTokens = (int?)Number(step, "max_input_tokens"),
+            Trim = Text(step, "trim") switch
+            {
+                "start" => TrimPolicy.Start,
+                "middle" => TrimPolicy.Middle,
+                _ => TrimPolicy.End,
+            },
+            PremiumOnly = step["premium_only"] is JsonValue only && only.GetValueKind() == JsonValueKind.True,
         };
         return tier is { } chosen ? model with { Tier = chosen } : model;
     }
+
+    private static AnswerValidation Validation(JsonObject validate) => new(
+        validate["required"] is JsonArray required
+            ? [.. required.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>())]
+            : [],
+        validate["refusal"] is JsonValue refusal && refusal.GetValueKind() == JsonValueKind.True,
+        Number(validate, "min_confidence"));
 
     private ForEachStep? ForEach(JsonObject step, string pointer, string id, SourceLocation location, List<StepLink> links)
     {

@@ -135,8 +135,11 @@ public static partial class WorkflowLoader
             return null;
         }
 
+        var limits = root["limits"] as JsonObject;
         return new WorkflowDefinition
         {
+            MaxEscalations = limits?["max_escalations"] is JsonValue max && max.GetValueKind() == JsonValueKind.Number ? (int)Frugal.Expressions.ExpressionValues.AsNumber(max) : 10,
+            PremiumShareCap = limits?["premium_share"] is JsonValue cap && cap.GetValueKind() == JsonValueKind.Number ? Frugal.Expressions.ExpressionValues.AsNumber(cap) : null,
             Name = name.GetValue<string>(),
             Description = root["description"] is JsonValue d && d.GetValueKind() == JsonValueKind.String ? d.GetValue<string>() : null,
             InputSchema = input.DeepClone(),

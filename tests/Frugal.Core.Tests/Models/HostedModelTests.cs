@@ -155,7 +155,11 @@ public sealed class HostedModelTests
         options.Deployments["gpt-4o"] = new DeploymentOptions { ServerErrorRate = 1.0 };
         await using var models = await EmulatedModels.StartAsync(
             options,
-            extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Premium:MaxRetries"] = "1" });
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Frugal:Models:Resilience:MaxRetries"] = "1",
+                ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+            });
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Premium.GetResponseAsync("Hello"));
 

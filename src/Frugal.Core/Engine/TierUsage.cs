@@ -1,0 +1,10 @@
+namespace Frugal.Engine;
+
+/// <summary>What one model attempt used.</summary>
+/// <param name="Tier">The tier that answered.</param>
+/// <param name="Model">The model or deployment.</param>
+/// <param name="Provider">Who served it.</param>
+/// <param name="InputTokens">Prompt tokens.</param>
+/// <param name="OutputTokens">Completion tokens.</param>
+/// <param name="DurationMs">How long it took.</param>
+public sealed record TierUsage(string Tier, string? Model, string? Provider, long InputTokens, long OutputTokens, double DurationMs);

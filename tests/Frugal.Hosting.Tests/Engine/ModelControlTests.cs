@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using Frugal.Cli.Local;
+using Frugal.Costs;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Tests.Engine;
+
+/// <summary>Escalation, token limits, premium-share caps and resilience, through real orchestrations and the emulator.</summary>
+public sealed class ModelControlTests
+{
+    [Fact]
+    public async Task Run_CheapAnswerFailsValidation_EscalatesOnceAndRecordsBothAttempts()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+                validate: { min_confidence: 0.5 }
+            """);
+
+        var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(1, step.Tiers["premium"]);
+        Assert.Equal("cheap", step.Metadata!["escalated"]!["from"]!.GetValue<string>());
+        Assert.Contains("confidence", step.Metadata["escalated"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["answer", "answer#cheap"], records.Select(r => r.StepId).Order(StringComparer.Ordinal));
+        Assert.Equal(CostOutcome.Escalated, records.Single(r => r.StepId == "answer#cheap").Outcome);
+        Assert.Equal(CostTier.Premium, records.Single(r => r.StepId == "answer").Tier);
+    }
+
+    [Fact]
+    public async Task Run_EscalationCap_StopsEscalatingOnceTheRunHasUsedIt()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            limits: { max_escalations: 1 }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 1
+                parallelism: 1
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: ${ item }
+                  validate: { min_confidence: 0.5 }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("one", "two", "three") });
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(1, step.Metadata!["escalated"]!.GetValue<int>());
+        Assert.Equal(2, step.Tiers["cheap"]);
+        Assert.Equal(3, step.Metadata["invalid"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Run_PromptOverTokenLimit_IsCutBetweenWordsAndSaysSo()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                max_input_tokens: 12
+                trim: end
+                prompt: ${ input.q }
+            """);
+        var longPrompt = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"word{i}"));
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = longPrompt });
+
+        var trimmed = Assert.Single(result.Steps).Metadata!["trimmed"]!;
+        Assert.Equal("end", trimmed["policy"]!.GetValue<string>());
+        Assert.True(trimmed["original_tokens"]!.GetValue<int>() > 12);
+        Assert.True(trimmed["kept_tokens"]!.GetValue<int>() <= 12);
+    }
+
+    [Fact]
+    public async Task Run_PremiumShareCapReached_SendsAutoStepsToCheapUnlessPremiumOnly()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            limits: { premium_share: 0 }
+            steps:
+              - id: triage
+                kind: classify
+                input: ${ input.q }
+                premium_threshold: 0
+              - id: answer
+                kind: model
+                tier: auto
+                route: triage
+                prompt: ${ input.q }
+              - id: vip
+                kind: model
+                tier: auto
+                route: triage
+                premium_only: true
+                prompt: ${ input.q }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "hello" });
+
+        var answer = result.Steps.Single(s => s.StepId == "answer");
+        Assert.Equal(1, answer.Tiers["cheap"]);
+        Assert.Contains("cap", answer.Metadata!["downgraded"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, result.Steps.Single(s => s.StepId == "vip").Tiers["premium"]);
+    }
+
+    [Fact]
+    public async Task Run_CheapDeploymentFailing_RetriesThenAnswersFromTheFallbackDeployment()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:ServerErrorRate"] = "1",
+            ["Frugal:Models:Fallback:Deployment"] = "gpt-4o-mini-backup",
+            ["Frugal:Models:Resilience:MaxRetries"] = "2",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+        });
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "Say hi" });
+
+        var attempts = Assert.Single(result.Steps).Metadata!["attempts"]!.AsArray();
+        Assert.Equal(["http-500", "http-500", "http-500"], attempts.Where(a => a!["tier"]!.GetValue<string>() == "cheap").Select(a => a!["outcome"]!.GetValue<string>()));
+        Assert.Equal("ok", attempts.Last()!["outcome"]!.GetValue<string>());
+        Assert.Equal("fallback", attempts.Last()!["tier"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_RateLimited_HonoursRetryAfterAndSucceeds()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:RateLimitRate"] = "0.3",
+            ["Emulator:Deployments:gpt-4o-mini:RetryAfterSeconds"] = "1",
+            ["Frugal:Models:Resilience:MaxRetries"] = "6",
+        });
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: ${ item }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("a", "b", "c", "d") });
+
+        Assert.Equal(4, Assert.Single(result.Steps).Tiers["cheap"]);
+        Assert.True(runtime.Emulator!.Counters.RateLimited > 0);
+    }
+
+    private static WorkflowDefinition Parse(string steps) =>
+        WorkflowLoader.Parse("name: control\ninput: { type: object }\n" + steps, "control.yaml");
+
+    private static async Task<(string Id, WorkflowRunResult Result)> RunAsync(LocalRuntime runtime, WorkflowDefinition definition, JsonObject input)
+    {
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, input);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, metadata.FailureDetails?.ErrorMessage);
+        return (id, metadata.ReadOutputAs<WorkflowRunResult>()!);
+    }
+
+    private static async Task<List<CostRecord>> RecordsAsync(LocalRuntime runtime, string runId)
+    {
+        var records = new List<CostRecord>();
+        await foreach (var record in runtime.Host.Services.GetRequiredService<ICostLedger>().QueryAsync(new CostQuery { RunId = runId }, CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    private static Task<LocalRuntime> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        settings["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db");
+        return LocalRuntime.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), store: null, TextWriter.Null);
+    }
+}
