@@ -13,6 +13,7 @@ builder.Services.AddFrugalModels(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
 builder.Services.AddFrugalBudgets(builder.Configuration);
+builder.Services.AddFrugalRoutingFeedback(builder.Configuration);
 builder.Services.AddFrugalRetention(builder.Configuration);
 builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions");
 

@@ -15,6 +15,7 @@ public sealed class BuildOutputTests
     [
         new("StartRun", "httpTrigger", Route: "workflows/{name}/runs", Method: "post", AlsoBinds: ["durableClient"]),
         new("GetRun", "httpTrigger", Route: "runs/{id}", Method: "get", AlsoBinds: ["durableClient"]),
+        new("RunFeedback", "httpTrigger", Route: "runs/{id}/feedback", Method: "post"),
         new("RunFromQueue", "queueTrigger", QueueName: "workflow-jobs", AlsoBinds: ["durableClient"]),
         new("WorkflowOrchestrator", "orchestrationTrigger"),
         new("ExecuteStep", "activityTrigger"),

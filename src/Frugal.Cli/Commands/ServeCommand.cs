@@ -47,7 +47,8 @@ internal static class ServeCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton(catalog);
-        builder.Services.AddSingleton(new WorkflowApi(catalog, runtime.Host.Services.GetService<BudgetGuard>()));
+        builder.Services.AddSingleton(new WorkflowApi(
+            catalog, runtime.Host.Services.GetService<BudgetGuard>(), runtime.Host.Services.GetService<Frugal.Routing.Feedback.SqliteRoutingFeedbackStore>()));
         builder.Services.AddSingleton(runtime.Host.Client);
         builder.Services.AddSingleton(runtime.Host.Services.GetRequiredService<ICostLedger>());
         await using var app = builder.Build();

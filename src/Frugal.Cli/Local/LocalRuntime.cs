@@ -84,6 +84,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddFrugalModels(merged);
                     services.AddFrugalCosts(merged);
                     services.AddFrugalBudgets(merged);
+                    services.AddFrugalRoutingFeedback(merged);
                     services.AddFrugalRetention(merged);
                     services.AddFrugalTelemetry(merged, serviceName: "frugal-cli");
                     configureServices?.Invoke(services);

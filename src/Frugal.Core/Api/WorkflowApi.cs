@@ -15,13 +15,15 @@ public sealed class WorkflowApi
 {
     private readonly WorkflowCatalog _catalog;
     private readonly BudgetGuard? _budgets;
+    private readonly Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? _feedback;
 
     /// <summary>Creates the API over the workflows in a catalog; with a <see cref="BudgetGuard"/>, new runs of a tenant
     /// whose monthly budget is spent get 402 and of a tenant over its tokens per minute 429 with Retry-After.</summary>
-    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null)
+    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null, Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null)
     {
         _catalog = catalog;
         _budgets = budgets;
+        _feedback = feedback;
     }
 
     /// <summary>Starts a run from a request body; 202 with status URLs, or a problem (404, 400).</summary>
@@ -119,5 +121,39 @@ public sealed class WorkflowApi
         }
 
         return new ApiResult(200, RunStatus.ToJson(metadata));
+    }
+
+    /// <summary>
+    /// Records a user's verdict on a step of a run (<c>{"step": "answer", "verdict": "good|bad"}</c>): it becomes a
+    /// labelled routing example for the next <c>frugal router train --feedback</c>. 200, or a problem (400, 404, 409).
+    /// </summary>
+    public async Task<ApiResult> FeedbackAsync(string runId, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (_feedback is null)
+        {
+            return ApiResult.Problem(409, "Feedback is off", "set Frugal:Routing:Feedback:Enabled=true to collect routing feedback (it keeps prompt text)");
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {ex.Message}");
+        }
+
+        var step = node?["step"] is JsonValue s && s.TryGetValue<string>(out var id) ? id : null;
+        var verdict = node?["verdict"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        if (step is null || verdict is not ("good" or "bad"))
+        {
+            return ApiResult.Problem(400, "Invalid feedback", "the body must be {\"step\": \"<step id>\", \"verdict\": \"good\" or \"bad\"}");
+        }
+
+        return await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false)
+            ? new ApiResult(200, new JsonObject { ["run"] = runId, ["step"] = step, ["verdict"] = verdict, ["recorded"] = true })
+            : ApiResult.Problem(404, "Unknown step", $"run '{runId}' has no recorded model call for step '{step}'");
     }
 }

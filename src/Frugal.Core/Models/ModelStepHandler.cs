@@ -99,6 +99,11 @@ public sealed class ModelStepHandler
             }
         }
 
+        if (_feedback is not null)
+        {
+            await _feedback.RememberAsync(request.RunId, request.ItemStepId(index), result.Tier, call.System, prompt, cancellationToken).ConfigureAwait(false);
+        }
+
         metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();
         metadata["attempts"] = JsonSerializer.SerializeToNode(log.Attempts, JsonContext.Default.IReadOnlyListModelAttempt);
         return result with { Metadata = metadata };

@@ -39,4 +39,14 @@ public sealed class RunHttpFunctions
         var result = await _api.GetRunAsync(client, id, request.HttpContext.RequestAborted);
         return ApiResultActionResult.From(result);
     }
+
+    [Function("RunFeedback")]
+    public async Task<IActionResult> FeedbackAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/feedback")] HttpRequest request,
+        string id)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = await _api.FeedbackAsync(id, request.Body, request.HttpContext.RequestAborted);
+        return ApiResultActionResult.From(result);
+    }
 }

@@ -28,6 +28,11 @@ public static class RunApiEndpoints
             var result = await workflows.GetRunAsync(client, id, http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
+        api.MapPost("/runs/{id}/feedback", async (string id, HttpContext http, WorkflowApi workflows) =>
+        {
+            var result = await workflows.FeedbackAsync(id, http.Request.Body, http.RequestAborted);
+            await WriteAsync(http.Response, result, http.RequestAborted);
+        });
         api.MapGet("/workflows", (WorkflowApi workflows) => Results.Json(workflows.List()));
         return endpoints;
     }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using Frugal.Models;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Routing.Feedback;
+
+/// <summary>
+/// Keeps production routing feedback in SQLite: the prompts of recent model calls (so a user's verdict on a step can
+/// be labelled) and the labelled examples themselves, which <c>frugal router train --feedback</c> adds to its data.
+/// </summary>
+public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private bool _created;
+
+    /// <summary>Creates the store over the configured file.</summary>
+    public SqliteRoutingFeedbackStore(IOptions<RoutingFeedbackOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var path = System.IO.Path.GetFullPath(options.Value.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(RoutingFeedback feedback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        return ExecuteAsync(
+            "INSERT OR REPLACE INTO examples (run_id, step_id, source, system, prompt, cheap_score, premium_score, created) VALUES ($run, $step, $source, $system, $prompt, $cheap, $premium, $created)",
+            cancellationToken,
+            ("$run", feedback.RunId), ("$step", feedback.StepId), ("$source", feedback.Source), ("$system", feedback.System),
+            ("$prompt", feedback.Prompt), ("$cheap", feedback.CheapScore), ("$premium", feedback.PremiumScore), ("$created", Now()));
+    }
+
+    /// <inheritdoc />
+    public Task RememberAsync(string runId, string stepId, string tier, string? system, string prompt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT OR REPLACE INTO calls (run_id, step_id, tier, system, prompt, created) VALUES ($run, $step, $tier, $system, $prompt, $created)",
+            cancellationToken,
+            ("$run", runId), ("$step", stepId), ("$tier", tier), ("$system", system), ("$prompt", prompt), ("$created", Now()));
+
+    /// <summary>
+    /// Turns a user's verdict on a step into an example: a bad cheap answer says premium was needed (cheap 0, premium 1),
+    /// a bad premium answer that neither did well (0, 0), a good cheap answer that cheap was enough (1, 1). A good
+    /// premium answer says nothing about cheap and is not kept. Returns false when the step's call is unknown.
+    /// </summary>
+    public async Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT tier, system, prompt FROM calls WHERE run_id = $run AND step_id = $step";
+        read.Parameters.AddWithValue("$run", runId);
+        read.Parameters.AddWithValue("$step", stepId);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var tier = reader.GetString(0);
+        var system = reader.IsDBNull(1) ? null : reader.GetString(1);
+        var prompt = reader.GetString(2);
+        (double Cheap, double Premium)? scores = (tier, good) switch
+        {
+            (ModelTierKeys.Cheap, false) => (0, 1),
+            (ModelTierKeys.Cheap, true) => (1, 1),
+            (ModelTierKeys.Premium, false) => (0, 0),
+            _ => null,
+        };
+        if (scores is { } s)
+        {
+            await AddAsync(new RoutingFeedback(runId, stepId, "user", system, prompt, s.Cheap, s.Premium), cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Every labelled example, oldest first.</summary>
+    public async IAsyncEnumerable<RoutingFeedback> ReadExamplesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT run_id, step_id, source, system, prompt, cheap_score, premium_score FROM examples ORDER BY created";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new RoutingFeedback(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.GetDouble(5), reader.GetDouble(6));
+        }
+    }
+
+    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (!_created)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = """
+                    PRAGMA journal_mode=WAL;
+                    CREATE TABLE IF NOT EXISTS calls (run_id TEXT NOT NULL, step_id TEXT NOT NULL, tier TEXT NOT NULL, system TEXT, prompt TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, step_id));
+                    CREATE TABLE IF NOT EXISTS examples (run_id TEXT NOT NULL, step_id TEXT NOT NULL, source TEXT NOT NULL, system TEXT, prompt TEXT NOT NULL, cheap_score REAL NOT NULL, premium_score REAL NOT NULL, created TEXT NOT NULL, PRIMARY KEY (run_id, step_id, source));
+                    """;
+                command.ExecuteNonQuery();
+                _created = true;
+            }
+        }
+
+        return connection;
+    }
+}
