@@ -15,6 +15,7 @@ internal static class CliApp
         ValidateCommand.Create(),
         EmulateCommand.Create(),
         CostCommand.Create(),
+        RouterCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
