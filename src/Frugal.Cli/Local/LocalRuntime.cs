@@ -1,3 +1,4 @@
+using Frugal.Cli.Routing;
 using Frugal.Emulator;
 using Frugal.Hosting.Durable;
 using Frugal.Models;
@@ -74,6 +75,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddSingleton<IConfiguration>(merged);
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
+                    services.AddOnnxRouterEmbeddings();
+                    services.AddFrugalRouters(merged);
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,

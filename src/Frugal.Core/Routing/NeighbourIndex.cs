@@ -34,7 +34,12 @@ internal sealed class NeighbourIndex
         var flat = new float[vectors.Count * dimensions];
         for (var i = 0; i < vectors.Count; i++)
         {
-            vectors[i].CopyTo(flat, i * dimensions);
+            // Quantised now, as on disk, so a router scores the same before and after a save.
+            var scale = Scale(vectors[i]);
+            for (var d = 0; d < dimensions; d++)
+            {
+                flat[(i * dimensions) + d] = (sbyte)Math.Round(vectors[i][d] / scale) * scale;
+            }
         }
 
         return new NeighbourIndex(flat, [.. gains.Select(g => (float)g)], dimensions);
@@ -98,13 +103,7 @@ internal sealed class NeighbourIndex
         for (var r = 0; r < Rows; r++)
         {
             var row = vectors.AsSpan(r * Dimensions, Dimensions);
-            var max = 0f;
-            foreach (var value in row)
-            {
-                max = Math.Max(max, Math.Abs(value));
-            }
-
-            var scale = max > 0 ? max / 127f : 1f;
+            var scale = Scale(row);
             writer.Write(scale);
             writer.Write(Gains[r]);
             foreach (var value in row)
@@ -149,6 +148,17 @@ internal sealed class NeighbourIndex
         }
 
         return new NeighbourIndex(vectors, gains, dimensions);
+    }
+
+    private static float Scale(ReadOnlySpan<float> row)
+    {
+        var max = 0f;
+        foreach (var value in row)
+        {
+            max = Math.Max(max, Math.Abs(value));
+        }
+
+        return max > 0 ? max / 127f : 1f;
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
