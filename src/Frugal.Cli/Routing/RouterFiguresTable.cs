@@ -10,6 +10,7 @@ internal static class RouterFiguresTable
     public static void Write(RouterEvaluation evaluation, TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 120;
         var table = new Table().Title($"Router '{evaluation.Router}' at {F(evaluation.Target)} x premium-only quality");
         foreach (var column in new[] { "rows", "source", "premium_share", "random_share", "quality", "cheap_only", "premium_only", "apgr" })
         {

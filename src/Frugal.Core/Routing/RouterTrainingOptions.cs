@@ -14,7 +14,7 @@ public sealed record RouterTrainingOptions
     public string Kind { get; init; } = "ensemble";
 
     /// <summary>Gets the L2 penalty of the logistic heads.</summary>
-    public double L2 { get; init; } = 0.01;
+    public double L2 { get; init; } = 0.1;
 
     /// <summary>Gets the Adam steps of the logistic fit.</summary>
     public int Iterations { get; init; } = 300;
@@ -26,5 +26,5 @@ public sealed record RouterTrainingOptions
     public double Temperature { get; init; } = 0.05;
 
     /// <summary>Gets the weight of the neighbour vote in an ensemble (the logistic estimate gets 1 minus it).</summary>
-    public double NeighbourWeight { get; init; } = 0.5;
+    public double NeighbourWeight { get; init; } = 0.3;
 }
