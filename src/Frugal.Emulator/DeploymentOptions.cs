@@ -35,4 +35,10 @@ public sealed class DeploymentOptions
 
     /// <summary>Dimension of this deployment's embeddings; <see langword="null"/> takes the emulator's default.</summary>
     public int? EmbeddingDimensions { get; set; }
+
+    /// <summary>
+    /// Which labelled score judges this deployment's answers when <see cref="EmulatorOptions.QualityData"/> is set:
+    /// <c>cheap</c> or <c>premium</c> (see <see cref="Quality.QualityTiers"/>); <see langword="null"/> leaves answers unmarked.
+    /// </summary>
+    public string? QualityTier { get; set; }
 }

@@ -20,6 +20,14 @@ public sealed class EmulatorOptions
     /// <summary>Dimension of the embedding vectors when neither the deployment nor the request sets one.</summary>
     public int EmbeddingDimensions { get; set; } = 384;
 
+    /// <summary>
+    /// A labelled CSV (<c>id,source,prompt,cheap_score,premium_score</c>, as for <c>frugal router train</c>). For a prompt
+    /// found there, an answer from a deployment with a <see cref="DeploymentOptions.QualityTier"/> is marked correct or
+    /// wrong by that tier's score: text answers start with <c>CORRECT:</c> or <c>WRONG:</c>; JSON answers carry a boolean
+    /// <c>correct</c> property (json_object always, json_schema when the schema declares one).
+    /// </summary>
+    public string? QualityData { get; set; }
+
     /// <summary>Behaviour of deployments that are not listed in <see cref="Deployments"/>.</summary>
     public DeploymentOptions Defaults { get; set; } = new();
 

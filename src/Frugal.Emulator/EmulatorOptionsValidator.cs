@@ -45,6 +45,11 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
             ValidateDeployment(failures, key, deploymentOptions);
         }
 
+        if (!string.IsNullOrWhiteSpace(options.QualityData) && !File.Exists(options.QualityData))
+        {
+            failures.Add($"{Section}:QualityData: the file '{Path.GetFullPath(options.QualityData)}' does not exist.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -85,6 +90,12 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         if (options.EmbeddingDimensions is { } dimensions)
         {
             CheckDimensions(failures, $"{key}:EmbeddingDimensions", dimensions);
+        }
+
+        if (options.QualityTier is { } tier && !string.Equals(tier, Quality.QualityTiers.Cheap, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(tier, Quality.QualityTiers.Premium, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{key}:QualityTier must be '{Quality.QualityTiers.Cheap}' or '{Quality.QualityTiers.Premium}' (was '{tier}').");
         }
     }
 

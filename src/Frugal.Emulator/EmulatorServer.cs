@@ -29,6 +29,7 @@ public static class EmulatorServer
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop it.</returns>
     /// <exception cref="OptionsValidationException">The options are not valid; the message names the keys at fault.</exception>
+    /// <exception cref="Frugal.Routing.RoutingDataException">The quality data file is wrong; the message names the line.</exception>
     public static async Task<EmulatorHandle> StartAsync(
         EmulatorOptions options,
         int port,
@@ -57,6 +58,9 @@ public static class EmulatorServer
         builder.Services.AddEmulatorCore();
 
         var app = builder.Build();
+
+        // Labelled quality data is read now, so a bad file stops the start with its name and line.
+        app.Services.GetRequiredService<Quality.QualityJudge>();
         app.UseRouting();
         app.MapFrugalEmulator();
         await app.StartAsync(cancellationToken);

@@ -35,6 +35,7 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton<TokenCounter>();
         services.TryAddSingleton<FaultInjector>();
         services.TryAddSingleton<RequestGate>();
+        services.TryAddSingleton<Quality.QualityJudge>();
         services.TryAddSingleton<ChatCompletionEndpoint>();
         services.TryAddSingleton<EmbeddingsEndpoint>();
         return services;

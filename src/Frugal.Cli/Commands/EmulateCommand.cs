@@ -31,9 +31,16 @@ internal static class EmulateCommand
             Description = "JSON file with an 'Emulator' section (ApiKey, Seed, EmbeddingDimensions, Defaults, Deployments).",
         };
 
+        var quality = new Option<FileInfo?>("--quality")
+        {
+            Description = "Labelled CSV (id,source,prompt,cheap_score,premium_score): answers to prompts found there are marked CORRECT:/WRONG: " +
+                "by the score of the deployment's Emulator:Deployments:<name>:QualityTier (cheap or premium).",
+        };
+
         var command = new Command("emulate", "Run the model emulator: deterministic OpenAI-compatible answers with real token counts, latency and faults.");
         command.Options.Add(port);
         command.Options.Add(config);
+        command.Options.Add(quality);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -42,6 +49,10 @@ internal static class EmulateCommand
             try
             {
                 options = LoadOptions(parseResult.GetValue(config));
+                if (parseResult.GetValue(quality) is { } qualityFile)
+                {
+                    options.QualityData = qualityFile.FullName;
+                }
             }
             catch (InvalidDataException ex)
             {
@@ -53,6 +64,11 @@ internal static class EmulateCommand
             try
             {
                 emulator = await EmulatorServer.StartAsync(options, parseResult.GetValue(port), cancellationToken);
+            }
+            catch (Frugal.Routing.RoutingDataException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadInput;
             }
             catch (OptionsValidationException ex)
             {

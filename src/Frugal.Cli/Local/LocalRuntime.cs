@@ -1,3 +1,4 @@
+using Frugal.Cli.Routing;
 using Frugal.Emulator;
 using Frugal.Hosting.Durable;
 using Frugal.Models;
@@ -87,6 +88,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddFrugalRoutingFeedback(merged);
                     services.AddFrugalRetention(merged);
                     services.AddFrugalTelemetry(merged, serviceName: "frugal-cli");
+                    services.AddOnnxRouterEmbeddings();
+                    services.AddFrugalRouters(merged);
                     configureServices?.Invoke(services);
                 },
                 loggerFactory,

@@ -14,6 +14,7 @@ internal sealed class ChatCompletionEndpoint(
     EmulatorCounters counters,
     TokenCounter tokens,
     FaultInjector faults,
+    Quality.QualityJudge quality,
     TimeProvider timeProvider)
 {
     private const string Fingerprint = "fp_frugal_emulator";
@@ -49,7 +50,7 @@ internal sealed class ChatCompletionEndpoint(
             return;
         }
 
-        var answer = AnswerComposer.Compose(request);
+        var answer = AnswerComposer.Compose(request, quality.Judge(deploymentOptions, request.Messages));
         var promptTokens = tokens.CountPrompt(request.Messages);
         var completionTokens = tokens.Count(answer);
         var finishReason = "stop";

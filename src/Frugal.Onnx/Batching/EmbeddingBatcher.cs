@@ -109,12 +109,18 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
             while (HasPending() || await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 Drain(reader);
-                await WaitForBatchAsync(reader, token).ConfigureAwait(false);
-                var batch = TakeBatch();
-                if (batch.Count > 0)
+
+                // Texts left over when a batch fills must run without waiting for a new text to arrive.
+                do
                 {
-                    Run(batch);
+                    await WaitForBatchAsync(reader, token).ConfigureAwait(false);
+                    var batch = TakeBatch();
+                    if (batch.Count > 0)
+                    {
+                        Run(batch);
+                    }
                 }
+                while (HasPending());
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Frugal.Cli.Routing;
+using Frugal.Routing;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary><c>frugal router train|eval</c>: learned complexity routers from labelled prompts.</summary>
+internal static class RouterCommand
+{
+    public static Command Create() => new("router", "Train and evaluate learned complexity routers")
+    {
+        CreateTrain(),
+        CreateEval(),
+    };
+
+    private static Command CreateTrain()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "The router folder to write", Required = true };
+        var name = new Option<string>("--name") { Description = "The router's name (what router: names)", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
+        var holdout = new Option<double>("--holdout") { Description = "Hold out this share of rows (split by a hash of id) and print figures on them" };
+        var holdoutOut = new Option<FileInfo?>("--holdout-out") { Description = "Write the held-out rows to this CSV (for 'router eval')" };
+        var refit = new Option<bool>("--refit") { Description = "After measuring on the hold-out, retrain on every row and save that router" };
+        var defaults = new RouterTrainingOptions();
+        var kind = new Option<string>("--kind") { Description = "logistic, knn or ensemble", DefaultValueFactory = _ => defaults.Kind };
+        kind.AcceptOnlyFromAmong([.. RouterTrainingOptions.Kinds]);
+        var k = new Option<int>("--k") { Description = "Neighbours that vote", DefaultValueFactory = _ => defaults.K };
+        var temperature = new Option<double>("--temperature") { Description = "Neighbour similarity temperature", DefaultValueFactory = _ => defaults.Temperature };
+        var weight = new Option<double>("--neighbour-weight") { Description = "Weight of the neighbour vote in an ensemble", DefaultValueFactory = _ => defaults.NeighbourWeight };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty of the logistic heads", DefaultValueFactory = _ => defaults.L2 };
+        var target = TargetOption();
+        var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
+        holdout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 0.9)
+            {
+                r.AddError("--holdout must be between 0 and 0.9.");
+            }
+        });
+
+        var command = new Command("train", "Train a router: embed the prompts with MiniLM and fit the expected gain of premium over cheap")
+        {
+            data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var file = parse.GetValue(data)!;
+            var examples = await ReadDataAsync(file.FullName, error);
+            if (examples is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            var options = new RouterTrainingOptions
+            {
+                Name = parse.GetValue(name)!,
+                Kind = parse.GetValue(kind)!,
+                K = parse.GetValue(k),
+                Temperature = parse.GetValue(temperature),
+                NeighbourWeight = parse.GetValue(weight),
+                L2 = parse.GetValue(l2),
+            };
+            using var generator = RouterEmbeddings.CreateGenerator();
+            var identity = RouterEmbeddings.Identity;
+            var vectors = await TrainingEmbeddings.EmbedAsync(generator, examples, parse.GetValue(cache)?.FullName, error, cancellationToken);
+            var fraction = parse.GetValue(holdout);
+            var isHoldout = examples.Select(e => fraction > 0 && RoutingSplit.IsHoldout(e.Id, fraction)).ToArray();
+            var trainRows = Enumerable.Range(0, examples.Count).Where(i => !isHoldout[i]).ToList();
+            await error.WriteLineAsync($"Training a {options.Kind} router on {trainRows.Count} of {examples.Count} rows.");
+            var model = RouterTrainer.Train([.. trainRows.Select(i => examples[i])], [.. trainRows.Select(i => vectors[i])], identity, options, TimeProvider.System.GetUtcNow());
+            RouterEvaluation? figures = null;
+            if (fraction > 0)
+            {
+                var held = Enumerable.Range(0, examples.Count).Where(i => isHoldout[i]).ToList();
+                var scores = held.Select(i => RouterEvaluator.RankingScore(model.Score(vectors[i], examples[i].Prompt))).ToList();
+                figures = RouterEvaluator.Summarise(options.Name, scores, [.. held.Select(i => examples[i])], parse.GetValue(target), [], []);
+                RouterFiguresTable.Write(figures, parse.InvocationConfiguration.Output);
+                if (parse.GetValue(holdoutOut) is { } heldFile)
+                {
+                    RoutingDataWriter.Write(heldFile.FullName, held.Select(i => examples[i]));
+                    await error.WriteLineAsync($"Wrote the {held.Count} held-out rows to {heldFile.FullName}.");
+                }
+
+                if (parse.GetValue(refit))
+                {
+                    await error.WriteLineAsync($"Retraining on all {examples.Count} rows.");
+                    model = RouterTrainer.Train(examples, vectors, identity, options, TimeProvider.System.GetUtcNow());
+                    trainRows = [.. Enumerable.Range(0, examples.Count)];
+                }
+            }
+
+            var card = new RouterCard(options.Name, options.Kind, model.Document.Created, RoutingDataIdentity.FromFile(file.FullName, trainRows.Count),
+                identity, options, figures);
+            RouterArtefact.Save(model, card, parse.GetValue(output)!.FullName);
+            await error.WriteLineAsync($"Wrote router '{options.Name}' to {parse.GetValue(output)!.FullName}.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateEval()
+    {
+        var router = new Option<string>("--router") { Description = "A router folder, or 'default' for the shipped router", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
+        var data = new Option<FileInfo>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
+        var target = TargetOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var command = new Command("eval", "Measure a router on labelled prompts: premium share at a quality target, APGR, decision latency")
+        {
+            router, data, target, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var examples = await ReadDataAsync(parse.GetValue(data)!.FullName, error);
+            if (examples is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            RouterModel model;
+            try
+            {
+                model = RouterArtefact.Load(RoutingOptions.ResolveFolder(parse.GetValue(router)!), RouterEmbeddings.Identity);
+            }
+            catch (RouterLoadException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadInput;
+            }
+
+            using var generator = RouterEmbeddings.CreateGenerator();
+            var classifier = new LearnedComplexityClassifier(model, generator);
+
+            // Warm-up (JIT, ONNX Runtime's first runs) stays out of the latency figures.
+            foreach (var example in examples.Take(8))
+            {
+                await classifier.ScoreAsync(example.Prompt, cancellationToken);
+            }
+
+            var progress = new Progress<int>(n => error.WriteLine($"Scored {n}/{examples.Count} prompts."));
+            var evaluation = await RouterEvaluator.EvaluateAsync(classifier, examples, parse.GetValue(target), TimeProvider.System, progress, cancellationToken);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(evaluation, RoutingJsonContext.Default.RouterEvaluation));
+            }
+            else
+            {
+                RouterFiguresTable.Write(evaluation, output);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Option<double> TargetOption()
+    {
+        var target = new Option<double>("--target") { Description = "Quality target as a fraction of premium-only quality", DefaultValueFactory = _ => 0.95 };
+        target.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<double>();
+            if (value is <= 0 or > 1)
+            {
+                r.AddError($"--target must be in (0, 1] (was {value.ToString(CultureInfo.InvariantCulture)}).");
+            }
+        });
+        return target;
+    }
+
+    private static async Task<IReadOnlyList<RoutingExample>?> ReadDataAsync(string path, TextWriter error)
+    {
+        try
+        {
+            return RoutingDataReader.Read(path);
+        }
+        catch (RoutingDataException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.IO.Hashing;
+using System.Text;
+using Frugal.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Frugal.Cli.Routing;
+
+/// <summary>Embeds labelled prompts in batches, optionally reusing vectors kept in a cache file (keyed by id and a
+/// hash of the prompt) so that repeated training runs over the same data skip the slow part.</summary>
+internal static class TrainingEmbeddings
+{
+    private const int BatchSize = 32;
+
+    public static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<RoutingExample> examples,
+        string? cacheFile, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var cache = cacheFile is not null && File.Exists(cacheFile) ? Read(cacheFile) : [];
+        var vectors = new float[examples.Count][];
+        var missing = new List<int>();
+        for (var i = 0; i < examples.Count; i++)
+        {
+            if (cache.TryGetValue(Key(examples[i]), out var vector))
+            {
+                vectors[i] = vector;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count < examples.Count)
+        {
+            await progress.WriteLineAsync($"Reusing {examples.Count - missing.Count} embeddings from {cacheFile}.");
+        }
+
+        for (var start = 0; start < missing.Count; start += BatchSize)
+        {
+            var batch = missing.Skip(start).Take(BatchSize).ToList();
+            var result = await generator.GenerateAsync(batch.Select(i => examples[i].Prompt), cancellationToken: cancellationToken);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                vectors[batch[j]] = result[j].Vector.ToArray();
+                cache[Key(examples[batch[j]])] = vectors[batch[j]];
+            }
+
+            var done = Math.Min(start + BatchSize, missing.Count);
+            if (done % 512 == 0 || done == missing.Count)
+            {
+                await progress.WriteLineAsync($"Embedded {done}/{missing.Count} prompts.");
+            }
+        }
+
+        if (cacheFile is not null && missing.Count > 0)
+        {
+            Write(cacheFile, cache);
+        }
+
+        return vectors;
+    }
+
+    private static string Key(RoutingExample example) =>
+        example.Id + "/" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(example.Prompt)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, float[]> Read(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        var count = reader.ReadInt32();
+        var cache = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString();
+            var vector = new float[reader.ReadInt32()];
+            for (var d = 0; d < vector.Length; d++)
+            {
+                vector[d] = reader.ReadSingle();
+            }
+
+            cache[key] = vector;
+        }
+
+        return cache;
+    }
+
+    private static void Write(string path, Dictionary<string, float[]> cache)
+    {
+        using var writer = new BinaryWriter(File.Create(path), Encoding.UTF8);
+        writer.Write(cache.Count);
+        foreach (var (key, vector) in cache)
+        {
+            writer.Write(key);
+            writer.Write(vector.Length);
+            foreach (var value in vector)
+            {
+                writer.Write(value);
+            }
+        }
+    }
+}

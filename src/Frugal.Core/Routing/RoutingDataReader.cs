@@ -1,0 +1,102 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace Frugal.Routing;
+
+/// <summary>
+/// Reads labelled routing data: a CSV with the columns <c>id,source,prompt,cheap_score,premium_score</c> (header
+/// required, any order, other columns ignored; prompts may span lines inside quotes). Shared by the router's training
+/// and evaluation and by the model emulator's quality marking, so every tool accepts and refuses the same files.
+/// </summary>
+public static class RoutingDataReader
+{
+    /// <summary>The columns a file must have.</summary>
+    public static readonly IReadOnlyList<string> RequiredColumns = ["id", "source", "prompt", "cheap_score", "premium_score"];
+
+    /// <summary>Reads every example of a file.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <returns>The examples, in file order.</returns>
+    /// <exception cref="RoutingDataException">The file is missing or wrong; the message names the file and the line
+    /// where the faulty record starts.</exception>
+    public static IReadOnlyList<RoutingExample> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new RoutingDataException($"{path}: the file does not exist.");
+        }
+
+        try
+        {
+            using var reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true }).FromFile(path);
+            return ReadRows(reader, path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new RoutingDataException($"{path}: not a valid CSV file: {ex.Message}", ex);
+        }
+    }
+
+    private static List<RoutingExample> ReadRows(SepReader reader, string path)
+    {
+        var columns = new int[RequiredColumns.Count];
+        var missing = new List<string>();
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (!reader.Header.TryIndexOf(RequiredColumns[i], out columns[i]))
+            {
+                missing.Add(RequiredColumns[i]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var found = reader.Header.IsEmpty ? "no header" : $"found {string.Join(",", reader.Header.ColNames)}";
+            throw new RoutingDataException(
+                $"{path}: line 1: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", RequiredColumns)} ({found}).");
+        }
+
+        var examples = new List<RoutingExample>();
+        foreach (var row in reader)
+        {
+            var line = row.LineNumberFrom;
+            var id = row[columns[0]].ToString();
+            if (id.Length == 0)
+            {
+                throw new RoutingDataException($"{path}: line {line}: 'id' is empty.");
+            }
+
+            var prompt = row[columns[2]].ToString();
+            if (prompt.Length == 0)
+            {
+                throw new RoutingDataException($"{path}: line {line}: 'prompt' is empty.");
+            }
+
+            var cheap = ParseScore(row[columns[3]].Span, "cheap_score", path, line);
+            var premium = ParseScore(row[columns[4]].Span, "premium_score", path, line);
+            examples.Add(new RoutingExample(id, row[columns[1]].ToString(), prompt, cheap, premium, line));
+        }
+
+        if (examples.Count == 0)
+        {
+            throw new RoutingDataException($"{path}: the file has a header but no rows.");
+        }
+
+        return examples;
+    }
+
+    private static double ParseScore(ReadOnlySpan<char> text, string column, string path, int line)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw new RoutingDataException($"{path}: line {line}: '{column}' is '{text}', not a number.");
+        }
+
+        if (value is < 0 or > 1)
+        {
+            throw new RoutingDataException($"{path}: line {line}: '{column}' is {text}, outside [0, 1].");
+        }
+
+        return value;
+    }
+}

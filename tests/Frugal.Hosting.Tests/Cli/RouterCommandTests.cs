@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Frugal.Cli.Commands;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+public sealed class RouterCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-router-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Eval_CsvMissingColumn_ExitsTwoNamingFileAndLine()
+    {
+        var csv = Write("data.csv", "id,source,prompt,cheap_score\na,gsm8k,p,1\n");
+
+        var (code, _, error) = await InvokeAsync("router", "eval", "--router", "default", "--data", csv);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{csv}: line 1: missing column(s) premium_score", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_NonNumericScore_ExitsTwoNamingRecordStartLine()
+    {
+        var csv = Write("data.csv", "id,source,prompt,cheap_score,premium_score\na,gsm8k,\"two\nlines\",1,0\nb,gsm8k,p,1,high\n");
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{csv}: line 4: 'premium_score' is 'high', not a number.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_MissingRouterFolder_ExitsTwoNamingFolder()
+    {
+        var csv = Write("data.csv", Synthetic(12));
+        var folder = Path.Combine(_directory.FullName, "missing");
+
+        var (code, _, error) = await InvokeAsync("router", "eval", "--router", folder, "--data", csv);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"Router folder '{folder}' does not exist.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrainThenEval_SyntheticData_PrintsOneJsonObjectWithFigures()
+    {
+        var csv = Write("data.csv", Synthetic(40));
+        var router = Path.Combine(_directory.FullName, "router");
+
+        var (trained, _, trainError) = await InvokeAsync("router", "train", "--data", csv, "--out", router, "--name", "mine", "--holdout", "0.3");
+        var (code, output, _) = await InvokeAsync("router", "eval", "--router", router, "--data", csv, "--target", "0.95", "--json");
+
+        Assert.True(trained == 0, trainError);
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(output)!.AsObject();
+        foreach (var key in new[] { "rows", "premium_share", "quality", "cheap_only_quality", "premium_only_quality", "apgr", "random_premium_share", "p50_decision_ms", "p99_decision_ms" })
+        {
+            Assert.True(json.ContainsKey(key), key);
+        }
+
+        Assert.Equal(40, json["rows"]!.GetValue<int>());
+        Assert.Equal("mine", json["router"]!.GetValue<string>());
+        Assert.Equal(["gsm8k", "mmlu"], json["by_source"]!.AsObject().Select(p => p.Key));
+        Assert.True(File.Exists(Path.Combine(router, "card.json")));
+    }
+
+    [Fact]
+    public async Task Eval_DefaultRouter_Resolves()
+    {
+        var csv = Write("data.csv", Synthetic(10));
+
+        var (code, output, error) = await InvokeAsync("router", "eval", "--router", "default", "--data", csv);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Router 'default'", output, StringComparison.Ordinal);
+    }
+
+    private static string Synthetic(int rows)
+    {
+        var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var math = i % 2 == 0;
+            var prompt = math
+                ? $"\"Sam has {i} marbles and buys {i * 3} more, then gives away half.\nHow many marbles are left?\""
+                : $"\"Which of these is a mammal?\nA. shark {i}\nB. whale\nC. trout\nD. eel\nAnswer:\"";
+            text.Append(CultureInfo.InvariantCulture, $"s{i},{(math ? "gsm8k" : "mmlu/biology")},{prompt},{(math ? 0 : 1)},{(i % 3 == 0 ? 0 : 1)}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand { RouterCommand.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,41 @@
+using Frugal.Cli.Local;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Hosting.Tests.Routing;
+
+/// <summary>A configured router that cannot be loaded stops the local host at start-up, naming the file.</summary>
+public sealed class RouterStartupTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-routers-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task StartAsync_CorruptRouterFile_FailsNamingFile()
+    {
+        var folder = _directory.CreateSubdirectory("broken").FullName;
+        var file = Path.Combine(folder, "router.json");
+        await File.WriteAllTextAsync(file, "{ not json");
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(("Frugal:Routing:Routers:broken", folder)));
+
+        Assert.Contains(ex.Failures, f => f.StartsWith($"Frugal:Routing:Routers:broken: {file}: not a valid router file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_MissingRouterFolder_FailsNamingFolder()
+    {
+        var folder = Path.Combine(_directory.FullName, "absent");
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(("Frugal:Routing:Routers:absent", folder)));
+
+        Assert.Contains($"Frugal:Routing:Routers:absent: Router folder '{folder}' does not exist.", ex.Failures);
+    }
+
+    private static async Task StartAsync((string Key, string Value) setting)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(setting.Key, setting.Value)]).Build();
+        await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
+    }
+}
