@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.CommandLine;
 using Frugal.Cli.Commands;
 
@@ -18,13 +19,32 @@ internal static class CliApp
         PurgeCommand.Create(),
         PlanCommand.Create(),
         RouterCommand.Create(),
+        ReplayCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
         var result = CreateRoot().Parse(args);
-        var configuration = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
-        int exitCode = await result.InvokeAsync(configuration, cancellationToken);
-        return result.Errors.Count > 0 ? UsageExitCode : exitCode;
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            int exitCode = await result.InvokeAsync(configuration, cancellationToken);
+            return result.Errors.Count > 0 ? UsageExitCode : exitCode;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Bad configuration (a price file, a router folder, an option) stops start-up; say what and where, no stack trace.
+            foreach (var failure in ex.Failures)
+            {
+                await configuration.Error.WriteLineAsync($"configuration error: {failure}");
+            }
+
+            return UsageExitCode;
+        }
     }
 }

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Frugal.Cli.Local;
+using Frugal.Cli.Replay;
+using Frugal.Routing;
+using Frugal.Workflows;
+using Spectre.Console;
+
+namespace Frugal.Cli.Commands;
+
+/// <summary>
+/// <c>frugal replay --data &lt;labelled.csv&gt;</c>: runs labelled prompts through a workflow with auto routing and, in the
+/// same host, with its auto steps pinned to cheap and to premium; prints cost and quality side by side.
+/// </summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
+        var workflow = new Option<string>("--workflow", "-w") { Description = "A workflow whose input is {prompt} and whose output has 'answer'", DefaultValueFactory = _ => "workflows/routed-qa.yaml" };
+        var limit = new Option<int>("--limit") { Description = "Replay the first N rows", DefaultValueFactory = _ => 1000 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var command = new Command("replay", "Replay labelled prompts: auto routing beside cheap-only and premium-only, cost and quality.") { data, workflow, limit, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            WorkflowDefinition definition;
+            IReadOnlyList<RoutingExample> rows;
+            try
+            {
+                definition = WorkflowLoader.Load(parse.GetValue(workflow)!);
+                rows = [.. RoutingDataReader.Read(parse.GetValue(data)!).Take(Math.Max(1, parse.GetValue(limit)))];
+            }
+            catch (WorkflowValidationException ex)
+            {
+                foreach (var diagnostic in ex.Diagnostics)
+                {
+                    await error.WriteLineAsync(diagnostic.ToString());
+                }
+
+                return ExitCodes.BadInput;
+            }
+            catch (Exception ex) when (ex is RoutingDataException or FileNotFoundException or IOException)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ExitCodes.BadInput;
+            }
+
+            var variants = await ReplayRunner.RunAsync(definition, parse.GetValue(data)!, rows, LocalRuntime.ReadConfiguration(), error, ct);
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(ToJson(definition, variants).ToJsonString());
+            }
+            else
+            {
+                Print(output, definition, variants);
+            }
+
+            return variants.Any(v => v.Failed > 0) ? ExitCodes.RunFailed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static JsonObject ToJson(WorkflowDefinition definition, IReadOnlyList<ReplayVariant> variants)
+    {
+        var premium = variants.Single(v => v.Name == "premium-only");
+        var result = new JsonObject { ["workflow"] = definition.Name, ["version"] = definition.Hash };
+        foreach (var v in variants)
+        {
+            result[v.Name] = new JsonObject
+            {
+                ["runs"] = v.Runs,
+                ["failed"] = v.Failed,
+                ["premium_share"] = Math.Round(v.PremiumShare, 4),
+                ["quality"] = Math.Round(v.Quality, 4),
+                ["quality_vs_premium_only"] = premium.Quality == 0 ? null : Math.Round(v.Quality / premium.Quality, 4),
+                ["dollars"] = v.Dollars,
+                ["cost_vs_premium_only"] = premium.Dollars == 0 ? null : Math.Round((double)(v.Dollars / premium.Dollars), 4),
+                ["seconds"] = Math.Round(v.Seconds, 1),
+            };
+        }
+
+        return result;
+    }
+
+    private static void Print(TextWriter output, WorkflowDefinition definition, IReadOnlyList<ReplayVariant> variants)
+    {
+        var premium = variants.Single(v => v.Name == "premium-only");
+        var table = new Table().Title($"{Markup.Escape(definition.Name)}: {variants[0].Runs + variants[0].Failed} labelled prompts, same host, same prices");
+        table.AddColumns("Variant", "Runs", "Premium share", "Quality", "vs premium-only", "Dollars", "Cost vs premium-only", "Seconds");
+        foreach (var v in variants)
+        {
+            table.AddRow(
+                v.Name,
+                v.Runs.ToString(CultureInfo.InvariantCulture),
+                v.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
+                v.Quality.ToString("0.000", CultureInfo.InvariantCulture),
+                premium.Quality == 0 ? "-" : (v.Quality / premium.Quality).ToString("P1", CultureInfo.InvariantCulture),
+                v.Dollars.ToString("0.0000", CultureInfo.InvariantCulture),
+                premium.Dollars == 0 ? "-" : ((double)(v.Dollars / premium.Dollars)).ToString("P1", CultureInfo.InvariantCulture),
+                v.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = Math.Max(console.Profile.Width, 140);
+        console.Write(table);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Frugal.Cli.Replay;
+
+/// <summary>What one variant of a replay did: how many runs, how many went premium, how many were right, what it cost.</summary>
+/// <param name="Name">The variant: <c>auto</c>, <c>cheap-only</c>, <c>premium-only</c>.</param>
+/// <param name="Runs">Runs that completed.</param>
+/// <param name="Failed">Runs that failed.</param>
+/// <param name="PremiumCalls">Model calls answered by premium.</param>
+/// <param name="Correct">Answers the emulator marked correct.</param>
+/// <param name="Dollars">Recorded cost.</param>
+/// <param name="Seconds">Wall time of the variant.</param>
+internal sealed record ReplayVariant(string Name, int Runs, int Failed, int PremiumCalls, int Correct, decimal Dollars, double Seconds)
+{
+    public double Quality => Runs == 0 ? 0 : Correct / (double)Runs;
+
+    public double PremiumShare => Runs == 0 ? 0 : PremiumCalls / (double)Runs;
+}
