@@ -32,6 +32,7 @@ internal static class RouterCommand
         var l2 = new Option<double>("--l2") { Description = "L2 penalty of the logistic heads", DefaultValueFactory = _ => defaults.L2 };
         var target = TargetOption();
         var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
+        var feedback = new Option<FileInfo?>("--feedback") { Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, e.g. .frugal/feedback.db" };
         holdout.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double>() is < 0 or > 0.9)
@@ -42,7 +43,7 @@ internal static class RouterCommand
 
         var command = new Command("train", "Train a router: embed the prompts with MiniLM and fit the expected gain of premium over cheap")
         {
-            data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache,
+            data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache, feedback,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +53,19 @@ internal static class RouterCommand
             if (examples is null)
             {
                 return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(feedback) is { } store)
+            {
+                if (!store.Exists)
+                {
+                    await error.WriteLineAsync($"{store.FullName}: feedback store not found (Frugal:Routing:Feedback:Path)");
+                    return ExitCodes.BadInput;
+                }
+
+                var learnt = await FeedbackExamples.ReadAsync(store.FullName, cancellationToken);
+                await error.WriteLineAsync($"Adding {learnt.Count} example(s) learnt in production from {store.FullName}.");
+                examples = [.. examples, .. learnt];
             }
 
             var options = new RouterTrainingOptions

@@ -80,6 +80,34 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Contains("Router 'default'", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_WithFeedbackStore_AddsTheExamplesLearntInProduction()
+    {
+        var csv = Write("data.csv", Synthetic(30));
+        var db = Path.Combine(_directory.FullName, "feedback.db");
+        var store = new Frugal.Routing.Feedback.SqliteRoutingFeedbackStore(
+            Microsoft.Extensions.Options.Options.Create(new Frugal.Routing.Feedback.RoutingFeedbackOptions { Enabled = true, Path = db }), TimeProvider.System);
+        await store.AddAsync(new Frugal.Models.RoutingFeedback("run-1", "answer", "escalation", null, "Prove that the square root of two is irrational.", 0, 1), CancellationToken.None);
+        await store.AddAsync(new Frugal.Models.RoutingFeedback("run-2", "answer", "user", null, "What colour is the sky?", 1, 1), CancellationToken.None);
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", db);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("Adding 2 example(s) learnt in production", error, StringComparison.Ordinal);
+        Assert.Contains("32", File.ReadAllText(Path.Combine(_directory.FullName, "r", "card.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_MissingFeedbackStore_ExitsTwoNamingIt()
+    {
+        var csv = Write("data.csv", Synthetic(10));
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", "/no/feedback.db");
+
+        Assert.Equal(2, code);
+        Assert.Contains("/no/feedback.db: feedback store not found", error, StringComparison.Ordinal);
+    }
+
     private static string Synthetic(int rows)
     {
         var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
