@@ -145,7 +145,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         EnsureSchema(connection);
-        Execute(connection, "PRAGMA synchronous=NORMAL;");
+        Execute(connection, "PRAGMA synchronous=FULL;");
         return connection;
     }
 
