@@ -1,3 +1,4 @@
+using Frugal.Cli.Onnx;
 using Frugal.Emulator;
 using Frugal.Hosting.Durable;
 using Frugal.Models;
@@ -82,6 +83,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddSingleton<IConfiguration>(merged);
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
+                    services.AddFrugalInference(merged);
+                    services.AddFrugalLocalOnnx(merged);
                     services.AddFrugalCosts(merged);
                     services.AddFrugalBudgets(merged);
                     services.AddFrugalRetention(merged);
