@@ -17,6 +17,7 @@ internal static class CliApp
         CostCommand.Create(),
         PurgeCommand.Create(),
         PlanCommand.Create(),
+        EmbeddingsCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
