@@ -35,13 +35,13 @@ internal static class EmbeddingsCommand
 
             foreach (var problem in catalog.Errors)
             {
-                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+                await error.WriteLineAsync($"skipped (does not load): {problem}").ConfigureAwait(false);
             }
 
             var result = await RefreshAsync(LocalRuntime.ReadConfiguration(), catalog, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"{result.Tables} semantic lookup table(s), {result.Built} index(es) built{(result.Tables > 0 ? $" with {result.Model}" : string.Empty)}.")
                 .ConfigureAwait(false);
-            return catalog.Errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+            return ExitCodes.Ok;
         });
         return new Command("embeddings", "Manage the embeddings of semantic lookup tables.") { refresh };
     }
