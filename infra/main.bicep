@@ -190,6 +190,11 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Costs__TableName: storage.outputs.costTableName
       Frugal__Queues__Jobs: jobsQueueName
       Frugal__Retention__Schedule: '0 0 3 * * *'
+      // Seconds of the inference app are priced at this price-table GPU profile (config/prices.json gpu_profiles).
+      Frugal__Inference__GpuProfile: replace(gpuProfileType, 'Consumption-GPU-', '')
+      // Semantic lookup tables' key embeddings: one blob per (keys, model), rebuilt by RefreshEmbeddings after deploys.
+      Frugal__Embeddings__BlobServiceUri: storage.outputs.blobEndpoint
+      Frugal__Embeddings__RefreshSchedule: '0 30 2 * * *'
     }
     tags: tags
   }

@@ -80,6 +80,9 @@ output name string = account.name
 @description('URL of the deployment package container.')
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'
 
+@description('Blob service endpoint (embedding indexes of semantic lookups).')
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+
 @description('Table service endpoint, for the cost ledger.')
 output tableEndpoint string = account.properties.primaryEndpoints.table
 

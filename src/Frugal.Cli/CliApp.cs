@@ -20,6 +20,7 @@ internal static class CliApp
         PlanCommand.Create(),
         RouterCommand.Create(),
         ReplayCommand.Create(),
+        EmbeddingsCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)

@@ -14,4 +14,5 @@ namespace Frugal;
 [JsonSerializable(typeof(StepResponse))]
 [JsonSerializable(typeof(IReadOnlyList<StepSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<Frugal.Resilience.ModelAttempt>))]
+[JsonSerializable(typeof(Frugal.Embeddings.EmbeddingIndex))]
 internal sealed partial class JsonContext : JsonSerializerContext;

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(5002, LogLevel.Warning, "Queue message sent to the poison queue: {Reason}")]
     public static partial void JobRejected(ILogger logger, string reason);
+
+    [LoggerMessage(5003, LogLevel.Information, "Embedding refresh: {Tables} semantic lookup tables, {Built} indexes built with {Model}")]
+    public static partial void EmbeddingsRefreshed(ILogger logger, int tables, int built, string model);
 }

@@ -10,6 +10,7 @@ builder.UseMiddleware<HttpMetricsMiddleware>();
 
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
+builder.Services.AddFrugalInference(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
 builder.Services.AddFrugalBudgets(builder.Configuration);

@@ -21,6 +21,7 @@ public sealed class BuildOutputTests
         new("ExecuteStep", "activityTrigger"),
         new("CostReport", "httpTrigger", Route: "costs/report", Method: "get"),
         new("PurgeHistory", "timerTrigger", AlsoBinds: ["durableClient"]),
+        new("RefreshEmbeddings", "timerTrigger"),
     ];
 
     // Settings the app reads; local.settings.sample.json must offer every one of them.
@@ -34,6 +35,7 @@ public sealed class BuildOutputTests
         "Frugal__Models__Premium__Endpoint",
         "Frugal__Models__Premium__Deployment",
         "Frugal__Retention__Schedule",
+        "Frugal__Embeddings__RefreshSchedule",
     ];
 
     public static TheoryData<string> ExpectedFunctionNames => [.. s_expectedFunctions.Select(f => f.Name)];

@@ -1,4 +1,5 @@
 using Frugal.Cli.Routing;
+using Frugal.Cli.Onnx;
 using Frugal.Emulator;
 using Frugal.Hosting.Durable;
 using Frugal.Models;
@@ -83,6 +84,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
                     services.AddSingleton<IConfiguration>(merged);
                     services.AddFrugalEngine();
                     services.AddFrugalModels(merged);
+                    services.AddFrugalInference(merged);
+                    services.AddFrugalLocalOnnx(merged);
                     services.AddFrugalCosts(merged);
                     services.AddFrugalBudgets(merged);
                     services.AddFrugalRoutingFeedback(merged);

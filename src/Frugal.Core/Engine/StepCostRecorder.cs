@@ -1,4 +1,6 @@
 using Frugal.Costs;
+using Frugal.Models;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Engine;
 
@@ -12,13 +14,20 @@ public sealed class StepCostRecorder
     private readonly CostRecorder _recorder;
     private readonly PriceTable _prices;
     private readonly TimeProvider _time;
+    private readonly string? _gpuProfile;
 
     /// <summary>Creates the recorder.</summary>
-    public StepCostRecorder(CostRecorder recorder, PriceTable prices, TimeProvider time)
+    /// <param name="recorder">Writes the records.</param>
+    /// <param name="prices">The price table.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="inference">Names the GPU profile (<c>Frugal:Inference:GpuProfile</c>) that prices accelerator seconds;
+    /// without one those calls are recorded unpriced.</param>
+    public StepCostRecorder(CostRecorder recorder, PriceTable prices, TimeProvider time, IOptions<FrugalInferenceOptions>? inference = null)
     {
         _recorder = recorder;
         _prices = prices;
         _time = time;
+        _gpuProfile = inference?.Value.GpuProfile;
     }
 
     /// <summary>
@@ -44,7 +53,7 @@ public sealed class StepCostRecorder
         var usage = new TokenUsage(result?.InputTokens ?? 0, 0, result?.OutputTokens ?? 0, 0);
         var price = tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
-            : tier == CostTier.Onnx && result is { GpuSeconds: > 0 } ? _prices.PriceGpu(null, result.GpuSeconds) : new PriceResult(0m, true, _prices.Version);
+            : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);
         var stepId = request.ItemStepId(index) + suffix;
         var record = new CostRecord
         {

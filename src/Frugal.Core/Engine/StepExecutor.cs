@@ -1,5 +1,6 @@
 using Frugal.Classification;
 using Frugal.Models;
+using Frugal.Workflows;
 
 namespace Frugal.Engine;
 
@@ -10,14 +11,19 @@ public sealed class StepExecutor
     private readonly ModelStepHandler _models;
     private readonly TimeProvider _time;
     private readonly StepCostRecorder? _costs;
+    private readonly SemanticLookupHandler? _semantic;
 
-    /// <summary>Creates the executor; with a <see cref="StepCostRecorder"/> every call writes a cost record.</summary>
-    public StepExecutor(ComplexityClassifierRegistry classifiers, ModelStepHandler models, TimeProvider time, StepCostRecorder? costs = null)
+    /// <summary>
+    /// Creates the executor; with a <see cref="StepCostRecorder"/> every call writes a cost record; with a
+    /// <see cref="SemanticLookupHandler"/> lookups may match by meaning (<c>match: semantic</c>).
+    /// </summary>
+    public StepExecutor(ComplexityClassifierRegistry classifiers, ModelStepHandler models, TimeProvider time, StepCostRecorder? costs = null, SemanticLookupHandler? semantic = null)
     {
         _classifiers = classifiers;
         _models = models;
         _time = time;
         _costs = costs;
+        _semantic = semantic;
     }
 
     /// <summary>Runs every call of the request; model calls of a batch run concurrently.</summary>
@@ -62,6 +68,9 @@ public sealed class StepExecutor
         var started = _time.GetTimestamp();
         var result = call switch
         {
+            DeterministicCall { Operation: DeterministicOperation.Lookup, Match: LookupMatch.Semantic } d => await (_semantic
+                ?? throw new StepInputException("match: semantic needs an embedding model: set Frugal:Inference:Endpoint (Frugal's inference app), or run where the ONNX models ship (the frugal CLI)"))
+                .ExecuteAsync(d, cancellationToken).ConfigureAwait(false),
             DeterministicCall d => DeterministicStepHandler.Execute(d),
             ClassifyCall c => await _classifiers.ClassifyAsync(c, cancellationToken).ConfigureAwait(false),
             ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, cancellationToken).ConfigureAwait(false),

@@ -9,7 +9,7 @@ public sealed class WorkflowCatalogTests
     {
         var catalog = WorkflowCatalog.LoadFolder(RepoPaths.Workflows);
 
-        Assert.Equal(["batch-summarise", "support-triage"], catalog.Names);
+        Assert.Equal(["batch-summarise", "intent-router", "routed-qa", "support-triage"], catalog.Names);
         Assert.True(catalog.TryGet("support-triage", out var triage));
         Assert.Equal("support-triage", triage.Name);
         Assert.False(catalog.TryGet("rag-answer", out _));

@@ -29,7 +29,7 @@ public sealed class ClassifyEndpointTests(ServiceFixture service)
         using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "all-MiniLM-L6-v2", input = "x" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("The classifier model 'all-MiniLM-L6-v2' does not exist. Available: topic.", (await response.ReadJsonAsync()).ErrorMessage());
+        Assert.Equal("The classifier model 'all-MiniLM-L6-v2' does not exist. Available: urgency, topic.", (await response.ReadJsonAsync()).ErrorMessage());
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using Frugal.Engine;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Embeddings;
+
+/// <summary>
+/// Gives the <see cref="EmbeddingIndex"/> of a set of keys: from memory, else from the <see cref="IEmbeddingIndexStore"/>,
+/// else built with the registered <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and stored. An index is
+/// identified by the embedding model (id and vector size) and the keys, so a table edit or a model change makes a new
+/// index and never reuses stale vectors.
+/// </summary>
+public sealed class EmbeddingIndexProvider
+{
+    /// <summary>The provider name of Frugal's inference app; only its seconds are billed accelerator time.</summary>
+    private const string RemoteProvider = "frugal-inference";
+
+    private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>?> _generator;
+    private readonly IEmbeddingIndexStore _store;
+    private readonly ConcurrentDictionary<string, EmbeddingIndex> _memory = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="services">
+    /// Resolves the embedding generator on first use, not here: the in-process generator loads an ONNX model (seconds),
+    /// which runs without semantic lookups should not pay.
+    /// </param>
+    /// <param name="store">Where indexes persist.</param>
+    public EmbeddingIndexProvider(IServiceProvider services, IEmbeddingIndexStore store)
+    {
+        _generator = new(() => services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
+        _store = store;
+    }
+
+    /// <summary>Gets the embedding generator.</summary>
+    /// <exception cref="StepInputException">None is configured.</exception>
+    public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator.Value
+        ?? throw new StepInputException("match: semantic needs an embedding model: set Frugal:Inference:Endpoint (Frugal's inference app), or run where the ONNX models ship (the frugal CLI)");
+
+    /// <summary>Gets the identity of the embedding model: its id and vector size.</summary>
+    public string ModelIdentity
+    {
+        get
+        {
+            var metadata = Generator.GetService<EmbeddingGeneratorMetadata>();
+            return string.Create(CultureInfo.InvariantCulture, $"{metadata?.DefaultModelId ?? Generator.GetType().Name}/{metadata?.DefaultModelDimensions}");
+        }
+    }
+
+    /// <summary>Gets the id of the index of these keys under the current embedding model.</summary>
+    public string IdOf(IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var text = new StringBuilder(ModelIdentity);
+        foreach (var key in keys)
+        {
+            text.Append('\0').Append(key);
+        }
+
+        var hash = XxHash128.Hash(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Gets the index of the keys, building and storing it when no copy exists.</summary>
+    /// <param name="keys">The keys, in table order.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The index, whether it was built by this call, and the billed accelerator seconds building it took.</returns>
+    public async Task<(EmbeddingIndex Index, bool Built, double GpuSeconds)> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var id = IdOf(keys);
+        if (_memory.TryGetValue(id, out var cached))
+        {
+            return (cached, false, 0);
+        }
+
+        if (await _store.TryGetAsync(id, cancellationToken).ConfigureAwait(false) is { } stored && stored.Keys.SequenceEqual(keys, StringComparer.Ordinal))
+        {
+            return (_memory.GetOrAdd(id, stored), false, 0);
+        }
+
+        var (vectors, seconds) = await EmbedAsync(keys, cancellationToken).ConfigureAwait(false);
+        var index = new EmbeddingIndex(id, ModelIdentity, [.. keys], vectors);
+        await _store.SaveAsync(index, cancellationToken).ConfigureAwait(false);
+        return (_memory.GetOrAdd(id, index), true, seconds);
+    }
+
+    /// <summary>Embeds texts as unit vectors.</summary>
+    /// <returns>The vectors and the billed accelerator seconds (those of Frugal's inference app; zero in process).</returns>
+    public async Task<(float[][] Vectors, double GpuSeconds)> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var generator = Generator;
+        var result = await generator.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var vectors = result.Select(e => Normalize(e.Vector.ToArray())).ToArray();
+        var remote = generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName == RemoteProvider;
+        var seconds = remote && result.AdditionalProperties?.TryGetValue("gpu_seconds", out var s) == true ? Convert.ToDouble(s, CultureInfo.InvariantCulture) : 0;
+        return (vectors, seconds);
+    }
+
+    private static float[] Normalize(float[] vector)
+    {
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        if (norm > 0 && MathF.Abs(norm - 1) > 1e-4f)
+        {
+            for (var i = 0; i < vector.Length; i++)
+            {
+                vector[i] /= norm;
+            }
+        }
+
+        return vector;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Frugal.Costs;
+using Frugal.Engine;
+using Frugal.Inference.Hosting;
+using Frugal.Models;
+using Frugal.Workflows;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static Frugal.Hosting.Tests.Onnx.OnnxRuntimeHarness;
+
+namespace Frugal.Hosting.Tests.Onnx;
+
+/// <summary>The <c>onnx</c> tier through real orchestrations: in process (the CLI's default) and against the inference app.</summary>
+public sealed class OnnxTierTests
+{
+    private const string UrgencyWorkflow = """
+        steps:
+          - id: urgency
+            kind: model
+            tier: onnx
+            model: urgency
+            prompt: ${ input.message }
+        output:
+          label: ${ steps.urgency.output.label }
+          scores: ${ steps.urgency.output.scores }
+        """;
+
+    [Fact]
+    public async Task Run_OnnxStepInProcess_OutputsLabelAndScoresAndRecordsGpuSecondsPricedByTheProfile()
+    {
+        await using var runtime = await StartAsync(new() { ["Frugal:Inference:GpuProfile"] = "NC8as-T4" });
+
+        var (id, metadata) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "URGENT: our production site is down and nobody can pay" });
+
+        var output = metadata.ReadOutputAs<WorkflowRunResult>()!.Output!;
+        Assert.Equal("high", output["label"]!.GetValue<string>());
+        Assert.Equal(1.0, output["scores"]!["low"]!.GetValue<double>() + output["scores"]!["high"]!.GetValue<double>(), 4);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal(CostTier.Onnx, record.Tier);
+        Assert.Equal("urgency", record.Model);
+        Assert.Equal("frugal-onnx-local", record.Provider);
+        Assert.True(record.GpuSeconds > 0, "in-process inference time is recorded as GPU seconds");
+        Assert.True(record.Priced);
+        Assert.Equal((decimal)record.GpuSeconds * 0.752m / 3600m, record.Dollars);
+    }
+
+    [Fact]
+    public async Task Run_OnnxStepWithoutGpuProfile_IsRecordedUnpricedNotFree()
+    {
+        await using var runtime = await StartAsync();
+
+        var (id, _) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "How do I change my avatar?" });
+
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal(CostTier.Onnx, record.Tier);
+        Assert.False(record.Priced);
+        Assert.True(record.GpuSeconds > 0);
+    }
+
+    [Fact]
+    public async Task Run_OnnxStepAgainstTheInferenceAppOnLoopback_UsesTheAppsClassifierAndGpuSeconds()
+    {
+        await using var app = new InferenceAppOnKestrel();
+        app.UseKestrel(0);
+        app.StartServer();
+        using (var probe = app.CreateClient())
+        {
+            await WaitUntilReadyAsync(probe);
+        }
+
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Inference:Endpoint"] = app.ClientOptions.BaseAddress.ToString(),
+            ["Frugal:Inference:ApiKey"] = InferenceAppOnKestrel.Key,
+            ["Frugal:Inference:GpuProfile"] = "NC24-A100",
+        });
+
+        var (id, metadata) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "Payments fail for every customer right now, fix it ASAP" });
+
+        Assert.Equal("high", metadata.ReadOutputAs<WorkflowRunResult>()!.Output!["label"]!.GetValue<string>());
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal("frugal-inference", record.Provider);
+        Assert.Equal(CostTier.Onnx, record.Tier);
+        Assert.True(record.GpuSeconds > 0, "the x-frugal-gpu-seconds header is recorded");
+        Assert.Equal((decimal)record.GpuSeconds * 3.673m / 3600m, record.Dollars);
+    }
+
+    [Fact]
+    public async Task Run_UnknownOnnxModel_FailsNamingTheModelAndTheAvailableOnes()
+    {
+        await using var runtime = await StartAsync();
+
+        var (_, metadata) = await RunAsync(runtime, Parse(UrgencyWorkflow.Replace("model: urgency", "model: sentiment", StringComparison.Ordinal)), new JsonObject { ["message"] = "hi" });
+
+        Assert.NotEqual(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Contains("ONNX model 'sentiment' is not an in-process classifier (available: urgency)", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_OnnxTierWithNoInferenceConfigured_SaysWhatToConfigure()
+    {
+        var handler = new ModelStepHandler(new ServiceCollection().BuildServiceProvider());
+        var request = new StepRequest("run", "wf", "hash", "tenant", "urgency", 1, []);
+
+        var ex = await Assert.ThrowsAsync<StepInputException>(() => handler.ExecuteAsync(new ModelCall(ModelTier.Onnx, "text") { Model = "urgency" }, request, 0, null, CancellationToken.None));
+
+        Assert.Equal("tier 'onnx' needs Frugal's inference app or in-process ONNX models (Frugal:Inference); none is configured", ex.Message);
+    }
+
+    [Fact]
+    public async Task Start_GpuProfileNotInThePriceTable_FailsNamingTheSetting()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new() { ["Frugal:Inference:GpuProfile"] = "H100-dreams" }));
+
+        Assert.Contains("Frugal:Inference:GpuProfile 'H100-dreams' is not a GPU profile of price table", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The inference app did not load its models within a minute.");
+    }
+
+    /// <summary>Frugal's inference app (found through a type of its assembly: the CLI has a <c>Program</c> too).</summary>
+    private sealed class InferenceAppOnKestrel : WebApplicationFactory<InferenceOptions>
+    {
+        public const string Key = "hosting-tests-key";
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            builder.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Inference:ApiKey"] = Key, ["Onnx:IntraOpThreads"] = "2" }));
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+}
