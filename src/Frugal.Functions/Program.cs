@@ -1,3 +1,4 @@
+using Frugal.Onnx.Routing;
 using Frugal.Functions.Telemetry;
 using Frugal.Models;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -12,6 +13,8 @@ builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);
 builder.Services.AddFrugalInference(builder.Configuration);
 builder.Services.AddFrugalWorkflows(builder.Configuration);
+builder.Services.AddOnnxRouterEmbeddings();
+builder.Services.AddFrugalRouters(builder.Configuration);
 builder.Services.AddFrugalCosts(builder.Configuration);
 builder.Services.AddFrugalBudgets(builder.Configuration);
 builder.Services.AddFrugalRoutingFeedback(builder.Configuration);

@@ -24,6 +24,7 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<ExecuteStepFunction>());
         Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>(ModelTierKeys.Cheap));
         Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>(ModelTierKeys.Premium));
+        Assert.Contains("default", provider.GetRequiredService<Frugal.Classification.ComplexityClassifierRegistry>().Names);
         var catalog = provider.GetRequiredService<WorkflowCatalog>();
         Assert.Contains("support-triage", catalog.Names);
         Assert.Contains("batch-summarise", catalog.Names);
@@ -56,6 +57,8 @@ public sealed class CompositionTests
         services.AddFrugalEngine();
         services.AddFrugalModels(configuration);
         services.AddFrugalWorkflows(configuration);
+        Frugal.Onnx.Routing.OnnxRouterEmbeddings.AddOnnxRouterEmbeddings(services);
+        services.AddFrugalRouters(configuration);
         services.AddTransient<RunHttpFunctions>();
         services.AddTransient<RunQueueFunction>();
         services.AddTransient<ExecuteStepFunction>();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Frugal.Cli.Routing;
+using Frugal.Onnx.Routing;
 using Frugal.Routing;
 
 namespace Frugal.Cli.Commands;
@@ -77,8 +78,8 @@ internal static class RouterCommand
                 NeighbourWeight = parse.GetValue(weight),
                 L2 = parse.GetValue(l2),
             };
-            using var generator = RouterEmbeddings.CreateGenerator();
-            var identity = RouterEmbeddings.Identity;
+            using var generator = OnnxRouterEmbeddings.CreateGenerator();
+            var identity = OnnxRouterEmbeddings.Identity;
             var vectors = await TrainingEmbeddings.EmbedAsync(generator, examples, parse.GetValue(cache)?.FullName, error, cancellationToken);
             var fraction = parse.GetValue(holdout);
             var isHoldout = examples.Select(e => fraction > 0 && RoutingSplit.IsHoldout(e.Id, fraction)).ToArray();
@@ -137,7 +138,7 @@ internal static class RouterCommand
             RouterModel model;
             try
             {
-                model = RouterArtefact.Load(RoutingOptions.ResolveFolder(parse.GetValue(router)!), RouterEmbeddings.Identity);
+                model = RouterArtefact.Load(RoutingOptions.ResolveFolder(parse.GetValue(router)!), OnnxRouterEmbeddings.Identity);
             }
             catch (RouterLoadException ex)
             {
@@ -145,7 +146,7 @@ internal static class RouterCommand
                 return ExitCodes.BadInput;
             }
 
-            using var generator = RouterEmbeddings.CreateGenerator();
+            using var generator = OnnxRouterEmbeddings.CreateGenerator();
             var classifier = new LearnedComplexityClassifier(model, generator);
 
             // Warm-up (JIT, ONNX Runtime's first runs) stays out of the latency figures.

@@ -1,4 +1,5 @@
 using Frugal.Cli.Routing;
+using Frugal.Onnx.Routing;
 using Frugal.Cli.Onnx;
 using Frugal.Emulator;
 using Frugal.Hosting.Durable;

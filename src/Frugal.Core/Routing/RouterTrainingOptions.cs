@@ -26,5 +26,5 @@ public sealed record RouterTrainingOptions
     public double Temperature { get; init; } = 0.05;
 
     /// <summary>Gets the weight of the neighbour vote in an ensemble (the logistic estimate gets 1 minus it).</summary>
-    public double NeighbourWeight { get; init; } = 0.3;
+    public double NeighbourWeight { get; init; } = 0.2;
 }

@@ -6,16 +6,18 @@ using Frugal.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Frugal.Cli.Routing;
+namespace Frugal.Onnx.Routing;
 
 /// <summary>The in-process MiniLM embedding model routers read, and its identity (name, size, SHA-256 of model.onnx).</summary>
-internal static class RouterEmbeddings
+public static class OnnxRouterEmbeddings
 {
+    /// <summary>The embedding model routers read.</summary>
     public const string ModelName = "all-MiniLM-L6-v2";
 
     private static readonly Lazy<EmbeddingModelIdentity> LazyIdentity = new(ComputeIdentity);
     private static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Where the model is installed.</summary>
     public static string ModelFolder => Path.Combine(AppContext.BaseDirectory, new OnnxOptions().ModelsPath, ModelName);
 
     /// <summary>Hashes model.onnx once per process (about 90 MB).</summary>
