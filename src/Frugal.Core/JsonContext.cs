@@ -12,6 +12,7 @@ namespace Frugal;
 [JsonSerializable(typeof(WorkflowRunResult))]
 [JsonSerializable(typeof(StepRequest))]
 [JsonSerializable(typeof(StepResponse))]
+[JsonSerializable(typeof(RunProgress))]
 [JsonSerializable(typeof(IReadOnlyList<StepSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<Frugal.Resilience.ModelAttempt>))]
 [JsonSerializable(typeof(Frugal.Embeddings.EmbeddingIndex))]

@@ -75,7 +75,7 @@ internal sealed class WorkflowRun
             var done = running[finished];
             running.Remove(finished);
             Complete(done, await finished);
-            _context.SetCustomStatus(new { completedSteps = _summaries.Count, totalSteps = _definition.Steps.Count });
+            _context.SetCustomStatus(new RunProgress(_summaries.Count, _definition.Steps.Count));
         }
 
         var output = _definition.Output is { } template
@@ -159,6 +159,22 @@ internal sealed class WorkflowRun
                 // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
                 inFlight.Add(CallAsync(step.Id, BuildBatch(step, items, next * size, size), next, next * size), next);
                 next++;
+            }
+
+            if (next >= batches.Count)
+            {
+                // Everything is sent: wait for the rest at once. A WhenAny per completion would cost O(n^2) on every
+                // replay of a wide fan-out.
+                foreach (var (task, index) in inFlight)
+                {
+                    var (rest, restAttempts, restDuration) = await task;
+                    results[index] = [.. rest.Results];
+                    attempts += restAttempts;
+                    duration += restDuration;
+                }
+
+                inFlight.Clear();
+                break;
             }
 
             var finished = await Task.WhenAny(inFlight.Keys);

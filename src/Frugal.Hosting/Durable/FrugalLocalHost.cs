@@ -85,11 +85,16 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             });
             worker.Configure(o =>
             {
+                o.DataConverter = FrugalDataConverter.Instance;
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
             });
         });
-        builder.Services.AddDurableTaskClient(c => c.UseGrpc(clientChannel));
+        builder.Services.AddDurableTaskClient(c =>
+        {
+            c.UseGrpc(clientChannel);
+            c.Configure(o => o.DataConverter = FrugalDataConverter.Instance);
+        });
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
         return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service);
