@@ -54,6 +54,9 @@ internal sealed class OnnxSessionFactory(OnnxOptions options, ILogger logger)
             session.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        // ONNX Runtime's worker threads spin between batches by default. On a small CPU box that takes the cores the
+        // HTTP threads need to queue the next batch, which shows up as a long latency tail; let them sleep instead.
+        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return session;
     }
 }
