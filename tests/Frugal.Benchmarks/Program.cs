@@ -23,6 +23,20 @@ if (args.Contains("--latency"))
     return 0;
 }
 
+if (args.Contains("--profile-raw"))
+{
+    var (rawOnly, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunRawAsync(400, 1);
+    AnsiConsole.MarkupLine($"raw chain: {rawOnly:0} activities/s");
+    return 0;
+}
+
+if (args.Contains("--profile-frugal"))
+{
+    var (frugalOnly, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunFrugalAsync(400, 1);
+    AnsiConsole.MarkupLine($"frugal chain: {frugalOnly:0} activities/s");
+    return 0;
+}
+
 if (args.Contains("--profile-chain"))
 {
     // For a profiler: the Frugal chain alone, long enough to sample.
