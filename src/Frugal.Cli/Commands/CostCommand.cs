@@ -112,7 +112,8 @@ internal static class CostCommand
         return option;
     }
 
-    private static Option<DateTimeOffset?> TimeOption(string name, string description, bool isEnd) => new(name)
+    /// <summary>A <c>--since</c>/<c>--until</c> option; a value that is not a date or time is a usage error naming it.</summary>
+    internal static Option<DateTimeOffset?> TimeOption(string name, string description, bool isEnd) => new(name)
     {
         Description = description,
         CustomParser = result =>

@@ -22,8 +22,8 @@ internal static class PlanCommand
         var revenue = Number<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v > 0, "a number of dollars above 0", null);
         var margin = Number<double>("--target-margin", "Target gross margin between 0 and 1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1", 0.7);
         var capacity = Number<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v > 0, "a number above 0", 1);
-        var since = Time("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
-        var until = Time("--until", "Only records before this time; a date includes that whole day", isEnd: true);
+        var since = CostCommand.TimeOption("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
+        var until = CostCommand.TimeOption("--until", "Only records before this time; a date includes that whole day", isEnd: true);
         var format = new Option<string>("--format") { Description = "Output format: table|json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
@@ -103,22 +103,6 @@ internal static class PlanCommand
 
             result.AddError($"{name}: '{text}' is not {expected}");
             return defaultValue;
-        },
-    };
-
-    private static Option<DateTimeOffset?> Time(string name, string description, bool isEnd) => new(name)
-    {
-        Description = description,
-        CustomParser = result =>
-        {
-            string? value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (CostReportArguments.TryParseTime(name, value, isEnd, out var time, out string? error))
-            {
-                return time;
-            }
-
-            result.AddError(error!);
-            return null;
         },
     };
 }
