@@ -103,8 +103,7 @@ internal static class ReplayCommand
                 v.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 140);
+        var console = CliConsole.For(output);
         console.Write(table);
     }
 }

@@ -9,17 +9,7 @@ internal static class CostReportTable
 {
     public static void Write(CostReportResult report, TextWriter output)
     {
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-        });
-        if (!terminal)
-        {
-            // Files and pipes have no width; a wide table beats one wrapped into unreadable columns.
-            console.Profile.Width = 200;
-        }
+        var console = CliConsole.For(output);
 
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(report.By.ToString().ToLowerInvariant())

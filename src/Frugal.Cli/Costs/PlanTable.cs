@@ -9,16 +9,7 @@ internal static class PlanTable
 {
     public static void Write(MarginPlan plan, TextWriter output)
     {
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-        });
-        if (!terminal)
-        {
-            console.Profile.Width = 200;
-        }
+        var console = CliConsole.For(output);
 
         var request = plan.Request;
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -62,8 +62,7 @@ internal sealed class RunReporter
                 dollars.TryGetValue(row.RunId, out var cost) ? cost.ToString("0.000000", CultureInfo.InvariantCulture) : "-");
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_out) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 150);
+        var console = CliConsole.For(_out);
         console.Write(table);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{_rows.Count - Failed} completed, {Failed} failed; ${dollars.Values.Sum():0.000000} recorded in the cost ledger"));
