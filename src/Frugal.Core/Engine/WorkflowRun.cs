@@ -14,7 +14,6 @@ internal sealed class WorkflowRun
     private readonly WorkflowDefinition _definition;
     private readonly JsonObject _scope;
     private readonly JsonObject _steps = [];
-    private readonly List<StepSummary> _summaries = [];
     private readonly ILogger _log;
     private int _escalations;
 
@@ -42,19 +41,27 @@ internal sealed class WorkflowRun
     {
         var pending = _definition.Steps.ToList();
         var running = new Dictionary<Task<StepOutcome>, StepDefinition>();
+        var outcomes = new List<(StepDefinition Step, StepOutcome Outcome)>(pending.Count);
         while (pending.Count > 0 || running.Count > 0)
         {
             // A skipped step completes at once and may make later steps ready, so scan until nothing changes.
+            // Plain loops, not LINQ: this runs again on every replay of the run, for every step.
             bool progressed;
             do
             {
                 progressed = false;
-                foreach (var step in pending.Where(IsReady).ToList())
+                for (var i = 0; i < pending.Count; i++)
                 {
-                    pending.Remove(step);
+                    var step = pending[i];
+                    if (!IsReady(step))
+                    {
+                        continue;
+                    }
+
+                    pending.RemoveAt(i--);
                     if (step.When is { } when && !when.IsTrue(_scope))
                     {
-                        Complete(step, new StepOutcome(null, "skipped", 0, 0, []));
+                        outcomes.Add((step, Complete(step, new StepOutcome(null, "skipped", 0, 0, []))));
                         progressed = true;
                         continue;
                     }
@@ -71,46 +78,72 @@ internal sealed class WorkflowRun
                     $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");
             }
 
-            var finished = await Task.WhenAny(running.Keys);
+            var finished = running.Count == 1 ? running.Keys.First() : await Task.WhenAny(running.Keys);
             var done = running[finished];
             running.Remove(finished);
-            Complete(done, await finished);
-            _context.SetCustomStatus(new RunProgress(_summaries.Count, _definition.Steps.Count));
+            outcomes.Add((done, Complete(done, await finished)));
+            _context.SetCustomStatus(new RunProgress(outcomes.Count, _definition.Steps.Count));
         }
 
         var output = _definition.Output is { } template
             ? template.Evaluate(_scope)?.DeepClone()
             : new JsonObject(_steps.Select(p => KeyValuePair.Create(p.Key, p.Value?["output"]?.DeepClone())));
-        return new WorkflowRunResult(output, _summaries);
+
+        // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
+        return new WorkflowRunResult(output, [.. outcomes.Select(o => Summarize(o.Step, o.Outcome))]);
     }
 
     private RunLimits Limits => new(Math.Max(0, _definition.MaxEscalations - _escalations), _definition.PremiumShareCap);
 
-    private bool IsReady(StepDefinition step) => step.DependsOn.All(_steps.ContainsKey);
+    private bool IsReady(StepDefinition step)
+    {
+        foreach (var dependency in step.DependsOn)
+        {
+            if (!_steps.ContainsKey(dependency))
+            {
+                return false;
+            }
+        }
 
-    private void Complete(StepDefinition step, StepOutcome outcome)
+        return true;
+    }
+
+    /// <summary>Makes the step's result visible to later expressions as <c>steps.&lt;id&gt;</c>.</summary>
+    private StepOutcome Complete(StepDefinition step, StepOutcome outcome)
     {
         var first = outcome.Results.Count > 0 ? outcome.Results[0] : null;
         _steps[step.Id] = new JsonObject
         {
-            ["output"] = outcome.Output?.DeepClone(),
+            // The outcome's output is not attached anywhere else (see StepOutcome), so it is adopted, not copied.
+            ["output"] = outcome.Output,
             ["skipped"] = outcome.Status == "skipped",
             ["tier"] = first?.Tier,
             ["model"] = first?.Model,
             ["metadata"] = outcome.Results.Count == 1 ? first?.Metadata?.DeepClone() : null,
         };
-        _summaries.Add(new StepSummary(
+        Log.StepFinished(_log, _context.InstanceId, step.Id, outcome.Status);
+        return outcome;
+    }
+
+    private static StepSummary Summarize(StepDefinition step, StepOutcome outcome)
+    {
+        var tiers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var result in outcome.Results)
+        {
+            tiers[result.Tier] = tiers.GetValueOrDefault(result.Tier) + 1;
+        }
+
+        return new StepSummary(
             step.Id,
             step.Kind,
             outcome.Status,
             outcome.Results.Count,
             outcome.Attempts,
-            outcome.Results.GroupBy(r => r.Tier).ToDictionary(g => g.Key, g => g.Count()),
+            tiers,
             outcome.Results.Sum(r => r.InputTokens),
             outcome.Results.Sum(r => r.OutputTokens),
             outcome.DurationMs,
-            Summarize(outcome.Results)));
-        Log.StepFinished(_log, _context.InstanceId, step.Id, outcome.Status);
+            Summarize(outcome.Results));
     }
 
     private static JsonNode? Summarize(IReadOnlyList<CallResult> results)
@@ -137,8 +170,9 @@ internal sealed class WorkflowRun
             return await RunForEachAsync(forEach);
         }
 
-        var (response, attempts, duration) = await CallAsync(step.Id, [StepCallBuilder.Build(step, _scope, Limits)], 0);
-        return new StepOutcome(response.Results[0].Output, "completed", attempts, duration, response.Results);
+        var (response, attempts, duration) = await CallAsync(step.Id, () => [StepCallBuilder.Build(step, _scope, Limits)], 0);
+        var result = response.Results[0];
+        return new StepOutcome(result.Output, "completed", attempts, duration, [result with { Output = null }]);
     }
 
     private async Task<StepOutcome> RunForEachAsync(ForEachStep step)
@@ -148,7 +182,7 @@ internal sealed class WorkflowRun
         var size = Math.Max(1, step.BatchSize);
         var batches = Enumerable.Range(0, (items.Count + size - 1) / size).ToList();
         var results = new CallResult[batches.Count][];
-        var inFlight = new Dictionary<Task<(StepResponse, int, double)>, int>();
+        var inFlight = new Dictionary<Task<(StepResponse Response, int Attempts, double DurationMs)>, int>();
         var attempts = 0;
         var duration = 0.0;
         var next = 0;
@@ -157,7 +191,8 @@ internal sealed class WorkflowRun
             while (next < batches.Count && inFlight.Count < Math.Max(1, step.Parallelism))
             {
                 // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
-                inFlight.Add(CallAsync(step.Id, BuildBatch(step, items, next * size, size), next, next * size), next);
+                var first = next * size;
+                inFlight.Add(CallAsync(step.Id, () => BuildBatch(step, items, first, size), next, first), next);
                 next++;
             }
 
@@ -186,8 +221,18 @@ internal sealed class WorkflowRun
             duration += batchDuration;
         }
 
-        var all = results.SelectMany(r => r).ToList();
-        var output = new JsonArray([.. all.Select(r => r.Output?.DeepClone())]);
+        // The outputs move into the step's list (a node has one parent); the results keep what the summary needs.
+        var all = new List<CallResult>(items.Count);
+        var output = new JsonArray();
+        foreach (var batch in results)
+        {
+            foreach (var result in batch)
+            {
+                output.Add(result.Output);
+                all.Add(result with { Output = null });
+            }
+        }
+
         return new StepOutcome(output, "completed", attempts, duration, all);
     }
 
@@ -210,18 +255,39 @@ internal sealed class WorkflowRun
     /// Calls the activity, retrying failed attempts with backoff. Retries are explicit here rather than a
     /// <see cref="TaskRetryOptions"/> so every attempt carries its number (cost records are keyed by it).
     /// </summary>
+    /// <remarks>
+    /// While the orchestrator replays, the call it schedules is already in the history: Durable Task matches it by
+    /// name and order and never sends it again, and it does not compare inputs. So a replayed call is scheduled
+    /// without an input, and <paramref name="build"/> (expression evaluation) runs only for calls that are sent.
+    /// Without this every replay evaluated and serialised every earlier step's request again, which halved
+    /// throughput for no-op steps.
+    /// </remarks>
     private async Task<(StepResponse Response, int Attempts, double DurationMs)> CallAsync(
-        string stepId, IReadOnlyList<StepCall> calls, int batch, int firstItem = -1)
+        string stepId, Func<IReadOnlyList<StepCall>> build, int batch, int firstItem = -1)
     {
+        IReadOnlyList<StepCall>? calls = null;
         for (var attempt = 1; ; attempt++)
         {
-            var request = new StepRequest(
-                _context.InstanceId, _request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
+            StepRequest? request = null;
+            if (!_context.IsReplaying)
+            {
+                calls ??= build();
+                request = new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
+            }
+
             try
             {
                 var response = await _context.CallActivityAsync<StepResponse>(ExecuteStepActivity.Name, request);
-                _escalations += response.Results.Count(r => r.Escalated);
-                return (response, attempt, response.Results.Sum(r => r.DurationMs));
+                var escalated = 0;
+                var duration = 0.0;
+                foreach (var result in response.Results)
+                {
+                    escalated += result.Escalated ? 1 : 0;
+                    duration += result.DurationMs;
+                }
+
+                _escalations += escalated;
+                return (response, attempt, duration);
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
@@ -235,6 +301,7 @@ internal sealed class WorkflowRun
     private static bool IsRetryable(TaskFailedException ex) =>
         !ex.FailureDetails.IsCausedBy<StepInputException>();
 
+    /// <summary>How a step ended. <see cref="Output"/> is owned by the outcome: results no longer hold it.</summary>
     private sealed record StepOutcome(
         JsonNode? Output, string Status, int Attempts, double DurationMs, IReadOnlyList<CallResult> Results);
 }
