@@ -36,7 +36,7 @@ public sealed class CompositionTests
     {
         using var provider = BuildProvider();
         var function = provider.GetRequiredService<ExecuteStepFunction>();
-        var request = new StepRequest("run-1", "wf", "hash", "default", "s", 1,
+        var request = new StepRequest("wf", "hash", "default", "s", 1,
             [new DeterministicCall(DeterministicOperation.Regex, JsonValue.Create("order #12345 shipped"), @"#(?<order>\d+)")]);
 
         var response = await function.RunAsync(request, new TestFunctionContext());

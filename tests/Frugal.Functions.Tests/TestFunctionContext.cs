@@ -11,7 +11,8 @@ internal sealed class TestFunctionContext : FunctionContext
 
     public override TraceContext TraceContext => null!;
 
-    public override BindingContext BindingContext => null!;
+    /// <summary>What an activity trigger binds besides its input: the orchestration's instance id.</summary>
+    public override BindingContext BindingContext { get; } = new TestBindingContext(new Dictionary<string, object?> { ["instanceId"] = "test-run" });
 
     public override RetryContext RetryContext => null!;
 
@@ -22,4 +23,9 @@ internal sealed class TestFunctionContext : FunctionContext
     public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
 
     public override IInvocationFeatures Features => null!;
+}
+
+internal sealed class TestBindingContext(IReadOnlyDictionary<string, object?> data) : BindingContext
+{
+    public override IReadOnlyDictionary<string, object?> BindingData { get; } = data;
 }

@@ -25,7 +25,9 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
     /// <inheritdoc />
     public override async Task<StepResponse> RunAsync(TaskActivityContext context, StepRequest input)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        input = input with { RunId = context.InstanceId };
         using var span = StepTelemetry.Start(input);
         StepResponse response;
         try

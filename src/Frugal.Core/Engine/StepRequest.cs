@@ -1,7 +1,6 @@
 namespace Frugal.Engine;
 
 /// <summary>The input of the <c>ExecuteStep</c> activity: one attempt at a step (or one batch of a foreach).</summary>
-/// <param name="RunId">The run's instance id.</param>
 /// <param name="Workflow">The workflow's name.</param>
 /// <param name="Hash">The definition's hash (the workflow's version).</param>
 /// <param name="Tenant">The run's tenant.</param>
@@ -11,7 +10,6 @@ namespace Frugal.Engine;
 /// <param name="Batch">The batch's index within a foreach, else 0.</param>
 /// <param name="FirstItem">The foreach item index of the first call (calls are items <c>FirstItem..FirstItem+Calls.Count-1</c>); -1 outside a foreach.</param>
 public sealed record StepRequest(
-    string RunId,
     string Workflow,
     string Hash,
     string Tenant,
@@ -21,6 +19,13 @@ public sealed record StepRequest(
     int Batch = 0,
     int FirstItem = -1)
 {
+    /// <summary>
+    /// The run's instance id. Not sent: the activity takes it from its context (<see cref="ExecuteStepActivity"/>),
+    /// because every byte of a request is carried again in the history the orchestrator replays.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string RunId { get; init; } = string.Empty;
+
     /// <summary>The step id a call is recorded under: the step's id, or <c>id[item]</c> inside a foreach.</summary>
     public string ItemStepId(int index) =>
         FirstItem < 0 ? StepId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{FirstItem + index}]");

@@ -16,7 +16,11 @@ public sealed class ExecuteStepFunction
     [Function(ExecuteStepActivity.Name)]
     public Task<StepResponse> RunAsync([ActivityTrigger] StepRequest request, FunctionContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return _executor.ExecuteAsync(request, context.CancellationToken);
+
+        // The run id is not part of the request (it would be carried in every replay); the trigger binds it.
+        var runId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id as string : null;
+        return _executor.ExecuteAsync(request with { RunId = runId ?? string.Empty }, context.CancellationToken);
     }
 }

@@ -56,7 +56,7 @@ public sealed class TelemetryTests
             ActivityStopped = spans.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        var request = new StepRequest("run-42", "triage", "h", "acme", "answer", 2, []);
+        var request = new StepRequest("triage", "h", "acme", "answer", 2, []) { RunId = "run-42" };
         var telemetry = new StepTelemetry(PriceTable.LoadDefault());
 
         using (var span = StepTelemetry.Start(request))
@@ -80,7 +80,7 @@ public sealed class TelemetryTests
     public void Fail_StepAttempt_MarksSpanErrorAndCountsFailure()
     {
         using var listener = new Instruments(FrugalTelemetry.SourceName);
-        var request = new StepRequest("run-43", "wf-fail-" + Guid.NewGuid().ToString("N"), "h", "acme", "answer", 1, []);
+        var request = new StepRequest("wf-fail-" + Guid.NewGuid().ToString("N"), "h", "acme", "answer", 1, []) { RunId = "run-43" };
 
         StepTelemetry.Fail(null, request, new InvalidOperationException("boom"));
 

@@ -103,7 +103,7 @@ public sealed class OnnxTierTests
     public async Task Execute_OnnxTierWithNoInferenceConfigured_SaysWhatToConfigure()
     {
         var handler = new ModelStepHandler(new ServiceCollection().BuildServiceProvider());
-        var request = new StepRequest("run", "wf", "hash", "tenant", "urgency", 1, []);
+        var request = new StepRequest("wf", "hash", "tenant", "urgency", 1, []) { RunId = "run" };
 
         var ex = await Assert.ThrowsAsync<StepInputException>(() => handler.ExecuteAsync(new ModelCall(ModelTier.Onnx, "text") { Model = "urgency" }, request, 0, null, CancellationToken.None));
 
