@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Engine;
 
@@ -9,8 +10,12 @@ public static class DurableTaskRegistryExtensions
     public static DurableTaskRegistry AddFrugalTasks(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestrator<WorkflowOrchestrator>(WorkflowOrchestrator.Name);
-        registry.AddActivity<ExecuteStepActivity>(ExecuteStepActivity.Name);
+        // Factories rather than AddOrchestrator<T>/AddActivity<T>: those activate the class by reflection for every
+        // orchestrator episode and every activity call. The orchestrator is stateless (a run's state lives in
+        // WorkflowRun) and the activity's dependencies are singletons, so one instance of each serves every call.
+        var orchestrator = new WorkflowOrchestrator();
+        registry.AddOrchestrator(WorkflowOrchestrator.Name, () => orchestrator);
+        registry.AddActivity(ExecuteStepActivity.Name, services => services.GetRequiredService<ExecuteStepActivity>());
         return registry;
     }
 }

@@ -19,6 +19,7 @@ public static class FrugalEngineServiceCollectionExtensions
         services.AddOptions<RoutingLimitsOptions>().BindConfiguration(RoutingLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<PremiumShareGovernor>();
         services.TryAddSingleton<StepExecutor>();
+        services.TryAddSingleton<ExecuteStepActivity>();
         services.TryAddSingleton(sp => new Frugal.Telemetry.StepTelemetry(sp.GetService<Frugal.Costs.PriceTable>()));
         return services;
     }
