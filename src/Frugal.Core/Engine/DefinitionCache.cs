@@ -11,6 +11,13 @@ internal static class DefinitionCache
 {
     private static readonly ConcurrentDictionary<string, WorkflowDefinition> Cache = new(StringComparer.Ordinal);
 
+    /// <summary>The source of an already parsed definition with this hash, if there is one.</summary>
+    public static bool TryGetSource(string hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? source)
+    {
+        source = Cache.TryGetValue(hash, out var definition) ? definition.Source : null;
+        return source is not null;
+    }
+
     public static WorkflowDefinition Get(WorkflowRunRequest request) =>
         Cache.GetOrAdd(request.Hash, static (_, r) =>
         {

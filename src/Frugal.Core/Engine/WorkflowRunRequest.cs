@@ -12,6 +12,7 @@ namespace Frugal.Engine;
 /// <param name="File">The file the YAML came from, for messages.</param>
 /// <param name="Input">The run input (already validated against the workflow's input schema).</param>
 /// <param name="Tenant">Who the run is for; costs and budgets are kept per tenant.</param>
+[System.Text.Json.Serialization.JsonConverter(typeof(WorkflowRunRequestConverter))]
 public sealed record WorkflowRunRequest(
     string Workflow,
     string Hash,
