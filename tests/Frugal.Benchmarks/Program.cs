@@ -10,49 +10,36 @@ var root = FindRoot();
 var quick = args.Contains("--quick");
 var embeddedOnly = args.Contains("--embedded-only");
 var rounds = quick ? 1 : 3;
+var warmUp = TimeSpan.FromSeconds(quick ? 3 : 15);
 if (args.Contains("--latency"))
 {
     var bench = new EngineBenchmark(new LocalHostOptions(), recordCosts: false);
     for (var i = 0; i < 3; i++)
     {
-        var (f, _) = await bench.RunFrugalAsync(1, 1);
-        var (r, _) = await bench.RunRawAsync(1, 1);
-        AnsiConsole.MarkupLine($"one chain run: frugal {1000 * 10 / f:0} ms, raw {1000 * 10 / r:0} ms");
+        var f = await bench.RunFrugalAsync(1, 0);
+        var r = await bench.RunRawAsync(1, 0);
+        AnsiConsole.MarkupLine($"one chain run: frugal {1000 * 10 / f.Chain:0} ms, raw {1000 * 10 / r.Chain:0} ms");
     }
 
     return 0;
 }
 
-if (args.Contains("--profile-raw"))
+// For a profiler (dotnet-trace): one engine's chain, warmed up, long enough to sample.
+if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
 {
-    var (rawOnly, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunRawAsync(400, 1);
-    AnsiConsole.MarkupLine($"raw chain: {rawOnly:0} activities/s");
-    return 0;
-}
-
-if (args.Contains("--profile-frugal"))
-{
-    var (frugalOnly, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunFrugalAsync(400, 1);
-    AnsiConsole.MarkupLine($"frugal chain: {frugalOnly:0} activities/s");
-    return 0;
-}
-
-if (args.Contains("--profile-chain"))
-{
-    // For a profiler: the Frugal chain alone, long enough to sample.
-    var (chain, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunFrugalAsync(400, 1);
-    AnsiConsole.MarkupLine($"frugal chain: {chain:0} activities/s; scheduling the fan-out runs took {EngineBenchmark.LastScheduling.TotalMilliseconds:0} ms");
-    var (rawChain, _) = await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).RunRawAsync(400, 1);
-    AnsiConsole.MarkupLine($"raw chain: {rawChain:0} activities/s; scheduling took {EngineBenchmark.LastScheduling.TotalMilliseconds:0} ms");
+    var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: false);
+    await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
+    var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(1000, 0) : await profiled.RunFrugalAsync(1000, 0);
+    AnsiConsole.MarkupLine($"chain: {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
     return 0;
 }
 
 var table = new Table().Title("Engine throughput, activities per second (higher is better)");
-table.AddColumns("Backend", "Workload", "Frugal", "Frugal, no cost ledger", "Raw SDK", "Frugal / raw", "Targets");
+table.AddColumns("Backend", "Workload", "Frugal", "Frugal, no cost ledger", "Raw SDK", "Frugal / raw", "CPU us/activity: Frugal, no ledger, raw", "Targets");
 
 var backends = new List<(string Name, LocalHostOptions Options, int ChainRuns, int FanOutRuns)>
 {
-    ("embedded", new LocalHostOptions(), quick ? 10 : 40, quick ? 2 : 6),
+    ("embedded", new LocalHostOptions(), quick ? 40 : 200, quick ? 4 : 20),
 };
 if (embeddedOnly)
 {
@@ -71,23 +58,30 @@ else
     AnsiConsole.MarkupLine("[yellow]Azurite is not answering on 127.0.0.1:10000-10002; the Azure Storage backend is skipped (bash eng/services.sh start).[/]");
 }
 
+AnsiConsole.MarkupLine($"[grey]Warming up both engines for {warmUp.TotalSeconds:0} s (tiered JIT) ...[/]");
+await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).WarmUpAsync(warmUp);
 foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 {
     AnsiConsole.MarkupLine($"[grey]{name}: best of {rounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
     // Interleaved rounds, best of each: other processes on a 2-core machine only ever slow a round down.
-    (double Chain, double FanOut) raw = default, frugal = default, bare = default;
+    Measurement raw = default, frugal = default, bare = default;
     for (var round = 0; round < rounds; round++)
     {
-        raw = Best(raw, await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
-        frugal = Best(frugal, await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
-        bare = Best(bare, await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
+        raw = raw.Best(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
+        frugal = frugal.Best(await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
+        bare = bare.Best(await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
     }
 
-    foreach (var (workload, f, b, r) in new[] { ("10 no-op steps", frugal.Chain, bare.Chain, raw.Chain), ("100-item foreach", frugal.FanOut, bare.FanOut, raw.FanOut) })
+    var rows = new[]
+    {
+        ("10 no-op steps", frugal.Chain, bare.Chain, raw.Chain, $"{F(frugal.ChainCpuUs)}, {F(bare.ChainCpuUs)}, {F(raw.ChainCpuUs)}"),
+        ("100-item foreach", frugal.FanOut, bare.FanOut, raw.FanOut, $"{F(frugal.FanOutCpuUs)}, {F(bare.FanOutCpuUs)}, {F(raw.FanOutCpuUs)}"),
+    };
+    foreach (var (workload, f, b, r, cpu) in rows)
     {
         var ratio = f / r;
         var targets = $"{Verdict(ratio >= 0.8)} >= 0.8x raw" + (name == "embedded" ? $", {Verdict(f >= 100)} >= 100/s" : string.Empty);
-        table.AddRow(name, workload, F(f), F(b), F(r), ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x", targets);
+        table.AddRow(name, workload, F(f), F(b), F(r), ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x", cpu, targets);
     }
 }
 
@@ -110,9 +104,6 @@ if (!quick)
 }
 
 return 0;
-
-static (double Chain, double FanOut) Best((double Chain, double FanOut) a, (double Chain, double FanOut) b) =>
-    (Math.Max(a.Chain, b.Chain), Math.Max(a.FanOut, b.FanOut));
 
 static string F(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 
