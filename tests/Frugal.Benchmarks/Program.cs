@@ -7,6 +7,12 @@ using Spectre.Console;
 // Engine throughput (activities/s) for Frugal and the raw Durable Task SDK on the same backends, then the time the
 // README's first command takes to print its first result. Figures only: nothing here is asserted.
 var root = FindRoot();
+if (Console.IsOutputRedirected)
+{
+    // Saved to a file, the table keeps its columns rather than wrapping them at 80 characters.
+    AnsiConsole.Profile.Width = 160;
+}
+
 var quick = args.Contains("--quick");
 var embeddedOnly = args.Contains("--embedded-only");
 var rounds = quick ? 1 : 3;
