@@ -45,6 +45,19 @@ public sealed class CompositionTests
         Assert.Equal("deterministic", response.Results[0].Tier);
     }
 
+    [Fact]
+    public async Task ExecuteStep_NoInstanceIdBound_FailsRatherThanRecordCostsWithoutARun()
+    {
+        using var provider = BuildProvider();
+        var function = provider.GetRequiredService<ExecuteStepFunction>();
+        var request = new StepRequest("wf", "hash", "default", "s", 1,
+            [new DeterministicCall(DeterministicOperation.Template, JsonValue.Create("x"))]);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => function.RunAsync(request, new TestFunctionContext(instanceId: null)));
+
+        Assert.Contains("instanceId", ex.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider BuildProvider()
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsHostFixture.RepoRoot(), "local.settings.sample.json")))!;

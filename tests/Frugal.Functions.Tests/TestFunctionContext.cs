@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Frugal.Functions.Tests;
 
 /// <summary>A minimal <see cref="FunctionContext"/> for calling activity functions directly.</summary>
-internal sealed class TestFunctionContext : FunctionContext
+internal sealed class TestFunctionContext(string? instanceId = "test-run") : FunctionContext
 {
     public override string InvocationId { get; } = Guid.NewGuid().ToString();
 
@@ -12,7 +12,8 @@ internal sealed class TestFunctionContext : FunctionContext
     public override TraceContext TraceContext => null!;
 
     /// <summary>What an activity trigger binds besides its input: the orchestration's instance id.</summary>
-    public override BindingContext BindingContext { get; } = new TestBindingContext(new Dictionary<string, object?> { ["instanceId"] = "test-run" });
+    public override BindingContext BindingContext { get; } = new TestBindingContext(
+        instanceId is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["instanceId"] = instanceId });
 
     public override RetryContext RetryContext => null!;
 

@@ -19,8 +19,14 @@ public sealed class ExecuteStepFunction
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
 
-        // The run id is not part of the request (it would be carried in every replay); the trigger binds it.
+        // The run id is not part of the request (it would be carried in every replay); the trigger binds it. Without
+        // it cost records of different runs would share a key and all but one would be dropped, so it is required.
         var runId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id as string : null;
-        return _executor.ExecuteAsync(request with { RunId = runId ?? string.Empty }, context.CancellationToken);
+        if (string.IsNullOrEmpty(runId))
+        {
+            throw new InvalidOperationException($"the {ExecuteStepActivity.Name} activity trigger bound no 'instanceId'; its cost records would have no run");
+        }
+
+        return _executor.ExecuteAsync(request with { RunId = runId }, context.CancellationToken);
     }
 }
