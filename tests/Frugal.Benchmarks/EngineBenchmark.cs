@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Benchmarks;
 
-/// <summary>Activities per second of Frugal's engine and of the raw SDK, on the same backend in the same process.</summary>
+/// <summary>One engine's figures on one host: rates and CPU per activity for both workloads.</summary>
 /// <param name="Chain">Activities per second, 10 chained steps.</param>
 /// <param name="FanOut">Activities per second, a 100-item foreach.</param>
 /// <param name="ChainCpuUs">Process CPU time per activity in the chain, microseconds (both cores together).</param>

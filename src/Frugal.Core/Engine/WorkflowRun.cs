@@ -259,8 +259,7 @@ internal sealed class WorkflowRun
     /// While the orchestrator replays, the call it schedules is already in the history: Durable Task matches it by
     /// name and order and never sends it again, and it does not compare inputs. So a replayed call is scheduled
     /// without an input, and <paramref name="build"/> (expression evaluation) runs only for calls that are sent.
-    /// Without this every replay evaluated and serialised every earlier step's request again, which halved
-    /// throughput for no-op steps.
+    /// Without this every replay evaluated and serialised every earlier step's request again.
     /// </remarks>
     private async Task<(StepResponse Response, int Attempts, double DurationMs)> CallAsync(
         string stepId, Func<IReadOnlyList<StepCall>> build, int batch, int firstItem = -1)
