@@ -33,7 +33,7 @@ if (args.Contains("--latency"))
 // For a profiler (dotnet-trace): one engine's chain, warmed up, long enough to sample.
 if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
 {
-    var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: false);
+    var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: args.Contains("--with-ledger"));
     await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
     var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(1000, 0) : await profiled.RunFrugalAsync(1000, 0);
     AnsiConsole.MarkupLine($"chain: {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
