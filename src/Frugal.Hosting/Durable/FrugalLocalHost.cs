@@ -116,6 +116,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         }
         await _sidecar.StopAsync().ConfigureAwait(false);
         await _sidecar.DisposeAsync().ConfigureAwait(false);
+        (_service as ConcurrencyLimitedOrchestrationService)?.Dispose();
     }
 
     private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
@@ -149,7 +150,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             LoggerFactory = loggerFactory,
         });
         await storage.CreateIfNotExistsAsync().ConfigureAwait(false);
-        return (storage, storage);
+        return (new ConcurrencyLimitedOrchestrationService(storage, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), storage);
     }
 
     private static GrpcChannel CreateChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
