@@ -16,14 +16,23 @@ namespace Frugal.Benchmarks;
 /// <param name="FanOutCpuUs">Process CPU time per activity in the foreach, microseconds.</param>
 internal readonly record struct Measurement(double Chain, double FanOut, double ChainCpuUs, double FanOutCpuUs)
 {
-    /// <summary>The better of two rounds, per figure (other processes only ever slow a round down).</summary>
-    public Measurement Best(Measurement other) => new(
-        Math.Max(Chain, other.Chain),
-        Math.Max(FanOut, other.FanOut),
-        Min(ChainCpuUs, other.ChainCpuUs),
-        Min(FanOutCpuUs, other.FanOutCpuUs));
+    /// <summary>
+    /// The median of each figure over rounds. Rounds on this 2-core machine are spread widely and not one-sidedly
+    /// (the same engine on a fresh host ranges over 2x between rounds), so the middle round says more than the best.
+    /// </summary>
+    public static Measurement Median(IReadOnlyList<Measurement> rounds) => new(
+        Middle(rounds.Select(r => r.Chain)),
+        Middle(rounds.Select(r => r.FanOut)),
+        Middle(rounds.Select(r => r.ChainCpuUs)),
+        Middle(rounds.Select(r => r.FanOutCpuUs)));
 
-    private static double Min(double a, double b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
+    private static double Middle(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 }
 
 /// <summary>Activities per second of Frugal's engine and of the raw SDK, on the same backend in the same process.</summary>

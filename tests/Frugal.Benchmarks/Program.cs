@@ -15,7 +15,7 @@ if (Console.IsOutputRedirected)
 
 var quick = args.Contains("--quick");
 var embeddedOnly = args.Contains("--embedded-only");
-var rounds = quick ? 1 : 3;
+var rounds = quick ? 3 : 9;
 var warmUp = TimeSpan.FromSeconds(quick ? 3 : 15);
 if (args.Contains("--latency"))
 {
@@ -30,13 +30,17 @@ if (args.Contains("--latency"))
     return 0;
 }
 
-// For a profiler (dotnet-trace): one engine's chain, warmed up, long enough to sample.
+// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to sample.
 if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
 {
     var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: args.Contains("--with-ledger"));
     await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
-    var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(1000, 0) : await profiled.RunFrugalAsync(1000, 0);
-    AnsiConsole.MarkupLine($"chain: {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
+    var fanOut = args.Contains("--fanout");
+    var (chains, fanOuts) = fanOut ? (0, 100) : (1000, 0);
+    var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts) : await profiled.RunFrugalAsync(chains, fanOuts);
+    AnsiConsole.MarkupLine(fanOut
+        ? $"foreach: {m.FanOut:0} activities/s, {m.FanOutCpuUs:0} us of CPU per activity"
+        : $"chain: {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
     return 0;
 }
 
@@ -68,15 +72,18 @@ AnsiConsole.MarkupLine($"[grey]Warming up both engines for {warmUp.TotalSeconds:
 await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).WarmUpAsync(warmUp);
 foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 {
-    AnsiConsole.MarkupLine($"[grey]{name}: best of {rounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
-    // Interleaved rounds, best of each: other processes on a 2-core machine only ever slow a round down.
-    Measurement raw = default, frugal = default, bare = default;
-    for (var round = 0; round < rounds; round++)
+    var backendRounds = options.Backend == DurableBackendKind.Embedded ? rounds : Math.Min(rounds, 3);
+    AnsiConsole.MarkupLine($"[grey]{name}: median of {backendRounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
+    // Interleaved rounds, each engine on a fresh host, the median of each figure.
+    List<Measurement> raws = [], frugals = [], bares = [];
+    for (var round = 0; round < backendRounds; round++)
     {
-        raw = raw.Best(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
-        frugal = frugal.Best(await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
-        bare = bare.Best(await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
+        raws.Add(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
+        frugals.Add(await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
+        bares.Add(await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
     }
+
+    var (raw, frugal, bare) = (Measurement.Median(raws), Measurement.Median(frugals), Measurement.Median(bares));
 
     var rows = new[]
     {
