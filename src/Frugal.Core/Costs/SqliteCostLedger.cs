@@ -203,7 +203,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
             r.RunId, r.StepId, r.Attempt, r.Workflow, r.WorkflowVersion, r.Activity, r.Tenant, (int)r.Tier, r.Provider, r.Model,
             r.InputTokens, r.CachedInputTokens, r.OutputTokens, r.ReasoningTokens,
             r.Dollars.ToString(CultureInfo.InvariantCulture), r.PriceTableVersion, r.Priced ? 1 : 0, (int)r.Cache,
-            r.SavedDollars.ToString(CultureInfo.InvariantCulture), r.GpuSeconds, r.BatchSize, r.LatencyMs, (int)r.Outcome,
+            r.SavedDollars.ToString(CultureInfo.InvariantCulture), Finite(r.GpuSeconds), r.BatchSize, Finite(r.LatencyMs), (int)r.Outcome,
             r.StartedAt.UtcTicks, r.CompletedAt.UtcTicks, r.PromptHash, r.AnswerHash, r.PromptText, r.AnswerText,
         ];
         for (int i = 0; i < p.Length; i++)
@@ -211,6 +211,12 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
             p[i].Value = values[i] ?? DBNull.Value;
         }
     }
+
+    /// <summary>
+    /// SQLite stores NaN as NULL, which the NOT NULL columns refuse, and a refused row fails its whole batch (every
+    /// activity in it retries); a measurement that came out non-finite is stored as 0 instead.
+    /// </summary>
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 
     private static CostRecord Read(SqliteDataReader r) => new()
     {

@@ -25,6 +25,29 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(_ledger);
 
     [Fact]
+    public async Task AppendAsync_TextNeedingEscapes_RoundTripsExactly()
+    {
+        var text = "Line \"one\"\r\n\ttab \\ back\\slash, café, 日本語, emoji 🙂, nul\u0000end";
+        var record = CostSamples.Record(runId: "r-\"quoted\"") with { PromptText = text, AnswerText = "{\"json\": [1, 2]}", LatencyMs = 1.0 / 3 };
+        await _ledger.AppendAsync([record], CancellationToken.None);
+
+        var stored = Assert.Single(await CostSamples.ToListAsync(_ledger.QueryAsync(new CostQuery { IncludeText = true }, CancellationToken.None)));
+
+        Assert.Equal(record, stored);
+    }
+
+    [Fact]
+    public async Task AppendAsync_NonFiniteLatency_StoresZeroAndKeepsTheBatch()
+    {
+        await _ledger.AppendAsync([CostSamples.Record(runId: "a") with { LatencyMs = double.NaN }, CostSamples.Record(runId: "b")], CancellationToken.None);
+
+        var stored = await CostSamples.ToListAsync(_ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Equal(["a", "b"], stored.Select(r => r.RunId).Order());
+        Assert.Equal(0, stored.Single(r => r.RunId == "a").LatencyMs);
+    }
+
+    [Fact]
     public async Task AppendAsync_ReopenedFile_RecordsAreDurable()
     {
         await _ledger.AppendAsync([CostSamples.Record()], CancellationToken.None);
