@@ -60,14 +60,16 @@ internal sealed class EngineBenchmark
         return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu);
     }
 
-    public async Task<Measurement> RunRawAsync(int chainRuns, int fanOutRuns)
+    /// <summary>The raw SDK's figures; <paramref name="typed"/> carries Frugal's message types instead of strings.</summary>
+    public async Task<Measurement> RunRawAsync(int chainRuns, int fanOutRuns, bool typed = false)
     {
         await using var host = await StartAsync();
-        await RunRawAsync(host.Client, RawSdkTasks.Chain, 2);
+        var (chain, fanOut) = typed ? (RawSdkTasks.TypedChain, RawSdkTasks.TypedFanOut) : (RawSdkTasks.Chain, RawSdkTasks.FanOut);
+        await RunRawAsync(host.Client, chain, 2);
         var (chainRate, chainCpu) = await MeasureAsync(chainRuns, EngineWorkloads.ChainSteps, () =>
-            RunRawAsync(host.Client, RawSdkTasks.Chain, chainRuns));
+            RunRawAsync(host.Client, chain, chainRuns));
         var (fanOutRate, fanOutCpu) = await MeasureAsync(fanOutRuns, EngineWorkloads.FanOutItems, () =>
-            RunRawAsync(host.Client, RawSdkTasks.FanOut, fanOutRuns));
+            RunRawAsync(host.Client, fanOut, fanOutRuns));
         return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu);
     }
 
@@ -87,6 +89,8 @@ internal sealed class EngineBenchmark
         {
             await RunRawAsync(host.Client, RawSdkTasks.Chain, 100);
             await RunRawAsync(host.Client, RawSdkTasks.FanOut, 2);
+            await RunRawAsync(host.Client, RawSdkTasks.TypedChain, 20);
+            await RunRawAsync(host.Client, RawSdkTasks.TypedFanOut, 1);
             await RunFrugalAsync(host.Client, chain, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
             await RunFrugalAsync(host.Client, fanOut, 2, _ => EngineWorkloads.FanOutInput());
         }

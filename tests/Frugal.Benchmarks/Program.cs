@@ -15,6 +15,7 @@ if (Console.IsOutputRedirected)
 
 var quick = args.Contains("--quick");
 var embeddedOnly = args.Contains("--embedded-only");
+var typedRaw = args.Contains("--typed-raw");
 var rounds = quick ? 3 : 9;
 var warmUp = TimeSpan.FromSeconds(quick ? 3 : 15);
 if (args.Contains("--latency"))
@@ -49,7 +50,7 @@ table.AddColumns("Backend", "Workload", "Frugal", "Frugal, no cost ledger", "Raw
 
 var backends = new List<(string Name, LocalHostOptions Options, int ChainRuns, int FanOutRuns)>
 {
-    ("embedded", new LocalHostOptions(), quick ? 40 : 200, quick ? 4 : 20),
+    ("embedded", new LocalHostOptions(), quick ? 40 : 400, quick ? 4 : 40),
 };
 if (embeddedOnly)
 {
@@ -68,6 +69,7 @@ else
     AnsiConsole.MarkupLine("[yellow]Azurite is not answering on 127.0.0.1:10000-10002; the Azure Storage backend is skipped (bash eng/services.sh start).[/]");
 }
 
+string? typedLine = null;
 AnsiConsole.MarkupLine($"[grey]Warming up both engines for {warmUp.TotalSeconds:0} s (tiered JIT) ...[/]");
 await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).WarmUpAsync(warmUp);
 foreach (var (name, options, chainRuns, fanOutRuns) in backends)
@@ -75,15 +77,27 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
     var backendRounds = options.Backend == DurableBackendKind.Embedded ? rounds : Math.Min(rounds, 3);
     AnsiConsole.MarkupLine($"[grey]{name}: median of {backendRounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
     // Interleaved rounds, each engine on a fresh host, the median of each figure.
-    List<Measurement> raws = [], frugals = [], bares = [];
+    List<Measurement> raws = [], frugals = [], bares = [], typedRaws = [];
+    var withTyped = typedRaw && options.Backend == DurableBackendKind.Embedded;
     for (var round = 0; round < backendRounds; round++)
     {
         raws.Add(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
         frugals.Add(await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
         bares.Add(await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
+        if (withTyped)
+        {
+            typedRaws.Add(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true));
+        }
     }
 
     var (raw, frugal, bare) = (Measurement.Median(raws), Measurement.Median(frugals), Measurement.Median(bares));
+    if (withTyped)
+    {
+        // The raw SDK again, but carrying Frugal's StepRequest/StepResponse through an activity that does nothing.
+        var typed = Measurement.Median(typedRaws);
+        typedLine = $"raw SDK carrying Frugal's activity messages ({name}): 10 chained steps {F(typed.Chain)}/s, {F(typed.ChainCpuUs)} us CPU/activity; " +
+            $"100-item foreach {F(typed.FanOut)}/s, {F(typed.FanOutCpuUs)} us CPU/activity";
+    }
 
     var rows = new[]
     {
@@ -99,6 +113,11 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 }
 
 AnsiConsole.Write(table);
+if (typedLine is not null)
+{
+    AnsiConsole.WriteLine(typedLine);
+}
+
 if (embeddedOnly)
 {
     return 0;
