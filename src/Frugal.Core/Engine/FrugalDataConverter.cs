@@ -21,5 +21,12 @@ public static class FrugalDataConverter
     };
 
     /// <summary>The converter to give both the worker and the client.</summary>
-    public static DataConverter Instance { get; } = new JsonDataConverter(SerializerOptions);
+    public static DataConverter Instance { get; } = new Converter(SerializerOptions);
+
+    /// <summary>JSON, except that a <see cref="StepResponseJson"/> takes the text as it is, unparsed.</summary>
+    private sealed class Converter(JsonSerializerOptions options) : JsonDataConverter(options)
+    {
+        public override object? Deserialize(string? data, Type targetType) =>
+            targetType == typeof(StepResponseJson) && data is not null ? new StepResponseJson(data) : base.Deserialize(data, targetType);
+    }
 }

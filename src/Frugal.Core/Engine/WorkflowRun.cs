@@ -14,6 +14,11 @@ internal sealed class WorkflowRun
     private readonly WorkflowDefinition _definition;
     private readonly JsonObject _scope;
     private readonly JsonObject _steps = [];
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+
+    // Steps that finished while replaying and whose results nothing has read yet: a replay reads a result only when a
+    // call it sends, a condition or the run's end refers to it (see StepResponseJson).
+    private readonly Dictionary<string, StepResult> _unread = new(StringComparer.Ordinal);
     private readonly ILogger _log;
     private int _escalations;
 
@@ -40,8 +45,8 @@ internal sealed class WorkflowRun
     public async Task<WorkflowRunResult> ExecuteAsync()
     {
         var pending = _definition.Steps.ToList();
-        var running = new Dictionary<Task<StepOutcome>, StepDefinition>();
-        var outcomes = new List<(StepDefinition Step, StepOutcome Outcome)>(pending.Count);
+        var running = new Dictionary<Task<StepResult>, StepDefinition>();
+        var finished = new List<(StepDefinition Step, StepResult Result)>(pending.Count);
         while (pending.Count > 0 || running.Count > 0)
         {
             // A skipped step completes at once and may make later steps ready, so scan until nothing changes.
@@ -59,9 +64,11 @@ internal sealed class WorkflowRun
                     }
 
                     pending.RemoveAt(i--);
-                    if (step.When is { } when && !when.IsTrue(_scope))
+                    if (step.When is { } when && !ReadThen(step.DependsOn, () => when.IsTrue(_scope)))
                     {
-                        outcomes.Add((step, Complete(step, new StepOutcome(null, "skipped", 0, 0, []))));
+                        var skipped = new StepResult(new StepOutcome(null, "skipped", 0, 0, []));
+                        finished.Add((step, skipped));
+                        Finish(step, skipped);
                         progressed = true;
                         continue;
                     }
@@ -78,19 +85,27 @@ internal sealed class WorkflowRun
                     $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");
             }
 
-            var finished = running.Count == 1 ? running.Keys.First() : await Task.WhenAny(running.Keys);
-            var done = running[finished];
-            running.Remove(finished);
-            outcomes.Add((done, Complete(done, await finished)));
-            _context.SetCustomStatus(new RunProgress(outcomes.Count, _definition.Steps.Count));
+            var next = running.Count == 1 ? running.Keys.First() : await Task.WhenAny(running.Keys);
+            var done = running[next];
+            running.Remove(next);
+            var result = await next;
+            finished.Add((done, result));
+            Finish(done, result);
+            _context.SetCustomStatus(new RunProgress(finished.Count, _definition.Steps.Count));
         }
 
+        foreach (var (id, unread) in _unread)
+        {
+            Complete(id, unread.Outcome);
+        }
+
+        _unread.Clear();
         var output = _definition.Output is { } template
             ? template.Evaluate(_scope)?.DeepClone()
-            : new JsonObject(_steps.Select(p => KeyValuePair.Create(p.Key, p.Value?["output"]?.DeepClone())));
+            : new JsonObject(finished.Select(f => KeyValuePair.Create(f.Step.Id, _steps[f.Step.Id]?["output"]?.DeepClone())));
 
         // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
-        return new WorkflowRunResult(output, [.. outcomes.Select(o => Summarize(o.Step, o.Outcome))]);
+        return new WorkflowRunResult(output, [.. finished.Select(f => Summarize(f.Step, f.Result.Outcome))]);
     }
 
     private RunLimits Limits => new(Math.Max(0, _definition.MaxEscalations - _escalations), _definition.PremiumShareCap);
@@ -99,7 +114,7 @@ internal sealed class WorkflowRun
     {
         foreach (var dependency in step.DependsOn)
         {
-            if (!_steps.ContainsKey(dependency))
+            if (!_done.Contains(dependency))
             {
                 return false;
             }
@@ -108,11 +123,44 @@ internal sealed class WorkflowRun
         return true;
     }
 
+    /// <summary>
+    /// Marks a step finished. A step that finishes now (not in a replay) is read at once; one met again while
+    /// replaying waits in <see cref="_unread"/> until something refers to it.
+    /// </summary>
+    private void Finish(StepDefinition step, StepResult result)
+    {
+        _done.Add(step.Id);
+        if (_context.IsReplaying)
+        {
+            _unread[step.Id] = result;
+        }
+        else
+        {
+            Complete(step.Id, result.Outcome);
+        }
+
+        Log.StepFinished(_log, _context.InstanceId, step.Id, result.Status);
+    }
+
+    /// <summary>Reads the results of <paramref name="steps"/> into the scope, then evaluates <paramref name="evaluate"/>.</summary>
+    private T ReadThen<T>(IReadOnlyList<string> steps, Func<T> evaluate)
+    {
+        foreach (var id in steps)
+        {
+            if (_unread.Remove(id, out var unread))
+            {
+                Complete(id, unread.Outcome);
+            }
+        }
+
+        return evaluate();
+    }
+
     /// <summary>Makes the step's result visible to later expressions as <c>steps.&lt;id&gt;</c>.</summary>
-    private StepOutcome Complete(StepDefinition step, StepOutcome outcome)
+    private void Complete(string id, StepOutcome outcome)
     {
         var first = outcome.Results.Count > 0 ? outcome.Results[0] : null;
-        _steps[step.Id] = new JsonObject
+        _steps[id] = new JsonObject
         {
             // The outcome's output is not attached anywhere else (see StepOutcome), so it is adopted, not copied.
             ["output"] = outcome.Output,
@@ -121,8 +169,6 @@ internal sealed class WorkflowRun
             ["model"] = first?.Model,
             ["metadata"] = outcome.Results.Count == 1 ? first?.Metadata?.DeepClone() : null,
         };
-        Log.StepFinished(_log, _context.InstanceId, step.Id, outcome.Status);
-        return outcome;
     }
 
     private static StepSummary Summarize(StepDefinition step, StepOutcome outcome)
@@ -163,49 +209,52 @@ internal sealed class WorkflowRun
         };
     }
 
-    private async Task<StepOutcome> RunStepAsync(StepDefinition step)
+    private async Task<StepResult> RunStepAsync(StepDefinition step)
     {
         if (step is ForEachStep forEach)
         {
             return await RunForEachAsync(forEach);
         }
 
-        var (response, attempts, duration) = await CallAsync(step.Id, () => [StepCallBuilder.Build(step, _scope, Limits)], 0);
-        var result = response.Results[0];
-        return new StepOutcome(result.Output, "completed", attempts, duration, [result with { Output = null }]);
+        var (response, attempts) = await CallAsync(
+            step.Id, () => ReadThen<IReadOnlyList<StepCall>>(step.DependsOn, () => [StepCallBuilder.Build(step, _scope, Limits)]), step is ModelStep, 0);
+        return new StepResult(() =>
+        {
+            var result = response.Value.Results[0];
+            return new StepOutcome(result.Output, "completed", attempts, result.DurationMs, [result with { Output = null }]);
+        });
     }
 
-    private async Task<StepOutcome> RunForEachAsync(ForEachStep step)
+    private async Task<StepResult> RunForEachAsync(ForEachStep step)
     {
-        var items = step.Items.Evaluate(_scope) as JsonArray
+        // The item list decides how many calls there are, so it is evaluated on every replay, after its steps are read.
+        var items = ReadThen(step.DependsOn, () => step.Items.Evaluate(_scope)) as JsonArray
             ?? throw new InvalidOperationException($"step '{step.Id}': 'items' did not yield a list");
         var size = Math.Max(1, step.BatchSize);
-        var batches = Enumerable.Range(0, (items.Count + size - 1) / size).ToList();
-        var results = new CallResult[batches.Count][];
-        var inFlight = new Dictionary<Task<(StepResponse Response, int Attempts, double DurationMs)>, int>();
+        var batches = (items.Count + size - 1) / size;
+        var responses = new StepResponseJson[batches];
+        var inFlight = new Dictionary<Task<(StepResponseJson Response, int Attempts)>, int>();
+        var escalates = step.Body is ModelStep;
         var attempts = 0;
-        var duration = 0.0;
         var next = 0;
-        while (next < batches.Count || inFlight.Count > 0)
+        while (next < batches || inFlight.Count > 0)
         {
-            while (next < batches.Count && inFlight.Count < Math.Max(1, step.Parallelism))
+            while (next < batches && inFlight.Count < Math.Max(1, step.Parallelism))
             {
                 // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
                 var first = next * size;
-                inFlight.Add(CallAsync(step.Id, () => BuildBatch(step, items, first, size), next, first), next);
+                inFlight.Add(CallAsync(step.Id, () => BuildBatch(step, items, first, size), escalates, next, first), next);
                 next++;
             }
 
-            if (next >= batches.Count)
+            if (next >= batches)
             {
                 // Everything is sent: wait for the rest at once. A WhenAny per completion would cost O(n^2) on every
                 // replay of a wide fan-out.
                 foreach (var (task, index) in inFlight)
                 {
-                    var (rest, restAttempts, restDuration) = await task;
-                    results[index] = [.. rest.Results];
+                    (responses[index], var restAttempts) = await task;
                     attempts += restAttempts;
-                    duration += restDuration;
                 }
 
                 inFlight.Clear();
@@ -215,25 +264,28 @@ internal sealed class WorkflowRun
             var finished = await Task.WhenAny(inFlight.Keys);
             var batch = inFlight[finished];
             inFlight.Remove(finished);
-            var (response, batchAttempts, batchDuration) = await finished;
-            results[batch] = [.. response.Results];
+            (responses[batch], var batchAttempts) = await finished;
             attempts += batchAttempts;
-            duration += batchDuration;
         }
 
-        // The outputs move into the step's list (a node has one parent); the results keep what the summary needs.
-        var all = new List<CallResult>(items.Count);
-        var output = new JsonArray();
-        foreach (var batch in results)
+        return new StepResult(() =>
         {
-            foreach (var result in batch)
+            // The outputs move into the step's list (a node has one parent); the results keep what the summary needs.
+            var all = new List<CallResult>(items.Count);
+            var output = new JsonArray();
+            var duration = 0.0;
+            foreach (var response in responses)
             {
-                output.Add(result.Output);
-                all.Add(result with { Output = null });
+                foreach (var result in response.Value.Results)
+                {
+                    output.Add(result.Output);
+                    all.Add(result with { Output = null });
+                    duration += result.DurationMs;
+                }
             }
-        }
 
-        return new StepOutcome(output, "completed", attempts, duration, all);
+            return new StepOutcome(output, "completed", attempts, duration, all);
+        });
     }
 
     private List<StepCall> BuildBatch(ForEachStep step, JsonArray items, int first, int size)
@@ -261,8 +313,8 @@ internal sealed class WorkflowRun
     /// without an input, and <paramref name="build"/> (expression evaluation) runs only for calls that are sent.
     /// Without this every replay evaluated and serialised every earlier step's request again.
     /// </remarks>
-    private async Task<(StepResponse Response, int Attempts, double DurationMs)> CallAsync(
-        string stepId, Func<IReadOnlyList<StepCall>> build, int batch, int firstItem = -1)
+    private async Task<(StepResponseJson Response, int Attempts)> CallAsync(
+        string stepId, Func<IReadOnlyList<StepCall>> build, bool escalates, int batch, int firstItem = -1)
     {
         IReadOnlyList<StepCall>? calls = null;
         for (var attempt = 1; ; attempt++)
@@ -276,17 +328,17 @@ internal sealed class WorkflowRun
 
             try
             {
-                var response = await _context.CallActivityAsync<StepResponse>(ExecuteStepActivity.Name, request);
-                var escalated = 0;
-                var duration = 0.0;
-                foreach (var result in response.Results)
+                var response = await _context.CallActivityAsync<StepResponseJson>(ExecuteStepActivity.Name, request);
+                if (escalates)
                 {
-                    escalated += result.Escalated ? 1 : 0;
-                    duration += result.DurationMs;
+                    // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
+                    foreach (var result in response.Value.Results)
+                    {
+                        _escalations += result.Escalated ? 1 : 0;
+                    }
                 }
 
-                _escalations += escalated;
-                return (response, attempt, duration);
+                return (response, attempt);
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
@@ -303,4 +355,27 @@ internal sealed class WorkflowRun
     /// <summary>How a step ended. <see cref="Output"/> is owned by the outcome: results no longer hold it.</summary>
     private sealed record StepOutcome(
         JsonNode? Output, string Status, int Attempts, double DurationMs, IReadOnlyList<CallResult> Results);
+
+    /// <summary>A finished step; its outcome is built from the activity's responses when first read.</summary>
+    private sealed class StepResult
+    {
+        private Func<StepOutcome>? _read;
+        private StepOutcome? _outcome;
+
+        public StepResult(StepOutcome outcome) => _outcome = outcome;
+
+        public StepResult(Func<StepOutcome> read) => _read = read;
+
+        public StepOutcome Outcome => _outcome ??= Read();
+
+        /// <summary>Skipped or completed, known without reading the responses.</summary>
+        public string Status => _outcome?.Status ?? "completed";
+
+        private StepOutcome Read()
+        {
+            var read = _read!;
+            _read = null;
+            return read();
+        }
+    }
 }

@@ -116,6 +116,46 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_ChainReadingOlderSteps_SeesEveryResultAcrossReplays()
+    {
+        // Results met again while replaying are read only when something refers to them (StepResponseJson): here a
+        // condition and an input read steps finished several replays earlier, and the run output, with no template,
+        // lists every step in the order they finished.
+        var definition = WorkflowLoader.Parse(
+            """
+            name: reach-back
+            input: { type: object, properties: { text: { type: string } } }
+            steps:
+              - id: s1
+                kind: deterministic
+                operation: template
+                input: ${ input.text }-1
+              - id: s2
+                kind: deterministic
+                operation: template
+                input: ${ steps.s1.output }-2
+              - id: s3
+                kind: deterministic
+                operation: template
+                needs: [s2]
+                when: ${ steps.s1.output == 'go-1' }
+                input: three
+              - id: s4
+                kind: deterministic
+                operation: template
+                input: ${ steps.s1.output }|${ steps.s3.output }|${ steps.s2.output }
+            """,
+            "reach-back.yaml");
+
+        var result = await RunAsync(definition, new JsonObject { ["text"] = "go" });
+
+        var output = result.Output!.AsObject();
+        Assert.Equal(["s1", "s2", "s3", "s4"], output.Select(p => p.Key));
+        Assert.Equal("go-1|three|go-1-2", output["s4"]!.GetValue<string>());
+        Assert.Equal(["completed", "completed", "completed", "completed"], result.Steps.Select(s => s.Status));
+    }
+
+    [Fact]
     public async Task RunAsync_EditedDefinition_InFlightRunKeepsItsVersion()
     {
         const string Template = """

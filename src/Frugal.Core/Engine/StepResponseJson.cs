@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Frugal.Engine;
+
+/// <summary>
+/// A <see cref="StepResponse"/> as the orchestrator receives it: its JSON, read only when something needs it.
+/// </summary>
+/// <remarks>
+/// The orchestrator replays from the start on every new event, and the SDK deserialises every earlier activity
+/// result on each replay: in a ten-step chain each response is read 5.5 times on average. Most replayed results are
+/// never looked at (the next call reads only the steps it refers to), so they stay text. With
+/// <see cref="FrugalDataConverter"/> nothing is parsed on arrival; any other System.Text.Json-based converter (the
+/// Functions worker's) goes through <see cref="Converter"/>, which copies the JSON out.
+/// </remarks>
+[JsonConverter(typeof(Converter))]
+public sealed class StepResponseJson
+{
+    private StepResponse? _value;
+
+    /// <summary>Wraps a response's JSON.</summary>
+    /// <param name="json">The JSON the activity's result was serialised to.</param>
+    public StepResponseJson(string json)
+    {
+        Json = json ?? throw new ArgumentNullException(nameof(json));
+    }
+
+    /// <summary>The JSON.</summary>
+    public string Json { get; }
+
+    /// <summary>The response, parsed on first use.</summary>
+    /// <exception cref="JsonException">The JSON is not a step response.</exception>
+    public StepResponse Value => _value ??= JsonSerializer.Deserialize<StepResponse>(Json, FrugalDataConverter.SerializerOptions)
+        ?? throw new JsonException("the ExecuteStep activity returned null");
+
+    /// <summary>Reads and writes the wrapped JSON unchanged.</summary>
+    public sealed class Converter : JsonConverter<StepResponseJson>
+    {
+        /// <inheritdoc />
+        public override StepResponseJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            return new StepResponseJson(document.RootElement.GetRawText());
+        }
+
+        /// <inheritdoc />
+        public override void Write(Utf8JsonWriter writer, StepResponseJson value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            ArgumentNullException.ThrowIfNull(value);
+            writer.WriteRawValue(value.Json);
+        }
+    }
+}
