@@ -125,7 +125,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (options.Backend == DurableBackendKind.Embedded)
         {
             var memory = new InMemoryOrchestrationService(loggerFactory);
-            return (new ConcurrencyLimitedOrchestrationService(memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), memory);
+            var limited = new ConcurrencyLimitedOrchestrationService(
+                memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true);
+            return (limited, memory);
         }
 
         if (string.IsNullOrWhiteSpace(options.StorageConnectionString))

@@ -1,3 +1,5 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
 using Frugal.Hosting.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -42,6 +44,29 @@ public sealed class ConcurrencyLimitTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
         Assert.Equal(Enumerable.Range(0, Items).Sum(), metadata.ReadOutputAs<int>());
         Assert.InRange(gauge.Peak, 1, Limit);
+    }
+
+    [Fact]
+    public void WithoutScheduledInputs_History_CopiesScheduledEventsWithoutInputAndLeavesTheOriginal()
+    {
+        var started = new ExecutionStartedEvent(-1, "{\"run\":1}")
+        {
+            Name = "Run",
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" },
+        };
+        var scheduled = new TaskScheduledEvent(0) { Name = "ExecuteStep", Input = "[{\"big\":\"request\"}]" };
+        var completed = new TaskCompletedEvent(-1, 0, "{\"results\":[]}");
+        var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started, scheduled, new OrchestratorCompletedEvent(-1), completed]);
+
+        var trimmed = ConcurrencyLimitedOrchestrationService.WithoutScheduledInputs(original);
+
+        var copy = Assert.Single(trimmed.Events.OfType<TaskScheduledEvent>());
+        Assert.NotSame(scheduled, copy);
+        Assert.Null(copy.Input);
+        Assert.Equal((0, "ExecuteStep"), (copy.EventId, copy.Name));
+        Assert.Equal("[{\"big\":\"request\"}]", scheduled.Input);
+        Assert.Same(completed, trimmed.Events.OfType<TaskCompletedEvent>().Single());
+        Assert.Equal("{\"run\":1}", trimmed.Input);
     }
 
     private sealed class Gauge
