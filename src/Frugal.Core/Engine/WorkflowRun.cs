@@ -64,7 +64,7 @@ internal sealed class WorkflowRun
                     }
 
                     pending.RemoveAt(i--);
-                    if (step.When is { } when && !ReadThen(step.DependsOn, () => when.IsTrue(_scope)))
+                    if (step.When is { } when && !IsTrue(when, step))
                     {
                         var skipped = new StepResult(new StepOutcome(null, "skipped", 0, 0, []));
                         finished.Add((step, skipped));
@@ -94,12 +94,7 @@ internal sealed class WorkflowRun
             _context.SetCustomStatus(new RunProgress(finished.Count, _definition.Steps.Count));
         }
 
-        foreach (var (id, unread) in _unread)
-        {
-            Complete(id, unread.Outcome);
-        }
-
-        _unread.Clear();
+        Read([.. _unread.Keys]);
         var output = _definition.Output is { } template
             ? template.Evaluate(_scope)?.DeepClone()
             : new JsonObject(finished.Select(f => KeyValuePair.Create(f.Step.Id, _steps[f.Step.Id]?["output"]?.DeepClone())));
@@ -142,8 +137,15 @@ internal sealed class WorkflowRun
         Log.StepFinished(_log, _context.InstanceId, step.Id, result.Status);
     }
 
-    /// <summary>Reads the results of <paramref name="steps"/> into the scope, then evaluates <paramref name="evaluate"/>.</summary>
-    private T ReadThen<T>(IReadOnlyList<string> steps, Func<T> evaluate)
+    /// <summary>Evaluates a step's condition once the steps it refers to are read.</summary>
+    private bool IsTrue(Frugal.Expressions.Expression when, StepDefinition step)
+    {
+        Read(step.DependsOn);
+        return when.IsTrue(_scope);
+    }
+
+    /// <summary>Reads the results of those of <paramref name="steps"/> still unread into the scope.</summary>
+    private void Read(IReadOnlyList<string> steps)
     {
         foreach (var id in steps)
         {
@@ -152,8 +154,6 @@ internal sealed class WorkflowRun
                 Complete(id, unread.Outcome);
             }
         }
-
-        return evaluate();
     }
 
     /// <summary>Makes the step's result visible to later expressions as <c>steps.&lt;id&gt;</c>.</summary>
@@ -216,8 +216,13 @@ internal sealed class WorkflowRun
             return await RunForEachAsync(forEach);
         }
 
-        var (response, attempts) = await CallAsync(
-            step.Id, () => ReadThen<IReadOnlyList<StepCall>>(step.DependsOn, () => [StepCallBuilder.Build(step, _scope, Limits)]), step is ModelStep, 0);
+        IReadOnlyList<StepCall> Build()
+        {
+            Read(step.DependsOn);
+            return [StepCallBuilder.Build(step, _scope, Limits)];
+        }
+
+        var (response, attempts) = await CallAsync(step.Id, Build, step is ModelStep, 0);
         return new StepResult(() =>
         {
             var result = response.Value.Results[0];
@@ -228,7 +233,8 @@ internal sealed class WorkflowRun
     private async Task<StepResult> RunForEachAsync(ForEachStep step)
     {
         // The item list decides how many calls there are, so it is evaluated on every replay, after its steps are read.
-        var items = ReadThen(step.DependsOn, () => step.Items.Evaluate(_scope)) as JsonArray
+        Read(step.DependsOn);
+        var items = step.Items.Evaluate(_scope) as JsonArray
             ?? throw new InvalidOperationException($"step '{step.Id}': 'items' did not yield a list");
         var size = Math.Max(1, step.BatchSize);
         var batches = (items.Count + size - 1) / size;
