@@ -116,7 +116,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         }
         await _sidecar.StopAsync().ConfigureAwait(false);
         await _sidecar.DisposeAsync().ConfigureAwait(false);
-        (_service as ConcurrencyLimitedOrchestrationService)?.Dispose();
+        (_service as SidecarOrchestrationService)?.Dispose();
     }
 
     private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
@@ -125,9 +125,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (options.Backend == DurableBackendKind.Embedded)
         {
             var memory = new InMemoryOrchestrationService(loggerFactory);
-            var limited = new ConcurrencyLimitedOrchestrationService(
+            var sidecarView = new SidecarOrchestrationService(
                 memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true);
-            return (limited, memory);
+            return (sidecarView, memory);
         }
 
         if (string.IsNullOrWhiteSpace(options.StorageConnectionString))
@@ -152,7 +152,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             LoggerFactory = loggerFactory,
         });
         await storage.CreateIfNotExistsAsync().ConfigureAwait(false);
-        return (new ConcurrencyLimitedOrchestrationService(storage, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), storage);
+        return (new SidecarOrchestrationService(storage, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), storage);
     }
 
     private static GrpcChannel CreateChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions

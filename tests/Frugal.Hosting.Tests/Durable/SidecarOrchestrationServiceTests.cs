@@ -6,8 +6,8 @@ using Microsoft.DurableTask.Client;
 
 namespace Frugal.Hosting.Tests.Durable;
 
-/// <summary>The local host bounds the work items in flight itself (the sidecar is told there is no limit).</summary>
-public sealed class ConcurrencyLimitTests
+/// <summary>The local host bounds the work items in flight itself (the sidecar is told there is no limit) and trims replays.</summary>
+public sealed class SidecarOrchestrationServiceTests
 {
     private const int Limit = 3;
     private const int Items = 40;
@@ -58,7 +58,7 @@ public sealed class ConcurrencyLimitTests
         var completed = new TaskCompletedEvent(-1, 0, "{\"results\":[]}");
         var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started, scheduled, new OrchestratorCompletedEvent(-1), completed]);
 
-        var trimmed = ConcurrencyLimitedOrchestrationService.WithoutScheduledInputs(original);
+        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(original);
 
         var copy = Assert.Single(trimmed.Events.OfType<TaskScheduledEvent>());
         Assert.NotSame(scheduled, copy);

@@ -5,7 +5,8 @@ using DurableTask.Core.History;
 namespace Frugal.Hosting.Durable;
 
 /// <summary>
-/// Passes every call to an inner orchestration service but bounds the work items in flight itself, waiting for a
+/// The orchestration service the local host's sidecar sees: the backend, with two things changed.
+/// It passes every call to the inner service but bounds the work items in flight itself, waiting for a
 /// free slot rather than polling for one. The sidecar's dispatchers poll: whenever the count they read from
 /// <c>MaxConcurrent...WorkItems</c> is reached, they sleep 500 ms before looking again. The in-memory service reports
 /// <c>Environment.ProcessorCount</c> (2 here), which made a fan-out of ten activities take seconds, and even with a
@@ -20,7 +21,7 @@ namespace Frugal.Hosting.Durable;
 /// there: Durable Task matches a replayed call by name and order, and an activity gets its input from its own
 /// message. The stored history keeps them; the work item carries trimmed copies.
 /// </remarks>
-internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationService, IDisposable
+internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisposable
 {
     private readonly IOrchestrationService _inner;
     private readonly SemaphoreSlim _orchestrationSlots;
@@ -31,7 +32,7 @@ internal sealed class ConcurrencyLimitedOrchestrationService : IOrchestrationSer
     private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, byte> _orchestrations = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<TaskActivityWorkItem, byte> _activities = new(ReferenceEqualityComparer.Instance);
 
-    public ConcurrencyLimitedOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false)
+    public SidecarOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false)
     {
         _inner = inner;
         _trimReplayedInputs = trimReplayedInputs;
