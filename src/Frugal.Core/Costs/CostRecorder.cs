@@ -48,7 +48,8 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
     public Task RecordAsync(CostRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run synchronously, on the commit loop (see CommitLoopAsync).
+        var done = new TaskCompletionSource();
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
         Frugal.Telemetry.FrugalMetrics.Record(record);
 
@@ -95,6 +96,12 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
             {
                 await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
                 CostsLog.BatchCommitted(_logger, batch.Count);
+
+                // Each waiter's continuation (the rest of its activity, up to sending the result) runs here, inline.
+                // Handing each to the thread pool instead cost more than the record itself on a small machine (a
+                // queued item and a thread wake per record: 70 against 30 us of CPU per record with 5 concurrent
+                // writers, 33 against 16 with 20). The loop is busy meanwhile, so the records that arrive wait for
+                // the next commit and share it. Waiters only go as far as their next await: nothing blocks here.
                 foreach (var item in batch)
                 {
                     item.Done.TrySetResult();

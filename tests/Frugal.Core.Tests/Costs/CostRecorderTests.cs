@@ -59,6 +59,27 @@ public sealed class CostRecorderTests
     }
 
     [Fact]
+    public async Task RecordAsync_CallerRecordsAgainAfterItsRecordIsStored_BothStoredInOrder()
+    {
+        // Waiters continue on the commit loop; one that records again (an escalated call records the cheap attempt,
+        // then its own) must not hold the loop up: its second record goes in a later batch.
+        var ledger = new FakeCostLedger();
+        await using var recorder = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+
+        async Task RecordTwiceAsync(int i)
+        {
+            await recorder.RecordAsync(CostSamples.Record(runId: $"run-{i}", step: "first"), CancellationToken.None);
+            Assert.True(ledger.Has(r => r.RunId == $"run-{i}" && r.StepId == "first"));
+            await recorder.RecordAsync(CostSamples.Record(runId: $"run-{i}", step: "second"), CancellationToken.None);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(RecordTwiceAsync)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(200, ledger.Stored.Count);
+        Assert.True(ledger.Batches.Count >= 2);
+    }
+
+    [Fact]
     public async Task DisposeAsync_QueuedRecords_AreFlushed()
     {
         var ledger = new FakeCostLedger();
@@ -81,6 +102,14 @@ public sealed class CostRecorderTests
         public List<int> Batches { get; } = [];
 
         public Func<IReadOnlyList<CostRecord>, Task> OnAppend { get; init; } = _ => Task.CompletedTask;
+
+        public bool Has(Func<CostRecord, bool> match)
+        {
+            lock (_gate)
+            {
+                return Stored.Any(match);
+            }
+        }
 
         public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
         {
