@@ -31,17 +31,22 @@ if (args.Contains("--latency"))
     return 0;
 }
 
-// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to sample.
+// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to sample (`--rounds N` repeats the measurement on fresh hosts).
 if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
 {
     var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: args.Contains("--with-ledger"));
     await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
     var fanOut = args.Contains("--fanout");
-    var (chains, fanOuts) = fanOut ? (0, 100) : (1000, 0);
-    var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts) : await profiled.RunFrugalAsync(chains, fanOuts);
-    AnsiConsole.MarkupLine(fanOut
-        ? $"foreach: {m.FanOut:0} activities/s, {m.FanOutCpuUs:0} us of CPU per activity"
-        : $"chain: {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
+    var (chains, fanOuts) = fanOut ? (0, 40) : (400, 0);
+    var profileRounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
+    for (var round = 1; round <= profileRounds; round++)
+    {
+        var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts) : await profiled.RunFrugalAsync(chains, fanOuts);
+        AnsiConsole.MarkupLine(fanOut
+            ? $"round {round}: foreach {m.FanOut:0} activities/s, {m.FanOutCpuUs:0} us of CPU per activity"
+            : $"round {round}: chain {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
+    }
+
     return 0;
 }
 
@@ -71,7 +76,7 @@ else
 
 string? typedLine = null;
 AnsiConsole.MarkupLine($"[grey]Warming up both engines for {warmUp.TotalSeconds:0} s (tiered JIT) ...[/]");
-await new EngineBenchmark(new LocalHostOptions(), recordCosts: false).WarmUpAsync(warmUp);
+await new EngineBenchmark(new LocalHostOptions(), recordCosts: true).WarmUpAsync(warmUp);
 foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 {
     var backendRounds = options.Backend == DurableBackendKind.Embedded ? rounds : Math.Min(rounds, 3);
