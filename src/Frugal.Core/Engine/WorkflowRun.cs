@@ -107,9 +107,12 @@ internal sealed class WorkflowRun
 
     private bool IsReady(StepDefinition step)
     {
-        foreach (var dependency in step.DependsOn)
+        // Indexed, not foreach: this runs for every pending step on every pass of every replay, and foreach over an
+        // IReadOnlyList boxes its enumerator (the largest allocation of a chain's replay after the protobuf strings).
+        var dependsOn = step.DependsOn;
+        for (var i = 0; i < dependsOn.Count; i++)
         {
-            if (!_done.Contains(dependency))
+            if (!_done.Contains(dependsOn[i]))
             {
                 return false;
             }
@@ -147,11 +150,11 @@ internal sealed class WorkflowRun
     /// <summary>Reads the results of those of <paramref name="steps"/> still unread into the scope.</summary>
     private void Read(IReadOnlyList<string> steps)
     {
-        foreach (var id in steps)
+        for (var i = 0; i < steps.Count; i++)
         {
-            if (_unread.Remove(id, out var unread))
+            if (_unread.Remove(steps[i], out var unread))
             {
-                Complete(id, unread.Outcome);
+                Complete(steps[i], unread.Outcome);
             }
         }
     }
