@@ -31,6 +31,13 @@ if (args.Contains("--latency"))
     return 0;
 }
 
+// The orchestrator side alone, one thread, no transport: repeatable within a few per cent.
+if (args.Contains("--replay"))
+{
+    ReplayBenchmark.Run();
+    return 0;
+}
+
 // For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to sample (`--rounds N` repeats the measurement on fresh hosts).
 if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
 {

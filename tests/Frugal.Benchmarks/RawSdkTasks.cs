@@ -20,16 +20,7 @@ internal static class RawSdkTasks
     public static void Register(DurableTaskRegistry registry)
     {
         registry.AddActivityFunc<string, string>(Noop, (_, input) => input);
-        registry.AddOrchestratorFunc<string, string>(Chain, async (context, input) =>
-        {
-            var value = input;
-            for (var i = 0; i < EngineWorkloads.ChainSteps; i++)
-            {
-                value = await context.CallActivityAsync<string>(Noop, value);
-            }
-
-            return value;
-        });
+        registry.AddOrchestratorFunc<string, string>(Chain, ChainAsync);
         registry.AddOrchestratorFunc<string, int>(FanOut, async (context, input) =>
         {
             var tasks = Enumerable.Range(0, EngineWorkloads.FanOutItems)
@@ -62,6 +53,18 @@ internal static class RawSdkTasks
             var results = await Task.WhenAll(tasks);
             return results.Length;
         });
+    }
+
+    /// <summary>The raw chain: the previous activity's output is the next one's input.</summary>
+    public static async Task<string> ChainAsync(TaskOrchestrationContext context, string input)
+    {
+        var value = input;
+        for (var i = 0; i < EngineWorkloads.ChainSteps; i++)
+        {
+            value = await context.CallActivityAsync<string>(Noop, value);
+        }
+
+        return value;
     }
 
     private static StepRequest Request(string step, JsonNode input, int item) => new(
