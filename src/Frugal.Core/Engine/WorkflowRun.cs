@@ -85,7 +85,7 @@ internal sealed class WorkflowRun
                     $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");
             }
 
-            var next = running.Count == 1 ? running.Keys.First() : await Task.WhenAny(running.Keys);
+            var next = running.Count == 1 ? Single(running.Keys) : await Task.WhenAny(running.Keys);
             var done = running[next];
             running.Remove(next);
             var result = await next;
@@ -101,6 +101,17 @@ internal sealed class WorkflowRun
 
         // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
         return new WorkflowRunResult(output, [.. finished.Select(f => Summarize(f.Step, f.Result.Outcome))]);
+    }
+
+    /// <summary>The one key, through the collection's struct enumerator (LINQ's <c>First</c> boxes it, on every step of every replay).</summary>
+    private static Task<StepResult> Single(Dictionary<Task<StepResult>, StepDefinition>.KeyCollection keys)
+    {
+        foreach (var key in keys)
+        {
+            return key;
+        }
+
+        throw new InvalidOperationException("no step is running");
     }
 
     private RunLimits Limits => new(Math.Max(0, _definition.MaxEscalations - _escalations), _definition.PremiumShareCap);
@@ -212,25 +223,23 @@ internal sealed class WorkflowRun
         };
     }
 
-    private async Task<StepResult> RunStepAsync(StepDefinition step)
-    {
-        if (step is ForEachStep forEach)
-        {
-            return await RunForEachAsync(forEach);
-        }
-
-        IReadOnlyList<StepCall> Build()
-        {
-            Read(step.DependsOn);
-            return [StepCallBuilder.Build(step, _scope, Limits)];
-        }
-
-        var (response, attempts) = await CallAsync(step.Id, Build, step is ModelStep, 0);
-        return new StepResult(() =>
+    /// <summary>
+    /// A plain step is one activity call whose response becomes the step's result. Not an async method of its own:
+    /// every replay runs this for every earlier step, and an await in an orchestrator costs a state machine and a
+    /// synchronization-context continuation each time.
+    /// </summary>
+    private Task<StepResult> RunStepAsync(StepDefinition step) => step is ForEachStep forEach
+        ? RunForEachAsync(forEach)
+        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep, 0, -1, static (response, attempts) => new StepResult(() =>
         {
             var result = response.Value.Results[0];
             return new StepOutcome(result.Output, "completed", attempts, result.DurationMs, [result with { Output = null }]);
-        });
+        }));
+
+    private List<StepCall> Build(StepDefinition step)
+    {
+        Read(step.DependsOn);
+        return [StepCallBuilder.Build(step, _scope, Limits)];
     }
 
     private async Task<StepResult> RunForEachAsync(ForEachStep step)
@@ -252,7 +261,9 @@ internal sealed class WorkflowRun
             {
                 // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
                 var first = next * size;
-                inFlight.Add(CallAsync(step.Id, () => BuildBatch(step, items, first, size), escalates, next, first), next);
+                inFlight.Add(
+                    CallAsync(step.Id, (step, items, first, size), static (run, batch) => run.BuildBatch(batch.step, batch.items, batch.first, batch.size), escalates, next, first, static (response, attempts) => (response, attempts)),
+                    next);
                 next++;
             }
 
@@ -320,10 +331,18 @@ internal sealed class WorkflowRun
     /// While the orchestrator replays, the call it schedules is already in the history: Durable Task matches it by
     /// name and order and never sends it again, and it does not compare inputs. So a replayed call is scheduled
     /// without an input, and <paramref name="build"/> (expression evaluation) runs only for calls that are sent.
-    /// Without this every replay evaluated and serialised every earlier step's request again.
+    /// Without this every replay evaluated and serialised every earlier step's request again. <paramref name="build"/>
+    /// and <paramref name="complete"/> are static and take their state as arguments, so a replayed call allocates no
+    /// closures for them.
     /// </remarks>
-    private async Task<(StepResponseJson Response, int Attempts)> CallAsync(
-        string stepId, Func<IReadOnlyList<StepCall>> build, bool escalates, int batch, int firstItem = -1)
+    private async Task<TResult> CallAsync<TState, TResult>(
+        string stepId,
+        TState state,
+        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build,
+        bool escalates,
+        int batch,
+        int firstItem,
+        Func<StepResponseJson, int, TResult> complete)
     {
         IReadOnlyList<StepCall>? calls = null;
         for (var attempt = 1; ; attempt++)
@@ -331,7 +350,7 @@ internal sealed class WorkflowRun
             StepRequest? request = null;
             if (!_context.IsReplaying)
             {
-                calls ??= build();
+                calls ??= build(this, state);
                 request = new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
             }
 
@@ -347,7 +366,7 @@ internal sealed class WorkflowRun
                     }
                 }
 
-                return (response, attempt);
+                return complete(response, attempt);
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
