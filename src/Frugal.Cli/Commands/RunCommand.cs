@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Frugal.Budgets;
 using Frugal.Cli.Local;
 using Frugal.Costs;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Cli.Commands;
@@ -21,12 +23,20 @@ internal static class RunCommand
         var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(workflow)!, parse.GetValue(input)!, parse.GetValue(store), parse.GetValue(tenant),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+            LocalRuntime.ReadConfiguration(), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        string workflowPath, string inputPath, string? store, string? tenant, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Runs the workflow once per input with <paramref name="configuration"/> (<c>frugal.json</c> and the environment).</summary>
+    internal static async Task<int> RunAsync(
+        string workflowPath,
+        string inputPath,
+        string? store,
+        string? tenant,
+        IConfiguration configuration,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken)
     {
         WorkflowDefinition definition;
         IReadOnlyList<RunInput> inputs;
@@ -64,7 +74,18 @@ internal static class RunCommand
         }
 
         var clock = Stopwatch.StartNew();
-        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
+        await using var runtime = await LocalRuntime.StartAsync(configuration, store, output, cancellationToken: cancellationToken);
+
+        // The same admission check as the HTTP API's and the queue's: a tenant whose monthly budget is spent (with the
+        // Refuse action) or who is over its tokens per minute starts nothing.
+        var tenantName = string.IsNullOrWhiteSpace(tenant) ? WorkflowRunRequest.DefaultTenant : tenant;
+        if (runtime.Host.Services.GetService<BudgetGuard>() is { } budgets
+            && await budgets.CheckRunStartAsync(tenantName, cancellationToken) is { } refusal)
+        {
+            await error.WriteLineAsync($"{refusal.Title}: {refusal.Detail}; no run was started");
+            return ExitCodes.Refused;
+        }
+
         var client = runtime.Host.Client;
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         foreach (var item in inputs)

@@ -1,4 +1,7 @@
 using Frugal.Cli;
+using Frugal.Cli.Commands;
+using Frugal.Costs;
+using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Hosting.Tests.Cli;
 
@@ -52,6 +55,55 @@ public sealed class RunCommandTests
         Assert.Equal(2, code);
         Assert.Contains("tickets.jsonl:2: /subject:", error, StringComparison.Ordinal);
         Assert.Contains("tickets.jsonl:2: /:", error, StringComparison.Ordinal); // the missing 'body'
+    }
+
+    [Fact]
+    public async Task Run_TenantHasSpentItsMonthlyBudgetWithRefuse_ExitsThreeNamingTheBudgetAndStartsNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("frugal-cli-");
+        var ledgerPath = Path.Combine(folder.FullName, "costs.db");
+        using (var ledger = new SqliteCostLedger(ledgerPath))
+        {
+            var now = DateTimeOffset.UtcNow;
+            await ledger.AppendAsync(
+                [
+                    new CostRecord
+                    {
+                        RunId = "earlier-run", Workflow = "support-triage", WorkflowVersion = "v1", StepId = "answer", Activity = "ExecuteStep",
+                        Attempt = 1, Tenant = "acme", Tier = CostTier.Premium, Model = "gpt-4o", Dollars = 5m, PriceTableVersion = "test",
+                        Priced = true, StartedAt = now, CompletedAt = now,
+                    },
+                ],
+                CancellationToken.None);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Costs:SqlitePath"] = ledgerPath,
+            ["Frugal:Budgets:Action"] = "Refuse",
+            ["Frugal:Budgets:Tenants:acme:Monthly"] = "5",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await RunCommand.RunAsync(
+            RepoPaths.Workflow("support-triage.yaml"), RepoPaths.Sample("support-triage.jsonl"), null, "acme", configuration, output, error, CancellationToken.None);
+
+        Assert.Equal(3, code);
+        Assert.Contains(
+            "Monthly budget spent: tenant 'acme' has spent $5.00 of its monthly budget of $5.00 (Frugal:Budgets:Tenants:acme:Monthly)",
+            error.ToString(),
+            StringComparison.Ordinal);
+        Assert.Contains("no run was started", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("[1/", output.ToString(), StringComparison.Ordinal);
+        using var after = new SqliteCostLedger(ledgerPath);
+        var records = 0;
+        await foreach (var _ in after.QueryAsync(new CostQuery { Tenant = "acme" }, CancellationToken.None))
+        {
+            records++;
+        }
+
+        Assert.Equal(1, records); // only the earlier spend: no model call was made
     }
 
     [Fact]
