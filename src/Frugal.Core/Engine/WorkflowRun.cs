@@ -85,7 +85,7 @@ internal sealed class WorkflowRun
                     $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");
             }
 
-            var next = running.Count == 1 ? Single(running.Keys) : await Task.WhenAny(running.Keys);
+            var next = running.Count == 1 ? OnlyKey(running.Keys) : await Task.WhenAny(running.Keys);
             var done = running[next];
             running.Remove(next);
             var result = await next;
@@ -104,7 +104,7 @@ internal sealed class WorkflowRun
     }
 
     /// <summary>The one key, through the collection's struct enumerator (LINQ's <c>First</c> boxes it, on every step of every replay).</summary>
-    private static Task<StepResult> Single(Dictionary<Task<StepResult>, StepDefinition>.KeyCollection keys)
+    private static Task<StepResult> OnlyKey(Dictionary<Task<StepResult>, StepDefinition>.KeyCollection keys)
     {
         foreach (var key in keys)
         {
@@ -261,9 +261,15 @@ internal sealed class WorkflowRun
             {
                 // Calls are built when their batch is sent, so each sees the run's limits (escalations left) as they are then.
                 var first = next * size;
-                inFlight.Add(
-                    CallAsync(step.Id, (step, items, first, size), static (run, batch) => run.BuildBatch(batch.step, batch.items, batch.first, batch.size), escalates, next, first, static (response, attempts) => (response, attempts)),
-                    next);
+                var call = CallAsync(
+                    step.Id,
+                    (step, items, first, size),
+                    static (run, batch) => run.BuildBatch(batch.step, batch.items, batch.first, batch.size),
+                    escalates,
+                    next,
+                    first,
+                    static (response, attempts) => (response, attempts));
+                inFlight.Add(call, next);
                 next++;
             }
 
