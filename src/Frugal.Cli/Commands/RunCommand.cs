@@ -78,9 +78,8 @@ internal static class RunCommand
 
         // The same admission check as the HTTP API's and the queue's: a tenant whose monthly budget is spent (with the
         // Refuse action) or who is over its tokens per minute starts nothing.
-        var tenantName = string.IsNullOrWhiteSpace(tenant) ? WorkflowRunRequest.DefaultTenant : tenant;
         if (runtime.Host.Services.GetService<BudgetGuard>() is { } budgets
-            && await budgets.CheckRunStartAsync(tenantName, cancellationToken) is { } refusal)
+            && await budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken) is { } refusal)
         {
             await error.WriteLineAsync($"{refusal.Title}: {refusal.Detail}; no run was started");
             return ExitCodes.Refused;

@@ -55,7 +55,7 @@ public sealed class WorkflowApi
         }
 
         if (_budgets is not null
-            && await _budgets.CheckRunStartAsync(string.IsNullOrWhiteSpace(tenant) ? WorkflowRunRequest.DefaultTenant : tenant, cancellationToken).ConfigureAwait(false) is { } refusal)
+            && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken).ConfigureAwait(false) is { } refusal)
         {
             return BudgetProblem(refusal);
         }

@@ -23,4 +23,9 @@ public sealed record WorkflowRunRequest(
 {
     /// <summary>The tenant of runs that name none.</summary>
     public const string DefaultTenant = "default";
+
+    /// <summary>The tenant a run is for: <paramref name="tenant"/>, or <see cref="DefaultTenant"/> when it is empty.</summary>
+    /// <param name="tenant">The tenant a caller named, if any.</param>
+    /// <returns>The tenant to record costs and check budgets under.</returns>
+    public static string TenantOrDefault(string? tenant) => string.IsNullOrWhiteSpace(tenant) ? DefaultTenant : tenant;
 }

@@ -32,7 +32,7 @@ public static class WorkflowStarter
             definition.Source,
             Path.GetFileName(definition.File),
             input,
-            string.IsNullOrWhiteSpace(tenant) ? WorkflowRunRequest.DefaultTenant : tenant);
+            WorkflowRunRequest.TenantOrDefault(tenant));
         var options = instanceId is null ? null : new StartOrchestrationOptions(instanceId);
         return await client.ScheduleNewOrchestrationInstanceAsync(WorkflowOrchestrator.Name, request, options, cancellationToken)
             .ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed class RunQueueFunction
                 error = $"unknown workflow '{job.Workflow}'";
             }
             else if (_budgets is not null
-                && await _budgets.CheckRunStartAsync(string.IsNullOrWhiteSpace(job.Tenant) ? WorkflowRunRequest.DefaultTenant : job.Tenant, cancellationToken) is { } refusal)
+                && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(job.Tenant), cancellationToken) is { } refusal)
             {
                 // Over the tokens per minute: fail so the queue delivers the job again later. A spent budget: poison.
                 if (refusal.StatusCode == 429)
