@@ -26,7 +26,8 @@ internal readonly record struct Measurement(double Chain, double FanOut, double 
         Middle(rounds.Select(r => r.ChainCpuUs)),
         Middle(rounds.Select(r => r.FanOutCpuUs)));
 
-    private static double Middle(IEnumerable<double> values)
+    /// <summary>The median of <paramref name="values"/> (0 when there are none).</summary>
+    public static double Middle(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1

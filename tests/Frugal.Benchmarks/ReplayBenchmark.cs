@@ -48,8 +48,8 @@ internal static class ReplayBenchmark
             }
         }
 
-        var (fu, fk) = (Median(frugalRounds.Select(x => x.Us)), Median(frugalRounds.Select(x => x.Kb)));
-        var (ru, rk) = (Median(rawRounds.Select(x => x.Us)), Median(rawRounds.Select(x => x.Kb)));
+        var (fu, fk) = (Measurement.Middle(frugalRounds.Select(x => x.Us)), Measurement.Middle(frugalRounds.Select(x => x.Kb)));
+        var (ru, rk) = (Measurement.Middle(rawRounds.Select(x => x.Us)), Measurement.Middle(rawRounds.Select(x => x.Kb)));
         var table = new Table().Title("Orchestrator side of a 10-step chain, per activity (median of rounds)");
         table.AddColumns("Engine", "CPU us", "KB allocated", "Run input bytes", "Step result bytes");
         table.AddRow("Frugal", $"{fu:0.0}", $"{fk:0.0}", $"{converter.Serialize(request)!.Length}", $"{converter.Serialize(response)!.Length}");
@@ -121,11 +121,5 @@ internal static class ReplayBenchmark
         }
 
         return items;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
