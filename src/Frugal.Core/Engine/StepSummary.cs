@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Frugal.Workflows;
+
 namespace Frugal.Engine;
 
 /// <summary>What one step did: how it ran, where, and what it used.</summary>
@@ -22,4 +25,44 @@ public sealed record StepSummary(
     long InputTokens,
     long OutputTokens,
     double DurationMs,
-    System.Text.Json.Nodes.JsonNode? Metadata = null);
+    JsonNode? Metadata = null)
+{
+    /// <summary>The summary of a finished step (built once, when the run is over).</summary>
+    internal static StepSummary From(StepDefinition step, StepOutcome outcome)
+    {
+        var tiers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var result in outcome.Results)
+        {
+            tiers[result.Tier] = tiers.GetValueOrDefault(result.Tier) + 1;
+        }
+
+        return new StepSummary(
+            step.Id,
+            step.Kind,
+            outcome.Status,
+            outcome.Results.Count,
+            outcome.Attempts,
+            tiers,
+            outcome.Results.Sum(r => r.InputTokens),
+            outcome.Results.Sum(r => r.OutputTokens),
+            outcome.DurationMs,
+            MetadataOf(outcome.Results));
+    }
+
+    private static JsonNode? MetadataOf(IReadOnlyList<CallResult> results)
+    {
+        if (results.Count == 1)
+        {
+            return results[0].Metadata?.DeepClone();
+        }
+
+        var withMetadata = results.Where(r => r.Metadata is not null).ToList();
+        return withMetadata.Count == 0 ? null : new JsonObject
+        {
+            ["escalated"] = results.Count(r => r.Escalated),
+            ["trimmed"] = withMetadata.Count(r => r.Metadata!.ContainsKey("trimmed")),
+            ["downgraded"] = withMetadata.Count(r => r.Metadata!.ContainsKey("downgraded")),
+            ["invalid"] = withMetadata.Count(r => r.Metadata!["valid"]?.GetValue<bool>() == false),
+        };
+    }
+}

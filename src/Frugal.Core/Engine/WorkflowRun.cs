@@ -100,7 +100,7 @@ internal sealed class WorkflowRun
             : new JsonObject(finished.Select(f => KeyValuePair.Create(f.Step.Id, _steps[f.Step.Id]?["output"]?.DeepClone())));
 
         // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
-        return new WorkflowRunResult(output, [.. finished.Select(f => Summarize(f.Step, f.Result.Outcome))]);
+        return new WorkflowRunResult(output, [.. finished.Select(f => StepSummary.From(f.Step, f.Result.Outcome))]);
     }
 
     /// <summary>The one key, through the collection's struct enumerator (LINQ's <c>First</c> boxes it, on every step of every replay).</summary>
@@ -182,44 +182,6 @@ internal sealed class WorkflowRun
             ["tier"] = first?.Tier,
             ["model"] = first?.Model,
             ["metadata"] = outcome.Results.Count == 1 ? first?.Metadata?.DeepClone() : null,
-        };
-    }
-
-    private static StepSummary Summarize(StepDefinition step, StepOutcome outcome)
-    {
-        var tiers = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var result in outcome.Results)
-        {
-            tiers[result.Tier] = tiers.GetValueOrDefault(result.Tier) + 1;
-        }
-
-        return new StepSummary(
-            step.Id,
-            step.Kind,
-            outcome.Status,
-            outcome.Results.Count,
-            outcome.Attempts,
-            tiers,
-            outcome.Results.Sum(r => r.InputTokens),
-            outcome.Results.Sum(r => r.OutputTokens),
-            outcome.DurationMs,
-            Summarize(outcome.Results));
-    }
-
-    private static JsonNode? Summarize(IReadOnlyList<CallResult> results)
-    {
-        if (results.Count == 1)
-        {
-            return results[0].Metadata?.DeepClone();
-        }
-
-        var withMetadata = results.Where(r => r.Metadata is not null).ToList();
-        return withMetadata.Count == 0 ? null : new JsonObject
-        {
-            ["escalated"] = results.Count(r => r.Escalated),
-            ["trimmed"] = withMetadata.Count(r => r.Metadata!.ContainsKey("trimmed")),
-            ["downgraded"] = withMetadata.Count(r => r.Metadata!.ContainsKey("downgraded")),
-            ["invalid"] = withMetadata.Count(r => r.Metadata!["valid"]?.GetValue<bool>() == false),
         };
     }
 
@@ -385,31 +347,4 @@ internal sealed class WorkflowRun
     /// <summary>Bad definitions or inputs fail the same way every time; only transient failures are retried.</summary>
     private static bool IsRetryable(TaskFailedException ex) =>
         !ex.FailureDetails.IsCausedBy<StepInputException>();
-
-    /// <summary>How a step ended. <see cref="Output"/> is owned by the outcome: results no longer hold it.</summary>
-    private sealed record StepOutcome(
-        JsonNode? Output, string Status, int Attempts, double DurationMs, IReadOnlyList<CallResult> Results);
-
-    /// <summary>A finished step; its outcome is built from the activity's responses when first read.</summary>
-    private sealed class StepResult
-    {
-        private Func<StepOutcome>? _read;
-        private StepOutcome? _outcome;
-
-        public StepResult(StepOutcome outcome) => _outcome = outcome;
-
-        public StepResult(Func<StepOutcome> read) => _read = read;
-
-        public StepOutcome Outcome => _outcome ??= Read();
-
-        /// <summary>Skipped or completed, known without reading the responses.</summary>
-        public string Status => _outcome?.Status ?? "completed";
-
-        private StepOutcome Read()
-        {
-            var read = _read!;
-            _read = null;
-            return read();
-        }
-    }
 }
