@@ -60,6 +60,10 @@ param redisCapacity int = 0
 @description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0.')
 param inferenceImage string
 
+@description('Key the Functions app sends to the inference app. The default makes a new random one on every deployment (both apps get it in the same deployment); pass your own to keep it stable.')
+@secure()
+param inferenceApiKey string = newGuid()
+
 @description('Serverless GPU workload profile type for the inference app.')
 @allowed(['Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100'])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
@@ -161,6 +165,7 @@ module inference 'modules/inference.bicep' = {
     memory: inferenceMemory
     maxReplicas: inferenceMaxReplicas
     concurrentRequests: inferenceConcurrentRequests
+    apiKey: inferenceApiKey
     tags: tags
   }
 }
@@ -177,7 +182,9 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: functionMaxInstances
     instanceMemoryMB: functionInstanceMemoryMB
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
-    // The same keys as local.settings.sample.json; no ApiKey in Azure: the app uses its managed identity.
+    inferenceApiKey: inferenceApiKey
+    // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
+    // managed identity. The inference app's key is passed apart (inferenceApiKey), as a secure parameter.
     frugalSettings: {
       Frugal__Workflows__Directory: 'workflows'
       Frugal__Models__Cheap__Endpoint: openAi.outputs.endpoint

@@ -32,6 +32,10 @@ param instanceMemoryMB int
 @description('App settings Frugal reads, as name/value pairs (merged after the host settings).')
 param frugalSettings object
 
+@description('Key the app sends to the inference app (api-key header); set as Frugal__Inference__ApiKey.')
+@secure()
+param inferenceApiKey string
+
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
 
@@ -65,7 +69,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [for setting in items(union(hostSettings, frugalSettings)): {
+      appSettings: [for setting in items(union(hostSettings, frugalSettings, { Frugal__Inference__ApiKey: inferenceApiKey })): {
         name: setting.key
         value: setting.value
       }]

@@ -38,6 +38,10 @@ param maxReplicas int
 @description('Concurrent HTTP requests per replica before another replica is added.')
 param concurrentRequests int
 
+@description('Key callers must send (api-key header or bearer token); the app refuses to start without one.')
+@secure()
+param apiKey string
+
 @description('Tags applied to every resource.')
 param tags object
 
@@ -76,6 +80,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     workloadProfileName: gpuProfileName
     configuration: {
       activeRevisionsMode: 'Single'
+      secrets: [
+        { name: 'inference-api-key', value: apiKey }
+      ]
       ingress: {
         external: true
         targetPort: targetPort
@@ -88,6 +95,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         {
           name: 'inference'
           image: image
+          env: [
+            { name: 'Inference__ApiKey', secretRef: 'inference-api-key' }
+          ]
           resources: {
             cpu: cpu
             memory: memory

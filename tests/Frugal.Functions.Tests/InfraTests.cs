@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Frugal.Functions.Tests.Infra;
 
@@ -69,6 +71,30 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
         Assert.Equal(2, profiles.Count);
         var gpuParameter = Module(template, "inference")["properties"]?["template"]?["parameters"]?["gpuProfileType"];
         Assert.Contains("Consumption-GPU-NC8as-T4", gpuParameter?["allowedValues"]?.AsArray().Select(v => (string?)v) ?? []);
+    }
+
+    [BicepFact]
+    public async Task MainBicep_InferenceKey_ReachesBothAppsAsASecureParameter()
+    {
+        // The inference app refuses to start without Inference__ApiKey, and the Functions app must send the same key.
+        var template = await TemplateAsync();
+        Assert.Equal("securestring", (string?)template["parameters"]?["inferenceApiKey"]?["type"]);
+        var app = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.App/containerApps");
+        var secret = Assert.Single(app["properties"]?["configuration"]?["secrets"]?.AsArray() ?? []);
+        var env = Assert.Single(app["properties"]?["template"]?["containers"]?[0]?["env"]?.AsArray() ?? [], e => (string?)e?["name"] == "Inference__ApiKey");
+        Assert.Equal((string?)secret?["name"], (string?)env?["secretRef"]);
+        Assert.Null(env?["value"]);
+
+        foreach (var (module, parameter) in new[] { ("inference", "apiKey"), ("functionapp", "inferenceApiKey") })
+        {
+            var passed = (string?)Module(template, module)["properties"]?["parameters"]?[parameter]?["value"];
+            Assert.Equal("[parameters('inferenceApiKey')]", passed);
+            Assert.Equal("securestring", (string?)Module(template, module)["properties"]?["template"]?["parameters"]?[parameter]?["type"]);
+        }
+
+        var site = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.Web/sites");
+        // appSettings is a copy loop over the merged settings; the key is merged in under its setting name.
+        Assert.Contains("Frugal__Inference__ApiKey', parameters('inferenceApiKey')", site.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
     }
 
     [BicepFact]
