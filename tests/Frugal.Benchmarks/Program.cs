@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime;
 using Frugal.Benchmarks;
 using Frugal.Hosting.Durable;
 using Spectre.Console;
@@ -18,6 +19,11 @@ var embeddedOnly = args.Contains("--embedded-only");
 var typedRaw = args.Contains("--typed-raw");
 var rounds = quick ? 3 : 9;
 var warmUp = TimeSpan.FromSeconds(quick ? 3 : 15);
+
+// A round that compiles fewer methods than this is taken as settled (the first rounds after the warm-up compile
+// thousands; settled ones a few dozen, mostly each new host's own).
+const int SettledMethodsPerRound = 150;
+const int MaxSettlingRounds = 12;
 if (args.Contains("--latency"))
 {
     var bench = new EngineBenchmark(new LocalHostOptions(), recordCosts: false);
@@ -38,22 +44,32 @@ if (args.Contains("--replay"))
     return 0;
 }
 
-// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to sample (`--rounds N` repeats the measurement on fresh hosts).
-if (args.Contains("--profile-raw") || args.Contains("--profile-frugal"))
+// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to
+// sample (`--rounds N` repeats the measurement on fresh hosts). With many rounds (100 or more) the later ones are
+// steady: one engine alone in the process, the JIT long since done; the median of the second half is printed.
+if (args.Contains("--profile-raw") || args.Contains("--profile-frugal") || args.Contains("--profile-typed"))
 {
     var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: args.Contains("--with-ledger"));
     await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
     var fanOut = args.Contains("--fanout");
     var (chains, fanOuts) = fanOut ? (0, 40) : (400, 0);
     var profileRounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
+    var measured = new List<Measurement>();
     for (var round = 1; round <= profileRounds; round++)
     {
-        var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts) : await profiled.RunFrugalAsync(chains, fanOuts);
+        var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts)
+            : args.Contains("--profile-typed") ? await profiled.RunRawAsync(chains, fanOuts, typed: true)
+            : await profiled.RunFrugalAsync(chains, fanOuts);
+        measured.Add(m);
         AnsiConsole.MarkupLine(fanOut
             ? $"round {round}: foreach {m.FanOut:0} activities/s, {m.FanOutCpuUs:0} us of CPU per activity"
             : $"round {round}: chain {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
     }
 
+    var steady = Measurement.Median(measured[(measured.Count / 2)..]);
+    AnsiConsole.MarkupLine(fanOut
+        ? $"median of rounds {(measured.Count / 2) + 1}-{measured.Count}: foreach {steady.FanOut:0} activities/s, {steady.FanOutCpuUs:0} us of CPU per activity"
+        : $"median of rounds {(measured.Count / 2) + 1}-{measured.Count}: chain {steady.Chain:0} activities/s, {steady.ChainCpuUs:0} us of CPU per activity");
     return 0;
 }
 
@@ -84,9 +100,35 @@ else
 string? typedLine = null;
 AnsiConsole.MarkupLine($"[grey]Warming up both engines for {warmUp.TotalSeconds:0} s (tiered JIT) ...[/]");
 await new EngineBenchmark(new LocalHostOptions(), recordCosts: true).WarmUpAsync(warmUp);
+var jitLines = new List<string>();
 foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 {
     var backendRounds = options.Backend == DurableBackendKind.Embedded ? rounds : Math.Min(rounds, 3);
+    if (options.Backend == DurableBackendKind.Embedded)
+    {
+        // Unmeasured rounds, exactly like the measured ones, until one of them compiles almost nothing: the JIT
+        // keeps promoting hot code for a minute or more after the warm-up, and every fresh host adds code of its
+        // own, which put up to half of a round's CPU time into the compiler (see docs/engine.md).
+        var settling = new List<long>();
+        do
+        {
+            var before = JitInfo.GetCompiledMethodCount();
+            await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns);
+            await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns);
+            await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns);
+            if (typedRaw)
+            {
+                await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true);
+            }
+
+            settling.Add(JitInfo.GetCompiledMethodCount() - before);
+        }
+        while (settling[^1] > SettledMethodsPerRound && settling.Count < (quick ? 2 : MaxSettlingRounds));
+        AnsiConsole.MarkupLine($"[grey]{name}: {settling.Count} unmeasured rounds until the JIT settled (methods compiled per round: {string.Join(", ", settling)})[/]");
+    }
+
+    var jitBefore = JitInfo.GetCompilationTime();
+    var cpuBefore = Environment.CpuUsage.TotalTime;
     AnsiConsole.MarkupLine($"[grey]{name}: median of {backendRounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
     // Interleaved rounds, each engine on a fresh host, the median of each figure.
     List<Measurement> raws = [], frugals = [], bares = [], typedRaws = [];
@@ -102,6 +144,8 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
         }
     }
 
+    var jitShare = (JitInfo.GetCompilationTime() - jitBefore) / (Environment.CpuUsage.TotalTime - cpuBefore);
+    jitLines.Add($"{name}: the JIT took {jitShare:P1} of the CPU time of the measured rounds");
     var (raw, frugal, bare) = (Measurement.Median(raws), Measurement.Median(frugals), Measurement.Median(bares));
     if (withTyped)
     {
@@ -125,6 +169,11 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 }
 
 AnsiConsole.Write(table);
+foreach (var line in jitLines)
+{
+    AnsiConsole.MarkupLine($"[grey]{line}[/]");
+}
+
 if (typedLine is not null)
 {
     AnsiConsole.WriteLine(typedLine);
