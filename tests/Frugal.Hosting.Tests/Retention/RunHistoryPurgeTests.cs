@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
 using Frugal.Cli.Local;
 using Frugal.Engine;
 using Frugal.Hosting.Durable;
@@ -46,6 +47,68 @@ public sealed class RunHistoryPurgeTests
         int viaCli = await AzureStorageRunPurger.PurgeAsync(Storage, hub, DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(1, viaCli);
         Assert.Null(await client.GetInstanceAsync(third));
+    }
+
+    [Fact]
+    public async Task PurgeAsync_RunWhoseMessagesWereOffloadedToBlobs_DeletesTheBlobsToo()
+    {
+        // Azure Storage moves a message over about 45 KB out of its queue into a blob ("<hub>-largemessages"); a
+        // purge that left those behind would keep a run's text (inputs, model answers) past its retention.
+        string hub = "purgeblob" + Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Durable:TaskHub"] = hub,
+            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-purge-{Guid.NewGuid():N}", "costs.db"),
+        }).Build();
+        await using var runtime = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        var client = runtime.Host.Client;
+        var definition = WorkflowLoader.Parse(
+            """
+            name: echo
+            input: { type: object, required: [text], properties: { text: { type: string } } }
+            steps:
+              - id: copy
+                kind: deterministic
+                operation: template
+                input: ${ input.text }
+            output: ${ steps.copy.output }
+            """,
+            "echo.yaml");
+        var text = string.Concat(Enumerable.Range(0, 12_000).Select(i => $"w{i} "));
+        var blobs = new BlobContainerClient(Storage, $"{hub}-largemessages");
+
+        // Through the host's client (the Functions app's retention timer) and through frugal purge.
+        foreach (var viaClient in new[] { true, false })
+        {
+            string id = await RunAsync(client, definition, new JsonObject { ["text"] = text });
+            var offloaded = await BlobNamesAsync(blobs);
+            Assert.Contains(offloaded, name => name.StartsWith(id + "/", StringComparison.Ordinal));
+
+            int purged = viaClient
+                ? (await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, TimeSpan.FromDays(1), TimeSpan.FromSeconds(-60), CancellationToken.None)).Runs ?? -1
+                : await AzureStorageRunPurger.PurgeAsync(Storage, hub, DateTimeOffset.UtcNow.AddMinutes(1));
+
+            Assert.Equal(1, purged);
+            Assert.Null(await client.GetInstanceAsync(id));
+            var left = await BlobNamesAsync(blobs);
+            Assert.True(left.Count == 0, $"left after the purge: {string.Join(", ", left)} (offloaded before it: {string.Join(", ", offloaded)})");
+        }
+    }
+
+    private static async Task<List<string>> BlobNamesAsync(BlobContainerClient container)
+    {
+        var names = new List<string>();
+        if (!await container.ExistsAsync())
+        {
+            return names;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
     }
 
     private static async Task<string> RunAsync(DurableTaskClient client, WorkflowDefinition definition, JsonNode input)
