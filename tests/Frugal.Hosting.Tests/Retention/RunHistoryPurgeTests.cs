@@ -22,13 +22,8 @@ public sealed class RunHistoryPurgeTests
     [Fact]
     public async Task PurgeAsync_FinishedRunsOnAzureStorage_DeletesTheirHistories()
     {
-        string hub = "purge" + Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Frugal:Durable:TaskHub"] = hub,
-            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-purge-{Guid.NewGuid():N}", "costs.db"),
-        }).Build();
-        await using var runtime = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        string hub = NewTaskHub("purge");
+        await using var runtime = await StartAsync(hub);
         var client = runtime.Host.Client;
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
         var input = new JsonObject { ["subject"] = "Password reset", ["body"] = "I forgot my password, how do I reset it?" };
@@ -54,13 +49,8 @@ public sealed class RunHistoryPurgeTests
     {
         // Azure Storage moves a message over about 45 KB out of its queue into a blob ("<hub>-largemessages"); a
         // purge that left those behind would keep a run's text (inputs, model answers) past its retention.
-        string hub = "purgeblob" + Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Frugal:Durable:TaskHub"] = hub,
-            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-purge-{Guid.NewGuid():N}", "costs.db"),
-        }).Build();
-        await using var runtime = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        string hub = NewTaskHub("purgeblob");
+        await using var runtime = await StartAsync(hub);
         var client = runtime.Host.Client;
         var definition = WorkflowLoader.Parse(
             """
@@ -93,6 +83,19 @@ public sealed class RunHistoryPurgeTests
             var left = await BlobNamesAsync(blobs);
             Assert.True(left.Count == 0, $"left after the purge: {string.Join(", ", left)} (offloaded before it: {string.Join(", ", offloaded)})");
         }
+    }
+
+    private static string NewTaskHub(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>A local host on Azure Storage (Azurite) with its own task hub and cost ledger.</summary>
+    private static Task<LocalRuntime> StartAsync(string hub)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Durable:TaskHub"] = hub,
+            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-purge-{Guid.NewGuid():N}", "costs.db"),
+        }).Build();
+        return LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
     }
 
     private static async Task<List<string>> BlobNamesAsync(BlobContainerClient container)
