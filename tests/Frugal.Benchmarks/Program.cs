@@ -113,14 +113,7 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
         do
         {
             var before = JitInfo.GetCompiledMethodCount();
-            await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns);
-            await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns);
-            await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns);
-            if (typedRaw)
-            {
-                await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true);
-            }
-
+            await RoundAsync(options, chainRuns, fanOutRuns, typedRaw);
             settling.Add(JitInfo.GetCompiledMethodCount() - before);
         }
         while (settling[^1] > SettledMethodsPerRound && settling.Count < (quick ? 2 : MaxSettlingRounds));
@@ -135,12 +128,13 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
     var withTyped = typedRaw && options.Backend == DurableBackendKind.Embedded;
     for (var round = 0; round < backendRounds; round++)
     {
-        raws.Add(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns));
-        frugals.Add(await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns));
-        bares.Add(await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns));
-        if (withTyped)
+        var (r, f, b, t) = await RoundAsync(options, chainRuns, fanOutRuns, withTyped);
+        raws.Add(r);
+        frugals.Add(f);
+        bares.Add(b);
+        if (t is { } typedRound)
         {
-            typedRaws.Add(await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true));
+            typedRaws.Add(typedRound);
         }
     }
 
@@ -197,6 +191,18 @@ if (!quick)
 }
 
 return 0;
+
+// One round: each engine on a fresh host (the raw SDK, Frugal with its cost ledger, Frugal without, and with
+// typed, the raw SDK carrying Frugal's messages).
+static async Task<(Measurement Raw, Measurement Frugal, Measurement Bare, Measurement? Typed)> RoundAsync(
+    LocalHostOptions options, int chainRuns, int fanOutRuns, bool typed)
+{
+    var raw = await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns);
+    var frugal = await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns);
+    var bare = await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns);
+    Measurement? typedRaw = typed ? await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true) : null;
+    return (raw, frugal, bare, typedRaw);
+}
 
 static string F(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 
