@@ -1,6 +1,8 @@
 using Frugal.Models;
 using Frugal.Onnx.Embeddings;
 using Frugal.Onnx.Models;
+using Frugal.Onnx.Routing;
+using Frugal.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +36,24 @@ internal static class LocalOnnxServiceCollectionExtensions
                 : throw new InvalidOperationException($"Frugal:Inference:EmbeddingModel '{model}' is not an in-process embedding model (available: {string.Join(", ", embeddings.Keys)}).");
         });
         services.AddFrugalOnnxTier(sp => new LocalOnnxClassifier(sp.GetRequiredService<LocalOnnxModels>()));
+
+        // The learned router reads the same MiniLM. Given its own generator (OnnxRouterEmbeddings.CreateGenerator) it
+        // loads a second copy of every model: a second ~90 MB session, and about a second more whenever a run has
+        // both a router and an onnx step or a semantic lookup. So when the models come from the shipped folder (whose
+        // model.onnx the router's identity hashes), one registry serves both. Its settings apply to the router's calls
+        // too: the configured execution provider, and a short wait to batch with concurrent calls.
+        if (string.Equals(
+            Path.GetFullPath(options.ModelsPath, AppContext.BaseDirectory),
+            Path.GetFullPath(new OnnxOptions().ModelsPath, AppContext.BaseDirectory),
+            StringComparison.Ordinal))
+        {
+            services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+                FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey,
+                (sp, _) => sp.GetRequiredService<LocalOnnxModels>().Registry.Embeddings.TryGetValue(OnnxRouterEmbeddings.ModelName, out var batcher)
+                    ? new OnnxEmbeddingGenerator(batcher, sp.GetRequiredService<TimeProvider>())
+                    : throw new InvalidOperationException($"{OnnxRouterEmbeddings.ModelFolder}: the embedding model routers read is missing from the installation."));
+        }
+
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Frugal.Onnx.Models;
 using Frugal.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Frugal.Onnx.Routing;
 
@@ -28,10 +29,13 @@ public static class OnnxRouterEmbeddings
         OnnxEmbeddingGenerator.Create(ModelName, new OnnxOptions { ExecutionProvider = ExecutionProviderPreference.Cpu },
             new BatchingOptions { MaxWaitMilliseconds = 0 });
 
-    /// <summary>Registers the generator and its identity under the keys <see cref="FrugalRoutingServiceCollectionExtensions.AddFrugalRouters"/> reads.</summary>
+    /// <summary>
+    /// Registers the generator and its identity under the keys <see cref="FrugalRoutingServiceCollectionExtensions.AddFrugalRouters"/>
+    /// reads; a generator registered there before (a host sharing its own copy of the model) is kept.
+    /// </summary>
     public static IServiceCollection AddOnnxRouterEmbeddings(this IServiceCollection services)
     {
-        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+        services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
             FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey, (_, _) => CreateGenerator());
         services.AddKeyedSingleton<Func<EmbeddingModelIdentity>>(FrugalRoutingServiceCollectionExtensions.EmbeddingModelKey, (_, _) => () => Identity);
         return services;

@@ -1,0 +1,48 @@
+using Frugal.Cli.Onnx;
+using Frugal.Onnx.Batching;
+using Frugal.Onnx.Routing;
+using Frugal.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Tests.Onnx;
+
+/// <summary>
+/// In <c>frugal</c>, the learned router and the in-process ONNX models (the onnx tier, semantic lookups) share one
+/// copy of MiniLM rather than each loading their own.
+/// </summary>
+[Collection(LocalHostGroup.Name)]
+public sealed class SharedRouterModelTests(LocalHostFixture fixture)
+{
+    [Fact]
+    public void LocalRuntime_RouterAndEmbeddingGenerator_UseOneLoadedModel()
+    {
+        var services = fixture.Runtime.Host.Services;
+
+        var router = services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey);
+        var embeddings = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var routerBatcher = router.GetService<EmbeddingBatcher>();
+        Assert.NotNull(routerBatcher);
+        Assert.Same(routerBatcher, embeddings.GetService<EmbeddingBatcher>());
+        Assert.Same(routerBatcher, services.GetRequiredService<LocalOnnxModels>().Registry.Embeddings[OnnxRouterEmbeddings.ModelName]);
+    }
+
+    [Fact]
+    public void AddFrugalLocalOnnx_ModelsFromAnotherFolder_LeavesTheRouterItsOwnCopy()
+    {
+        // The router's identity hashes the shipped model.onnx; models from elsewhere may not be that file.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Onnx:ModelsPath"] = Path.Combine(Path.GetTempPath(), "other-models"),
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddFrugalLocalOnnx(configuration);
+
+        Assert.DoesNotContain(services, d => d.IsKeyedService && Equals(d.ServiceKey, FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey));
+        services.AddOnnxRouterEmbeddings();
+        Assert.Single(services, d => d.IsKeyedService && Equals(d.ServiceKey, FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey));
+    }
+}
