@@ -13,6 +13,23 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
     /// <summary>The content type to send.</summary>
     public string ContentType => IsProblem ? "application/problem+json" : "application/json";
 
+    /// <summary>The response headers to send besides the content type, so every host sends the same ones.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Headers
+    {
+        get
+        {
+            if (Location is { } location)
+            {
+                yield return new("Location", location);
+            }
+
+            if (RetryAfterSeconds is { } retry)
+            {
+                yield return new("Retry-After", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
     /// <summary>An RFC 9457 problem.</summary>
     public static ApiResult Problem(int status, string title, string detail, JsonObject? extensions = null)
     {

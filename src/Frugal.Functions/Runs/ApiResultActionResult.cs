@@ -1,4 +1,3 @@
-using System.Globalization;
 using Frugal.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -17,14 +16,9 @@ internal static class ApiResultActionResult
             var response = context.HttpContext.Response;
             response.StatusCode = result.StatusCode;
             response.ContentType = result.ContentType;
-            if (result.Location is { } location)
+            foreach (var (name, value) in result.Headers)
             {
-                response.Headers.Location = location;
-            }
-
-            if (result.RetryAfterSeconds is { } retry)
-            {
-                response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+                response.Headers[name] = value;
             }
 
             await response.WriteAsync(result.Body.ToJsonString(), context.HttpContext.RequestAborted);

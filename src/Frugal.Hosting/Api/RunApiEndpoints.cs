@@ -1,4 +1,3 @@
-using System.Globalization;
 using Frugal.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -44,14 +43,9 @@ public static class RunApiEndpoints
         ArgumentNullException.ThrowIfNull(result);
         response.StatusCode = result.StatusCode;
         response.ContentType = result.ContentType;
-        if (result.Location is { } location)
+        foreach (var (name, value) in result.Headers)
         {
-            response.Headers.Location = location;
-        }
-
-        if (result.RetryAfterSeconds is { } retry)
-        {
-            response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            response.Headers[name] = value;
         }
 
         await response.WriteAsync(result.Body.ToJsonString(), cancellationToken).ConfigureAwait(false);
