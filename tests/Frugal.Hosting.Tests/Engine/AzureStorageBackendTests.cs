@@ -1,4 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Frugal.Cli.Local;
 using Frugal.Engine;
 using Frugal.Workflows;
@@ -18,11 +22,7 @@ public sealed class AzureStorageBackendTests
         var hub = $"resume{Guid.NewGuid():N}"[..20];
         var configuration = Configuration(hub, latencyMs: 400);
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("batch-summarise.yaml"));
-        var documents = new JsonArray([.. Enumerable.Range(0, 24).Select(i => (JsonNode)new JsonObject
-        {
-            ["id"] = $"doc-{i}",
-            ["text"] = $"Document {i} reports that shipments in week {i} were on time.",
-        })]);
+        var documents = Documents(24);
 
         string id;
         await using (var first = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null))
@@ -39,6 +39,117 @@ public sealed class AzureStorageBackendTests
         var result = metadata.ReadOutputAs<WorkflowRunResult>()!;
         Assert.Equal(24, result.Output!["summaries"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task Run_FrugalProcessKilledMidRun_ResumesWhenAHostStartsOnTheSameStore()
+    {
+        // A real kill (SIGKILL, no shutdown code runs) of `frugal run --store`, while its activities are in flight.
+        var hub = $"killed{Guid.NewGuid():N}"[..20];
+        var folder = Directory.CreateTempSubdirectory("frugal-kill-").FullName;
+        var costs = Path.Combine(folder, "costs.db");
+        var inputFile = Path.Combine(folder, "documents.json");
+        await File.WriteAllTextAsync(inputFile, new JsonObject { ["documents"] = Documents(24) }.ToJsonString());
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "run", RepoPaths.Workflow("batch-summarise.yaml"), "--input", inputFile, "--store", Storage },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["Frugal__Durable__TaskHub"] = hub,
+                ["Frugal__Costs__SqlitePath"] = costs,
+                ["Emulator__Defaults__LatencyMs"] = "3000",
+            },
+        };
+
+        string id;
+        using (var process = Process.Start(start) ?? throw new InvalidOperationException("could not start frugal"))
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            try
+            {
+                id = await WaitForRunningInstanceAsync(hub, process);
+                await WaitUntilActivitiesAreTakenAsync(hub, process);
+                if (process.HasExited)
+                {
+                    Assert.Fail($"frugal ended before it was killed:\n{await output}\n{await errors}");
+                }
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        var killed = await new TableClient(Storage, $"{hub}Instances").GetEntityAsync<TableEntity>(id, string.Empty);
+        Assert.Equal("Running", killed.Value.GetString("RuntimeStatus"));
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Durable:TaskHub"] = hub,
+            ["Frugal:Costs:SqlitePath"] = costs,
+        }).Build();
+        await using var second = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var metadata = await second.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Equal(24, metadata.ReadOutputAs<WorkflowRunResult>()!.Output!["summaries"]!.AsArray().Count);
+    }
+
+    /// <summary>Polls the task hub's instance table (no worker of its own, which would take the work) for the run.</summary>
+    private static async Task<string> WaitForRunningInstanceAsync(string hub, Process process)
+    {
+        var instances = new TableClient(Storage, $"{hub}Instances");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            Assert.False(process.HasExited, "frugal ended before its run was seen running");
+            try
+            {
+                await foreach (var row in instances.QueryAsync<TableEntity>(e => e.GetString("RuntimeStatus") == "Running", cancellationToken: timeout.Token))
+                {
+                    return row.PartitionKey;
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // The table does not exist until the host has created the task hub.
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the host has taken the run's activity messages off the work-item queue (they are counted but no
+    /// longer visible): killed now, it leaves them invisible until their visibility timeout, the case to resume from.
+    /// </summary>
+    private static async Task WaitUntilActivitiesAreTakenAsync(string hub, Process process)
+    {
+        var queue = new QueueClient(Storage, $"{hub}-workitems");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            Assert.False(process.HasExited, "frugal ended before its activities were taken");
+            if (await queue.ExistsAsync(timeout.Token)
+                && (await queue.GetPropertiesAsync(timeout.Token)).Value.ApproximateMessagesCount > 0
+                && (await queue.PeekMessagesAsync(1, timeout.Token)).Value.Length == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private static JsonArray Documents(int count) => new([.. Enumerable.Range(0, count).Select(i => (JsonNode)new JsonObject
+    {
+        ["id"] = $"doc-{i}",
+        ["text"] = $"Document {i} reports that shipments in week {i} were on time.",
+    })]);
 
     private static async Task WaitUntilRunningWithProgressAsync(DurableTaskClient client, string id)
     {
