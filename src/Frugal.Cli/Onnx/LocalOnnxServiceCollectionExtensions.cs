@@ -39,9 +39,9 @@ internal static class LocalOnnxServiceCollectionExtensions
 
         // The learned router reads the same MiniLM. Given its own generator (OnnxRouterEmbeddings.CreateGenerator) it
         // loads a second copy of every model whenever a run has both a router and an onnx step or a semantic lookup:
-        // about 110 MB more at peak and 0.15 s more per run (docs/routing.md). So when the models come from the shipped folder (whose
-        // model.onnx the router's identity hashes), one registry serves both. Its settings apply to the router's calls
-        // too: the configured execution provider, and a short wait to batch with concurrent calls.
+        // about 110 MB more at peak and 0.15 s more per run (docs/routing.md). So when the models come from the
+        // shipped folder (whose model.onnx the router's identity hashes), one registry serves both. Its settings apply
+        // to the router's calls too: the configured execution provider, and a short wait to batch with concurrent calls.
         if (string.Equals(
             Path.GetFullPath(options.ModelsPath, AppContext.BaseDirectory),
             Path.GetFullPath(new OnnxOptions().ModelsPath, AppContext.BaseDirectory),
