@@ -41,19 +41,25 @@ internal static class LocalOnnxServiceCollectionExtensions
         // loads a second copy of every model whenever a run has both a router and an onnx step or a semantic lookup:
         // about 110 MB more at peak and 0.15 s more per run (docs/routing.md). So when the models come from the
         // shipped folder (whose model.onnx the router's identity hashes), one registry serves both. Its settings apply
-        // to the router's calls too: the configured execution provider, and a short wait to batch with concurrent calls.
+        // to the router's calls too: the configured execution provider, and a short wait to batch with concurrent
+        // calls.
         if (string.Equals(
             Path.GetFullPath(options.ModelsPath, AppContext.BaseDirectory),
             Path.GetFullPath(new OnnxOptions().ModelsPath, AppContext.BaseDirectory),
             StringComparison.Ordinal))
         {
-            services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-                FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey,
-                (sp, _) => sp.GetRequiredService<LocalOnnxModels>().Registry.Embeddings.TryGetValue(OnnxRouterEmbeddings.ModelName, out var batcher)
-                    ? new OnnxEmbeddingGenerator(batcher, sp.GetRequiredService<TimeProvider>())
-                    : throw new InvalidOperationException($"{OnnxRouterEmbeddings.ModelFolder}: the embedding model routers read is missing from the installation."));
+            services.TryAddKeyedSingleton(FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey, RouterGenerator);
         }
 
         return services;
+    }
+
+    private static IEmbeddingGenerator<string, Embedding<float>> RouterGenerator(IServiceProvider services, object? key)
+    {
+        var embeddings = services.GetRequiredService<LocalOnnxModels>().Registry.Embeddings;
+        return embeddings.TryGetValue(OnnxRouterEmbeddings.ModelName, out var batcher)
+            ? new OnnxEmbeddingGenerator(batcher, services.GetRequiredService<TimeProvider>())
+            : throw new InvalidOperationException(
+                $"{OnnxRouterEmbeddings.ModelFolder}: the embedding model routers read is missing from the installation.");
     }
 }
