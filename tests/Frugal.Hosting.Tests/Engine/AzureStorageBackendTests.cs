@@ -54,13 +54,11 @@ public sealed class AzureStorageBackendTests
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "run", RepoPaths.Workflow("batch-summarise.yaml"), "--input", inputFile, "--store", Storage },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment =
-            {
-                ["Frugal__Durable__TaskHub"] = hub,
-                ["Frugal__Costs__SqlitePath"] = costs,
-                ["Emulator__Defaults__LatencyMs"] = "3000",
-            },
         };
+        foreach (var (key, value) in Settings(hub, latencyMs: 3000, costs))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // how frugal reads settings from the environment
+        }
 
         string id;
         using (var process = Process.Start(start) ?? throw new InvalidOperationException("could not start frugal"))
@@ -86,12 +84,7 @@ public sealed class AzureStorageBackendTests
         var killed = await new TableClient(Storage, $"{hub}Instances").GetEntityAsync<TableEntity>(id, string.Empty);
         Assert.Equal("Running", killed.Value.GetString("RuntimeStatus"));
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Frugal:Durable:TaskHub"] = hub,
-            ["Frugal:Costs:SqlitePath"] = costs,
-        }).Build();
-        await using var second = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        await using var second = await LocalRuntime.StartAsync(Configuration(hub, latencyMs: 3000, costs), Storage, TextWriter.Null);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var metadata = await second.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
 
@@ -167,12 +160,14 @@ public sealed class AzureStorageBackendTests
         }
     }
 
-    private static IConfiguration Configuration(string hub, int latencyMs) => new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Frugal:Durable:TaskHub"] = hub,
-            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db"),
-            ["Emulator:Defaults:LatencyMs"] = latencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        .Build();
+    private static IConfiguration Configuration(string hub, int latencyMs, string? costs = null) =>
+        new ConfigurationBuilder().AddInMemoryCollection(Settings(hub, latencyMs, costs)).Build();
+
+    /// <summary>The host's settings: its task hub, its cost ledger (a new one unless given) and the model latency.</summary>
+    private static Dictionary<string, string?> Settings(string hub, int latencyMs, string? costs) => new()
+    {
+        ["Frugal:Durable:TaskHub"] = hub,
+        ["Frugal:Costs:SqlitePath"] = costs ?? Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db"),
+        ["Emulator:Defaults:LatencyMs"] = latencyMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
