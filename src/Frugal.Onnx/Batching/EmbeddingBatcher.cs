@@ -13,7 +13,9 @@ namespace Frugal.Onnx.Batching;
 /// </summary>
 public sealed class EmbeddingBatcher : IAsyncDisposable
 {
-    private readonly Channel<WorkItem> channel = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false });
+    // One entry per request, so the worker takes a request's texts together: written one by one, a request could be
+    // split by the worker waking between two writes into a batch smaller than it had to be.
+    private readonly Channel<WorkItem[]> channel = Channel.CreateUnbounded<WorkItem[]>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly BatchingOptions options;
     private readonly TimeProvider timeProvider;
     private readonly BatcherMetrics? metrics;
@@ -88,8 +90,9 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         for (var i = 0; i < items.Length; i++)
         {
             items[i] = new WorkItem(inputs[i], now, cancellationToken);
-            channel.Writer.TryWrite(items[i]);
         }
+
+        channel.Writer.TryWrite(items);
 
         var results = new BatchedEmbedding[items.Length];
         for (var i = 0; i < items.Length; i++)
@@ -129,7 +132,7 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         }
     }
 
-    private async Task WaitForBatchAsync(ChannelReader<WorkItem> reader, CancellationToken token)
+    private async Task WaitForBatchAsync(ChannelReader<WorkItem[]> reader, CancellationToken token)
     {
         if (!options.Enabled || options.MaxWaitMilliseconds <= 0)
         {
@@ -180,13 +183,13 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         }
     }
 
-    private void Drain(ChannelReader<WorkItem> reader)
+    private void Drain(ChannelReader<WorkItem[]> reader)
     {
         lock (pendingLock)
         {
-            while (reader.TryRead(out var item))
+            while (reader.TryRead(out var items))
             {
-                pending.Add(item);
+                pending.AddRange(items);
             }
         }
     }
