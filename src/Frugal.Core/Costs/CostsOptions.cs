@@ -16,6 +16,10 @@ public sealed class CostsOptions
     /// (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
     public string? TableConnectionString { get; set; }
 
+    /// <summary>The table service endpoint when <see cref="Store"/> is <c>table</c> and no connection string is set, reached
+    /// with the app's managed identity (<c>DefaultAzureCredential</c>; Azure, where shared keys are disabled).</summary>
+    public Uri? TableEndpoint { get; set; }
+
     /// <summary>The table holding cost records.</summary>
     public string TableName { get; set; } = "FrugalCosts";
 

@@ -17,9 +17,14 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
             failures.Add($"{Prefix}Store: must be 'sqlite' or 'table' (was '{options.Store}')");
         }
 
-        if (table && string.IsNullOrWhiteSpace(options.TableConnectionString))
+        if (table && string.IsNullOrWhiteSpace(options.TableConnectionString) && options.TableEndpoint is null)
         {
-            failures.Add($"{Prefix}TableConnectionString: is required when Store is 'table'");
+            failures.Add($"{Prefix}TableConnectionString or {Prefix}TableEndpoint: one is required when Store is 'table'");
+        }
+
+        if (table && options.TableEndpoint is { IsAbsoluteUri: false } relative)
+        {
+            failures.Add($"{Prefix}TableEndpoint: must be an absolute URL such as https://<account>.table.core.windows.net/ (was '{relative}')");
         }
 
         if (table && !TableNamePattern().IsMatch(options.TableName))

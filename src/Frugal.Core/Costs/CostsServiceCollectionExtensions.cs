@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,8 +32,12 @@ public static class CostsServiceCollectionExtensions
         return services;
     }
 
-    private static ICostLedger CreateLedger(CostsOptions options) =>
-        string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase)
-            ? new TableCostLedger(new TableClient(options.TableConnectionString, options.TableName))
-            : new SqliteCostLedger(options.SqlitePath);
+    private static ICostLedger CreateLedger(CostsOptions options) => options switch
+    {
+        _ when !string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase) => new SqliteCostLedger(options.SqlitePath),
+        { TableConnectionString.Length: > 0 } => new TableCostLedger(new TableClient(options.TableConnectionString, options.TableName)),
+
+        // Azure: the storage account refuses shared keys, so the app's managed identity writes the ledger.
+        _ => new TableCostLedger(new TableClient(options.TableEndpoint, options.TableName, new DefaultAzureCredential())),
+    };
 }

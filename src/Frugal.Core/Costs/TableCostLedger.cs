@@ -39,6 +39,9 @@ public sealed class TableCostLedger : ICostLedger
         _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
     }
 
+    /// <summary>The table's address.</summary>
+    public Uri TableUri => _table.Uri;
+
     /// <inheritdoc />
     public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {

@@ -50,7 +50,33 @@ public sealed class CostsServiceCollectionExtensionsTests
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
 
-        Assert.Contains("Frugal:Costs:TableConnectionString: is required when Store is 'table'", ex.Failures);
+        Assert.Contains("Frugal:Costs:TableConnectionString or Frugal:Costs:TableEndpoint: one is required when Store is 'table'", ex.Failures);
+    }
+
+    [Fact]
+    public void AddFrugalCosts_TableEndpoint_ResolvesTableLedgerThere()
+    {
+        // What infra/main.bicep sets: an endpoint and no connection string (the account refuses shared keys).
+        using var provider = Build(new()
+        {
+            ["Frugal:Costs:Store"] = "table",
+            ["Frugal:Costs:TableEndpoint"] = "https://stfrugal.table.core.windows.net/",
+            ["Frugal:Costs:TableName"] = "FrugalCosts",
+        });
+
+        var ledger = Assert.IsType<TableCostLedger>(provider.GetRequiredService<ICostLedger>());
+
+        Assert.Equal(new Uri("https://stfrugal.table.core.windows.net/FrugalCosts"), ledger.TableUri);
+    }
+
+    [Fact]
+    public void Validate_RelativeTableEndpoint_FailsNamingKey()
+    {
+        using var provider = Build(new() { ["Frugal:Costs:Store"] = "table", ["Frugal:Costs:TableEndpoint"] = "stfrugal" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("Frugal:Costs:TableEndpoint: must be an absolute URL", StringComparison.Ordinal));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
