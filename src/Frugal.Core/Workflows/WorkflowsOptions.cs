@@ -4,7 +4,7 @@ namespace Frugal.Workflows;
 public sealed class WorkflowsOptions
 {
     /// <summary>The configuration section.</summary>
-    public const string Section = "Frugal:Workflows";
+    public const string SectionName = "Frugal:Workflows";
 
     /// <summary>The folder of workflow files; a relative path is taken from the app's folder.</summary>
     public string Directory { get; set; } = "workflows";

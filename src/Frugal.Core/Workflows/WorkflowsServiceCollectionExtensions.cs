@@ -17,7 +17,7 @@ public static class WorkflowsServiceCollectionExtensions
     public static IServiceCollection AddFrugalWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<WorkflowsOptions>().Bind(configuration.GetSection(WorkflowsOptions.Section));
+        services.AddOptions<WorkflowsOptions>().Bind(configuration.GetSection(WorkflowsOptions.SectionName));
         services.TryAddSingleton(sp =>
         {
             var folder = sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Directory;
