@@ -1,5 +1,5 @@
 // Frugal on Azure: the Functions app (Flex Consumption) with its storage, monitoring, Azure OpenAI (cheap and
-// premium deployments), Azure Cache for Redis, and the GPU inference app on Container Apps (scale to zero).
+// premium deployments), Azure Cache for Redis (shared budget counters), and the GPU inference app on Container Apps (scale to zero).
 // Deploy into an existing resource group: see infra/README.md.
 targetScope = 'resourceGroup'
 
@@ -85,8 +85,8 @@ param inferenceMaxReplicas int = 1
 @description('Concurrent requests per inference replica before scaling out.')
 param inferenceConcurrentRequests int = 16
 
-@description('Queue the Functions app starts runs from.')
-param jobsQueueName string = 'workflow-jobs'
+// The queue the Functions app starts runs from: fixed, because its queue trigger names it (RunQueueFunction.QueueName).
+var jobsQueueName = 'workflow-jobs'
 
 @description('Table that holds the cost ledger.')
 param costTableName string = 'FrugalCosts'
@@ -183,6 +183,7 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: functionInstanceMemoryMB
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     inferenceApiKey: inferenceApiKey
+    redisName: redis.outputs.name
     // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
     // managed identity. The inference app's key is passed apart (inferenceApiKey), as a secure parameter.
     frugalSettings: {
@@ -191,11 +192,13 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Models__Cheap__Deployment: openAi.outputs.cheapDeploymentName
       Frugal__Models__Premium__Endpoint: openAi.outputs.endpoint
       Frugal__Models__Premium__Deployment: openAi.outputs.premiumDeploymentName
-      Frugal__Cache__Redis: redis.outputs.configuration
       Frugal__Inference__Endpoint: inference.outputs.endpoint
+      // The ledger and the budget counters must outlive an instance and be shared by all of them: a table (reached with
+      // the app's identity) and Redis (its connection string is merged in by the module, as a secret).
+      Frugal__Costs__Store: 'table'
       Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
       Frugal__Costs__TableName: storage.outputs.costTableName
-      Frugal__Queues__Jobs: jobsQueueName
+      Frugal__Budgets__Store: 'redis'
       Frugal__Retention__Schedule: '0 0 3 * * *'
       // Seconds of the inference app are priced at this price-table GPU profile (config/prices.json gpu_profiles).
       Frugal__Inference__GpuProfile: replace(gpuProfileType, 'Consumption-GPU-', '')
@@ -213,7 +216,6 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     openAiAccountName: openAi.outputs.name
-    redisName: redis.outputs.name
   }
 }
 

@@ -36,6 +36,9 @@ param frugalSettings object
 @secure()
 param inferenceApiKey string
 
+@description('Redis cache holding the budget counters every instance shares.')
+param redisName string
+
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
 
@@ -51,11 +54,27 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
+resource redis 'Microsoft.Cache/redis@2024-03-01' existing = {
+  name: redisName
+}
+
+// Secrets are added here, not passed in frugalSettings, so neither appears in a deployment's parameters or outputs.
+// (A list, not merged into the settings loop: the Redis key is only known once the cache exists.)
+var secretSettings = [
+  { name: 'Frugal__Inference__ApiKey', value: inferenceApiKey }
+  {
+    name: 'Frugal__Budgets__RedisConnectionString'
+    value: '${redis.properties.hostName}:${redis.properties.sslPort},password=${redis.listKeys().primaryKey},ssl=True,abortConnect=False'
+  }
+]
+
 var hostSettings = {
   // Identity-based connection: no connection string or key is stored anywhere.
   AzureWebJobsStorage__accountName: storageAccountName
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
 }
+
+var plainSettings = [for setting in items(union(hostSettings, frugalSettings)): { name: setting.key, value: setting.value }]
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -69,10 +88,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [for setting in items(union(hostSettings, frugalSettings, { Frugal__Inference__ApiKey: inferenceApiKey })): {
-        name: setting.key
-        value: setting.value
-      }]
+      appSettings: concat(plainSettings, secretSettings)
     }
     functionAppConfig: {
       deployment: {

@@ -1,5 +1,7 @@
-// Azure Cache for Redis for Frugal's response cache. Access keys are disabled: clients authenticate with
-// Microsoft Entra ID, and the Functions app's identity gets a data access policy assignment in roles.bicep.
+// Azure Cache for Redis: the budget counters and token-rate windows every instance of the Functions app shares.
+// Access-key auth: the app's Redis client (StackExchange.Redis) has no Entra ID token refresh of its own (that is
+// Microsoft.Azure.StackExchangeRedis, not available to this build), so the Functions module reads the key with
+// listKeys() into an app setting; the key never appears in a parameter or an output.
 
 @description('Azure region for the cache.')
 param location string
@@ -32,16 +34,14 @@ resource cache 'Microsoft.Cache/redis@2024-03-01' = {
     enableNonSslPort: false
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
-    disableAccessKeyAuthentication: true
+    disableAccessKeyAuthentication: false
     redisConfiguration: {
-      'aad-enabled': 'true'
-      'maxmemory-policy': 'allkeys-lru'
+      // Budget counters expire on their own (the month's end, the minute's window) and must not be evicted early:
+      // a process seeds a month's counter from the cost ledger once, so an evicted one would restart low.
+      'maxmemory-policy': 'noeviction'
     }
   }
 }
 
 @description('Cache name.')
 output name string = cache.name
-
-@description('StackExchange.Redis configuration string without credentials; the app adds its Entra ID token.')
-output configuration string = '${cache.properties.hostName}:${cache.properties.sslPort},ssl=True,abortConnect=False'

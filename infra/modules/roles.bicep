@@ -1,5 +1,6 @@
 // Data-plane access for the Functions app's managed identity: storage (host, Durable Task hub, queues, cost
-// ledger), Azure OpenAI, and Redis. Role definition ids are Azure built-in roles.
+// ledger) and Azure OpenAI. Role definition ids are Azure built-in roles. (Redis is reached with its access key:
+// see redis.bicep.)
 
 @description('Object id of the Functions app\'s system-assigned identity.')
 param principalId string
@@ -9,9 +10,6 @@ param storageAccountName string
 
 @description('Azure OpenAI account the app calls.')
 param openAiAccountName string
-
-@description('Redis cache the app uses.')
-param redisName string
 
 var storageRoles = {
   // The Functions host takes blob leases and manages its own containers, for which it documents Blob Data Owner.
@@ -28,10 +26,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 
 resource openAi 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
   name: openAiAccountName
-}
-
-resource redis 'Microsoft.Cache/redis@2024-03-01' existing = {
-  name: redisName
 }
 
 resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(storageRoles): {
@@ -51,15 +45,5 @@ resource openAiAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', openAiUser)
-  }
-}
-
-resource redisAccess 'Microsoft.Cache/redis/accessPolicyAssignments@2024-03-01' = {
-  parent: redis
-  name: guid(redis.id, principalId, 'Data Contributor')
-  properties: {
-    accessPolicyName: 'Data Contributor'
-    objectId: principalId
-    objectIdAlias: 'frugal-functions'
   }
 }

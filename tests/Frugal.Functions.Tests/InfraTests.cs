@@ -1,7 +1,15 @@
+using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Frugal.Budgets;
+using Frugal.Costs;
+using Frugal.Functions.Runs;
 using Frugal.Functions.Tests.Infra;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Functions.Tests;
 
@@ -35,7 +43,6 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             "Microsoft.Insights/components",
             "Microsoft.OperationalInsights/workspaces",
             "Microsoft.Cache/redis",
-            "Microsoft.Cache/redis/accessPolicyAssignments",
             "Microsoft.CognitiveServices/accounts",
             "Microsoft.CognitiveServices/accounts/deployments",
             "Microsoft.App/managedEnvironments",
@@ -92,9 +99,48 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             Assert.Equal("securestring", (string?)Module(template, module)["properties"]?["template"]?["parameters"]?[parameter]?["type"]);
         }
 
-        var site = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.Web/sites");
-        // appSettings is a copy loop over the merged settings; the key is merged in under its setting name.
-        Assert.Contains("Frugal__Inference__ApiKey', parameters('inferenceApiKey')", site.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
+        // The module adds the key to the app's settings itself (its secret settings), under its setting name.
+        Assert.Contains("'Frugal__Inference__ApiKey', 'value', parameters('inferenceApiKey')", FunctionAppTemplateText(template), StringComparison.Ordinal);
+    }
+
+    [BicepFact]
+    public async Task MainBicep_FunctionAppSettings_EachNamesAnOptionTheAppReads()
+    {
+        // A setting no options class reads is silently ignored: the app then runs on a default (the cost ledger once
+        // fell back to a SQLite file on the instance's disk this way, because no option was named TableEndpoint).
+        var template = await TemplateAsync();
+        var keys = AppSettingKeys(template);
+        var bindingExpressions = FunctionBindingExpressions();
+
+        var unread = keys.Where(k => !bindingExpressions.Contains(k.Replace("__", ":", StringComparison.Ordinal)) && !OptionsRead(k)).ToList();
+
+        Assert.Contains("Frugal__Costs__TableEndpoint", keys);
+        Assert.Contains("Frugal__Budgets__RedisConnectionString", keys);
+        Assert.True(unread.Count == 0, $"infra sets settings that no options class or binding expression reads: {string.Join(", ", unread)}");
+    }
+
+    [BicepFact]
+    public async Task MainBicep_LedgerAndBudgetSettings_ResolveTheSharedStores()
+    {
+        // Azure runs many instances that come and go: records in a table, budget counters in Redis, both valid.
+        var settings = Module(await TemplateAsync(), "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject();
+        Assert.NotNull(settings);
+        var values = settings
+            .Where(p => p.Key.StartsWith("Frugal__Costs__", StringComparison.Ordinal) || p.Key.StartsWith("Frugal__Budgets__", StringComparison.Ordinal))
+            .ToDictionary(
+                p => p.Key.Replace("__", ":", StringComparison.Ordinal),
+                p => (string?)p.Value is ['[', ..] ? (p.Key.EndsWith("Endpoint", StringComparison.Ordinal) ? "https://stfrugal.table.core.windows.net/" : "FrugalCosts") : (string?)p.Value);
+        values["Frugal:Budgets:RedisConnectionString"] = "frugal-redis.redis.cache.windows.net:6380,password=key,ssl=True,abortConnect=False";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddFrugalCosts(configuration)
+            .AddFrugalBudgets(configuration)
+            .BuildServiceProvider();
+
+        var ledger = Assert.IsType<TableCostLedger>(provider.GetRequiredService<ICostLedger>());
+        Assert.Equal("https://stfrugal.table.core.windows.net/FrugalCosts", ledger.TableUri.ToString());
+        Assert.Equal("redis", provider.GetRequiredService<IOptions<BudgetOptions>>().Value.Store);
     }
 
     [BicepFact]
@@ -127,6 +173,55 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
         Assert.True(unknown.Count == 0, $"main.parameters.json sets undeclared parameters: {string.Join(", ", unknown)}");
         Assert.True(notGiven.Count == 0, $"main.parameters.json lacks required parameters: {string.Join(", ", notGiven)}");
     }
+
+    // The Functions app's settings: those main.bicep passes (frugalSettings) and those the module adds (its secrets).
+    private static List<string> AppSettingKeys(JsonObject template)
+    {
+        var passed = Module(template, "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject()
+            ?? throw new InvalidOperationException("the functionapp module gets no frugalSettings");
+        var added = Regex.Matches(FunctionAppTemplateText(template), "'(Frugal__[A-Za-z0-9_]+)'")
+            .Select(m => m.Groups[1].Value);
+        return [.. passed.Select(p => p.Key).Where(k => k.StartsWith("Frugal__", StringComparison.Ordinal)).Concat(added).Distinct()];
+    }
+
+    private static string FunctionAppTemplateText(JsonObject template) =>
+        Module(template, "functionapp")["properties"]!["template"]!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    // Whether a setting such as Frugal__Models__Cheap__Endpoint names a property of the options class bound from its
+    // section (the class whose SectionName constant is Frugal:Models), following nested objects and dictionaries.
+    private static bool OptionsRead(string key)
+    {
+        var path = key.Split("__");
+        if (path.Length < 3)
+        {
+            return false;
+        }
+
+        var section = $"{path[0]}:{path[1]}";
+        var type = typeof(CostsOptions).Assembly.GetTypes().FirstOrDefault(t =>
+            t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field
+            && (string?)field.GetRawConstantValue() == section);
+        for (var i = 2; type is not null && i < path.Length; i++)
+        {
+            var dictionary = type.GetInterfaces().Append(type).FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+            type = dictionary is not null
+                ? dictionary.GetGenericArguments()[1]
+                : type.GetProperty(path[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType;
+        }
+
+        return type is not null;
+    }
+
+    // Settings read by the functions' trigger attributes, such as %Frugal:Retention:Schedule%.
+    private static HashSet<string> FunctionBindingExpressions() =>
+    [
+        .. typeof(RunQueueFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters())
+            .SelectMany(p => p.GetCustomAttributes(inherit: false))
+            .SelectMany(a => a.GetType().GetProperties().Where(p => p.PropertyType == typeof(string)).Select(p => p.GetValue(a) as string))
+            .SelectMany(v => Regex.Matches(v ?? "", "%([^%]+)%").Select(m => m.Groups[1].Value)),
+    ];
 
     private async Task<JsonObject> TemplateAsync()
     {
