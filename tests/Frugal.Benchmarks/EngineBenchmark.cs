@@ -14,7 +14,9 @@ namespace Frugal.Benchmarks;
 /// <param name="FanOut">Activities per second, a 100-item foreach.</param>
 /// <param name="ChainCpuUs">Process CPU time per activity in the chain, microseconds (both cores together).</param>
 /// <param name="FanOutCpuUs">Process CPU time per activity in the foreach, microseconds.</param>
-internal readonly record struct Measurement(double Chain, double FanOut, double ChainCpuUs, double FanOutCpuUs)
+/// <param name="Independent">Activities per second, 10 independent steps (0 when not measured).</param>
+/// <param name="IndependentCpuUs">Process CPU time per activity of the independent steps, microseconds.</param>
+internal readonly record struct Measurement(double Chain, double FanOut, double ChainCpuUs, double FanOutCpuUs, double Independent = 0, double IndependentCpuUs = 0)
 {
     /// <summary>
     /// The median of each figure over rounds. Rounds on this 2-core machine are spread widely and not one-sidedly
@@ -24,7 +26,9 @@ internal readonly record struct Measurement(double Chain, double FanOut, double 
         Middle(rounds.Select(r => r.Chain)),
         Middle(rounds.Select(r => r.FanOut)),
         Middle(rounds.Select(r => r.ChainCpuUs)),
-        Middle(rounds.Select(r => r.FanOutCpuUs)));
+        Middle(rounds.Select(r => r.FanOutCpuUs)),
+        Middle(rounds.Select(r => r.Independent)),
+        Middle(rounds.Select(r => r.IndependentCpuUs)));
 
     /// <summary>The median of <paramref name="values"/> (0 when there are none).</summary>
     public static double Middle(IEnumerable<double> values)
@@ -48,32 +52,39 @@ internal sealed class EngineBenchmark
         _recordCosts = recordCosts;
     }
 
-    public async Task<Measurement> RunFrugalAsync(int chainRuns, int fanOutRuns)
+    public async Task<Measurement> RunFrugalAsync(int chainRuns, int fanOutRuns, int independentRuns = 0)
     {
         await using var host = await StartAsync();
         var chain = EngineWorkloads.Chain();
         var fanOut = EngineWorkloads.FanOut();
+        var independent = EngineWorkloads.Independent();
         await RunFrugalAsync(host.Client, chain, WarmUpRuns(chainRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
         await RunFrugalAsync(host.Client, fanOut, WarmUpRuns(fanOutRuns), _ => EngineWorkloads.FanOutInput());
+        await RunFrugalAsync(host.Client, independent, WarmUpRuns(independentRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
         var (chainRate, chainCpu) = await MeasureAsync(chainRuns, EngineWorkloads.ChainSteps, () =>
             RunFrugalAsync(host.Client, chain, chainRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
         var (fanOutRate, fanOutCpu) = await MeasureAsync(fanOutRuns, EngineWorkloads.FanOutItems, () =>
             RunFrugalAsync(host.Client, fanOut, fanOutRuns, _ => EngineWorkloads.FanOutInput()));
-        return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu);
+        var (independentRate, independentCpu) = await MeasureAsync(independentRuns, EngineWorkloads.ChainSteps, () =>
+            RunFrugalAsync(host.Client, independent, independentRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
+        return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu, independentRate, independentCpu);
     }
 
     /// <summary>The raw SDK's figures; <paramref name="typed"/> carries Frugal's message types instead of strings.</summary>
-    public async Task<Measurement> RunRawAsync(int chainRuns, int fanOutRuns, bool typed = false)
+    public async Task<Measurement> RunRawAsync(int chainRuns, int fanOutRuns, bool typed = false, int independentRuns = 0)
     {
         await using var host = await StartAsync();
         var (chain, fanOut) = typed ? (RawSdkTasks.TypedChain, RawSdkTasks.TypedFanOut) : (RawSdkTasks.Chain, RawSdkTasks.FanOut);
         await RunRawAsync(host.Client, chain, WarmUpRuns(chainRuns));
         await RunRawAsync(host.Client, fanOut, WarmUpRuns(fanOutRuns));
+        await RunRawAsync(host.Client, RawSdkTasks.Independent, WarmUpRuns(independentRuns));
         var (chainRate, chainCpu) = await MeasureAsync(chainRuns, EngineWorkloads.ChainSteps, () =>
             RunRawAsync(host.Client, chain, chainRuns));
         var (fanOutRate, fanOutCpu) = await MeasureAsync(fanOutRuns, EngineWorkloads.FanOutItems, () =>
             RunRawAsync(host.Client, fanOut, fanOutRuns));
-        return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu);
+        var (independentRate, independentCpu) = await MeasureAsync(independentRuns, EngineWorkloads.ChainSteps, () =>
+            RunRawAsync(host.Client, RawSdkTasks.Independent, independentRuns));
+        return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu, independentRate, independentCpu);
     }
 
     /// <summary>
@@ -89,14 +100,17 @@ internal sealed class EngineBenchmark
         await using var host = await StartAsync();
         var chain = EngineWorkloads.Chain();
         var fanOut = EngineWorkloads.FanOut();
+        var independent = EngineWorkloads.Independent();
         var clock = Stopwatch.StartNew();
         do
         {
             await RunRawAsync(host.Client, RawSdkTasks.Chain, 100);
+            await RunRawAsync(host.Client, RawSdkTasks.Independent, 100);
             await RunRawAsync(host.Client, RawSdkTasks.FanOut, 2);
             await RunRawAsync(host.Client, RawSdkTasks.TypedChain, 20);
             await RunRawAsync(host.Client, RawSdkTasks.TypedFanOut, 1);
             await RunFrugalAsync(host.Client, chain, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
+            await RunFrugalAsync(host.Client, independent, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
             await RunFrugalAsync(host.Client, fanOut, 2, _ => EngineWorkloads.FanOutInput());
         }
         while (clock.Elapsed < duration);

@@ -27,6 +27,27 @@ internal static class EngineWorkloads
             """, "chain.yaml");
     }
 
+    /// <summary>
+    /// Ten no-op steps that refer to nothing but the run input: independent, so Frugal sends them all at once, like
+    /// the raw SDK's ten parallel activities (the issue's "workflow of 10 no-op steps" read as written).
+    /// </summary>
+    public static WorkflowDefinition Independent()
+    {
+        var steps = string.Join('\n', Enumerable.Range(1, ChainSteps).Select(i => $$"""
+              - id: s{{i}}
+                kind: deterministic
+                operation: template
+                input: "${ input.n }"
+            """));
+        return WorkflowLoader.Parse($"""
+            name: independent
+            input: {"{"} type: object {"}"}
+            steps:
+            {steps}
+            output: ${"{"} steps.s{ChainSteps}.output {"}"}
+            """, "independent.yaml");
+    }
+
     /// <summary>A foreach of 100 no-op items, one per activity call, all in flight at once.</summary>
     public static WorkflowDefinition FanOut() => WorkflowLoader.Parse($$"""
         name: fanout

@@ -44,32 +44,34 @@ if (args.Contains("--replay"))
     return 0;
 }
 
-// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach), warmed up, long enough to
-// sample (`--rounds N` repeats the measurement on fresh hosts). With many rounds (100 or more) the later ones are
-// steady: one engine alone in the process, the JIT long since done; the median of the second half is printed.
+// For a profiler (dotnet-trace, perf): one engine's chain (or, with --fanout, foreach; with --independent, the ten
+// independent steps), warmed up, long enough to sample (`--rounds N` repeats the measurement on fresh hosts). With
+// many rounds (100 or more) the later ones are steady: one engine alone in the process, the JIT long since done; the
+// median of the second half is printed.
 if (args.Contains("--profile-raw") || args.Contains("--profile-frugal") || args.Contains("--profile-typed"))
 {
     var profiled = new EngineBenchmark(new LocalHostOptions(), recordCosts: args.Contains("--with-ledger"));
     await profiled.WarmUpAsync(TimeSpan.FromSeconds(10));
     var fanOut = args.Contains("--fanout");
-    var (chains, fanOuts) = fanOut ? (0, 40) : (400, 0);
+    var independent = args.Contains("--independent");
+    var (chains, fanOuts, independents) = fanOut ? (0, 40, 0) : independent ? (0, 0, 400) : (400, 0, 0);
+    var workload = fanOut ? "foreach" : independent ? "independent steps" : "chain";
     var profileRounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
     var measured = new List<Measurement>();
     for (var round = 1; round <= profileRounds; round++)
     {
-        var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts)
+        var compiled = JitInfo.GetCompiledMethodCount();
+        var m = args.Contains("--profile-raw") ? await profiled.RunRawAsync(chains, fanOuts, independentRuns: independents)
             : args.Contains("--profile-typed") ? await profiled.RunRawAsync(chains, fanOuts, typed: true)
-            : await profiled.RunFrugalAsync(chains, fanOuts);
+            : await profiled.RunFrugalAsync(chains, fanOuts, independents);
         measured.Add(m);
-        AnsiConsole.MarkupLine(fanOut
-            ? $"round {round}: foreach {m.FanOut:0} activities/s, {m.FanOutCpuUs:0} us of CPU per activity"
-            : $"round {round}: chain {m.Chain:0} activities/s, {m.ChainCpuUs:0} us of CPU per activity");
+        AnsiConsole.MarkupLine($"round {round}: {workload} {Rate(m):0} activities/s, {Cpu(m):0} us of CPU per activity, {JitInfo.GetCompiledMethodCount() - compiled} methods compiled");
     }
 
     var steady = Measurement.Median(measured[(measured.Count / 2)..]);
-    AnsiConsole.MarkupLine(fanOut
-        ? $"median of rounds {(measured.Count / 2) + 1}-{measured.Count}: foreach {steady.FanOut:0} activities/s, {steady.FanOutCpuUs:0} us of CPU per activity"
-        : $"median of rounds {(measured.Count / 2) + 1}-{measured.Count}: chain {steady.Chain:0} activities/s, {steady.ChainCpuUs:0} us of CPU per activity");
+    AnsiConsole.MarkupLine($"median of rounds {(measured.Count / 2) + 1}-{measured.Count}: {workload} {Rate(steady):0} activities/s, {Cpu(steady):0} us of CPU per activity");
+    double Rate(Measurement m) => fanOut ? m.FanOut : independent ? m.Independent : m.Chain;
+    double Cpu(Measurement m) => fanOut ? m.FanOutCpuUs : independent ? m.IndependentCpuUs : m.ChainCpuUs;
     return 0;
 }
 
@@ -122,7 +124,7 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 
     var jitBefore = JitInfo.GetCompilationTime();
     var cpuBefore = Environment.CpuUsage.TotalTime;
-    AnsiConsole.MarkupLine($"[grey]{name}: median of {backendRounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} runs of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
+    AnsiConsole.MarkupLine($"[grey]{name}: median of {backendRounds} interleaved rounds of {chainRuns} runs of {EngineWorkloads.ChainSteps} independent steps, {chainRuns} of {EngineWorkloads.ChainSteps} chained steps, {fanOutRuns} of a {EngineWorkloads.FanOutItems}-item foreach ...[/]");
     // Interleaved rounds, each engine on a fresh host, the median of each figure.
     List<Measurement> raws = [], frugals = [], bares = [], typedRaws = [];
     var withTyped = typedRaw && options.Backend == DurableBackendKind.Embedded;
@@ -151,7 +153,8 @@ foreach (var (name, options, chainRuns, fanOutRuns) in backends)
 
     var rows = new[]
     {
-        ("10 no-op steps", frugal.Chain, bare.Chain, raw.Chain, $"{F(frugal.ChainCpuUs)}, {F(bare.ChainCpuUs)}, {F(raw.ChainCpuUs)}"),
+        ("10 independent no-op steps", frugal.Independent, bare.Independent, raw.Independent, $"{F(frugal.IndependentCpuUs)}, {F(bare.IndependentCpuUs)}, {F(raw.IndependentCpuUs)}"),
+        ("10 chained no-op steps", frugal.Chain, bare.Chain, raw.Chain, $"{F(frugal.ChainCpuUs)}, {F(bare.ChainCpuUs)}, {F(raw.ChainCpuUs)}"),
         ("100-item foreach", frugal.FanOut, bare.FanOut, raw.FanOut, $"{F(frugal.FanOutCpuUs)}, {F(bare.FanOutCpuUs)}, {F(raw.FanOutCpuUs)}"),
     };
     foreach (var (workload, f, b, r, cpu) in rows)
@@ -197,9 +200,10 @@ return 0;
 static async Task<(Measurement Raw, Measurement Frugal, Measurement Bare, Measurement? Typed)> RoundAsync(
     LocalHostOptions options, int chainRuns, int fanOutRuns, bool typed)
 {
-    var raw = await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns);
-    var frugal = await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns);
-    var bare = await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns);
+    // The independent steps run as many times as the chain: the same ten activities per run, another shape.
+    var raw = await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, independentRuns: chainRuns);
+    var frugal = await new EngineBenchmark(options, recordCosts: true).RunFrugalAsync(chainRuns, fanOutRuns, chainRuns);
+    var bare = await new EngineBenchmark(options, recordCosts: false).RunFrugalAsync(chainRuns, fanOutRuns, chainRuns);
     Measurement? typedRaw = typed ? await new EngineBenchmark(options, recordCosts: false).RunRawAsync(chainRuns, fanOutRuns, typed: true) : null;
     return (raw, frugal, bare, typedRaw);
 }

@@ -10,6 +10,7 @@ internal static class RawSdkTasks
 {
     public const string Chain = "RawChain";
     public const string FanOut = "RawFanOut";
+    public const string Independent = "RawIndependent";
     public const string Noop = "RawNoop";
 
     /// <summary>The same workloads again, carrying Frugal's activity messages through a trivial activity (--typed-raw).</summary>
@@ -21,6 +22,11 @@ internal static class RawSdkTasks
     {
         registry.AddActivityFunc<string, string>(Noop, (_, input) => input);
         registry.AddOrchestratorFunc<string, string>(Chain, ChainAsync);
+        registry.AddOrchestratorFunc<string, string>(Independent, async (context, input) =>
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, EngineWorkloads.ChainSteps).Select(_ => context.CallActivityAsync<string>(Noop, input)));
+            return results[^1];
+        });
         registry.AddOrchestratorFunc<string, int>(FanOut, async (context, input) =>
         {
             var tasks = Enumerable.Range(0, EngineWorkloads.FanOutItems)
