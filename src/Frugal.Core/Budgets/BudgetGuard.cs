@@ -91,7 +91,7 @@ public sealed class BudgetGuard
             return new BudgetReservation(counters, 0);
         }
 
-        int refused = await _store.TryReserveAsync(counters, amount, force: false, cancellationToken).ConfigureAwait(false);
+        int refused = await TryReserveAsync(context.Tenant, counters, amount, force: false, cancellationToken).ConfigureAwait(false);
         if (refused < 0)
         {
             return new BudgetReservation(counters, amount);
@@ -114,7 +114,7 @@ public sealed class BudgetGuard
             return new BudgetReservation([], 0, Downgrade: true);
         }
 
-        await _store.TryReserveAsync(counters, amount, force: true, cancellationToken).ConfigureAwait(false);
+        await TryReserveAsync(context.Tenant, counters, amount, force: true, cancellationToken).ConfigureAwait(false);
         return new BudgetReservation(counters, amount);
     }
 
@@ -142,8 +142,7 @@ public sealed class BudgetGuard
         if (monthly is { } limit && _options.Action == BudgetAction.Refuse)
         {
             var counter = MonthCounter(tenant, limit);
-            await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
-            var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+            var balance = await MonthBalanceAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
             if (balance.Spent + balance.Reserved >= counter.Limit)
             {
                 decimal spent = (balance.Spent + balance.Reserved) / NanoPerDollar;
@@ -229,8 +228,7 @@ public sealed class BudgetGuard
     public async Task<decimal> MonthToDateAsync(string tenant, CancellationToken cancellationToken)
     {
         var counter = MonthCounter(tenant, long.MaxValue);
-        await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
-        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        var balance = await MonthBalanceAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
         return (balance.Spent + balance.Reserved) / NanoPerDollar;
     }
 
@@ -255,7 +253,52 @@ public sealed class BudgetGuard
     private BudgetCounter MonthCounter(string tenant, decimal limit) => MonthCounter(tenant, ToNano(limit));
 
     private BudgetCounter MonthCounter(string tenant, long limit) =>
-        new($"frugal:budget:{{{Tag(tenant)}}}:month:{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", limit, MonthTimeToLive);
+        new($"frugal:budget:{{{Tag(tenant)}}}:month:{_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture)}", limit, MonthTimeToLive, FromLedger: true);
+
+    /// <summary>
+    /// Reserves on the store; a month counter the store no longer holds (a Redis restart or flush; this process had
+    /// already seeded it, so it would otherwise count the month from zero) is seeded from the ledger again first.
+    /// </summary>
+    private async Task<int> TryReserveAsync(string tenant, IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            int result = await _store.TryReserveAsync(counters, amount, force, cancellationToken).ConfigureAwait(false);
+            if (result > IBudgetStore.Unseeded(0))
+            {
+                return result;
+            }
+
+            var counter = counters[IBudgetStore.Unseeded(0) - result];
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"budget counter {counter.Key} was seeded from the cost ledger twice and the store still does not hold it");
+            }
+
+            await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A month counter's balance, seeded from the ledger (again, when the store lost it).</summary>
+    private async Task<BudgetBalance> MonthBalanceAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        if (balance.Seeded)
+        {
+            return balance;
+        }
+
+        await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        return await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task ReseedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        BudgetsLog.Reseeding(_logger, counter.Key);
+        _seeded.TryRemove(counter.Key, out _);
+        return SeedAsync(tenant, counter, cancellationToken);
+    }
 
     private async Task SeedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
     {

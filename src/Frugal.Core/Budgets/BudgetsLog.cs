@@ -16,4 +16,7 @@ internal static partial class BudgetsLog
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Tenant {Tenant}: seeded {Month} budget counter with ${Dollars} from the cost ledger")]
     public static partial void Seeded(ILogger logger, string tenant, string month, decimal dollars);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Budget counter {Key} lost its seed from the cost ledger (the store restarted or dropped it); seeding it again")]
+    public static partial void Reseeding(ILogger logger, string key);
 }

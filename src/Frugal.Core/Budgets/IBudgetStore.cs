@@ -14,8 +14,15 @@ public interface IBudgetStore
     /// <param name="amount">Nano-dollars to reserve.</param>
     /// <param name="force">Reserve even when a counter has no headroom.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>-1 when reserved; otherwise the index of the first counter without headroom.</returns>
+    /// <returns>-1 when reserved; the index of the first counter without headroom; or <see cref="Unseeded"/> of the
+    /// index of the first <see cref="BudgetCounter.FromLedger"/> counter whose seed the store does not hold (nothing is
+    /// reserved then: the caller seeds it and tries again).</returns>
     Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken);
+
+    /// <summary>The <see cref="TryReserveAsync"/> result for an unseeded counter at <paramref name="index"/> (-2, -3, ...).</summary>
+    /// <param name="index">The counter's index.</param>
+    /// <returns>The result.</returns>
+    static int Unseeded(int index) => -2 - index;
 
     /// <summary>Releases a reservation and adds the actual spending, on every counter at once.</summary>
     /// <param name="counters">The counters the reservation was made on.</param>

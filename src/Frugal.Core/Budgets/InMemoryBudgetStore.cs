@@ -24,6 +24,14 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         ArgumentNullException.ThrowIfNull(counters);
         lock (_lock)
         {
+            for (int i = 0; i < counters.Count; i++)
+            {
+                if (counters[i].FromLedger && !Get(counters[i].Key).Seeded)
+                {
+                    return Task.FromResult(IBudgetStore.Unseeded(i));
+                }
+            }
+
             if (!force)
             {
                 for (int i = 0; i < counters.Count; i++)
@@ -66,7 +74,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         lock (_lock)
         {
             var entry = Get(key);
-            return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved));
+            return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved, entry.Seeded));
         }
     }
 

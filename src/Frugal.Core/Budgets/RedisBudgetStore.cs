@@ -11,18 +11,22 @@ namespace Frugal.Budgets;
 /// </summary>
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
+    // ARGV: amount, force, then per key its limit, time to live (ms) and whether it is seeded from the ledger.
     private const string ReserveScript = """
         local amount = tonumber(ARGV[1])
+        for i, key in ipairs(KEYS) do
+          if ARGV[3 * i + 2] == '1' and redis.call('HEXISTS', key, 'seeded') == 0 then return -1 - i end
+        end
         if ARGV[2] == '0' then
           for i, key in ipairs(KEYS) do
             local spent = tonumber(redis.call('HGET', key, 's') or '0')
             local reserved = tonumber(redis.call('HGET', key, 'r') or '0')
-            if spent + reserved >= tonumber(ARGV[1 + 2 * i]) then return i - 1 end
+            if spent + reserved >= tonumber(ARGV[3 * i]) then return i - 1 end
           end
         end
         for i, key in ipairs(KEYS) do
           redis.call('HINCRBY', key, 'r', amount)
-          redis.call('PEXPIRE', key, ARGV[2 + 2 * i])
+          redis.call('PEXPIRE', key, ARGV[3 * i + 1])
         end
         return -1
         """;
@@ -76,6 +80,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         {
             args.Add(counter.Limit);
             args.Add(Milliseconds(counter.TimeToLive));
+            args.Add(counter.FromLedger ? "1" : "0");
         }
 
         var result = await EvaluateAsync(ReserveScript, [.. counters.Select(c => (RedisKey)c.Key)], [.. args]).ConfigureAwait(false);
@@ -99,8 +104,8 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     public async Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
     {
         var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
-        var values = await database.HashGetAsync(key, ["s", "r"]).ConfigureAwait(false);
-        return new BudgetBalance(ToLong(values[0]), ToLong(values[1]));
+        var values = await database.HashGetAsync(key, ["s", "r", "seeded"]).ConfigureAwait(false);
+        return new BudgetBalance(ToLong(values[0]), ToLong(values[1]), !values[2].IsNull);
     }
 
     /// <inheritdoc />

@@ -166,6 +166,37 @@ public sealed class BudgetGuardTests
         Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ReserveAsync_StoreLostTheMonthCounter_SeedsItAgainFromTheLedger()
+    {
+        // A Redis restart (Basic has no replica) drops the counters; this process had seeded the month already.
+        var store = new RestartableStore(new FakeTimeProvider(Now));
+        var guard = Guard(o =>
+        {
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 1m };
+            o.Action = BudgetAction.Refuse;
+        }, store, new ListLedger(Record("acme", Now.AddDays(-3), 1m)));
+        await Assert.ThrowsAsync<BudgetExceededException>(() => guard.ReserveAsync(Context("acme", "run-1"), 10, canDowngrade: false, CancellationToken.None));
+
+        store.Restart();
+
+        await Assert.ThrowsAsync<BudgetExceededException>(() => guard.ReserveAsync(Context("acme", "run-2"), 10, canDowngrade: false, CancellationToken.None));
+        Assert.Equal(1m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MonthToDateAsync_StoreLostTheMonthCounter_ReadsTheLedgerSpendAgain()
+    {
+        var store = new RestartableStore(new FakeTimeProvider(Now));
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 5m }, store, new ListLedger(Record("acme", Now.AddDays(-1), 2m)));
+        Assert.Equal(2m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+
+        store.Restart();
+
+        Assert.Equal(2m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+        Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
     internal static FrugalChatContext Context(string tenant, string runId) => new(runId, "triage", tenant, "answer", 1, "premium");
 
     private static BudgetGuard Guard(Action<BudgetOptions> configure, IBudgetStore? store = null, ICostLedger? ledger = null, TimeProvider? time = null)
@@ -186,4 +217,27 @@ public sealed class BudgetGuardTests
         StartedAt = at,
         CompletedAt = at,
     };
+
+    /// <summary>The in-process store, whose contents can be dropped as a restarted Redis drops them.</summary>
+    private sealed class RestartableStore(TimeProvider time) : IBudgetStore
+    {
+        private InMemoryBudgetStore _inner = new(time);
+
+        public void Restart() => _inner = new InMemoryBudgetStore(time);
+
+        public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken) =>
+            _inner.TryReserveAsync(counters, amount, force, cancellationToken);
+
+        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken) =>
+            _inner.SettleAsync(counters, reserved, actual, cancellationToken);
+
+        public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
+
+        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => _inner.SeedAsync(counter, spent, cancellationToken);
+
+        public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+            _inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
+
+        public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => _inner.GetTokensAsync(key, cancellationToken);
+    }
 }
