@@ -10,42 +10,31 @@ internal static class EngineWorkloads
     public const int FanOutItems = 100;
 
     /// <summary>Ten no-op steps, each reading the previous one (a chain: one activity at a time per run).</summary>
-    public static WorkflowDefinition Chain()
-    {
-        var steps = string.Join('\n', Enumerable.Range(1, ChainSteps).Select(i => $"""
-              - id: s{i}
-                kind: deterministic
-                operation: template
-                input: "{(i == 1 ? "${ input.n }" : $"${{ steps.s{i - 1}.output }}")}"
-            """));
-        return WorkflowLoader.Parse($"""
-            name: chain
-            input: {"{"} type: object {"}"}
-            steps:
-            {steps}
-            output: ${"{"} steps.s{ChainSteps}.output {"}"}
-            """, "chain.yaml");
-    }
+    public static WorkflowDefinition Chain() =>
+        TenSteps("chain", i => i == 1 ? "${ input.n }" : $"${{ steps.s{i - 1}.output }}");
 
     /// <summary>
     /// Ten no-op steps that refer to nothing but the run input: independent, so Frugal sends them all at once, like
     /// the raw SDK's ten parallel activities (the issue's "workflow of 10 no-op steps" read as written).
     /// </summary>
-    public static WorkflowDefinition Independent()
+    public static WorkflowDefinition Independent() => TenSteps("independent", _ => "${ input.n }");
+
+    /// <summary>Ten deterministic template steps, step <c>s{i}</c> rendering <paramref name="input"/>(i).</summary>
+    private static WorkflowDefinition TenSteps(string name, Func<int, string> input)
     {
-        var steps = string.Join('\n', Enumerable.Range(1, ChainSteps).Select(i => $$"""
-              - id: s{{i}}
+        var steps = string.Join('\n', Enumerable.Range(1, ChainSteps).Select(i => $"""
+              - id: s{i}
                 kind: deterministic
                 operation: template
-                input: "${ input.n }"
+                input: "{input(i)}"
             """));
         return WorkflowLoader.Parse($"""
-            name: independent
+            name: {name}
             input: {"{"} type: object {"}"}
             steps:
             {steps}
             output: ${"{"} steps.s{ChainSteps}.output {"}"}
-            """, "independent.yaml");
+            """, name + ".yaml");
     }
 
     /// <summary>A foreach of 100 no-op items, one per activity call, all in flight at once.</summary>
