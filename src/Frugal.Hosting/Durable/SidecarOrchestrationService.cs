@@ -52,11 +52,50 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
 
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => _inner.EventBehaviourForContinueAsNew;
 
-    public Task StartAsync() => _inner.StartAsync();
+    // The sidecar starts the backend from a fire-and-forget callback once it is listening, so a host disposed at once
+    // (a `frugal run` refused by its budget, Ctrl+C during start-up) could stop a backend that had not started, which
+    // Azure Storage's answers with a NullReferenceException. Stopping waits for a start in flight, skips the backend
+    // when none was made, and keeps one that comes later from starting (it would hold its leases with no host).
+    private readonly Lock _lifecycle = new();
+    private Task? _started;
+    private bool _stopped;
 
-    public Task StopAsync() => _inner.StopAsync();
+    public Task StartAsync()
+    {
+        lock (_lifecycle)
+        {
+            return _stopped ? Task.CompletedTask : _started = _inner.StartAsync();
+        }
+    }
 
-    public Task StopAsync(bool isForced) => _inner.StopAsync(isForced);
+    public Task StopAsync() => StopAsync(isForced: false);
+
+    public async Task StopAsync(bool isForced)
+    {
+        Task? started;
+        lock (_lifecycle)
+        {
+            _stopped = true;
+            started = _started;
+        }
+
+        if (started is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await started.ConfigureAwait(false);
+        }
+        catch (Exception) when (!started.IsCompletedSuccessfully)
+        {
+            // A backend that failed to start has nothing running to stop; the start's own caller saw the failure.
+            return;
+        }
+
+        await _inner.StopAsync(isForced).ConfigureAwait(false);
+    }
 
     public Task CreateAsync() => _inner.CreateAsync();
 

@@ -5,9 +5,11 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Frugal.Cli.Local;
 using Frugal.Engine;
+using Frugal.Hosting.Durable;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Hosting.Tests.Engine;
 
@@ -15,6 +17,22 @@ namespace Frugal.Hosting.Tests.Engine;
 public sealed class AzureStorageBackendTests
 {
     private static readonly string Storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") ?? "UseDevelopmentStorage=true";
+
+    [Fact]
+    public async Task DisposeAsync_RightAfterStart_StopsWithoutError()
+    {
+        // The sidecar starts the backend from a callback; a host disposed before that ran (a `frugal run --store`
+        // refused by its budget) used to fail in Azure Storage's StopAsync with a NullReferenceException.
+        var options = new LocalHostOptions
+        {
+            Backend = DurableBackendKind.AzureStorage,
+            StorageConnectionString = Storage,
+            TaskHub = $"dispose{Guid.NewGuid():N}"[..20],
+        };
+        var host = await FrugalLocalHost.StartAsync(options, services => services.AddFrugalEngine());
+
+        await host.DisposeAsync();
+    }
 
     [Fact]
     public async Task Run_HostStoppedMidRun_ResumesWhenAHostStartsOnTheSameStore()
