@@ -58,15 +58,15 @@ internal sealed class EngineBenchmark
         var chain = EngineWorkloads.Chain();
         var fanOut = EngineWorkloads.FanOut();
         var independent = EngineWorkloads.Independent();
-        await RunFrugalAsync(host.Client, chain, WarmUpRuns(chainRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
-        await RunFrugalAsync(host.Client, fanOut, WarmUpRuns(fanOutRuns), _ => EngineWorkloads.FanOutInput());
-        await RunFrugalAsync(host.Client, independent, WarmUpRuns(independentRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
+        await RunFrugalAsync(host, chain, WarmUpRuns(chainRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
+        await RunFrugalAsync(host, fanOut, WarmUpRuns(fanOutRuns), _ => EngineWorkloads.FanOutInput());
+        await RunFrugalAsync(host, independent, WarmUpRuns(independentRuns), i => new JsonObject { ["n"] = $"warm-up-{i}" });
         var (chainRate, chainCpu) = await MeasureAsync(chainRuns, EngineWorkloads.ChainSteps, () =>
-            RunFrugalAsync(host.Client, chain, chainRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
+            RunFrugalAsync(host, chain, chainRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
         var (fanOutRate, fanOutCpu) = await MeasureAsync(fanOutRuns, EngineWorkloads.FanOutItems, () =>
-            RunFrugalAsync(host.Client, fanOut, fanOutRuns, _ => EngineWorkloads.FanOutInput()));
+            RunFrugalAsync(host, fanOut, fanOutRuns, _ => EngineWorkloads.FanOutInput()));
         var (independentRate, independentCpu) = await MeasureAsync(independentRuns, EngineWorkloads.ChainSteps, () =>
-            RunFrugalAsync(host.Client, independent, independentRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
+            RunFrugalAsync(host, independent, independentRuns, i => new JsonObject { ["n"] = $"run-{i}" }));
         return new Measurement(chainRate, fanOutRate, chainCpu, fanOutCpu, independentRate, independentCpu);
     }
 
@@ -109,9 +109,9 @@ internal sealed class EngineBenchmark
             await RunRawAsync(host.Client, RawSdkTasks.FanOut, 2);
             await RunRawAsync(host.Client, RawSdkTasks.TypedChain, 20);
             await RunRawAsync(host.Client, RawSdkTasks.TypedFanOut, 1);
-            await RunFrugalAsync(host.Client, chain, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
-            await RunFrugalAsync(host.Client, independent, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
-            await RunFrugalAsync(host.Client, fanOut, 2, _ => EngineWorkloads.FanOutInput());
+            await RunFrugalAsync(host, chain, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
+            await RunFrugalAsync(host, independent, 100, i => new JsonObject { ["n"] = $"warm-up-{i}" });
+            await RunFrugalAsync(host, fanOut, 2, _ => EngineWorkloads.FanOutInput());
         }
         while (clock.Elapsed < duration);
     }
@@ -166,13 +166,14 @@ internal sealed class EngineBenchmark
     }
 
     /// <summary>Starts the runs together and returns runs per second from the first start to the last completion.</summary>
-    private static async Task<double> RunFrugalAsync(DurableTaskClient client, WorkflowDefinition definition, int runs, Func<int, JsonNode> input)
+    private static async Task<double> RunFrugalAsync(FrugalLocalHost host, WorkflowDefinition definition, int runs, Func<int, JsonNode> input)
     {
+        var client = host.Client;
         var clock = Stopwatch.StartNew();
         var ids = new List<string>(runs);
         for (var i = 0; i < runs; i++)
         {
-            ids.Add(await WorkflowStarter.StartAsync(client, definition, input(i)));
+            ids.Add(await WorkflowStarter.StartAsync(client, definition, input(i), instanceId: host.NewRunId()));
         }
 
         await WaitAllAsync(client, ids);

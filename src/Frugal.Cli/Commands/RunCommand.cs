@@ -89,7 +89,7 @@ internal static class RunCommand
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         foreach (var item in inputs)
         {
-            var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, cancellationToken: cancellationToken);
+            var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, runtime.Host.NewRunId(), cancellationToken);
             started.Add((item, id, clock.Elapsed));
         }
 

@@ -48,7 +48,10 @@ internal static class ServeCommand
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new WorkflowApi(
-            catalog, runtime.Host.Services.GetService<BudgetGuard>(), runtime.Host.Services.GetService<Frugal.Routing.Feedback.SqliteRoutingFeedbackStore>()));
+            catalog,
+            runtime.Host.Services.GetService<BudgetGuard>(),
+            runtime.Host.Services.GetService<Frugal.Routing.Feedback.SqliteRoutingFeedbackStore>(),
+            runtime.Host.NewRunId));
         builder.Services.AddSingleton(runtime.Host.Client);
         builder.Services.AddSingleton(runtime.Host.Services.GetRequiredService<ICostLedger>());
         await using var app = builder.Build();

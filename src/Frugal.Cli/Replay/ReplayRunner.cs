@@ -59,7 +59,7 @@ internal static partial class ReplayRunner
         var ids = new List<string>(rows.Count);
         foreach (var row in rows)
         {
-            ids.Add(await WorkflowStarter.StartAsync(client, definition, new JsonObject { ["prompt"] = row.Prompt }, tenant: $"replay-{name}", cancellationToken: cancellationToken));
+            ids.Add(await WorkflowStarter.StartAsync(client, definition, new JsonObject { ["prompt"] = row.Prompt }, $"replay-{name}", runtime.Host.NewRunId(), cancellationToken));
         }
 
         var finished = await Task.WhenAll(ids.Select(id => client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken)));

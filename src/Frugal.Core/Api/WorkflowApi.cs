@@ -16,14 +16,20 @@ public sealed class WorkflowApi
     private readonly WorkflowCatalog _catalog;
     private readonly BudgetGuard? _budgets;
     private readonly Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? _feedback;
+    private readonly Func<string>? _newRunId;
 
     /// <summary>Creates the API over the workflows in a catalog; with a <see cref="BudgetGuard"/>, new runs of a tenant
     /// whose monthly budget is spent get 402 and of a tenant over its tokens per minute 429 with Retry-After.</summary>
-    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null, Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null)
+    /// <param name="catalog">The workflows.</param>
+    /// <param name="budgets">Admission by budget, when set.</param>
+    /// <param name="feedback">Where routing feedback goes, when set.</param>
+    /// <param name="newRunId">Makes run ids (the local host's <c>NewRunId</c>); null for Durable Task's own.</param>
+    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null, Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null, Func<string>? newRunId = null)
     {
         _catalog = catalog;
         _budgets = budgets;
         _feedback = feedback;
+        _newRunId = newRunId;
     }
 
     /// <summary>Starts a run from a request body; 202 with status URLs, or a problem (404, 400).</summary>
@@ -63,7 +69,7 @@ public sealed class WorkflowApi
         string id;
         try
         {
-            id = await WorkflowStarter.StartAsync(client, definition, input, tenant, cancellationToken: cancellationToken).ConfigureAwait(false);
+            id = await WorkflowStarter.StartAsync(client, definition, input, tenant, _newRunId?.Invoke(), cancellationToken).ConfigureAwait(false);
         }
         catch (WorkflowInputException ex)
         {

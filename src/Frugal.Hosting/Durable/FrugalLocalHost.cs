@@ -30,13 +30,15 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     private readonly IHost _worker;
     private readonly GrpcChannel[] _channels;
     private readonly IOrchestrationService _service;
+    private readonly DurableBackendKind _backend;
 
-    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel[] channels, IOrchestrationService service)
+    private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel[] channels, IOrchestrationService service, DurableBackendKind backend)
     {
         _sidecar = sidecar;
         _worker = worker;
         _channels = channels;
         _service = service;
+        _backend = backend;
     }
 
     /// <summary>The client that starts and queries runs.</summary>
@@ -44,6 +46,18 @@ public sealed class FrugalLocalHost : IAsyncDisposable
 
     /// <summary>The worker's services (model clients, stores).</summary>
     public IServiceProvider Services => _worker.Services;
+
+    /// <summary>
+    /// A new run's id. On the embedded backend a time-ordered one (UUIDv7): the cost ledger's unique key starts with
+    /// the run id, so ids that grow with time add each commit's records at the end of that index instead of on as
+    /// many random pages (a `CostRecorder` microbenchmark: 34 instead of 39 us of CPU per record with 10 writers, 20
+    /// instead of 30 on a ledger of 2,000,000 records; docs/engine.md). On Azure Storage a random one, as Durable
+    /// Task's own: there the id is also the instance and history tables' partition key, and ever-growing partition
+    /// keys would send every new run's writes to one partition server.
+    /// </summary>
+    /// <returns>32 hex digits.</returns>
+    public string NewRunId() =>
+        (_backend == DurableBackendKind.Embedded ? Guid.CreateVersion7() : Guid.NewGuid()).ToString("N");
 
     /// <summary>Starts the sidecar, then the worker with the services <paramref name="configureServices"/> adds.</summary>
     /// <param name="options">Backend and concurrency.</param>
@@ -97,7 +111,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         });
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service);
+        return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service, options.Backend);
     }
 
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
