@@ -32,6 +32,11 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, byte> _orchestrations = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<TaskActivityWorkItem, byte> _activities = new(ReferenceEqualityComparer.Instance);
 
+    // Whether the backend was started (and its start task) or stopped; see StartAsync.
+    private readonly Lock _lifecycle = new();
+    private Task? _started;
+    private bool _stopped;
+
     public SidecarOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false)
     {
         _inner = inner;
@@ -54,12 +59,8 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
 
     // The sidecar starts the backend from a fire-and-forget callback once it is listening, so a host disposed at once
     // (a `frugal run` refused by its budget, Ctrl+C during start-up) could stop a backend that had not started, which
-    // Azure Storage's answers with a NullReferenceException. Stopping waits for a start in flight, skips the backend
+    // Azure Storage answers with a NullReferenceException. Stopping waits for a start in flight, skips the backend
     // when none was made, and keeps one that comes later from starting (it would hold its leases with no host).
-    private readonly Lock _lifecycle = new();
-    private Task? _started;
-    private bool _stopped;
-
     public Task StartAsync()
     {
         lock (_lifecycle)
