@@ -11,7 +11,8 @@ namespace Frugal.Budgets;
 /// </summary>
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
-    // ARGV: amount, force, then per key its limit, time to live (ms) and whether it is seeded from the ledger.
+    // ARGV: amount, force, then per key its limit, time to live (ms) and whether it comes from the ledger (and so must
+    // hold its seed).
     private const string ReserveScript = """
         local amount = tonumber(ARGV[1])
         for i, key in ipairs(KEYS) do
