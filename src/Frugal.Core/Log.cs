@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Frugal;
 
-/// <summary>Frugal.Core's log messages. Event ids are stable: 1xxx engine, 2xxx models, 3xxx costs, 4xxx routing.</summary>
+/// <summary>Frugal.Core's log messages. Event ids are stable: 1xxx engine, 30xx cost ledger, 31xx retention, 50xx budgets and token limits.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Debug, "Run {RunId}: step {StepId} {Status}")]
@@ -16,4 +16,31 @@ internal static partial class Log
 
     [LoggerMessage(1004, LogLevel.Warning, "Workflow not loaded: {Problem}")]
     public static partial void WorkflowSkipped(ILogger logger, string problem);
+
+    [LoggerMessage(3001, LogLevel.Error, "Writing {Count} cost records failed; their activities will fail and retry")]
+    public static partial void CostAppendFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(3002, LogLevel.Debug, "Committed {Count} cost records in one batch")]
+    public static partial void CostBatchCommitted(ILogger logger, int count);
+
+    [LoggerMessage(3101, LogLevel.Information, "Retention: deleted {Count} cost records that started before {Before:o}")]
+    public static partial void CostRecordsPurged(ILogger logger, long count, DateTimeOffset before);
+
+    [LoggerMessage(3102, LogLevel.Information, "Retention: deleted {Count} finished run histories created before {Before:o}")]
+    public static partial void RunsPurged(ILogger logger, int count, DateTimeOffset before);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Run {RunId} (tenant {Tenant}): {Budget} reached, premium call downgraded to cheap")]
+    public static partial void BudgetDowngraded(ILogger logger, string runId, string tenant, string budget);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Run {RunId} (tenant {Tenant}): model call refused: {Reason}")]
+    public static partial void BudgetRefused(ILogger logger, string runId, string tenant, string reason);
+
+    [LoggerMessage(5003, LogLevel.Information, "Tenant {Tenant} is over its tokens-per-minute limit; call waits {DelayMs} ms")]
+    public static partial void WaitingForTokens(ILogger logger, string tenant, double delayMs);
+
+    [LoggerMessage(5004, LogLevel.Information, "Tenant {Tenant}: seeded {Month} budget counter with ${Dollars} from the cost ledger")]
+    public static partial void BudgetSeeded(ILogger logger, string tenant, string month, decimal dollars);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Budget counter {Key} lost its seed from the cost ledger (the store restarted or dropped it); seeding it again")]
+    public static partial void BudgetReseeding(ILogger logger, string key);
 }

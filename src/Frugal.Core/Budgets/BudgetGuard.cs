@@ -104,13 +104,13 @@ public sealed class BudgetGuard
             : $"tenant '{context.Tenant}' has spent its monthly budget: {Dollars(balance.Spent + balance.Reserved)} of {Dollars(counter.Limit)} ({_options.MonthlyKey(context.Tenant)})";
         if (_options.Action == BudgetAction.Refuse)
         {
-            BudgetsLog.Refused(_logger, context.RunId, context.Tenant, budget);
+            Log.BudgetRefused(_logger, context.RunId, context.Tenant, budget);
             throw new BudgetExceededException(budget + "; the model call is refused (" + BudgetOptions.SectionName + ":Action is Refuse)");
         }
 
         if (canDowngrade)
         {
-            BudgetsLog.Downgraded(_logger, context.RunId, context.Tenant, budget);
+            Log.BudgetDowngraded(_logger, context.RunId, context.Tenant, budget);
             return new BudgetReservation([], 0, Downgrade: true);
         }
 
@@ -206,7 +206,7 @@ public sealed class BudgetGuard
                 };
             }
 
-            BudgetsLog.WaitingForTokens(_logger, tenant, delay.TotalMilliseconds);
+            Log.WaitingForTokens(_logger, tenant, delay.TotalMilliseconds);
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             waited += delay;
         }
@@ -295,7 +295,7 @@ public sealed class BudgetGuard
 
     private Task ReseedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
     {
-        BudgetsLog.Reseeding(_logger, counter.Key);
+        Log.BudgetReseeding(_logger, counter.Key);
         _seeded.TryRemove(counter.Key, out _);
         return SeedAsync(tenant, counter, cancellationToken);
     }
@@ -329,7 +329,7 @@ public sealed class BudgetGuard
         }
 
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
-        BudgetsLog.Seeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
+        Log.BudgetSeeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
     }
 
     private string WindowKey(string tenant) =>

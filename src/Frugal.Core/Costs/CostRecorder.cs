@@ -95,7 +95,7 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
             try
             {
                 await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
-                CostsLog.BatchCommitted(_logger, batch.Count);
+                Log.CostBatchCommitted(_logger, batch.Count);
 
                 // Each waiter's continuation (the rest of its activity, up to sending the result) runs here, inline.
                 // Handing each to the thread pool instead cost more than the record itself on a small machine (a
@@ -110,7 +110,7 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
             catch (Exception ex)
             {
                 // Every caller of the batch sees the failure, so its activity fails and is retried; the loop goes on.
-                CostsLog.AppendFailed(_logger, batch.Count, ex);
+                Log.CostAppendFailed(_logger, batch.Count, ex);
                 foreach (var item in batch)
                 {
                     item.Done.TrySetException(ex);

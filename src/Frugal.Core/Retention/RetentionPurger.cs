@@ -11,7 +11,7 @@ namespace Frugal.Retention;
 /// backend that deletes each instance's history and instance rows and the large-message blobs the run offloaded
 /// (inputs, outputs and events over the queue message limit); running and pending runs are never purged.
 /// </summary>
-public sealed partial class RetentionPurger
+public sealed class RetentionPurger
 {
     private static readonly OrchestrationRuntimeStatus[] s_finished =
         [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
@@ -49,14 +49,14 @@ public sealed partial class RetentionPurger
         if (ledger is not null)
         {
             records = await ledger.PurgeAsync(costsBefore, cancellationToken).ConfigureAwait(false);
-            CostRecordsPurged(_logger, records.Value, costsBefore);
+            Log.CostRecordsPurged(_logger, records.Value, costsBefore);
         }
 
         if (client is not null)
         {
             var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(s_beginning, runsBefore, s_finished), cancellationToken).ConfigureAwait(false);
             runs = result.PurgedInstanceCount;
-            RunsPurged(_logger, runs.Value, runsBefore);
+            Log.RunsPurged(_logger, runs.Value, runsBefore);
         }
 
         return new RetentionResult(records, runs, costsBefore, runsBefore);
@@ -89,10 +89,4 @@ public sealed partial class RetentionPurger
                 return false;
         }
     }
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Retention: deleted {Count} cost records that started before {Before:o}")]
-    private static partial void CostRecordsPurged(ILogger logger, long count, DateTimeOffset before);
-
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Retention: deleted {Count} finished run histories created before {Before:o}")]
-    private static partial void RunsPurged(ILogger logger, int count, DateTimeOffset before);
 }
