@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Frugal.Engine;
 using Frugal.Hosting.Durable;
 using Frugal.Workflows;
+using Microsoft.Data.Sqlite;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,8 @@ internal sealed class EngineBenchmark
 
     public async Task<Measurement> RunFrugalAsync(int chainRuns, int fanOutRuns, int independentRuns = 0)
     {
-        await using var host = await StartAsync();
+        await using var lease = await StartAsync();
+        var host = lease.Host;
         var chain = EngineWorkloads.Chain();
         var fanOut = EngineWorkloads.FanOut();
         var independent = EngineWorkloads.Independent();
@@ -73,7 +75,8 @@ internal sealed class EngineBenchmark
     /// <summary>The raw SDK's figures; <paramref name="typed"/> carries Frugal's message types instead of strings.</summary>
     public async Task<Measurement> RunRawAsync(int chainRuns, int fanOutRuns, bool typed = false, int independentRuns = 0)
     {
-        await using var host = await StartAsync();
+        await using var lease = await StartAsync();
+        var host = lease.Host;
         var (chain, fanOut) = typed ? (RawSdkTasks.TypedChain, RawSdkTasks.TypedFanOut) : (RawSdkTasks.Chain, RawSdkTasks.FanOut);
         await RunRawAsync(host.Client, chain, WarmUpRuns(chainRuns));
         await RunRawAsync(host.Client, fanOut, WarmUpRuns(fanOutRuns));
@@ -97,7 +100,8 @@ internal sealed class EngineBenchmark
     /// </summary>
     public async Task WarmUpAsync(TimeSpan duration)
     {
-        await using var host = await StartAsync();
+        await using var lease = await StartAsync();
+        var host = lease.Host;
         var chain = EngineWorkloads.Chain();
         var fanOut = EngineWorkloads.FanOut();
         var independent = EngineWorkloads.Independent();
@@ -139,7 +143,7 @@ internal sealed class EngineBenchmark
         return (runsPerSecond * activitiesPerRun, used.TotalMicroseconds / (runs * activitiesPerRun));
     }
 
-    private Task<FrugalLocalHost> StartAsync()
+    private async Task<HostLease> StartAsync()
     {
         var options = new LocalHostOptions
         {
@@ -148,21 +152,22 @@ internal sealed class EngineBenchmark
             TaskHub = _options.Backend == DurableBackendKind.AzureStorage ? $"bench{Guid.NewGuid():N}"[..20] : _options.TaskHub,
             PartitionCount = _options.PartitionCount,
         };
-        return FrugalLocalHost.StartAsync(
+        var ledgerFolder = _recordCosts ? Path.Combine(Path.GetTempPath(), $"frugal-bench-{Guid.NewGuid():N}") : null;
+        var host = await FrugalLocalHost.StartAsync(
             options,
             services =>
             {
                 services.AddFrugalEngine();
-                if (_recordCosts)
+                if (ledgerFolder is not null)
                 {
-                    var path = Path.Combine(Path.GetTempPath(), $"frugal-bench-{Guid.NewGuid():N}", "costs.db");
                     var configuration = new ConfigurationBuilder()
-                        .AddInMemoryCollection(new Dictionary<string, string?> { ["Frugal:Costs:SqlitePath"] = path })
+                        .AddInMemoryCollection(new Dictionary<string, string?> { ["Frugal:Costs:SqlitePath"] = Path.Combine(ledgerFolder, "costs.db") })
                         .Build();
                     services.AddFrugalCosts(configuration);
                 }
             },
             registerTasks: RawSdkTasks.Register);
+        return new HostLease(host, ledgerFolder);
     }
 
     /// <summary>Starts the runs together and returns runs per second from the first start to the last completion.</summary>
@@ -201,6 +206,26 @@ internal sealed class EngineBenchmark
         if (failed > 0)
         {
             throw new InvalidOperationException($"{failed} of {ids.Count} benchmark runs did not complete");
+        }
+    }
+
+    /// <summary>
+    /// A host and its cost ledger's folder, deleted with it: every round starts a host, and a profile runs hundreds
+    /// of rounds, so the ledgers (a few MB each) filled gigabytes of the temp folder when they were left behind.
+    /// </summary>
+    private sealed class HostLease(FrugalLocalHost host, string? ledgerFolder) : IAsyncDisposable
+    {
+        public FrugalLocalHost Host => host;
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.DisposeAsync();
+            if (ledgerFolder is not null && Directory.Exists(ledgerFolder))
+            {
+                // The ledger's disposed writer stays open in Microsoft.Data.Sqlite's pool; close it with the file.
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(ledgerFolder, recursive: true);
+            }
         }
     }
 }
