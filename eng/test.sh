@@ -17,8 +17,14 @@ say() { printf '[test] %s\n' "$*"; }
 
 command -v dotnet >/dev/null 2>&1 || { echo "[test] ERROR: dotnet is not on PATH; install the .NET SDK named in global.json." >&2; exit 1; }
 
-stop_services() { bash "$ROOT/eng/services.sh" stop || true; }
-trap stop_services EXIT
+# What the tests write to the temp folder (ledgers, router artefacts, `frugal` outputs, the SDK's own files) goes
+# into one folder of this run, removed on exit, so repeated runs leave nothing behind in /tmp.
+TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/frugal-test.XXXXXX")"
+cleanup() {
+  bash "$ROOT/eng/services.sh" stop || true
+  rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
 bash "$ROOT/eng/services.sh" start
 
 export FRUGAL_TEST_AZURITE="UseDevelopmentStorage=true"
@@ -35,7 +41,8 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 say "dotnet test Functions.sln -c $CONFIGURATION --no-build"
 set +e
-dotnet test Functions.sln -c "$CONFIGURATION" --no-build -nologo \
+# No MSBuild nodes are left running: they would outlive the temp folder they were started with.
+TMPDIR="$TEST_TMP" MSBUILDDISABLENODEREUSE=1 dotnet test Functions.sln -c "$CONFIGURATION" --no-build -nologo \
   --results-directory "$RESULTS" \
   --logger "trx" \
   --logger "console;verbosity=normal" \
