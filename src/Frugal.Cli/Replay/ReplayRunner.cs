@@ -6,6 +6,7 @@ using Frugal.Costs;
 using Frugal.Engine;
 using Frugal.Routing;
 using Frugal.Workflows;
+using Microsoft.Data.Sqlite;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,13 +23,33 @@ internal static partial class ReplayRunner
     public static async Task<IReadOnlyList<ReplayVariant>> RunAsync(
         WorkflowDefinition definition, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, TextWriter progress, CancellationToken cancellationToken)
     {
+        // The replay prices its runs in a ledger of its own (the user's is not touched), deleted when it is done.
+        var ledgerFolder = Path.Combine(Path.GetTempPath(), $"frugal-replay-{Guid.NewGuid():N}");
+        try
+        {
+            return await ReplayAsync(definition, dataPath, rows, configuration, Path.Combine(ledgerFolder, "costs.db"), progress, cancellationToken);
+        }
+        finally
+        {
+            if (Directory.Exists(ledgerFolder))
+            {
+                // The ledger's disposed writer stays open in Microsoft.Data.Sqlite's pool until cleared.
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(ledgerFolder, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<ReplayVariant>> ReplayAsync(
+        WorkflowDefinition definition, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, string ledgerPath, TextWriter progress, CancellationToken cancellationToken)
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Emulator:QualityData"] = Path.GetFullPath(dataPath),
             ["Emulator:Deployments:gpt-4o-mini:QualityTier"] = "cheap",
             ["Emulator:Deployments:gpt-4o:QualityTier"] = "premium",
             ["Frugal:Models:Cheap:Endpoint"] = null,
-            ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-replay-{Guid.NewGuid():N}", "costs.db"),
+            ["Frugal:Costs:SqlitePath"] = ledgerPath,
         };
         var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(settings).Build();
         await using var runtime = await LocalRuntime.StartAsync(merged, store: null, progress, cancellationToken: cancellationToken);

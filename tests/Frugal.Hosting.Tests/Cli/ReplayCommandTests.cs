@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Frugal.Cli;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+public sealed class ReplayCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-replay-tests-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Replay_LabelledPrompts_PrintsThreeVariantsAndDeletesItsLedger()
+    {
+        var csv = Write("labelled.csv", Labelled(12));
+        var ledgersBefore = ReplayLedgers();
+
+        var (code, output, error) = await RunAsync("replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"), "--json");
+
+        Assert.True(code == 0, error + output);
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("routed-qa", json["workflow"]!.GetValue<string>());
+        foreach (var variant in new[] { "auto", "cheap-only", "premium-only" })
+        {
+            Assert.Equal(12, json[variant]!["runs"]!.GetValue<int>());
+            Assert.Equal(0, json[variant]!["failed"]!.GetValue<int>());
+        }
+
+        Assert.Equal(0, json["cheap-only"]!["premium_share"]!.GetValue<double>());
+        Assert.Equal(1, json["premium-only"]!["premium_share"]!.GetValue<double>());
+        Assert.InRange(json["auto"]!["premium_share"]!.GetValue<double>(), 0, 1);
+        Assert.True(json["cheap-only"]!["dollars"]!.GetValue<decimal>() < json["premium-only"]!["dollars"]!.GetValue<decimal>(), output);
+
+        // The cheap model gets the even rows wrong (cheap_score 0); the premium model gets every row right.
+        Assert.Equal(0.5, json["cheap-only"]!["quality"]!.GetValue<double>());
+        Assert.Equal(1, json["premium-only"]!["quality"]!.GetValue<double>());
+        Assert.Equal(ledgersBefore, ReplayLedgers());
+    }
+
+    [Fact]
+    public async Task Replay_MissingDataFile_ExitsTwoNamingIt()
+    {
+        var missing = Path.Combine(_directory.FullName, "missing.csv");
+
+        var (code, output, error) = await RunAsync("replay", "--data", missing, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("missing.csv", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+    }
+
+    /// <summary>The replay's own cost ledgers in the temp folder (it deletes each when it is done).</summary>
+    private static string[] ReplayLedgers() =>
+        [.. Directory.GetDirectories(Path.GetTempPath(), "frugal-replay-*").Where(d => !d.Contains("frugal-replay-tests-", StringComparison.Ordinal)).Order()];
+
+    /// <summary>Rows in the labelled format: odd rows both tiers answer well, even rows only premium does.</summary>
+    private static string Labelled(int rows)
+    {
+        var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var prompt = i % 2 == 0
+                ? $"\"A train leaves at {i}:00 and travels {i * 40 + 30} km at 60 km/h, then waits 20 minutes.\nWhen does it arrive?\""
+                : $"\"What is the capital of country number {i}?\"";
+            text.Append(CultureInfo.InvariantCulture, $"r{i},{(i % 2 == 0 ? "gsm8k" : "mmlu/geography")},{prompt},{i % 2},1\n");
+        }
+
+        return text.ToString();
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
