@@ -92,7 +92,7 @@ else if (await AzuriteAnswersAsync())
     {
         Backend = DurableBackendKind.AzureStorage,
         StorageConnectionString = "UseDevelopmentStorage=true",
-    }, quick ? 5 : 20, quick ? 1 : 3));
+    }, quick ? 5 : 20, quick ? 1 : 6));
 }
 else
 {
