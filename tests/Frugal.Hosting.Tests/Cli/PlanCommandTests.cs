@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Frugal.Cli;
 using Frugal.Hosting.Tests.Costs;
 
 namespace Frugal.Hosting.Tests.Cli;
@@ -18,7 +17,7 @@ public sealed class PlanCommandTests : IDisposable
     [InlineData("--since", "last-week", "--since: 'last-week' is not a date")]
     public async Task Plan_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {
-        var (code, output, error) = await RunAsync("plan", "--store", _ledger.Path, option, value);
+        var (code, output, error) = await CliRunner.RunAsync("plan", "--store", _ledger.Path, option, value);
 
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -28,7 +27,7 @@ public sealed class PlanCommandTests : IDisposable
     [Fact]
     public async Task Plan_MissingStore_ExitsTwoNamingTheFile()
     {
-        var (code, _, error) = await RunAsync("plan", "--store", "/no/such/costs.db");
+        var (code, _, error) = await CliRunner.RunAsync("plan", "--store", "/no/such/costs.db");
 
         Assert.Equal(2, code);
         Assert.Contains("--store: the cost ledger '/no/such/costs.db' does not exist", error, StringComparison.Ordinal);
@@ -37,7 +36,7 @@ public sealed class PlanCommandTests : IDisposable
     [Fact]
     public async Task Plan_JsonWithRevenue_ProjectsPerWorkflowAndMargin()
     {
-        var (code, output, _) = await RunAsync(
+        var (code, output, _) = await CliRunner.RunAsync(
             "plan", "--store", _ledger.Path, "--scale", "10", "--revenue-per-run", "0.05", "--since", "2025-06-01", "--until", "2025-06-10", "--format", "json");
 
         Assert.Equal(0, code);
@@ -54,7 +53,7 @@ public sealed class PlanCommandTests : IDisposable
     [Fact]
     public async Task Plan_Table_PrintsWorkflowsAndGpuLine()
     {
-        var (code, output, _) = await RunAsync("plan", "--store", _ledger.Path, "--scale", "10", "--peak-concurrency", "40");
+        var (code, output, _) = await CliRunner.RunAsync("plan", "--store", _ledger.Path, "--scale", "10", "--peak-concurrency", "40");
 
         Assert.Equal(0, code);
         Assert.Contains("support", output, StringComparison.Ordinal);
@@ -63,12 +62,4 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     public void Dispose() => _ledger.Dispose();
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = await CliApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 }

@@ -1,4 +1,3 @@
-using Frugal.Cli;
 using Frugal.Costs;
 using Frugal.Hosting.Tests.Costs;
 
@@ -15,7 +14,7 @@ public sealed class PurgeCommandTests : IDisposable
     [InlineData("forever")]
     public async Task Purge_OlderThanThatDoesNotParse_ExitsTwoWithMessageAndUsage(string value)
     {
-        var (code, output, error) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", value);
+        var (code, output, error) = await CliRunner.RunAsync("purge", "--store", _ledger.Path, "--older-than", value);
 
         Assert.Equal(2, code);
         Assert.Contains($"--older-than: '{value}' is not an age such as 30d, 12h or 90m", error, StringComparison.Ordinal);
@@ -25,7 +24,7 @@ public sealed class PurgeCommandTests : IDisposable
     [Fact]
     public async Task Purge_MissingStore_ExitsTwoNamingTheFile()
     {
-        var (code, _, error) = await RunAsync("purge", "--store", "/no/such/costs.db");
+        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", "/no/such/costs.db");
 
         Assert.Equal(2, code);
         Assert.Contains("--store: the cost ledger '/no/such/costs.db' does not exist", error, StringComparison.Ordinal);
@@ -34,8 +33,8 @@ public sealed class PurgeCommandTests : IDisposable
     [Fact]
     public async Task Purge_RecentCutOff_KeepsRecordsThenOldCutOffDeletesThem()
     {
-        var (kept, keptOutput, _) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", "36500d");
-        var (code, output, _) = await RunAsync("purge", "--store", _ledger.Path, "--older-than", "1d");
+        var (kept, keptOutput, _) = await CliRunner.RunAsync("purge", "--store", _ledger.Path, "--older-than", "36500d");
+        var (code, output, _) = await CliRunner.RunAsync("purge", "--store", _ledger.Path, "--older-than", "1d");
 
         Assert.Equal(0, kept);
         Assert.StartsWith("Deleted 0 cost record(s)", keptOutput, StringComparison.Ordinal);
@@ -49,12 +48,4 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     public void Dispose() => _ledger.Dispose();
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = await CliApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 }

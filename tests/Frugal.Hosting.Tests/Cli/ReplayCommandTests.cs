@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Frugal.Cli;
 
 namespace Frugal.Hosting.Tests.Cli;
 
@@ -17,7 +16,7 @@ public sealed class ReplayCommandTests : IDisposable
         var csv = Write("labelled.csv", Labelled(12));
         var ledgersBefore = ReplayLedgers();
 
-        var (code, output, error) = await RunAsync("replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"), "--json");
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"), "--json");
 
         Assert.True(code == 0, error + output);
         var json = JsonNode.Parse(output)!.AsObject();
@@ -44,7 +43,7 @@ public sealed class ReplayCommandTests : IDisposable
     {
         var missing = Path.Combine(_directory.FullName, "missing.csv");
 
-        var (code, output, error) = await RunAsync("replay", "--data", missing, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", missing, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
 
         Assert.Equal(2, code);
         Assert.Contains("missing.csv", error, StringComparison.Ordinal);
@@ -75,13 +74,5 @@ public sealed class ReplayCommandTests : IDisposable
         var path = Path.Combine(_directory.FullName, name);
         File.WriteAllText(path, text);
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

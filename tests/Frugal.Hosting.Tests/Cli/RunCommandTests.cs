@@ -1,4 +1,3 @@
-using Frugal.Cli;
 using Frugal.Cli.Commands;
 using Frugal.Costs;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +9,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_SupportTriageSamples_PrintsEveryResultAndASummary()
     {
-        var (code, output, error) = await RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", RepoPaths.Sample("support-triage.jsonl"));
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", RepoPaths.Sample("support-triage.jsonl"));
 
         Assert.True(code == 0, error + output);
         Assert.Contains("using the built-in model emulator", output, StringComparison.Ordinal);
@@ -25,7 +24,7 @@ public sealed class RunCommandTests
     {
         var file = Temp("bad.yaml", "name: bad\ninput: { type: object }\nsteps:\n  - id: a\n    kind: teleport\n");
 
-        var (code, output, error) = await RunAsync("run", file, "--input", Temp("in.json", "{}"));
+        var (code, output, error) = await CliRunner.RunAsync("run", file, "--input", Temp("in.json", "{}"));
 
         Assert.Equal(2, code);
         Assert.Contains($"{file}:5:", error, StringComparison.Ordinal);
@@ -38,7 +37,7 @@ public sealed class RunCommandTests
     {
         var input = Temp("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n\n{\"subject\": oops}\n");
 
-        var (code, _, error) = await RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
 
         Assert.Equal(2, code);
         Assert.Contains($"{input}:3:", error, StringComparison.Ordinal);
@@ -50,7 +49,7 @@ public sealed class RunCommandTests
     {
         var input = Temp("tickets.jsonl", "{\"subject\": \"ok\", \"body\": \"ok\"}\n{\"subject\": 5}\n");
 
-        var (code, _, error) = await RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
 
         Assert.Equal(2, code);
         Assert.Contains("tickets.jsonl:2: /subject:", error, StringComparison.Ordinal);
@@ -109,7 +108,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_MissingInputFile_ExitsTwo()
     {
-        var (code, _, error) = await RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", "/no/such/file.json");
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", "/no/such/file.json");
 
         Assert.Equal(2, code);
         Assert.Contains("/no/such/file.json: input file not found", error, StringComparison.Ordinal);
@@ -118,7 +117,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_WithoutInputOption_ExitsTwoWithUsage()
     {
-        var (code, _, error) = await RunAsync("run", RepoPaths.Workflow("support-triage.yaml"));
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"));
 
         Assert.Equal(2, code);
         Assert.Contains("--input", error, StringComparison.Ordinal);
@@ -127,7 +126,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Validate_Examples_ReportsTheRetrieveStepAsNotAvailable()
     {
-        var (code, output, error) = await RunAsync(
+        var (code, output, error) = await CliRunner.RunAsync(
             "validate", RepoPaths.Workflow("support-triage.yaml"), RepoPaths.Workflow("batch-summarise.yaml"), RepoPaths.Workflow("rag-answer.yaml"));
 
         Assert.Equal(2, code);
@@ -135,14 +134,6 @@ public sealed class RunCommandTests
         Assert.Contains("batch-summarise.yaml: ok", output, StringComparison.Ordinal);
         Assert.Contains("rag-answer.yaml:", error, StringComparison.Ordinal);
         Assert.Contains("not available", error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     private static string Temp(string name, string content)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Frugal.Cli;
+using Frugal.Hosting.Tests.Cli;
 
 namespace Frugal.Hosting.Tests.Costs;
 
@@ -14,7 +14,7 @@ public sealed class CostCommandTests : IDisposable
     [InlineData("--until", "2025-13-40", "--until: '2025-13-40' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
     public async Task Report_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {
-        var (code, output, error) = await RunAsync("cost", "report", "--store", _ledger.Path, option, value);
+        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, option, value);
 
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -24,7 +24,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public async Task Report_UnknownOption_ExitsTwo()
     {
-        var (code, _, error) = await RunAsync("cost", "report", "--store", _ledger.Path, "--colour", "red");
+        var (code, _, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--colour", "red");
 
         Assert.Equal(2, code);
         Assert.Contains("--colour", error, StringComparison.Ordinal);
@@ -33,7 +33,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public async Task Report_MissingStore_ExitsTwoNamingTheFile()
     {
-        var (code, _, error) = await RunAsync("cost", "report", "--store", "/no/such/costs.db");
+        var (code, _, error) = await CliRunner.RunAsync("cost", "report", "--store", "/no/such/costs.db");
 
         Assert.Equal(2, code);
         Assert.Contains("--store: the cost ledger '/no/such/costs.db' does not exist", error, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public async Task Report_JsonByTenantWithPeriod_PrintsFilteredGroups()
     {
-        var (code, output, error) = await RunAsync("cost", "report", "--store", _ledger.Path, "--by", "tenant", "--since", "2025-06-01", "--until", "2025-06-02", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "tenant", "--since", "2025-06-01", "--until", "2025-06-02", "--format", "json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -55,7 +55,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public async Task Report_Csv_PrintsHeaderAndRows()
     {
-        var (code, output, _) = await RunAsync("cost", "report", "--store", _ledger.Path, "--by", "model", "--format", "csv");
+        var (code, output, _) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "model", "--format", "csv");
 
         Assert.Equal(0, code);
         string[] lines = output.Trim().Split('\n');
@@ -67,7 +67,7 @@ public sealed class CostCommandTests : IDisposable
     [Fact]
     public async Task Report_Table_PrintsGroupsAndTotals()
     {
-        var (code, output, _) = await RunAsync("cost", "report", "--store", _ledger.Path, "--by", "workflow");
+        var (code, output, _) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "workflow");
 
         Assert.Equal(0, code);
         Assert.Contains("support", output, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class CostCommandTests : IDisposable
     {
         string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".html");
 
-        var (code, _, _) = await RunAsync("cost", "report", "--store", _ledger.Path, "--format", "html", "--out", file);
+        var (code, _, _) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--format", "html", "--out", file);
 
         Assert.Equal(0, code);
         string html = await File.ReadAllTextAsync(file);
@@ -92,12 +92,4 @@ public sealed class CostCommandTests : IDisposable
     }
 
     public void Dispose() => _ledger.Dispose();
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = await CliApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 }
