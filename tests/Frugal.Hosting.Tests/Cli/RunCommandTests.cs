@@ -4,8 +4,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Hosting.Tests.Cli;
 
-public sealed class RunCommandTests
+public sealed class RunCommandTests : IDisposable
 {
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-cli-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
     [Fact]
     public async Task Run_SupportTriageSamples_PrintsEveryResultAndASummary()
     {
@@ -59,8 +63,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_TenantHasSpentItsMonthlyBudgetWithRefuse_ExitsThreeNamingTheBudgetAndStartsNothing()
     {
-        var folder = Directory.CreateTempSubdirectory("frugal-cli-");
-        var ledgerPath = Path.Combine(folder.FullName, "costs.db");
+        var ledgerPath = Path.Combine(_directory.FullName, "costs.db");
         using (var ledger = new SqliteCostLedger(ledgerPath))
         {
             var now = DateTimeOffset.UtcNow;
@@ -136,10 +139,9 @@ public sealed class RunCommandTests
         Assert.Contains("not available", error, StringComparison.Ordinal);
     }
 
-    private static string Temp(string name, string content)
+    private string Temp(string name, string content)
     {
-        var dir = Directory.CreateTempSubdirectory("frugal-cli-");
-        var path = Path.Combine(dir.FullName, name);
+        var path = Path.Combine(_directory.FullName, name);
         File.WriteAllText(path, content);
         return path;
     }
