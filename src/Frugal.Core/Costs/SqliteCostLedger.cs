@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Frugal.Costs;
 
@@ -22,8 +23,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
-    private SqliteCommand? _insert;
-    private SqliteParameter[] _insertParameters = [];
+    private sqlite3_stmt? _insert;
 
     /// <summary>Opens (and creates when missing) the ledger file.</summary>
     /// <param name="path">The SQLite file; its folder is created when missing.</param>
@@ -57,12 +57,10 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         {
             var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
-            var command = Insert(connection);
-            command.Transaction = transaction;
+            var insert = _insert ??= Prepare(connection);
             foreach (var record in records)
             {
-                Bind(_insertParameters, record);
-                command.ExecuteNonQuery();
+                Insert(connection, insert, record);
             }
 
             transaction.Commit();
@@ -140,20 +138,80 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         _writeLock.Dispose();
     }
 
-    /// <summary>The insert statement, prepared once for the writer's life: compiling it was most of a small batch's CPU.</summary>
-    private SqliteCommand Insert(SqliteConnection connection)
+    /// <summary>
+    /// The insert statement, prepared once for the writer's life (compiling it was most of a small batch's CPU), on the
+    /// writer's own SQLite handle through SQLitePCLRaw, the library Microsoft.Data.Sqlite is built on. Written against
+    /// the lower layer because Microsoft.Data.Sqlite binds every parameter by name on every execution: SQLite finds a
+    /// name by comparing it with each of the statement's names in turn, 29 columns made that about 400 string
+    /// comparisons a row, and with the boxing and per-execution reader it was most of a record's CPU.
+    /// </summary>
+    private static sqlite3_stmt Prepare(SqliteConnection connection)
     {
-        if (_insert is null)
+        var sql = $"INSERT OR IGNORE INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)))})";
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
         {
-            var command = connection.CreateCommand();
-            command.CommandText = $"INSERT OR IGNORE INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select(c => "$" + c))})";
-            _insertParameters = [.. ColumnNames.Select(c => command.Parameters.Add(new SqliteParameter("$" + c, null)))];
-            command.Prepare();
-            _insert = command;
+            statement.Dispose();
+            throw Error(connection, rc);
         }
 
-        return _insert;
+        return statement;
     }
+
+    /// <summary>Binds the record's columns by position (the order of <see cref="Columns"/>) and runs the insert.</summary>
+    private static void Insert(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
+    {
+        Text(s, 1, r.RunId);
+        Text(s, 2, r.StepId);
+        raw.sqlite3_bind_int64(s, 3, r.Attempt);
+        Text(s, 4, r.Workflow);
+        Text(s, 5, r.WorkflowVersion);
+        Text(s, 6, r.Activity);
+        Text(s, 7, r.Tenant);
+        raw.sqlite3_bind_int64(s, 8, (int)r.Tier);
+        Text(s, 9, r.Provider);
+        Text(s, 10, r.Model);
+        raw.sqlite3_bind_int64(s, 11, r.InputTokens);
+        raw.sqlite3_bind_int64(s, 12, r.CachedInputTokens);
+        raw.sqlite3_bind_int64(s, 13, r.OutputTokens);
+        raw.sqlite3_bind_int64(s, 14, r.ReasoningTokens);
+        Text(s, 15, r.Dollars.ToString(CultureInfo.InvariantCulture));
+        Text(s, 16, r.PriceTableVersion);
+        raw.sqlite3_bind_int64(s, 17, r.Priced ? 1 : 0);
+        raw.sqlite3_bind_int64(s, 18, (int)r.Cache);
+        Text(s, 19, r.SavedDollars.ToString(CultureInfo.InvariantCulture));
+        raw.sqlite3_bind_double(s, 20, Finite(r.GpuSeconds));
+        raw.sqlite3_bind_int64(s, 21, r.BatchSize);
+        raw.sqlite3_bind_double(s, 22, Finite(r.LatencyMs));
+        raw.sqlite3_bind_int64(s, 23, (int)r.Outcome);
+        raw.sqlite3_bind_int64(s, 24, r.StartedAt.UtcTicks);
+        raw.sqlite3_bind_int64(s, 25, r.CompletedAt.UtcTicks);
+        Text(s, 26, r.PromptHash);
+        Text(s, 27, r.AnswerHash);
+        Text(s, 28, r.PromptText);
+        Text(s, 29, r.AnswerText);
+        var rc = raw.sqlite3_step(s);
+        raw.sqlite3_reset(s);
+        if (rc != raw.SQLITE_DONE)
+        {
+            throw Error(connection, rc);
+        }
+    }
+
+    private static void Text(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
+    private static SqliteException Error(SqliteConnection connection, int rc) =>
+        new(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc, raw.sqlite3_extended_errcode(connection.Handle));
 
     private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
@@ -193,22 +251,6 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         {
             where.Add(clause);
             command.Parameters.AddWithValue(name, value);
-        }
-    }
-
-    private static void Bind(SqliteParameter[] p, CostRecord r)
-    {
-        object?[] values =
-        [
-            r.RunId, r.StepId, r.Attempt, r.Workflow, r.WorkflowVersion, r.Activity, r.Tenant, (int)r.Tier, r.Provider, r.Model,
-            r.InputTokens, r.CachedInputTokens, r.OutputTokens, r.ReasoningTokens,
-            r.Dollars.ToString(CultureInfo.InvariantCulture), r.PriceTableVersion, r.Priced ? 1 : 0, (int)r.Cache,
-            r.SavedDollars.ToString(CultureInfo.InvariantCulture), Finite(r.GpuSeconds), r.BatchSize, Finite(r.LatencyMs), (int)r.Outcome,
-            r.StartedAt.UtcTicks, r.CompletedAt.UtcTicks, r.PromptHash, r.AnswerHash, r.PromptText, r.AnswerText,
-        ];
-        for (int i = 0; i < p.Length; i++)
-        {
-            p[i].Value = values[i] ?? DBNull.Value;
         }
     }
 
