@@ -8,7 +8,8 @@ namespace Frugal.Costs;
 /// <summary>
 /// The embedded default ledger: one SQLite file (<c>.frugal/costs.db</c>) in WAL mode with
 /// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns carry a unique constraint and
-/// appends use <c>INSERT OR IGNORE</c>, so re-appending a key is a no-op. Each append is one transaction. Rows are
+/// appends do nothing on a conflict with it, so re-appending a key is a no-op; a row the table refuses otherwise (a
+/// missing required value) fails its whole append. Each append is one transaction. Rows are
 /// stored in rowid (arrival) order, which is close to time order, so a time-range report reads neighbouring pages.
 /// </summary>
 public sealed class SqliteCostLedger : ICostLedger, IDisposable
@@ -147,7 +148,9 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     /// </summary>
     private static sqlite3_stmt Prepare(SqliteConnection connection)
     {
-        var sql = $"INSERT OR IGNORE INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)))})";
+        // ON CONFLICT on the key, not INSERT OR IGNORE: OR IGNORE also drops a row that breaks NOT NULL, silently.
+        var sql = $"INSERT INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)))}) " +
+            "ON CONFLICT (run_id, step_id, attempt) DO NOTHING";
         var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
         if (rc != raw.SQLITE_OK)
         {

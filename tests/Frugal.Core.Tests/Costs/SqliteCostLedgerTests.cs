@@ -48,6 +48,20 @@ public sealed class SqliteCostLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_RecordTheTableRefuses_FailsTheWholeBatchAndTheNextBatchIsStored()
+    {
+        var refused = CostSamples.Record(runId: "b") with { Tenant = null! };
+
+        var ex = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(
+            () => _ledger.AppendAsync([CostSamples.Record(runId: "a"), refused], CancellationToken.None));
+        await _ledger.AppendAsync([CostSamples.Record(runId: "c")], CancellationToken.None);
+
+        Assert.Contains("NOT NULL constraint failed: cost_records.tenant", ex.Message, StringComparison.Ordinal);
+        var stored = await CostSamples.ToListAsync(_ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+        Assert.Equal("c", Assert.Single(stored).RunId);
+    }
+
+    [Fact]
     public async Task AppendAsync_ReopenedFile_RecordsAreDurable()
     {
         await _ledger.AppendAsync([CostSamples.Record()], CancellationToken.None);
