@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Frugal.Engine;
 using Frugal.Hosting.Durable;
 using Frugal.Workflows;
-using Microsoft.Data.Sqlite;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -222,8 +221,6 @@ internal sealed class EngineBenchmark
             await host.DisposeAsync();
             if (ledgerFolder is not null && Directory.Exists(ledgerFolder))
             {
-                // The ledger's disposed writer stays open in Microsoft.Data.Sqlite's pool; close it with the file.
-                SqliteConnection.ClearAllPools();
                 Directory.Delete(ledgerFolder, recursive: true);
             }
         }

@@ -33,7 +33,6 @@ internal static class RecordingBenchmark
             Console.WriteLine($"{concurrency,-12} {activities,10} {Percentiles.Of(baseline, 0.5),9:0.000} {Percentiles.Of(baseline, 0.99),9:0.000} {Percentiles.Of(recorded, 0.5),9:0.000} {Percentiles.Of(recorded, 0.99),9:0.000} {p50,9:0.000} {p99,9:0.000}  {Percentiles.Verdict(ok)}");
             await recorder.DisposeAsync();
             ledger.Dispose();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (string file in Directory.GetFiles(folder, Path.GetFileName(path) + "*"))
             {
                 File.Delete(file);

@@ -6,7 +6,6 @@ using Frugal.Costs;
 using Frugal.Engine;
 using Frugal.Routing;
 using Frugal.Workflows;
-using Microsoft.Data.Sqlite;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +32,6 @@ internal static partial class ReplayRunner
         {
             if (Directory.Exists(ledgerFolder))
             {
-                // The ledger's disposed writer stays open in Microsoft.Data.Sqlite's pool until cleared.
-                SqliteConnection.ClearAllPools();
                 Directory.Delete(ledgerFolder, recursive: true);
             }
         }

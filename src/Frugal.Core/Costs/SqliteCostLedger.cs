@@ -131,11 +131,20 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Closes the file: the writer and the pooled connections queries used. Microsoft.Data.Sqlite keeps a disposed
+    /// connection open in its pool, so without clearing it a disposed ledger still held the file (and whoever deleted the
+    /// folder had to clear every pool in the process).
+    /// </summary>
     public void Dispose()
     {
         _insert?.Dispose();
         _writer?.Dispose();
+        using (var pooled = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
         _writeLock.Dispose();
     }
 

@@ -73,7 +73,6 @@ internal sealed class BudgetedModels : IAsyncDisposable
     {
         await Services.DisposeAsync();
         await Emulator.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);

@@ -158,7 +158,6 @@ public sealed class CostReportTests
             Assert.Equal(Day1.AddDays(1), report.Since);
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
 

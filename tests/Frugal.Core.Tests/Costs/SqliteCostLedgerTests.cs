@@ -72,10 +72,25 @@ public sealed class SqliteCostLedgerTests : IDisposable
         Assert.Single(stored);
     }
 
+    [OpenFilesFact]
+    public async Task Dispose_AfterAppendsAndQueries_ClosesTheFile()
+    {
+        var ledger = new SqliteCostLedger(Path.Combine(_folder, "closed", "costs.db"));
+        await ledger.AppendAsync([CostSamples.Record()], CancellationToken.None);
+        await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+        Assert.NotEmpty(OpenFilesUnder(Path.Combine(_folder, "closed")));
+
+        ledger.Dispose();
+
+        Assert.Empty(OpenFilesUnder(Path.Combine(_folder, "closed")));
+    }
+
     public void Dispose()
     {
         _ledger.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
+
+    private static string[] OpenFilesUnder(string folder) =>
+        [.. Directory.GetFiles("/proc/self/fd").Select(fd => new FileInfo(fd).LinkTarget).OfType<string>().Where(t => t.StartsWith(folder, StringComparison.Ordinal))];
 }

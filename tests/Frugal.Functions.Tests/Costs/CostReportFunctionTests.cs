@@ -2,7 +2,6 @@ using Frugal.Costs;
 using Frugal.Functions.Costs;
 using Frugal.Functions.Tests.Runs;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 
 namespace Frugal.Functions.Tests.Costs;
 
@@ -53,7 +52,6 @@ public sealed class CostReportFunctionTests : IDisposable
     public void Dispose()
     {
         _ledger.Dispose();
-        SqliteConnection.ClearAllPools();
         File.Delete(_path);
     }
 }

@@ -1,5 +1,4 @@
 using Frugal.Costs;
-using Microsoft.Data.Sqlite;
 
 namespace Frugal.Hosting.Tests.Costs;
 
@@ -24,7 +23,6 @@ internal sealed class CostLedgerFixture : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         File.Delete(Path);
     }
 
