@@ -22,11 +22,7 @@ internal static class RawSdkTasks
     {
         registry.AddActivityFunc<string, string>(Noop, (_, input) => input);
         registry.AddOrchestratorFunc<string, string>(Chain, ChainAsync);
-        registry.AddOrchestratorFunc<string, string>(Independent, async (context, input) =>
-        {
-            var results = await Task.WhenAll(Enumerable.Range(0, EngineWorkloads.ChainSteps).Select(_ => context.CallActivityAsync<string>(Noop, input)));
-            return results[^1];
-        });
+        registry.AddOrchestratorFunc<string, string>(Independent, IndependentAsync);
         registry.AddOrchestratorFunc<string, int>(FanOut, async (context, input) =>
         {
             var tasks = Enumerable.Range(0, EngineWorkloads.FanOutItems)
@@ -71,6 +67,13 @@ internal static class RawSdkTasks
         }
 
         return value;
+    }
+
+    /// <summary>Ten parallel calls of the no-op activity.</summary>
+    public static async Task<string> IndependentAsync(TaskOrchestrationContext context, string input)
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, EngineWorkloads.ChainSteps).Select(_ => context.CallActivityAsync<string>(Noop, input)));
+        return results[^1];
     }
 
     private static StepRequest Request(string step, JsonNode input, int item) => new(

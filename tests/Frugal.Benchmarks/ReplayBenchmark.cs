@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Frugal.Engine;
+using Frugal.Workflows;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.DurableTask;
@@ -12,35 +13,43 @@ using P = Microsoft.DurableTask.Protobuf;
 namespace Frugal.Benchmarks;
 
 /// <summary>
-/// The orchestrator side of the chain alone (--replay): every work item of a 10-step chain, as the worker receives
-/// it (the whole history so far plus the new events, encoded), run through <see cref="GrpcOrchestrationRunner"/> on
-/// one thread, for Frugal's orchestrator and the raw SDK's. No transport, no sidecar, no activities, no other
-/// threads, so the figures repeat within a few per cent between runs, unlike the end-to-end rounds; they say what
-/// the orchestrator itself costs, not the share of the end-to-end cost it causes (allocation and cache misses make
-/// that larger).
+/// The orchestrator side alone (--replay): every work item of a 10-step chain, then of ten independent steps, as the
+/// worker receives it (the whole history so far plus the new events, encoded), run through
+/// <see cref="GrpcOrchestrationRunner"/> on one thread, for Frugal's orchestrator and the raw SDK's. No transport, no
+/// sidecar, no activities, no other threads, so the figures repeat within a few per cent between runs, unlike the
+/// end-to-end rounds; they say what the orchestrator itself costs, not the share of the end-to-end cost it causes
+/// (allocation and cache misses make that larger).
 /// </summary>
 internal static class ReplayBenchmark
 {
-    private const int ChainsPerRound = 2000;
+    private const int RunsPerRound = 2000;
     private const int Rounds = 6;
 
     public static void Run()
     {
+        Run("10-step chain", EngineWorkloads.Chain(), RawSdkTasks.Chain, parallel: false);
+        Run("10 independent steps", EngineWorkloads.Independent(), RawSdkTasks.Independent, parallel: true);
+    }
+
+    private static void Run(string shape, WorkflowDefinition definition, string rawOrchestrator, bool parallel)
+    {
         var converter = FrugalDataConverter.Instance;
-        var definition = EngineWorkloads.Chain();
-        var request = new WorkflowRunRequest(definition.Name, definition.Hash, definition.Source, "chain.yaml", new JsonObject { ["n"] = "run-1" });
+        var request = new WorkflowRunRequest(definition.Name, definition.Hash, definition.Source, definition.Name + ".yaml", new JsonObject { ["n"] = "run-1" });
         var response = new StepResponse([new CallResult(JsonValue.Create("run-1"), "deterministic", DurationMs: 0.0123)]);
-        var frugal = WorkItems(WorkflowOrchestrator.Name, ExecuteStepActivity.Name, converter.Serialize(request)!, converter.Serialize(response)!);
-        var raw = WorkItems(RawSdkTasks.Chain, RawSdkTasks.Noop, converter.Serialize("run-1")!, converter.Serialize("run-1")!);
+        var frugal = WorkItems(WorkflowOrchestrator.Name, ExecuteStepActivity.Name, converter.Serialize(request)!, converter.Serialize(response)!, parallel);
+        var raw = WorkItems(rawOrchestrator, RawSdkTasks.Noop, converter.Serialize("run-1")!, converter.Serialize("run-1")!, parallel);
         using var services = new ServiceCollection().AddSingleton(new DurableTaskWorkerOptions { DataConverter = converter }).BuildServiceProvider();
         var orchestrator = new WorkflowOrchestrator();
 
-        AnsiConsole.MarkupLine($"[grey]Replaying every work item of {ChainsPerRound} chains per round, {Rounds} rounds (the first two warm up) ...[/]");
+        AnsiConsole.MarkupLine($"[grey]{shape}: replaying every work item of {RunsPerRound} runs per round, {Rounds} rounds (the first two warm up) ...[/]");
         List<(double Us, double Kb)> frugalRounds = [], rawRounds = [];
         for (var round = 0; round < Rounds; round++)
         {
             var f = Measure(frugal, items => GrpcOrchestrationRunner.LoadAndRun(items, orchestrator, services));
-            var r = Measure(raw, items => GrpcOrchestrationRunner.LoadAndRun<string, string>(items, async (context, input) => await RawSdkTasks.ChainAsync(context, input!), services));
+            var r = Measure(raw, items => GrpcOrchestrationRunner.LoadAndRun<string, string>(
+                items,
+                async (context, input) => parallel ? await RawSdkTasks.IndependentAsync(context, input!) : await RawSdkTasks.ChainAsync(context, input!),
+                services));
             if (round >= 2)
             {
                 frugalRounds.Add(f);
@@ -50,7 +59,7 @@ internal static class ReplayBenchmark
 
         var (fu, fk) = (Measurement.Middle(frugalRounds.Select(x => x.Us)), Measurement.Middle(frugalRounds.Select(x => x.Kb)));
         var (ru, rk) = (Measurement.Middle(rawRounds.Select(x => x.Us)), Measurement.Middle(rawRounds.Select(x => x.Kb)));
-        var table = new Table().Title("Orchestrator side of a 10-step chain, per activity (median of rounds)");
+        var table = new Table().Title($"Orchestrator side of {shape}, per activity (median of rounds)");
         table.AddColumns("Engine", "CPU us", "KB allocated", "Run input bytes", "Step result bytes");
         table.AddRow("Frugal", $"{fu:0.0}", $"{fk:0.0}", $"{converter.Serialize(request)!.Length}", $"{converter.Serialize(response)!.Length}");
         table.AddRow("Raw SDK", $"{ru:0.0}", $"{rk:0.0}", $"{converter.Serialize("run-1")!.Length}", $"{converter.Serialize("run-1")!.Length}");
@@ -62,7 +71,7 @@ internal static class ReplayBenchmark
     {
         var cpu = Environment.CpuUsage.TotalTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        for (var chain = 0; chain < ChainsPerRound; chain++)
+        for (var chain = 0; chain < RunsPerRound; chain++)
         {
             foreach (var item in workItems)
             {
@@ -70,17 +79,19 @@ internal static class ReplayBenchmark
             }
         }
 
-        var activities = (double)ChainsPerRound * EngineWorkloads.ChainSteps;
+        var activities = (double)RunsPerRound * EngineWorkloads.ChainSteps;
         return (
             (Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds / activities,
             (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / activities);
     }
 
     /// <summary>
-    /// The chain's work items in order, each as the sidecar sends it: the first starts the run; the others carry the
+    /// A run's work items in order, each as the sidecar sends it: the first starts the run; the others carry the
     /// history so far (scheduled activities without inputs, as the local host trims them) and the next completion.
+    /// A chain schedules the next step with each completion; <paramref name="parallel"/> steps are all scheduled at
+    /// the start and complete one per work item (the most replays a fan-out of ten can take).
     /// </summary>
-    private static string[] WorkItems(string orchestrator, string activity, string input, string result)
+    private static string[] WorkItems(string orchestrator, string activity, string input, string result, bool parallel)
     {
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         P.HistoryEvent Started() => new() { EventId = -1, Timestamp = now, OrchestratorStarted = new P.OrchestratorStartedEvent() };
@@ -105,6 +116,16 @@ internal static class ReplayBenchmark
             if (done == 0)
             {
                 request.NewEvents.Add([Started(), execution]);
+            }
+            else if (parallel)
+            {
+                request.PastEvents.Add([Started(), execution, .. Enumerable.Range(0, EngineWorkloads.ChainSteps).Select(Scheduled)]);
+                for (var step = 1; step < done; step++)
+                {
+                    request.PastEvents.Add([Started(), Completed(step - 1)]);
+                }
+
+                request.NewEvents.Add([Started(), Completed(done - 1)]);
             }
             else
             {
