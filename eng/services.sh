@@ -158,11 +158,12 @@ start_azurite() {
   local data
   data="$(mktemp -d "$AZ_DIR/data.XXXXXX")"
   printf '%s\n' "$data" >"$AZ_DATA_FILE"
-  # Started from inside the data folder so nothing Azurite writes can land in the caller's directory.
+  # Started from inside the data folder so nothing Azurite writes can land in the caller's directory. Azurite sends
+  # usage telemetry unless told not to (and, with no network, leaves a Microsoft-AzureMonitor-* folder in /tmp).
   (
     cd "$data"
     nohup "$ENG/node_modules/.bin/azurite" \
-      --silent --skipApiVersionCheck --loose \
+      --silent --skipApiVersionCheck --loose --disableTelemetry \
       --blobHost "$HOST" --blobPort "$BLOB_PORT" \
       --queueHost "$HOST" --queuePort "$QUEUE_PORT" \
       --tableHost "$HOST" --tablePort "$TABLE_PORT" \
