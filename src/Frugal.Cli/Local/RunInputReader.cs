@@ -43,7 +43,7 @@ internal static class RunInputReader
         catch (JsonException ex)
         {
             var at = line > 0 ? $"{line}:{(ex.BytePositionInLine ?? 0) + 1}" : $"{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}";
-            throw new CliUsageException($"{path}:{at}: expected a JSON value: {ex.Message}");
+            throw new CliUsageException($"{path}:{at}: expected a JSON value: {JsonErrors.Reason(ex)}");
         }
     }
 }

@@ -57,7 +57,7 @@ public sealed class WorkflowApi
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
-            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {ex.Message}");
+            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
         }
 
         if (_budgets is not null
@@ -148,7 +148,7 @@ public sealed class WorkflowApi
         }
         catch (JsonException ex)
         {
-            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {ex.Message}");
+            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {JsonErrors.Describe(ex)}");
         }
 
         var step = node?["step"] is JsonValue s && s.TryGetValue<string>(out var id) ? id : null;

@@ -94,7 +94,7 @@ internal static class PriceFileReader
         }
         catch (JsonException ex)
         {
-            throw new PriceTableException($"{source}: not valid JSON: {ex.Message}", ex);
+            throw new PriceTableException($"{source}: not valid JSON: {JsonErrors.Describe(ex)}", ex);
         }
     }
 

@@ -45,7 +45,7 @@ public static class RouterArtefact
         }
         catch (JsonException ex)
         {
-            throw new RouterLoadException($"{path}: not a valid router file: {ex.Message}", ex);
+            throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(ex)}", ex);
         }
 
         Check(document, path);

@@ -35,7 +35,7 @@ internal sealed class ChatCompletionEndpoint(
         }
         catch (JsonException ex)
         {
-            await gate.RefuseAsync(http, $"The request body is not valid JSON: {ex.Message}", null);
+            await gate.RefuseAsync(http, $"The request body is not valid JSON: {JsonErrors.Describe(ex)}", null);
             return;
         }
         catch (EmulatorRequestException ex)

@@ -45,7 +45,7 @@ internal sealed class EmbeddingsEndpoint(
         }
         catch (JsonException ex)
         {
-            await gate.RefuseAsync(http, $"The request body is not valid JSON: {ex.Message}", null);
+            await gate.RefuseAsync(http, $"The request body is not valid JSON: {JsonErrors.Describe(ex)}", null);
             return;
         }
         catch (EmulatorRequestException ex)

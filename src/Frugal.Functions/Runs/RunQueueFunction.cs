@@ -83,7 +83,7 @@ public sealed class RunQueueFunction
         }
         catch (JsonException ex)
         {
-            return (null, $"message is not valid JSON: {ex.Message}");
+            return (null, $"message is not valid JSON: {JsonErrors.Describe(ex)}");
         }
 
         if (node is not JsonObject obj)

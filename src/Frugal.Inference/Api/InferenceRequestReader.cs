@@ -18,7 +18,7 @@ internal static class InferenceRequestReader
         }
         catch (JsonException ex)
         {
-            return (null, ApiErrors.BadRequest($"The request body is not valid JSON: {ex.Message}", null, "invalid_json"));
+            return (null, ApiErrors.BadRequest($"The request body is not valid JSON: {JsonErrors.Describe(ex)}", null, "invalid_json"));
         }
 
         using (document)

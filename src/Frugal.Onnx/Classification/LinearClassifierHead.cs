@@ -47,7 +47,7 @@ public sealed class LinearClassifierHead : IClassifierHead
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path}: not a valid classifier head: {ex.Message}", ex);
+            throw new InvalidDataException($"{path}: not a valid classifier head: {JsonErrors.Describe(ex)}", ex);
         }
 
         if (file?.Labels is not { Length: >= 2 } labels || file.Weights is not { Length: > 0 } weights)

@@ -154,7 +154,7 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path}: not a valid model card: {ex.Message}", ex);
+            throw new InvalidDataException($"{path}: not a valid model card: {JsonErrors.Describe(ex)}", ex);
         }
 
         if (card is null || string.IsNullOrWhiteSpace(card.Name))

@@ -38,7 +38,7 @@ public sealed class PriceTableTests
         {
             var ex = Assert.Throws<PriceTableException>(() => PriceTable.Load(path));
 
-            Assert.StartsWith(path + ": not valid JSON:", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(path + ": not valid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed (line 1, position 14)", ex.Message);
         }
         finally
         {

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Core.Tests;
+
+public sealed class JsonErrorsTests
+{
+    [Fact]
+    public void Describe_SyntaxErrorOnALaterLine_CountsLineAndPositionFromOne()
+    {
+        var ex = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse("{\n  \"a\": 1,\n  \"b\": oops\n}"));
+
+        Assert.Equal("'o' is an invalid start of a value (line 3, position 8)", JsonErrors.Describe(ex));
+    }
+
+    [Fact]
+    public void Describe_WrongTypeInsideAnObject_NamesThePath()
+    {
+        var ex = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Dictionary<string, int>>("{\"a\": 1, \"b\": \"two\"}"));
+
+        Assert.StartsWith("The JSON value could not be converted to System.Int32 (line 1, position ", JsonErrors.Describe(ex), StringComparison.Ordinal);
+        Assert.EndsWith(", $.b)", JsonErrors.Describe(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reason_SystemTextJsonMessage_DropsItsZeroBasedLocation()
+    {
+        var ex = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse("{\"subject\": oops}"));
+
+        Assert.Equal("'o' is an invalid start of a value", JsonErrors.Reason(ex));
+        Assert.DoesNotContain("LineNumber", JsonErrors.Describe(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_MessageWithoutLocation_IsTheMessage()
+    {
+        Assert.Equal("messages is required", JsonErrors.Describe(new JsonException("messages is required.")));
+    }
+}
