@@ -30,7 +30,7 @@ internal static class ReplayCommand
             IReadOnlyList<RoutingExample> rows;
             try
             {
-                definition = WorkflowLoader.Load(parse.GetValue(workflow)!);
+                definition = WorkflowFileReader.Read(parse.GetValue(workflow)!);
                 rows = [.. RoutingDataReader.Read(parse.GetValue(data)!).Take(Math.Max(1, parse.GetValue(limit)))];
             }
             catch (WorkflowValidationException ex)
@@ -42,7 +42,7 @@ internal static class ReplayCommand
 
                 return ExitCodes.BadInput;
             }
-            catch (Exception ex) when (ex is RoutingDataException or FileNotFoundException or IOException)
+            catch (Exception ex) when (ex is CliUsageException or RoutingDataException or FileNotFoundException or IOException)
             {
                 await error.WriteLineAsync(ex.Message);
                 return ExitCodes.BadInput;

@@ -42,7 +42,7 @@ internal static class RunCommand
         IReadOnlyList<RunInput> inputs;
         try
         {
-            definition = WorkflowLoader.Load(workflowPath);
+            definition = WorkflowFileReader.Read(workflowPath);
             inputs = RunInputReader.Read(inputPath);
         }
         catch (WorkflowValidationException ex)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Frugal.Cli.Local;
 using Frugal.Workflows;
 
 namespace Frugal.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class ValidateCommand
             {
                 try
                 {
-                    var definition = WorkflowLoader.Load(file);
+                    var definition = WorkflowFileReader.Read(file);
                     parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)
@@ -27,6 +28,11 @@ internal static class ValidateCommand
                     {
                         parse.InvocationConfiguration.Error.WriteLine(diagnostic.ToString());
                     }
+                }
+                catch (CliUsageException ex)
+                {
+                    failed++;
+                    parse.InvocationConfiguration.Error.WriteLine(ex.Message);
                 }
             }
 

@@ -50,6 +50,20 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(string.Empty, output);
     }
 
+    [Fact]
+    public async Task Replay_MissingWorkflowFile_ExitsTwoNamingIt()
+    {
+        var missing = Path.Combine(_directory.FullName, "nope.yaml");
+        var data = Path.Combine(_directory.FullName, "labelled.csv");
+        File.WriteAllText(data, Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", data, "--workflow", missing);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{missing}: workflow file not found", error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
+
     /// <summary>The replay's own cost ledgers in the temp folder (it deletes each when it is done).</summary>
     private static string[] ReplayLedgers() =>
         [.. Directory.GetDirectories(Path.GetTempPath(), "frugal-replay-*").Where(d => !d.Contains("frugal-replay-tests-", StringComparison.Ordinal)).Order()];

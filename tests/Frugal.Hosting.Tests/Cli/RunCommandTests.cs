@@ -127,6 +127,30 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MissingWorkflowFile_ExitsTwoNamingIt()
+    {
+        var missing = Path.Combine(_directory.FullName, "nope.yaml");
+
+        var (code, output, error) = await CliRunner.RunAsync("run", missing, "--input", Temp("in.json", "{}"));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{missing}: workflow file not found", error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Validate_MissingFileAmongOthers_ReportsItAndStillChecksTheRest()
+    {
+        var missing = Path.Combine(_directory.FullName, "nope.yaml");
+
+        var (code, output, error) = await CliRunner.RunAsync("validate", missing, RepoPaths.Workflow("support-triage.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{missing}: workflow file not found", error, StringComparison.Ordinal);
+        Assert.Contains("support-triage.yaml: ok", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_Examples_ReportsTheRetrieveStepAsNotAvailable()
     {
         var (code, output, error) = await CliRunner.RunAsync(
