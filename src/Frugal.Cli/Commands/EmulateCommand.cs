@@ -57,7 +57,7 @@ internal static class EmulateCommand
             catch (InvalidDataException ex)
             {
                 await error.WriteLineAsync(ex.Message);
-                return 1;
+                return ExitCodes.BadInput;
             }
 
             EmulatorHandle emulator;
@@ -78,7 +78,7 @@ internal static class EmulateCommand
                     await error.WriteLineAsync("  " + failure);
                 }
 
-                return 1;
+                return ExitCodes.BadInput;
             }
 
             await using (emulator)
@@ -133,7 +133,7 @@ internal static class EmulateCommand
                 cause = cause.InnerException;
             }
 
-            throw new InvalidDataException($"The emulator config file '{file.FullName}' is not valid JSON: {cause.Message}", ex);
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' is not valid JSON: {(cause is System.Text.Json.JsonException json ? JsonErrors.Describe(json) : cause.Message)}", ex);
         }
 
         var section = configuration.GetSection(EmulatorOptions.SectionName);

@@ -21,44 +21,44 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Invoke_MissingConfigFile_ExitsOneNamingFile()
+    public async Task Invoke_MissingConfigFile_ExitsTwoNamingFile()
     {
         var (code, _, error) = await InvokeAsync("emulate", "--config", Path.Combine(_directory.FullName, "none.json"));
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("none.json' was not found.", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Invoke_InvalidJson_ExitsOneSayingNotValidJson()
+    public async Task Invoke_InvalidJson_ExitsTwoSayingNotValidJson()
     {
         var file = Write("{ bad");
 
         var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("is not valid JSON:", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Invoke_BadValue_ExitsOneNamingKey()
+    public async Task Invoke_BadValue_ExitsTwoNamingKey()
     {
         var file = Write("""{ "Emulator": { "Seed": "abc" } }""");
 
         var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("'abc' at 'Emulator:Seed'", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Invoke_InvalidRates_ExitsOneListingFailures()
+    public async Task Invoke_InvalidRates_ExitsTwoListingFailures()
     {
         var file = Write("""{ "Emulator": { "Deployments": { "x": { "RateLimitRate": 2 } } } }""");
 
         var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("Emulator:Deployments:x:RateLimitRate must be between 0 and 1 (was 2).", error, StringComparison.Ordinal);
     }
 
