@@ -23,6 +23,9 @@ internal sealed class LocalOnnxModels : IAsyncDisposable
 
     public OnnxModelRegistry Registry => _registry.Value;
 
+    /// <summary>Whether something has used the models yet (and so loaded them).</summary>
+    public bool IsLoaded => _registry.IsValueCreated;
+
     public async ValueTask DisposeAsync()
     {
         if (_registry.IsValueCreated)

@@ -41,7 +41,7 @@ public static class FrugalRoutingServiceCollectionExtensions
         {
             services.AddSingleton<IComplexityClassifier>(sp => new LearnedComplexityClassifier(
                 sp.GetRequiredService<RouterCatalog>().Get(name),
-                sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(EmbeddingGeneratorKey)));
+                () => sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(EmbeddingGeneratorKey)));
         }
 
         return services;

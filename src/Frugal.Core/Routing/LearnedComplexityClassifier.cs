@@ -11,15 +11,31 @@ namespace Frugal.Routing;
 public sealed class LearnedComplexityClassifier : IComplexityClassifier
 {
     private readonly RouterModel model;
-    private readonly IEmbeddingGenerator<string, Embedding<float>> embeddings;
+    private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>> embeddings;
 
     /// <summary>Initializes a new instance of the <see cref="LearnedComplexityClassifier"/> class.</summary>
     /// <param name="model">The router.</param>
     /// <param name="embeddings">The embedding model the router was trained with.</param>
     public LearnedComplexityClassifier(RouterModel model, IEmbeddingGenerator<string, Embedding<float>> embeddings)
     {
+        ArgumentNullException.ThrowIfNull(embeddings);
         this.model = model ?? throw new ArgumentNullException(nameof(model));
-        this.embeddings = embeddings ?? throw new ArgumentNullException(nameof(embeddings));
+        this.embeddings = new(embeddings);
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="LearnedComplexityClassifier"/> class whose embedding model is
+    /// created on the first prompt it scores. Hosts register every configured router as a classifier, and any step
+    /// resolves them all; an in-process embedding model takes about a second to load, which runs that never use the
+    /// router should not pay.
+    /// </summary>
+    /// <param name="model">The router.</param>
+    /// <param name="embeddings">Creates the embedding model the router was trained with.</param>
+    public LearnedComplexityClassifier(RouterModel model, Func<IEmbeddingGenerator<string, Embedding<float>>> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        this.model = model ?? throw new ArgumentNullException(nameof(model));
+        this.embeddings = new(embeddings);
     }
 
     /// <inheritdoc />
@@ -32,7 +48,7 @@ public sealed class LearnedComplexityClassifier : IComplexityClassifier
     public async ValueTask<ComplexityScore> ScoreAsync(string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var embedding = await embeddings.GenerateAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embedding = await embeddings.Value.GenerateAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
         return model.Score(embedding.Vector.Span, text);
     }
 }

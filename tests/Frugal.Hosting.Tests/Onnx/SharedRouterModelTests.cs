@@ -30,6 +30,29 @@ public sealed class SharedRouterModelTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task Run_NoRouterNoOnnxStep_LeavesTheModelsUnloadedUntilTheRouterScoresAPrompt()
+    {
+        // Every step resolves all classifiers, the learned router among them; loading MiniLM for a run that never
+        // asks the router took about a second and 150 MB (and, with no CUDA, ONNX Runtime's error on stderr).
+        await using var runtime = await OnnxRuntimeHarness.StartAsync();
+        var models = runtime.Host.Services.GetRequiredService<LocalOnnxModels>();
+
+        await OnnxRuntimeHarness.RunCompletedAsync(runtime, Frugal.Workflows.WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml")), new System.Text.Json.Nodes.JsonObject
+        {
+            ["subject"] = "Password reset",
+            ["body"] = "I need to reset my password, please.",
+        });
+        Assert.False(models.IsLoaded);
+
+        var routed = await OnnxRuntimeHarness.RunCompletedAsync(runtime, Frugal.Workflows.WorkflowLoader.Load(RepoPaths.Workflow("routed-qa.yaml")), new System.Text.Json.Nodes.JsonObject
+        {
+            ["prompt"] = "What is the capital of France?",
+        });
+        Assert.True(models.IsLoaded);
+        Assert.Contains(routed.Steps, s => s.StepId == "route" && s.Status == "completed");
+    }
+
+    [Fact]
     public void AddFrugalLocalOnnx_ModelsFromAnotherFolder_LeavesTheRouterItsOwnCopy()
     {
         // The router's identity hashes the shipped model.onnx; models from elsewhere may not be that file.
