@@ -15,6 +15,16 @@ internal sealed class OnnxSessionFactory(OnnxOptions options, ILogger logger)
     {
         if (options.ExecutionProvider != ExecutionProviderPreference.Cpu && !cudaFailed)
         {
+            // Where CUDA is absent, ONNX Runtime prints its failure to load the provider library to stderr before it
+            // throws. When CPU is an acceptable fallback (Auto), the fallback below says so through the logger, so the
+            // native message is held back meanwhile; when CUDA was asked for, it stays: it names the missing library.
+            var environment = OrtEnv.Instance();
+            var level = environment.EnvLogLevel;
+            if (options.ExecutionProvider == ExecutionProviderPreference.Auto)
+            {
+                environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+            }
+
             try
             {
                 using var cuda = CreateOptions();
@@ -33,6 +43,10 @@ internal sealed class OnnxSessionFactory(OnnxOptions options, ILogger logger)
 
                 cudaFailed = true;
                 Log.CudaUnavailable(logger, ex.Message.Split('\n')[0]);
+            }
+            finally
+            {
+                environment.EnvLogLevel = level;
             }
         }
 

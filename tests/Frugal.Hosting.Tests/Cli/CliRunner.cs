@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Frugal.Cli;
 
 namespace Frugal.Hosting.Tests.Cli;
@@ -11,5 +12,31 @@ internal static class CliRunner
         using var error = new StringWriter();
         var code = await CliApp.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs <c>frugal</c> as a process of its own in <paramref name="folder"/>, for what only a process shows: what
+    /// native libraries write to its standard error.
+    /// </summary>
+    public static async Task<(int Code, string Output, string Error)> RunProcessAsync(string folder, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "frugal.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start frugal");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
     }
 }

@@ -127,6 +127,19 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_LearnedRouterWhereCudaIsMissing_FallsBackToCpuWithoutNativeErrors()
+    {
+        // ONNX Runtime prints its failure to load the CUDA provider to stderr; on the CPU fallback that was noise.
+        var input = Temp("question.json", "{\"prompt\": \"What is the capital of France?\"}");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("routed-qa.yaml"), "--input", input);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("1 completed, 0 failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Failed to load library", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingWorkflowFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "nope.yaml");
