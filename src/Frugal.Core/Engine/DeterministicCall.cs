@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Frugal.Workflows;
 
 namespace Frugal.Engine;
@@ -20,5 +21,10 @@ public sealed record DeterministicCall(
     public LookupMatch Match { get; init; } = LookupMatch.Normalized;
 
     /// <summary>For a semantic lookup: the lowest similarity that counts as a match.</summary>
+    /// <remarks>
+    /// Always written: step messages leave default values out (<see cref="FrugalDataConverter"/>), and a 0 left out
+    /// would come back as 0.8.
+    /// </remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public double MinSimilarity { get; init; } = 0.8;
 }

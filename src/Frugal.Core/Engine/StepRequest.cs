@@ -8,7 +8,10 @@ namespace Frugal.Engine;
 /// <param name="Attempt">1 for the first attempt; retries count up, so each attempt has its own cost record.</param>
 /// <param name="Calls">The work, one call per item.</param>
 /// <param name="Batch">The batch's index within a foreach, else 0.</param>
-/// <param name="FirstItem">The foreach item index of the first call (calls are items <c>FirstItem..FirstItem+Calls.Count-1</c>); -1 outside a foreach.</param>
+/// <param name="FirstItem">The foreach item index of the first call (calls are items <c>FirstItem..FirstItem+Calls.Count-1</c>); -1 outside a
+/// foreach. Always written: step messages leave default values out (<see cref="FrugalDataConverter"/>), and the first
+/// batch's 0 left out came back as -1, so its items were recorded under the step's own id, all but one of them
+/// dropped as repeats of the first.</param>
 public sealed record StepRequest(
     string Workflow,
     string Hash,
@@ -17,7 +20,7 @@ public sealed record StepRequest(
     int Attempt,
     IReadOnlyList<StepCall> Calls,
     int Batch = 0,
-    int FirstItem = -1)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] int FirstItem = -1)
 {
     /// <summary>
     /// The run's instance id. Not sent: the activity takes it from its context (<see cref="ExecuteStepActivity"/>),

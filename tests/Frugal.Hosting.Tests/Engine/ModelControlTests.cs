@@ -38,6 +38,34 @@ public sealed class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_ModelForeachInBatches_RecordsEveryItemUnderItsOwnIndex()
+    {
+        // Five items in batches of two: the first batch (first item 0) was once recorded under the step's own id,
+        // so its second record was dropped as a repeat of the first.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 2
+                parallelism: 2
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: Summarise ${ item }
+            """);
+
+        var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("one", "two", "three", "four", "five") });
+
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["each[0]", "each[1]", "each[2]", "each[3]", "each[4]"], records.Select(r => r.StepId).Order(StringComparer.Ordinal));
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(step.InputTokens, records.Sum(r => r.InputTokens));
+        Assert.Equal(step.OutputTokens, records.Sum(r => r.OutputTokens));
+    }
+
+    [Fact]
     public async Task Run_EscalationCap_StopsEscalatingOnceTheRunHasUsedIt()
     {
         await using var runtime = await StartAsync();
