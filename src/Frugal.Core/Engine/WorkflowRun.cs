@@ -208,8 +208,10 @@ internal sealed class WorkflowRun
     {
         // The item list decides how many calls there are, so it is evaluated on every replay, after its steps are read.
         Read(step.DependsOn);
-        var items = step.Items.Evaluate(_scope) as JsonArray
-            ?? throw new InvalidOperationException($"step '{step.Id}': 'items' did not yield a list");
+        var value = step.Items.Evaluate(_scope);
+        var items = value as JsonArray
+            ?? throw new InvalidOperationException(
+                $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}");
         var size = Math.Max(1, step.BatchSize);
         var batches = (items.Count + size - 1) / size;
         var responses = new StepResponseJson[batches];

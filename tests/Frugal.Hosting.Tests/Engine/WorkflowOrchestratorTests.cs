@@ -181,6 +181,27 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_ForEachItemsNotAList_FailsSayingWhatTheyYielded()
+    {
+        var definition = WorkflowLoader.Parse("""
+            name: fe
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                do: { kind: deterministic, operation: template, input: "${ item }" }
+            """, "fe.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["items"] = "one, two" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal("step 'each': 'items' (\"${ input.items }\") must yield a list, but yielded string", metadata.FailureDetails?.ErrorMessage);
+    }
+
+    [Fact]
     public async Task StartAsync_InputViolatesSchema_ThrowsWithEveryViolation()
     {
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
