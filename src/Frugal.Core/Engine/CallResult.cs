@@ -29,4 +29,7 @@ public sealed record CallResult(
 
     /// <summary>What happened on the way: attempts, retries, fallbacks, trimming, downgrades, validation failures.</summary>
     public JsonObject? Metadata { get; init; }
+
+    /// <summary>Set when this call failed while others of its batch were answered (see <see cref="StepResponse.Failed"/>).</summary>
+    public CallFailure? Failure { get; init; }
 }

@@ -32,8 +32,37 @@ public sealed class StepExecutor
         ArgumentNullException.ThrowIfNull(request);
         var escalations = new EscalationAllowance(request.Calls.OfType<ModelCall>().Select(c => c.EscalationsLeft).DefaultIfEmpty(0).Min());
         var tasks = request.Calls.Select((call, index) => ExecuteAndRecordAsync(request, index, call, escalations, cancellationToken)).ToArray();
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return new StepResponse(results);
+        try
+        {
+            return new StepResponse(await Task.WhenAll(tasks).ConfigureAwait(false));
+        }
+        catch (Exception) when (tasks.Length > 1 && tasks.Any(t => t.IsCompletedSuccessfully))
+        {
+            // Some calls of a batch failed and others were answered, and paid for. Failing the activity would make the
+            // retry run (and pay for) the answered ones again; report both instead, and the orchestrator sends only
+            // the failed calls again. When every call fails, the activity fails as it always has.
+            return Partial(tasks);
+        }
+    }
+
+    private static StepResponse Partial(Task<CallResult>[] tasks)
+    {
+        var results = new CallResult[tasks.Length];
+        var failed = new List<int>();
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            if (tasks[i].IsCompletedSuccessfully)
+            {
+                results[i] = tasks[i].Result;
+                continue;
+            }
+
+            failed.Add(i);
+            Exception error = tasks[i].Exception?.InnerException ?? new OperationCanceledException();
+            results[i] = new CallResult(null, "none") { Failure = new CallFailure(error.GetType().FullName!, error.Message, error is not StepInputException) };
+        }
+
+        return new StepResponse(results) { Failed = failed };
     }
 
     /// <summary>

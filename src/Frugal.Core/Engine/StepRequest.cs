@@ -29,7 +29,15 @@ public sealed record StepRequest(
     [System.Text.Json.Serialization.JsonIgnore]
     public string RunId { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The foreach items of the calls, when they are not the run <c>FirstItem..</c>: a retry that sends only the calls
+    /// of a batch that failed.
+    /// </summary>
+    public IReadOnlyList<int>? Items { get; init; }
+
     /// <summary>The step id a call is recorded under: the step's id, or <c>id[item]</c> inside a foreach.</summary>
     public string ItemStepId(int index) =>
-        FirstItem < 0 ? StepId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{FirstItem + index}]");
+        Items is { } items ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{items[index]}]")
+        : FirstItem < 0 ? StepId
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{FirstItem + index}]");
 }

@@ -17,6 +17,7 @@ namespace Frugal.Engine;
 public sealed class StepResponseJson
 {
     private StepResponse? _value;
+    private bool? _hasFailures;
 
     /// <summary>Wraps a response's JSON.</summary>
     /// <param name="json">The JSON the activity's result was serialised to.</param>
@@ -28,10 +29,25 @@ public sealed class StepResponseJson
     /// <summary>The JSON.</summary>
     public string Json { get; }
 
+    /// <summary>
+    /// Whether some calls of the batch failed (<see cref="StepResponse.Failed"/>), told from the first property alone,
+    /// so a replay that only needs to know does not parse the results.
+    /// </summary>
+    public bool HasFailures => _hasFailures ??= FirstPropertyIsFailedList(Json);
+
     /// <summary>The response, parsed on first use.</summary>
     /// <exception cref="JsonException">The JSON is not a step response.</exception>
     public StepResponse Value => _value ??= JsonSerializer.Deserialize<StepResponse>(Json, FrugalDataConverter.SerializerOptions)
         ?? throw new JsonException("the ExecuteStep activity returned null");
+
+    private static bool FirstPropertyIsFailedList(string json)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json.Length > 64 ? json[..64] : json), isFinalBlock: false, state: default);
+        return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+            && reader.Read() && reader.TokenType == JsonTokenType.PropertyName
+            && string.Equals(reader.GetString(), nameof(StepResponse.Failed), StringComparison.OrdinalIgnoreCase)
+            && reader.Read() && reader.TokenType == JsonTokenType.StartArray;
+    }
 
     /// <summary>Reads and writes the wrapped JSON unchanged.</summary>
     public sealed class Converter : JsonConverter<StepResponseJson>

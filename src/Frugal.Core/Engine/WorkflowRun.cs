@@ -192,9 +192,9 @@ internal sealed class WorkflowRun
     /// </summary>
     private Task<StepResult> RunStepAsync(StepDefinition step) => step is ForEachStep forEach
         ? RunForEachAsync(forEach)
-        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep, 0, -1, static (response, attempts) => new StepResult(() =>
+        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep, 0, -1, static (responses, attempts) => new StepResult(() =>
         {
-            var result = response.Value.Results[0];
+            var result = responses.Results()[0];
             return new StepOutcome(result.Output, "completed", attempts, result.DurationMs, [result with { Output = null }]);
         }));
 
@@ -214,8 +214,8 @@ internal sealed class WorkflowRun
                 $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}");
         var size = Math.Max(1, step.BatchSize);
         var batches = (items.Count + size - 1) / size;
-        var responses = new StepResponseJson[batches];
-        var inFlight = new Dictionary<Task<(StepResponseJson Response, int Attempts)>, int>();
+        var responses = new StepResponses[batches];
+        var inFlight = new Dictionary<Task<(StepResponses Response, int Attempts)>, int>();
         var escalates = step.Body is ModelStep;
         var attempts = 0;
         var next = 0;
@@ -266,7 +266,7 @@ internal sealed class WorkflowRun
             var duration = 0.0;
             foreach (var response in responses)
             {
-                foreach (var result in response.Value.Results)
+                foreach (var result in response.Results())
                 {
                     output.Add(result.Output);
                     all.Add(result with { Output = null });
@@ -312,21 +312,31 @@ internal sealed class WorkflowRun
         bool escalates,
         int batch,
         int firstItem,
-        Func<StepResponseJson, int, TResult> complete)
+        Func<StepResponses, int, TResult> complete)
     {
         IReadOnlyList<StepCall>? calls = null;
+        var responses = new StepResponses();
+
+        // The batch positions still to answer, once some calls of a batch failed and others were answered; null: all.
+        int[]? pending = null;
         for (var attempt = 1; ; attempt++)
         {
             StepRequest? request = null;
             if (!_context.IsReplaying)
             {
                 calls ??= build(this, state);
-                request = new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
+                request = pending is null
+                    ? new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem)
+                    : new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [.. pending.Select(p => calls[p])], batch, firstItem)
+                    {
+                        Items = [.. pending.Select(p => firstItem + p)],
+                    };
             }
 
             try
             {
                 var response = await _context.CallActivityAsync<StepResponseJson>(ExecuteStepActivity.Name, request);
+                responses.Add(response, pending);
                 if (escalates)
                 {
                     // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
@@ -336,7 +346,23 @@ internal sealed class WorkflowRun
                     }
                 }
 
-                return complete(response, attempt);
+                if (!response.HasFailures)
+                {
+                    return complete(responses, attempt);
+                }
+
+                var failed = response.Value.Failed!;
+                var failures = failed.Select(k => response.Value.Results[k].Failure!).ToList();
+                var positions = pending;
+                pending = [.. failed.Select(k => positions is null ? k : positions[k])];
+                if (attempt >= MaxAttempts || failures.Any(f => !f.Retryable))
+                {
+                    throw new InvalidOperationException(
+                        $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {failures[0].Type}: {failures[0].Message}");
+                }
+
+                Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {(positions?.Length ?? response.Value.Results.Count)} calls failed ({failures[0].Message}); sending only those again");
+                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {

@@ -66,6 +66,64 @@ public sealed class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_OneCallOfABatchFails_RetriesOnlyThatCallAndPaysForTheOthersOnce()
+    {
+        // The model refuses the first request about 'flaky' (a 400 from outside the client's retries). Before, the
+        // failed call failed the activity and its retry ran, and paid for, the whole batch again.
+        var flaky = new FailFirstRequestHandler("flaky");
+        await using var runtime = await StartAsync(
+            services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => flaky.Share())));
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 4
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: Summarise ${ item }
+            """);
+
+        var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("alpha", "flaky", "gamma", "delta") });
+
+        Assert.Equal(4, result.Output!["each"]!.AsArray().Count);
+        Assert.Equal(2, Assert.Single(result.Steps).Attempts);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(
+            ["each[0]/1 Succeeded", "each[1]/1 Failed", "each[1]/2 Succeeded", "each[2]/1 Succeeded", "each[3]/1 Succeeded"],
+            records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_OneCallOfABatchHasBadInput_FailsAtOnceNamingItAndKeepsTheOthersRecords()
+    {
+        // Bad input fails the same way every time: no retry, and the answered calls are not run again.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 3
+                do:
+                  kind: deterministic
+                  operation: regex
+                  pattern: "^(a+)+$"
+                  input: ${ item }
+            """);
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first with Frugal.Engine.StepInputException: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["each[0]/1 Succeeded", "each[1]/1 Failed", "each[2]/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_EscalationCap_StopsEscalatingOnceTheRunHasUsedIt()
     {
         await using var runtime = await StartAsync();
@@ -222,10 +280,40 @@ public sealed class ModelControlTests
         return records;
     }
 
-    private static Task<LocalRuntime> StartAsync(Dictionary<string, string?>? settings = null)
+    private static Task<LocalRuntime> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         settings ??= [];
         settings["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db");
-        return LocalRuntime.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), store: null, TextWriter.Null);
+        return LocalRuntime.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), store: null, TextWriter.Null, services);
+    }
+
+    /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 400; passes everything else on.</summary>
+    private sealed class FailFirstRequestHandler(string word)
+    {
+        private readonly string _word = word;
+        private int _failed;
+
+        public DelegatingHandler Share() => new Handler(this);
+
+        private sealed class Handler(FailFirstRequestHandler owner) : DelegatingHandler
+        {
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                if (request.Content is { } content)
+                {
+                    await content.LoadIntoBufferAsync(cancellationToken);
+                    if ((await content.ReadAsStringAsync(cancellationToken)).Contains(owner._word, StringComparison.Ordinal)
+                        && Interlocked.Exchange(ref owner._failed, 1) == 0)
+                    {
+                        return new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                        {
+                            Content = new StringContent("""{"error": {"message": "refused for the test", "type": "invalid_request_error"}}""", System.Text.Encoding.UTF8, "application/json"),
+                        };
+                    }
+                }
+
+                return await base.SendAsync(request, cancellationToken);
+            }
+        }
     }
 }
