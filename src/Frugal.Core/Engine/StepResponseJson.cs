@@ -40,13 +40,28 @@ public sealed class StepResponseJson
     public StepResponse Value => _value ??= JsonSerializer.Deserialize<StepResponse>(Json, FrugalDataConverter.SerializerOptions)
         ?? throw new JsonException("the ExecuteStep activity returned null");
 
+    /// <summary>
+    /// Whether the JSON starts <c>{"failed":[</c> (any case, any whitespace). A scan of the first characters rather
+    /// than a JSON reader: every replay asks this of every earlier result, and it should cost nothing.
+    /// </summary>
     private static bool FirstPropertyIsFailedList(string json)
     {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json.Length > 64 ? json[..64] : json), isFinalBlock: false, state: default);
-        return reader.Read() && reader.TokenType == JsonTokenType.StartObject
-            && reader.Read() && reader.TokenType == JsonTokenType.PropertyName
-            && string.Equals(reader.GetString(), nameof(StepResponse.Failed), StringComparison.OrdinalIgnoreCase)
-            && reader.Read() && reader.TokenType == JsonTokenType.StartArray;
+        var text = json.AsSpan();
+        return Expect(ref text, '{') && Expect(ref text, '"')
+            && text.StartsWith("failed\"", StringComparison.OrdinalIgnoreCase) && Skip(ref text, "failed\"".Length)
+            && Expect(ref text, ':') && Expect(ref text, '[');
+
+        static bool Expect(ref ReadOnlySpan<char> text, char expected)
+        {
+            text = text.TrimStart();
+            return !text.IsEmpty && text[0] == expected && Skip(ref text, 1);
+        }
+
+        static bool Skip(ref ReadOnlySpan<char> text, int count)
+        {
+            text = text[count..];
+            return true;
+        }
     }
 
     /// <summary>Reads and writes the wrapped JSON unchanged.</summary>

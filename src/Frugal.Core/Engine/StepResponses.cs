@@ -6,36 +6,51 @@ namespace Frugal.Engine;
 /// </summary>
 internal sealed class StepResponses
 {
-    private readonly List<(StepResponseJson Response, int[]? Positions)> _parts = new(1);
-
-    /// <summary>The last attempt's response.</summary>
-    public StepResponseJson Last => _parts[^1].Response;
+    // Nearly every call has one response; the list is made only for a batch retried in part.
+    private StepResponseJson? _first;
+    private List<(StepResponseJson Response, int[]? Positions)>? _retries;
 
     /// <summary>Adds an attempt's response; <paramref name="positions"/> are the batch positions of its calls (null: all).</summary>
-    public void Add(StepResponseJson response, int[]? positions) => _parts.Add((response, positions));
+    public void Add(StepResponseJson response, int[]? positions)
+    {
+        if (_first is null && positions is null)
+        {
+            _first = response;
+        }
+        else
+        {
+            (_retries ??= []).Add((response, positions));
+        }
+    }
 
     /// <summary>The batch's results in call order, parsed now.</summary>
     public IReadOnlyList<CallResult> Results()
     {
-        var first = _parts[0].Response.Value.Results;
-        if (_parts.Count == 1)
+        var first = _first!.Value.Results;
+        if (_retries is null)
         {
             return first;
         }
 
         var merged = new CallResult[first.Count];
-        foreach (var (response, positions) in _parts)
+        Merge(merged, _first, null);
+        foreach (var (response, positions) in _retries)
         {
-            var results = response.Value.Results;
-            for (var k = 0; k < results.Count; k++)
-            {
-                if (results[k].Failure is null)
-                {
-                    merged[positions?[k] ?? k] = results[k];
-                }
-            }
+            Merge(merged, response, positions);
         }
 
         return merged;
+    }
+
+    private static void Merge(CallResult[] merged, StepResponseJson response, int[]? positions)
+    {
+        var results = response.Value.Results;
+        for (var k = 0; k < results.Count; k++)
+        {
+            if (results[k].Failure is null)
+            {
+                merged[positions?[k] ?? k] = results[k];
+            }
+        }
     }
 }

@@ -327,10 +327,7 @@ internal sealed class WorkflowRun
                 calls ??= build(this, state);
                 request = pending is null
                     ? new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem)
-                    : new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [.. pending.Select(p => calls[p])], batch, firstItem)
-                    {
-                        Items = [.. pending.Select(p => firstItem + p)],
-                    };
+                    : Resend(stepId, attempt, calls, pending, batch, firstItem);
             }
 
             try
@@ -351,17 +348,7 @@ internal sealed class WorkflowRun
                     return complete(responses, attempt);
                 }
 
-                var failed = response.Value.Failed!;
-                var failures = failed.Select(k => response.Value.Results[k].Failure!).ToList();
-                var positions = pending;
-                pending = [.. failed.Select(k => positions is null ? k : positions[k])];
-                if (attempt >= MaxAttempts || failures.Any(f => !f.Retryable))
-                {
-                    throw new InvalidOperationException(
-                        $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {failures[0].Type}: {failures[0].Message}");
-                }
-
-                Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {(positions?.Length ?? response.Value.Results.Count)} calls failed ({failures[0].Message}); sending only those again");
+                pending = FailedCalls(response.Value, pending, stepId, attempt);
                 await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
             catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
@@ -370,6 +357,40 @@ internal sealed class WorkflowRun
                 await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>The request that sends the calls of a batch at <paramref name="pending"/> again (no lambdas in <see cref="CallAsync"/>: a closure over its locals is allocated on every call, replays included).</summary>
+    private StepRequest Resend(string stepId, int attempt, IReadOnlyList<StepCall> calls, int[] pending, int batch, int firstItem)
+    {
+        var subset = new StepCall[pending.Length];
+        var items = new int[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            subset[i] = calls[pending[i]];
+            items[i] = firstItem + pending[i];
+        }
+
+        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, subset, batch, firstItem) { Items = items };
+    }
+
+    /// <summary>
+    /// The batch positions to send again after some calls of <paramref name="response"/> failed; throws (failing the
+    /// run) when a failure is bad input or the attempts are spent. Not part of <see cref="CallAsync"/>: its locals
+    /// would enlarge that method's state machine, which every replay allocates for every call.
+    /// </summary>
+    private int[] FailedCalls(StepResponse response, int[]? sent, string stepId, int attempt)
+    {
+        var failed = response.Failed!;
+        var first = response.Results[failed[0]].Failure!;
+        int[] pending = [.. failed.Select(k => sent is null ? k : sent[k])];
+        if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
+        {
+            throw new InvalidOperationException(
+                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {first.Type}: {first.Message}");
+        }
+
+        Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");
+        return pending;
     }
 
     /// <summary>Bad definitions or inputs fail the same way every time; only transient failures are retried.</summary>

@@ -36,6 +36,29 @@ public sealed class StepResponseJsonTests
         Assert.Equal(json, JsonSerializer.Serialize(wrapped, options));
     }
 
+    [Theory]
+    [InlineData("""{"failed":[1],"results":[]}""", true)]
+    [InlineData(""" { "Failed" : [ 1 ], "results": [] }""", true)]
+    [InlineData("""{"failed":null,"results":[]}""", false)]
+    [InlineData("""{"results":[{"tier":"cheap"}]}""", false)]
+    [InlineData("""{"results":[{"failure":{"type":"x"}}],"failed":[0]}""", false)] // only ever written first
+    public void HasFailures_TellsFromTheFirstProperty(string json, bool expected)
+    {
+        Assert.Equal(expected, new StepResponseJson(json).HasFailures);
+    }
+
+    [Fact]
+    public void FrugalDataConverter_PartialResponse_WritesFailedFirst()
+    {
+        var partial = new StepResponse([new CallResult(JsonValue.Create("ok"), "cheap"), new CallResult(null, "none") { Failure = new CallFailure("System.Exception", "boom", true) }]) { Failed = [1] };
+
+        var json = FrugalDataConverter.Instance.Serialize(partial)!;
+
+        Assert.StartsWith("""{"failed":[1],""", json, StringComparison.Ordinal);
+        Assert.True(new StepResponseJson(json).HasFailures);
+        Assert.False(new StepResponseJson(FrugalDataConverter.Instance.Serialize(Response)!).HasFailures);
+    }
+
     [Fact]
     public void Value_NotAStepResponse_ThrowsJsonException()
     {
