@@ -60,6 +60,17 @@ public sealed class StepResponseJsonTests
     }
 
     [Fact]
+    public void PlainSystemTextJson_PartialAndWholeResponses_TellFailuresApart()
+    {
+        // The Functions worker writes every property, nulls included, with its own options.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var partial = new StepResponse([new CallResult(JsonValue.Create("ok"), "cheap"), new CallResult(null, "none") { Failure = new CallFailure("System.Exception", "boom", true) }]) { Failed = [1] };
+
+        Assert.True(new StepResponseJson(JsonSerializer.Serialize(partial, options)).HasFailures);
+        Assert.False(new StepResponseJson(JsonSerializer.Serialize(Response, options)).HasFailures);
+    }
+
+    [Fact]
     public void Value_NotAStepResponse_ThrowsJsonException()
     {
         Assert.ThrowsAny<JsonException>(() => new StepResponseJson("null").Value);
