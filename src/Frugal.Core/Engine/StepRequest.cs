@@ -30,8 +30,8 @@ public sealed record StepRequest(
     public string RunId { get; init; } = string.Empty;
 
     /// <summary>
-    /// The foreach items of the calls, when they are not <c>FirstItem..FirstItem+Calls.Count-1</c>: a retry that sends only the calls
-    /// of a batch that failed.
+    /// The foreach items of the calls, when they are not <c>FirstItem..FirstItem+Calls.Count-1</c>: a retry that
+    /// sends only the calls of a batch that failed.
     /// </summary>
     public IReadOnlyList<int>? Items { get; init; }
 
