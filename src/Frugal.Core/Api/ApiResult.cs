@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Frugal.Api;
@@ -10,6 +12,14 @@ namespace Frugal.Api;
 /// <param name="RetryAfterSeconds">The <c>Retry-After</c> header, if any.</param>
 public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = false, string? Location = null, int? RetryAfterSeconds = null)
 {
+    // Messages quote names and values ('subject', café); the default encoder sends them as \u0027 and \u00E9, which
+    // a person reading the answer with curl should not have to decode. The body is JSON sent as JSON, never put into
+    // HTML, which is what the default's extra escaping guards against.
+    private static readonly JsonSerializerOptions BodyOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The body as it is sent.</summary>
+    public string BodyText => Body.ToJsonString(BodyOptions);
+
     /// <summary>The content type to send.</summary>
     public string ContentType => IsProblem ? "application/problem+json" : "application/json";
 

@@ -21,7 +21,7 @@ internal static class ApiResultActionResult
                 response.Headers[name] = value;
             }
 
-            await response.WriteAsync(result.Body.ToJsonString(), context.HttpContext.RequestAborted);
+            await response.WriteAsync(result.BodyText, context.HttpContext.RequestAborted);
         }
     }
 }

@@ -48,6 +48,6 @@ public static class RunApiEndpoints
             response.Headers[name] = value;
         }
 
-        await response.WriteAsync(result.Body.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        await response.WriteAsync(result.BodyText, cancellationToken).ConfigureAwait(false);
     }
 }

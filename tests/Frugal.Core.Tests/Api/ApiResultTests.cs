@@ -3,7 +3,7 @@ using Frugal.Api;
 
 namespace Frugal.Core.Tests.Api;
 
-/// <summary>The headers every host (Functions, <c>frugal serve</c>) sends for an <see cref="ApiResult"/>.</summary>
+/// <summary>What every host (Functions, <c>frugal serve</c>) sends for an <see cref="ApiResult"/>.</summary>
 public sealed class ApiResultTests
 {
     [Fact]
@@ -20,5 +20,21 @@ public sealed class ApiResultTests
     public void Headers_Neither_SendsNone()
     {
         Assert.Empty(ApiResult.Problem(404, "Not Found", "no workflow named 'x'").Headers);
+    }
+
+    [Fact]
+    public void BodyText_ProblemQuotingNames_ReadsAsWritten()
+    {
+        var problem = ApiResult.Problem(404, "Unknown workflow", "no workflow named 'café' is deployed");
+
+        Assert.Contains("\"detail\":\"no workflow named 'café' is deployed\"", problem.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BodyText_QuotesAndControlCharacters_StillEscaped()
+    {
+        var problem = ApiResult.Problem(400, "Malformed JSON", "a \"quote\"\nand a newline");
+
+        Assert.Contains("\"detail\":\"a \\\"quote\\\"\\nand a newline\"", problem.BodyText, StringComparison.Ordinal);
     }
 }
