@@ -16,6 +16,12 @@ public static class JsonErrors
     {
         ArgumentNullException.ThrowIfNull(exception);
         var message = exception.Message;
+        if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            // System.Text.Json's words for empty (or whitespace-only) input end "when isFinalBlock is true".
+            return "there is no JSON: the input is empty";
+        }
+
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         if (cut < 0)
         {

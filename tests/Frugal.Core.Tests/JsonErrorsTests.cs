@@ -36,4 +36,14 @@ public sealed class JsonErrorsTests
     {
         Assert.Equal("messages is required", JsonErrors.Describe(new JsonException("messages is required.")));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n ")]
+    public void Reason_EmptyInput_SaysSo(string text)
+    {
+        var ex = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(text));
+
+        Assert.Equal("there is no JSON: the input is empty", JsonErrors.Reason(ex));
+    }
 }
