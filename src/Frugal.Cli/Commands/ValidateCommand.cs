@@ -9,12 +9,12 @@ internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Workflow files (YAML).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Workflow files (YAML), or folders of them.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("validate", "Validate workflow files without running them.") { files };
         command.SetAction(parse =>
         {
             var failed = 0;
-            foreach (var file in parse.GetValue(files)!)
+            foreach (var file in WorkflowFileReader.Expand(parse.GetValue(files)!))
             {
                 try
                 {

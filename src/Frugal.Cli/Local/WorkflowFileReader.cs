@@ -5,13 +5,23 @@ namespace Frugal.Cli.Local;
 /// <summary>Reads a workflow file named on the command line: a missing or unreadable file is bad input, not a crash.</summary>
 internal static class WorkflowFileReader
 {
+    /// <summary>
+    /// The files <paramref name="paths"/> name: a folder stands for the workflow files in it (<c>*.yaml</c>,
+    /// <c>*.yml</c>, in name order), so <c>frugal validate workflows</c> checks the folder the app deploys.
+    /// </summary>
+    public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths.SelectMany(path => Directory.Exists(path)
+        ? Directory.EnumerateFiles(path, "*.yaml").Concat(Directory.EnumerateFiles(path, "*.yml")).Order(StringComparer.Ordinal)
+        : (IEnumerable<string>)[path]);
+
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
     /// <exception cref="CliUsageException">The file is missing or cannot be read; the message names it.</exception>
     public static WorkflowDefinition Read(string path)
     {
         if (!File.Exists(path))
         {
-            throw new CliUsageException($"{path}: workflow file not found");
+            throw new CliUsageException(Directory.Exists(path)
+                ? $"{path}: is a folder; name a workflow file in it"
+                : $"{path}: workflow file not found");
         }
 
         try

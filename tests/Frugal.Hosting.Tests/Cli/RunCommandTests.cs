@@ -164,6 +164,26 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_Folder_ChecksEveryWorkflowFileInIt()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("validate", Path.Combine(RepoPaths.Root, "workflows"));
+
+        Assert.Equal(2, code); // rag-answer.yaml waits for retrieval
+        Assert.Contains("support-triage.yaml: ok", output, StringComparison.Ordinal);
+        Assert.Contains("batch-summarise.yaml: ok", output, StringComparison.Ordinal);
+        Assert.Contains("rag-answer.yaml:16:11: step kind 'retrieve' is not available yet", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_FolderInsteadOfAFile_ExitsTwoSayingSo()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("run", _directory.FullName, "--input", Temp("in.json", "{}"));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{_directory.FullName}: is a folder; name a workflow file in it", error.Trim());
+    }
+
+    [Fact]
     public async Task Validate_Examples_ReportsTheRetrieveStepAsNotAvailable()
     {
         var (code, output, error) = await CliRunner.RunAsync(
