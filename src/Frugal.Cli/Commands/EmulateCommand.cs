@@ -70,6 +70,11 @@ internal static class EmulateCommand
                 await error.WriteLineAsync(ex.Message);
                 return ExitCodes.BadInput;
             }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await error.WriteLineAsync(ServeCommand.PortInUse(parseResult.GetValue(port)));
+                return ExitCodes.BadInput;
+            }
             catch (OptionsValidationException ex)
             {
                 await error.WriteLineAsync("The emulator configuration is not valid:");

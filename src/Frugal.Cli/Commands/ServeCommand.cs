@@ -29,11 +29,38 @@ internal static class ServeCommand
         return command;
     }
 
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What to do when the port is taken (say, by <c>func start</c>, which also listens on 7071).</summary>
+    internal static string PortInUse(int port) =>
+        $"--port: 127.0.0.1:{port} is already in use; stop what listens there or pass another port (0 takes any free one)";
+
     private static async Task<int> ServeAsync(int port, string folder, string? store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder))
         {
             await error.WriteLineAsync($"{folder}: workflow folder not found");
+            return ExitCodes.BadInput;
+        }
+
+        // Checked before the runtime starts (a second or so), so a taken port fails at once and says so; the bind
+        // below still catches one taken in between.
+        if (port != 0 && !IsFree(port))
+        {
+            await error.WriteLineAsync(PortInUse(port));
             return ExitCodes.BadInput;
         }
 
@@ -58,8 +85,18 @@ internal static class ServeCommand
         app.UseFrugalHttpMetrics();
         app.MapFrugalRunApi();
         app.MapFrugalCostReports();
-        await app.StartAsync(cancellationToken);
-        await output.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on http://127.0.0.1:{port}/api (Ctrl+C to stop)");
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await error.WriteLineAsync(PortInUse(port));
+            return ExitCodes.BadInput;
+        }
+
+        var address = app.Urls.FirstOrDefault() ?? $"http://127.0.0.1:{port}";
+        await output.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on {address}/api (Ctrl+C to stop)");
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }

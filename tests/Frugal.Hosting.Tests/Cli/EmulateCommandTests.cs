@@ -80,6 +80,34 @@ public sealed class EmulateCommandTests : IDisposable
         return new FileInfo(path);
     }
 
+    [Fact]
+    public async Task Invoke_PortInUse_ExitsTwoSayingSo()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, _, error) = await InvokeAsync("emulate", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--port: 127.0.0.1:{port} is already in use; stop what listens there or pass another port (0 takes any free one)", error.Trim());
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_ExitsTwoBeforeStartingAnything()
+    {
+        // frugal serve and func start both default to 7071.
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, output, error) = await CliRunner.RunAsync("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--workflows", Path.Combine(RepoPaths.Root, "workflows"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--port: 127.0.0.1:{port} is already in use", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("emulator", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
     {
         var root = new RootCommand { EmulateCommand.Create() };
