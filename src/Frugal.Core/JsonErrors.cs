@@ -9,6 +9,13 @@ namespace Frugal;
 /// </summary>
 public static class JsonErrors
 {
+    private const string EmptyInput = "there is no JSON: the input is empty";
+
+    /// <summary>Whether the error is that there was nothing to read (an empty or blank input).</summary>
+    /// <param name="exception">The parse error.</param>
+    /// <returns>True for empty input.</returns>
+    public static bool IsEmptyInput(JsonException exception) => Reason(exception) == EmptyInput;
+
     /// <summary>What was wrong, without System.Text.Json's location suffix (for callers that say where themselves).</summary>
     /// <param name="exception">The parse or conversion error.</param>
     /// <returns>For example <c>'b' is an invalid start of a value</c>.</returns>
@@ -19,7 +26,7 @@ public static class JsonErrors
         if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
         {
             // System.Text.Json's words for empty (or whitespace-only) input end "when isFinalBlock is true".
-            return "there is no JSON: the input is empty";
+            return EmptyInput;
         }
 
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
@@ -37,6 +44,12 @@ public static class JsonErrors
     public static string Describe(JsonException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        var reason = Reason(exception);
+        if (reason == EmptyInput)
+        {
+            return reason;
+        }
+
         var where = new List<string>(2);
         if (exception.LineNumber is { } line)
         {
@@ -48,7 +61,6 @@ public static class JsonErrors
             where.Add(path);
         }
 
-        var reason = Reason(exception);
         return where.Count == 0 ? reason : $"{reason} ({string.Join(", ", where)})";
     }
 }

@@ -45,5 +45,6 @@ public sealed class JsonErrorsTests
         var ex = Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(text));
 
         Assert.Equal("there is no JSON: the input is empty", JsonErrors.Reason(ex));
+        Assert.Equal("there is no JSON: the input is empty", JsonErrors.Describe(ex));
     }
 }

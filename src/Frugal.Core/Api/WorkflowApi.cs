@@ -56,6 +56,11 @@ public sealed class WorkflowApi
         }
         catch (JsonException ex)
         {
+            if (JsonErrors.IsEmptyInput(ex))
+            {
+                return ApiResult.Problem(400, "Malformed JSON", "the request body is empty: send the run input as JSON");
+            }
+
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
         }

@@ -34,6 +34,18 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task StartRun_EmptyBody_Returns400SayingItIsEmpty()
+    {
+        var request = HttpTestContext.Request("POST", "");
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("the request body is empty: send the run input as JSON", body!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task StartRun_InputViolatesSchema_Returns400ListingEveryViolation()
     {
         var request = HttpTestContext.Request("POST", """{"subject": 42, "customer_tier": "gold", "extra": 1}""");
