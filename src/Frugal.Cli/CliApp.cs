@@ -31,6 +31,10 @@ internal static class CliApp
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Ctrl+C and SIGTERM cancel the command's token; this is how long it may then take to say what finished
+            // and stop its host before the process ends anyway (System.CommandLine's default is 2 s).
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
         };
         try
         {

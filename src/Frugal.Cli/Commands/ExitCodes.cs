@@ -9,4 +9,7 @@ internal static class ExitCodes
 
     /// <summary>A budget refused the runs before any started (the tenant's monthly budget is spent, or it is over its tokens per minute).</summary>
     public const int Refused = 3;
+
+    /// <summary>Stopped by Ctrl+C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 }

@@ -99,23 +99,41 @@ internal static class RunCommand
             var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);
             return (s.Input, Metadata: metadata, Elapsed: clock.Elapsed - s.At);
         });
-        await foreach (var finished in Task.WhenEach(waits).WithCancellation(cancellationToken))
+        var stopped = false;
+        try
         {
-            var (runInput, metadata, elapsed) = await finished;
-            reporter.Report(runInput, metadata, elapsed);
+            await foreach (var finished in Task.WhenEach(waits).WithCancellation(cancellationToken))
+            {
+                var (runInput, metadata, elapsed) = await finished;
+                reporter.Report(runInput, metadata, elapsed);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: say what finished and what it cost before the host stops. The records of finished
+            // calls are already durable; what they cost is read without the cancelled token.
+            stopped = true;
         }
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
         var dollars = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (_, id, _) in started)
         {
-            await foreach (var record in ledger.QueryAsync(new CostQuery { RunId = id, IncludeDetails = false }, cancellationToken))
+            await foreach (var record in ledger.QueryAsync(new CostQuery { RunId = id, IncludeDetails = false }, CancellationToken.None))
             {
                 dollars[id] = dollars.GetValueOrDefault(id) + record.Dollars;
             }
         }
 
         reporter.Summarize(clock.Elapsed, dollars);
+        if (stopped)
+        {
+            await error.WriteLineAsync(store is null
+                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger)"
+                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when frugal runs against the same --store");
+            return ExitCodes.Cancelled;
+        }
+
         return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 }

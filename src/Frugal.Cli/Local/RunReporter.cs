@@ -25,6 +25,9 @@ internal sealed class RunReporter
 
     public int Failed { get; private set; }
 
+    /// <summary>The runs reported so far.</summary>
+    public int Reported => _rows.Count;
+
     public void Report(RunInput input, OrchestrationMetadata? metadata, TimeSpan elapsed)
     {
         var status = metadata?.RuntimeStatus.ToString() ?? "Unknown";

@@ -140,6 +140,45 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TerminatedWhileModelsAnswer_SaysWhatFinishedAndStops()
+    {
+        // The emulator holds every model answer for a minute, so the FAQ tickets (answered from the lookup table)
+        // finish and the others are still in flight when SIGTERM (what Ctrl+C and `docker stop` send) arrives.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _directory.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "run", RepoPaths.Workflow("support-triage.yaml"), "--input", RepoPaths.Sample("support-triage.jsonl") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Emulator__Defaults__LatencyMs"] = "60000";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("[1/9]", StringComparison.Ordinal))
+        {
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        var rest = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.NotNull(line);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("0 failed; $", rest, StringComparison.Ordinal); // the summary of what finished
+        Assert.Matches(@"stopped: [1-8] of 9 run\(s\) finished; the others were dropped with the embedded backend", await error);
+    }
+
+    [Fact]
     public async Task Run_MissingWorkflowFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "nope.yaml");
