@@ -30,6 +30,11 @@ public sealed class StepExecutor
     public async Task<StepResponse> ExecuteAsync(StepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Error is { } error)
+        {
+            throw new StepInputException(error);
+        }
+
         var escalations = new EscalationAllowance(request.Calls.OfType<ModelCall>().Select(c => c.EscalationsLeft).DefaultIfEmpty(0).Min());
         var tasks = request.Calls.Select((call, index) => ExecuteAndRecordAsync(request, index, call, escalations, cancellationToken)).ToArray();
         try

@@ -35,6 +35,13 @@ public sealed record StepRequest(
     /// </summary>
     public IReadOnlyList<int>? Items { get; init; }
 
+    /// <summary>
+    /// Why the step's calls could not be built (an expression that fails on this run's data); the activity fails with
+    /// it. The orchestrator sends such a request rather than failing where it stands, so that a replay, which does not
+    /// build calls again, schedules the same activities as the first pass did.
+    /// </summary>
+    public string? Error { get; init; }
+
     /// <summary>The step id a call is recorded under: the step's id, or <c>id[item]</c> inside a foreach.</summary>
     public string ItemStepId(int index) =>
         Items is { } items ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{items[index]}]")

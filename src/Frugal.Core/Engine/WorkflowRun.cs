@@ -324,10 +324,9 @@ internal sealed class WorkflowRun
             StepRequest? request = null;
             if (!_context.IsReplaying)
             {
-                calls ??= build(this, state);
                 request = pending is null
-                    ? new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem)
-                    : Resend(stepId, attempt, calls, pending, batch, firstItem);
+                    ? Send(build, state, ref calls, stepId, attempt, batch, firstItem)
+                    : Resend(stepId, attempt, calls ??= build(this, state), pending, batch, firstItem); // a replay did not build them
             }
 
             try
@@ -357,6 +356,28 @@ internal sealed class WorkflowRun
                 await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>
+    /// The request that sends the step's calls, built on first use. When they cannot be built (an expression that fails
+    /// on this run's data), the request carries the error instead and the activity fails with it. Failing the
+    /// orchestrator here would not do: Durable Task ends a run only once no activity is in flight, and a replay does
+    /// not build calls again (it only schedules them), so the activities it scheduled would no longer line up with the
+    /// history, and another step's result would be taken for this one's.
+    /// </summary>
+    private StepRequest Send<TState>(
+        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build, TState state, ref IReadOnlyList<StepCall>? calls, string stepId, int attempt, int batch, int firstItem)
+    {
+        try
+        {
+            calls ??= build(this, state);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}" };
+        }
+
+        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
     }
 
     /// <summary>The request that sends the calls of a batch at <paramref name="pending"/> again (no lambdas in <see cref="CallAsync"/>: a closure over its locals is allocated on every call, replays included).</summary>

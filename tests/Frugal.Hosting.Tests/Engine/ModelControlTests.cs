@@ -124,6 +124,34 @@ public sealed class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_ExpressionFailsBesideAnotherStep_FailsTheRunWithItAndRunsTheOtherOnce()
+    {
+        // Before, the failure waited for the other step's activity, the replay then scheduled 'a' without building it
+        // and took 'b''s result for it, and the run completed with 'b' run twice and the error lost.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: a
+                kind: deterministic
+                operation: template
+                input: "${ number(input.x) + 1 }"
+              - id: b
+                kind: deterministic
+                operation: template
+                input: "${ input.x }"
+            """);
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["x"] = "abc" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.EndsWith("step 'a': number() cannot read 'abc' as a number", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["b/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}"));
+    }
+
+    [Fact]
     public async Task Run_EscalationCap_StopsEscalatingOnceTheRunHasUsedIt()
     {
         await using var runtime = await StartAsync();
