@@ -112,10 +112,7 @@ public sealed class ModelControlTests
                   pattern: "^(a+)+$"
                   input: ${ item }
             """);
-        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first with Frugal.Engine.StepInputException: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
@@ -140,10 +137,7 @@ public sealed class ModelControlTests
                 operation: template
                 input: "${ input.x }"
             """);
-        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["x"] = "abc" });
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["x"] = "abc" });
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.EndsWith("step 'a': number() cannot read 'abc' as a number", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
@@ -290,11 +284,17 @@ public sealed class ModelControlTests
 
     private static async Task<(string Id, WorkflowRunResult Result)> RunAsync(LocalRuntime runtime, WorkflowDefinition definition, JsonObject input)
     {
-        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, input);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        var (id, metadata) = await RunToEndAsync(runtime, definition, input);
         Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, metadata.FailureDetails?.ErrorMessage);
         return (id, metadata.ReadOutputAs<WorkflowRunResult>()!);
+    }
+
+    /// <summary>Runs the workflow until it ends, whichever way.</summary>
+    private static async Task<(string Id, OrchestrationMetadata Metadata)> RunToEndAsync(LocalRuntime runtime, WorkflowDefinition definition, JsonObject input)
+    {
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, input);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return (id, await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token));
     }
 
     private static async Task<List<CostRecord>> RecordsAsync(LocalRuntime runtime, string runId)
