@@ -324,9 +324,7 @@ internal sealed class WorkflowRun
             StepRequest? request = null;
             if (!_context.IsReplaying)
             {
-                request = pending is null
-                    ? Send(build, state, ref calls, stepId, attempt, batch, firstItem)
-                    : Resend(stepId, attempt, calls ??= build(this, state), pending, batch, firstItem); // a replay did not build them
+                request = Request(build, state, ref calls, pending, stepId, attempt, batch, firstItem);
             }
 
             try
@@ -359,14 +357,23 @@ internal sealed class WorkflowRun
     }
 
     /// <summary>
-    /// The request that sends the step's calls, built on first use. When they cannot be built (an expression that fails
-    /// on this run's data), the request carries the error instead and the activity fails with it. Failing the
-    /// orchestrator here would not do: Durable Task ends a run only once no activity is in flight, and a replay does
-    /// not build calls again (it only schedules them), so the activities it scheduled would no longer line up with the
-    /// history, and another step's result would be taken for this one's.
+    /// The request of an attempt: the step's calls (built on first use: a replay does not build them), or those at
+    /// <paramref name="pending"/> after some calls of a batch failed. When the calls cannot be built (an expression
+    /// that fails on this run's data), the request carries the error instead and the activity fails with it. Failing
+    /// the orchestrator here would not do: Durable Task ends a run only once no activity is in flight, and a replay
+    /// does not build calls again (it only schedules them), so the activities it scheduled would no longer line up
+    /// with the history, and another step's result would be taken for this one's. Not part of <see cref="CallAsync"/>:
+    /// a closure over its locals is allocated on every call, replays included.
     /// </summary>
-    private StepRequest Send<TState>(
-        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build, TState state, ref IReadOnlyList<StepCall>? calls, string stepId, int attempt, int batch, int firstItem)
+    private StepRequest Request<TState>(
+        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build,
+        TState state,
+        ref IReadOnlyList<StepCall>? calls,
+        int[]? pending,
+        string stepId,
+        int attempt,
+        int batch,
+        int firstItem)
     {
         try
         {
@@ -377,12 +384,11 @@ internal sealed class WorkflowRun
             return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}" };
         }
 
-        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
-    }
+        if (pending is null)
+        {
+            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
+        }
 
-    /// <summary>The request that sends the calls of a batch at <paramref name="pending"/> again (no lambdas in <see cref="CallAsync"/>: a closure over its locals is allocated on every call, replays included).</summary>
-    private StepRequest Resend(string stepId, int attempt, IReadOnlyList<StepCall> calls, int[] pending, int batch, int firstItem)
-    {
         var subset = new StepCall[pending.Length];
         var items = new int[pending.Length];
         for (var i = 0; i < pending.Length; i++)
