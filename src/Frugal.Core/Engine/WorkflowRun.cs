@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Frugal.Engine;
 
-/// <summary>The state of one run inside <see cref="WorkflowOrchestrator"/>: the scope, what is done, what runs.</summary>
-internal sealed class WorkflowRun
+/// <summary>
+/// The state of one run inside <see cref="WorkflowOrchestrator"/>: the scope, what is done, what runs. Its activity
+/// calls, with their retries, are in WorkflowRun.Calls.cs.
+/// </summary>
+internal sealed partial class WorkflowRun
 {
-    private const int MaxAttempts = 3;
     private readonly TaskOrchestrationContext _context;
     private readonly WorkflowRunRequest _request;
     private readonly WorkflowDefinition _definition;
@@ -292,135 +294,4 @@ internal sealed class WorkflowRun
         _scope.Remove("index");
         return calls;
     }
-
-    /// <summary>
-    /// Calls the activity, retrying failed attempts with backoff. Retries are explicit here rather than a
-    /// <see cref="TaskRetryOptions"/> so every attempt carries its number (cost records are keyed by it).
-    /// </summary>
-    /// <remarks>
-    /// While the orchestrator replays, the call it schedules is already in the history: Durable Task matches it by
-    /// name and order and never sends it again, and it does not compare inputs. So a replayed call is scheduled
-    /// without an input, and <paramref name="build"/> (expression evaluation) runs only for calls that are sent.
-    /// Without this every replay evaluated and serialised every earlier step's request again. <paramref name="build"/>
-    /// and <paramref name="complete"/> are static and take their state as arguments, so a replayed call allocates no
-    /// closures for them.
-    /// </remarks>
-    private async Task<TResult> CallAsync<TState, TResult>(
-        string stepId,
-        TState state,
-        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build,
-        bool escalates,
-        int batch,
-        int firstItem,
-        Func<StepResponses, int, TResult> complete)
-    {
-        IReadOnlyList<StepCall>? calls = null;
-        var responses = new StepResponses();
-
-        // The batch positions still to answer, once some calls of a batch failed and others were answered; null: all.
-        int[]? pending = null;
-        for (var attempt = 1; ; attempt++)
-        {
-            StepRequest? request = null;
-            if (!_context.IsReplaying)
-            {
-                request = Request(build, state, ref calls, pending, stepId, attempt, batch, firstItem);
-            }
-
-            try
-            {
-                var response = await _context.CallActivityAsync<StepResponseJson>(ExecuteStepActivity.Name, request);
-                responses.Add(response, pending);
-                if (escalates)
-                {
-                    // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
-                    foreach (var result in response.Value.Results)
-                    {
-                        _escalations += result.Escalated ? 1 : 0;
-                    }
-                }
-
-                if (!response.HasFailures)
-                {
-                    return complete(responses, attempt);
-                }
-
-                pending = FailedCalls(response.Value, pending, stepId, attempt);
-                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
-            }
-            catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
-            {
-                Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The request of an attempt: the step's calls (built on first use: a replay does not build them), or those at
-    /// <paramref name="pending"/> after some calls of a batch failed. When the calls cannot be built (an expression
-    /// that fails on this run's data), the request carries the error instead and the activity fails with it. Failing
-    /// the orchestrator here would not do: Durable Task ends a run only once no activity is in flight, and a replay
-    /// does not build calls again (it only schedules them), so the activities it scheduled would no longer line up
-    /// with the history, and another step's result would be taken for this one's. Not part of <see cref="CallAsync"/>:
-    /// a closure over its locals is allocated on every call, replays included.
-    /// </summary>
-    private StepRequest Request<TState>(
-        Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build,
-        TState state,
-        ref IReadOnlyList<StepCall>? calls,
-        int[]? pending,
-        string stepId,
-        int attempt,
-        int batch,
-        int firstItem)
-    {
-        try
-        {
-            calls ??= build(this, state);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}" };
-        }
-
-        if (pending is null)
-        {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
-        }
-
-        var subset = new StepCall[pending.Length];
-        var items = new int[pending.Length];
-        for (var i = 0; i < pending.Length; i++)
-        {
-            subset[i] = calls[pending[i]];
-            items[i] = firstItem + pending[i];
-        }
-
-        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, subset, batch, firstItem) { Items = items };
-    }
-
-    /// <summary>
-    /// The batch positions to send again after some calls of <paramref name="response"/> failed; throws (failing the
-    /// run) when a failure is bad input or the attempts are spent. Not part of <see cref="CallAsync"/>: its locals
-    /// would enlarge that method's state machine, which every replay allocates for every call.
-    /// </summary>
-    private int[] FailedCalls(StepResponse response, int[]? sent, string stepId, int attempt)
-    {
-        var failed = response.Failed!;
-        var first = response.Results[failed[0]].Failure!;
-        int[] pending = [.. failed.Select(k => sent is null ? k : sent[k])];
-        if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
-        {
-            throw new InvalidOperationException(
-                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {first.Type}: {first.Message}");
-        }
-
-        Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");
-        return pending;
-    }
-
-    /// <summary>Bad definitions or inputs fail the same way every time; only transient failures are retried.</summary>
-    private static bool IsRetryable(TaskFailedException ex) =>
-        !ex.FailureDetails.IsCausedBy<StepInputException>();
 }
