@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Frugal.Cli.Local;
 using System.Globalization;
 using Frugal.Emulator;
 using Microsoft.Extensions.Configuration;
@@ -72,7 +73,7 @@ internal static class EmulateCommand
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
-                await error.WriteLineAsync(ServeCommand.PortInUse(parseResult.GetValue(port)));
+                await error.WriteLineAsync(LoopbackPort.InUse(parseResult.GetValue(port)));
                 return ExitCodes.BadInput;
             }
             catch (OptionsValidationException ex)

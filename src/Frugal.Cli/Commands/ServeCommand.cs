@@ -29,25 +29,6 @@ internal static class ServeCommand
         return command;
     }
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>What to do when the port is taken (say, by <c>func start</c>, which also listens on 7071).</summary>
-    internal static string PortInUse(int port) =>
-        $"--port: 127.0.0.1:{port} is already in use; stop what listens there or pass another port (0 takes any free one)";
-
     private static async Task<int> ServeAsync(int port, string folder, string? store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder))
@@ -58,9 +39,9 @@ internal static class ServeCommand
 
         // Checked before the runtime starts (a second or so), so a taken port fails at once and says so; the bind
         // below still catches one taken in between.
-        if (port != 0 && !IsFree(port))
+        if (port != 0 && !LoopbackPort.IsFree(port))
         {
-            await error.WriteLineAsync(PortInUse(port));
+            await error.WriteLineAsync(LoopbackPort.InUse(port));
             return ExitCodes.BadInput;
         }
 
@@ -91,7 +72,7 @@ internal static class ServeCommand
         }
         catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            await error.WriteLineAsync(PortInUse(port));
+            await error.WriteLineAsync(LoopbackPort.InUse(port));
             return ExitCodes.BadInput;
         }
 
