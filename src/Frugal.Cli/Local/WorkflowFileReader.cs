@@ -7,11 +7,11 @@ internal static class WorkflowFileReader
 {
     /// <summary>
     /// The files <paramref name="paths"/> name: a folder stands for the workflow files in it (<c>*.yaml</c>,
-    /// <c>*.yml</c>, in name order), so <c>frugal validate workflows</c> checks the folder the app deploys.
+    /// <c>*.yml</c>, in name order), so <c>frugal validate workflows</c> checks the folder the app deploys. A folder
+    /// with none stands for itself, so that <see cref="Read"/> reports it instead of it passing as checked.
     /// </summary>
-    public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths.SelectMany(path => Directory.Exists(path)
-        ? Directory.EnumerateFiles(path, "*.yaml").Concat(Directory.EnumerateFiles(path, "*.yml")).Order(StringComparer.Ordinal)
-        : (IEnumerable<string>)[path]);
+    public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths.SelectMany(path =>
+        Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path]);
 
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
     /// <exception cref="CliUsageException">The file is missing or cannot be read; the message names it.</exception>
@@ -19,9 +19,9 @@ internal static class WorkflowFileReader
     {
         if (!File.Exists(path))
         {
-            throw new CliUsageException(Directory.Exists(path)
-                ? $"{path}: is a folder; name a workflow file in it"
-                : $"{path}: workflow file not found");
+            throw new CliUsageException(!Directory.Exists(path) ? $"{path}: workflow file not found"
+                : WorkflowFiles(path).Length == 0 ? $"{path}: is a folder with no workflow files (*.yaml, *.yml) in it"
+                : $"{path}: is a folder; name a workflow file in it");
         }
 
         try
@@ -33,4 +33,7 @@ internal static class WorkflowFileReader
             throw new CliUsageException($"{path}: cannot read the workflow file: {ex.Message}");
         }
     }
+
+    private static string[] WorkflowFiles(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*.yaml").Concat(Directory.EnumerateFiles(folder, "*.yml")).Order(StringComparer.Ordinal)];
 }

@@ -214,8 +214,22 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
+    {
+        var empty = _directory.CreateSubdirectory("empty").FullName;
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not a workflow");
+
+        var (code, output, error) = await CliRunner.RunAsync("validate", empty, RepoPaths.Workflow("support-triage.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{empty}: is a folder with no workflow files (*.yaml, *.yml) in it", error.Trim());
+        Assert.Contains("support-triage.yaml: ok", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_FolderInsteadOfAFile_ExitsTwoSayingSo()
     {
+        Temp("triage.yaml", "name: x\n");
         var (code, _, error) = await CliRunner.RunAsync("run", _directory.FullName, "--input", Temp("in.json", "{}"));
 
         Assert.Equal(2, code);
