@@ -42,7 +42,7 @@ internal sealed class RunReporter
             ? result.Output?.ToJsonString(Indented) ?? "null"
             : $"  error: {metadata?.FailureDetails?.ErrorMessage ?? "no result"}");
         _out.Flush();
-        _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result));
+        _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result, result is null ? Progress(metadata) : null));
     }
 
     /// <summary>Prints the summary; <paramref name="dollars"/> holds each run's recorded cost, by run id.</summary>
@@ -52,17 +52,27 @@ internal sealed class RunReporter
         table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out", "Dollars");
         foreach (var row in _rows)
         {
-            var steps = row.Result?.Steps ?? [];
+            var cost = dollars.TryGetValue(row.RunId, out var recorded) ? recorded.ToString("0.000000", CultureInfo.InvariantCulture) : "-";
+            if (row.Result is not { } result)
+            {
+                // A run that failed has no result to read steps and tokens from: what it got through, from its
+                // progress; its spend, from the ledger like every run's.
+                var progress = row.Progress is { } p ? $"{p.CompletedSteps} of {p.TotalSteps} finished" : "-";
+                table.AddRow(Markup.Escape(row.Label), $"[red]{row.Status}[/]", Seconds(row.Elapsed), progress, string.Empty, "-", "-", cost);
+                continue;
+            }
+
+            var steps = result.Steps;
             var tiers = steps.SelectMany(s => s.Tiers).GroupBy(t => t.Key).Select(g => $"{g.Key}:{g.Sum(t => t.Value)}");
             table.AddRow(
                 Markup.Escape(row.Label),
-                row.Result is null ? $"[red]{row.Status}[/]" : row.Status,
-                row.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                row.Status,
+                Seconds(row.Elapsed),
                 $"{steps.Count(s => s.Status == "completed")} ran, {steps.Count(s => s.Status == "skipped")} skipped",
                 Markup.Escape(string.Join(" ", tiers)),
                 steps.Sum(s => s.InputTokens).ToString(CultureInfo.InvariantCulture),
                 steps.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture),
-                dollars.TryGetValue(row.RunId, out var cost) ? cost.ToString("0.000000", CultureInfo.InvariantCulture) : "-");
+                cost);
         }
 
         var console = CliConsole.For(_out);
@@ -71,5 +81,20 @@ internal sealed class RunReporter
             $"{_rows.Count - Failed} completed, {Failed} failed; ${dollars.Values.Sum():0.000000} recorded in the cost ledger"));
     }
 
-    private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, WorkflowRunResult? Result);
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
+
+    /// <summary>The progress a run had reported when it ended (its custom status), if it reported any.</summary>
+    private static RunProgress? Progress(OrchestrationMetadata? metadata)
+    {
+        try
+        {
+            return metadata?.SerializedCustomStatus is null ? null : metadata.ReadCustomStatusAs<RunProgress>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, WorkflowRunResult? Result, RunProgress? Progress);
 }

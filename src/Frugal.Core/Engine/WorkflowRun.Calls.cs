@@ -62,8 +62,14 @@ internal sealed partial class WorkflowRun
                 pending = FailedCalls(response.Value, pending, stepId, attempt);
                 await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
-            catch (TaskFailedException ex) when (attempt < MaxAttempts && IsRetryable(ex))
+            catch (TaskFailedException ex)
             {
+                var retryable = IsRetryable(ex);
+                if (attempt >= MaxAttempts || !retryable)
+                {
+                    throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
+                }
+
                 Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
                 await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
             }
@@ -126,7 +132,7 @@ internal sealed partial class WorkflowRun
         int[] pending = [.. failed.Select(k => sent is null ? k : sent[k])];
         if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
         {
-            throw new InvalidOperationException(
+            throw new StepFailedException(
                 $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {first.Type}: {first.Message}");
         }
 

@@ -140,7 +140,16 @@ public sealed class ModelStepHandler
 
         var started = Stopwatch.GetTimestamp();
         ModelAttemptLog.SetTier(name);
-        var response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ModelCallException.From(name, ModelAttemptLog.CurrentAttempts, ex) is { } failure)
+        {
+            throw failure;
+        }
+
         var answered = response.AdditionalProperties?.TryGetValue(BudgetChatClient.AnsweredTierKey, out var t) == true && t is string s ? s : name;
         JsonNode? output = JsonValue.Create(response.Text);
         if (call.OutputSchema is not null)

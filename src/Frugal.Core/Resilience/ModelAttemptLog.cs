@@ -30,6 +30,9 @@ public sealed class ModelAttemptLog
     /// <summary>The tier the next attempts belong to (set by whoever picks the deployment).</summary>
     public string Tier { get; set; } = "unknown";
 
+    /// <summary>The attempts of the current flow's log (none when there is no log).</summary>
+    public static IReadOnlyList<ModelAttempt> CurrentAttempts => Current.Value?.Attempts ?? [];
+
     /// <summary>Starts a log for the calls made in the current async flow.</summary>
     public static ModelAttemptLog Begin() => Current.Value = new ModelAttemptLog();
 

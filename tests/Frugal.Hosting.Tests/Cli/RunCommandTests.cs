@@ -214,6 +214,34 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ModelStepFails_PrintsTheStepsErrorAndHowFarTheRunGot()
+    {
+        // The emulator wants another key than the one frugal sends it: a 401, which fails the step at once.
+        Temp("frugal.json", """{ "Emulator": { "ApiKey": "not-the-key-frugal-sends" } }""");
+        var workflow = Temp("two.yaml", """
+            name: two
+            input: { type: object }
+            steps:
+              - id: greet
+                kind: deterministic
+                operation: template
+                input: Hello ${ input.name }
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ steps.greet.output }
+            """);
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", workflow, "--input", Temp("in.json", """{ "name": "Ada" }"""));
+
+        Assert.True(code == 1, $"exit {code}: {error}{output}");
+        Assert.Contains("error: step 'answer': the cheap model refused the request with HTTP 401", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Task 'ExecuteStep'", output, StringComparison.Ordinal);
+        Assert.Matches(@"in\.json\s+.\s+Failed\s+.\s+[0-9.]+\s+.\s+1 of 2 finished", output);
+        Assert.Contains("0 completed, 1 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;

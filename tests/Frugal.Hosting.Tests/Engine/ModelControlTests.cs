@@ -68,7 +68,7 @@ public sealed class ModelControlTests
     [Fact]
     public async Task Run_OneCallOfABatchFails_RetriesOnlyThatCallAndPaysForTheOthersOnce()
     {
-        // The model refuses the first request about 'flaky' (a 400 from outside the client's retries). Before, the
+        // The model fails the first request about 'flaky' (a 503 from outside the client's retries). Before, the
         // failed call failed the activity and its retry ran, and paid for, the whole batch again.
         var flaky = new FailFirstRequestHandler("flaky");
         await using var runtime = await StartAsync(
@@ -279,6 +279,46 @@ public sealed class ModelControlTests
         Assert.True(runtime.Emulator!.Counters.RateLimited > 0);
     }
 
+    [Fact]
+    public async Task Run_DeploymentAlwaysFailing_FailsNamingTheStepTheTierAndTheHttpOutcomes()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:ServerErrorRate"] = "1",
+            ["Frugal:Models:Resilience:MaxRetries"] = "1",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+        });
+
+        var (_, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(typeof(StepFailedException).FullName, metadata.FailureDetails!.ErrorType);
+        Assert.Equal(
+            "step 'answer' failed after 3 attempt(s): the cheap model failed with HTTP 500 after 2 attempt(s) (http-500, http-500): The emulated deployment 'gpt-4o-mini' had an internal error (injected fault).",
+            metadata.FailureDetails.ErrorMessage);
+        Assert.Equal(6, runtime.Emulator!.Counters.ServerErrors);
+    }
+
+    [Fact]
+    public async Task Run_ModelRefusesTheKey_FailsAtOnceWithoutRetrying()
+    {
+        await using var runtime = await StartAsync(new() { ["Emulator:ApiKey"] = "not-the-key-frugal-sends" });
+
+        var (_, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal("step 'answer': the cheap model refused the request with HTTP 401 after 1 attempt(s) (http-401): Access denied: the API key is wrong. Send the key configured as Emulator:ApiKey in the 'api-key' header or as 'Authorization: Bearer <key>'.", metadata.FailureDetails!.ErrorMessage);
+        Assert.Equal(1, runtime.Emulator!.Counters.Unauthorized);
+    }
+
+    private const string OneCheapStep = """
+        steps:
+          - id: answer
+            kind: model
+            tier: cheap
+            prompt: ${ input.q }
+        """;
+
     private static WorkflowDefinition Parse(string steps) =>
         WorkflowLoader.Parse("name: control\ninput: { type: object }\n" + steps, "control.yaml");
 
@@ -315,7 +355,7 @@ public sealed class ModelControlTests
         return LocalRuntime.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), store: null, TextWriter.Null, services);
     }
 
-    /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 400; passes everything else on.</summary>
+    /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 503; passes everything else on.</summary>
     private sealed class FailFirstRequestHandler(string word)
     {
         private readonly string _word = word;
@@ -333,9 +373,9 @@ public sealed class ModelControlTests
                     if ((await content.ReadAsStringAsync(cancellationToken)).Contains(owner._word, StringComparison.Ordinal)
                         && Interlocked.Exchange(ref owner._failed, 1) == 0)
                     {
-                        return new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+                        return new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable)
                         {
-                            Content = new StringContent("""{"error": {"message": "refused for the test", "type": "invalid_request_error"}}""", System.Text.Encoding.UTF8, "application/json"),
+                            Content = new StringContent("""{"error": {"message": "overloaded for the test", "type": "server_error"}}""", System.Text.Encoding.UTF8, "application/json"),
                         };
                     }
                 }

@@ -1,0 +1,34 @@
+namespace Frugal.Engine;
+
+/// <summary>
+/// A step failed for good: its input was bad, or its attempts are spent. Thrown by the orchestrator, so it is what a
+/// failed run reports: the step, the attempts, and the last attempt's error, rather than the Durable Task SDK's
+/// "Task 'ExecuteStep' (#6) failed with an unhandled exception", which names neither the step nor the workflow's terms.
+/// </summary>
+public sealed class StepFailedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public StepFailedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public StepFailedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>
+    /// The failure of step <paramref name="stepId"/> from its last attempt's <paramref name="error"/>: said as is when
+    /// the input was bad (the activity's message names the step already when the step's own expressions failed).
+    /// </summary>
+    internal static StepFailedException From(string stepId, int attempts, string error, bool badInput, Exception inner)
+    {
+        var step = $"step '{stepId}'";
+        return new StepFailedException(
+            badInput ? error.StartsWith(step, StringComparison.Ordinal) ? error : $"{step}: {error}"
+            : $"{step} failed after {attempts} attempt(s): {error}",
+            inner);
+    }
+}

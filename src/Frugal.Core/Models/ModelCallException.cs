@@ -1,0 +1,85 @@
+using System.ClientModel;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Frugal.Engine;
+using Frugal.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Frugal.Models;
+
+/// <summary>
+/// A hosted model did not answer: said in the workflow's terms (which tier, which HTTP outcomes, when an open circuit
+/// lets calls through again) instead of the client library's "Service request failed." or Polly's "The circuit is
+/// now open and is not allowing calls.". Transient, so the engine tries the step again.
+/// </summary>
+public sealed class ModelCallException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelCallException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ModelCallException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>
+    /// What to throw for <paramref name="ex"/>, raised by the <paramref name="tier"/> model's client after
+    /// <paramref name="attempts"/>; null when it is not a failure to reach the model (a refused budget, a cancelled
+    /// call), which then goes up as it is. A client error (HTTP 4xx other than 408 and 429: a missing deployment, a
+    /// wrong key, a request the service rejects) fails the same way every time, so it is bad input, not retried.
+    /// </summary>
+    internal static Exception? From(string tier, IReadOnlyList<ModelAttempt> attempts, Exception ex)
+    {
+        var tried = attempts.Count == 0 ? string.Empty
+            : $" after {attempts.Count} attempt(s) ({string.Join(", ", attempts.Select(a => a.Tier == tier ? a.Outcome : $"{a.Tier} {a.Outcome}"))})";
+        return ex switch
+        {
+            BrokenCircuitException open => new ModelCallException(
+                $"the {tier} model's circuit is open{tried}: its deployment failed repeatedly, so calls are held back" +
+                (open.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Ceiling(after.TotalSeconds):0} s") : string.Empty),
+                ex),
+            TimeoutRejectedException timeout => new ModelCallException($"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}", ex),
+            ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
+                new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
+            ClientResultException server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex),
+            HttpRequestException http => new ModelCallException(
+                $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The service's own words: <c>error.message</c> of an OpenAI-style error body, else the body, else the client
+    /// library's message (whose first line is only "Service request failed." or the status).
+    /// </summary>
+    private static string Detail(ClientResultException ex)
+    {
+        var body = ex.GetRawResponse()?.Content?.ToString();
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return Truncate(ex.Message.ReplaceLineEndings(" ").Trim(), 300);
+        }
+
+        try
+        {
+            if (JsonNode.Parse(body)?["error"]?["message"] is JsonValue message && message.TryGetValue<string>(out var text) && text.Length > 0)
+            {
+                return Truncate(text, 300);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a gateway's HTML page, plain text): the body as it is.
+        }
+
+        return Truncate(body.ReplaceLineEndings(" ").Trim(), 300);
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "...";
+}
