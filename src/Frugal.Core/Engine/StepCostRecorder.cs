@@ -51,7 +51,8 @@ public sealed class StepCostRecorder
         ArgumentNullException.ThrowIfNull(call);
         var tier = Tier(result?.Tier ?? TierOf(call));
         var usage = new TokenUsage(result?.InputTokens ?? 0, 0, result?.OutputTokens ?? 0, 0);
-        var price = tier is CostTier.Cheap or CostTier.Premium
+        var price = result is null && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
+            : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);
         var stepId = request.ItemStepId(index) + suffix;

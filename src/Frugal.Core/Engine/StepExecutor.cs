@@ -64,7 +64,7 @@ public sealed class StepExecutor
 
             failed.Add(i);
             Exception error = tasks[i].Exception?.InnerException ?? new OperationCanceledException();
-            results[i] = new CallResult(null, "none") { Failure = new CallFailure(error.GetType().FullName!, error.Message, error is not StepInputException) };
+            results[i] = new CallResult(null, "none") { Failure = new CallFailure(error.GetType().FullName!, error.Message, StepFailures.IsRetryable(error)) };
         }
 
         return new StepResponse(results) { Failed = failed };

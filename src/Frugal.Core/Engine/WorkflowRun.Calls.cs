@@ -140,7 +140,7 @@ internal sealed partial class WorkflowRun
         return pending;
     }
 
-    /// <summary>Bad definitions or inputs fail the same way every time; only transient failures are retried.</summary>
+    /// <summary>Bad definitions or inputs, and refusing budgets, fail the same way every time (<see cref="StepFailures.IsRetryable"/>).</summary>
     private static bool IsRetryable(TaskFailedException ex) =>
-        !ex.FailureDetails.IsCausedBy<StepInputException>();
+        !ex.FailureDetails.IsCausedBy<StepInputException>() && !ex.FailureDetails.IsCausedBy<Budgets.BudgetExceededException>();
 }

@@ -29,6 +29,12 @@ public sealed class ModelCallException : Exception
     }
 
     /// <summary>
+    /// True when the service answered with an error or the call was never sent (an open circuit): nothing was billed.
+    /// False when no answer came (a timeout, a dropped connection): the service may have billed work Frugal never saw.
+    /// </summary>
+    public bool NothingBilled { get; init; }
+
+    /// <summary>
     /// What to throw for <paramref name="ex"/>, raised by the <paramref name="tier"/> model's client after
     /// <paramref name="attempts"/>; null when it is not a failure to reach the model (a refused budget, a cancelled
     /// call), which then goes up as it is. A client error (HTTP 4xx other than 408 and 429: a missing deployment, a
@@ -43,13 +49,17 @@ public sealed class ModelCallException : Exception
             BrokenCircuitException open => new ModelCallException(
                 $"the {tier} model's circuit is open{tried}: its deployment failed repeatedly, so calls are held back" +
                 (open.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Ceiling(after.TotalSeconds):0} s") : string.Empty),
-                ex),
-            TimeoutRejectedException timeout => new ModelCallException($"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}", ex),
+                ex) { NothingBilled = true },
+            TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex),
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
                 new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
-            ClientResultException server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex),
+            ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex) { NothingBilled = true },
+            ClientResultException noAnswer => new ModelCallException($"the {tier} model did not answer{tried}: {noAnswer.Message}", ex),
             HttpRequestException http => new ModelCallException(
-                $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex),
+                $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex)
+            {
+                NothingBilled = http.StatusCode is not null || http.HttpRequestError == HttpRequestError.ConnectionError,
+            },
             _ => null,
         };
     }

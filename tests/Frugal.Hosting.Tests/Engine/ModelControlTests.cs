@@ -311,6 +311,24 @@ public sealed class ModelControlTests
         Assert.Equal(1, runtime.Emulator!.Counters.Unauthorized);
     }
 
+    [Fact]
+    public async Task Run_BudgetRefusesTheCall_FailsAtOnceAndRecordsTheCallAsCostingNothing()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = "0",
+            ["Frugal:Budgets:Action"] = "Refuse",
+        });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Contains("has spent its monthly budget", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal((CostOutcome.Failed, true, 0m), (record.Outcome, record.Priced, record.Dollars));
+        Assert.Equal(0, runtime.Emulator!.Counters.ChatCompletions);
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer

@@ -1,0 +1,23 @@
+using Frugal.Budgets;
+using Frugal.Models;
+
+namespace Frugal.Engine;
+
+/// <summary>What a call's failure means for its retries and its cost record.</summary>
+internal static class StepFailures
+{
+    /// <summary>
+    /// False for failures that would come back the same on the next attempt: bad input (which includes a model's
+    /// client errors) and a spent budget whose action is Refuse (a month's budget does not come back in seconds).
+    /// </summary>
+    public static bool IsRetryable(Exception error) => error is not (StepInputException or BudgetExceededException);
+
+    /// <summary>
+    /// True when the failed call is known to have cost nothing: it was refused before it was sent (a budget, a tokens
+    /// per minute limit, bad input, an open circuit) or the service answered with an error, which is not billed. Only
+    /// a call whose answer never came (a timeout, a dropped connection) may have been billed without Frugal seeing
+    /// the usage, so only that stays unpriced.
+    /// </summary>
+    public static bool CostNothing(Exception error) =>
+        error is StepInputException or BudgetExceededException or TokenRateLimitExceededException or ModelCallException { NothingBilled: true };
+}
