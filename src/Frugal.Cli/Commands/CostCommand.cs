@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Azure.Data.Tables;
 using Frugal.Cli.Costs;
 using Frugal.Costs;
 using Frugal.Costs.Reports;
@@ -11,8 +10,6 @@ namespace Frugal.Cli.Commands;
 /// <summary><c>frugal cost report</c>: cost per workflow, tenant, model, tier or step from the cost ledger.</summary>
 internal static class CostCommand
 {
-    private const string DefaultStore = ".frugal/costs.db";
-
     public static Command Create()
     {
         var by = NameOption("--by", "Group rows by", CostReportArguments.GroupNames, "workflow");
@@ -20,22 +17,17 @@ internal static class CostCommand
         var since = TimeOption("--since", "Start of the period (yyyy-MM-dd or ISO 8601 time, UTC)", isEnd: false);
         var until = TimeOption("--until", "End of the period; a date includes that whole day", isEnd: true);
         var output = new Option<FileInfo?>("--out") { Description = "Write the report to this file instead of standard output" };
+        output.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && OutProblem(file) is { } problem)
+            {
+                result.AddError($"--out: {problem}");
+            }
+        });
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant" };
         var workflow = new Option<string?>("--workflow") { Description = "Only this workflow" };
         var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
-        var store = new Option<string>("--store")
-        {
-            Description = $"The ledger: a SQLite file (default {DefaultStore}) or an Azure Storage connection string",
-            DefaultValueFactory = _ => DefaultStore,
-        };
-        store.Validators.Add(result =>
-        {
-            string value = result.GetValueOrDefault<string>();
-            if (!IsConnectionString(value) && !File.Exists(value))
-            {
-                result.AddError($"--store: the cost ledger '{value}' does not exist (record some runs first, or pass a SQLite file or connection string)");
-            }
-        });
+        var store = LedgerStore.CreateOption("The ledger");
 
         var report = new Command("report", "Report what runs cost, grouped by workflow, tenant, model, tier or step")
         {
@@ -53,13 +45,9 @@ internal static class CostCommand
                 Tenant = parse.GetValue(tenant),
                 Workflow = parse.GetValue(workflow),
             };
-            string storeValue = parse.GetValue(store)!;
-            var ledger = IsConnectionString(storeValue)
-                ? (ICostLedger)new TableCostLedger(new TableClient(storeValue, parse.GetValue(table)))
-                : new SqliteCostLedger(storeValue);
-            try
+            var error = parse.InvocationConfiguration.Error;
+            return await LedgerStore.UseAsync(parse.GetValue(store)!, parse.GetValue(table)!, error, async ledger =>
             {
-                var error = parse.InvocationConfiguration.Error;
                 var result = await CostReportProgress.RunAsync(new CostReport(ledger, TimeProvider.System), request, error, cancellationToken);
                 var file = parse.GetValue(output);
                 await using var writer = file is null ? null : new StreamWriter(file.FullName);
@@ -79,21 +67,22 @@ internal static class CostCommand
                     await error.WriteLineAsync($"Wrote {reportFormat.ToString().ToLowerInvariant()} report to {file.FullName}");
                 }
 
-                return 0;
-            }
-            finally
-            {
-                (ledger as IDisposable)?.Dispose();
-            }
+                return ExitCodes.Ok;
+            });
         });
 
         return new Command("cost", "Cost records: reports of what runs cost") { report };
     }
 
-    internal static bool IsConnectionString(string value) =>
-        value.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
-        || value.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
-        || value.Contains("TableEndpoint=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Why the report cannot be written to <paramref name="file"/>: its folder is missing, it is a folder, or it is a
+    /// SQLite database (the ledger itself, most likely: writing the report over it would lose every record).
+    /// </summary>
+    private static string? OutProblem(FileInfo file) =>
+        Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; name a file"
+        : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
+        : file.Exists && LedgerStore.IsSqliteFile(file.FullName) ? $"'{file.FullName}' is a SQLite database (a cost ledger?); a report is not written over it"
+        : null;
 
     private static Option<string> NameOption(string name, string description, IReadOnlyList<string> names, string defaultValue)
     {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Frugal.Cli.Costs;
 using Frugal.Costs;
 using Frugal.Costs.Reports;
@@ -13,33 +12,20 @@ namespace Frugal.Cli.Commands;
 /// <summary><c>frugal plan</c>: projects recorded costs to a planned scale against a target gross margin (docs/planning.md).</summary>
 internal static class PlanCommand
 {
-    private const string DefaultStore = ".frugal/costs.db";
-
     public static Command Create()
     {
-        var scale = Number<double>("--scale", "Plan for this many times the observed runs per month", v => v > 0, "a number above 0", 1);
+        // Upper bounds keep the projection inside what decimal dollars and whole replicas can hold (1e30 overflowed).
+        var scale = Number<double>("--scale", "Plan for this many times the observed runs per month", v => v is > 0 and <= 1e6, "a number above 0, at most 1000000", 1);
         var peak = Number<int?>("--peak-concurrency", "Runs in flight at the peak (default: observed peak overlap x scale)", v => v > 0, "a whole number above 0", null);
-        var revenue = Number<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v > 0, "a number of dollars above 0", null);
+        var revenue = Number<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v is > 0 and <= 1_000_000, "a number of dollars above 0, at most 1000000", null);
         var margin = Number<double>("--target-margin", "Target gross margin between 0 and 1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1", 0.7);
-        var capacity = Number<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v > 0, "a number above 0", 1);
+        var capacity = Number<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v is >= 0.001 and <= 1e6, "a number from 0.001 to 1000000", 1);
         var since = CostCommand.TimeOption("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
         var until = CostCommand.TimeOption("--until", "Only records before this time; a date includes that whole day", isEnd: true);
         var format = new Option<string>("--format") { Description = "Output format: table|json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
-        var store = new Option<string>("--store")
-        {
-            Description = $"The ledger: a SQLite file (default {DefaultStore}) or an Azure Storage connection string",
-            DefaultValueFactory = _ => DefaultStore,
-        };
-        store.Validators.Add(result =>
-        {
-            string value = result.GetValueOrDefault<string>();
-            if (!CostCommand.IsConnectionString(value) && !File.Exists(value))
-            {
-                result.AddError($"--store: the cost ledger '{value}' does not exist (record some runs first, or pass a SQLite file or connection string)");
-            }
-        });
+        var store = LedgerStore.CreateOption("The ledger");
 
         var command = new Command("plan", "Project monthly cost, premium share, cache hits and GPU replicas at a planned scale, against a target margin")
         {
@@ -57,11 +43,7 @@ internal static class PlanCommand
                 Since = parse.GetValue(since),
                 Until = parse.GetValue(until),
             };
-            string storeValue = parse.GetValue(store)!;
-            var ledger = CostCommand.IsConnectionString(storeValue)
-                ? (ICostLedger)new TableCostLedger(new TableClient(storeValue, parse.GetValue(table)))
-                : new SqliteCostLedger(storeValue);
-            try
+            return await LedgerStore.UseAsync(parse.GetValue(store)!, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
                 var plan = await MarginPlanner.PlanAsync(ledger, request, cancellationToken);
                 var output = parse.InvocationConfiguration.Output;
@@ -75,11 +57,7 @@ internal static class PlanCommand
                 }
 
                 return ExitCodes.Ok;
-            }
-            finally
-            {
-                (ledger as IDisposable)?.Dispose();
-            }
+            });
         });
         return command;
     }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Azure.Data.Tables;
+using Frugal.Cli.Costs;
 using Frugal.Cli.Local;
 using Frugal.Costs;
 using Frugal.Hosting.Durable;
@@ -11,8 +11,6 @@ namespace Frugal.Cli.Commands;
 /// <summary><c>frugal purge</c>: applies retention to the cost ledger and, on Azure Storage, to run histories.</summary>
 internal static class PurgeCommand
 {
-    private const string DefaultStore = ".frugal/costs.db";
-
     public static Command Create()
     {
         var olderThan = new Option<TimeSpan?>("--older-than")
@@ -30,19 +28,7 @@ internal static class PurgeCommand
                 return null;
             },
         };
-        var store = new Option<string>("--store")
-        {
-            Description = $"The ledger: a SQLite file (default {DefaultStore}) or an Azure Storage connection string, whose task hub's finished runs are purged too",
-            DefaultValueFactory = _ => DefaultStore,
-        };
-        store.Validators.Add(result =>
-        {
-            string value = result.GetValueOrDefault<string>();
-            if (!CostCommand.IsConnectionString(value) && !File.Exists(value))
-            {
-                result.AddError($"--store: the cost ledger '{value}' does not exist (pass a SQLite file or an Azure Storage connection string)");
-            }
-        });
+        var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a connection string");
         var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
         var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a connection string", DefaultValueFactory = _ => "FrugalLocal" };
         var command = new Command("purge", "Delete cost records and finished run histories older than their retention") { olderThan, store, table, taskHub };
@@ -53,25 +39,19 @@ internal static class PurgeCommand
             var recordAge = age ?? TimeSpan.FromDays(retention.CostRecordDays);
             var runAge = age ?? TimeSpan.FromDays(retention.RunHistoryDays);
             string storeValue = parse.GetValue(store)!;
-            bool azure = CostCommand.IsConnectionString(storeValue);
-            var ledger = azure ? (ICostLedger)new TableCostLedger(new TableClient(storeValue, parse.GetValue(table))) : new SqliteCostLedger(storeValue);
             var output = parse.InvocationConfiguration.Output;
-            try
+            return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
                 await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm} UTC");
-                if (azure)
+                if (LedgerStore.IsConnectionString(storeValue))
                 {
                     int runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
                     await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm} UTC, with their offloaded blobs");
                 }
 
                 return ExitCodes.Ok;
-            }
-            finally
-            {
-                (ledger as IDisposable)?.Dispose();
-            }
+            });
         });
         return command;
     }

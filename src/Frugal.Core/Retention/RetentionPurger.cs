@@ -79,14 +79,35 @@ public sealed class RetentionPurger
             return false;
         }
 
-        switch (char.ToLowerInvariant(text[^1]))
+        double? days = char.ToLowerInvariant(text[^1]) switch
         {
-            case 'd': age = TimeSpan.FromDays(value); return true;
-            case 'h': age = TimeSpan.FromHours(value); return true;
-            case 'm': age = TimeSpan.FromMinutes(value); return true;
-            default:
-                error = $"'{text}' is not an age such as 30d, 12h or 90m (a positive whole number and d, h or m)";
-                return false;
+            'd' => value,
+            'h' => value / 24.0,
+            'm' => value / 1440.0,
+            _ => null,
+        };
+        if (days is null)
+        {
+            error = $"'{text}' is not an age such as 30d, 12h or 90m (a positive whole number and d, h or m)";
+            return false;
         }
+
+        // An age past the calendar (TimeSpan overflows at about 29,000 years, and now minus the age must be a date)
+        // would throw; no retention is longer than a century.
+        if (days > MaxAgeDays)
+        {
+            error = $"'{text}' is more than {MaxAgeDays} days (100 years)";
+            return false;
+        }
+
+        age = char.ToLowerInvariant(text[^1]) switch
+        {
+            'd' => TimeSpan.FromDays(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => TimeSpan.FromMinutes(value),
+        };
+        return true;
     }
+
+    private const int MaxAgeDays = 36_525;
 }

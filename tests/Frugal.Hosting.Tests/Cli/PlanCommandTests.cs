@@ -8,12 +8,14 @@ public sealed class PlanCommandTests : IDisposable
     private readonly CostLedgerFixture _ledger = new();
 
     [Theory]
-    [InlineData("--scale", "0", "--scale: '0' is not a number above 0")]
-    [InlineData("--scale", "ten", "--scale: 'ten' is not a number above 0")]
+    [InlineData("--scale", "0", "--scale: '0' is not a number above 0, at most 1000000")]
+    [InlineData("--scale", "ten", "--scale: 'ten' is not a number above 0, at most 1000000")]
+    [InlineData("--scale", "1e30", "--scale: '1e30' is not a number above 0, at most 1000000")]
     [InlineData("--peak-concurrency", "-3", "--peak-concurrency: '-3' is not a whole number above 0")]
-    [InlineData("--revenue-per-run", "free", "--revenue-per-run: 'free' is not a number of dollars above 0")]
+    [InlineData("--revenue-per-run", "free", "--revenue-per-run: 'free' is not a number of dollars above 0, at most 1000000")]
     [InlineData("--target-margin", "1.5", "--target-margin: '1.5' is not a number from 0 up to (not including) 1")]
-    [InlineData("--gpu-capacity", "0", "--gpu-capacity: '0' is not a number above 0")]
+    [InlineData("--gpu-capacity", "0", "--gpu-capacity: '0' is not a number from 0.001 to 1000000")]
+    [InlineData("--gpu-capacity", "1e-300", "--gpu-capacity: '1e-300' is not a number from 0.001 to 1000000")]
     [InlineData("--since", "last-week", "--since: 'last-week' is not a date")]
     public async Task Plan_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {

@@ -21,6 +21,18 @@ public sealed class PurgeCommandTests : IDisposable
         Assert.Contains("Usage:", output + error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("99999999d")]
+    [InlineData("5000000d")]
+    [InlineData("900000h")]
+    public async Task Purge_OlderThanPastACentury_ExitsTwoSayingSo(string value)
+    {
+        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", _ledger.Path, "--older-than", value);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--older-than: '{value}' is more than 36525 days (100 years)", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Purge_MissingStore_ExitsTwoNamingTheFile()
     {

@@ -40,6 +40,72 @@ public sealed class CostCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_OutIsTheLedger_ExitsTwoAndLeavesTheLedgerAlone()
+    {
+        var before = await File.ReadAllBytesAsync(_ledger.Path);
+
+        var (code, _, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--format", "json", "--out", _ledger.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: '{_ledger.Path}' is a SQLite database (a cost ledger?); a report is not written over it", error, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(_ledger.Path));
+    }
+
+    [Fact]
+    public async Task Report_OutInAMissingFolder_ExitsTwoNamingTheFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "frugal-no-such-" + Guid.NewGuid().ToString("N"));
+
+        var (code, _, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--format", "html", "--out", Path.Combine(folder, "r.html"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: the folder '{folder}' does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cost", "report")]
+    [InlineData("plan", null)]
+    [InlineData("purge", null)]
+    public async Task LedgerCommands_StoreThatIsNotALedger_ExitTwoSayingSo(string command, string? sub)
+    {
+        var text = Path.Combine(Path.GetTempPath(), "frugal-notes-" + Guid.NewGuid().ToString("N") + ".txt");
+        var empty = Path.ChangeExtension(text, ".db");
+        await File.WriteAllTextAsync(text, "not a ledger");
+        await File.WriteAllTextAsync(empty, string.Empty);
+        try
+        {
+            string[] Args(string store) => sub is null ? [command, "--store", store] : [command, sub, "--store", store];
+
+            var (code, _, error) = await CliRunner.RunAsync(Args(text));
+            var (emptyCode, _, emptyError) = await CliRunner.RunAsync(Args(empty));
+
+            Assert.Equal((2, 2), (code, emptyCode));
+            Assert.Contains($"--store: '{text}' is not a cost ledger (not a SQLite database)", error, StringComparison.Ordinal);
+            Assert.Contains($"--store: '{empty}' is empty, not a cost ledger", emptyError, StringComparison.Ordinal);
+            Assert.Equal(0, new FileInfo(empty).Length);
+        }
+        finally
+        {
+            File.Delete(text);
+            File.Delete(empty);
+        }
+    }
+
+    [Fact]
+    public async Task Report_StorageAccountThatCannotBeReached_ExitsOneNamingTheStore()
+    {
+        // Nothing listens on port 9 (discard) on loopback: the table client fails to connect, after its retries.
+        var store = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", store);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("cannot read the cost ledger at table 'FrugalCosts' of the storage account in --store: ", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Fact]
     public async Task Report_JsonByTenantWithPeriod_PrintsFilteredGroups()
     {
         var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "tenant", "--since", "2025-06-01", "--until", "2025-06-02", "--format", "json");

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Frugal.Cli.Commands;
+using Frugal.Costs;
+using Microsoft.Data.Sqlite;
+
+namespace Frugal.Cli.Costs;
+
+/// <summary>
+/// The <c>--store</c> option of the commands that read the cost ledger (<c>cost report</c>, <c>plan</c>,
+/// <c>purge</c>), and the ledger it names: a SQLite file or an Azure Storage connection string.
+/// </summary>
+internal static class LedgerStore
+{
+    public const string DefaultPath = ".frugal/costs.db";
+
+    private static readonly byte[] SqliteHeader = Encoding.ASCII.GetBytes("SQLite format 3\0");
+
+    /// <summary>
+    /// The option. A path must name an existing SQLite database: a missing file, a folder, an empty file or another
+    /// kind of file is a usage error, said before anything opens it (SQLite would create tables in an empty file, and
+    /// fail with "file is not a database" on anything else).
+    /// </summary>
+    public static Option<string> CreateOption(string description)
+    {
+        var store = new Option<string>("--store")
+        {
+            Description = $"{description}: a SQLite file (default {DefaultPath}) or an Azure Storage connection string",
+            DefaultValueFactory = _ => DefaultPath,
+        };
+        store.Validators.Add(result =>
+        {
+            string value = result.GetValueOrDefault<string>();
+            if (!IsConnectionString(value) && Problem(value) is { } problem)
+            {
+                result.AddError($"--store: {problem}");
+            }
+        });
+        return store;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is an Azure Storage connection string rather than a file.</summary>
+    public static bool IsConnectionString(string value) =>
+        value.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("TableEndpoint=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other).</summary>
+    public static bool IsSqliteFile(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Opens the ledger <paramref name="value"/> names; <paramref name="table"/> is the table of a connection string.</summary>
+    public static ICostLedger Open(string value, string table) =>
+        IsConnectionString(value) ? new TableCostLedger(new TableClient(value, table)) : new SqliteCostLedger(value);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the ledger and turns a ledger that cannot be read (an unreachable storage
+    /// account, a wrong key, a damaged file) into one line naming the store, and exit code 1, instead of a stack trace.
+    /// </summary>
+    public static async Task<int> UseAsync(string value, string table, TextWriter error, Func<ICostLedger, Task<int>> action)
+    {
+        var ledger = Open(value, table);
+        try
+        {
+            return await action(ledger).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Unreadable(ex) is { } reason)
+        {
+            string where = IsConnectionString(value) ? $"table '{table}' of the storage account in --store" : $"'{value}'";
+            await error.WriteLineAsync($"cannot read the cost ledger at {where}: {reason}").ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+        finally
+        {
+            (ledger as IDisposable)?.Dispose();
+        }
+    }
+
+    private static string? Problem(string path) =>
+        Directory.Exists(path) ? $"'{path}' is a folder, not a cost ledger (a SQLite file such as {DefaultPath})"
+        : !File.Exists(path) ? $"the cost ledger '{path}' does not exist (record some runs first, or pass a SQLite file or connection string)"
+        : new FileInfo(path).Length == 0 ? $"'{path}' is empty, not a cost ledger"
+        : !IsSqliteFile(path) ? $"'{path}' is not a cost ledger (not a SQLite database)"
+        : null;
+
+    private static string? Unreadable(Exception ex) => ex switch
+    {
+        SqliteException sqlite => sqlite.Message,
+        RequestFailedException { Status: 0 } unanswered => FirstLine(unanswered.Message),
+        RequestFailedException request => $"HTTP {request.Status}{(request.ErrorCode is { } code ? $" {code}" : string.Empty)}: {FirstLine(request.Message)}",
+        AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Unreadable(e) is not null)
+            => Unreadable(aggregate.InnerExceptions[^1]) + (aggregate.InnerExceptions.Count > 1 ? $" (after {aggregate.InnerExceptions.Count} tries)" : string.Empty),
+        HttpRequestException http => http.Message,
+        _ => null,
+    };
+
+    private static string FirstLine(string message) => message.ReplaceLineEndings("\n").Split('\n', 2)[0];
+}
