@@ -15,11 +15,11 @@ internal static class PlanCommand
     public static Command Create()
     {
         // Upper bounds keep the projection inside what decimal dollars and whole replicas can hold (1e30 overflowed).
-        var scale = Number<double>("--scale", "Plan for this many times the observed runs per month", v => v is > 0 and <= 1e6, "a number above 0, at most 1000000", 1);
-        var peak = Number<int?>("--peak-concurrency", "Runs in flight at the peak (default: observed peak overlap x scale)", v => v > 0, "a whole number above 0", null);
-        var revenue = Number<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v is > 0 and <= 1_000_000, "a number of dollars above 0, at most 1000000", null);
-        var margin = Number<double>("--target-margin", "Target gross margin between 0 and 1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1", 0.7);
-        var capacity = Number<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v is >= 0.001 and <= 1e6, "a number from 0.001 to 1000000", 1);
+        var scale = NumberOption.Create<double>("--scale", "Plan for this many times the observed runs per month", v => v is > 0 and <= 1e6, "a number above 0, at most 1000000", 1);
+        var peak = NumberOption.Create<int?>("--peak-concurrency", "Runs in flight at the peak (default: observed peak overlap x scale)", v => v > 0, "a whole number above 0", null);
+        var revenue = NumberOption.Create<decimal?>("--revenue-per-run", "What one run earns, in dollars", v => v is > 0 and <= 1_000_000, "a number of dollars above 0, at most 1000000", null);
+        var margin = NumberOption.Create<double>("--target-margin", "Target gross margin between 0 and 1", v => v is >= 0 and < 1, "a number from 0 up to (not including) 1", 0.7);
+        var capacity = NumberOption.Create<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v is >= 0.001 and <= 1e6, "a number from 0.001 to 1000000", 1);
         var since = CostCommand.TimeOption("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
         var until = CostCommand.TimeOption("--until", "Only records before this time; a date includes that whole day", isEnd: true);
         var format = new Option<string>("--format") { Description = "Output format: table|json", DefaultValueFactory = _ => "table" };
@@ -61,26 +61,4 @@ internal static class PlanCommand
         });
         return command;
     }
-
-    private static Option<T> Number<T>(string name, string description, Func<T, bool> valid, string expected, T defaultValue) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-            object? value = type == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? i
-                : type == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d
-                : type == typeof(decimal) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal m) ? m
-                : null;
-            if (value is T typed && valid(typed))
-            {
-                return typed;
-            }
-
-            result.AddError($"{name}: '{text}' is not {expected}");
-            return defaultValue;
-        },
-    };
 }

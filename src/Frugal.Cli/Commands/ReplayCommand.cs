@@ -19,7 +19,7 @@ internal static class ReplayCommand
     {
         var data = new Option<string>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
         var workflow = new Option<string>("--workflow", "-w") { Description = "A workflow whose input is {prompt} and whose output has 'answer'", DefaultValueFactory = _ => "workflows/routed-qa.yaml" };
-        var limit = new Option<int>("--limit") { Description = "Replay the first N rows", DefaultValueFactory = _ => 1000 };
+        var limit = NumberOption.Create("--limit", "Replay the first N rows", v => v >= 1, "a whole number above 0", 1000);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var command = new Command("replay", "Replay labelled prompts: auto routing beside cheap-only and premium-only, cost and quality.") { data, workflow, limit, json };
         command.SetAction(async (parse, ct) =>
@@ -31,7 +31,13 @@ internal static class ReplayCommand
             try
             {
                 definition = WorkflowFileReader.Read(parse.GetValue(workflow)!);
-                rows = [.. RoutingDataReader.Read(parse.GetValue(data)!).Take(Math.Max(1, parse.GetValue(limit)))];
+                rows = [.. RoutingDataReader.Read(parse.GetValue(data)!).Take(parse.GetValue(limit))];
+                if (rows.Count > 0 && WorkflowInputValidator.Validate(definition, ReplayRunner.Input(rows[0])) is { Count: > 0 } violations)
+                {
+                    // Every run's input is the row's prompt; a workflow that takes another input cannot be replayed.
+                    throw new CliUsageException($"{definition.File}: replay starts each run with the input {{\"prompt\": <the row's prompt>}}, which the workflow's "
+                        + $"input schema refuses: {string.Join("; ", violations.Select(v => $"{(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"))}");
+                }
             }
             catch (WorkflowValidationException ex)
             {

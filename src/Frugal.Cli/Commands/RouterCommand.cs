@@ -21,26 +21,19 @@ internal static class RouterCommand
         var data = new Option<FileInfo>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "The router folder to write", Required = true };
         var name = new Option<string>("--name") { Description = "The router's name (what router: names)", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
-        var holdout = new Option<double>("--holdout") { Description = "Hold out this share of rows (split by a hash of id) and print figures on them" };
+        var holdout = NumberOption.Create("--holdout", "Hold out this share of rows (split by a hash of id) and print figures on them", v => v is >= 0 and <= 0.9, "a share from 0 to 0.9", 0.0);
         var holdoutOut = new Option<FileInfo?>("--holdout-out") { Description = "Write the held-out rows to this CSV (for 'router eval')" };
         var refit = new Option<bool>("--refit") { Description = "After measuring on the hold-out, retrain on every row and save that router" };
         var defaults = new RouterTrainingOptions();
         var kind = new Option<string>("--kind") { Description = "logistic, knn or ensemble", DefaultValueFactory = _ => defaults.Kind };
         kind.AcceptOnlyFromAmong([.. RouterTrainingOptions.Kinds]);
-        var k = new Option<int>("--k") { Description = "Neighbours that vote", DefaultValueFactory = _ => defaults.K };
-        var temperature = new Option<double>("--temperature") { Description = "Neighbour similarity temperature", DefaultValueFactory = _ => defaults.Temperature };
-        var weight = new Option<double>("--neighbour-weight") { Description = "Weight of the neighbour vote in an ensemble", DefaultValueFactory = _ => defaults.NeighbourWeight };
-        var l2 = new Option<double>("--l2") { Description = "L2 penalty of the logistic heads", DefaultValueFactory = _ => defaults.L2 };
+        var k = NumberOption.Create("--k", "Neighbours that vote", v => v >= 1, "a whole number above 0", defaults.K);
+        var temperature = NumberOption.Create("--temperature", "Neighbour similarity temperature", v => v > 0, "a number above 0", defaults.Temperature);
+        var weight = NumberOption.Create("--neighbour-weight", "Weight of the neighbour vote in an ensemble", v => v is >= 0 and <= 1, "a weight from 0 to 1", defaults.NeighbourWeight);
+        var l2 = NumberOption.Create("--l2", "L2 penalty of the logistic heads", v => v >= 0, "a number from 0 up", defaults.L2);
         var target = TargetOption();
         var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
         var feedback = new Option<FileInfo?>("--feedback") { Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, e.g. .frugal/feedback.db" };
-        holdout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is < 0 or > 0.9)
-            {
-                r.AddError("--holdout must be between 0 and 0.9.");
-            }
-        });
 
         var command = new Command("train", "Train a router: embed the prompts with MiniLM and fit the expected gain of premium over cheap")
         {
@@ -172,19 +165,8 @@ internal static class RouterCommand
         return command;
     }
 
-    private static Option<double> TargetOption()
-    {
-        var target = new Option<double>("--target") { Description = "Quality target as a fraction of premium-only quality", DefaultValueFactory = _ => 0.95 };
-        target.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<double>();
-            if (value is <= 0 or > 1)
-            {
-                r.AddError($"--target must be in (0, 1] (was {value.ToString(CultureInfo.InvariantCulture)}).");
-            }
-        });
-        return target;
-    }
+    private static Option<double> TargetOption() =>
+        NumberOption.Create("--target", "Quality target as a fraction of premium-only quality", v => v is > 0 and <= 1, "a fraction above 0, at most 1", 0.95);
 
     private static async Task<IReadOnlyList<RoutingExample>?> ReadDataAsync(string path, TextWriter error)
     {

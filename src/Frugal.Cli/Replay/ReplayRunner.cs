@@ -77,7 +77,7 @@ internal static partial class ReplayRunner
         var ids = new List<string>(rows.Count);
         foreach (var row in rows)
         {
-            ids.Add(await WorkflowStarter.StartAsync(client, definition, new JsonObject { ["prompt"] = row.Prompt }, $"replay-{name}", runtime.Host.NewRunId(), cancellationToken));
+            ids.Add(await WorkflowStarter.StartAsync(client, definition, Input(row), $"replay-{name}", runtime.Host.NewRunId(), cancellationToken));
         }
 
         var finished = await Task.WhenAll(ids.Select(id => client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken)));
@@ -109,4 +109,7 @@ internal static partial class ReplayRunner
 
     [GeneratedRegex(@"^(?<indent>[ \t]*)tier:[ \t]*auto[ \t]*$", RegexOptions.Multiline)]
     private static partial Regex AutoTier();
+
+    /// <summary>The input a replayed run starts with: the row's prompt.</summary>
+    public static JsonObject Input(RoutingExample row) => new() { ["prompt"] = row.Prompt };
 }

@@ -28,7 +28,7 @@ public static class RoutingDataReader
 
         try
         {
-            using var reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true }).FromFile(path);
+            using var reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true, DisableColCountCheck = true }).FromFile(path);
             return ReadRows(reader, path);
         }
         catch (InvalidDataException ex)
@@ -57,9 +57,22 @@ public static class RoutingDataReader
         }
 
         var examples = new List<RoutingExample>();
+        var width = reader.Header.ColNames.Count;
         foreach (var row in reader)
         {
             var line = row.LineNumberFrom;
+            if (row.ColCount != width)
+            {
+                // A blank line (a trailing one, most often) is skipped as other CSV tools skip it; any other row of the
+                // wrong width is said in this file's terms rather than the parser's "Found 2 column(s) on row 41/lines".
+                if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
+                {
+                    continue;
+                }
+
+                throw new RoutingDataException($"{path}: line {line}: {row.ColCount} field(s), but the header has {width}.");
+            }
+
             var id = row[columns[0]].ToString();
             if (id.Length == 0)
             {

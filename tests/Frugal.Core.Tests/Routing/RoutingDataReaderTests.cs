@@ -70,13 +70,33 @@ public sealed class RoutingDataReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_WrongColumnCount_NamesFile()
+    public void Read_WrongColumnCount_NamesFileAndLine()
     {
-        var path = Write("id,source,prompt,cheap_score,premium_score\na,s,p,0\n");
+        var path = Write("id,source,prompt,cheap_score,premium_score\na,s,p,0,1\nb,s,p,0\n");
 
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
-        Assert.StartsWith($"{path}: not a valid CSV file", ex.Message, StringComparison.Ordinal);
+        Assert.Equal($"{path}: line 3: 4 field(s), but the header has 5.", ex.Message);
+    }
+
+    [Fact]
+    public void Read_BlankLines_AreSkipped()
+    {
+        var path = Write("id,source,prompt,cheap_score,premium_score\r\na,s,p,0,1\r\n\r\nb,s,q,1,1\r\n\r\n");
+
+        var examples = RoutingDataReader.Read(path);
+
+        Assert.Equal(["a", "b"], examples.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void Read_UnterminatedQuote_NamesFile()
+    {
+        var path = Write("id,source,prompt,cheap_score,premium_score\na,s,\"p,0,1\n");
+
+        var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
+
+        Assert.StartsWith($"{path}: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,34 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(string.Empty, output);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public async Task Replay_LimitBelowOne_ExitsTwoNamingIt(string limit)
+    {
+        var data = Path.Combine(_directory.FullName, "labelled.csv");
+        File.WriteAllText(data, Labelled(2));
+
+        var (code, _, error) = await CliRunner.RunAsync("replay", "--data", data, "--limit", limit);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--limit: '{limit}' is not a whole number above 0", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_WorkflowWhoseInputIsNotAPrompt_ExitsTwoSayingWhy()
+    {
+        var data = Path.Combine(_directory.FullName, "labelled.csv");
+        File.WriteAllText(data, Labelled(2));
+        var workflow = RepoPaths.Workflow("support-triage.yaml");
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", data, "--workflow", workflow);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{workflow}: replay starts each run with the input {{\"prompt\": <the row's prompt>}}, which the workflow's input schema refuses: ", error.Trim(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+    }
+
     [Fact]
     public async Task Replay_MissingWorkflowFile_ExitsTwoNamingIt()
     {

@@ -34,6 +34,28 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Contains($"{csv}: line 4: 'premium_score' is 'high', not a number.", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("train", "--k", "0", "--k: '0' is not a whole number above 0")]
+    [InlineData("train", "--temperature", "0", "--temperature: '0' is not a number above 0")]
+    [InlineData("train", "--l2", "-1", "--l2: '-1' is not a number from 0 up")]
+    [InlineData("train", "--neighbour-weight", "2", "--neighbour-weight: '2' is not a weight from 0 to 1")]
+    [InlineData("train", "--holdout", "half", "--holdout: 'half' is not a share from 0 to 0.9")]
+    [InlineData("eval", "--target", "abc", "--target: 'abc' is not a fraction above 0, at most 1")]
+    [InlineData("eval", "--target", "1.2", "--target: '1.2' is not a fraction above 0, at most 1")]
+    public async Task Router_NumberOutOfRange_ExitsTwoNamingTheOptionBeforeEmbeddingAnything(string command, string option, string value, string message)
+    {
+        var csv = Write("data.csv", Synthetic(12));
+        string[] args = command == "train"
+            ? ["router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), option, value]
+            : ["router", "eval", "--router", "default", "--data", csv, option, value];
+
+        var (code, _, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
+    }
+
     [Fact]
     public async Task Eval_MissingRouterFolder_ExitsTwoNamingFolder()
     {
