@@ -51,5 +51,20 @@ internal static class CliApp
 
             return UsageExitCode;
         }
+        catch (Exception ex) when (ConversionFailure(ex) is { } failure)
+        {
+            // A setting that is not of its type ("abc" for a number of dollars) fails while options are bound, before
+            // any validator runs; the binder's message names the key and the value.
+            await configuration.Error.WriteLineAsync($"configuration error: {failure.Message}");
+            return UsageExitCode;
+        }
     }
+
+    private static InvalidOperationException? ConversionFailure(Exception? ex) => ex switch
+    {
+        null => null,
+        InvalidOperationException invalid when invalid.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => invalid,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(ConversionFailure).FirstOrDefault(f => f is not null),
+        _ => ConversionFailure(ex.InnerException),
+    };
 }

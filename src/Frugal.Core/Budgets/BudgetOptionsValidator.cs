@@ -1,14 +1,29 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Budgets;
 
 /// <summary>Checks <see cref="BudgetOptions"/> at start-up; each failure names its configuration key.</summary>
-internal sealed class BudgetOptionsValidator : IValidateOptions<BudgetOptions>
+/// <param name="section">The <c>Frugal:Budgets</c> section as written, to check that its numbers are numbers: the
+/// binder leaves a tenant's limit that does not convert ("abc") unset, so that tenant would have no budget at all.</param>
+internal sealed class BudgetOptionsValidator(IConfigurationSection? section = null) : IValidateOptions<BudgetOptions>
 {
     public ValidateOptionsResult Validate(string? name, BudgetOptions options)
     {
         var failures = new List<string>();
         const string Section = BudgetOptions.SectionName;
+        foreach (var tenant in section?.GetSection("Tenants").GetChildren() ?? [])
+        {
+            CheckNumber(failures, tenant.GetSection("Monthly"), "a number of dollars");
+            CheckNumber(failures, tenant.GetSection("TokensPerMinute"), "a whole number of tokens", whole: true);
+        }
+
+        if (section is not null)
+        {
+            CheckNumber(failures, section.GetSection("PerRun"), "a number of dollars");
+        }
+
         foreach (var (tenant, limits) in options.Tenants)
         {
             if (limits.Monthly is < 0)
@@ -54,5 +69,15 @@ internal sealed class BudgetOptionsValidator : IValidateOptions<BudgetOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckNumber(List<string> failures, IConfigurationSection value, string expected, bool whole = false)
+    {
+        if (value.Value is { } text && !(whole
+            ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+        {
+            failures.Add($"{value.Path} must be {expected} (was '{text}').");
+        }
     }
 }

@@ -23,8 +23,9 @@ public static class BudgetsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<BudgetOptions>().Bind(configuration.GetSection(BudgetOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
+        var section = configuration.GetSection(BudgetOptions.SectionName);
+        services.AddOptions<BudgetOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(new BudgetOptionsValidator(section)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenEstimator>();
         services.TryAddSingleton<IBudgetStore>(sp =>

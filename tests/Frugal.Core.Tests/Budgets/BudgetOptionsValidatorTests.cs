@@ -10,6 +10,8 @@ public sealed class BudgetOptionsValidatorTests
     [Theory]
     [InlineData("Frugal:Budgets:Tenants:acme:Monthly", "-1", "Frugal:Budgets:Tenants:acme:Monthly must be zero or more (was -1).")]
     [InlineData("Frugal:Budgets:Tenants:acme:TokensPerMinute", "0", "Frugal:Budgets:Tenants:acme:TokensPerMinute must be more than zero (was 0).")]
+    [InlineData("Frugal:Budgets:Tenants:acme:Monthly", "abc", "Frugal:Budgets:Tenants:acme:Monthly must be a number of dollars (was 'abc').")]
+    [InlineData("Frugal:Budgets:Tenants:acme:TokensPerMinute", "1.5", "Frugal:Budgets:Tenants:acme:TokensPerMinute must be a whole number of tokens (was '1.5').")]
     [InlineData("Frugal:Budgets:PerRun", "-0.5", "Frugal:Budgets:PerRun must be zero or more (was -0.5).")]
     [InlineData("Frugal:Budgets:Store", "etcd", "Frugal:Budgets:Store must be 'memory' or 'redis' (was 'etcd').")]
     [InlineData("Frugal:Budgets:Store", "redis", "Frugal:Budgets:RedisConnectionString is required when Frugal:Budgets:Store is 'redis'.")]

@@ -242,6 +242,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SettingOfTheWrongType_ExitsTwoNamingTheKeyWithoutAStackTrace()
+    {
+        Temp("frugal.json", """{ "Frugal": { "Budgets": { "PerRun": "abc" } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal("configuration error: Failed to convert configuration value 'abc' at 'Frugal:Budgets:PerRun' to type 'System.Decimal'.", error.Trim());
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
