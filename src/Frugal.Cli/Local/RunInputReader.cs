@@ -38,7 +38,7 @@ internal static class RunInputReader
     {
         try
         {
-            return JsonNode.Parse(text);
+            return JsonInput.Parse(text);
         }
         catch (JsonException ex)
         {

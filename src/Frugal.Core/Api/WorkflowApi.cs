@@ -52,7 +52,7 @@ public sealed class WorkflowApi
         JsonNode? input;
         try
         {
-            input = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            input = await JsonInput.ParseAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
@@ -149,15 +149,16 @@ public sealed class WorkflowApi
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            node = await JsonInput.ParseAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {JsonErrors.Describe(ex)}");
         }
 
-        var step = node?["step"] is JsonValue s && s.TryGetValue<string>(out var id) ? id : null;
-        var verdict = node?["verdict"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        var feedback = node as JsonObject;
+        var step = feedback?["step"] is JsonValue s && s.TryGetValue<string>(out var id) ? id : null;
+        var verdict = feedback?["verdict"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         if (step is null || verdict is not ("good" or "bad"))
         {
             return ApiResult.Problem(400, "Invalid feedback", "the body must be {\"step\": \"<step id>\", \"verdict\": \"good\" or \"bad\"}");

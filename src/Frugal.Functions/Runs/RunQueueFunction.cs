@@ -79,7 +79,7 @@ public sealed class RunQueueFunction
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(message);
+            node = JsonInput.Parse(message);
         }
         catch (JsonException ex)
         {

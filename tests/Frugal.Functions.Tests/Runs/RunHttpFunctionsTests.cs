@@ -33,6 +33,23 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Contains("line 1", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"subject": "Password reset", "subject": 5, "body": "b"}""", "Duplicate")]
+    [InlineData("""{"subject": "\ud800 x", "body": "b"}""", "the string at $.subject is not valid text (it holds a lone UTF-16 surrogate")]
+    public async Task StartRun_JsonThatWouldFailInsideTheRun_Returns400(string json, string detail)
+    {
+        // Both were accepted with 202 before: the run then failed on the repeated key, or the schema check threw (500).
+        var request = HttpTestContext.Request("POST", json);
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Malformed JSON", body!["title"]!.GetValue<string>());
+        Assert.Contains(detail, body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartRun_EmptyBody_Returns400SayingItIsEmpty()
     {

@@ -46,10 +46,12 @@ public sealed class RoutingFeedbackTests
         var marked = await api.FeedbackAsync(id, Body("""{"step": "plain", "verdict": "bad"}"""), CancellationToken.None);
         var unknown = await api.FeedbackAsync(id, Body("""{"step": "nope", "verdict": "bad"}"""), CancellationToken.None);
         var invalid = await api.FeedbackAsync(id, Body("""{"step": "plain", "verdict": "meh"}"""), CancellationToken.None);
+        var notAnObject = await api.FeedbackAsync(id, Body("""["plain", "bad"]"""), CancellationToken.None); // threw (500) before
 
         Assert.Equal(200, marked.StatusCode);
         Assert.Equal(404, unknown.StatusCode);
         Assert.Equal(400, invalid.StatusCode);
+        Assert.Equal(400, notAnObject.StatusCode);
         var examples = new List<Frugal.Models.RoutingFeedback>();
         await foreach (var example in store.ReadExamplesAsync(CancellationToken.None))
         {

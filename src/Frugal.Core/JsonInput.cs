@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Frugal;
+
+/// <summary>
+/// Reads JSON that people send (run inputs, queue messages, feedback) strictly, so that what passes here works later
+/// in the run. Two things System.Text.Json accepts by default would otherwise fail inside a run, after a 202: a
+/// property given twice (the step that read the object failed with "An item with the same key has already been
+/// added", and schema validation had looked at one of the two values), and a string holding a lone UTF-16
+/// surrogate escape (<c>"\ud800"</c>), which cannot be turned into text and failed schema validation with a 500.
+/// </summary>
+public static class JsonInput
+{
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Parses <paramref name="text"/>.</summary>
+    /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
+    public static JsonNode? Parse(string text) => Checked(() => JsonNode.Parse(text, documentOptions: Strict));
+
+    /// <summary>Parses <paramref name="utf8Json"/>.</summary>
+    /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
+    public static async Task<JsonNode?> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(utf8Json);
+        var node = await JsonNode.ParseAsync(utf8Json, documentOptions: Strict, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Checked(() => node);
+    }
+
+    private static JsonNode? Checked(Func<JsonNode?> parse)
+    {
+        JsonNode? node;
+        try
+        {
+            node = parse();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A property name that cannot be decoded fails while the object is built.
+            throw new JsonException($"a property name is not valid text: {ex.Message}", ex);
+        }
+
+        CheckText(node);
+        return node;
+    }
+
+    /// <summary>Decodes every string once, so one that cannot be text fails here, naming where it is.</summary>
+    private static void CheckText(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    CheckText(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    CheckText(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
+                {
+                    throw new JsonException(
+                        $"the string at {value.GetPath()} is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair)", ex);
+                }
+
+                break;
+        }
+    }
+}
