@@ -167,7 +167,13 @@ internal static partial class SchemaMessages
         return hash < 0 ? string.Empty : Uri.UnescapeDataString(schemaLocation[(hash + 1)..]);
     }
 
-    /// <summary>The deepest schema node the location resolves to (JsonSchema.Net sometimes appends a segment of its own).</summary>
+    /// <summary>
+    /// The schema node the location resolves to. JsonSchema.Net adds segments of its own: under <c>items</c> it
+    /// reports <c>#/properties/rows/items/rows/properties/id</c> for <c>#/properties/rows/items/properties/id</c>, and
+    /// stopping at the first segment that did not resolve left a rule inside list items without its value ("must be
+    /// at least  characters long"). So a segment that does not resolve is passed over, and only schemas (objects and
+    /// arrays of them) are entered, never a keyword's value.
+    /// </summary>
     private static JsonNode? Resolve(JsonNode schema, string fragment)
     {
         var node = schema;
@@ -179,12 +185,10 @@ internal static partial class SchemaMessages
                 JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
                 _ => null,
             };
-            if (next is null)
+            if (next is JsonObject or JsonArray)
             {
-                break;
+                node = next;
             }
-
-            node = next;
         }
 
         return node;

@@ -28,6 +28,45 @@ public sealed class WorkflowInputValidatorTests
     }
 
     [Fact]
+    public void Validate_RulesInsideListItems_NameTheirLimits()
+    {
+        // Under 'items' the rule's value went missing: "'id' must be at least  characters long".
+        var definition = WorkflowLoader.Parse("""
+            name: listed
+            input:
+              type: object
+              properties:
+                rows:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      id: { type: string, minLength: 1 }
+                      n: { type: integer, maximum: 5 }
+                      color: { enum: [red, blue] }
+                      code: { type: string, pattern: "^[A-Z]+$" }
+            steps:
+              - id: a
+                kind: deterministic
+                operation: template
+                input: x
+            """, "listed.yaml");
+
+        var violations = WorkflowInputValidator.Validate(definition, JsonNode.Parse("""{"rows": [{"id": "", "n": 9, "color": "green", "code": "abc"}]}"""));
+
+        Assert.Equivalent(
+            new[]
+            {
+                new InputViolation("/rows/0/id", "'id' must be at least 1 characters long"),
+                new InputViolation("/rows/0/n", "'n' must be at most 5, found 9"),
+                new InputViolation("/rows/0/color", "'color' cannot be 'green'; expected one of: red, blue"),
+                new InputViolation("/rows/0/code", "'code' 'abc' does not match ^[A-Z]+$"),
+            },
+            violations,
+            strict: true);
+    }
+
+    [Fact]
     public void Validate_NotAnObject_SaysWhatWasExpected()
     {
         var violation = Assert.Single(WorkflowInputValidator.Validate(Triage, JsonValue.Create("text")));
