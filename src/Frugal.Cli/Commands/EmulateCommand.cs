@@ -14,19 +14,7 @@ internal static class EmulateCommand
 
     public static Command Create()
     {
-        var port = new Option<int>("--port", "-p")
-        {
-            Description = "Port to listen on (127.0.0.1 only); 0 takes any free port.",
-            DefaultValueFactory = _ => DefaultPort,
-        };
-        port.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value is < 0 or > 65535)
-            {
-                result.AddError($"--port must be between 0 and 65535 (was {value.ToString(CultureInfo.InvariantCulture)}).");
-            }
-        });
+        var port = NumberOption.Create("--port", "Port to listen on (127.0.0.1 only); 0 takes any free port.", v => v is >= 0 and <= 65535, "a port from 0 to 65535", DefaultPort, "-p");
         var config = new Option<FileInfo?>("--config", "-c")
         {
             Description = "JSON file with an 'Emulator' section (ApiKey, Seed, EmbeddingDimensions, Defaults, Deployments).",

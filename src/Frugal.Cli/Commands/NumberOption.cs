@@ -15,7 +15,8 @@ internal static class NumberOption
     /// <param name="valid">Which parsed values are accepted.</param>
     /// <param name="expected">What is accepted, for the message: "'x' is not {expected}".</param>
     /// <param name="defaultValue">The value when the option is not given.</param>
-    public static Option<T> Create<T>(string name, string description, Func<T, bool> valid, string expected, T defaultValue) => new(name)
+    /// <param name="aliases">Other names of the option (<c>-p</c>).</param>
+    public static Option<T> Create<T>(string name, string description, Func<T, bool> valid, string expected, T defaultValue, params string[] aliases) => new(name, aliases)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,

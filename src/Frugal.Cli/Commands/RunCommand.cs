@@ -18,7 +18,7 @@ internal static class RunCommand
     {
         var workflow = new Argument<string>("workflow") { Description = "The workflow file (YAML)." };
         var input = new Option<string>("--input", "-i") { Description = "Run input: a .json file (one run) or a .jsonl file (one run per line).", Required = true };
-        var store = new Option<string?>("--store") { Description = "Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory." };
+        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory.");
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
         var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
         command.SetAction((parse, ct) => RunAsync(
@@ -74,7 +74,18 @@ internal static class RunCommand
         }
 
         var clock = Stopwatch.StartNew();
-        await using var runtime = await LocalRuntime.StartAsync(configuration, store, output, cancellationToken: cancellationToken);
+        LocalRuntime runtime;
+        try
+        {
+            runtime = await LocalRuntime.StartAsync(configuration, store, output, cancellationToken: cancellationToken);
+        }
+        catch (CliUsageException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        await using var runtimeScope = runtime;
 
         // The same admission check as the HTTP API's and the queue's: a tenant whose monthly budget is spent (with the
         // Refuse action) or who is over its tokens per minute starts nothing.

@@ -20,9 +20,9 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port", "-p") { Description = "Port on 127.0.0.1.", DefaultValueFactory = _ => 7071 };
+        var port = NumberOption.Create("--port", "Port on 127.0.0.1; 0 takes any free port.", v => v is >= 0 and <= 65535, "a port from 0 to 65535", 7071, "-p");
         var workflows = new Option<string>("--workflows", "-w") { Description = "Folder of workflow files.", DefaultValueFactory = _ => "workflows" };
-        var store = new Option<string?>("--store") { Description = "Azure Storage connection string for a durable backend that survives restarts." };
+        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts.");
         var command = new Command("serve", "Serve the run API (POST /api/workflows/{name}/runs, GET /api/runs/{id}) on loopback.") { port, workflows, store };
         command.SetAction((parse, ct) => ServeAsync(
             parse.GetValue(port), parse.GetValue(workflows)!, parse.GetValue(store), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
@@ -51,7 +51,18 @@ internal static class ServeCommand
             await error.WriteLineAsync($"skipped: {diagnostic}");
         }
 
-        await using var runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
+        LocalRuntime runtime;
+        try
+        {
+            runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
+        }
+        catch (CliUsageException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        await using var runtimeScope = runtime;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddSingleton(catalog);

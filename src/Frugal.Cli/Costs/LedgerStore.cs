@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Text;
-using Azure;
 using Azure.Data.Tables;
 using Frugal.Cli.Commands;
+using Frugal.Cli.Local;
 using Frugal.Costs;
-using Microsoft.Data.Sqlite;
 
 namespace Frugal.Cli.Costs;
 
@@ -77,7 +76,7 @@ internal static class LedgerStore
         {
             return await action(ledger).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Unreadable(ex) is { } reason)
+        catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
         {
             string where = IsConnectionString(value) ? $"table '{table}' of the storage account in --store" : $"'{value}'";
             await error.WriteLineAsync($"cannot read the cost ledger at {where}: {reason}").ConfigureAwait(false);
@@ -95,17 +94,4 @@ internal static class LedgerStore
         : new FileInfo(path).Length == 0 ? $"'{path}' is empty, not a cost ledger"
         : !IsSqliteFile(path) ? $"'{path}' is not a cost ledger (not a SQLite database)"
         : null;
-
-    private static string? Unreadable(Exception ex) => ex switch
-    {
-        SqliteException sqlite => sqlite.Message,
-        RequestFailedException { Status: 0 } unanswered => FirstLine(unanswered.Message),
-        RequestFailedException request => $"HTTP {request.Status}{(request.ErrorCode is { } code ? $" {code}" : string.Empty)}: {FirstLine(request.Message)}",
-        AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Unreadable(e) is not null)
-            => Unreadable(aggregate.InnerExceptions[^1]) + (aggregate.InnerExceptions.Count > 1 ? $" (after {aggregate.InnerExceptions.Count} tries)" : string.Empty),
-        HttpRequestException http => http.Message,
-        _ => null,
-    };
-
-    private static string FirstLine(string message) => message.ReplaceLineEndings("\n").Split('\n', 2)[0];
 }

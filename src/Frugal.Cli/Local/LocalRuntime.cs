@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Frugal.Cli.Routing;
 using Frugal.Onnx.Routing;
 using Frugal.Cli.Onnx;
@@ -35,6 +36,24 @@ internal sealed class LocalRuntime : IAsyncDisposable
         .AddEnvironmentVariables()
         .Build();
 
+    /// <summary>
+    /// The <c>--store</c> option of the commands that host runs (<c>run</c>, <c>serve</c>): an Azure Storage
+    /// connection string, checked when the command line is parsed.
+    /// </summary>
+    public static Option<string?> StoreOption(string description)
+    {
+        var store = new Option<string?>("--store") { Description = description };
+        store.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && StorageErrors.ConnectionStringProblem(value) is { } problem)
+            {
+                result.AddError($"--store: {problem}");
+            }
+        });
+        return store;
+    }
+
+    /// <exception cref="CliUsageException">The storage account in <paramref name="store"/> cannot be used (unreachable, a wrong key).</exception>
     public static async Task<LocalRuntime> StartAsync(
         IConfiguration configuration,
         string? store,
@@ -99,6 +118,15 @@ internal sealed class LocalRuntime : IAsyncDisposable
                 loggerFactory,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return new LocalRuntime(host, emulator, merged);
+        }
+        catch (Exception ex) when (store is not null && StorageErrors.Describe(ex) is { } reason)
+        {
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw new CliUsageException($"--store: cannot use the storage account: {reason}");
         }
         catch
         {

@@ -68,7 +68,7 @@ public sealed class EmulateCommandTests : IDisposable
         var (code, _, error) = await InvokeAsync("emulate", "--port", "70000");
 
         Assert.NotEqual(0, code);
-        Assert.Contains("--port must be between 0 and 65535 (was 70000).", error, StringComparison.Ordinal);
+        Assert.Contains("--port: '70000' is not a port from 0 to 65535", error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
@@ -106,6 +106,41 @@ public sealed class EmulateCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"--port: 127.0.0.1:{port} is already in use", error, StringComparison.Ordinal);
         Assert.DoesNotContain("emulator", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--port", "-1", "--port: '-1' is not a port from 0 to 65535")]
+    [InlineData("--port", "70000", "--port: '70000' is not a port from 0 to 65535")]
+    [InlineData("--store", "garbage", "--store: not an Azure Storage connection string (")]
+    public async Task Serve_BadPortOrStore_ExitsTwoNamingTheOption(string option, string value, string message)
+    {
+        // Each ended in an unhandled exception (exit 134) before.
+        var (code, _, error) = await CliRunner.RunAsync("serve", option, value, "--workflows", Path.Combine(RepoPaths.Root, "workflows"));
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_StoreThatCannotBeReached_ExitsTwoSayingWhy()
+    {
+        // Nothing listens on port 9 (discard) on loopback.
+        var store = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var input = Path.Combine(Path.GetTempPath(), $"frugal-in-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(input, """{ "subject": "Hi", "body": "Where is my invoice?" }""");
+        try
+        {
+            var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input, "--store", store);
+
+            Assert.Equal(2, code);
+            Assert.StartsWith("--store: cannot use the storage account: ", error.Trim(), StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(input);
+        }
     }
 
     private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
