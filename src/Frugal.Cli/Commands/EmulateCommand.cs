@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Frugal.Cli.Local;
-using System.Globalization;
 using Frugal.Emulator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -37,7 +36,7 @@ internal static class EmulateCommand
             EmulatorOptions options;
             try
             {
-                options = LoadOptions(parseResult.GetValue(config));
+                options = LoadOptions(parseResult.GetValue(config), LocalRuntime.ReadConfiguration());
                 if (parseResult.GetValue(quality) is { } qualityFile)
                 {
                     options.QualityData = qualityFile.FullName;
@@ -100,10 +99,16 @@ internal static class EmulateCommand
         return command;
     }
 
-    /// <summary>Reads the options from the file's <c>Emulator</c> section, or from its root when it has none.</summary>
-    internal static EmulatorOptions LoadOptions(FileInfo? file)
+    /// <summary>
+    /// Reads the options: the <c>Emulator</c> section of <paramref name="settings"/> (<c>frugal.json</c> and
+    /// <c>Emulator__...</c> environment variables, as <c>frugal run</c> reads them for its emulator), then the file's
+    /// <c>Emulator</c> section, or its root when it has none. A key the emulator does not know is an error in the file
+    /// (a misspelt "Emulatr" section used to start an emulator with no faults and no word).
+    /// </summary>
+    internal static EmulatorOptions LoadOptions(FileInfo? file, IConfiguration? settings = null)
     {
         var options = new EmulatorOptions();
+        settings?.GetSection(EmulatorOptions.SectionName).Bind(options);
         if (file is null)
         {
             return options;
@@ -133,7 +138,7 @@ internal static class EmulateCommand
         var section = configuration.GetSection(EmulatorOptions.SectionName);
         try
         {
-            (section.Exists() ? section : (IConfiguration)configuration).Bind(options);
+            (section.Exists() ? section : (IConfiguration)configuration).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {

@@ -91,8 +91,11 @@ public sealed class ModelClientFactory(TokenCredential? credential = null)
             return;
         }
 
+        // The transport's resilience pipeline retries and times out each attempt and the whole call
+        // (ModelResilienceOptions); the client library's own timeout would wrap all of it and cut it short.
         clientOptions.Transport = new HttpClientPipelineTransport(transport);
         clientOptions.RetryPolicy = new ClientRetryPolicy(0);
+        clientOptions.NetworkTimeout = Timeout.InfiniteTimeSpan;
     }
 
     private static Uri RequireEndpoint(ModelEndpointOptions options) =>

@@ -28,10 +28,12 @@ public static class ModelHttpClientServiceCollectionExtensions
         foreach (var tier in tiers)
         {
             var client = services.AddHttpClient(ClientName(tier))
+                .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
             client.AddResilienceHandler($"frugal-model-{tier}", (pipeline, context) =>
                 {
                     var options = context.ServiceProvider.GetRequiredService<IOptions<ModelResilienceOptions>>().Value;
+                    pipeline.AddTimeout(options.TotalTimeout);
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(1, options.MaxRetries),

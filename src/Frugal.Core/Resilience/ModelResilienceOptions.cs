@@ -18,6 +18,13 @@ public sealed class ModelResilienceOptions
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a call may take with all its attempts and waits. It bounds the call on its own: the client library's
+    /// network timeout and HttpClient's (100 s each by default) are switched off, as they wrapped the whole pipeline
+    /// and cut the retries short (a hanging deployment cost 100 s per step attempt and never reached the fallback).
+    /// </summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Failure ratio over the sampling window that opens the circuit.</summary>
     [Range(0.01, 1.0)]
     public double CircuitFailureRatio { get; set; } = 0.5;

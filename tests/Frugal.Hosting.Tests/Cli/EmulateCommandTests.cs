@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Frugal.Cli.Commands;
+using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Hosting.Tests.Cli;
 
@@ -18,6 +19,33 @@ public sealed class EmulateCommandTests : IDisposable
         Assert.Equal(9, options.Seed);
         Assert.Equal(20, options.For("GPT-4O").LatencyMs);
         Assert.Equal(0.1, options.For("gpt-4o").RateLimitRate);
+    }
+
+    [Fact]
+    public void LoadOptions_SettingsThenFile_TheFileWins()
+    {
+        // frugal emulate reads Emulator__... environment variables and frugal.json, as frugal run's emulator does.
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Emulator:Defaults:ServerErrorRate"] = "0.25",
+            ["Emulator:Seed"] = "3",
+        }).Build();
+        var file = Write("""{ "Emulator": { "Seed": 9 } }""");
+
+        var options = EmulateCommand.LoadOptions(file, settings);
+
+        Assert.Equal((0.25, 9), (options.Defaults.ServerErrorRate, options.Seed));
+    }
+
+    [Fact]
+    public void LoadOptions_UnknownKeyInTheFile_FailsNamingIt()
+    {
+        var file = Write("""{ "Emulatr": { "Seed": 9 } }""");
+
+        var ex = Assert.Throws<InvalidDataException>(() => EmulateCommand.LoadOptions(file));
+
+        Assert.Contains("has a bad value", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Emulatr", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

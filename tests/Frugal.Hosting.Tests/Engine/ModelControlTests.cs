@@ -254,6 +254,31 @@ public sealed class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_CheapDeploymentHanging_TimesOutEachAttemptThenAnswersFromTheFallback()
+    {
+        // The client library's network timeout (here 2 s) used to wrap the whole resilience pipeline: it cancelled
+        // the call before the retries and the fallback, and the step failed instead.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:TimeoutRate"] = "1",
+            ["Emulator:Deployments:gpt-4o-mini:TimeoutMs"] = "20000",
+            ["Frugal:Models:Cheap:NetworkTimeout"] = "00:00:02",
+            ["Frugal:Models:Fallback:Deployment"] = "gpt-4o-mini-backup",
+            ["Frugal:Models:Resilience:MaxRetries"] = "2",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Frugal:Models:Resilience:AttemptTimeout"] = "00:00:01",
+        });
+
+        var (_, result) = await RunAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(1, step.Attempts);
+        var attempts = step.Metadata!["attempts"]!.AsArray();
+        Assert.Equal(["timeout", "timeout", "timeout"], attempts.Where(a => a!["tier"]!.GetValue<string>() == "cheap").Select(a => a!["outcome"]!.GetValue<string>()));
+        Assert.Equal(("fallback", "ok"), (attempts.Last()!["tier"]!.GetValue<string>(), attempts.Last()!["outcome"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Run_RateLimited_HonoursRetryAfterAndSucceeds()
     {
         await using var runtime = await StartAsync(new()
