@@ -17,7 +17,10 @@ app.MapEmbeddings();
 app.MapClassify();
 app.MapMetrics();
 
+// Taken before Run, which disposes the services: a failed model load stops the app with exit code 1.
+var failure = app.Services.GetRequiredService<StartupFailure>();
 app.Run();
+return failure.Failed ? 1 : 0;
 
 /// <summary>The inference app's entry point (public for WebApplicationFactory).</summary>
 public partial class Program;

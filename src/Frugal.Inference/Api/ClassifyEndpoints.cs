@@ -26,7 +26,7 @@ internal static class ClassifyEndpoints
             return ModelCalls.NotReady();
         }
 
-        var (request, error) = await InferenceRequestReader.ReadAsync(context.Request, options.Value, cancellationToken);
+        var (request, error) = await InferenceRequestReader.ReadAsync(context.Request, options.Value, cancellationToken, modelRequired: true);
         if (request is null)
         {
             return error!;

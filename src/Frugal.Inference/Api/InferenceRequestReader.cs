@@ -9,7 +9,13 @@ namespace Frugal.Inference.Api;
 /// </summary>
 internal static class InferenceRequestReader
 {
-    public static async Task<(InferenceRequest? Request, IResult? Error)> ReadAsync(HttpRequest http, InferenceOptions options, CancellationToken cancellationToken)
+    /// <param name="http">The request.</param>
+    /// <param name="options">The app's options (the default embedding model).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="modelRequired">True for classification: there is no default classifier, and falling back to the
+    /// default embedding model answered "the classifier model 'all-MiniLM-L6-v2' does not exist".</param>
+    public static async Task<(InferenceRequest? Request, IResult? Error)> ReadAsync(
+        HttpRequest http, InferenceOptions options, CancellationToken cancellationToken, bool modelRequired = false)
     {
         JsonDocument document;
         try
@@ -23,11 +29,11 @@ internal static class InferenceRequestReader
 
         using (document)
         {
-            return Read(document.RootElement, options);
+            return Read(document.RootElement, options, modelRequired);
         }
     }
 
-    private static (InferenceRequest?, IResult?) Read(JsonElement root, InferenceOptions options)
+    private static (InferenceRequest?, IResult?) Read(JsonElement root, InferenceOptions options, bool modelRequired)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -43,6 +49,10 @@ internal static class InferenceRequestReader
             }
 
             model = name;
+        }
+        else if (modelRequired)
+        {
+            return (null, ApiErrors.BadRequest("'model' is required: the name of the classifier to run.", "model", "missing_required_parameter"));
         }
 
         if (!root.TryGetProperty("input", out var input))

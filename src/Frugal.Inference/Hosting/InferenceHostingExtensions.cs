@@ -32,6 +32,7 @@ internal static class InferenceHostingExtensions
             sp.GetRequiredService<BatcherMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OnnxModelRegistry>>()));
+        services.AddSingleton<StartupFailure>();
         services.AddHostedService<ModelLoader>();
         return builder;
     }
