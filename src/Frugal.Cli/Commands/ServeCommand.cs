@@ -33,7 +33,9 @@ internal static class ServeCommand
     {
         if (!Directory.Exists(folder))
         {
-            await error.WriteLineAsync($"{folder}: workflow folder not found");
+            await error.WriteLineAsync(File.Exists(folder)
+                ? $"{folder}: is a file; --workflows names the folder of workflow files to serve"
+                : $"{folder}: workflow folder not found");
             return ExitCodes.BadInput;
         }
 
@@ -49,6 +51,13 @@ internal static class ServeCommand
         foreach (var diagnostic in catalog.Errors)
         {
             await error.WriteLineAsync($"skipped: {diagnostic}");
+        }
+
+        if (catalog.Names.Count == 0)
+        {
+            // Serving nothing would answer every request with 404; say so instead.
+            await error.WriteLineAsync($"{folder}: no workflow to serve (no *.yaml or *.yml file in it loaded)");
+            return ExitCodes.BadInput;
         }
 
         LocalRuntime runtime;

@@ -14,11 +14,23 @@ internal static class ValidateCommand
         command.SetAction(parse =>
         {
             var failed = 0;
+
+            // Workflows by folder and name: a host loads a folder and serves only the first of two with one name.
+            var named = new Dictionary<(string Folder, string Name), WorkflowDefinition>();
             foreach (var file in WorkflowFileReader.Expand(parse.GetValue(files)!))
             {
                 try
                 {
                     var definition = WorkflowFileReader.Read(file);
+                    var key = (Path.GetDirectoryName(Path.GetFullPath(file)) ?? string.Empty, definition.Name);
+                    if (named.TryGetValue(key, out var first))
+                    {
+                        failed++;
+                        parse.InvocationConfiguration.Error.WriteLine(WorkflowCatalog.DuplicateName(definition, first).ToString());
+                        continue;
+                    }
+
+                    named.Add(key, definition);
                     parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)

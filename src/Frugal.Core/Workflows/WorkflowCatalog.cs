@@ -60,8 +60,7 @@ public sealed class WorkflowCatalog
                 var workflow = WorkflowLoader.Load(file);
                 if (loaded.TryGetValue(workflow.Name, out var first))
                 {
-                    errors.Add(new WorkflowDiagnostic(NameLocation(workflow),
-                        $"workflow name '{workflow.Name}' is already used by {first.File}; names must be unique in a folder"));
+                    errors.Add(DuplicateName(workflow, first));
                     continue;
                 }
 
@@ -78,6 +77,17 @@ public sealed class WorkflowCatalog
         }
 
         return new WorkflowCatalog(loaded.Values, errors);
+    }
+
+    /// <summary>
+    /// The problem with <paramref name="workflow"/> when <paramref name="first"/>, in the same folder, has its name:
+    /// a host serves only the first (<c>frugal validate</c> says so too, so that it agrees with <c>frugal serve</c>).
+    /// </summary>
+    public static WorkflowDiagnostic DuplicateName(WorkflowDefinition workflow, WorkflowDefinition first)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(first);
+        return new WorkflowDiagnostic(NameLocation(workflow), $"workflow name '{workflow.Name}' is already used by {first.File}; names must be unique in a folder");
     }
 
     /// <summary>Finds a workflow by name.</summary>

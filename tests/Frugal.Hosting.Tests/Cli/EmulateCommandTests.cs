@@ -150,6 +150,28 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_FolderWithNothingToServe_ExitsTwoSayingSo()
+    {
+        var empty = _directory.CreateSubdirectory("empty").FullName;
+        File.WriteAllText(Path.Combine(empty, "broken.yaml"), "name: [");
+
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--port", "0", "--workflows", empty);
+
+        Assert.Equal(2, code);
+        Assert.Contains("skipped: ", error, StringComparison.Ordinal);
+        Assert.Contains($"{empty}: no workflow to serve", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WorkflowsNamingAFile_SaysItNeedsTheFolder()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--port", "0", "--workflows", RepoPaths.Workflow("support-triage.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("is a file; --workflows names the folder of workflow files to serve", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_StoreThatCannotBeReached_ExitsTwoSayingWhy()
     {
         // Nothing listens on port 9 (discard) on loopback.

@@ -253,6 +253,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TwoFilesOfOneFolderWithOneName_ReportsTheSecondAsServeWouldSkipIt()
+    {
+        var text = "name: same\ninput: { type: object }\nsteps:\n  - id: a\n    kind: deterministic\n    operation: template\n    input: x\n";
+        var first = Temp("a.yaml", text);
+        var second = Temp("b.yaml", text);
+
+        var (code, output, error) = await CliRunner.RunAsync("validate", _directory.FullName);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{first}: ok", output, StringComparison.Ordinal);
+        Assert.Equal($"{second}:1:7: workflow name 'same' is already used by {first}; names must be unique in a folder", error.Trim());
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
