@@ -354,6 +354,28 @@ public sealed class ModelControlTests
         Assert.Equal(0, runtime.Emulator!.Counters.ChatCompletions);
     }
 
+    [Fact]
+    public async Task Run_SupportTriageDowngradedByBudget_SaysTheTierThatAnswered()
+    {
+        // The example reported the tier its classify step chose ("premium") although the budget sent the call to cheap.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = "0",
+            ["Frugal:Budgets:Action"] = "Downgrade",
+        });
+        var body = "Our nightly export fails with NullReferenceException at ExportJob.Run() since the upgrade. " +
+                   "First it times out, then it retries and crashes. Can you explain why this happens? " +
+                   "Which version fixes it? Should we roll back, and how do we compare the two configurations step by step?";
+
+        var (_, result) = await RunAsync(runtime, WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml")), new JsonObject
+        {
+            ["subject"] = "Export crashes after upgrade", ["body"] = body, ["customer_tier"] = "enterprise",
+        });
+
+        Assert.Equal("cheap", result.Output!["answered_by"]!.GetValue<string>());
+        Assert.Equal(1, result.Steps.Single(s => s.StepId == "answer").Tiers["cheap"]);
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
