@@ -33,6 +33,7 @@ internal static class CostCommand
         {
             by, since, until, format, output, store, table, tenant, workflow,
         };
+        report.Validators.Add(result => CostCommand.CheckPeriod(result, since, until));
         report.SetAction(async (parse, cancellationToken) =>
         {
             CostReportArguments.TryParseBy("--by", parse.GetValue(by), out var groupBy, out _);
@@ -99,6 +100,15 @@ internal static class CostCommand
             }
         });
         return option;
+    }
+
+    /// <summary>A period that ends before it starts selects nothing, silently; it is a usage error instead.</summary>
+    internal static void CheckPeriod(CommandResult result, Option<DateTimeOffset?> since, Option<DateTimeOffset?> until)
+    {
+        if (result.GetValue(since) is { } start && result.GetValue(until) is { } end && start >= end)
+        {
+            result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--since ({start.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC) is not before --until ({end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"));
+        }
     }
 
     /// <summary>A <c>--since</c>/<c>--until</c> option; a value that is not a date or time is a usage error naming it.</summary>

@@ -31,6 +31,7 @@ internal static class PlanCommand
         {
             scale, peak, revenue, margin, capacity, since, until, store, table, format,
         };
+        command.Validators.Add(result => CostCommand.CheckPeriod(result, since, until));
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new PlanRequest

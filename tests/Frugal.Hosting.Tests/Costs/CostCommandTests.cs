@@ -21,6 +21,19 @@ public sealed class CostCommandTests : IDisposable
         Assert.Contains("Usage:", output + error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("cost", "report")]
+    [InlineData("plan", null)]
+    public async Task Period_EndingBeforeItStarts_ExitsTwo(string command, string? sub)
+    {
+        string[] args = [command, .. sub is null ? Array.Empty<string>() : [sub], "--store", _ledger.Path, "--since", "2026-12-06", "--until", "2026-12-01"];
+
+        var (code, _, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--since (2026-12-06 00:00:00 UTC) is not before --until (2026-12-02 00:00:00 UTC)", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Report_UnknownOption_ExitsTwo()
     {
