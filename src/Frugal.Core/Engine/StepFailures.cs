@@ -19,5 +19,6 @@ internal static class StepFailures
     /// the usage, so only that stays unpriced.
     /// </summary>
     public static bool CostNothing(Exception error) =>
-        error is StepInputException or BudgetExceededException or TokenRateLimitExceededException or ModelCallException { NothingBilled: true };
+        error is StepInputException or BudgetExceededException or TokenRateLimitExceededException or ModelCircuitOpenException
+            or ModelCallException { NothingBilled: true };
 }

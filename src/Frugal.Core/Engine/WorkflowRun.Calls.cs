@@ -60,7 +60,7 @@ internal sealed partial class WorkflowRun
                 }
 
                 pending = FailedCalls(response.Value, pending, stepId, attempt);
-                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value)), CancellationToken.None);
             }
             catch (TaskFailedException ex)
             {
@@ -71,7 +71,7 @@ internal sealed partial class WorkflowRun
                 }
 
                 Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                await _context.CreateTimer(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>()), CancellationToken.None);
             }
         }
     }
@@ -139,6 +139,17 @@ internal sealed partial class WorkflowRun
         Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");
         return pending;
     }
+
+    /// <summary>
+    /// The wait before attempt <paramref name="attempt"/> + 1: 1 s, then 2 s; or, when a model's circuit was open, the
+    /// default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>, 15 s) and a second
+    /// more, so that the next attempt reaches the deployment again. A durable timer: nothing runs while it waits.
+    /// </summary>
+    private static TimeSpan RetryDelay(int attempt, bool circuitOpen) =>
+        circuitOpen ? TimeSpan.FromSeconds(16) : TimeSpan.FromSeconds(attempt);
+
+    private static bool CircuitOpen(StepResponse response) =>
+        response.Failed!.Any(k => response.Results[k].Failure!.Type == typeof(Models.ModelCircuitOpenException).FullName);
 
     /// <summary>Bad definitions or inputs, and refusing budgets, fail the same way every time (<see cref="StepFailures.IsRetryable"/>).</summary>
     private static bool IsRetryable(TaskFailedException ex) =>

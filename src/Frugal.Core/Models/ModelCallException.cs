@@ -46,10 +46,10 @@ public sealed class ModelCallException : Exception
             : $" after {attempts.Count} attempt(s) ({string.Join(", ", attempts.Select(a => a.Tier == tier ? a.Outcome : $"{a.Tier} {a.Outcome}"))})";
         return ex switch
         {
-            BrokenCircuitException open => new ModelCallException(
+            BrokenCircuitException open => new ModelCircuitOpenException(
                 $"the {tier} model's circuit is open{tried}: its deployment failed repeatedly, so calls are held back" +
                 (open.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Ceiling(after.TotalSeconds):0} s") : string.Empty),
-                ex) { NothingBilled = true },
+                ex),
             TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex),
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
                 new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
@@ -92,4 +92,24 @@ public sealed class ModelCallException : Exception
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "...";
+}
+
+/// <summary>
+/// A model call held back by an open circuit: nothing was sent, so nothing was billed. Its own type so that the
+/// engine waits out a circuit's break before trying the step again, instead of its usual 1 s and 2 s, which both
+/// fell inside the default 15 s break and failed the step without a call being made.
+/// </summary>
+public sealed class ModelCircuitOpenException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelCircuitOpenException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ModelCircuitOpenException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
 }

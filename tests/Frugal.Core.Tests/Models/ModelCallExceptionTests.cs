@@ -1,0 +1,49 @@
+using Frugal.Engine;
+using Frugal.Models;
+using Frugal.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Frugal.Core.Tests.Models;
+
+public sealed class ModelCallExceptionTests
+{
+    private static readonly ModelAttempt[] Attempts = [new("cheap", 1, "http-500"), new("cheap", 2, "http-500")];
+
+    [Fact]
+    public void From_OpenCircuit_SaysWhenCallsResumeAndThatNothingWasBilled()
+    {
+        var failure = ModelCallException.From("cheap", Attempts, new BrokenCircuitException("The circuit is now open", TimeSpan.FromSeconds(12.2)));
+
+        var open = Assert.IsType<ModelCircuitOpenException>(failure);
+        Assert.Equal(
+            "the cheap model's circuit is open after 2 attempt(s) (http-500, http-500): its deployment failed repeatedly, so calls are held back for another 13 s",
+            open.Message);
+        Assert.True(StepFailures.CostNothing(open));
+        Assert.True(StepFailures.IsRetryable(open));
+    }
+
+    [Fact]
+    public void From_Timeout_MayHaveBeenBilled()
+    {
+        var failure = ModelCallException.From("premium", [], new TimeoutRejectedException("timed out", TimeSpan.FromSeconds(60)));
+
+        Assert.Equal("the premium model did not answer within 60 s", failure!.Message);
+        Assert.False(StepFailures.CostNothing(failure));
+    }
+
+    [Fact]
+    public void From_ConnectionRefused_CostNothing()
+    {
+        var failure = ModelCallException.From("cheap", [], new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)"));
+
+        Assert.Equal("the cheap model could not be reached: Connection refused (127.0.0.1:9)", failure!.Message);
+        Assert.True(StepFailures.CostNothing(failure));
+    }
+
+    [Fact]
+    public void From_SomethingElse_IsLeftAsItIs()
+    {
+        Assert.Null(ModelCallException.From("cheap", Attempts, new InvalidOperationException("a bug")));
+    }
+}
