@@ -105,7 +105,18 @@ internal static class CostCommand
     /// <summary>A period that ends before it starts selects nothing, silently; it is a usage error instead.</summary>
     internal static void CheckPeriod(CommandResult result, Option<DateTimeOffset?> since, Option<DateTimeOffset?> until)
     {
-        if (result.GetValue(since) is { } start && result.GetValue(until) is { } end && start >= end)
+        DateTimeOffset? from, to;
+        try
+        {
+            (from, to) = (result.GetValue(since), result.GetValue(until));
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that did not parse has its own error already (reading it throws that error).
+            return;
+        }
+
+        if (from is { } start && to is { } end && start >= end)
         {
             result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--since ({start.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC) is not before --until ({end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"));
         }

@@ -1,6 +1,9 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
+using Frugal.Inference.Hosting;
+using Frugal.Onnx.Batching;
+using Frugal.Onnx.Models;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Inference.Tests.Api;
@@ -33,21 +36,20 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task Start_DefaultModelNotLoaded_StopsTheAppAsAFailure()
+    public async Task ModelLoader_DefaultModelNotLoaded_StopsTheAppAsAFailure()
     {
         // It served with /healthz ready and answered every request without a model with a 404 before.
-        await using var app = new InferenceApp(new Dictionary<string, string?> { ["Inference:DefaultModel"] = "nope" });
-        using var client = app.CreateClient();
-        var failure = app.Services.GetRequiredService<Frugal.Inference.Hosting.StartupFailure>();
-        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var registry = new OnnxModelRegistry(new OnnxOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }, new BatchingOptions());
+        await using var _ = registry;
+        var failure = new StartupFailure();
+        var lifetime = new StoppingLifetime();
+        var loader = new ModelLoader(
+            registry, Options.Create(new InferenceOptions { ApiKey = "k", DefaultModel = "nope" }), failure, lifetime, NullLogger<ModelLoader>.Instance);
 
-        // The models load in the background after start; wait (up to a minute) for the app to give up.
-        for (var waited = 0; !stopping.IsCancellationRequested && waited < 600; waited++)
-        {
-            await Task.Delay(100);
-        }
+        await loader.StartAsync(CancellationToken.None);
+        await loader.ExecuteTask!;
 
-        Assert.True(stopping.IsCancellationRequested, "the app should stop");
+        Assert.True(lifetime.Stopped);
         Assert.True(failure.Failed);
     }
 
@@ -61,5 +63,18 @@ public sealed class StartupTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("'model' is required: the name of the classifier to run.", (await response.ReadJsonAsync()).ErrorMessage());
+    }
+
+    private sealed class StoppingLifetime : IHostApplicationLifetime
+    {
+        public bool Stopped { get; private set; }
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => Stopped = true;
     }
 }
