@@ -40,6 +40,13 @@ public sealed class EmbeddingIndexProvider
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator.Value
         ?? throw new StepInputException("match: semantic needs an embedding model: set Frugal:Inference:Endpoint (Frugal's inference app), or run where the ONNX models ship (the frugal CLI)");
 
+    /// <summary>
+    /// Changes when the same model starts giving other vectors for the same text, so that indexes built before are
+    /// rebuilt. 2: December 2026, when Frugal's BERT tokenization stopped gluing words across line breaks and dropping
+    /// ASCII symbols and accented letters.
+    /// </summary>
+    private const char VectorRevision = '2';
+
     /// <summary>Gets the identity of the embedding model: its id and vector size.</summary>
     public string ModelIdentity
     {
@@ -54,7 +61,7 @@ public sealed class EmbeddingIndexProvider
     public string IdOf(IEnumerable<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var text = new StringBuilder(ModelIdentity);
+        var text = new StringBuilder(ModelIdentity).Append('\0').Append(VectorRevision);
         foreach (var key in keys)
         {
             text.Append('\0').Append(key);

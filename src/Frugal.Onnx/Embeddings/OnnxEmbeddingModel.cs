@@ -65,7 +65,7 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel, IDisposable
             }
         }
 
-        var tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = card.LowerCase });
+        var tokenizer = BertTokenizer.Create(vocabulary, BertText.Options(card.LowerCase));
         return new OnnxEmbeddingModel(card, sessions.Create(modelPath), tokenizer);
     }
 
@@ -73,7 +73,7 @@ public sealed class OnnxEmbeddingModel : IEmbeddingModel, IDisposable
     public TokenizedText Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = tokenizer.EncodeToIds(text, addSpecialTokens: true, considerPreTokenization: true, considerNormalization: true);
+        var ids = tokenizer.EncodeToIds(BertText.Prepare(text, Card.LowerCase), addSpecialTokens: true, considerPreTokenization: true, considerNormalization: true);
         var length = Math.Min(ids.Count, MaxTokens);
         var result = new long[length];
         for (var i = 0; i < length; i++)

@@ -66,6 +66,24 @@ public sealed class EmbeddingsEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Embeddings_TextIsSplitAsTheModelWasTrained()
+    {
+        // Tabs and line breaks separate words; ASCII symbols are tokens of their own; an uncased model drops accents
+        // (precomposed or combining). Microsoft.ML.Tokenizers 3.0.0 as shipped glued "world" to "hello" across a line
+        // break, dropped '+' and '=', and read "café" as [UNK].
+        string[] texts = ["hello\tworld\r\nagain", "hello world again", "a+b=c", "a b c", "Café naïve É", "cafe naive e", "cafe\u0301 nai\u0308ve", "cafe naive"];
+        using var response = await service.Client.PostJsonAsync("/v1/embeddings", new { input = texts });
+
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(1.0, Json.Dot(body.Vector(0), body.Vector(1)), 5);
+        Assert.True(Json.Dot(body.Vector(2), body.Vector(3)) < 0.99, "the symbols must count");
+        Assert.Equal(1.0, Json.Dot(body.Vector(4), body.Vector(5)), 5);
+        Assert.Equal(1.0, Json.Dot(body.Vector(6), body.Vector(7)), 5);
+        using var dollars = await service.Client.PostJsonAsync("/v1/embeddings", new { input = "$100" });
+        Assert.Equal(4, (await dollars.ReadJsonAsync()).GetProperty("usage").GetProperty("prompt_tokens").GetInt32()); // [CLS] $ 100 [SEP]
+    }
+
+    [Fact]
     public async Task Embeddings_Base64Format_DecodesToTheFloatVector()
     {
         using var floats = await service.Client.PostJsonAsync("/v1/embeddings", new { input = "base64 please" });
