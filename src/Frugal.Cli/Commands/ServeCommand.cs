@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Frugal.Cli.Commands;
 
@@ -74,6 +75,9 @@ internal static class ServeCommand
         await using var runtimeScope = runtime;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+
+        // ASP.NET Core logs every request at Information; a local server's console is for what goes wrong.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new WorkflowApi(
             catalog,
