@@ -36,6 +36,12 @@ internal static class PlanTable
         }
 
         console.Write(table);
+        if (plan.Total.UnpricedCalls > 0)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[yellow]{plan.Total.UnpricedCalls} call(s) are unpriced (a model missing from the price table, GPU seconds without Frugal:Inference:GpuProfile): their cost is unknown, so the dollars and margins above are lower bounds.[/]"));
+        }
+
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Peak concurrency {plan.PeakConcurrency} run(s) ({(request.PeakConcurrency is null ? $"observed {plan.ObservedPeakConcurrency} x scale" : "given")}); " +
             $"GPU demand mean {plan.MeanGpuDemand:0.###}, peak {plan.PeakGpuDemand:0.###} GPU-s/s -> {plan.GpuReplicas} replica(s) at {plan.GpuUtilisation:P1} mean utilisation"));

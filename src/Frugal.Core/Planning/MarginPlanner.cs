@@ -72,7 +72,7 @@ public static class MarginPlanner
         decimal costPerRun = count == 0 ? 0m : dollars / count;
         double? margin = null;
         decimal? maxCost = null;
-        if (request.RevenuePerRun is { } revenue && revenue > 0)
+        if (request.RevenuePerRun is { } revenue && revenue > 0 && count > 0)
         {
             margin = (double)((revenue - costPerRun) / revenue);
             maxCost = revenue * (1 - (decimal)request.TargetMargin);
@@ -88,7 +88,8 @@ public static class MarginPlanner
             modelCalls == 0 ? 0 : (double)hits / modelCalls,
             count == 0 ? 0 : runs.Sum(r => r.GpuSeconds) / count,
             margin,
-            maxCost);
+            maxCost,
+            runs.Sum(r => r.UnpricedCalls));
     }
 
     private static double ObservedDays(List<RunTotals> runs, PlanRequest request)
@@ -143,11 +144,14 @@ public static class MarginPlanner
 
         public double GpuSeconds { get; private set; }
 
+        public long UnpricedCalls { get; private set; }
+
         public void Add(CostRecord record)
         {
             Start = record.StartedAt < Start ? record.StartedAt : Start;
             End = record.CompletedAt > End ? record.CompletedAt : End;
             Dollars += record.Dollars;
+            UnpricedCalls += record.Priced ? 0 : 1;
             GpuSeconds += record.GpuSeconds;
             if (record.Cache != CacheOutcome.None)
             {

@@ -11,6 +11,8 @@ namespace Frugal.Planning;
 /// <param name="GpuSecondsPerRun">Mean GPU seconds per run.</param>
 /// <param name="Margin">(revenue - cost) / revenue per run; null without a revenue.</param>
 /// <param name="MaxCostPerRun">The most a run may cost for the target margin; null without a revenue.</param>
+/// <param name="UnpricedCalls">Calls whose cost is unknown (a model missing from the price table, GPU seconds without a
+/// GPU profile, an answer that never came): the dollars above leave them out, so they are lower bounds.</param>
 public sealed record WorkflowPlan(
     string Workflow,
     int ObservedRuns,
@@ -21,7 +23,8 @@ public sealed record WorkflowPlan(
     double CacheHitRate,
     double GpuSecondsPerRun,
     double? Margin,
-    decimal? MaxCostPerRun)
+    decimal? MaxCostPerRun,
+    long UnpricedCalls = 0)
 {
     /// <summary>Whether the run cost meets the target margin (null without a revenue).</summary>
     public bool? MeetsTarget => MaxCostPerRun is { } max ? CostPerRun <= max : null;

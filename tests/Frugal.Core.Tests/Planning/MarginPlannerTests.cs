@@ -77,6 +77,32 @@ public sealed class MarginPlannerTests
         Assert.Equal(0m, plan.Total.MonthlyCost);
     }
 
+    [Fact]
+    public async Task PlanAsync_EmptyLedgerWithRevenue_HasNoMargin()
+    {
+        // With no run there is no cost per run to compare with the revenue; it read as a 100% margin.
+        var plan = await MarginPlanner.PlanAsync(new ListLedger(), new PlanRequest { RevenuePerRun = 0.01m }, CancellationToken.None);
+
+        Assert.Null(plan.Total.Margin);
+        Assert.Null(plan.Total.MeetsTarget);
+    }
+
+    [Fact]
+    public async Task PlanAsync_UnpricedCalls_AreCounted()
+    {
+        var at = Start.AddDays(1);
+        var plan = await MarginPlanner.PlanAsync(
+            new ListLedger([
+                new CostRecord { RunId = "o1", Workflow = "intent", StepId = "urgency", Tier = CostTier.Onnx, GpuSeconds = 0.01, Priced = false, StartedAt = at, CompletedAt = at },
+                new CostRecord { RunId = "o1", Workflow = "intent", StepId = "reply", Tier = CostTier.Cheap, Dollars = 0.001m, StartedAt = at, CompletedAt = at },
+            ]),
+            new PlanRequest(),
+            CancellationToken.None);
+
+        Assert.Equal(1, plan.Total.UnpricedCalls);
+        Assert.Equal(1, Assert.Single(plan.Workflows).UnpricedCalls);
+    }
+
     private static ListLedger Ledger()
     {
         var records = new List<CostRecord>();
