@@ -43,7 +43,9 @@ public static partial class WorkflowLoader
             throw new WorkflowValidationException([YamlError(ex, yaml, file)]);
         }
 
-        foreach (var violation in SchemaValidation.ValidateWorkflow(document))
+        // An empty file has said so already; the schema would add that nothing is not a mapping.
+        var empty = document is null && context.Diagnostics.Count > 0;
+        foreach (var violation in empty ? [] : SchemaValidation.ValidateWorkflow(document))
         {
             context.Error(violation.AtKey ? context.Map.Key(violation.Pointer) : context.Map.Value(violation.Pointer), violation.Message);
         }

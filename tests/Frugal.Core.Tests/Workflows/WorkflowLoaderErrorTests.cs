@@ -68,6 +68,15 @@ public sealed class WorkflowLoaderErrorTests
     }
 
     [Fact]
+    public void Parse_EmptyFile_SaysSoOnce()
+    {
+        // The schema check added "the document must be a mapping, found nothing (null)" to the same place.
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse("", "empty.yaml"));
+
+        Assert.Equal("empty.yaml:1:1: the file holds no YAML document; expected a workflow with name, input and steps", Assert.Single(ex.Diagnostics).ToString());
+    }
+
+    [Fact]
     public void Parse_SeveralProblems_ReportsAllInFileOrder()
     {
         const string yaml = "name: Demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    tier: auto\n    prompt: ${ steps.x.output }\n  - id: b\n    kind: foreach\n    items: ${ input.list }\n    batch_size: 0\n    do:\n      kind: model\n      prompt: hi\n";
