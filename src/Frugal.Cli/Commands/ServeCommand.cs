@@ -74,7 +74,13 @@ internal static class ServeCommand
 
         await using var runtimeScope = runtime;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+
+            // The Functions host's default (Kestrel's 30 MB refused inputs that batch-summarise's own schema allows).
+            k.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
+        });
 
         // ASP.NET Core logs every request at Information; a local server's console is for what goes wrong.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -15,6 +15,22 @@ public static class RunApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var api = endpoints.MapGroup("/api");
+
+        // A body over the server's size limit, or cut off, fails while it is read; it is answered like every other bad
+        // request (it was an empty 413, logged as an unhandled exception).
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                var title = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
+                await WriteAsync(context.HttpContext.Response, ApiResult.Problem(ex.StatusCode, title, ex.Message), context.HttpContext.RequestAborted).ConfigureAwait(false);
+                return Results.Empty;
+            }
+        });
         api.MapPost("/workflows/{name}/runs", async (string name, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
             var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}/api";
