@@ -22,7 +22,18 @@ internal static partial class YamlJsonConverter
     public static JsonNode? Convert(string yaml, SourceMap map, List<WorkflowDiagnostic> diagnostics)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner fails this way, with no position, on some unclosed flow collections
+            // ("a: { b: c" followed by a block list); say where parsing stopped instead of crashing.
+            var mark = LastGoodMark(yaml);
+            throw new YamlException(mark, mark, "the parser could not go on after this point; look for an unclosed '{' or '['", ex);
+        }
+
         if (stream.Documents.Count == 0)
         {
             diagnostics.Add(new(new SourceLocation(map.File, 1, 1),
@@ -39,6 +50,26 @@ internal static partial class YamlJsonConverter
 
         var state = new State(map, diagnostics);
         return ToJson(stream.Documents[0].RootNode, string.Empty, null, state, 0);
+    }
+
+    /// <summary>The end of the last YAML event that parsed, where a parser failure without a position begins.</summary>
+    private static Mark LastGoodMark(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var mark = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                mark = parser.Current!.End;
+            }
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            // The failure itself; the mark so far is the answer.
+        }
+
+        return mark;
     }
 
     /// <summary>Escapes a property name as a JSON pointer segment.</summary>

@@ -68,6 +68,17 @@ public sealed class WorkflowLoaderErrorTests
     }
 
     [Fact]
+    public void Parse_UnclosedFlowMappingBeforeABlockList_SaysWhereParsingStopped()
+    {
+        // YamlDotNet's scanner threw InvalidOperationException here, which ended frugal with a stack trace.
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse("a: { b: c\nd:\n  - e\n", "bad.yaml"));
+
+        var diagnostic = Assert.Single(ex.Diagnostics).ToString();
+        Assert.StartsWith("bad.yaml:", diagnostic, StringComparison.Ordinal);
+        Assert.Contains("look for an unclosed '{' or '['", diagnostic, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_EmptyFile_SaysSoOnce()
     {
         // The schema check added "the document must be a mapping, found nothing (null)" to the same place.
