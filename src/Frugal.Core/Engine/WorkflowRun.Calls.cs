@@ -23,56 +23,71 @@ internal sealed partial class WorkflowRun
         string stepId,
         TState state,
         Func<WorkflowRun, TState, IReadOnlyList<StepCall>> build,
-        bool escalates,
+        int mayEscalate,
         int batch,
         int firstItem,
         Func<StepResponses, int, TResult> complete)
     {
+        // The run's escalations left are shared by the calls in flight: each request gets (and holds until it is
+        // done) as many as it has calls that may escalate, while any are left. Counting only escalations that had
+        // happened let parallel steps, or a foreach's parallel batches, each see the whole allowance and pass
+        // limits.max_escalations together. Reserved before the first await, in a replay as in the first execution,
+        // so every replay grants the same.
+        var grant = Math.Min(mayEscalate, Math.Max(0, _definition.MaxEscalations - _escalations - _escalationsReserved));
+        _escalationsReserved += grant;
         IReadOnlyList<StepCall>? calls = null;
         var responses = new StepResponses();
 
         // The batch positions still to answer, once some calls of a batch failed and others were answered; null: all.
         int[]? pending = null;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            StepRequest? request = null;
-            if (!_context.IsReplaying)
+            for (var attempt = 1; ; attempt++)
             {
-                request = Request(build, state, ref calls, pending, stepId, attempt, batch, firstItem);
-            }
-
-            try
-            {
-                var response = await _context.CallActivityAsync<StepResponseJson>(ExecuteStepActivity.Name, request);
-                responses.Add(response, pending);
-                if (escalates)
+                StepRequest? request = null;
+                if (!_context.IsReplaying)
                 {
-                    // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
-                    foreach (var result in response.Value.Results)
+                    _grant = grant;
+                    request = Request(build, state, ref calls, pending, stepId, attempt, batch, firstItem);
+                }
+
+                try
+                {
+                    var response = await _context.CallActivityAsync<StepResponseJson>(ExecuteStepActivity.Name, request);
+                    responses.Add(response, pending);
+                    if (mayEscalate > 0)
                     {
-                        _escalations += result.Escalated ? 1 : 0;
+                        // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
+                        foreach (var result in response.Value.Results)
+                        {
+                            _escalations += result.Escalated ? 1 : 0;
+                        }
                     }
-                }
 
-                if (!response.HasFailures)
+                    if (!response.HasFailures)
+                    {
+                        return complete(responses, attempt);
+                    }
+
+                    pending = FailedCalls(response.Value, pending, stepId, attempt);
+                    await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value)), CancellationToken.None);
+                }
+                catch (TaskFailedException ex)
                 {
-                    return complete(responses, attempt);
-                }
+                    var retryable = IsRetryable(ex);
+                    if (attempt >= MaxAttempts || !retryable)
+                    {
+                        throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
+                    }
 
-                pending = FailedCalls(response.Value, pending, stepId, attempt);
-                await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value)), CancellationToken.None);
-            }
-            catch (TaskFailedException ex)
-            {
-                var retryable = IsRetryable(ex);
-                if (attempt >= MaxAttempts || !retryable)
-                {
-                    throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
+                    Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
+                    await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>()), CancellationToken.None);
                 }
-
-                Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>()), CancellationToken.None);
             }
+        }
+        finally
+        {
+            _escalationsReserved -= grant;
         }
     }
 

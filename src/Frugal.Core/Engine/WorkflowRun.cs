@@ -24,6 +24,10 @@ internal sealed partial class WorkflowRun
     private readonly ILogger _log;
     private int _escalations;
 
+    // Escalations promised to calls in flight (see CallAsync), and the grant of the call being built.
+    private int _escalationsReserved;
+    private int _grant;
+
     public WorkflowRun(TaskOrchestrationContext context, WorkflowRunRequest request, WorkflowDefinition definition)
     {
         _context = context;
@@ -116,7 +120,8 @@ internal sealed partial class WorkflowRun
         throw new InvalidOperationException("no step is running");
     }
 
-    private RunLimits Limits => new(Math.Max(0, _definition.MaxEscalations - _escalations), _definition.PremiumShareCap);
+    /// <summary>The limits a call is built with: the escalations reserved for it (<see cref="CallAsync"/>) and the premium share cap.</summary>
+    private RunLimits Limits => new(_grant, _definition.PremiumShareCap);
 
     private bool IsReady(StepDefinition step)
     {
@@ -194,7 +199,7 @@ internal sealed partial class WorkflowRun
     /// </summary>
     private Task<StepResult> RunStepAsync(StepDefinition step) => step is ForEachStep forEach
         ? RunForEachAsync(forEach)
-        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep, 0, -1, static (responses, attempts) => new StepResult(() =>
+        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep { MayEscalate: true } ? 1 : 0, 0, -1, static (responses, attempts) => new StepResult(() =>
         {
             var result = responses.Results()[0];
             return new StepOutcome(result.Output, "completed", attempts, result.DurationMs, [result with { Output = null }]);
@@ -218,7 +223,7 @@ internal sealed partial class WorkflowRun
         var batches = (items.Count + size - 1) / size;
         var responses = new StepResponses[batches];
         var inFlight = new Dictionary<Task<(StepResponses Response, int Attempts)>, int>();
-        var escalates = step.Body is ModelStep;
+        var escalates = step.Body is ModelStep { MayEscalate: true };
         var attempts = 0;
         var next = 0;
         while (next < batches || inFlight.Count > 0)
@@ -231,7 +236,7 @@ internal sealed partial class WorkflowRun
                     step.Id,
                     (step, items, first, size),
                     static (run, batch) => run.BuildBatch(batch.step, batch.items, batch.first, batch.size),
-                    escalates,
+                    escalates ? Math.Min(size, items.Count - first) : 0,
                     next,
                     first,
                     static (response, attempts) => (response, attempts));

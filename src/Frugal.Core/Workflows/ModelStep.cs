@@ -39,6 +39,9 @@ public sealed record ModelStep : StepDefinition
     /// <summary>Whether a cheap answer that fails validation is retried once on premium (default: yes, when there is anything to validate).</summary>
     public bool? Escalate { get; init; }
 
+    /// <summary>Whether a call of this step can escalate: it escalates (<see cref="Escalate"/>) and can answer on cheap.</summary>
+    public bool MayEscalate => (Escalate ?? (Validation is not null || OutputSchema is not null)) && Tier is ModelTier.Cheap or ModelTier.Auto;
+
     /// <summary>The most prompt tokens sent; a longer prompt is cut by <see cref="Trim"/>.</summary>
     public int? MaxInputTokens { get; init; }
 

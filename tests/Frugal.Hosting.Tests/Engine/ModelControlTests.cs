@@ -376,6 +376,31 @@ public sealed class ModelControlTests
         Assert.Equal(1, result.Steps.Single(s => s.StepId == "answer").Tiers["cheap"]);
     }
 
+    [Fact]
+    public async Task Run_ParallelStepsThatEscalate_ShareTheRunsEscalationLimit()
+    {
+        // Each parallel step saw the whole allowance: max_escalations 1 let all three escalate.
+        await using var runtime = await StartAsync();
+        var definition = WorkflowLoader.Parse("""
+            name: cap
+            input: { type: object }
+            limits: { max_escalations: 1 }
+            steps:
+              - { id: e1, kind: model, prompt: "I can't help with that. one", validate: { refusal: true } }
+              - { id: e2, kind: model, prompt: "I can't help with that. two", validate: { refusal: true } }
+              - { id: e3, kind: model, prompt: "I can't help with that. three", validate: { refusal: true } }
+              - id: each
+                kind: foreach
+                items: [a, b, c, d]
+                parallelism: 2
+                do: { kind: model, prompt: "I can't help with that. ${ item }", validate: { refusal: true } }
+            """, "cap.yaml");
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject());
+
+        Assert.Equal(1, result.Steps.Sum(s => s.Tiers.GetValueOrDefault("premium")));
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
