@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Frugal.Budgets;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -98,21 +100,53 @@ internal static class RunCommand
 
         var client = runtime.Host.Client;
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
-        foreach (var item in inputs)
-        {
-            var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, runtime.Host.NewRunId(), cancellationToken);
-            started.Add((item, id, clock.Elapsed));
-        }
-
         var reporter = new RunReporter(output, definition, inputs.Count);
-        var waits = started.Select(async s =>
-        {
-            var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);
-            return (s.Input, Metadata: metadata, Elapsed: clock.Elapsed - s.At);
-        });
+        var (earlier, resumed) = (0, 0);
         var stopped = false;
         try
         {
+            foreach (var item in inputs)
+            {
+                string id;
+                if (store is null)
+                {
+                    id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, runtime.Host.NewRunId(), cancellationToken);
+                }
+                else
+                {
+                    // On a durable store a run is known by what it runs, so the same command run again (after a crash,
+                    // Ctrl+C or a kill) picks up its unfinished runs and reports its finished ones instead of starting
+                    // them all again beside them and paying twice. A failed run is started again.
+                    id = StoredRunId(definition, tenant, item);
+                    var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
+                    if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+                    {
+                        id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, cancellationToken);
+                    }
+                    else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+                    {
+                        earlier++;
+                    }
+                    else
+                    {
+                        resumed++;
+                    }
+                }
+
+                started.Add((item, id, clock.Elapsed));
+            }
+
+            if (earlier + resumed > 0)
+            {
+                await output.WriteLineAsync(
+                    $"{earlier} run(s) of these inputs had finished against this --store and are reported, not run again; {resumed} unfinished one(s) resumed.");
+            }
+
+            var waits = started.Select(async s =>
+            {
+                var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);
+                return (s.Input, Metadata: metadata, Elapsed: clock.Elapsed - s.At);
+            });
             await foreach (var finished in Task.WhenEach(waits).WithCancellation(cancellationToken))
             {
                 var (runInput, metadata, elapsed) = await finished;
@@ -121,8 +155,9 @@ internal static class RunCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl+C or SIGTERM: say what finished and what it cost before the host stops. The records of finished
-            // calls are already durable; what they cost is read without the cancelled token.
+            // Ctrl+C or SIGTERM, while runs start or while they run: say what finished and what it cost before the
+            // host stops. The records of finished calls are already durable; what they cost is read without the
+            // cancelled token.
             stopped = true;
         }
 
@@ -141,10 +176,20 @@ internal static class RunCommand
         {
             await error.WriteLineAsync(store is null
                 ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger)"
-                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when frugal runs against the same --store");
+                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when the same command runs again against the same --store");
             return ExitCodes.Cancelled;
         }
 
         return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+
+    /// <summary>
+    /// The instance id of a run on a durable store: a hash of the workflow's version, the tenant, the input's place
+    /// (file and line) and its content. Two identical lines of one file stay two runs.
+    /// </summary>
+    internal static string StoredRunId(WorkflowDefinition definition, string? tenant, RunInput input)
+    {
+        var key = string.Join('\0', definition.Hash, WorkflowRunRequest.TenantOrDefault(tenant), input.Label, input.Input?.ToJsonString() ?? "null");
+        return "run-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
     }
 }

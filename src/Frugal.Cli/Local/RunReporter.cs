@@ -40,7 +40,7 @@ internal sealed class RunReporter
         _out.WriteLine($"[{_rows.Count + 1}/{_total}] {input.Label} {status} in {elapsed.TotalSeconds:F2}s (run {metadata?.InstanceId})");
         _out.WriteLine(result is not null
             ? result.Output?.ToJsonString(Indented) ?? "null"
-            : $"  error: {metadata?.FailureDetails?.ErrorMessage ?? "no result"}");
+            : $"  error: {Frugal.Api.RunStatus.FailureMessage(metadata)}");
         _out.Flush();
         _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result, result is null ? Progress(metadata) : null));
     }

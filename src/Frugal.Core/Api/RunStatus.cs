@@ -41,7 +41,39 @@ public static class RunStatus
                 ["message"] = failure.ErrorMessage,
             };
         }
+        else if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
+        {
+            status["error"] = new JsonObject { ["message"] = FailureMessage(metadata) };
+        }
 
         return status;
+    }
+
+    /// <summary>
+    /// Why a run failed. The Azure Storage backend, read through the local sidecar, leaves the failure details empty
+    /// and keeps the message as the run's output (Durable Task's older form), which is read when the details are missing.
+    /// </summary>
+    /// <param name="metadata">The failed run.</param>
+    /// <returns>The message, or "no result" when there is none.</returns>
+    public static string FailureMessage(OrchestrationMetadata? metadata)
+    {
+        if (metadata?.FailureDetails?.ErrorMessage is { } message)
+        {
+            return message;
+        }
+
+        if (metadata?.SerializedOutput is { Length: > 0 } output)
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize(output, JsonContext.Default.String) ?? output;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return output;
+            }
+        }
+
+        return "no result";
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Frugal.Cli.Commands;
 using Frugal.Cli.Local;
 using Frugal.Engine;
 using Frugal.Hosting.Durable;
@@ -108,6 +109,45 @@ public sealed class AzureStorageBackendTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
         Assert.Equal(24, metadata.ReadOutputAs<WorkflowRunResult>()!.Output!["summaries"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task FrugalRun_SameCommandAgainOnTheStore_ReportsFinishedRunsWithoutRunningThemAgain()
+    {
+        // Run again after a crash or Ctrl+C (as frugal advises), the command started every input anew beside the runs
+        // that resumed, paying for all of them twice.
+        var hub = $"rerun{Guid.NewGuid():N}"[..20];
+        var folder = Directory.CreateTempSubdirectory("frugal-rerun-").FullName;
+        var costs = Path.Combine(folder, "costs.db");
+        var input = Path.Combine(folder, "tickets.jsonl");
+        await File.WriteAllTextAsync(input, """
+            {"subject": "Export fails", "body": "The nightly export stopped working yesterday; what changed?"}
+            {"subject": "Export fails", "body": "The nightly export stopped working yesterday; what changed?"}
+            """);
+        var configuration = Configuration(hub, latencyMs: 0, costs);
+
+        async Task<string> RunAsync()
+        {
+            using var output = new StringWriter();
+            var code = await RunCommand.RunAsync(RepoPaths.Workflow("support-triage.yaml"), input, Storage, null, configuration, output, TextWriter.Null, CancellationToken.None);
+            Assert.True(code == 0, output.ToString());
+            return output.ToString();
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Contains("2 completed, 0 failed", first, StringComparison.Ordinal);
+        Assert.Contains("2 run(s) of these inputs had finished against this --store and are reported, not run again", second, StringComparison.Ordinal);
+        Assert.Contains("2 completed, 0 failed", second, StringComparison.Ordinal);
+        using var ledger = new Frugal.Costs.SqliteCostLedger(costs);
+        var runs = new HashSet<string>();
+        await foreach (var record in ledger.QueryAsync(new Frugal.Costs.CostQuery(), CancellationToken.None))
+        {
+            runs.Add(record.RunId);
+        }
+
+        Assert.Equal(2, runs.Count); // two identical lines are two runs, each run once
     }
 
     /// <summary>Polls the task hub's instance table (no worker of its own, which would take the work) for the run.</summary>
