@@ -186,7 +186,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             k.Limits.Http2.MaxStreamsPerConnection = 100_000;
             k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
         });
-        builder.Services.AddGrpc();
+        // gRPC servers refuse messages over 4 MB by default, which refused run inputs the workflows' own schemas allow
+        // (a thousand documents); the durable backends store large messages their own way (blobs for Azure Storage).
+        builder.Services.AddGrpc(grpc => (grpc.MaxReceiveMessageSize, grpc.MaxSendMessageSize) = (null, null));
         builder.Services.AddSingleton(service);
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();

@@ -57,6 +57,25 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_InputOverGrpcsDefaultMessageSize_Runs()
+    {
+        // The local sidecar refused messages over 4 MB ("Received message exceeds the maximum configured message size").
+        var definition = WorkflowLoader.Parse("""
+            name: big
+            input: { type: object }
+            steps:
+              - id: size
+                kind: deterministic
+                operation: template
+                input: ${ len(input.text) }
+            """, "big.yaml");
+
+        var result = await RunAsync(definition, new JsonObject { ["text"] = new string('x', 6_000_000) });
+
+        Assert.Equal("6000000", result.Output!["size"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RunAsync_ForEach_KeepsItemOrderAcrossBatches()
     {
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("batch-summarise.yaml"));
