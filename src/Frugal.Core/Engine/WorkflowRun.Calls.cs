@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Text;
 using Microsoft.DurableTask;
 
 namespace Frugal.Engine;
@@ -70,7 +72,7 @@ internal sealed partial class WorkflowRun
                     }
 
                     pending = FailedCalls(response.Value, pending, stepId, attempt);
-                    await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value)), CancellationToken.None);
+                    await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value), stepId), CancellationToken.None);
                 }
                 catch (TaskFailedException ex)
                 {
@@ -81,7 +83,7 @@ internal sealed partial class WorkflowRun
                     }
 
                     Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                    await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>()), CancellationToken.None);
+                    await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>(), stepId), CancellationToken.None);
                 }
             }
         }
@@ -157,11 +159,21 @@ internal sealed partial class WorkflowRun
 
     /// <summary>
     /// The wait before attempt <paramref name="attempt"/> + 1: 1 s, then 2 s; or, when a model's circuit was open, the
-    /// default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>, 15 s) and a second
-    /// more, so that the next attempt reaches the deployment again. A durable timer: nothing runs while it waits.
+    /// default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>, 15 s), a second more
+    /// and up to 15 s of spread, so that the steps held back come back over a while rather than all on the moment the
+    /// circuit lets one trial call through (and refuses the rest). The spread is a hash of the run and the step, so a
+    /// replay waits the same. A durable timer: nothing runs while it waits.
     /// </summary>
-    private static TimeSpan RetryDelay(int attempt, bool circuitOpen) =>
-        circuitOpen ? TimeSpan.FromSeconds(16) : TimeSpan.FromSeconds(attempt);
+    private TimeSpan RetryDelay(int attempt, bool circuitOpen, string stepId)
+    {
+        if (!circuitOpen)
+        {
+            return TimeSpan.FromSeconds(attempt);
+        }
+
+        var spread = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes($"{_context.InstanceId}/{stepId}/{attempt}")) % 15_000;
+        return TimeSpan.FromMilliseconds(16_000 + spread);
+    }
 
     private static bool CircuitOpen(StepResponse response) =>
         response.Failed!.Any(k => response.Results[k].Failure!.Type == typeof(Models.ModelCircuitOpenException).FullName);

@@ -1,3 +1,4 @@
+using System.Net;
 using Frugal.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Http.Resilience;
@@ -45,6 +46,10 @@ public static class ModelHttpClientServiceCollectionExtensions
                     });
                     pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                     {
+                        // A 429 is the service pacing this caller (the retries honour its Retry-After), not a deployment
+                        // failing: counted, a burst of throttling under load opened the circuit and failed whole runs.
+                        ShouldHandle = static args => ValueTask.FromResult(
+                            args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                         FailureRatio = options.CircuitFailureRatio,
                         MinimumThroughput = options.CircuitMinimumThroughput,
                         SamplingDuration = options.CircuitSamplingDuration,

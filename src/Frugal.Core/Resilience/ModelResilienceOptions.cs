@@ -29,9 +29,12 @@ public sealed class ModelResilienceOptions
     [Range(0.01, 1.0)]
     public double CircuitFailureRatio { get; set; } = 0.5;
 
-    /// <summary>Calls in the sampling window before the ratio counts.</summary>
+    /// <summary>
+    /// Calls in the sampling window before the ratio counts. 50: with hundreds of runs in flight, 10 calls were a few
+    /// hundred milliseconds of traffic, and a short unlucky streak opened the circuit for every run.
+    /// </summary>
     [Range(2, 10_000)]
-    public int CircuitMinimumThroughput { get; set; } = 10;
+    public int CircuitMinimumThroughput { get; set; } = 50;
 
     /// <summary>The sampling window of the circuit breaker.</summary>
     public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -169,6 +169,30 @@ public sealed class HostedModelTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_ThrottledOverAndOver_DoesNotOpenTheCircuit()
+    {
+        // A 429 is the service pacing the caller; counted as a failure it opened the circuit under load.
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 1.0, RetryAfterSeconds = 0 };
+        await using var models = await EmulatedModels.StartAsync(
+            options,
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Frugal:Models:Resilience:MaxRetries"] = "2",
+                ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+                ["Frugal:Models:Resilience:CircuitMinimumThroughput"] = "2",
+            });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync($"Hello {i}"));
+            Assert.Equal(429, error.Status);
+        }
+
+        Assert.Equal(9, models.Emulator.Counters.RateLimited);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_WrongApiKey_ThrowsWithStatus401()
     {
         await using var models = await EmulatedModels.StartAsync(clientKey: "wrong-key");
