@@ -162,16 +162,16 @@ internal static class RunCommand
         }
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
-        var dollars = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var spend = new Dictionary<string, RunSpend>(StringComparer.Ordinal);
         foreach (var (_, id, _) in started)
         {
             await foreach (var record in ledger.QueryAsync(new CostQuery { RunId = id, IncludeDetails = false }, CancellationToken.None))
             {
-                dollars[id] = dollars.GetValueOrDefault(id) + record.Dollars;
+                spend[id] = spend.GetValueOrDefault(id) + record;
             }
         }
 
-        reporter.Summarize(clock.Elapsed, dollars);
+        reporter.Summarize(clock.Elapsed, spend);
         if (stopped)
         {
             await error.WriteLineAsync(store is null

@@ -45,20 +45,27 @@ internal sealed class RunReporter
         _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result, result is null ? Progress(metadata) : null));
     }
 
-    /// <summary>Prints the summary; <paramref name="dollars"/> holds each run's recorded cost, by run id.</summary>
-    public void Summarize(TimeSpan total, IReadOnlyDictionary<string, decimal> dollars)
+    /// <summary>
+    /// Prints the summary; <paramref name="spend"/> holds what the cost ledger recorded for each run, by run id: its
+    /// tokens and dollars are every call's (a failed run's, and the cheap attempt an escalation replaced, included),
+    /// where the run's own result counts only the answers it kept.
+    /// </summary>
+    public void Summarize(TimeSpan total, IReadOnlyDictionary<string, RunSpend> spend)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(_definition.Name)}[/] ({_definition.Hash[..12]}): {_rows.Count} run(s) in {total.TotalSeconds:F2}s");
         table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out", "Dollars");
         foreach (var row in _rows)
         {
-            var cost = dollars.TryGetValue(row.RunId, out var recorded) ? recorded.ToString("0.000000", CultureInfo.InvariantCulture) : "-";
+            var recorded = spend.GetValueOrDefault(row.RunId);
+            var cost = spend.ContainsKey(row.RunId) ? recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture) : "-";
+            var tokensIn = spend.ContainsKey(row.RunId) ? recorded.InputTokens.ToString(CultureInfo.InvariantCulture) : "0";
+            var tokensOut = spend.ContainsKey(row.RunId) ? recorded.OutputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             if (row.Result is not { } result)
             {
                 // A run that failed has no result to read steps and tokens from: what it got through, from its
                 // progress; its spend, from the ledger like every run's.
                 var progress = row.Progress is { } p ? $"{p.CompletedSteps} of {p.TotalSteps} finished" : "-";
-                table.AddRow(Markup.Escape(row.Label), $"[red]{row.Status}[/]", Seconds(row.Elapsed), progress, string.Empty, "-", "-", cost);
+                table.AddRow(Markup.Escape(row.Label), $"[red]{row.Status}[/]", Seconds(row.Elapsed), progress, string.Empty, tokensIn, tokensOut, cost);
                 continue;
             }
 
@@ -70,15 +77,15 @@ internal sealed class RunReporter
                 Seconds(row.Elapsed),
                 $"{steps.Count(s => s.Status == "completed")} ran, {steps.Count(s => s.Status == "skipped")} skipped",
                 Markup.Escape(string.Join(" ", tiers)),
-                steps.Sum(s => s.InputTokens).ToString(CultureInfo.InvariantCulture),
-                steps.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture),
+                tokensIn,
+                tokensOut,
                 cost);
         }
 
         var console = CliConsole.For(_out);
         console.Write(table);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{_rows.Count - Failed} completed, {Failed} failed; ${dollars.Values.Sum():0.000000} recorded in the cost ledger"));
+            $"{_rows.Count - Failed} completed, {Failed} failed; ${spend.Values.Sum(r => r.Dollars):0.000000} recorded in the cost ledger"));
     }
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
@@ -97,4 +104,14 @@ internal sealed class RunReporter
     }
 
     private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, WorkflowRunResult? Result, RunProgress? Progress);
+}
+
+/// <summary>What the cost ledger recorded for one run.</summary>
+/// <param name="Dollars">Its dollars.</param>
+/// <param name="InputTokens">Its prompt tokens.</param>
+/// <param name="OutputTokens">Its completion tokens.</param>
+internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens)
+{
+    public static RunSpend operator +(RunSpend spend, Frugal.Costs.CostRecord record) =>
+        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens);
 }
