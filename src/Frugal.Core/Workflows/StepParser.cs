@@ -188,6 +188,21 @@ internal sealed class StepParser(WorkflowParseContext context)
     private ForEachStep? ForEach(JsonObject step, string pointer, string id, SourceLocation location, List<StepLink> links)
     {
         var items = Template(step, pointer, "items", inForEach: false, links);
+        if (step["do"] is JsonObject inner)
+        {
+            // The schema allows every step key in 'do', but the body runs once per item, unconditionally and together
+            // with the others: a 'when' there was ignored (paying for the items it meant to leave out), and so was 'needs'.
+            foreach (var key in new[] { "when", "needs" })
+            {
+                if (inner.ContainsKey(key))
+                {
+                    context.Error(context.Map.Key($"{pointer}/do/{key}"), key == "when"
+                        ? "'when' is not supported inside 'do': the step runs for every item; put 'when' on the foreach step, or give it only the items you want in 'items'"
+                        : "'needs' is not supported inside 'do'; put it on the foreach step");
+                }
+            }
+        }
+
         if (step["do"] is not JsonObject body || Parse(body, pointer + "/do", id) is not { } parsed)
         {
             return null;

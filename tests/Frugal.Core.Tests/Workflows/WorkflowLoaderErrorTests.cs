@@ -27,6 +27,8 @@ public sealed class WorkflowLoaderErrorTests
         { "steps.missing in a literal block", Head + "  - id: a\n    kind: model\n    prompt: |\n      First line\n      then ${ steps.missing.output }\n", "9:21", "'steps.missing' refers to a step that does not exist" },
         { "expression syntax error", Head + "  - id: a\n    kind: model\n    prompt: Hi ${ input. }\n", "7:26", "expected a name after '.'" },
         { "unknown function", Head + "  - id: a\n    kind: model\n    prompt: ${ shout(input.x) }\n", "7:16", "unknown function 'shout'" },
+        { "when inside a foreach body", Head + "  - id: f\n    kind: foreach\n    items: [1, 2]\n    do:\n      kind: deterministic\n      operation: template\n      when: ${ item > 1 }\n      input: x\n", "11:7", "'when' is not supported inside 'do'" },
+        { "needs inside a foreach body", Head + "  - id: a\n    kind: model\n    prompt: hi\n  - id: f\n    kind: foreach\n    items: [1, 2]\n    do:\n      kind: model\n      needs: [a]\n      prompt: x\n", "13:7", "'needs' is not supported inside 'do'" },
         { "unknown root name", Head + "  - id: a\n    kind: model\n    prompt: ${ inptu.x }\n", "7:16", "unknown name 'inptu'; expected one of input, steps, item, index, run" },
         { "unterminated template", Head + "  - id: a\n    kind: model\n    prompt: Hi ${ input.x\n", "7:16", "unterminated '${'" },
         { "when does not parse", Head + "  - id: a\n    kind: model\n    when: input.x ==\n    prompt: hi\n", "7:21", "'when' is not a valid condition: expected a value" },
