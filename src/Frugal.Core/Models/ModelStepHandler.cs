@@ -58,9 +58,26 @@ public sealed class ModelStepHandler
         var prompt = call.Prompt;
         if (call.MaxInputTokens is { } limit)
         {
-            (prompt, var trimmed) = PromptTrimmer.Trim(prompt, limit, call.Trim);
+            // The limit is on everything sent: the system prompt takes its share first (it was not counted, so a long
+            // system prompt went out whole beside a prompt cut to the limit).
+            var system = string.IsNullOrEmpty(call.System) ? 0 : PromptTrimmer.CountTokens(call.System);
+            if (system >= limit)
+            {
+                throw new StepInputException($"the system prompt alone is {system} tokens, which leaves nothing of max_input_tokens {limit} for the prompt");
+            }
+
+            (prompt, var trimmed) = PromptTrimmer.Trim(prompt, limit - system, call.Trim);
             if (trimmed is not null)
             {
+                if (string.IsNullOrWhiteSpace(prompt))
+                {
+                    // Sending (and paying for) an empty prompt answers nothing.
+                    throw new StepInputException(
+                        $"max_input_tokens {limit} leaves nothing of the prompt ({trimmed["original_tokens"]} tokens{(system > 0 ? $", after {system} of the system prompt" : string.Empty)}); raise it");
+                }
+
+                trimmed["max_input_tokens"] = limit;
+                trimmed["system_tokens"] = system;
                 metadata["trimmed"] = trimmed;
             }
         }

@@ -196,6 +196,37 @@ public sealed class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_SystemPromptCountsTowardsTheTokenLimit()
+    {
+        // The system prompt went out whole beside a prompt cut to the limit, and a prompt cut to nothing was sent.
+        await using var runtime = await StartAsync();
+        var system = string.Join(' ', Enumerable.Range(1, 20).Select(i => $"rule{i}"));
+        var definition = Parse($$"""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                max_input_tokens: {{Frugal.Models.PromptTrimmer.CountTokens(system) + 10}}
+                system: {{system}}
+                prompt: ${ input.q }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"word{i}")) });
+        var (_, failed) = await RunToEndAsync(runtime, Parse("""
+            steps:
+              - id: answer
+                kind: model
+                max_input_tokens: 1
+                prompt: ${ input.q }
+            """), new JsonObject { ["q"] = new string('x', 300) });
+
+        var trimmed = Assert.Single(result.Steps).Metadata!["trimmed"]!;
+        Assert.True(trimmed["kept_tokens"]!.GetValue<int>() <= 10, trimmed.ToJsonString());
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        Assert.StartsWith("step 'answer': max_input_tokens 1 leaves nothing of the prompt", failed.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_PremiumShareCapReached_SendsAutoStepsToCheapUnlessPremiumOnly()
     {
         await using var runtime = await StartAsync();
