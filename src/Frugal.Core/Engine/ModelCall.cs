@@ -42,6 +42,9 @@ public sealed record ModelCall(
     /// <summary>Whether the step keeps premium even over a premium-share cap.</summary>
     public bool PremiumOnly { get; init; }
 
+    /// <summary>Why an <c>auto</c> step went to premium without a decision (its route step was skipped); null when it had one.</summary>
+    public string? RouteFallback { get; init; }
+
     /// <summary>The workflow's premium-share cap, if any.</summary>
     public double? PremiumShareCap { get; init; }
 }

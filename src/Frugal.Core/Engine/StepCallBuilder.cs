@@ -26,7 +26,7 @@ internal static class StepCallBuilder
             MinSimilarity = d.MinSimilarity,
         },
         ModelStep m => new ModelCall(
-            ResolveTier(m, scope),
+            ResolveTier(m, scope, out var fallback),
             m.Prompt.Render(scope),
             m.System?.Render(scope),
             m.MaxOutputTokens,
@@ -42,24 +42,35 @@ internal static class StepCallBuilder
             AutoRouted = m.Tier == ModelTier.Auto,
             PremiumOnly = m.PremiumOnly,
             PremiumShareCap = limits.PremiumShareCap,
+            RouteFallback = fallback,
         },
         _ => throw new InvalidOperationException($"step '{step.Id}' of kind '{step.Kind}' is not a single call"),
     };
 
-    /// <summary>An <c>auto</c> step takes the tier its classify step chose; anything unexpected falls back to premium.</summary>
-    private static ModelTier ResolveTier(ModelStep step, JsonObject scope)
+    /// <summary>
+    /// An <c>auto</c> step takes the tier its classify step chose. Without a decision (the classify step was skipped)
+    /// it goes to premium, the tier that does not lose quality, and <paramref name="fallback"/> says why.
+    /// </summary>
+    private static ModelTier ResolveTier(ModelStep step, JsonObject scope, out string? fallback)
     {
+        fallback = null;
         if (step.Tier != ModelTier.Auto)
         {
             return step.Tier;
         }
 
         var decided = scope["steps"]?[step.Route ?? string.Empty]?["output"]?["tier"];
-        return ExpressionValues.AsString(decided) switch
+        switch (ExpressionValues.AsString(decided))
         {
-            "cheap" => ModelTier.Cheap,
-            "onnx" => ModelTier.Onnx,
-            _ => ModelTier.Premium,
-        };
+            case "cheap":
+                return ModelTier.Cheap;
+            case "onnx":
+                return ModelTier.Onnx;
+            case "premium":
+                return ModelTier.Premium;
+            default:
+                fallback = $"route step '{step.Route}' decided no tier (it was skipped); premium, which does not lose quality";
+                return ModelTier.Premium;
+        }
     }
 }

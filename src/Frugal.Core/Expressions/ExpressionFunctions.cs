@@ -35,7 +35,7 @@ internal static class ExpressionFunctions
         new("tojson", 1, 1, (a, _) => JsonValue.Create(a[0]?.ToJsonString() ?? "null")),
         new("string", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]))),
         new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n)
-            : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n)
+            : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n)
                 ? ExpressionValues.Number(n)
                 : throw new ExpressionException($"number() cannot read '{ExpressionValues.Render(a[0])}' as a number", o)),
         new("first", 1, 1, (a, o) => List(a[0], "first", o).FirstOrDefault()?.DeepClone()),
@@ -48,7 +48,15 @@ internal static class ExpressionFunctions
             var text = ExpressionValues.Render(a[0]);
             var max = ExpressionValues.TryNumber(a[1], out var n) ? (int)n
                 : throw new ExpressionException("truncate() takes a text and a number of characters", o);
-            return JsonValue.Create(text.Length <= max ? text : text[..Math.Max(0, max)]);
+            if (text.Length <= max)
+            {
+                return JsonValue.Create(text);
+            }
+
+            // Never between the two halves of a surrogate pair (an emoji): that half alone is not text.
+            var cut = Math.Max(0, max);
+            cut -= cut > 0 && char.IsHighSurrogate(text[cut - 1]) ? 1 : 0;
+            return JsonValue.Create(text[..cut]);
         }),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 

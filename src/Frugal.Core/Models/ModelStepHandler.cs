@@ -55,6 +55,11 @@ public sealed class ModelStepHandler
             metadata["downgraded"] = new JsonObject { ["from"] = "premium", ["to"] = "cheap", ["reason"] = downgrade };
         }
 
+        if (call.RouteFallback is { } fallback)
+        {
+            metadata["route_fallback"] = fallback;
+        }
+
         var prompt = call.Prompt;
         if (call.MaxInputTokens is { } limit)
         {

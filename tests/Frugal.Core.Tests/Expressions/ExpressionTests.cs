@@ -40,6 +40,8 @@ public sealed class ExpressionTests
     [InlineData("item.id + '#' + string(index)", "\"d1#2\"")]
     [InlineData("[1, 2][0]", "1")]
     [InlineData("(1 + 2) == 3", "true")]
+    [InlineData("truncate('ok \U0001F389 done', 4)", "\"ok \"")] // never half an emoji
+    [InlineData("truncate('ok \U0001F389 done', 5)", "\"ok \\uD83C\\uDF89\"")]
     public void Evaluate_ValidExpression_ReturnsValue(string text, string expectedJson)
     {
         var value = Expression.Parse(text).Evaluate(Scope());
@@ -80,6 +82,18 @@ public sealed class ExpressionTests
 
         Assert.Equal(offset, ex.Offset);
         Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    [InlineData("1e400")]
+    public void Evaluate_NumberOfANonFiniteText_ThrowsSayingSo(string text)
+    {
+        // These parsed to a double JSON cannot hold, and the run failed with a JsonSerializer message.
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse($"number('{text}')").Evaluate(Scope()));
+
+        Assert.Contains($"number() cannot read '{text}' as a number", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

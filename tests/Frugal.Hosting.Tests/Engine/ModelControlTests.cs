@@ -432,6 +432,23 @@ public sealed class ModelControlTests
         Assert.Equal(1, result.Steps.Sum(s => s.Tiers.GetValueOrDefault("premium")));
     }
 
+    [Fact]
+    public async Task Run_AutoStepWhoseRouteWasSkipped_GoesToPremiumAndSaysWhy()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - { id: route, kind: classify, input: hi, when: "${ false }" }
+              - { id: ans, kind: model, tier: auto, route: route, prompt: hello }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject());
+
+        var answer = result.Steps.Single(s => s.StepId == "ans");
+        Assert.Equal(1, answer.Tiers["premium"]);
+        Assert.Contains("route step 'route' decided no tier", answer.Metadata!["route_fallback"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
