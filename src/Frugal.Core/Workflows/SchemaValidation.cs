@@ -30,13 +30,88 @@ internal static class SchemaValidation
         try
         {
             Build(schema);
-            return [];
         }
         catch (JsonSchemaException ex)
         {
             return [new SchemaViolation(string.Empty, $"not a valid JSON Schema: {ex.Message}", false)];
         }
+
+        // JsonSchema.Net resolves $ref only when it evaluates, so a reference to nothing passed validation and then
+        // failed every run ("Could not resolve 'https://json-everything.lib/...#/$defs/missing'").
+        var unresolved = new List<SchemaViolation>();
+        CheckReferences(schema, schema, string.Empty, unresolved);
+        return unresolved;
     }
+
+    private static void CheckReferences(JsonNode root, JsonNode? node, string pointer, List<SchemaViolation> unresolved)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    var at = pointer + "/" + YamlJsonConverter.Escape(key);
+                    if (key == "$ref" && value is JsonValue reference && reference.TryGetValue<string>(out var target) && Unresolved(root, target) is { } problem)
+                    {
+                        unresolved.Add(new SchemaViolation(at, problem, false));
+                    }
+                    else
+                    {
+                        CheckReferences(root, value, at, unresolved);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckReferences(root, array[i], $"{pointer}/{i}", unresolved);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Why <paramref name="reference"/> does not resolve inside <paramref name="root"/>, or null when it does.</summary>
+    private static string? Unresolved(JsonNode root, string reference)
+    {
+        if (!reference.StartsWith('#'))
+        {
+            return $"'$ref' '{reference}' points outside this schema; only references inside it (such as #/$defs/name) work, as nothing is fetched";
+        }
+
+        var fragment = Uri.UnescapeDataString(reference[1..]);
+        if (fragment.Length > 0 && !fragment.StartsWith('/'))
+        {
+            // A plain-name fragment names an $anchor.
+            return HasAnchor(root, fragment) ? null : $"'$ref' '{reference}' names no $anchor in this schema";
+        }
+
+        JsonNode? node = root;
+        foreach (var segment in fragment.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
+        {
+            node = node switch
+            {
+                JsonObject obj => obj.TryGetPropertyValue(segment, out var child) ? child : null,
+                JsonArray array when int.TryParse(segment, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < array.Count => array[i],
+                _ => null,
+            };
+            if (node is null)
+            {
+                return $"'$ref' '{reference}' points to nothing in this schema";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasAnchor(JsonNode? node, string anchor) => node switch
+    {
+        JsonObject obj => obj.Any(p => (p.Key == "$anchor" && p.Value is JsonValue v && v.TryGetValue<string>(out var name) && name == anchor) || HasAnchor(p.Value, anchor)),
+        JsonArray array => array.Any(item => HasAnchor(item, anchor)),
+        _ => false,
+    };
 
     /// <summary>Builds a schema in a registry of its own, so schemas that share an <c>$id</c> never collide.</summary>
     /// <exception cref="JsonSchemaException">The schema cannot be built.</exception>

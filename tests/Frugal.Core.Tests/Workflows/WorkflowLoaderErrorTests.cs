@@ -29,6 +29,8 @@ public sealed class WorkflowLoaderErrorTests
         { "unknown function", Head + "  - id: a\n    kind: model\n    prompt: ${ shout(input.x) }\n", "7:16", "unknown function 'shout'" },
         { "when inside a foreach body", Head + "  - id: f\n    kind: foreach\n    items: [1, 2]\n    do:\n      kind: deterministic\n      operation: template\n      when: ${ item > 1 }\n      input: x\n", "11:7", "'when' is not supported inside 'do'" },
         { "needs inside a foreach body", Head + "  - id: a\n    kind: model\n    prompt: hi\n  - id: f\n    kind: foreach\n    items: [1, 2]\n    do:\n      kind: model\n      needs: [a]\n      prompt: x\n", "13:7", "'needs' is not supported inside 'do'" },
+        { "$ref to nothing in the input schema", "name: demo\ninput:\n  type: object\n  properties:\n    x: { $ref: \"#/$defs/missing\" }\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "5:16", "'$ref' '#/$defs/missing' points to nothing in this schema" },
+        { "$ref outside the output schema", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema: { $ref: \"https://example.com/s.json\" }\n", "8:28", "only references inside it" },
         { "unknown root name", Head + "  - id: a\n    kind: model\n    prompt: ${ inptu.x }\n", "7:16", "unknown name 'inptu'; expected one of input, steps, item, index, run" },
         { "unterminated template", Head + "  - id: a\n    kind: model\n    prompt: Hi ${ input.x\n", "7:16", "unterminated '${'" },
         { "when does not parse", Head + "  - id: a\n    kind: model\n    when: input.x ==\n    prompt: hi\n", "7:21", "'when' is not a valid condition: expected a value" },
