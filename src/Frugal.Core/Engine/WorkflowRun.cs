@@ -102,11 +102,23 @@ internal sealed partial class WorkflowRun
 
         Read([.. _unread.Keys]);
         var output = _definition.Output is { } template
-            ? template.Evaluate(_scope)?.DeepClone()
+            ? Output(template)
             : new JsonObject(finished.Select(f => KeyValuePair.Create(f.Step.Id, _steps[f.Step.Id]?["output"]?.DeepClone())));
 
         // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
         return new WorkflowRunResult(output, [.. finished.Select(f => StepSummary.From(f.Step, f.Result.Outcome))]);
+    }
+
+    private JsonNode? Output(Frugal.Expressions.ValueTemplate template)
+    {
+        try
+        {
+            return template.Evaluate(_scope)?.DeepClone();
+        }
+        catch (Frugal.Expressions.ExpressionException ex)
+        {
+            throw new InvalidOperationException($"the workflow's output failed: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The one key, through the collection's struct enumerator (LINQ's <c>First</c> boxes it, on every step of every replay).</summary>
@@ -162,7 +174,15 @@ internal sealed partial class WorkflowRun
     private bool IsTrue(Frugal.Expressions.Expression when, StepDefinition step)
     {
         Read(step.DependsOn);
-        return when.IsTrue(_scope);
+        try
+        {
+            return when.IsTrue(_scope);
+        }
+        catch (Frugal.Expressions.ExpressionException ex)
+        {
+            // Evaluated on every replay too, so failing here fails the same way each time; it says where.
+            throw new StepFailedException($"step '{step.Id}': 'when' ({when.ToString().Trim()}) failed: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Reads the results of those of <paramref name="steps"/> still unread into the scope.</summary>

@@ -449,6 +449,31 @@ public sealed class ModelControlTests
         Assert.Contains("route step 'route' decided no tier", answer.Metadata!["route_fallback"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_ConditionOrOutputFails_SaysWhere()
+    {
+        await using var runtime = await StartAsync();
+        var when = WorkflowLoader.Parse("""
+            name: w
+            input: { type: object }
+            steps:
+              - { id: a, kind: deterministic, operation: template, input: x, when: "${ number(input.n) > 1 }" }
+            """, "w.yaml");
+        var output = WorkflowLoader.Parse("""
+            name: o
+            input: { type: object }
+            steps:
+              - { id: a, kind: deterministic, operation: template, input: x }
+            output: { n: "${ number(input.n) }" }
+            """, "o.yaml");
+
+        var (_, failedWhen) = await RunToEndAsync(runtime, when, new JsonObject { ["n"] = "abc" });
+        var (_, failedOutput) = await RunToEndAsync(runtime, output, new JsonObject { ["n"] = "abc" });
+
+        Assert.Equal("step 'a': 'when' (number(input.n) > 1) failed: number() cannot read 'abc' as a number", failedWhen.FailureDetails!.ErrorMessage);
+        Assert.Equal("the workflow's output failed: number() cannot read 'abc' as a number", failedOutput.FailureDetails!.ErrorMessage);
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
