@@ -175,8 +175,8 @@ internal static class RunCommand
         if (stopped)
         {
             await error.WriteLineAsync(store is null
-                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger)"
-                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when the same command runs again against the same --store");
+                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger and in the total above)"
+                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when the same command runs again against the same --store (what they spent so far is in the total above)");
             return ExitCodes.Cancelled;
         }
 
