@@ -22,6 +22,27 @@ public sealed class CostReportTests
         CostReport.AggregateAsync(Sample.ToAsyncEnumerable(), new CostReportRequest { By = by }, Day1, null, CancellationToken.None);
 
     [Fact]
+    public async Task Html_MarksUnpricedCallsAndSaysWhenAChartIsEmpty()
+    {
+        var report = await ReportAsync(CostGroupBy.Workflow);
+        var empty = await CostReport.AggregateAsync(Array.Empty<CostRecord>().ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+
+        var html = await HtmlAsync(report);
+        var emptyHtml = await HtmlAsync(empty);
+
+        Assert.Contains("(+1 unpriced)</td>", html, StringComparison.Ordinal); // as the table format shows it
+        Assert.DoesNotContain("No cost records in this period.", html, StringComparison.Ordinal);
+        Assert.Equal(4, emptyHtml.Split("No cost records in this period.").Length - 1);
+
+        static async Task<string> HtmlAsync(CostReportResult result)
+        {
+            using var writer = new StringWriter();
+            await CostReportWriter.WriteAsync(result, CostReportFormat.Html, writer, CancellationToken.None);
+            return writer.ToString();
+        }
+    }
+
+    [Fact]
     public async Task AggregateAsync_ByWorkflow_SumsPerGroup()
     {
         var report = await ReportAsync(CostGroupBy.Workflow);

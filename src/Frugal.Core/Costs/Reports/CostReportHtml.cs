@@ -114,15 +114,20 @@ internal static class CostReportHtml
         foreach (var g in report.Groups)
         {
             table.Append(CultureInfo.InvariantCulture, $"<tr data-key=\"{Encode(g.Key)}\" data-dollars=\"{Num(g.Dollars)}\"><td>{Encode(g.Key)}</td><td>{(g.RunsExact ? "" : "~")}{g.Runs:N0}</td><td>{g.Calls:N0}</td><td>{g.InputTokens:N0}</td><td>{g.OutputTokens:N0}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
+                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
         }
 
         return table.Append("</table>\n").ToString();
     }
 
-    private static StringBuilder Open(string id, string title, int height, int count) =>
-        new StringBuilder().Append(CultureInfo.InvariantCulture,
+    private static StringBuilder Open(string id, string title, int height, int count)
+    {
+        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture,
             $"<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{Encode(title)}\" data-count=\"{count}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n");
+
+        // An empty chart is a blank box; say why it is empty.
+        return count == 0 ? svg.Append("<text class=\"empty\" x=\"10\" y=\"20\">No cost records in this period.</text>\n") : svg;
+    }
 
     private static double Scale(decimal value, decimal max, double size) => max <= 0 ? 0 : (double)(value / max) * size;
 
