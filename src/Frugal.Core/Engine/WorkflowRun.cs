@@ -53,6 +53,9 @@ internal sealed partial class WorkflowRun
         var pending = _definition.Steps.ToList();
         var running = new Dictionary<Task<StepResult>, StepDefinition>();
         var finished = new List<(StepDefinition Step, StepResult Result)>(pending.Count);
+
+        // Progress from the start, so a run's status shows it before its first step ends (and a run that fails in it).
+        _context.SetCustomStatus(new RunProgress(0, _definition.Steps.Count));
         while (pending.Count > 0 || running.Count > 0)
         {
             // A skipped step completes at once and may make later steps ready, so scan until nothing changes.

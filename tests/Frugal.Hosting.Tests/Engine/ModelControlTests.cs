@@ -365,6 +365,7 @@ public sealed class ModelControlTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.Equal("step 'answer': the cheap model refused the request with HTTP 401 after 1 attempt(s) (http-401): Access denied: the API key is wrong. Send the key configured as Emulator:ApiKey in the 'api-key' header or as 'Authorization: Bearer <key>'.", metadata.FailureDetails!.ErrorMessage);
         Assert.Equal(1, runtime.Emulator!.Counters.Unauthorized);
+        Assert.Equal(new RunProgress(0, 1), metadata.ReadCustomStatusAs<RunProgress>()); // how far it got, though no step ended
     }
 
     [Fact]
