@@ -192,6 +192,11 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Models__Cheap__Deployment: openAi.outputs.cheapDeploymentName
       Frugal__Models__Premium__Endpoint: openAi.outputs.endpoint
       Frugal__Models__Premium__Deployment: openAi.outputs.premiumDeploymentName
+      // Without a key the model options require this (the app refused to start without it).
+      Frugal__Models__Cheap__UseManagedIdentity: 'true'
+      Frugal__Models__Premium__UseManagedIdentity: 'true'
+      // Frugal's own traces and metrics (cost, routing, model calls) to the app's Application Insights.
+      Frugal__Telemetry__Exporter: 'azuremonitor'
       Frugal__Inference__Endpoint: inference.outputs.endpoint
       // The ledger and the budget counters must outlive an instance and be shared by all of them: a table (reached with
       // the app's identity) and Redis (its connection string is merged in by the module, as a secret).

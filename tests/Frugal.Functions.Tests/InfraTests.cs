@@ -161,6 +161,22 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_EachModelTier_AuthenticatesSomehow()
+    {
+        // Without an ApiKey the model options require UseManagedIdentity, checked at start-up: the deployed app
+        // refused to start ("Frugal:Models:Cheap:ApiKey is required unless ... UseManagedIdentity is true").
+        var settings = Module(await TemplateAsync(), "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject();
+        Assert.NotNull(settings);
+
+        foreach (var tier in new[] { "Cheap", "Premium" })
+        {
+            Assert.True(
+                settings.ContainsKey($"Frugal__Models__{tier}__ApiKey") || settings[$"Frugal__Models__{tier}__UseManagedIdentity"]?.ToString() == "true",
+                $"infra/main.bicep gives the {tier} tier neither an ApiKey nor UseManagedIdentity=true");
+        }
+    }
+
+    [BicepFact]
     public async Task MainParameters_EveryParameter_IsDeclaredAndRequiredOnesAreGiven()
     {
         var declared = (await TemplateAsync())["parameters"]!.AsObject();

@@ -37,7 +37,14 @@ public static class InferenceServiceCollectionExtensions
 
         if (!string.IsNullOrWhiteSpace(section[nameof(FrugalInferenceOptions.Endpoint)]))
         {
-            services.AddHttpClient(InferenceOnnxClassifier.HttpClientName).AddStandardResilienceHandler();
+            // The inference app scales to zero: its first answer after that waits for a GPU replica, the image and the
+            // models (tens of seconds). The standard handler's 10 s attempts and 30 s in all failed those calls.
+            services.AddHttpClient(InferenceOnnxClassifier.HttpClientName).AddStandardResilienceHandler(resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromMinutes(2);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(5);
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(4);
+            });
             services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<FrugalInferenceOptions>>().Value;
