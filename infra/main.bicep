@@ -57,8 +57,8 @@ param redisSkuFamily string = 'C'
 @maxValue(6)
 param redisCapacity int = 0
 
-@description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0.')
-param inferenceImage string
+@description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0. Empty (the default): no inference app is deployed yet, and onnx steps and semantic lookups fail saying none is configured; deploy again with the image once it is built.')
+param inferenceImage string = ''
 
 @description('Key the Functions app sends to the inference app. The default makes a new random one on every deployment (both apps get it in the same deployment); pass your own to keep it stable.')
 @secure()
@@ -151,7 +151,11 @@ module redis 'modules/redis.bicep' = {
   }
 }
 
-module inference 'modules/inference.bicep' = {
+// Only with an image of the inference app: a placeholder image (a public quickstart on port 80, no /healthz) never
+// passed the app's readiness probe on 8080 and left the Functions app pointing at something else.
+var deployInference = !empty(inferenceImage)
+
+module inference 'modules/inference.bicep' = if (deployInference) {
   name: 'inference'
   params: {
     location: location
@@ -197,7 +201,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Models__Premium__UseManagedIdentity: 'true'
       // Frugal's own traces and metrics (cost, routing, model calls) to the app's Application Insights.
       Frugal__Telemetry__Exporter: 'azuremonitor'
-      Frugal__Inference__Endpoint: inference.outputs.endpoint
+      Frugal__Inference__Endpoint: deployInference ? inference!.outputs.endpoint : ''
       // The ledger and the budget counters must outlive an instance and be shared by all of them: a table (reached with
       // the app's identity) and Redis (its connection string is merged in by the module, as a secret).
       Frugal__Costs__Store: 'table'
@@ -233,5 +237,5 @@ output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api/'
 @description('Azure OpenAI endpoint.')
 output openAiEndpoint string = openAi.outputs.endpoint
 
-@description('Inference app base URL.')
-output inferenceEndpoint string = inference.outputs.endpoint
+@description('Inference app base URL (empty when no inference image was given).')
+output inferenceEndpoint string = deployInference ? inference!.outputs.endpoint : ''
