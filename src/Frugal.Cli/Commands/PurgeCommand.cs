@@ -43,11 +43,11 @@ internal static class PurgeCommand
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
-                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm} UTC");
+                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC");
                 if (LedgerStore.IsConnectionString(storeValue))
                 {
                     int runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
-                    await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm} UTC, with their offloaded blobs");
+                    await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm:ss} UTC, with their offloaded blobs");
                 }
 
                 return ExitCodes.Ok;
