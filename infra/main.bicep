@@ -60,6 +60,9 @@ param redisCapacity int = 0
 @description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0. Empty (the default): no inference app is deployed yet, and onnx steps and semantic lookups fail saying none is configured; deploy again with the image once it is built.')
 param inferenceImage string = ''
 
+@description('Name of the Azure Container Registry (in this resource group) that holds inferenceImage; empty for a public image. The inference app gets AcrPull on it through an identity of its own.')
+param inferenceRegistryName string = ''
+
 @description('Key the Functions app sends to the inference app. The default makes a new random one on every deployment (both apps get it in the same deployment); pass your own to keep it stable.')
 @secure()
 param inferenceApiKey string = newGuid()
@@ -164,6 +167,7 @@ module inference 'modules/inference.bicep' = if (deployInference) {
     workspaceName: monitoring.outputs.workspaceName
     gpuProfileType: gpuProfileType
     image: inferenceImage
+    registryName: inferenceRegistryName
     targetPort: inferencePort
     cpu: inferenceCpu
     memory: inferenceMemory

@@ -42,10 +42,39 @@ param concurrentRequests int
 @secure()
 param apiKey string
 
+@description('Name of an Azure Container Registry in this resource group that holds the image (empty: a public image). The app pulls with an identity of its own that gets AcrPull on it, before the app exists.')
+param registryName string = ''
+
 @description('Tags applied to every resource.')
 param tags object
 
 var gpuProfileName = 'gpu'
+var privateRegistry = !empty(registryName)
+
+// AcrPull: 7f951dda-4ed3-4680-a7ca-43fe172d538d.
+var acrPullRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = if (privateRegistry) {
+  name: registryName
+}
+
+// A user-assigned identity, so that its AcrPull role exists before the app's first revision pulls the image (a
+// system-assigned identity only exists once the app does, too late for that pull).
+resource pullIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (privateRegistry) {
+  name: '${appName}-pull'
+  location: location
+  tags: tags
+}
+
+resource pullRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (privateRegistry) {
+  name: guid(registry.id, pullIdentity.id, acrPullRole)
+  scope: registry
+  properties: {
+    roleDefinitionId: acrPullRole
+    principalId: pullIdentity!.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: workspaceName
@@ -74,12 +103,16 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: appName
   location: location
   tags: tags
-  identity: { type: 'SystemAssigned' }
+  identity: privateRegistry
+    ? { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { '${pullIdentity.id}': {} } }
+    : { type: 'SystemAssigned' }
+  dependsOn: [pullRole]
   properties: {
     environmentId: environment.id
     workloadProfileName: gpuProfileName
     configuration: {
       activeRevisionsMode: 'Single'
+      registries: privateRegistry ? [{ server: registry!.properties.loginServer, identity: pullIdentity.id }] : []
       secrets: [
         { name: 'inference-api-key', value: apiKey }
       ]

@@ -177,6 +177,19 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_InferenceImageInAPrivateRegistry_IsPulledWithAnIdentityThatHasAcrPull()
+    {
+        // A private registry had no credentials: the first revision could not pull its image.
+        var template = await TemplateAsync();
+        var inference = Module(template, "inference")["properties"]!["template"]!.ToJsonString();
+
+        Assert.Contains("7f951dda-4ed3-4680-a7ca-43fe172d538d", inference, StringComparison.Ordinal); // AcrPull
+        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", inference, StringComparison.Ordinal);
+        Assert.Contains("registries", inference, StringComparison.Ordinal);
+        Assert.Equal("[parameters('inferenceRegistryName')]", Module(template, "inference")["properties"]!["parameters"]!["registryName"]!["value"]!.GetValue<string>());
+    }
+
+    [BicepFact]
     public async Task MainParameters_EveryParameter_IsDeclaredAndRequiredOnesAreGiven()
     {
         var declared = (await TemplateAsync())["parameters"]!.AsObject();
