@@ -135,11 +135,26 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: cpu
             memory: memory
           }
+          // /healthz answers 503 while the models load and 200 once they serve. Startup allows a cold start's image
+          // pull and model load (up to 5 minutes) before liveness counts; liveness restarts a replica that stops
+          // answering (there was only readiness, so a hung process was never replaced).
           probes: [
+            {
+              type: 'Startup'
+              httpGet: { path: '/healthz', port: targetPort }
+              periodSeconds: 10
+              failureThreshold: 30
+            }
             {
               type: 'Readiness'
               httpGet: { path: '/healthz', port: targetPort }
               periodSeconds: 10
+            }
+            {
+              type: 'Liveness'
+              httpGet: { path: '/healthz', port: targetPort }
+              periodSeconds: 30
+              failureThreshold: 3
             }
           ]
         }
