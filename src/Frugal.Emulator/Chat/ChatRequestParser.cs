@@ -19,8 +19,25 @@ internal static class ChatRequestParser
             throw new EmulatorRequestException("The request body must be a JSON object.");
         }
 
+        if (routeDeployment is null && root["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
+        {
+            throw new EmulatorRequestException($"'model' must be a string naming the deployment, not {model.GetValueKind().ToString().ToLowerInvariant()}.", "model");
+        }
+
         var deployment = routeDeployment ?? ReadString(root, "model")
             ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
+
+        // What OpenAI refuses, the emulator refuses too, so a client bug shows here rather than in production.
+        if (root["n"] is { } n && !(n is JsonValue one && one.TryGetValue<int>(out var count) && count == 1))
+        {
+            throw new EmulatorRequestException("'n' must be 1: the emulator gives one answer per request.", "n");
+        }
+
+        if (root["temperature"] is { } temperature
+            && !(temperature is JsonValue t && t.GetValueKind() == JsonValueKind.Number && t.GetValue<double>() is >= 0 and <= 2))
+        {
+            throw new EmulatorRequestException($"'temperature' must be a number from 0 to 2, not {temperature.ToJsonString()}.", "temperature");
+        }
 
         if (root["messages"] is not JsonArray messages || messages.Count == 0)
         {
@@ -41,6 +58,8 @@ internal static class ChatRequestParser
         return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage);
     }
 
+    private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool"];
+
     private static PromptMessage ParseMessage(JsonNode? node, int index)
     {
         var where = $"messages[{index}]";
@@ -51,14 +70,22 @@ internal static class ChatRequestParser
 
         var role = ReadString(message, "role")
             ?? throw new EmulatorRequestException($"'{where}.role' is required.", $"{where}.role");
+        if (!Roles.Contains(role))
+        {
+            throw new EmulatorRequestException($"'{where}.role' must be one of {string.Join(", ", Roles)}, not '{role}'.", $"{where}.role");
+        }
+
         var name = ReadString(message, "name");
         var content = message["content"];
         string text;
         switch (content)
         {
-            case null:
+            case null when role == "assistant":
+                // An assistant turn that only called tools has no content.
                 text = string.Empty;
                 break;
+            case null:
+                throw new EmulatorRequestException($"'{where}.content' is required in a {role} message.", $"{where}.content");
             case JsonValue value when value.TryGetValue<string>(out var s):
                 text = s;
                 break;

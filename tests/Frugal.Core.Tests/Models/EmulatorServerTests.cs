@@ -37,6 +37,10 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "'max_tokens' must be a whole number of 1 or more (was 0).")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}""", "'response_format.type' must be 'text', 'json_object' or 'json_schema' (was 'xml').")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema"}}""", "'response_format.json_schema.schema' is required")]
+    [InlineData("""{"messages":[{"role":"wizard","content":"hi"}]}""", "'messages[0].role' must be one of system, developer, user, assistant, tool, not 'wizard'.")]
+    [InlineData("""{"messages":[{"role":"user","content":null}]}""", "'messages[0].content' is required in a user message.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":3}""", "'n' must be 1")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
