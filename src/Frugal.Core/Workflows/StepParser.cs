@@ -88,6 +88,16 @@ internal sealed class StepParser(WorkflowParseContext context)
             return null;
         }
 
+        // The schema allows every deterministic key on every operation; one that the operation never reads is a
+        // mistake worth saying (a table on a template step was silently ignored).
+        foreach (var (key, owner) in new[] { ("pattern", "regex"), ("table", "lookup"), ("match", "lookup"), ("min_similarity", "lookup"), ("default", "regex or lookup") })
+        {
+            if (step.ContainsKey(key) && !owner.Contains(Text(step, "operation")!, StringComparison.Ordinal))
+            {
+                context.Error(context.Map.Key(pointer + "/" + key), $"'{key}' does nothing in a {Text(step, "operation")} step; it belongs to operation {owner}");
+            }
+        }
+
         var pattern = Text(step, "pattern");
         if (pattern is not null)
         {
@@ -150,6 +160,18 @@ internal sealed class StepParser(WorkflowParseContext context)
         if (tierText is not null && tier is null)
         {
             return null;
+        }
+
+        if (step["premium_only"] is JsonValue premiumOnly && premiumOnly.GetValueKind() == JsonValueKind.True && tier is ModelTier.Cheap or ModelTier.Onnx)
+        {
+            context.Error(context.Map.Key(pointer + "/premium_only"),
+                $"'premium_only' keeps an auto step on premium over a premium-share cap; this step's tier is {tierText ?? "cheap"}");
+        }
+
+        if (step["validate"] is JsonObject checks && checks["required"] is JsonArray { Count: > 0 } && step["output_schema"] is null)
+        {
+            // Without a structured answer every required field is missing: each call would fail validation and escalate.
+            context.Error(context.Map.Key(pointer + "/validate/required"), "'validate.required' names fields of a structured answer; it needs 'output_schema'");
         }
 
         var model = new ModelStep
