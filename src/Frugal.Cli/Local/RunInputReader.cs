@@ -21,14 +21,28 @@ internal static class RunInputReader
         }
 
         var inputs = new List<RunInput>();
+        var problems = new List<string>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
             {
-                inputs.Add(new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber)));
+                try
+                {
+                    inputs.Add(new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber)));
+                }
+                catch (CliUsageException ex)
+                {
+                    // Every bad line, as the schema check lists every violation: one fix-and-retry per line was slow.
+                    problems.Add(ex.Message);
+                }
             }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CliUsageException(string.Join(Environment.NewLine, problems));
         }
 
         return inputs.Count > 0 ? inputs : throw new CliUsageException($"{path}: no inputs (the file has no JSON lines)");

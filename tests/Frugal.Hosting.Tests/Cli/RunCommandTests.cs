@@ -39,12 +39,13 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_JsonlWithABadLine_ExitsTwoNamingTheLine()
     {
-        var input = Temp("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n\n{\"subject\": oops}\n");
+        var input = Temp("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n\n{\"subject\": oops}\n{\"subject\": \"a\",,}\n");
 
         var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
 
         Assert.Equal(2, code);
         Assert.Contains($"{input}:3:13: expected a JSON value: 'o' is an invalid start of a value", error, StringComparison.Ordinal);
+        Assert.Contains($"{input}:4:", error, StringComparison.Ordinal); // every bad line, not only the first
         Assert.DoesNotContain("LineNumber", error, StringComparison.Ordinal);
     }
 
