@@ -315,7 +315,15 @@ internal sealed partial class WorkflowRun
         {
             _scope["item"] = items[i]?.DeepClone();
             _scope["index"] = i;
-            calls.Add(StepCallBuilder.Build(step.Body, _scope, Limits));
+            try
+            {
+                calls.Add(StepCallBuilder.Build(step.Body, _scope, Limits));
+            }
+            catch (Frugal.Expressions.ExpressionException ex)
+            {
+                // Which item: the step's name alone left a list of hundreds to search.
+                throw new InvalidOperationException($"item {i}: {ex.Message}", ex);
+            }
         }
 
         _scope.Remove("item");

@@ -475,6 +475,24 @@ public sealed class ModelControlTests
         Assert.Equal("the workflow's output failed: number() cannot read 'abc' as a number", failedOutput.FailureDetails!.ErrorMessage);
     }
 
+    [Fact]
+    public async Task Run_ExpressionFailsForOneItemOfAForeach_SaysWhichItem()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ["1", "2", "x", "4"]
+                batch_size: 4
+                do: { kind: deterministic, operation: template, input: "${ number(item) + 1 }" }
+            """);
+
+        var (_, metadata) = await RunToEndAsync(runtime, definition, new JsonObject());
+
+        Assert.Equal("step 'each': item 2: number() cannot read 'x' as a number", metadata.FailureDetails!.ErrorMessage);
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
