@@ -98,6 +98,18 @@ internal static class RunCommand
             return ExitCodes.Refused;
         }
 
+        if (runtime.Host.Services.GetService<Frugal.Classification.ComplexityClassifierRegistry>() is { } registry
+            && WorkflowRouters.Unknown(definition, [.. registry.Names]) is { Count: > 0 } unknownRouters)
+        {
+            // A router the host does not have failed each run at its classify step, after the steps before it ran.
+            foreach (var diagnostic in unknownRouters)
+            {
+                await error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.BadInput;
+        }
+
         var client = runtime.Host.Client;
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         var reporter = new RunReporter(output, definition, inputs.Count);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Frugal.Cli.Local;
 using Frugal.Workflows;
+using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Cli.Commands;
 
@@ -17,6 +18,11 @@ internal static class ValidateCommand
 
             // Workflows by folder and name: a host loads a folder and serves only the first of two with one name.
             var named = new Dictionary<(string Folder, string Name), WorkflowDefinition>();
+
+            // The routers a local host has: the built-in ones and those frugal.json or the environment add.
+            string[] routers = [.. new[] { "rules", Frugal.Routing.RoutingOptions.DefaultRouterName }
+                .Concat(LocalRuntime.ReadConfiguration().GetSection($"{Frugal.Routing.RoutingOptions.SectionName}:Routers").GetChildren().Select(c => c.Key))
+                .Distinct(StringComparer.OrdinalIgnoreCase)];
             foreach (var file in WorkflowFileReader.Expand(parse.GetValue(files)!))
             {
                 try
@@ -31,6 +37,17 @@ internal static class ValidateCommand
                     }
 
                     named.Add(key, definition);
+                    if (WorkflowRouters.Unknown(definition, routers) is { Count: > 0 } unknown)
+                    {
+                        failed++;
+                        foreach (var diagnostic in unknown)
+                        {
+                            parse.InvocationConfiguration.Error.WriteLine(diagnostic.ToString());
+                        }
+
+                        continue;
+                    }
+
                     parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)

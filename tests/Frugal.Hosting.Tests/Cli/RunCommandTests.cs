@@ -268,6 +268,27 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateAndRun_ClassifyStepWithAnUnknownRouter_ExitTwoNamingTheStep()
+    {
+        var workflow = Temp("fancy.yaml", """
+            name: fancy
+            input: { type: object }
+            steps:
+              - id: route
+                kind: classify
+                router: fancy
+                input: hi
+            """);
+
+        var (validateCode, _, validateError) = await CliRunner.RunAsync("validate", workflow);
+        var (runCode, _, runError) = await CliRunner.RunAsync("run", workflow, "--input", Temp("in.json", "{}"));
+
+        Assert.Equal((2, 2), (validateCode, runCode));
+        Assert.Contains($"{workflow}:4:5: step 'route': router 'fancy' is not available; available: rules, default", validateError, StringComparison.Ordinal);
+        Assert.Contains("step 'route': router 'fancy' is not available", runError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
