@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Frugal.Cli.Local;
+using Frugal.Costs;
+using Frugal.Engine;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Frugal.Hosting.Tests.Engine;
+
+// How runs fail: bad input, models that refuse or keep failing, budgets, and the words each failure uses.
+public sealed partial class ModelControlTests
+{
+    [Fact]
+    public async Task Run_OneCallOfABatchHasBadInput_FailsAtOnceNamingItAndKeepsTheOthersRecords()
+    {
+        // Bad input fails the same way every time: no retry, and the answered calls are not run again.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 3
+                do:
+                  kind: deterministic
+                  operation: regex
+                  pattern: "^(a+)+$"
+                  input: ${ item }
+            """);
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first with Frugal.Engine.StepInputException: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["each[0]/1 Succeeded", "each[1]/1 Failed", "each[2]/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_ExpressionFailsBesideAnotherStep_FailsTheRunWithItAndRunsTheOtherOnce()
+    {
+        // Before, the failure waited for the other step's activity, the replay then scheduled 'a' without building it
+        // and took 'b''s result for it, and the run completed with 'b' run twice and the error lost.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: a
+                kind: deterministic
+                operation: template
+                input: "${ number(input.x) + 1 }"
+              - id: b
+                kind: deterministic
+                operation: template
+                input: "${ input.x }"
+            """);
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["x"] = "abc" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.EndsWith("step 'a': number() cannot read 'abc' as a number", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(["b/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}"));
+    }
+
+    [Fact]
+    public async Task Run_DeploymentAlwaysFailing_FailsNamingTheStepTheTierAndTheHttpOutcomes()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:ServerErrorRate"] = "1",
+            ["Frugal:Models:Resilience:MaxRetries"] = "1",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+        });
+
+        var (_, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(typeof(StepFailedException).FullName, metadata.FailureDetails!.ErrorType);
+        Assert.Equal(
+            "step 'answer' failed after 3 attempt(s): the cheap model failed with HTTP 500 after 2 attempt(s) (http-500, http-500): The emulated deployment 'gpt-4o-mini' had an internal error (injected fault).",
+            metadata.FailureDetails.ErrorMessage);
+        Assert.Equal(6, runtime.Emulator!.Counters.ServerErrors);
+    }
+
+    [Fact]
+    public async Task Run_ModelRefusesTheKey_FailsAtOnceWithoutRetrying()
+    {
+        await using var runtime = await StartAsync(new() { ["Emulator:ApiKey"] = "not-the-key-frugal-sends" });
+
+        var (_, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal("step 'answer': the cheap model refused the request with HTTP 401 after 1 attempt(s) (http-401): Access denied: the API key is wrong. Send the key configured as Emulator:ApiKey in the 'api-key' header or as 'Authorization: Bearer <key>'.", metadata.FailureDetails!.ErrorMessage);
+        Assert.Equal(1, runtime.Emulator!.Counters.Unauthorized);
+        Assert.Equal(new RunProgress(0, 1), metadata.ReadCustomStatusAs<RunProgress>()); // how far it got, though no step ended
+    }
+
+    [Fact]
+    public async Task Run_BudgetRefusesTheCall_FailsAtOnceAndRecordsTheCallAsCostingNothing()
+    {
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = "0",
+            ["Frugal:Budgets:Action"] = "Refuse",
+        });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Contains("has spent its monthly budget", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal((CostOutcome.Failed, true, 0m), (record.Outcome, record.Priced, record.Dollars));
+        Assert.Equal(0, runtime.Emulator!.Counters.ChatCompletions);
+    }
+
+    [Fact]
+    public async Task Run_ConditionOrOutputFails_SaysWhere()
+    {
+        await using var runtime = await StartAsync();
+        var when = WorkflowLoader.Parse("""
+            name: w
+            input: { type: object }
+            steps:
+              - { id: a, kind: deterministic, operation: template, input: x, when: "${ number(input.n) > 1 }" }
+            """, "w.yaml");
+        var output = WorkflowLoader.Parse("""
+            name: o
+            input: { type: object }
+            steps:
+              - { id: a, kind: deterministic, operation: template, input: x }
+            output: { n: "${ number(input.n) }" }
+            """, "o.yaml");
+
+        var (_, failedWhen) = await RunToEndAsync(runtime, when, new JsonObject { ["n"] = "abc" });
+        var (_, failedOutput) = await RunToEndAsync(runtime, output, new JsonObject { ["n"] = "abc" });
+
+        Assert.Equal("step 'a': 'when' (number(input.n) > 1) failed: number() cannot read 'abc' as a number", failedWhen.FailureDetails!.ErrorMessage);
+        Assert.Equal("the workflow's output failed: number() cannot read 'abc' as a number", failedOutput.FailureDetails!.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Run_ExpressionFailsForOneItemOfAForeach_SaysWhichItem()
+    {
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ["1", "2", "x", "4"]
+                batch_size: 4
+                do: { kind: deterministic, operation: template, input: "${ number(item) + 1 }" }
+            """);
+
+        var (_, metadata) = await RunToEndAsync(runtime, definition, new JsonObject());
+
+        Assert.Equal("step 'each': item 2: number() cannot read 'x' as a number", metadata.FailureDetails!.ErrorMessage);
+    }
+}
