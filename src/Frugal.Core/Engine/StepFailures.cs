@@ -1,5 +1,6 @@
 using Frugal.Budgets;
 using Frugal.Models;
+using Microsoft.DurableTask;
 
 namespace Frugal.Engine;
 
@@ -11,6 +12,10 @@ internal static class StepFailures
     /// client errors) and a spent budget whose action is Refuse (a month's budget does not come back in seconds).
     /// </summary>
     public static bool IsRetryable(Exception error) => error is not (StepInputException or BudgetExceededException);
+
+    /// <summary>The same rule for an activity's failure as the orchestrator sees it (its exception type, by name).</summary>
+    public static bool IsRetryable(TaskFailureDetails failure) =>
+        !failure.IsCausedBy<StepInputException>() && !failure.IsCausedBy<BudgetExceededException>();
 
     /// <summary>
     /// True when the failed call is known to have cost nothing: it was refused before it was sent (a budget, a tokens

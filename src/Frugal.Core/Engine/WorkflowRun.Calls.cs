@@ -76,7 +76,7 @@ internal sealed partial class WorkflowRun
                 }
                 catch (TaskFailedException ex)
                 {
-                    var retryable = IsRetryable(ex);
+                    var retryable = StepFailures.IsRetryable(ex.FailureDetails);
                     if (attempt >= MaxAttempts || !retryable)
                     {
                         throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
@@ -177,8 +177,4 @@ internal sealed partial class WorkflowRun
 
     private static bool CircuitOpen(StepResponse response) =>
         response.Failed!.Any(k => response.Results[k].Failure!.Type == typeof(Models.ModelCircuitOpenException).FullName);
-
-    /// <summary>Bad definitions or inputs, and refusing budgets, fail the same way every time (<see cref="StepFailures.IsRetryable"/>).</summary>
-    private static bool IsRetryable(TaskFailedException ex) =>
-        !ex.FailureDetails.IsCausedBy<StepInputException>() && !ex.FailureDetails.IsCausedBy<Budgets.BudgetExceededException>();
 }
