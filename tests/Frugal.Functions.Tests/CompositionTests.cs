@@ -32,6 +32,30 @@ public sealed class CompositionTests
     }
 
     [Fact]
+    public void Catalog_ClassifyStepWithARouterTheAppDoesNotHave_LeftOutAndReportedWhereItIs()
+    {
+        // Served, each run of it failed at its classify step, after the steps before it had run.
+        var folder = Directory.CreateTempSubdirectory("frugal-functions-routers-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "good.yaml"), "name: good\ninput: { type: object }\nsteps:\n  - id: route\n    kind: classify\n    router: default\n    input: hi\n");
+            File.WriteAllText(Path.Combine(folder, "fancy.yaml"), "name: fancy\ninput: { type: object }\nsteps:\n  - id: route\n    kind: classify\n    router: fancy\n    input: hi\n");
+            using var provider = BuildProvider(folder);
+
+            var catalog = provider.GetRequiredService<WorkflowCatalog>();
+
+            Assert.Equal(["good"], catalog.Names);
+            var error = Assert.Single(catalog.Errors);
+            Assert.Equal(new SourceLocation(Path.Combine(folder, "fancy.yaml"), 4, 5), error.Location);
+            Assert.StartsWith("step 'route': router 'fancy' is not available; available: ", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ExecuteStep_DeterministicCall_RunsThroughTheSameExecutor()
     {
         using var provider = BuildProvider();
@@ -58,11 +82,11 @@ public sealed class CompositionTests
         Assert.Contains("instanceId", ex.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider BuildProvider()
+    private static ServiceProvider BuildProvider(string? workflows = null)
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsHostFixture.RepoRoot(), "local.settings.sample.json")))!;
         var values = sample["Values"]!.AsObject().ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value?.GetValue<string>());
-        values["Frugal:Workflows:Directory"] = Path.Combine(FunctionsHostFixture.RepoRoot(), "workflows");
+        values["Frugal:Workflows:Directory"] = workflows ?? Path.Combine(FunctionsHostFixture.RepoRoot(), "workflows");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

@@ -49,15 +49,9 @@ internal static class ServeCommand
         }
 
         var catalog = WorkflowCatalog.LoadFolder(folder);
-        foreach (var diagnostic in catalog.Errors)
-        {
-            await error.WriteLineAsync($"skipped: {diagnostic}");
-        }
-
         if (catalog.Names.Count == 0)
         {
-            // Serving nothing would answer every request with 404; say so instead.
-            await error.WriteLineAsync($"{folder}: no workflow to serve (no *.yaml or *.yml file in it loaded)");
+            await ReportSkippedAsync(catalog, folder, error);
             return ExitCodes.BadInput;
         }
 
@@ -73,6 +67,14 @@ internal static class ServeCommand
         }
 
         await using var runtimeScope = runtime;
+
+        // A classify step whose router this host does not have would fail each run at that step, after the steps
+        // before it had run: such a workflow is skipped like one that does not validate.
+        catalog = catalog.WithRouters([.. runtime.Host.Services.GetRequiredService<Frugal.Classification.ComplexityClassifierRegistry>().Names]);
+        if (!await ReportSkippedAsync(catalog, folder, error))
+        {
+            return ExitCodes.BadInput;
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -110,5 +112,23 @@ internal static class ServeCommand
         await output.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on {address}/api (Ctrl+C to stop)");
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints the files left out; false (after saying so) when nothing is left to serve.</summary>
+    private static async Task<bool> ReportSkippedAsync(WorkflowCatalog catalog, string folder, TextWriter error)
+    {
+        foreach (var diagnostic in catalog.Errors)
+        {
+            await error.WriteLineAsync($"skipped: {diagnostic}");
+        }
+
+        if (catalog.Names.Count > 0)
+        {
+            return true;
+        }
+
+        // Serving nothing would answer every request with 404; say so instead.
+        await error.WriteLineAsync($"{folder}: no workflow to serve (no *.yaml or *.yml file in it loaded)");
+        return false;
     }
 }

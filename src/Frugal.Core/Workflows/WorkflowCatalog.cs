@@ -80,6 +80,33 @@ public sealed class WorkflowCatalog
     }
 
     /// <summary>
+    /// This catalog without the workflows whose classify steps name a router the host does not have; each of their
+    /// steps is added to <see cref="Errors"/>. Served, such a workflow would fail every run at that step, after the
+    /// steps before it had run (and been paid for).
+    /// </summary>
+    /// <param name="routers">The router names the host has (case-insensitive).</param>
+    public WorkflowCatalog WithRouters(IReadOnlyCollection<string> routers)
+    {
+        ArgumentNullException.ThrowIfNull(routers);
+        var errors = new List<WorkflowDiagnostic>(Errors);
+        var kept = new List<WorkflowDefinition>();
+        foreach (var workflow in _workflows.Values.OrderBy(w => w.Name, StringComparer.Ordinal))
+        {
+            var unknown = WorkflowRouters.Unknown(workflow, routers);
+            if (unknown.Count == 0)
+            {
+                kept.Add(workflow);
+            }
+            else
+            {
+                errors.AddRange(unknown);
+            }
+        }
+
+        return kept.Count == _workflows.Count ? this : new WorkflowCatalog(kept, errors);
+    }
+
+    /// <summary>
     /// The problem with <paramref name="workflow"/> when <paramref name="first"/>, in the same folder, has its name:
     /// a host serves only the first (<c>frugal validate</c> says so too, so that it agrees with <c>frugal serve</c>).
     /// </summary>

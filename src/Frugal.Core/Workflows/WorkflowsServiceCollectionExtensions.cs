@@ -12,7 +12,8 @@ public static class WorkflowsServiceCollectionExtensions
 {
     /// <summary>
     /// Loads every workflow in <c>Frugal:Workflows:Directory</c> once, at start. A file that does not validate is
-    /// logged with its <c>file:line:column</c> problems and left out; the valid ones are served.
+    /// logged with its <c>file:line:column</c> problems and left out, as is one whose classify step names a router the
+    /// host does not have; the valid ones are served.
     /// </summary>
     public static IServiceCollection AddFrugalWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,11 @@ public static class WorkflowsServiceCollectionExtensions
             var folder = sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Directory;
             var path = Path.IsPathRooted(folder) ? folder : Path.Combine(AppContext.BaseDirectory, folder);
             var catalog = WorkflowCatalog.LoadFolder(path);
+            if (sp.GetService<Frugal.Classification.ComplexityClassifierRegistry>() is { } routers)
+            {
+                catalog = catalog.WithRouters([.. routers.Names]);
+            }
+
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<WorkflowCatalog>();
             foreach (var error in catalog.Errors)
             {

@@ -42,6 +42,21 @@ public sealed class WorkflowCatalogTests
     }
 
     [Fact]
+    public void WithRouters_ExamplesFolderWithoutTheLearnedRouter_LeavesOutTheWorkflowsThatClassifyWithIt()
+    {
+        var catalog = WorkflowCatalog.LoadFolder(RepoPaths.Workflows);
+
+        var rulesOnly = catalog.WithRouters(["rules"]);
+
+        Assert.DoesNotContain("routed-qa", rulesOnly.Names);
+        Assert.Contains("support-triage", rulesOnly.Names);
+        Assert.Contains(rulesOnly.Errors, e => e.Location.File.EndsWith("routed-qa.yaml", StringComparison.Ordinal)
+            && e.Message.Contains("router 'default' is not available; available: rules", StringComparison.Ordinal));
+        Assert.Equal(catalog.Errors.Count + 1, rulesOnly.Errors.Count);
+        Assert.Same(catalog, catalog.WithRouters(["RULES", "Default"]));
+    }
+
+    [Fact]
     public void LoadFolder_MissingFolder_ThrowsNamingIt()
     {
         var ex = Assert.Throws<DirectoryNotFoundException>(() => WorkflowCatalog.LoadFolder("/no/such/workflows"));

@@ -150,6 +150,21 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_ClassifyStepWithARouterTheHostDoesNotHave_SkipsTheWorkflowSayingWhere()
+    {
+        // Served, each run of it failed at its classify step, after the steps before it had run.
+        var folder = _directory.CreateSubdirectory("routers").FullName;
+        var file = Path.Combine(folder, "fancy.yaml");
+        File.WriteAllText(file, "name: fancy\ninput: { type: object }\nsteps:\n  - id: route\n    kind: classify\n    router: fancy\n    input: hi\n");
+
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--port", "0", "--workflows", folder);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"skipped: {file}:4:5: step 'route': router 'fancy' is not available; available: ", error, StringComparison.Ordinal);
+        Assert.Contains($"{folder}: no workflow to serve", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_FolderWithNothingToServe_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
