@@ -76,7 +76,12 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configureServices);
         loggerFactory ??= NullLoggerFactory.Instance;
 
-        var (service, client) = await CreateBackendAsync(options, loggerFactory).ConfigureAwait(false);
+        // Only the embedded backend's sidecar sends run inputs by reference (Azure Storage keeps its work items' history).
+        var runInputs = new RunInputReferences();
+        var converter = options.Backend == DurableBackendKind.Embedded
+            ? new RunInputReferenceConverter(FrugalDataConverter.Instance, runInputs)
+            : FrugalDataConverter.Instance;
+        var (service, client) = await CreateBackendAsync(options, runInputs, loggerFactory).ConfigureAwait(false);
         var sidecar = BuildSidecar(service, client, loggerFactory);
         await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -99,7 +104,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             });
             worker.Configure(o =>
             {
-                o.DataConverter = FrugalDataConverter.Instance;
+                o.DataConverter = converter;
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
             });
@@ -107,7 +112,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         builder.Services.AddDurableTaskClient(c =>
         {
             c.UseGrpc(clientChannel);
-            c.Configure(o => o.DataConverter = FrugalDataConverter.Instance);
+            c.Configure(o => o.DataConverter = converter);
         });
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -134,13 +139,13 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     }
 
     private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
-        LocalHostOptions options, ILoggerFactory loggerFactory)
+        LocalHostOptions options, RunInputReferences runInputs, ILoggerFactory loggerFactory)
     {
         if (options.Backend == DurableBackendKind.Embedded)
         {
             var memory = new InMemoryOrchestrationService(loggerFactory);
             var sidecarView = new SidecarOrchestrationService(
-                memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true);
+                memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true, runInputs);
             return (sidecarView, memory);
         }
 

@@ -19,7 +19,8 @@ namespace Frugal.Hosting.Durable;
 /// inputs of activities it scheduled before. The whole history goes to the worker on every replay, and those inputs
 /// (each step's request) were about 40% of the bytes a ten-step chain's replays moved, but nothing reads them
 /// there: Durable Task matches a replayed call by name and order, and an activity gets its input from its own
-/// message. The stored history keeps them; the work item carries trimmed copies.
+/// message. The stored history keeps them; the work item carries trimmed copies. Given <c>runInputs</c>, a large run
+/// input goes the same way: the worker gets a reference to it in this process (<see cref="RunInputReferences"/>).
 /// </remarks>
 internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private readonly SemaphoreSlim _orchestrationSlots;
     private readonly SemaphoreSlim _activitySlots;
     private readonly bool _trimReplayedInputs;
+    private readonly RunInputReferences? _runInputs;
 
     // A work item gives its slot back once, however many of complete, abandon and release it sees.
     private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, byte> _orchestrations = new(ReferenceEqualityComparer.Instance);
@@ -37,10 +39,12 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private Task? _started;
     private bool _stopped;
 
-    public SidecarOrchestrationService(IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false)
+    public SidecarOrchestrationService(
+        IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false, RunInputReferences? runInputs = null)
     {
         _inner = inner;
         _trimReplayedInputs = trimReplayedInputs;
+        _runInputs = trimReplayedInputs ? runInputs : null;
         _orchestrationSlots = new SemaphoreSlim(maxOrchestrations, maxOrchestrations);
         _activitySlots = new SemaphoreSlim(maxActivities, maxActivities);
     }
@@ -124,7 +128,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
             .ConfigureAwait(false);
         if (_trimReplayedInputs && workItem?.OrchestrationRuntimeState is { } state)
         {
-            workItem.OrchestrationRuntimeState = WithoutScheduledInputs(state);
+            workItem.OrchestrationRuntimeState = WithoutScheduledInputs(state, _runInputs);
         }
 
         return workItem!;
@@ -140,9 +144,23 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         IList<TaskMessage> orchestratorMessages,
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        _inner.CompleteTaskOrchestrationWorkItemAsync(
+        OrchestrationState orchestrationState)
+    {
+        if (_runInputs is not null && orchestrationState is not null)
+        {
+            // The status record takes its input from the work item's history: the input, not the reference, is kept.
+            orchestrationState.Input = _runInputs.Restore(orchestrationState.Input);
+            if (orchestrationState.OrchestrationStatus is OrchestrationStatus.Completed or OrchestrationStatus.Failed
+                or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled or OrchestrationStatus.ContinuedAsNew
+                && orchestrationState.OrchestrationInstance is { } instance)
+            {
+                _runInputs.Forget(instance);
+            }
+        }
+
+        return _inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    }
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         _inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
@@ -195,14 +213,18 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         _activitySlots.Dispose();
     }
 
-    /// <summary>The same history, with copies of its scheduled-activity events that carry no input.</summary>
-    internal static OrchestrationRuntimeState WithoutScheduledInputs(OrchestrationRuntimeState state)
+    /// <summary>
+    /// The same history, with copies of its scheduled-activity events that carry no input and, given
+    /// <paramref name="runInputs"/>, of its start event with a reference in place of a large input.
+    /// </summary>
+    internal static OrchestrationRuntimeState WithoutScheduledInputs(OrchestrationRuntimeState state, RunInputReferences? runInputs = null)
     {
         var events = new List<HistoryEvent>(state.Events.Count);
         foreach (var e in state.Events)
         {
-            events.Add(e is TaskScheduledEvent { Input: not null } scheduled
-                ? new TaskScheduledEvent(scheduled.EventId)
+            events.Add(e switch
+            {
+                TaskScheduledEvent { Input: not null } scheduled => new TaskScheduledEvent(scheduled.EventId)
                 {
                     Name = scheduled.Name,
                     Version = scheduled.Version,
@@ -210,8 +232,28 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
                     ParentTraceContext = scheduled.ParentTraceContext,
                     Timestamp = scheduled.Timestamp,
                     IsPlayed = scheduled.IsPlayed,
-                }
-                : e);
+                },
+                ExecutionStartedEvent { Input.Length: >= RunInputReferences.Threshold, OrchestrationInstance: { } instance } started
+                    when runInputs is not null => new ExecutionStartedEvent(started.EventId, runInputs.Reference(instance, started.Input))
+                    {
+                        OrchestrationInstance = instance,
+                        ParentInstance = started.ParentInstance,
+                        Name = started.Name,
+                        Version = started.Version,
+                        Tags = started.Tags,
+                        Correlation = started.Correlation,
+
+                        // Shared, not copied: the dispatcher writes the run's span into it, as it would into the original.
+                        ParentTraceContext = started.ParentTraceContext,
+                        ScheduledStartTime = started.ScheduledStartTime,
+                        Generation = started.Generation,
+                        GenerateNewTrace = started.GenerateNewTrace,
+                        Timestamp = started.Timestamp,
+                        IsPlayed = started.IsPlayed,
+                        ExtensionData = started.ExtensionData,
+                    },
+                _ => e,
+            });
         }
 
         return new OrchestrationRuntimeState(events);

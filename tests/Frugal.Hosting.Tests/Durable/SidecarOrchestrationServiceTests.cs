@@ -69,6 +69,89 @@ public sealed class SidecarOrchestrationServiceTests
         Assert.Equal("{\"run\":1}", trimmed.Input);
     }
 
+    [Fact]
+    public void WithoutScheduledInputs_LargeRunInput_SendsAReferenceAndLeavesTheOriginal()
+    {
+        var input = "\"" + new string('x', RunInputReferences.Threshold) + "\"";
+        var instance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" };
+        var started = new ExecutionStartedEvent(-1, input) { Name = "Run", OrchestrationInstance = instance, Tags = new Dictionary<string, string> { ["t"] = "1" } };
+        var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started]);
+        var inputs = new RunInputReferences();
+
+        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(original, inputs);
+
+        Assert.StartsWith("@frugal-run-input:", trimmed.Input, StringComparison.Ordinal);
+        Assert.Equal(input, inputs.Restore(trimmed.Input));
+        Assert.Equal((started.Name, started.Tags, started.OrchestrationInstance), (trimmed.Name, trimmed.Tags, trimmed.OrchestrationInstance));
+        Assert.Equal(input, started.Input);
+        Assert.Equal(1, inputs.Count);
+
+        inputs.Forget(instance);
+
+        Assert.Equal(0, inputs.Count);
+        Assert.Throws<InvalidOperationException>(() => inputs.Restore(trimmed.Input));
+    }
+
+    [Fact]
+    public void WithoutScheduledInputs_SmallRunInput_SendsItAsItIs()
+    {
+        var started = new ExecutionStartedEvent(-1, "{\"run\":1}") { Name = "Run", OrchestrationInstance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" } };
+        var inputs = new RunInputReferences();
+
+        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
+
+        Assert.Same(started, trimmed.ExecutionStartedEvent);
+        Assert.Equal(0, inputs.Count);
+    }
+
+    [Fact]
+    public void Converter_RunRequestByReference_ParsedOncePerRun()
+    {
+        var inputs = new RunInputReferences();
+        var converter = new RunInputReferenceConverter(Frugal.Engine.FrugalDataConverter.Instance, inputs);
+        var request = new Frugal.Engine.WorkflowRunRequest("wf", "hash", "source", "wf.yaml", System.Text.Json.Nodes.JsonNode.Parse("""{ "documents": ["a", "b"] }"""));
+        var reference = inputs.Reference(new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" }, converter.Serialize(request)!);
+
+        var first = converter.Deserialize<Frugal.Engine.WorkflowRunRequest>(reference);
+        var second = converter.Deserialize<Frugal.Engine.WorkflowRunRequest>(reference);
+
+        Assert.Same(first, second);
+        Assert.Equal("""{"documents":["a","b"]}""", first!.Input!.ToJsonString());
+        Assert.Equal("plain", converter.Deserialize<string>("\"plain\""));
+    }
+
+    [Fact]
+    public async Task Chain_LargeRunInput_EveryReplayReadsItAndTheRunKeepsIt()
+    {
+        // Every step's replay reads the input; on replays it came as a reference, which the status must not show.
+        var input = string.Concat(Enumerable.Range(0, 4_000).Select(i => $"document {i}; "));
+        await using var host = await FrugalLocalHost.StartAsync(
+            new LocalHostOptions(),
+            _ => { },
+            registerTasks: tasks =>
+            {
+                tasks.AddActivityFunc<int, int>("Next", (_, item) => item + 1);
+                tasks.AddOrchestratorFunc<string, string>("Chain", async (context, text) =>
+                {
+                    var step = 0;
+                    for (var i = 0; i < 5; i++)
+                    {
+                        step = await context.CallActivityAsync<int>("Next", step + (text == input ? 0 : 1000));
+                    }
+
+                    return $"{step} steps, {text.Length} characters";
+                });
+            });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", input, timeout.Token);
+        var metadata = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Equal($"5 steps, {input.Length} characters", metadata.ReadOutputAs<string>());
+        Assert.Equal(input, metadata.ReadInputAs<string>());
+    }
+
     private sealed class Gauge
     {
         private int _current;

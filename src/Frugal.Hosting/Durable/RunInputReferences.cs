@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using DurableTask.Core;
+
+namespace Frugal.Hosting.Durable;
+
+/// <summary>
+/// The large run inputs of the embedded backend's runs in flight, so that a replay carries a reference instead of the
+/// input. The whole history goes to the worker on every replay, the run input first: a batch of 1,000 documents of
+/// 19 KB each crossed the sidecar, was decoded and parsed again on each of its 125 batch completions, and
+/// `frugal run` peaked at 3.5 GB for it. The sidecar and the worker share this process, so the sidecar keeps the
+/// input here, sends a reference, and the worker's converter (<see cref="RunInputReferenceConverter"/>) reads it back
+/// and parses it once per run. Entries go when their run completes; the embedded backend keeps nothing past the
+/// process either.
+/// </summary>
+/// <remarks>
+/// Hand-written because the SDK's own large-payload support (durabletask-dotnet's AzureBlobPayloads extension) stores
+/// payloads in Azure Blob Storage, which the embedded backend must run without, and is not published for the SDK
+/// version used here.
+/// </remarks>
+internal sealed class RunInputReferences
+{
+    /// <summary>Inputs of at least this many characters travel as references.</summary>
+    public const int Threshold = 16 * 1024;
+
+    // Not JSON (a serialised input never starts with '@'), so a reference cannot be mistaken for an input.
+    private const string Prefix = "@frugal-run-input:";
+
+    private readonly ConcurrentDictionary<string, Entry> _inputs = new(StringComparer.Ordinal);
+
+    /// <summary>How many inputs are held (runs in flight with a large input).</summary>
+    public int Count => _inputs.Count;
+
+    /// <summary>The reference to send for <paramref name="instance"/>'s input, holding the input until <see cref="Forget"/>.</summary>
+    public string Reference(OrchestrationInstance instance, string input)
+    {
+        var key = Key(instance);
+        _inputs.GetOrAdd(key, static (_, text) => new Entry(text), input);
+        return Prefix + key;
+    }
+
+    /// <summary>The input <paramref name="data"/> refers to, when it is a reference.</summary>
+    /// <exception cref="InvalidOperationException">A reference to an input no longer held (cannot happen while its run is in flight).</exception>
+    public bool TryResolve(string? data, [NotNullWhen(true)] out Entry? entry)
+    {
+        entry = null;
+        if (data is null || !data.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        entry = _inputs.TryGetValue(data[Prefix.Length..], out var found)
+            ? found
+            : throw new InvalidOperationException($"the run input {data} is no longer held in this process");
+        return true;
+    }
+
+    /// <summary><paramref name="data"/>, or the input it refers to.</summary>
+    public string? Restore(string? data) => TryResolve(data, out var entry) ? entry.Input : data;
+
+    /// <summary>Drops <paramref name="instance"/>'s input (its run has completed).</summary>
+    public void Forget(OrchestrationInstance instance) => _inputs.TryRemove(Key(instance), out _);
+
+    private static string Key(OrchestrationInstance instance) => instance.InstanceId + ":" + instance.ExecutionId;
+
+    /// <summary>A held input, and what the worker parsed it to.</summary>
+    internal sealed class Entry(string input)
+    {
+        /// <summary>The input as the backend stores it.</summary>
+        public string Input { get; } = input;
+
+        /// <summary>The orchestrator's input, parsed once (it never changes it: the run's scope takes a copy).</summary>
+        public object? Parsed { get; set; }
+    }
+}
