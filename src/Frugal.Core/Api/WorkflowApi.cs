@@ -38,9 +38,10 @@ public sealed class WorkflowApi
     /// <param name="body">The request body: the run input as JSON.</param>
     /// <param name="tenant">The tenant (header <c>x-frugal-tenant</c>), or null for the default.</param>
     /// <param name="baseUrl">The API's base URL, e.g. <c>http://127.0.0.1:7071/api</c>, for the status URLs.</param>
+    /// <param name="statusQuery">A query string the status URL needs to work as given (the Functions app's <c>?code=</c>), or null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<ApiResult> StartRunAsync(
-        DurableTaskClient client, string name, Stream body, string? tenant, string baseUrl, CancellationToken cancellationToken)
+        DurableTaskClient client, string name, Stream body, string? tenant, string baseUrl, string? statusQuery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(body);
@@ -90,7 +91,7 @@ public sealed class WorkflowApi
                 new JsonObject { ["errors"] = errors });
         }
 
-        var statusUrl = $"{baseUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(id)}";
+        var statusUrl = $"{baseUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(id)}{statusQuery}";
         var accepted = new JsonObject
         {
             ["id"] = id,

@@ -23,9 +23,17 @@ public sealed class RunHttpFunctions
         string name)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var baseUrl = $"{request.Scheme}://{request.Host}/api";
+        // The status URL must work as given: under the route prefix this request came by (host.json's
+        // extensions.http.routePrefix, "api" by default) and, when the caller sent its function key as ?code=, with
+        // that key (the functions are AuthorizationLevel.Function; without it the URL answers 401 in Azure).
+        var path = request.Path.Value ?? string.Empty;
+        var at = path.IndexOf("/workflows/", StringComparison.Ordinal);
+        var baseUrl = $"{request.Scheme}://{request.Host}{(at >= 0 ? path[..at] : "/api")}";
+        var statusQuery = request.Query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code)
+            ? "?code=" + Uri.EscapeDataString(code.ToString())
+            : null;
         var result = await _api.StartRunAsync(
-            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, request.HttpContext.RequestAborted);
+            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, statusQuery, request.HttpContext.RequestAborted);
         return ApiResultActionResult.From(result);
     }
 

@@ -35,7 +35,7 @@ public static class RunApiEndpoints
         {
             var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}/api";
             var result = await workflows.StartRunAsync(
-                client, name, http.Request.Body, http.Request.Headers["x-frugal-tenant"], baseUrl, http.RequestAborted);
+                client, name, http.Request.Body, http.Request.Headers["x-frugal-tenant"], baseUrl, statusQuery: null, http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapGet("/runs/{id}", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>

@@ -10,10 +10,12 @@ namespace Frugal.Functions.Tests.Runs;
 /// <summary>Builds requests for function classes and reads what their results write.</summary>
 internal static class HttpTestContext
 {
-    public static HttpRequest Request(string method, string? body = null, string? tenant = null)
+    public static HttpRequest Request(string method, string? body = null, string? tenant = null, string? path = null, string? query = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
+        context.Request.Path = path ?? string.Empty;
+        context.Request.QueryString = new QueryString(query);
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("127.0.0.1", 7071);
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty));

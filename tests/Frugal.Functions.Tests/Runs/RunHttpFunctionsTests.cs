@@ -78,6 +78,24 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.True(pointers.Count >= 4, string.Join(", ", pointers)); // missing body and the extra property too
     }
 
+    [Theory]
+    [InlineData("/api/workflows/support-triage/runs", "?code=k%2Fy%3D%3D", "http://127.0.0.1:7071/api/runs/{0}?code=k%2Fy%3D%3D")]
+    [InlineData("/frugal/v1/workflows/support-triage/runs", null, "http://127.0.0.1:7071/frugal/v1/runs/{0}")]
+    public async Task StartRun_KeyInTheQueryOrAnotherRoutePrefix_StatusUrlWorksAsGiven(string path, string? query, string expected)
+    {
+        // The status URL had neither the caller's function key (401 in Azure) nor the host's route prefix.
+        var request = HttpTestContext.Request("POST", """{"subject": "Refund policy", "body": "Can I get a refund?"}""", path: path, query: query);
+
+        var (status, _, body, headers) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(202, status);
+        var id = body!["id"]!.GetValue<string>();
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, id), headers.Location.ToString());
+        Assert.Equal(headers.Location.ToString(), body["statusQueryGetUri"]!.GetValue<string>());
+        await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+    }
+
     [Fact]
     public async Task StartRun_ValidInput_Returns202AndStatusUrlThatReportsTheOutput()
     {
