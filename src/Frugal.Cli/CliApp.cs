@@ -41,6 +41,13 @@ internal static class CliApp
             int exitCode = await result.InvokeAsync(configuration, cancellationToken);
             return result.Errors.Count > 0 ? UsageExitCode : exitCode;
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM in a command that has nothing of its own to report (router train, eval, replay):
+            // the same exit code as the commands that do, not an unhandled exception and its stack trace (exit 134).
+            await configuration.Error.WriteLineAsync("cancelled");
+            return Commands.ExitCodes.Cancelled;
+        }
         catch (OptionsValidationException ex)
         {
             // Bad configuration (a price file, a router folder, an option) stops start-up; say what and where, no stack trace.

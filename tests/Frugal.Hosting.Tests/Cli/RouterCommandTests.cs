@@ -57,6 +57,22 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_Cancelled_ExitsWithTheCancelledCodeInsteadOfCrashing()
+    {
+        // SIGTERM or Ctrl+C while embedding ended in an unhandled TaskCanceledException and exit 134.
+        var csv = Write("data.csv", Synthetic(40));
+        var router = Path.Combine(_directory.FullName, "router");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await Frugal.Cli.CliApp.RunAsync(["router", "train", "--data", csv, "--out", router], output, error, new CancellationToken(canceled: true));
+
+        Assert.Equal(130, code);
+        Assert.Equal("cancelled", error.ToString().Trim());
+        Assert.False(Directory.Exists(router));
+    }
+
+    [Fact]
     public async Task Eval_MissingRouterFolder_ExitsTwoNamingFolder()
     {
         var csv = Write("data.csv", Synthetic(12));
