@@ -36,6 +36,18 @@ internal static class PurgeCommand
         {
             var retention = LocalRuntime.ReadConfiguration().GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
             var age = parse.GetValue(olderThan);
+            if (age is null && new RetentionOptionsValidator().Validate(null, retention) is { Failed: true } invalid)
+            {
+                // The retention settings decide what is deleted: a negative or zero one deleted every record (the cut-off
+                // fell in the future), where the Functions app refuses to start with it.
+                foreach (var failure in invalid.Failures)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"configuration error: {failure}");
+                }
+
+                return ExitCodes.BadInput;
+            }
+
             var recordAge = age ?? TimeSpan.FromDays(retention.CostRecordDays);
             var runAge = age ?? TimeSpan.FromDays(retention.RunHistoryDays);
             string storeValue = parse.GetValue(store)!;
@@ -46,7 +58,18 @@ internal static class PurgeCommand
                 await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC");
                 if (LedgerStore.IsConnectionString(storeValue))
                 {
-                    int runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
+                    int runs;
+                    try
+                    {
+                        runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
+                    }
+                    catch (Exception ex) when (ex.ToString().Contains("TableNotFound", StringComparison.Ordinal))
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync(
+                            $"--task-hub: this storage account has no task hub '{parse.GetValue(taskHub)}' (its instances table does not exist); no run was purged");
+                        return ExitCodes.BadInput;
+                    }
+
                     await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm:ss} UTC, with their offloaded blobs");
                 }
 

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 namespace Frugal.Retention;
 
 /// <summary>Checks <see cref="RetentionOptions"/> at start-up; failures name their keys.</summary>
-internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
+/// <summary>Validates <see cref="RetentionOptions"/>: a retention under a day would delete records and runs that just ended.</summary>
+public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
 {
+    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RetentionOptions options)
     {
         var failures = new List<string>();

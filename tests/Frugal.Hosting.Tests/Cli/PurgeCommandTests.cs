@@ -59,5 +59,48 @@ public sealed class PurgeCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("CostRecordDays", "-5", "Frugal:Retention:CostRecordDays must be at least 1 (was -5).")]
+    [InlineData("RunHistoryDays", "0", "Frugal:Retention:RunHistoryDays must be at least 1 (was 0).")]
+    public async Task Purge_RetentionUnderADay_ExitsTwoAndDeletesNothing(string key, string days, string message)
+    {
+        // A negative retention put the cut-off in the future and deleted every record.
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), $$"""{ "Frugal": { "Retention": { "{{key}}": {{days}} } } }""");
+
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path);
+
+            Assert.True(code == 2, $"exit {code}: {error}{output}");
+            Assert.Equal($"configuration error: {message}", error.Trim());
+            using var ledger = new SqliteCostLedger(_ledger.Path);
+            var left = 0;
+            await foreach (var _ in ledger.QueryAsync(new CostQuery(), CancellationToken.None))
+            {
+                left++;
+            }
+
+            Assert.Equal(3, left);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_TaskHubNotInTheStorageAccount_ExitsTwoNamingIt()
+    {
+        // It ended in an unhandled TableNotFound exception and about 40 lines of stack trace (exit 134).
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var hub = "NoSuchHub" + Guid.NewGuid().ToString("N")[..8];
+
+        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", "PurgeTest" + Guid.NewGuid().ToString("N")[..8], "--task-hub", hub);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--task-hub: this storage account has no task hub '{hub}' (its instances table does not exist); no run was purged", error.Trim());
+    }
+
     public void Dispose() => _ledger.Dispose();
 }
