@@ -57,7 +57,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         long usedTokens = estimate;
         try
         {
-            var response = await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+            var response = await base.GetResponseAsync(list, Capped(options, reservation), cancellationToken).ConfigureAwait(false);
             actual = Cost(response.ModelId ?? ModelOf(options), response.Usage);
             usedTokens = (response.Usage?.InputTokenCount ?? estimate) + (response.Usage?.OutputTokenCount ?? 0);
             return response;
@@ -87,7 +87,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var (reservation, estimate) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
         var client = reservation.Downgrade ? _downgradeTo! : InnerClient;
-        var sent = reservation.Downgrade ? Downgraded(options!, context) : options;
+        var sent = reservation.Downgrade ? Downgraded(options!, context) : Capped(options, reservation);
         UsageDetails? usage = null;
         string? model = null;
         try
@@ -139,6 +139,23 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         return (reservation, estimate);
+    }
+
+    /// <summary>
+    /// The options to send: a call that sets no output cap gets <see cref="BudgetOptions.DefaultMaxOutputTokens"/> when
+    /// a budget applies to it. Its reservation assumed that cap, and without it a long answer (5,000 tokens where 100 were
+    /// reserved) overspent the budget by far more than the one call's maximum cost the guard promises.
+    /// </summary>
+    private ChatOptions? Capped(ChatOptions? options, BudgetReservation reservation)
+    {
+        if (reservation.Counters.Count == 0 || options?.MaxOutputTokens is not null)
+        {
+            return options;
+        }
+
+        var capped = options?.Clone() ?? new ChatOptions();
+        capped.MaxOutputTokens = _guard.Options.DefaultMaxOutputTokens;
+        return capped;
     }
 
     private string? ModelOf(ChatOptions? options) => options?.ModelId ?? this.GetService<ChatClientMetadata>()?.DefaultModelId;
