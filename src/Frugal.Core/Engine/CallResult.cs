@@ -21,6 +21,12 @@ public sealed record CallResult(
     string? Provider = null,
     double GpuSeconds = 0)
 {
+    /// <summary>Prompt tokens the provider served from its prompt cache (part of <see cref="InputTokens"/>, priced lower).</summary>
+    public long CachedInputTokens { get; init; }
+
+    /// <summary>Reasoning tokens (part of <see cref="OutputTokens"/>), as the provider reported them.</summary>
+    public long ReasoningTokens { get; init; }
+
     /// <summary>Whether a cheap answer failed validation and premium answered instead.</summary>
     public bool Escalated { get; init; }
 

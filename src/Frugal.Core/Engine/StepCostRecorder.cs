@@ -39,7 +39,11 @@ public sealed class StepCostRecorder
         ArgumentNullException.ThrowIfNull(request);
         if (result?.EscalatedFrom is { } replaced)
         {
-            var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider);
+            var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider)
+            {
+                CachedInputTokens = replaced.CachedInputTokens,
+                ReasoningTokens = replaced.ReasoningTokens,
+            };
             await RecordOneAsync(request, index, call, cheap, startedAt, null, "#" + replaced.Tier, CostOutcome.Escalated, cancellationToken).ConfigureAwait(false);
         }
 
@@ -50,7 +54,7 @@ public sealed class StepCostRecorder
     {
         ArgumentNullException.ThrowIfNull(call);
         var tier = Tier(result?.Tier ?? TierOf(call));
-        var usage = new TokenUsage(result?.InputTokens ?? 0, 0, result?.OutputTokens ?? 0, 0);
+        var usage = new TokenUsage(result?.InputTokens ?? 0, result?.CachedInputTokens ?? 0, result?.OutputTokens ?? 0, result?.ReasoningTokens ?? 0);
         var price = result is null && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
             : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
@@ -70,6 +74,8 @@ public sealed class StepCostRecorder
             Model = result?.Model,
             InputTokens = usage.InputTokens,
             OutputTokens = usage.OutputTokens,
+            CachedInputTokens = usage.CachedInputTokens,
+            ReasoningTokens = usage.ReasoningTokens,
             Dollars = price.Dollars,
             PriceTableVersion = price.PriceTableVersion,
             Priced = price.Priced,

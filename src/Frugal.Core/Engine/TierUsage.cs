@@ -7,4 +7,6 @@ namespace Frugal.Engine;
 /// <param name="InputTokens">Prompt tokens.</param>
 /// <param name="OutputTokens">Completion tokens.</param>
 /// <param name="DurationMs">How long it took.</param>
-public sealed record TierUsage(string Tier, string? Model, string? Provider, long InputTokens, long OutputTokens, double DurationMs);
+/// <param name="CachedInputTokens">Prompt tokens served from the provider's prompt cache.</param>
+/// <param name="ReasoningTokens">Reasoning tokens among the output tokens.</param>
+public sealed record TierUsage(string Tier, string? Model, string? Provider, long InputTokens, long OutputTokens, double DurationMs, long CachedInputTokens = 0, long ReasoningTokens = 0);

@@ -107,7 +107,9 @@ public sealed class ModelStepHandler
                 result = second.Result with
                 {
                     Escalated = true,
-                    EscalatedFrom = new TierUsage(first.Result.Tier, first.Result.Model, first.Result.Provider, first.Result.InputTokens, first.Result.OutputTokens, first.Result.DurationMs),
+                    EscalatedFrom = new TierUsage(
+                        first.Result.Tier, first.Result.Model, first.Result.Provider, first.Result.InputTokens, first.Result.OutputTokens, first.Result.DurationMs,
+                        first.Result.CachedInputTokens, first.Result.ReasoningTokens),
                 };
                 if (second.Invalid is { } again)
                 {
@@ -186,7 +188,13 @@ public sealed class ModelStepHandler
             response.Usage?.InputTokenCount ?? 0,
             response.Usage?.OutputTokenCount ?? 0,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            client.GetService<ChatClientMetadata>()?.ProviderName);
+            client.GetService<ChatClientMetadata>()?.ProviderName)
+        {
+            // Cached prompt tokens are priced lower (a quarter to a half of the input price): left out, a cached prompt's
+            // record overstated its dollars by up to half, and disagreed with the budget counter, which counted them.
+            CachedInputTokens = response.Usage?.CachedInputTokenCount ?? 0,
+            ReasoningTokens = response.Usage?.ReasoningTokenCount ?? 0,
+        };
         return new Answer(result, AnswerValidator.Check(call, response.Text, output is JsonValue ? null : output));
     }
 

@@ -47,7 +47,7 @@ public sealed class StepTelemetry
         decimal dollars = 0m;
         foreach (var r in results.Where(r => r.Model is not null && r.Tier is "cheap" or "premium"))
         {
-            dollars += _prices?.Price(r.Model, new TokenUsage(r.InputTokens, 0, r.OutputTokens, 0)).Dollars ?? 0m;
+            dollars += _prices?.Price(r.Model, new TokenUsage(r.InputTokens, r.CachedInputTokens, r.OutputTokens, r.ReasoningTokens)).Dollars ?? 0m;
         }
 
         activity.SetTag("frugal.tier", string.Join(",", results.Select(r => r.Tier).Distinct()))

@@ -38,6 +38,29 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_ProviderReportsCachedAndReasoningTokens_RecordedAndPricedAsSuch()
+    {
+        // Both were recorded as 0, so a prompt served from the provider's cache was priced at the full input price.
+        await using var runtime = await StartAsync(services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new CachedUsageHandler())));
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+            """);
+
+        var (id, _) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.True(record.InputTokens > CachedUsageHandler.Cached, $"{record.InputTokens} input tokens");
+        Assert.Equal((CachedUsageHandler.Cached, CachedUsageHandler.Reasoning), (record.CachedInputTokens, record.ReasoningTokens));
+        var prices = PriceTable.LoadDefault();
+        Assert.Equal(prices.Price(record.Model, new TokenUsage(record.InputTokens, CachedUsageHandler.Cached, record.OutputTokens, CachedUsageHandler.Reasoning)).Dollars, record.Dollars);
+        Assert.True(record.Dollars < prices.Price(record.Model, new TokenUsage(record.InputTokens, 0, record.OutputTokens, 0)).Dollars);
+    }
+
+    [Fact]
     public async Task Run_ModelForeachInBatches_RecordsEveryItemUnderItsOwnIndex()
     {
         // Five items in batches of two: the first batch (first item 0) was once recorded under the step's own id,
@@ -394,6 +417,28 @@ public sealed partial class ModelControlTests
     }
 
     /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 503; passes everything else on.</summary>
+    /// <summary>Adds prompt-cache and reasoning token details to the emulator's usage, as Azure OpenAI reports them.</summary>
+    private sealed class CachedUsageHandler : DelegatingHandler
+    {
+        public const int Cached = 8;
+        public const int Reasoning = 3;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode && JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) is JsonObject { } body
+                && body["usage"] is JsonObject usage)
+            {
+                usage["prompt_tokens"] = usage["prompt_tokens"]!.GetValue<int>() + Cached;
+                usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = Cached };
+                usage["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = Reasoning };
+                response.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            }
+
+            return response;
+        }
+    }
+
     private sealed class FailFirstRequestHandler(string word)
     {
         private readonly string _word = word;
