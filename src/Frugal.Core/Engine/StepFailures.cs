@@ -15,7 +15,27 @@ internal static class StepFailures
 
     /// <summary>The same rule for an activity's failure as the orchestrator sees it (its exception type, by name).</summary>
     public static bool IsRetryable(TaskFailureDetails failure) =>
-        !failure.IsCausedBy<StepInputException>() && !failure.IsCausedBy<BudgetExceededException>();
+        !IsCausedBy<StepInputException>(failure) && !IsCausedBy<BudgetExceededException>(failure);
+
+    /// <summary>
+    /// <see cref="TaskFailureDetails.IsCausedBy{T}"/>, except that an exception type whose name two loaded assemblies
+    /// define (System.Net.Http.HttpRequestException is one) is not one of Frugal's, where the SDK throws
+    /// AmbiguousMatchException: that failed the whole run with "Multiple exception types with the name ... were found"
+    /// instead of the step's own message.
+    /// </summary>
+    public static bool IsCausedBy<T>(TaskFailureDetails failure)
+        where T : Exception
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        try
+        {
+            return failure.IsCausedBy<T>();
+        }
+        catch (System.Reflection.AmbiguousMatchException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// True when the failed call is known to have cost nothing: it was refused before it was sent (a budget, a tokens

@@ -83,7 +83,7 @@ internal sealed partial class WorkflowRun
                     }
 
                     Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                    await _context.CreateTimer(RetryDelay(attempt, ex.FailureDetails.IsCausedBy<Models.ModelCircuitOpenException>(), stepId), CancellationToken.None);
+                    await _context.CreateTimer(RetryDelay(attempt, StepFailures.IsCausedBy<Models.ModelCircuitOpenException>(ex.FailureDetails), stepId), CancellationToken.None);
                 }
             }
         }

@@ -55,6 +55,13 @@ public sealed class InferenceOnnxClassifier : IOnnxClassifier
             throw new StepInputException($"ONNX model '{model}' is not served by the inference app at {_options.Endpoint}: {ErrorMessage(body)}");
         }
 
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // A wrong or missing key fails the same way on every attempt: say which setting, and do not retry.
+            throw new StepInputException(
+                $"the inference app at {_options.Endpoint} refused the key ({(int)response.StatusCode} {response.ReasonPhrase}) for ONNX model '{model}': check Frugal:Inference:ApiKey ({ErrorMessage(body)})");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The inference app answered {(int)response.StatusCode} {response.ReasonPhrase} for ONNX model '{model}': {ErrorMessage(body)}", null, response.StatusCode);

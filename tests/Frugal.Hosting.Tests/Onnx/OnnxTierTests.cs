@@ -89,6 +89,32 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_InferenceAppRefusesTheKey_FailsOnceNamingTheSetting()
+    {
+        // The run failed with "Multiple exception types with the name 'System.Net.Http.HttpRequestException' were
+        // found" (the SDK's lookup of the activity's exception type), naming neither the step nor the 401.
+        await using var app = new InferenceAppOnKestrel();
+        app.UseKestrel(0);
+        app.StartServer();
+        using (var probe = app.CreateClient())
+        {
+            await WaitUntilReadyAsync(probe);
+        }
+
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Inference:Endpoint"] = app.ClientOptions.BaseAddress.ToString(),
+            ["Frugal:Inference:ApiKey"] = "wrong",
+        });
+
+        var (_, metadata) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "hi" });
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith("step 'urgency': the inference app at ", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("refused the key (401 Unauthorized) for ONNX model 'urgency': check Frugal:Inference:ApiKey", metadata.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_UnknownOnnxModel_FailsNamingTheModelAndTheAvailableOnes()
     {
         await using var runtime = await StartAsync();
