@@ -91,8 +91,21 @@ internal static class RunCommand
 
         // The same admission check as the HTTP API's and the queue's: a tenant whose monthly budget is spent (with the
         // Refuse action) or who is over its tokens per minute starts nothing.
-        if (runtime.Host.Services.GetService<BudgetGuard>() is { } budgets
-            && await budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken) is { } refusal)
+        BudgetRefusal? refusal;
+        try
+        {
+            refusal = runtime.Host.Services.GetService<BudgetGuard>() is { } budgets
+                ? await budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken)
+                : null;
+        }
+        catch (BudgetStoreUnavailableException ex)
+        {
+            // Whether the tenant may spend cannot be known, so nothing starts (it was an unhandled exception, exit 134).
+            await error.WriteLineAsync($"{ex.Message}; no run was started");
+            return ExitCodes.RunFailed;
+        }
+
+        if (refusal is not null)
         {
             await error.WriteLineAsync($"{refusal.Title}: {refusal.Detail}; no run was started");
             return ExitCodes.Refused;

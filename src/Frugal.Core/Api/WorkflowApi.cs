@@ -66,8 +66,18 @@ public sealed class WorkflowApi
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
         }
 
-        if (_budgets is not null
-            && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken).ConfigureAwait(false) is { } refusal)
+        BudgetRefusal? refusal;
+        try
+        {
+            refusal = _budgets is null ? null : await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(tenant), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetStoreUnavailableException ex)
+        {
+            // Whether the tenant may spend cannot be known: nothing starts, and the caller may try again.
+            return ApiResult.Problem(503, "Budget store unavailable", ex.Message);
+        }
+
+        if (refusal is not null)
         {
             return BudgetProblem(refusal);
         }

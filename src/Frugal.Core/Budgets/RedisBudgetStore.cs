@@ -58,13 +58,21 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         """;
 
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly string _endpoints;
 
     /// <summary>Creates the store; the connection opens on first use.</summary>
     /// <param name="configuration">The StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c>.</param>
     public RedisBudgetStore(string configuration)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
+        var options = ConfigurationOptions.Parse(configuration);
+
+        // Connect even while Redis is down and keep reconnecting in the background (StackExchange.Redis's advice for
+        // production and Azure Cache for Redis): a failed first connect was kept by the Lazy and failed every later
+        // call of this process, however soon Redis came back.
+        options.AbortOnConnectFail = false;
+        _endpoints = string.Join(", ", options.EndPoints.Select(e => e.ToString()));
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
     }
 
     /// <inheritdoc />
@@ -104,8 +112,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
-        var values = await database.HashGetAsync(key, ["s", "r", "seeded"]).ConfigureAwait(false);
+        var values = await UseAsync(d => d.HashGetAsync(key, ["s", "r", "seeded"])).ConfigureAwait(false);
         return new BudgetBalance(ToLong(values[0]), ToLong(values[1]), !values[2].IsNull);
     }
 
@@ -121,25 +128,35 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<long> GetTokensAsync(string key, CancellationToken cancellationToken)
-    {
-        var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
-        return ToLong(await database.StringGetAsync(key).ConfigureAwait(false));
-    }
+    public async Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) =>
+        ToLong(await UseAsync(d => d.StringGetAsync(key)).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated)
+        // A connection that never opened has nothing to close (disposing threw its connect error at process exit).
+        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
         {
-            await (await _connection.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args)
+    private Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args) =>
+        UseAsync(d => d.ScriptEvaluateAsync(script, keys, args));
+
+    /// <summary>Runs a command; an unreachable or timed-out Redis fails it naming the setting (the call is retried).</summary>
+    private async Task<T> UseAsync<T>(Func<IDatabase, Task<T>> command)
     {
-        var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
-        return await database.ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
+        try
+        {
+            var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
+            return await command(database).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new BudgetStoreUnavailableException(
+                $"the budget store (Redis at {_endpoints}, {BudgetOptions.SectionName}:RedisConnectionString) did not answer: {ex.Message.Split([". ", " - "], 2, StringSplitOptions.None)[0]}", ex);
+        }
     }
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);

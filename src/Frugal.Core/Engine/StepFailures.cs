@@ -44,6 +44,6 @@ internal static class StepFailures
     /// the usage, so only that stays unpriced.
     /// </summary>
     public static bool CostNothing(Exception error) =>
-        error is StepInputException or BudgetExceededException or TokenRateLimitExceededException or ModelCircuitOpenException
+        error is StepInputException or BudgetExceededException or TokenRateLimitExceededException or ModelCircuitOpenException or BudgetStoreUnavailableException
             or ModelCallException { NothingBilled: true };
 }

@@ -254,6 +254,23 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_RedisBudgetStoreUnreachable_StartsNothingNamingTheSetting()
+    {
+        // It ended in an unhandled RedisConnectionException and its stack trace (exit 134).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Temp("frugal.json", $$"""{ "Frugal": { "Budgets": { "Store": "redis", "Action": "Refuse", "RedisConnectionString": "127.0.0.1:{{port}},connectTimeout=200,asyncTimeout=500", "Tenants": { "acme": { "Monthly": 1 } } } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--tenant", "acme", "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 1, $"exit {code}: {error}{output}");
+        Assert.StartsWith($"the budget store (Redis at 127.0.0.1:{port}, Frugal:Budgets:RedisConnectionString) did not answer: ", error.Trim(), StringComparison.Ordinal);
+        Assert.EndsWith("; no run was started", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_TwoFilesOfOneFolderWithOneName_ReportsTheSecondAsServeWouldSkipIt()
     {
         var text = "name: same\ninput: { type: object }\nsteps:\n  - id: a\n    kind: deterministic\n    operation: template\n    input: x\n";
