@@ -20,7 +20,7 @@ public static class TelemetryServiceCollectionExtensions
     /// <param name="configuration">The configuration.</param>
     /// <param name="serviceName">The <c>service.name</c> resource attribute.</param>
     /// <returns>The services.</returns>
-    /// <exception cref="InvalidOperationException">The exporter is unknown or its setting is missing; the message names the key.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The exporter is unknown or its setting is missing; the message names the key.</exception>
     public static IServiceCollection AddFrugalTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "frugal")
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -35,14 +35,12 @@ public static class TelemetryServiceCollectionExtensions
         string? connectionString = options.AzureMonitorConnectionString ?? configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
         if (exporter is not ("otlp" or "azuremonitor"))
         {
-            throw new InvalidOperationException(
-                $"{TelemetryOptions.SectionName}:Exporter must be none, otlp or azuremonitor (was '{options.Exporter}').");
+            throw Invalid($"{TelemetryOptions.SectionName}:Exporter must be none, otlp or azuremonitor (was '{options.Exporter}').");
         }
 
         if (exporter == "azuremonitor" && string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException(
-                $"{TelemetryOptions.SectionName}:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when {TelemetryOptions.SectionName}:Exporter is azuremonitor.");
+            throw Invalid($"{TelemetryOptions.SectionName}:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when {TelemetryOptions.SectionName}:Exporter is azuremonitor.");
         }
 
         services.AddOpenTelemetry()
@@ -73,4 +71,9 @@ public static class TelemetryServiceCollectionExtensions
             });
         return services;
     }
+
+    // An options failure, like every other bad setting: hosts report it as a configuration error naming the key
+    // (frugal exits 2), where an InvalidOperationException ended the CLI with a stack trace (exit 134).
+    private static Microsoft.Extensions.Options.OptionsValidationException Invalid(string message) =>
+        new(TelemetryOptions.SectionName, typeof(TelemetryOptions), [message]);
 }

@@ -253,6 +253,20 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("configuration error: Failed to convert configuration value 'abc' at 'Frugal:Budgets:PerRun' to type 'System.Decimal'.", error.Trim());
     }
 
+    [Theory]
+    [InlineData("""{ "Exporter": "otlpp" }""", "Frugal:Telemetry:Exporter must be none, otlp or azuremonitor (was 'otlpp').")]
+    [InlineData("""{ "Exporter": "azuremonitor" }""", "Frugal:Telemetry:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when Frugal:Telemetry:Exporter is azuremonitor.")]
+    public async Task Run_BadTelemetrySetting_ExitsTwoNamingTheKey(string telemetry, string message)
+    {
+        // Both ended in an unhandled InvalidOperationException and its stack trace (exit 134).
+        Temp("frugal.json", $$"""{ "Frugal": { "Telemetry": {{telemetry}} } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal($"configuration error: {message}", error.Trim());
+    }
+
     [Fact]
     public async Task Run_RedisBudgetStoreUnreachable_StartsNothingNamingTheSetting()
     {
