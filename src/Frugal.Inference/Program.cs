@@ -8,19 +8,31 @@ builder.AddInferenceOptions();
 builder.AddOnnxModels();
 builder.AddInferenceTelemetry();
 
-var app = builder.Build();
+try
+{
+    var app = builder.Build();
 
-app.UseApiKeys();
+    app.UseApiKeys();
 
-app.MapHealth();
-app.MapEmbeddings();
-app.MapClassify();
-app.MapMetrics();
+    app.MapHealth();
+    app.MapEmbeddings();
+    app.MapClassify();
+    app.MapMetrics();
 
-// Taken before Run, which disposes the services: a failed model load stops the app with exit code 1.
-var failure = app.Services.GetRequiredService<StartupFailure>();
-app.Run();
-return failure.Failed ? 1 : 0;
+    // Taken before Run, which disposes the services: a failed model load stops the app with exit code 1.
+    var failure = app.Services.GetRequiredService<StartupFailure>();
+    app.Run();
+    return failure.Failed ? 1 : 0;
+}
+catch (Exception ex) when (ConfigurationErrors.Describe(ex) is { } errors)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    return 2;
+}
 
 /// <summary>The inference app's entry point (public for WebApplicationFactory).</summary>
 public partial class Program;

@@ -10,14 +10,27 @@ namespace Frugal.Inference.Tests.Api;
 
 public sealed class StartupTests
 {
-    [Fact]
-    public async Task Start_NoApiKeyAndNoAnonymousLoopback_FailsNamingTheSetting()
+    [Theory]
+    [InlineData("k", "Rejct", "configuration error: Failed to convert configuration value 'Rejct' at 'Inference:OverLimit' to type 'Frugal.Inference.Hosting.OverLimitPolicy'.")]
+    [InlineData("", "Reject", "configuration error: Inference:ApiKey (environment Inference__ApiKey) is required unless Inference:AllowAnonymousLoopback is true.")]
+    public async Task Process_BadSetting_ExitsTwoWithOneLineNamingTheKey(string key, string overLimit, string message)
     {
-        await using var app = new InferenceApp(new Dictionary<string, string?> { ["Inference:ApiKey"] = "" });
+        // The app as it runs in its container, so this is a process of its own. Both ended in an unhandled exception and its stack trace (exit 134), where the docs promise a message naming the key.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Frugal.Inference.dll"));
+        start.Environment["Inference__ApiKey"] = key;
+        start.Environment["Inference__OverLimit"] = overLimit;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
 
-        var ex = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
 
-        Assert.Contains("Inference:ApiKey (environment Inference__ApiKey) is required unless Inference:AllowAnonymousLoopback is true.", ex.Message, StringComparison.Ordinal);
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {await error}{await output}");
+        Assert.Equal(message, (await error).Trim());
     }
 
     [Fact]
