@@ -57,7 +57,9 @@ internal sealed class RunReporter
         foreach (var row in _rows)
         {
             var recorded = spend.GetValueOrDefault(row.RunId);
-            var cost = spend.ContainsKey(row.RunId) ? recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture) : "-";
+            var cost = !spend.ContainsKey(row.RunId) ? "-"
+                : recorded.Unpriced > 0 ? $"{recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture)} (+{recorded.Unpriced} unpriced)"
+                : recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture);
             var tokensIn = spend.ContainsKey(row.RunId) ? recorded.InputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             var tokensOut = spend.ContainsKey(row.RunId) ? recorded.OutputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             if (row.Result is not { } result)
@@ -86,6 +88,11 @@ internal sealed class RunReporter
         console.Write(table);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{_rows.Count - Failed} completed, {Failed} failed; ${spend.Values.Sum(r => r.Dollars):0.000000} recorded in the cost ledger"));
+        if (spend.Values.Sum(r => r.Unpriced) is > 0 and var unpriced)
+        {
+            // Shown as $0 they read as free; their cost is unknown (costs.md: a model or GPU profile the price table lacks).
+            _out.WriteLine($"{unpriced} call(s) unpriced, not in that total: their cost is unknown, not zero (the price table has no price for their model or GPU profile; see `frugal cost report`)");
+        }
     }
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
@@ -110,8 +117,9 @@ internal sealed class RunReporter
 /// <param name="Dollars">Its dollars.</param>
 /// <param name="InputTokens">Its prompt tokens.</param>
 /// <param name="OutputTokens">Its completion tokens.</param>
-internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens)
+/// <param name="Unpriced">Its calls the price table could not price (their cost is unknown, not zero).</param>
+internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens, int Unpriced = 0)
 {
     public static RunSpend operator +(RunSpend spend, Frugal.Costs.CostRecord record) =>
-        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens);
+        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens, spend.Unpriced + (record.Priced ? 0 : 1));
 }

@@ -268,6 +268,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_CallTheLedgerCouldNotPrice_SummarySaysSoInsteadOfCountingItAsFree()
+    {
+        // The in-process ONNX step has no GPU profile to price it: the summary showed its run's cost as if it were free.
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("intent-router.yaml"), "--input", Temp("in.json", """{ "message": "I was charged twice, fix it now" }"""));
+
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        Assert.Contains(" (+1 unpriced) ", output, StringComparison.Ordinal);
+        Assert.Contains("1 call(s) unpriced, not in that total: their cost is unknown, not zero", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_RedisBudgetStoreUnreachable_StartsNothingNamingTheSetting()
     {
         // It ended in an unhandled RedisConnectionException and its stack trace (exit 134).
