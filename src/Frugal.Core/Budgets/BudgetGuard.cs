@@ -91,17 +91,40 @@ public sealed class BudgetGuard
             return new BudgetReservation(counters, 0);
         }
 
-        int refused = await TryReserveAsync(context.Tenant, counters, amount, force: false, cancellationToken).ConfigureAwait(false);
-        if (refused < 0)
+        var waited = TimeSpan.Zero;
+        var delay = TimeSpan.FromMilliseconds(25);
+        BudgetCounter counter;
+        BudgetBalance balance;
+        while (true)
         {
-            return new BudgetReservation(counters, amount);
+            int refused = await TryReserveAsync(context.Tenant, counters, amount, force: false, cancellationToken).ConfigureAwait(false);
+            if (refused < 0)
+            {
+                return new BudgetReservation(counters, amount);
+            }
+
+            counter = counters[refused];
+            balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+
+            // Only calls in flight fill the budget while what has settled is under it: they reserved each call's
+            // maximum and usually settle far lower, so wait for them rather than refuse (or downgrade) with the budget
+            // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds.
+            if (balance.Spent >= counter.Limit || balance.Reserved <= 0 || waited >= _options.ReservationMaxWait)
+            {
+                break;
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            waited += delay;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
 
-        var counter = counters[refused];
-        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        string spent = balance.Reserved > 0
+            ? $"{Dollars(balance.Spent)} spent and {Dollars(balance.Reserved)} reserved by calls in flight"
+            : Dollars(balance.Spent);
         string budget = counter.Key.Contains(":run:", StringComparison.Ordinal)
-            ? $"run '{context.RunId}' has spent its budget: {Dollars(balance.Spent + balance.Reserved)} of {Dollars(counter.Limit)} ({BudgetOptions.SectionName}:PerRun)"
-            : $"tenant '{context.Tenant}' has spent its monthly budget: {Dollars(balance.Spent + balance.Reserved)} of {Dollars(counter.Limit)} ({_options.MonthlyKey(context.Tenant)})";
+            ? $"run '{context.RunId}' has spent its budget: {spent} of {Dollars(counter.Limit)} ({BudgetOptions.SectionName}:PerRun)"
+            : $"tenant '{context.Tenant}' has spent its monthly budget: {spent} of {Dollars(counter.Limit)} ({_options.MonthlyKey(context.Tenant)})";
         if (_options.Action == BudgetAction.Refuse)
         {
             Log.BudgetRefused(_logger, context.RunId, context.Tenant, budget);

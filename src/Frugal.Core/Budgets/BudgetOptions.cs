@@ -31,6 +31,13 @@ public sealed class BudgetOptions
     /// <summary>How long a model call waits for its tenant's tokens-per-minute window to free before it fails.</summary>
     public TimeSpan TokensPerMinuteMaxWait { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a model call waits when a budget has no headroom only because of calls in flight (their reservations
+    /// of each call's maximum cost) while its settled spend is still under the limit. Those calls usually settle far
+    /// lower than they reserved; refusing at once failed runs with most of a budget unspent.
+    /// </summary>
+    public TimeSpan ReservationMaxWait { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The limits that apply to <paramref name="tenant"/>: its own entry, else the <c>Default</c> entry.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <returns>The monthly budget and tokens-per-minute limit (each null when unlimited).</returns>

@@ -19,7 +19,8 @@ public sealed class BudgetGuardTests
             o.Action = BudgetAction.Refuse;
         });
         var context = Context("acme", "run-1");
-        await guard.ReserveAsync(context, BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
+        var first = await guard.ReserveAsync(context, BudgetGuard.ToNano(0.003m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(first, BudgetGuard.ToNano(0.002m));
 
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(
             () => guard.ReserveAsync(context, BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None));
@@ -27,6 +28,46 @@ public sealed class BudgetGuardTests
         Assert.Equal(
             "tenant 'acme' has spent its monthly budget: $0.002 of $0.001 (Frugal:Budgets:Tenants:acme:Monthly); the model call is refused (Frugal:Budgets:Action is Refuse)",
             ex.Message);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_BudgetFullOnlyOfACallInFlight_WaitsForItToSettleAndIsAdmitted()
+    {
+        // Reservations are each call's maximum; refusing while they were in flight failed runs with most of a budget
+        // unspent (50 runs against $0.002: 49 failed "having spent $0.007" when $0.0006 had been spent).
+        var time = new FakeTimeProvider(Now);
+        var guard = Guard(o => (o.Tenants["acme"], o.Action) = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse), time: time);
+        var first = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
+
+        var second = guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0009m), canDowngrade: false, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "admitted while the first call's reservation filled the budget");
+        await guard.SettleAsync(first, BudgetGuard.ToNano(0.0001m));
+        while (!second.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(BudgetGuard.ToNano(0.0009m), (await second).Amount);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_CallInFlightPastTheLongestWait_RefusedSayingWhatIsReserved()
+    {
+        var time = new FakeTimeProvider(Now);
+        var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait) = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.FromSeconds(5)), time: time);
+        await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
+
+        var second = guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0009m), canDowngrade: false, CancellationToken.None);
+        while (!second.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => second);
+        Assert.StartsWith("tenant 'acme' has spent its monthly budget: $0.00 spent and $0.0015 reserved by calls in flight of $0.001 ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

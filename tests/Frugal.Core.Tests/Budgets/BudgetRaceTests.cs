@@ -75,7 +75,7 @@ public sealed class BudgetRaceTests(ITestOutputHelper output)
         {
             await models.Store.GetAsync("frugal:test:ping", CancellationToken.None);
         }
-        catch (StackExchange.Redis.RedisConnectionException ex)
+        catch (BudgetStoreUnavailableException ex)
         {
             throw new InvalidOperationException(
                 $"Redis is not reachable at {BudgetedModels.Redis} (FRUGAL_TEST_REDIS); start it with bash eng/services.sh start", ex);
