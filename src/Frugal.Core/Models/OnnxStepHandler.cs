@@ -10,9 +10,26 @@ namespace Frugal.Models;
 public sealed class OnnxStepHandler : IOnnxStepHandler
 {
     private readonly IOnnxClassifier _classifier;
+    private readonly Budgets.BudgetGuard? _budgets;
+    private readonly Costs.PriceTable? _prices;
+    private readonly string? _gpuProfile;
 
     /// <summary>Creates the handler.</summary>
-    public OnnxStepHandler(IOnnxClassifier classifier) => _classifier = classifier;
+    /// <param name="classifier">Runs the ONNX classifiers.</param>
+    /// <param name="budgets">Counts each call's GPU cost against its tenant's and run's budgets, when budgets are configured.</param>
+    /// <param name="prices">Prices GPU seconds for the budgets.</param>
+    /// <param name="inference">The GPU profile the seconds are priced at.</param>
+    public OnnxStepHandler(
+        IOnnxClassifier classifier,
+        Budgets.BudgetGuard? budgets = null,
+        Costs.PriceTable? prices = null,
+        Microsoft.Extensions.Options.IOptions<FrugalInferenceOptions>? inference = null)
+    {
+        _classifier = classifier;
+        _budgets = budgets;
+        _prices = prices;
+        _gpuProfile = inference?.Value.GpuProfile;
+    }
 
     /// <inheritdoc />
     public async Task<CallResult> ExecuteAsync(ModelCall modelCall, StepRequest request, CancellationToken cancellationToken)
@@ -23,7 +40,37 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
             throw new StepInputException("tier 'onnx' needs 'model': the name of the ONNX classifier to run");
         }
 
-        var answer = await _classifier.ClassifyAsync(modelCall.Model, modelCall.Prompt, cancellationToken).ConfigureAwait(false);
+        // GPU seconds cost money too: without this, ONNX steps spent past every budget (40 runs at 100x a monthly
+        // budget). A call's GPU time is not known before it runs, so it reserves nothing: it is admitted while the
+        // budget has headroom (refused under Refuse; it has no cheaper tier to downgrade to) and settles what it used.
+        Budgets.BudgetReservation? reservation = null;
+        if (_budgets is not null && request.RunId is { } runId)
+        {
+            var context = new FrugalChatContext(runId, request.Workflow, request.Tenant, request.StepId, request.Attempt, "onnx");
+            reservation = await _budgets.ReserveAsync(context, 0, canDowngrade: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        OnnxClassification answer;
+        try
+        {
+            answer = await _classifier.ClassifyAsync(modelCall.Model, modelCall.Prompt, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (reservation is not null)
+            {
+                await _budgets!.SettleAsync(reservation, 0).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        if (reservation is not null)
+        {
+            var dollars = _prices?.PriceGpu(_gpuProfile, answer.GpuSeconds) is { Priced: true } price ? price.Dollars : 0m;
+            await _budgets!.SettleAsync(reservation, Budgets.BudgetGuard.ToNano(dollars)).ConfigureAwait(false);
+        }
+
         var scores = new JsonObject();
         foreach (var (label, score) in answer.Scores)
         {

@@ -48,6 +48,29 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_OnnxStepsPastTheBudget_CountedAgainstItAndRefused()
+    {
+        // ONNX calls never went through the budget: 40 runs spent 100x a monthly budget, all completed.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Inference:GpuProfile"] = "NC24-A100",
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = "0.0000001",
+            ["Frugal:Budgets:Action"] = "Refuse",
+        });
+        var budgets = runtime.Host.Services.GetRequiredService<Frugal.Budgets.BudgetGuard>();
+
+        var (first, firstRun) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "Payments fail for every customer right now" });
+        var (_, second) = await RunAsync(runtime, Parse(UrgencyWorkflow), new JsonObject { ["message"] = "How do I change my avatar?" });
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, firstRun.RuntimeStatus);
+        var spent = Assert.Single(await RecordsAsync(runtime, first)).Dollars;
+        Assert.True(spent > 0.0000001m, $"the first call cost ${spent}");
+        Assert.Equal(Frugal.Budgets.BudgetGuard.ToNano(spent), Frugal.Budgets.BudgetGuard.ToNano(await budgets.MonthToDateAsync("default", CancellationToken.None)));
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, second.RuntimeStatus);
+        Assert.Contains("tenant 'default' has spent its monthly budget", second.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_OnnxStepWithoutGpuProfile_IsRecordedUnpricedNotFree()
     {
         await using var runtime = await StartAsync();
