@@ -39,6 +39,7 @@ public sealed class CostReportEndpointsTests : IAsyncLifetime, IDisposable
     [InlineData("by=colour", "by: 'colour' is not one of workflow, tenant, model, tier, step")]
     [InlineData("format=table", "format: 'table' is not one of json, csv, html")]
     [InlineData("since=soon", "since: 'soon' is not a date")]
+    [InlineData("since=2026-12-06&until=2026-12-01", "since (2026-12-06 00:00:00 UTC) is not before until (2026-12-02 00:00:00 UTC)")]
     public async Task Report_BadArgument_Returns400NamingIt(string query, string message)
     {
         using var response = await _client!.GetAsync(new Uri("/api/costs/report?" + query, UriKind.Relative));

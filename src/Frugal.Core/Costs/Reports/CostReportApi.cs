@@ -58,6 +58,13 @@ public sealed class CostReportApi
             until = CostReportArguments.TryParseTime("until", untilValue, isEnd: true, out var time, out error) ? time : Add(errors, error);
         }
 
+        if (since is { } start && until is { } end && start >= end)
+        {
+            // An empty period reads as "nothing was spent" (200 with an empty report); frugal cost report refuses it too.
+            errors.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"since ({start.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC) is not before until ({end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"));
+        }
+
         if (errors.Count > 0)
         {
             var problem = ApiResult.Problem(400, "Bad cost report arguments", string.Join("; ", errors));
