@@ -74,6 +74,13 @@ internal static class LedgerStore
         var ledger = Open(value, table);
         try
         {
+            if (IsConnectionString(value) && !await TableExistsAsync(value, table).ConfigureAwait(false))
+            {
+                // Reading a table creates it: a misspelt --table reported nothing spent, and left an empty table behind.
+                await error.WriteLineAsync($"--table: the storage account in --store has no table '{table}' (the Functions app records costs in FrugalCosts unless Frugal:Costs:TableName says otherwise)").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             return await action(ledger).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
@@ -86,6 +93,16 @@ internal static class LedgerStore
         {
             (ledger as IDisposable)?.Dispose();
         }
+    }
+
+    private static async Task<bool> TableExistsAsync(string connectionString, string table)
+    {
+        await foreach (var _ in new TableServiceClient(connectionString).QueryAsync(t => t.Name == table).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     private static string? Problem(string path) =>

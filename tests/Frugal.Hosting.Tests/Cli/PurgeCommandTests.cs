@@ -95,11 +95,33 @@ public sealed class PurgeCommandTests : IDisposable
         // It ended in an unhandled TableNotFound exception and about 40 lines of stack trace (exit 134).
         var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
         var hub = "NoSuchHub" + Guid.NewGuid().ToString("N")[..8];
+        var table = "PurgeTest" + Guid.NewGuid().ToString("N")[..8];
+        await new Azure.Data.Tables.TableClient(storage, table).CreateIfNotExistsAsync();
 
-        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", "PurgeTest" + Guid.NewGuid().ToString("N")[..8], "--task-hub", hub);
+        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", table, "--task-hub", hub);
 
         Assert.Equal(2, code);
         Assert.Equal($"--task-hub: this storage account has no task hub '{hub}' (its instances table does not exist); no run was purged", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("purge")]
+    [InlineData("cost", "report")]
+    [InlineData("plan")]
+    public async Task LedgerCommand_TableNotInTheStorageAccount_ExitsTwoNamingIt(params string[] command)
+    {
+        // Reading a table creates it: a misspelt --table reported nothing spent, and left an empty table behind.
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8];
+
+        var (code, _, error) = await CliRunner.RunAsync([.. command, "--store", storage, "--table", table]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"--table: the storage account in --store has no table '{table}'", error.Trim(), StringComparison.Ordinal);
+        await foreach (var _ in new Azure.Data.Tables.TableServiceClient(storage).QueryAsync(t => t.Name == table))
+        {
+            Assert.Fail("the table was created");
+        }
     }
 
     public void Dispose() => _ledger.Dispose();
