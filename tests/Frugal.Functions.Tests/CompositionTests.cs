@@ -46,7 +46,7 @@ public sealed class CompositionTests
 
             Assert.Equal(["good"], catalog.Names);
             var error = Assert.Single(catalog.Errors);
-            Assert.Equal(new SourceLocation(Path.Combine(folder, "fancy.yaml"), 4, 5), error.Location);
+            Assert.Equal(new SourceLocation(Path.Combine(folder, "fancy.yaml"), 6, 13), error.Location);
             Assert.StartsWith("step 'route': router 'fancy' is not available; available: ", error.Message, StringComparison.Ordinal);
         }
         finally

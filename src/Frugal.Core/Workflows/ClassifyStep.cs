@@ -14,6 +14,9 @@ public sealed record ClassifyStep : StepDefinition
     /// <summary>The router that decides: <c>rules</c> (transparent rules) or a learned router's name.</summary>
     public string Router { get; init; } = "rules";
 
+    /// <summary>Where <see cref="Router"/> is written, when it is (a router the host lacks is reported there).</summary>
+    public SourceLocation? RouterLocation { get; init; }
+
     /// <summary>Complexity score at or above which the premium tier is chosen (0-1).</summary>
     public double PremiumThreshold { get; init; } = 0.35;
 }

@@ -63,7 +63,7 @@ internal sealed class StepParser(WorkflowParseContext context)
     private ClassifyStep Classify(JsonObject step, string pointer, string id, SourceLocation location, bool inForEach, List<StepLink> links)
     {
         var classify = new ClassifyStep { Id = id, Location = location, Input = Template(step, pointer, "input", inForEach, links) };
-        classify = Text(step, "router") is { } router ? classify with { Router = router } : classify;
+        classify = Text(step, "router") is { } router ? classify with { Router = router, RouterLocation = context.Map.Value(pointer + "/router") } : classify;
         return Number(step, "premium_threshold") is { } threshold ? classify with { PremiumThreshold = threshold } : classify;
     }
 

@@ -18,6 +18,6 @@ public static class WorkflowRouters
             .Select(s => s is ForEachStep each ? each.Body : s)
             .OfType<ClassifyStep>()
             .Where(c => !known.Contains(c.Router))
-            .Select(c => new WorkflowDiagnostic(c.Location, $"step '{c.Id}': router '{c.Router}' is not available; available: {string.Join(", ", available)}"))];
+            .Select(c => new WorkflowDiagnostic(c.RouterLocation ?? c.Location, $"step '{c.Id}': router '{c.Router}' is not available; available: {string.Join(", ", available)}"))];
     }
 }

@@ -160,7 +160,7 @@ public sealed class EmulateCommandTests : IDisposable
         var (code, _, error) = await CliRunner.RunAsync("serve", "--port", "0", "--workflows", folder);
 
         Assert.Equal(2, code);
-        Assert.Contains($"skipped: {file}:4:5: step 'route': router 'fancy' is not available; available: ", error, StringComparison.Ordinal);
+        Assert.Contains($"skipped: {file}:6:13: step 'route': router 'fancy' is not available; available: ", error, StringComparison.Ordinal);
         Assert.Contains($"{folder}: no workflow to serve", error, StringComparison.Ordinal);
     }
 

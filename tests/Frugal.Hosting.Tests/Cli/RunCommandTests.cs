@@ -326,7 +326,7 @@ public sealed class RunCommandTests : IDisposable
         var (runCode, _, runError) = await CliRunner.RunAsync("run", workflow, "--input", Temp("in.json", "{}"));
 
         Assert.Equal((2, 2), (validateCode, runCode));
-        Assert.Contains($"{workflow}:4:5: step 'route': router 'fancy' is not available; available: rules, default", validateError, StringComparison.Ordinal);
+        Assert.Contains($"{workflow}:6:13: step 'route': router 'fancy' is not available; available: rules, default", validateError, StringComparison.Ordinal);
         Assert.Contains("step 'route': router 'fancy' is not available", runError, StringComparison.Ordinal);
     }
 
