@@ -27,6 +27,12 @@ public sealed record CallResult(
     /// <summary>Reasoning tokens (part of <see cref="OutputTokens"/>), as the provider reported them.</summary>
     public long ReasoningTokens { get; init; }
 
+    /// <summary>
+    /// The tiers of the attempts that timed out before another attempt answered: each may have been billed without
+    /// Frugal seeing its usage, so each gets an unpriced cost record.
+    /// </summary>
+    public IReadOnlyList<string>? UnansweredAttempts { get; init; }
+
     /// <summary>Whether a cheap answer failed validation and premium answered instead.</summary>
     public bool Escalated { get; init; }
 

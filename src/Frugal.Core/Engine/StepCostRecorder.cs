@@ -47,6 +47,15 @@ public sealed class StepCostRecorder
             await RecordOneAsync(request, index, call, cheap, startedAt, null, "#" + replaced.Tier, CostOutcome.Escalated, cancellationToken).ConfigureAwait(false);
         }
 
+        for (var i = 0; i < (result?.UnansweredAttempts?.Count ?? 0); i++)
+        {
+            // No model and no usage: priced as unknown, never as free (costs.md).
+            // A fallback deployment's attempt belongs to the tier that fell back to it.
+            var tier = result!.UnansweredAttempts![i] is "cheap" or "premium" ? result.UnansweredAttempts[i] : result.Tier;
+            var unanswered = new CallResult(null, tier, Provider: result.Provider);
+            await RecordOneAsync(request, index, call, unanswered, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
+        }
+
         await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken).ConfigureAwait(false);
     }
 

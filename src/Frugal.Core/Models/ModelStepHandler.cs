@@ -129,8 +129,13 @@ public sealed class ModelStepHandler
         }
 
         metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();
-        metadata["attempts"] = JsonSerializer.SerializeToNode(log.Attempts, JsonContext.Default.IReadOnlyListModelAttempt);
-        return result with { Metadata = metadata };
+        var attempts = log.Attempts;
+        metadata["attempts"] = JsonSerializer.SerializeToNode(attempts, JsonContext.Default.IReadOnlyListModelAttempt);
+
+        // An attempt that timed out before a retry or the fallback answered may have been billed unseen: it gets an
+        // unpriced record of its own (it had none, so the ledger showed only the attempt that answered).
+        var unanswered = attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier).ToList();
+        return result with { Metadata = metadata, UnansweredAttempts = unanswered.Count == 0 ? null : unanswered };
     }
 
     /// <summary>A model that ignored the requested JSON format is a transient failure: the attempt is retried.</summary>

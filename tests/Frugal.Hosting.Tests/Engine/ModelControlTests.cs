@@ -273,13 +273,20 @@ public sealed partial class ModelControlTests
             ["Frugal:Models:Resilience:AttemptTimeout"] = "00:00:01",
         });
 
-        var (_, result) = await RunAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+        var (id, result) = await RunAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
 
         var step = Assert.Single(result.Steps);
         Assert.Equal(1, step.Attempts);
         var attempts = step.Metadata!["attempts"]!.AsArray();
         Assert.Equal(["timeout", "timeout", "timeout"], attempts.Where(a => a!["tier"]!.GetValue<string>() == "cheap").Select(a => a!["outcome"]!.GetValue<string>()));
         Assert.Equal(("fallback", "ok"), (attempts.Last()!["tier"]!.GetValue<string>(), attempts.Last()!["outcome"]!.GetValue<string>()));
+
+        // The timed-out attempts may have been billed unseen: each has an unpriced record (they had none).
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(
+            ["answer Succeeded", "answer~timeout1 Failed", "answer~timeout2 Failed", "answer~timeout3 Failed"],
+            records.Select(r => $"{r.StepId} {r.Outcome}").Order(StringComparer.Ordinal));
+        Assert.All(records.Where(r => r.StepId.Contains('~', StringComparison.Ordinal)), r => Assert.Equal((CostTier.Cheap, false, 0m), (r.Tier, r.Priced, r.Dollars)));
     }
 
     [Fact]
