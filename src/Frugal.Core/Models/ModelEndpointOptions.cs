@@ -13,6 +13,13 @@ public sealed class ModelEndpointOptions
     /// <summary>The deployment (Azure OpenAI) or model name (OpenAI) to call.</summary>
     public string? Deployment { get; set; }
 
+    /// <summary>
+    /// The tokenizer that counts this model's tokens for a step's <c>max_input_tokens</c>: <c>o200k_base</c> (GPT-4o,
+    /// GPT-4.1, o-series) or <c>cl100k_base</c> (GPT-4, GPT-3.5). Empty: taken from <see cref="Deployment"/> when it
+    /// names an OpenAI model, else o200k_base (an approximation for other models, which the step's metadata says).
+    /// </summary>
+    public string? Tokenizer { get; set; }
+
     /// <summary>The API key; not needed with <see cref="UseManagedIdentity"/>.</summary>
     public string? ApiKey { get; set; }
 

@@ -65,15 +65,25 @@ public sealed class ModelStepHandler
         {
             // The limit is on everything sent: the system prompt takes its share first (it was not counted, so a long
             // system prompt went out whole beside a prompt cut to the limit).
-            var system = string.IsNullOrEmpty(call.System) ? 0 : PromptTrimmer.CountTokens(call.System);
+            var endpoint = _services.GetService<Microsoft.Extensions.Options.IOptions<ModelsOptions>>()?.Value is { } models
+                ? (tier == ModelTier.Premium ? models.Premium : models.Cheap)
+                : null;
+            var (encoding, known) = PromptTrimmer.EncodingFor(endpoint?.Tokenizer, endpoint?.Deployment);
+            var system = string.IsNullOrEmpty(call.System) ? 0 : PromptTrimmer.CountTokens(call.System, encoding);
             if (system >= limit)
             {
                 throw new StepInputException($"the system prompt alone is {system} tokens, which leaves nothing of max_input_tokens {limit} for the prompt");
             }
 
-            (prompt, var trimmed) = PromptTrimmer.Trim(prompt, limit - system, call.Trim);
+            (prompt, var trimmed) = PromptTrimmer.Trim(prompt, limit - system, call.Trim, encoding);
             if (trimmed is not null)
             {
+                if (!known)
+                {
+                    // Counted with a GPT tokenizer for a model whose own is not known here: the counts are approximate.
+                    trimmed["tokenizer_approximate"] = true;
+                }
+
                 if (string.IsNullOrWhiteSpace(prompt))
                 {
                     // Sending (and paying for) an empty prompt answers nothing.

@@ -58,6 +58,11 @@ public sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
             failures.Add($"{key}:Deployment is required.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.Tokenizer) && !PromptTrimmer.IsSupported(options.Tokenizer))
+        {
+            failures.Add($"{key}:Tokenizer must be {PromptTrimmer.DefaultEncoding} or cl100k_base (was '{options.Tokenizer}').");
+        }
+
         if (!Enum.IsDefined(options.Kind))
         {
             failures.Add($"{key}:Kind must be AzureOpenAI or OpenAI.");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Frugal.Workflows;
 using Microsoft.ML.Tokenizers;
@@ -5,22 +6,58 @@ using Microsoft.ML.Tokenizers;
 namespace Frugal.Models;
 
 /// <summary>
-/// Cuts a prompt to a token limit, counted with the o200k tokenizer of the GPT-4o family. Cuts fall on whitespace,
-/// never inside a word, and the metadata it returns says how much was cut and where.
+/// Cuts a prompt to a token limit, counted with the model's tokenizer: o200k (GPT-4o, GPT-4.1, o-series) or cl100k
+/// (GPT-4, GPT-3.5), chosen from the tier's <c>Tokenizer</c> setting or its deployment's name; o200k for a model it does
+/// not know, which the metadata says. Cuts fall on whitespace, never inside a word, and the metadata it returns says how
+/// much was cut and where.
 /// </summary>
 public static class PromptTrimmer
 {
-    private const string Elision = "\n[...]\n";
-    private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
+    /// <summary>The tokenizer used when the model's own is not known.</summary>
+    public const string DefaultEncoding = "o200k_base";
 
-    /// <summary>Counts a text's tokens.</summary>
-    public static int CountTokens(string text) => Tokenizer.Value.CountTokens(text);
+    private const string Elision = "\n[...]\n";
+    private static readonly ConcurrentDictionary<string, Tokenizer> Encodings = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a text's tokens with the default (o200k) tokenizer.</summary>
+    public static int CountTokens(string text) => Encoding(DefaultEncoding).CountTokens(text);
+
+    /// <summary>Counts a text's tokens with <paramref name="encoding"/>.</summary>
+    public static int CountTokens(string text, string encoding) => Encoding(encoding).CountTokens(text);
+
+    /// <summary>
+    /// The encoding for a tier: <paramref name="configured"/> when set (<c>o200k_base</c> or <c>cl100k_base</c>), else
+    /// the one OpenAI uses for <paramref name="model"/> (a deployment is often named after its model), else
+    /// <see cref="DefaultEncoding"/>; <c>Known</c> is false when it fell back to the default.
+    /// </summary>
+    public static (string Encoding, bool Known) EncodingFor(string? configured, string? model)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return (configured, true);
+        }
+
+        var name = model?.ToLowerInvariant() ?? string.Empty;
+        return name switch
+        {
+            _ when name.StartsWith("gpt-4o", StringComparison.Ordinal) || name.StartsWith("gpt-4.1", StringComparison.Ordinal)
+                || name.StartsWith("gpt-5", StringComparison.Ordinal) || name.StartsWith("o1", StringComparison.Ordinal)
+                || name.StartsWith("o3", StringComparison.Ordinal) || name.StartsWith("o4", StringComparison.Ordinal) => (DefaultEncoding, true),
+            _ when name.StartsWith("gpt-4", StringComparison.Ordinal) || name.StartsWith("gpt-35", StringComparison.Ordinal)
+                || name.StartsWith("gpt-3.5", StringComparison.Ordinal) => ("cl100k_base", true),
+            _ => (DefaultEncoding, false),
+        };
+    }
 
     /// <summary>Returns the prompt within <paramref name="maxTokens"/> and, when it was cut, what was cut.</summary>
-    public static (string Prompt, JsonObject? Trimmed) Trim(string prompt, int maxTokens, TrimPolicy policy)
+    public static (string Prompt, JsonObject? Trimmed) Trim(string prompt, int maxTokens, TrimPolicy policy) =>
+        Trim(prompt, maxTokens, policy, DefaultEncoding);
+
+    /// <summary>Returns the prompt within <paramref name="maxTokens"/> of <paramref name="encoding"/> and, when it was cut, what was cut.</summary>
+    public static (string Prompt, JsonObject? Trimmed) Trim(string prompt, int maxTokens, TrimPolicy policy, string encoding)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        var tokenizer = Tokenizer.Value;
+        var tokenizer = Encoding(encoding);
         var original = tokenizer.CountTokens(prompt);
         if (original <= maxTokens)
         {
@@ -29,9 +66,10 @@ public static class PromptTrimmer
 
         var kept = policy switch
         {
-            TrimPolicy.Start => Tail(prompt, maxTokens),
-            TrimPolicy.Middle => Head(prompt, maxTokens / 2) + Elision + Tail(prompt, Math.Max(0, maxTokens - (maxTokens / 2) - tokenizer.CountTokens(Elision))),
-            _ => Head(prompt, maxTokens),
+            TrimPolicy.Start => Tail(tokenizer, prompt, maxTokens),
+            TrimPolicy.Middle => Head(tokenizer, prompt, maxTokens / 2) + Elision
+                + Tail(tokenizer, prompt, Math.Max(0, maxTokens - (maxTokens / 2) - tokenizer.CountTokens(Elision))),
+            _ => Head(tokenizer, prompt, maxTokens),
         };
         var info = new JsonObject
         {
@@ -40,13 +78,22 @@ public static class PromptTrimmer
             ["kept_tokens"] = tokenizer.CountTokens(kept),
             ["max_input_tokens"] = maxTokens,
             ["cut_characters"] = prompt.Length - kept.Length,
+            ["tokenizer"] = encoding,
         };
         return (kept, info);
     }
 
-    private static string Head(string text, int tokens)
+    /// <summary>Whether <paramref name="encoding"/> is one this trimmer can count with.</summary>
+    public static bool IsSupported(string encoding) => encoding is DefaultEncoding or "cl100k_base";
+
+    private static Tokenizer Encoding(string encoding) =>
+        Encodings.GetOrAdd(encoding, static e => IsSupported(e)
+            ? TiktokenTokenizer.CreateForEncoding(e)
+            : throw new ArgumentException($"tokenizer '{e}' is not one of {DefaultEncoding}, cl100k_base", nameof(encoding)));
+
+    private static string Head(Tokenizer tokenizer, string text, int tokens)
     {
-        var index = Tokenizer.Value.GetIndexByTokenCount(text, tokens, out _, out _);
+        var index = tokenizer.GetIndexByTokenCount(text, tokens, out _, out _);
         if (index >= text.Length)
         {
             return text;
@@ -56,9 +103,9 @@ public static class PromptTrimmer
         return text[..(space > 0 ? space : 0)].TrimEnd();
     }
 
-    private static string Tail(string text, int tokens)
+    private static string Tail(Tokenizer tokenizer, string text, int tokens)
     {
-        var index = Tokenizer.Value.GetIndexByTokenCountFromEnd(text, tokens, out _, out _);
+        var index = tokenizer.GetIndexByTokenCountFromEnd(text, tokens, out _, out _);
         if (index <= 0)
         {
             return text;

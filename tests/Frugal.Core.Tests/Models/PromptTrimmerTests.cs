@@ -1,0 +1,50 @@
+using Frugal.Models;
+using Frugal.Workflows;
+
+namespace Frugal.Core.Tests.Models;
+
+/// <summary>Token limits are counted with the model's tokenizer (they were always counted with o200k).</summary>
+public sealed class PromptTrimmerTests
+{
+    [Theory]
+    [InlineData(null, "gpt-4o-mini", "o200k_base", true)]
+    [InlineData(null, "gpt-4.1-nano", "o200k_base", true)]
+    [InlineData(null, "o4-mini", "o200k_base", true)]
+    [InlineData(null, "gpt-4", "cl100k_base", true)]
+    [InlineData(null, "gpt-35-turbo", "cl100k_base", true)]
+    [InlineData(null, "my-llama-70b", "o200k_base", false)]
+    [InlineData("cl100k_base", "my-deployment", "cl100k_base", true)]
+    public void EncodingFor_SettingOrDeploymentName_TheModelsTokenizer(string? configured, string deployment, string encoding, bool known)
+    {
+        Assert.Equal((encoding, known), PromptTrimmer.EncodingFor(configured, deployment));
+    }
+
+    [Fact]
+    public void Trim_Cl100kModel_CountsWithCl100k()
+    {
+        // Non-English text tokenises quite differently in the two encodings.
+        var prompt = string.Join(' ', Enumerable.Repeat("Überprüfen Sie die Bestellbestätigung für die Rücksendung", 40));
+
+        var (_, o200k) = PromptTrimmer.Trim(prompt, 50, TrimPolicy.End, "o200k_base");
+        var (kept, cl100k) = PromptTrimmer.Trim(prompt, 50, TrimPolicy.End, "cl100k_base");
+
+        Assert.Equal(PromptTrimmer.CountTokens(prompt, "cl100k_base"), cl100k!["original_tokens"]!.GetValue<int>());
+        Assert.NotEqual(o200k!["original_tokens"]!.GetValue<int>(), cl100k["original_tokens"]!.GetValue<int>());
+        Assert.Equal("cl100k_base", cl100k["tokenizer"]!.GetValue<string>());
+        Assert.InRange(PromptTrimmer.CountTokens(kept, "cl100k_base"), 1, 50);
+    }
+
+    [Fact]
+    public void Validate_UnknownTokenizer_NamesTheKey()
+    {
+        var options = new ModelsOptions
+        {
+            Cheap = new ModelEndpointOptions { Endpoint = new Uri("https://x.openai.azure.com/"), Deployment = "d", ApiKey = "k", Tokenizer = "llama3" },
+            Premium = new ModelEndpointOptions { Endpoint = new Uri("https://x.openai.azure.com/"), Deployment = "d", ApiKey = "k" },
+        };
+
+        var result = new ModelsOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Frugal:Models:Cheap:Tokenizer must be o200k_base or cl100k_base (was 'llama3').", result.Failures!);
+    }
+}
