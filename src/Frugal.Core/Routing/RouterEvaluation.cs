@@ -10,7 +10,7 @@ namespace Frugal.Routing;
 /// <param name="PremiumOnlyQuality">See <see cref="RoutingFigures.PremiumOnlyQuality"/>.</param>
 /// <param name="Apgr">See <see cref="RoutingFigures.Apgr"/>.</param>
 /// <param name="RandomPremiumShare">See <see cref="RoutingFigures.RandomPremiumShare"/>.</param>
-/// <param name="P50DecisionMs">Median time to embed and score one prompt.</param>
+/// <param name="P50DecisionMs">Median time to embed and score one prompt (0, and left out of JSON, where not measured: a card's hold-out figures; `frugal router eval` measures it).</param>
 /// <param name="P99DecisionMs">99th percentile of the same.</param>
 /// <param name="RulesP50DecisionMs">Median time of the rules router on the same prompts.</param>
 /// <param name="RulesP99DecisionMs">99th percentile of the rules router.</param>
@@ -25,8 +25,8 @@ public sealed record RouterEvaluation(
     double PremiumOnlyQuality,
     double Apgr,
     double RandomPremiumShare,
-    double P50DecisionMs,
-    double P99DecisionMs,
-    double RulesP50DecisionMs,
-    double RulesP99DecisionMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double P50DecisionMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double P99DecisionMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double RulesP50DecisionMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double RulesP99DecisionMs,
     IReadOnlyDictionary<string, RoutingFigures> BySource);
