@@ -85,7 +85,7 @@ internal static class CostCommand
         : file.Exists && LedgerStore.IsSqliteFile(file.FullName) ? $"'{file.FullName}' is a SQLite database (a cost ledger?); a report is not written over it"
         : null;
 
-    private static Option<string> NameOption(string name, string description, IReadOnlyList<string> names, string defaultValue)
+    internal static Option<string> NameOption(string name, string description, IReadOnlyList<string> names, string defaultValue)
     {
         var option = new Option<string>(name)
         {

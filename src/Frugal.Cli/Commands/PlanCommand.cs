@@ -22,8 +22,8 @@ internal static class PlanCommand
         var capacity = NumberOption.Create<double>("--gpu-capacity", "GPU-seconds per second one inference replica serves (its batching concurrency)", v => v is >= 0.001 and <= 1e6, "a number from 0.001 to 1000000", 1);
         var since = CostCommand.TimeOption("--since", "Only records from this time (yyyy-MM-dd or ISO 8601, UTC)", isEnd: false);
         var until = CostCommand.TimeOption("--until", "Only records before this time; a date includes that whole day", isEnd: true);
-        var format = new Option<string>("--format") { Description = "Output format: table|json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        // The same option as cost report's: case-insensitive, and a wrong value names the option.
+        var format = CostCommand.NameOption("--format", "Output format", ["table", "json"], "table");
         var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
         var store = LedgerStore.CreateOption("The ledger");
 
@@ -48,7 +48,7 @@ internal static class PlanCommand
             {
                 var plan = await MarginPlanner.PlanAsync(ledger, request, cancellationToken);
                 var output = parse.InvocationConfiguration.Output;
-                if (parse.GetValue(format) == "json")
+                if (string.Equals(parse.GetValue(format), "json", StringComparison.OrdinalIgnoreCase))
                 {
                     await output.WriteLineAsync(JsonSerializer.Serialize(plan, PlanJson.Options));
                 }

@@ -17,6 +17,7 @@ public sealed class PlanCommandTests : IDisposable
     [InlineData("--gpu-capacity", "0", "--gpu-capacity: '0' is not a number from 0.001 to 1000000")]
     [InlineData("--gpu-capacity", "1e-300", "--gpu-capacity: '1e-300' is not a number from 0.001 to 1000000")]
     [InlineData("--since", "last-week", "--since: 'last-week' is not a date")]
+    [InlineData("--format", "csv", "--format: 'csv' is not one of table, json")]
     public async Task Plan_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {
         var (code, output, error) = await CliRunner.RunAsync("plan", "--store", _ledger.Path, option, value);
@@ -39,7 +40,7 @@ public sealed class PlanCommandTests : IDisposable
     public async Task Plan_JsonWithRevenue_ProjectsPerWorkflowAndMargin()
     {
         var (code, output, _) = await CliRunner.RunAsync(
-            "plan", "--store", _ledger.Path, "--scale", "10", "--revenue-per-run", "0.05", "--since", "2025-06-01", "--until", "2025-06-10", "--format", "json");
+            "plan", "--store", _ledger.Path, "--scale", "10", "--revenue-per-run", "0.05", "--since", "2025-06-01", "--until", "2025-06-10", "--format", "JSON");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
