@@ -39,5 +39,9 @@ internal static class CostReportTable
         console.Write(table);
     }
 
-    private static string Money(decimal value) => value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
+    // Four places, but never "$0.0000" for spend that is not zero (a run of small calls costs fractions of a cent):
+    // amounts under a cent keep their first two significant digits.
+    internal static string Money(decimal value) => value is > 0m and < 0.01m
+        ? "$" + decimal.Parse(value.ToString("G2", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("0.##########", CultureInfo.InvariantCulture)
+        : value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
 }

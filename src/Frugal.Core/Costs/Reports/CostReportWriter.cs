@@ -46,13 +46,16 @@ public static class CostReportWriter
         {
             string line = string.Join(',',
                 Quote(g.Key), Num(g.Runs), g.RunsExact ? "true" : "false", Num(g.Calls), Num(g.InputTokens), Num(g.CachedInputTokens),
-                Num(g.OutputTokens), Num(g.Dollars), Num(g.SavedDollars), Num(g.UnpricedCalls), Num(g.CacheHitRate),
+                Num(g.OutputTokens), Money(g.Dollars), Money(g.SavedDollars), Num(g.UnpricedCalls), Num(g.CacheHitRate),
                 Num(g.GpuSeconds), Num(g.LatencyP50Ms), Num(g.LatencyP95Ms));
             await writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static string Num(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    // Dollars to the nano-dollar: prices per token divided by a million gave 28 decimal places.
+    private static string Money(decimal value) => Math.Round(value, 9).ToString("0.#########", CultureInfo.InvariantCulture);
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
