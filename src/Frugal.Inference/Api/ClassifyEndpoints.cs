@@ -46,7 +46,7 @@ internal static class ClassifyEndpoints
         IReadOnlyList<ClassificationResult> results;
         try
         {
-            results = await classifier.ClassifyAsync(inputs, cancellationToken);
+            results = await classifier.ClassifyAsync(inputs, request.Inputs, cancellationToken);
         }
         catch (BatchQueueFullException ex)
         {

@@ -38,10 +38,22 @@ public sealed class EmbeddingClassifier
     /// <param name="inputs">The texts.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>One result per text, in order.</returns>
-    public async Task<IReadOnlyList<ClassificationResult>> ClassifyAsync(IReadOnlyList<TokenizedText> inputs, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ClassificationResult>> ClassifyAsync(IReadOnlyList<TokenizedText> inputs, CancellationToken cancellationToken = default) =>
+        ClassifyAsync(inputs, texts: null, cancellationToken);
+
+    /// <summary>Classifies texts already tokenized by <see cref="EmbeddingBatcher.Model"/>; a head that reads the texts too gets <paramref name="texts"/>.</summary>
+    /// <param name="inputs">The tokenized texts.</param>
+    /// <param name="texts">The texts themselves, in the same order (needed by an <see cref="ITextClassifierHead"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>One result per text, in order.</returns>
+    public async Task<IReadOnlyList<ClassificationResult>> ClassifyAsync(IReadOnlyList<TokenizedText> inputs, IReadOnlyList<string>? texts, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         var embedded = await Embeddings.EmbedAsync(inputs, cancellationToken).ConfigureAwait(false);
-        var scores = Head.Score([.. embedded.Select(e => e.Vector)]);
+        float[][] vectors = [.. embedded.Select(e => e.Vector)];
+        var scores = Head is ITextClassifierHead textHead
+            ? textHead.Score(vectors, texts ?? throw new ArgumentException($"classifier '{Name}' reads the texts too", nameof(texts)))
+            : Head.Score(vectors);
         var results = new ClassificationResult[embedded.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -66,6 +78,6 @@ public sealed class EmbeddingClassifier
     public Task<IReadOnlyList<ClassificationResult>> ClassifyAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return ClassifyAsync([.. texts.Select(Embeddings.Model.Tokenize)], cancellationToken);
+        return ClassifyAsync([.. texts.Select(Embeddings.Model.Tokenize)], texts, cancellationToken);
     }
 }

@@ -96,6 +96,35 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
             Log.ModelLoaded(logger, card.Kind, card.Name, card.Folder, sessions.Provider);
         }
 
+        foreach (var folder in RouterFolders())
+        {
+            // A learned router (a routers/ folder): the embedding model it was trained with, checked by the SHA-256 of
+            // its weights, and the router's own model on top, served like any classifier.
+            var card = cards.FirstOrDefault(c => c.Kind == ModelKinds.Embedding && c.Name == Frugal.Onnx.Routing.OnnxRouterEmbeddings.ModelName);
+            if (card is null || !embeddings.TryGetValue(card.Name, out var batcher))
+            {
+                throw new InvalidDataException(
+                    $"Onnx:ExtraModels entry '{folder}': a learned router needs the {Frugal.Onnx.Routing.OnnxRouterEmbeddings.ModelName} embedding model, which is not loaded.");
+            }
+
+            Frugal.Routing.RouterModel router;
+            try
+            {
+                router = Frugal.Routing.RouterArtefact.Load(folder, Frugal.Routing.EmbeddingModelIdentity.FromFile(card.Name, card.Dimensions, Path.Combine(card.Folder, card.Model ?? "model.onnx")));
+            }
+            catch (Frugal.Routing.RouterLoadException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            if (embeddings.ContainsKey(router.Name) || !classifiers.TryAdd(router.Name, new EmbeddingClassifier(router.Name, batcher, new Frugal.Onnx.Routing.RouterClassifierHead(router, card.Dimensions))))
+            {
+                throw new InvalidDataException($"{folder}/router.json: a model named '{router.Name}' is already loaded.");
+            }
+
+            Log.ModelLoaded(logger, "router", router.Name, folder, sessions.Provider);
+        }
+
         Provider = sessions.Provider;
         Log.ProviderChosen(logger, Provider);
         Embeddings = embeddings;
@@ -133,9 +162,14 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
         foreach (var extra in options.ExtraModels)
         {
             var folder = Path.GetFullPath(extra, AppContext.BaseDirectory);
+            if (IsRouterFolder(folder))
+            {
+                continue;
+            }
+
             if (!File.Exists(Path.Combine(folder, "model.json")))
             {
-                throw new InvalidDataException($"Onnx:ExtraModels entry '{extra}': {folder}/model.json does not exist.");
+                throw new InvalidDataException($"Onnx:ExtraModels entry '{extra}': {folder}/model.json (a model) or router.json (a learned router) does not exist.");
             }
 
             folders.Add(folder);
@@ -143,6 +177,12 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
 
         return [.. folders.Select(ReadCard)];
     }
+
+    private static bool IsRouterFolder(string folder) =>
+        !File.Exists(Path.Combine(folder, "model.json")) && File.Exists(Path.Combine(folder, Frugal.Routing.RouterArtefact.RouterFile));
+
+    private IEnumerable<string> RouterFolders() =>
+        options.ExtraModels.Select(e => Path.GetFullPath(e, AppContext.BaseDirectory)).Where(IsRouterFolder);
 
     private static ModelCard ReadCard(string folder)
     {

@@ -67,6 +67,26 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Classify_ShippedLearnedRouter_ServedWithTheTierAndTheScoreOfTheInProcessRouter()
+    {
+        // Issue 4: /v1/classify serves a router as well as classifiers; the shipped one is in Onnx:ExtraModels by default.
+        const string Question = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?";
+        await using var app = new InferenceApp();
+        using var client = await app.CreateReadyClientAsync();
+
+        using var response = await client.PostJsonAsync("/v1/classify", new { model = "default", input = Question });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var item = (await response.ReadJsonAsync()).GetProperty("data")[0];
+        var premium = item.GetProperty("scores").GetProperty("premium").GetDouble();
+        Assert.Equal(premium >= 0.5 ? "premium" : "cheap", item.GetProperty("label").GetString());
+        using var embeddings = Frugal.Onnx.Routing.OnnxRouterEmbeddings.CreateGenerator();
+        var router = new Frugal.Routing.LearnedComplexityClassifier(
+            Frugal.Routing.RouterArtefact.Load(Path.Combine(AppContext.BaseDirectory, "routers", "default"), Frugal.Onnx.Routing.OnnxRouterEmbeddings.Identity), embeddings);
+        Assert.Equal((await router.ScoreAsync(Question, CancellationToken.None)).Score, premium, 0.01);
+    }
+
+    [Fact]
     public async Task Classify_WithoutAModel_SaysTheModelIsRequired()
     {
         await using var app = new InferenceApp();
