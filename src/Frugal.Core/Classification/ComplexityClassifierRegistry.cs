@@ -49,6 +49,8 @@ public sealed class ComplexityClassifierRegistry
             ["router"] = classifier.Name,
             ["signals"] = signals,
         };
-        return new CallResult(output, classifier.Name);
+        return score.GpuSeconds > 0
+            ? new CallResult(output, classifier.Name, Provider: "frugal-inference", GpuSeconds: score.GpuSeconds)
+            : new CallResult(output, classifier.Name);
     }
 }

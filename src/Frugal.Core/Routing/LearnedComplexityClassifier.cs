@@ -48,7 +48,10 @@ public sealed class LearnedComplexityClassifier : IComplexityClassifier
     public async ValueTask<ComplexityScore> ScoreAsync(string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var embedding = await embeddings.Value.GenerateAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return model.Score(embedding.Vector.Span, text);
+        var generated = await embeddings.Value.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var score = model.Score(generated[0].Vector.Span, text);
+        return generated.AdditionalProperties?.TryGetValue(Frugal.Embeddings.InferenceEmbeddingGenerator.GpuSecondsProperty, out var seconds) == true && seconds is double gpu
+            ? score with { GpuSeconds = gpu }
+            : score;
     }
 }

@@ -112,6 +112,44 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_LearnedRouterWithTheInferenceApp_EmbedsThroughItAndRecordsItsGpuSeconds()
+    {
+        // The router always embedded in process, even with the inference app configured: no batching with other
+        // callers, a model copy per instance, and no GPU seconds in its records.
+        await using var app = new InferenceAppOnKestrel();
+        app.UseKestrel(0);
+        app.StartServer();
+        using (var probe = app.CreateClient())
+        {
+            await WaitUntilReadyAsync(probe);
+        }
+
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Inference:Endpoint"] = app.ClientOptions.BaseAddress.ToString(),
+            ["Frugal:Inference:ApiKey"] = InferenceAppOnKestrel.Key,
+            ["Frugal:Inference:GpuProfile"] = "NC24-A100",
+        });
+        var definition = Parse("""
+            steps:
+              - id: route
+                kind: classify
+                router: default
+                input: ${ input.message }
+            output:
+              tier: ${ steps.route.output.tier }
+            """);
+
+        var (id, metadata) = await RunAsync(runtime, definition, new JsonObject { ["message"] = "How many clips did Natalia sell altogether in April and May?" });
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal("frugal-inference", record.Provider);
+        Assert.True(record.GpuSeconds > 0, "the router's embedding time on the app is recorded");
+        Assert.Equal((decimal)record.GpuSeconds * 3.673m / 3600m, record.Dollars);
+    }
+
+    [Fact]
     public async Task Run_InferenceAppRefusesTheKey_FailsOnceNamingTheSetting()
     {
         // The run failed with "Multiple exception types with the name 'System.Net.Http.HttpRequestException' were
