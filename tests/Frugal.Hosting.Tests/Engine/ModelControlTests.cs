@@ -61,6 +61,44 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Runs_FiftyAtOnceAgainstAMonthlyBudget_SpendPassesItByAtMostOneCall()
+    {
+        // The budget issue's race, as 50 runs through the engine (BudgetRaceTests races 50 calls on one client).
+        var prices = PriceTable.LoadDefault();
+        const string Prompt = "Summarise the customer's complaint about a late parcel in one sentence.";
+        long promptTokens = new Frugal.Budgets.TokenEstimator().Count([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, Prompt)]);
+        decimal maxCall = prices.Price("gpt-4o-mini", new TokenUsage(promptTokens, 0, 40, 0)).Dollars;
+        decimal budget = Math.Round(maxCall * 10, 9);
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Frugal:Budgets:Action"] = "Refuse",
+        });
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                max_output_tokens: 40
+                prompt: ${ input.q }
+            """);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => RunToEndAsync(runtime, definition, new JsonObject { ["q"] = Prompt })));
+
+        decimal spent = 0m;
+        foreach (var (id, _) in runs)
+        {
+            spent += (await RecordsAsync(runtime, id)).Sum(r => r.Dollars);
+        }
+
+        int completed = runs.Count(r => r.Metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
+        Assert.InRange(completed, 10, 49);
+        Assert.True(spent <= budget + maxCall, $"spent ${spent} passes the budget ${budget} by more than one call (${maxCall})");
+        Assert.All(runs.Where(r => r.Metadata.RuntimeStatus != OrchestrationRuntimeStatus.Completed),
+            r => Assert.Contains("has spent its monthly budget", r.Metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_ModelForeachInBatches_RecordsEveryItemUnderItsOwnIndex()
     {
         // Five items in batches of two: the first batch (first item 0) was once recorded under the step's own id,
