@@ -77,7 +77,7 @@ internal static class RouterCommand
             var fraction = parse.GetValue(holdout);
             var isHoldout = examples.Select(e => fraction > 0 && RoutingSplit.IsHoldout(e.Id, fraction)).ToArray();
             var trainRows = Enumerable.Range(0, examples.Count).Where(i => !isHoldout[i]).ToList();
-            await error.WriteLineAsync($"Training a {options.Kind} router on {trainRows.Count} of {examples.Count} rows.");
+            await error.WriteLineAsync($"Training {(options.Kind.ToString().ToLowerInvariant()[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {options.Kind} router on {trainRows.Count} of {examples.Count} rows.");
             var model = RouterTrainer.Train([.. trainRows.Select(i => examples[i])], [.. trainRows.Select(i => vectors[i])], identity, options, TimeProvider.System.GetUtcNow());
             RouterEvaluation? figures = null;
             if (fraction > 0)

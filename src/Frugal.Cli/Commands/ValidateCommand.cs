@@ -48,7 +48,7 @@ internal static class ValidateCommand
                         continue;
                     }
 
-                    parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} steps, version {definition.Hash[..12]})");
+                    parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} step{(definition.Steps.Count == 1 ? string.Empty : "s")}, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)
                 {

@@ -10,7 +10,9 @@ namespace Frugal.Cli.Local;
 /// <summary>Prints each run's output as it finishes, then a summary table.</summary>
 internal sealed class RunReporter
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping: this is text for a terminal, not for an HTML page, and the default encoder wrote a reply's
+    // "Settings > Billing" as "Settings \u003E Billing" (and every quote, ampersand and non-ASCII letter likewise).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter _out;
     private readonly WorkflowDefinition _definition;
     private readonly int _total;

@@ -50,6 +50,15 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void Evaluate_ToJson_WritesQuotesAndSymbolsAsThemselves()
+    {
+        // It wrote {\u0022q\u0022:\u0022a \u003E b\u0022}: noise in a prompt, paid for in tokens.
+        var value = Expression.Parse("tojson(input)").Evaluate(new JsonObject { ["input"] = new JsonObject { ["q"] = "a > b & 'c' é" } });
+
+        Assert.Equal("""{"q":"a > b & 'c' é"}""", value!.GetValue<string>());
+    }
+
+    [Fact]
     public void Parse_StepReferences_ListsIdsWithOffsets()
     {
         var expression = Expression.Parse("steps.a.output && steps.b_2.output");

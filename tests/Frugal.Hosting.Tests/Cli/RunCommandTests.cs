@@ -268,6 +268,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
+    {
+        // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "invoice copy", "body": "Where?" }"""));
+
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        Assert.Contains("Settings > Billing > Invoices", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u003E", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_CallTheLedgerCouldNotPrice_SummarySaysSoInsteadOfCountingItAsFree()
     {
         // The in-process ONNX step has no GPU profile to price it: the summary showed its run's cost as if it were free.
