@@ -22,51 +22,58 @@ internal static class ReplayCommand
         var limit = NumberOption.Create("--limit", "Replay the first N rows", v => v >= 1, "a whole number above 0", 1000);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var command = new Command("replay", "Replay labelled prompts: auto routing beside cheap-only and premium-only, cost and quality.") { data, workflow, limit, json };
-        command.SetAction(async (parse, ct) =>
-        {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            WorkflowDefinition definition;
-            IReadOnlyList<RoutingExample> rows;
-            try
-            {
-                definition = WorkflowFileReader.Read(parse.GetValue(workflow)!);
-                rows = [.. RoutingDataReader.Read(parse.GetValue(data)!).Take(parse.GetValue(limit))];
-                if (rows.Count > 0 && WorkflowInputValidator.Validate(definition, ReplayRunner.Input(rows[0])) is { Count: > 0 } violations)
-                {
-                    // Every run's input is the row's prompt; a workflow that takes another input cannot be replayed.
-                    throw new CliUsageException($"{definition.File}: replay starts each run with the input {{\"prompt\": <the row's prompt>}}, which the workflow's "
-                        + $"input schema refuses: {string.Join("; ", violations.Select(v => $"{(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"))}");
-                }
-            }
-            catch (WorkflowValidationException ex)
-            {
-                foreach (var diagnostic in ex.Diagnostics)
-                {
-                    await error.WriteLineAsync(diagnostic.ToString());
-                }
-
-                return ExitCodes.BadInput;
-            }
-            catch (Exception ex) when (ex is CliUsageException or RoutingDataException or FileNotFoundException or IOException)
-            {
-                await error.WriteLineAsync(ex.Message);
-                return ExitCodes.BadInput;
-            }
-
-            var variants = await ReplayRunner.RunAsync(definition, parse.GetValue(data)!, rows, LocalRuntime.ReadConfiguration(), error, ct);
-            if (parse.GetValue(json))
-            {
-                await output.WriteLineAsync(ToJson(definition, variants).ToJsonString());
-            }
-            else
-            {
-                Print(output, definition, variants);
-            }
-
-            return variants.Any(v => v.Failed > 0) ? ExitCodes.RunFailed : ExitCodes.Ok;
-        });
+        command.SetAction((parse, ct) => ReplayAsync(
+            parse.GetValue(workflow)!, parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(json),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="limit"/> rows of the labelled CSV <paramref name="dataPath"/> through the workflow three
+    /// ways in one host (auto routing, auto steps pinned to cheap, and to premium) and prints cost and quality; also what
+    /// <c>frugal run</c> does with a labelled <c>.csv</c> as its input.
+    /// </summary>
+    internal static async Task<int> ReplayAsync(string workflowPath, string dataPath, int limit, bool json, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        WorkflowDefinition definition;
+        IReadOnlyList<RoutingExample> rows;
+        try
+        {
+            definition = WorkflowFileReader.Read(workflowPath);
+            rows = [.. RoutingDataReader.Read(dataPath).Take(limit)];
+            if (rows.Count > 0 && WorkflowInputValidator.Validate(definition, ReplayRunner.Input(rows[0])) is { Count: > 0 } violations)
+            {
+                // Every run's input is the row's prompt; a workflow that takes another input cannot be replayed.
+                throw new CliUsageException($"{definition.File}: replay starts each run with the input {{\"prompt\": <the row's prompt>}}, which the workflow's "
+                    + $"input schema refuses: {string.Join("; ", violations.Select(v => $"{(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"))}");
+            }
+        }
+        catch (WorkflowValidationException ex)
+        {
+            foreach (var diagnostic in ex.Diagnostics)
+            {
+                await error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is CliUsageException or RoutingDataException or FileNotFoundException or IOException)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+
+        var variants = await ReplayRunner.RunAsync(definition, dataPath, rows, LocalRuntime.ReadConfiguration(), error, ct);
+        if (json)
+        {
+            await output.WriteLineAsync(ToJson(definition, variants).ToJsonString());
+        }
+        else
+        {
+            Print(output, definition, variants);
+        }
+
+        return variants.Any(v => v.Failed > 0) ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 
     private static JsonObject ToJson(WorkflowDefinition definition, IReadOnlyList<ReplayVariant> variants)

@@ -19,7 +19,12 @@ internal static class RunCommand
     public static Command Create()
     {
         var workflow = new Argument<string>("workflow") { Description = "The workflow file (YAML)." };
-        var input = new Option<string>("--input", "-i") { Description = "Run input: a .json file (one run) or a .jsonl file (one run per line).", Required = true };
+        var input = new Option<string>("--input", "-i")
+        {
+            Description = "Run input: a .json file (one run), a .jsonl file (one run per line), or a labelled .csv (id,source,prompt,cheap_score,premium_score): "
+                + "a replay that runs every prompt with auto routing beside cheap-only and premium-only, and reports cost and quality.",
+            Required = true,
+        };
         var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory.");
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
         var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
@@ -40,6 +45,18 @@ internal static class RunCommand
         TextWriter error,
         CancellationToken cancellationToken)
     {
+        if (inputPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            // A labelled replay: the same prompts three ways in one host (auto, cheap-only, premium-only), as `frugal replay`.
+            if (store is not null || tenant is not null)
+            {
+                await error.WriteLineAsync("--store and --tenant do not apply to a labelled replay (a .csv --input); it runs on the embedded backend");
+                return ExitCodes.BadInput;
+            }
+
+            return await ReplayCommand.ReplayAsync(workflowPath, inputPath, int.MaxValue, json: false, output, error, cancellationToken);
+        }
+
         WorkflowDefinition definition;
         IReadOnlyList<RunInput> inputs;
         try

@@ -39,6 +39,22 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_LabelledCsvAsInput_ReportsAutoBesideCheapOnlyAndPremiumOnly()
+    {
+        // Issue 5 asks for it from `frugal run` itself ("same command, same run").
+        var csv = Write("labelled.csv", Labelled(12));
+
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("routed-qa.yaml"), "--input", csv);
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("routed-qa: 12 labelled prompts, same host, same prices", output, StringComparison.Ordinal);
+        foreach (var variant in new[] { "auto", "cheap-only", "premium-only" })
+        {
+            Assert.Contains(variant, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Replay_MissingDataFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "missing.csv");
