@@ -150,6 +150,26 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_LearnedRouterInProcess_RecordedAtZeroWithoutGpuSeconds()
+    {
+        // The host's own CPU is not billed per call: the router's in-process embedding must not read as unpriced GPU time.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: route
+                kind: classify
+                router: default
+                input: ${ input.message }
+            """);
+
+        var (id, metadata) = await RunAsync(runtime, definition, new JsonObject { ["message"] = "What is 17 times 23?" });
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal((0d, true, 0m), (record.GpuSeconds, record.Priced, record.Dollars));
+    }
+
+    [Fact]
     public async Task Run_InferenceAppRefusesTheKey_FailsOnceNamingTheSetting()
     {
         // The run failed with "Multiple exception types with the name 'System.Net.Http.HttpRequestException' were
