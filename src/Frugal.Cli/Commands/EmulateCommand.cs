@@ -140,11 +140,29 @@ internal static class EmulateCommand
         {
             (section.Exists() ? section : (IConfiguration)configuration).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
+        catch (InvalidOperationException ex) when (UnknownSettings(ex.Message, configuration) is { Count: > 0 } unknown)
+        {
+            // The binder names the property and the type ('LatncyMs' on DeploymentOptions), not where it is written.
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' has setting(s) the emulator does not know: {string.Join(", ", unknown)} (a typo?)", ex);
+        }
         catch (InvalidOperationException ex)
         {
             throw new InvalidDataException($"The emulator config file '{file.FullName}' has a bad value: {ex.Message}", ex);
         }
 
         return options;
+    }
+
+    /// <summary>The configuration paths of the properties the binder reported as not found, if that is what it reported.</summary>
+    private static List<string> UnknownSettings(string message, IConfiguration configuration)
+    {
+        var at = message.IndexOf("the following properties were not found", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return [];
+        }
+
+        var names = System.Text.RegularExpressions.Regex.Matches(message[at..], "'([^']+)'").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. configuration.AsEnumerable().Select(p => p.Key).Where(k => names.Contains(k[(k.LastIndexOf(':') + 1)..])).Order(StringComparer.Ordinal)];
     }
 }
