@@ -86,13 +86,7 @@ public sealed class OnnxTierTests
     [Fact]
     public async Task Run_OnnxStepAgainstTheInferenceAppOnLoopback_UsesTheAppsClassifierAndGpuSeconds()
     {
-        await using var app = new InferenceAppOnKestrel();
-        app.UseKestrel(0);
-        app.StartServer();
-        using (var probe = app.CreateClient())
-        {
-            await WaitUntilReadyAsync(probe);
-        }
+        await using var app = await InferenceAppOnKestrel.StartAsync();
 
         await using var runtime = await StartAsync(new()
         {
@@ -116,13 +110,7 @@ public sealed class OnnxTierTests
     {
         // The router always embedded in process, even with the inference app configured: no batching with other
         // callers, a model copy per instance, and no GPU seconds in its records.
-        await using var app = new InferenceAppOnKestrel();
-        app.UseKestrel(0);
-        app.StartServer();
-        using (var probe = app.CreateClient())
-        {
-            await WaitUntilReadyAsync(probe);
-        }
+        await using var app = await InferenceAppOnKestrel.StartAsync();
 
         await using var runtime = await StartAsync(new()
         {
@@ -174,13 +162,7 @@ public sealed class OnnxTierTests
     {
         // The run failed with "Multiple exception types with the name 'System.Net.Http.HttpRequestException' were
         // found" (the SDK's lookup of the activity's exception type), naming neither the step nor the 401.
-        await using var app = new InferenceAppOnKestrel();
-        app.UseKestrel(0);
-        app.StartServer();
-        using (var probe = app.CreateClient())
-        {
-            await WaitUntilReadyAsync(probe);
-        }
+        await using var app = await InferenceAppOnKestrel.StartAsync();
 
         await using var runtime = await StartAsync(new()
         {
@@ -245,6 +227,20 @@ public sealed class OnnxTierTests
     private sealed class InferenceAppOnKestrel : WebApplicationFactory<InferenceOptions>
     {
         public const string Key = "hosting-tests-key";
+
+        /// <summary>The app on a loopback port of its own, once its models have loaded.</summary>
+        public static async Task<InferenceAppOnKestrel> StartAsync()
+        {
+            var app = new InferenceAppOnKestrel();
+            app.UseKestrel(0);
+            app.StartServer();
+            using (var probe = app.CreateClient())
+            {
+                await WaitUntilReadyAsync(probe);
+            }
+
+            return app;
+        }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
