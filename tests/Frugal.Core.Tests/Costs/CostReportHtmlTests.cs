@@ -46,6 +46,16 @@ public sealed partial class CostReportHtmlTests
         var saved = data.RootElement.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("savedDollars").GetDecimal());
         Assert.Equal(saved, Bars("chart-cache-savings", dom).Select(b => b.Value));
         Assert.Equal(report.TopSteps.Select(s => s.Dollars), Bars("chart-top-steps", dom).Select(b => b.Value));
+
+        // Against the report itself, not only the page's own JSON (which a wrong report would match as well).
+        Assert.Equal(report.Workflows.Select(w => (w.Label, w.Dollars)), bars.Select(b => (b.Label, b.Value)));
+        var segments = Regex.Matches(Regex.Match(dom, "<svg id=\"chart-tier-mix\".*?</svg>", RegexOptions.Singleline).Value,
+                "<rect class=\"segment\" data-day=\"([^\"]*)\" data-tier=\"([^\"]*)\" data-value=\"([^\"]*)\"")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}")
+            .Order(StringComparer.Ordinal);
+        var expected = report.Days.SelectMany(d => d.CallsByTier.Where(t => t.Value > 0).Select(t => $"{d.Date} {t.Key} {t.Value}")).Order(StringComparer.Ordinal);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, segments);
     }
 
     private static List<(string Label, decimal Value)> Bars(string chartId, string dom)
