@@ -50,7 +50,7 @@ public sealed class ComplexityClassifierRegistry
             ["signals"] = signals,
         };
         return score.GpuSeconds > 0
-            ? new CallResult(output, classifier.Name, Provider: "frugal-inference", GpuSeconds: score.GpuSeconds)
+            ? new CallResult(output, classifier.Name, Provider: Frugal.Embeddings.InferenceEmbeddingGenerator.ProviderName, GpuSeconds: score.GpuSeconds)
             : new CallResult(output, classifier.Name);
     }
 }

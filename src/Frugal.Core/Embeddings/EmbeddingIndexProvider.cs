@@ -16,9 +16,6 @@ namespace Frugal.Embeddings;
 /// </summary>
 public sealed class EmbeddingIndexProvider
 {
-    /// <summary>The provider name of Frugal's inference app; only its seconds are billed accelerator time.</summary>
-    private const string RemoteProvider = "frugal-inference";
-
     private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>?> _generator;
     private readonly IEmbeddingIndexStore _store;
     private readonly ConcurrentDictionary<string, EmbeddingIndex> _memory = new(StringComparer.Ordinal);
@@ -103,9 +100,7 @@ public sealed class EmbeddingIndexProvider
         var generator = Generator;
         var result = await generator.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
         var vectors = result.Select(e => Normalize(e.Vector.ToArray())).ToArray();
-        var remote = generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName == RemoteProvider;
-        var seconds = remote && result.AdditionalProperties?.TryGetValue("gpu_seconds", out var s) == true ? Convert.ToDouble(s, CultureInfo.InvariantCulture) : 0;
-        return (vectors, seconds);
+        return (vectors, InferenceEmbeddingGenerator.BilledSeconds(generator, result));
     }
 
     private static float[] Normalize(float[] vector)

@@ -16,8 +16,28 @@ public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Em
     /// <summary>The additional property holding the call's accelerator seconds (header <c>x-frugal-gpu-seconds</c>).</summary>
     public const string GpuSecondsProperty = "gpu_seconds";
 
+    /// <summary>The provider name of Frugal's inference app, in this generator's metadata and in cost records.</summary>
+    public const string ProviderName = "frugal-inference";
+
     /// <summary>The additional property of an embedding whose text the app cut to the model's limit.</summary>
     public const string TruncatedProperty = "truncated";
+
+    /// <summary>
+    /// The accelerator seconds of <paramref name="result"/> that are billed per call: those Frugal's inference app
+    /// reported. Zero for any other generator: an in-process model runs on the host's own CPU, which is not billed per call.
+    /// </summary>
+    /// <param name="generator">The generator that made <paramref name="result"/>.</param>
+    /// <param name="result">Its embeddings.</param>
+    /// <returns>Seconds.</returns>
+    public static double BilledSeconds(IEmbeddingGenerator<string, Embedding<float>> generator, GeneratedEmbeddings<Embedding<float>> result)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(result);
+        return generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName == ProviderName
+            && result.AdditionalProperties?.TryGetValue(GpuSecondsProperty, out var seconds) == true
+                ? Convert.ToDouble(seconds, CultureInfo.InvariantCulture)
+                : 0;
+    }
 
     private readonly HttpClient httpClient;
     private readonly InferenceEmbeddingGeneratorOptions options;
@@ -39,7 +59,7 @@ public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Em
         this.httpClient = httpClient;
         this.options = options;
         embeddingsUri = new Uri(options.Endpoint, "v1/embeddings");
-        metadata = new EmbeddingGeneratorMetadata("frugal-inference", options.Endpoint, options.Model, options.Dimensions);
+        metadata = new EmbeddingGeneratorMetadata(ProviderName, options.Endpoint, options.Model, options.Dimensions);
     }
 
     /// <inheritdoc />

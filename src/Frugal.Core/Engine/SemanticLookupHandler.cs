@@ -50,7 +50,7 @@ public sealed class SemanticLookupHandler
         };
         var output = matched ? table[index.Keys[best]]?.DeepClone() : call.Default?.DeepClone();
         var gpu = seconds + buildSeconds;
-        return new CallResult(output, "deterministic", Provider: gpu > 0 ? "frugal-inference" : null, GpuSeconds: gpu) { Metadata = metadata };
+        return new CallResult(output, "deterministic", Provider: gpu > 0 ? Frugal.Embeddings.InferenceEmbeddingGenerator.ProviderName : null, GpuSeconds: gpu) { Metadata = metadata };
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class InferenceOnnxClassifier : IOnnxClassifier
     }
 
     /// <inheritdoc />
-    public string Provider => "frugal-inference";
+    public string Provider => Frugal.Embeddings.InferenceEmbeddingGenerator.ProviderName;
 
     /// <inheritdoc />
     public async Task<OnnxClassification> ClassifyAsync(string model, string text, CancellationToken cancellationToken)

@@ -52,11 +52,6 @@ public sealed class LearnedComplexityClassifier : IComplexityClassifier
         var generated = await generator.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
         var score = model.Score(generated[0].Vector.Span, text);
 
-        // Only the inference app's time is billed per call (a GPU replica); an in-process embedding runs on the host's
-        // own CPU, which the host pays for anyway, so the router's record stays at $0 as before.
-        return generator.GetService<EmbeddingGeneratorMetadata>()?.ProviderName == "frugal-inference"
-            && generated.AdditionalProperties?.TryGetValue(Frugal.Embeddings.InferenceEmbeddingGenerator.GpuSecondsProperty, out var seconds) == true && seconds is double gpu
-            ? score with { GpuSeconds = gpu }
-            : score;
+        return score with { GpuSeconds = Frugal.Embeddings.InferenceEmbeddingGenerator.BilledSeconds(generator, generated) };
     }
 }
