@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using System.CommandLine;
 using Frugal.Cli.Commands;
 
@@ -48,30 +47,16 @@ internal static class CliApp
             await configuration.Error.WriteLineAsync("cancelled");
             return Commands.ExitCodes.Cancelled;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationErrors.Describe(ex) is { } errors)
         {
-            // Bad configuration (a price file, a router folder, an option) stops start-up; say what and where, no stack trace.
-            foreach (var failure in ex.Failures)
+            // Bad configuration (a price file, a router folder, an option, a setting that is not of its type) stops
+            // start-up; say what and where, no stack trace.
+            foreach (var line in errors)
             {
-                await configuration.Error.WriteLineAsync($"configuration error: {failure}");
+                await configuration.Error.WriteLineAsync(line);
             }
 
             return UsageExitCode;
         }
-        catch (Exception ex) when (ConversionFailure(ex) is { } failure)
-        {
-            // A setting that is not of its type ("abc" for a number of dollars) fails while options are bound, before
-            // any validator runs; the binder's message names the key and the value.
-            await configuration.Error.WriteLineAsync($"configuration error: {failure.Message}");
-            return UsageExitCode;
-        }
     }
-
-    private static InvalidOperationException? ConversionFailure(Exception? ex) => ex switch
-    {
-        null => null,
-        InvalidOperationException invalid when invalid.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => invalid,
-        AggregateException aggregate => aggregate.InnerExceptions.Select(ConversionFailure).FirstOrDefault(f => f is not null),
-        _ => ConversionFailure(ex.InnerException),
-    };
 }

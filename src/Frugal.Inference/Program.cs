@@ -1,3 +1,4 @@
+using Frugal;
 using Frugal.Inference.Api;
 using Frugal.Inference.Hosting;
 using Frugal.Inference.Security;

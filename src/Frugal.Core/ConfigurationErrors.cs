@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
 
-namespace Frugal.Inference.Hosting;
+namespace Frugal;
 
 /// <summary>
-/// Bad settings found while the app starts, as one line each naming the key: validation failures and values that do not
-/// convert to their type (<c>Inference:OverLimit=Rejct</c>). They ended the app with an unhandled exception and its
-/// stack trace (exit 134); a container's logs now say what to fix, and the exit code is 2.
+/// Bad settings found while a host starts, as one line each naming the key: validation failures and values that do not
+/// convert to their type (<c>Inference:OverLimit=Rejct</c>, <c>Frugal:Budgets:PerRun=abc</c>). Hosts print them and
+/// exit 2 (<c>frugal</c>, the inference app) instead of ending with an unhandled exception and its stack trace.
 /// </summary>
-internal static class ConfigurationErrors
+public static class ConfigurationErrors
 {
     /// <summary>The lines to print for <paramref name="exception"/>, or null when it is not a configuration error.</summary>
+    /// <param name="exception">What start-up threw (the error may be wrapped, e.g. in an AggregateException).</param>
+    /// <returns>One <c>configuration error: ...</c> line per problem, or null.</returns>
     public static IReadOnlyList<string>? Describe(Exception? exception) => exception switch
     {
         null => null,
