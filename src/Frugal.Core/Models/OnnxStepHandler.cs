@@ -44,9 +44,9 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
         // budget). A call's GPU time is not known before it runs, so it reserves nothing: it is admitted while the
         // budget has headroom (refused under Refuse; it has no cheaper tier to downgrade to) and settles what it used.
         Budgets.BudgetReservation? reservation = null;
-        if (_budgets is not null && request.RunId is { } runId)
+        if (_budgets is not null)
         {
-            var context = new FrugalChatContext(runId, request.Workflow, request.Tenant, request.StepId, request.Attempt, "onnx");
+            var context = new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.StepId, request.Attempt, "onnx");
             reservation = await _budgets.ReserveAsync(context, 0, canDowngrade: false, cancellationToken).ConfigureAwait(false);
         }
 

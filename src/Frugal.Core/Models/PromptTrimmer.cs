@@ -37,6 +37,9 @@ public static class PromptTrimmer
             return (configured, true);
         }
 
+        // Written here, not TiktokenTokenizer.CreateForModel: that loads a tokenizer per call and throws for names it
+        // does not know, and Microsoft.ML.Tokenizers 3.0 exposes no model-to-encoding lookup; the encoding's name is
+        // what the cache and the step's metadata need. The prefixes are OpenAI's (tiktoken's model_to_encoding).
         var name = model?.ToLowerInvariant() ?? string.Empty;
         return name switch
         {
