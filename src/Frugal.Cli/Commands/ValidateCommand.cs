@@ -27,7 +27,7 @@ internal static class ValidateCommand
             {
                 try
                 {
-                    var definition = WorkflowFileReader.Read(file);
+                    var definition = WorkflowFileReader.Read(file, routers);
                     var key = (Path.GetDirectoryName(Path.GetFullPath(file)) ?? string.Empty, definition.Name);
                     if (named.TryGetValue(key, out var first))
                     {
@@ -37,17 +37,6 @@ internal static class ValidateCommand
                     }
 
                     named.Add(key, definition);
-                    if (WorkflowRouters.Unknown(definition, routers) is { Count: > 0 } unknown)
-                    {
-                        failed++;
-                        foreach (var diagnostic in unknown)
-                        {
-                            parse.InvocationConfiguration.Error.WriteLine(diagnostic.ToString());
-                        }
-
-                        continue;
-                    }
-
                     parse.InvocationConfiguration.Output.WriteLine($"{file}: ok ({definition.Name}, {definition.Steps.Count} step{(definition.Steps.Count == 1 ? string.Empty : "s")}, version {definition.Hash[..12]})");
                 }
                 catch (WorkflowValidationException ex)

@@ -13,9 +13,12 @@ internal static class WorkflowFileReader
     public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths.SelectMany(path =>
         Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path]);
 
+    /// <param name="path">The workflow file.</param>
+    /// <param name="routers">The routers the host has, to list a classify step naming another with the file's other
+    /// problems; null not to check them.</param>
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
     /// <exception cref="CliUsageException">The file is missing or cannot be read; the message names it.</exception>
-    public static WorkflowDefinition Read(string path)
+    public static WorkflowDefinition Read(string path, IReadOnlyCollection<string>? routers = null)
     {
         if (!File.Exists(path))
         {
@@ -26,7 +29,7 @@ internal static class WorkflowFileReader
 
         try
         {
-            return WorkflowLoader.Load(path);
+            return WorkflowLoader.Load(path, routers);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

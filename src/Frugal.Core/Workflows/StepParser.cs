@@ -64,6 +64,11 @@ internal sealed class StepParser(WorkflowParseContext context)
     {
         var classify = new ClassifyStep { Id = id, Location = location, Input = Template(step, pointer, "input", inForEach, links) };
         classify = Text(step, "router") is { } router ? classify with { Router = router, RouterLocation = context.Map.Value(pointer + "/router") } : classify;
+        if (context.Routers is { } routers && !routers.Contains(classify.Router, StringComparer.OrdinalIgnoreCase))
+        {
+            context.Diagnostics.Add(WorkflowRouters.Diagnostic(classify, routers));
+        }
+
         return Number(step, "premium_threshold") is { } threshold ? classify with { PremiumThreshold = threshold } : classify;
     }
 

@@ -18,21 +18,36 @@ public static partial class WorkflowLoader
     /// <summary>Reads and validates the workflow file at <paramref name="path"/>.</summary>
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static WorkflowDefinition Load(string path)
+    public static WorkflowDefinition Load(string path) => Load(path, routers: null);
+
+    /// <summary>
+    /// Reads and validates the workflow file at <paramref name="path"/>; a classify step naming a router not in
+    /// <paramref name="routers"/> is one more problem, listed with the others.
+    /// </summary>
+    /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static WorkflowDefinition Load(string path, IReadOnlyCollection<string>? routers)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, routers);
     }
 
     /// <summary>Validates workflow YAML.</summary>
     /// <param name="yaml">The YAML text.</param>
     /// <param name="file">The name messages use for the file.</param>
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed, in file order.</exception>
-    public static WorkflowDefinition Parse(string yaml, string file)
+    public static WorkflowDefinition Parse(string yaml, string file) => Parse(yaml, file, routers: null);
+
+    /// <summary>Validates workflow YAML, checking classify steps' routers against <paramref name="routers"/> when given.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="file">The name messages use for the file.</param>
+    /// <param name="routers">The routers the host has (case-insensitive), or null not to check them.</param>
+    /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed, in file order.</exception>
+    public static WorkflowDefinition Parse(string yaml, string file, IReadOnlyCollection<string>? routers)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
-        var context = new WorkflowParseContext(new SourceMap(file, yaml));
+        var context = new WorkflowParseContext(new SourceMap(file, yaml)) { Routers = routers };
         JsonNode? document;
         try
         {

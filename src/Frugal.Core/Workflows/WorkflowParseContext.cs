@@ -11,6 +11,9 @@ internal sealed class WorkflowParseContext(SourceMap map)
 
     public List<WorkflowDiagnostic> Diagnostics { get; } = [];
 
+    /// <summary>The routers the host has, when the caller knows them: a classify step naming another is an error.</summary>
+    public IReadOnlyCollection<string>? Routers { get; init; }
+
     public void Error(SourceLocation location, string message) => Diagnostics.Add(new WorkflowDiagnostic(location, message));
 
     /// <summary>

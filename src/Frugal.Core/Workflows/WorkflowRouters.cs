@@ -18,6 +18,10 @@ public static class WorkflowRouters
             .Select(s => s is ForEachStep each ? each.Body : s)
             .OfType<ClassifyStep>()
             .Where(c => !known.Contains(c.Router))
-            .Select(c => new WorkflowDiagnostic(c.RouterLocation ?? c.Location, $"step '{c.Id}': router '{c.Router}' is not available; available: {string.Join(", ", available)}"))];
+            .Select(c => Diagnostic(c, available))];
     }
+
+    /// <summary>The diagnostic for <paramref name="step"/>, whose router is not in <paramref name="available"/>.</summary>
+    internal static WorkflowDiagnostic Diagnostic(ClassifyStep step, IReadOnlyCollection<string> available) =>
+        new(step.RouterLocation ?? step.Location, $"step '{step.Id}': router '{step.Router}' is not available; available: {string.Join(", ", available)}");
 }

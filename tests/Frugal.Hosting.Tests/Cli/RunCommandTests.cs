@@ -342,6 +342,30 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_UnknownRouterAndAnotherProblem_ListsBothInFileOrder()
+    {
+        // The router used to be checked only once the file had no other problem, so fixing one showed the next.
+        var workflow = Temp("two-problems.yaml", """
+            name: two
+            input: { type: object }
+            steps:
+              - id: route
+                kind: classify
+                router: fancy
+                input: ${ steps.missing.output }
+            """);
+
+        var (code, _, error) = await CliRunner.RunAsync("validate", workflow);
+
+        Assert.Equal(2, code);
+        var lines = error.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"{workflow}:6:13: step 'route': router 'fancy' is not available; available: rules, default", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{workflow}:7:", lines[1], StringComparison.Ordinal);
+        Assert.Contains("missing", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
