@@ -35,8 +35,9 @@ internal sealed class SourceMap
 
     /// <summary>
     /// The position of the character at <paramref name="offset"/> inside the string at <paramref name="pointer"/>.
-    /// Exact for one-line scalars and literal blocks; for folded blocks and multi-line quoted or plain scalars,
-    /// whose text YAML rewrites, it falls back to the start of the scalar.
+    /// Exact for literal blocks and for one-line scalars without escapes; for the scalars whose text YAML rewrites
+    /// (escapes, folded blocks, multi-line quoted or plain scalars) it decodes the text again keeping positions
+    /// (<see cref="ScalarPositions"/>), and names the start of the scalar when that reading cannot follow it.
     /// </summary>
     public SourceLocation InString(string pointer, string value, int offset)
     {
@@ -50,12 +51,13 @@ internal sealed class SourceMap
         var newlines = value.AsSpan(0, offset).Count('\n');
         switch (entry.Style)
         {
-            case ScalarStyle.Plain when newlines == 0:
-                return new SourceLocation(File, (int)entry.Start.Line, (int)entry.Start.Column + offset);
-            case ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted when newlines == 0:
-                return new SourceLocation(File, (int)entry.Start.Line, (int)entry.Start.Column + 1 + offset);
             case ScalarStyle.Literal:
                 return InLiteralBlock(entry.Start, value, offset, newlines);
+            case ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Folded
+                when ScalarPositions.Map(_lines, entry.Start, entry.Style.Value, value) is { } positions:
+                return offset < positions.Length ? new SourceLocation(File, positions[offset].Line, positions[offset].Column)
+                    : positions.Length > 0 ? new SourceLocation(File, positions[^1].Line, positions[^1].Column + 1)
+                    : At(entry.Start);
             default:
                 return At(entry.Start);
         }
