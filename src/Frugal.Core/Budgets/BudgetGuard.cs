@@ -91,16 +91,17 @@ public sealed class BudgetGuard
             return new BudgetReservation(counters, 0);
         }
 
+        var hold = new BudgetHold(Guid.NewGuid().ToString("N"), amount, _options.ReservationLease);
         var waited = TimeSpan.Zero;
         var delay = TimeSpan.FromMilliseconds(25);
         BudgetCounter counter;
         BudgetBalance balance;
         while (true)
         {
-            int refused = await TryReserveAsync(context.Tenant, counters, amount, force: false, cancellationToken).ConfigureAwait(false);
+            int refused = await TryReserveAsync(context.Tenant, counters, hold, force: false, cancellationToken).ConfigureAwait(false);
             if (refused < 0)
             {
-                return new BudgetReservation(counters, amount);
+                return new BudgetReservation(counters, amount) { Id = hold.Id };
             }
 
             counter = counters[refused];
@@ -137,8 +138,8 @@ public sealed class BudgetGuard
             return new BudgetReservation([], 0, Downgrade: true);
         }
 
-        await TryReserveAsync(context.Tenant, counters, amount, force: true, cancellationToken).ConfigureAwait(false);
-        return new BudgetReservation(counters, amount);
+        await TryReserveAsync(context.Tenant, counters, hold, force: true, cancellationToken).ConfigureAwait(false);
+        return new BudgetReservation(counters, amount) { Id = hold.Id };
     }
 
     /// <summary>Releases a reservation and counts the actual cost.</summary>
@@ -150,7 +151,7 @@ public sealed class BudgetGuard
         ArgumentNullException.ThrowIfNull(reservation);
 
         // Settling must not be cancelled with the call: a leaked reservation would shrink the budget until it expires.
-        return reservation.Counters.Count == 0 ? Task.CompletedTask : _store.SettleAsync(reservation.Counters, reservation.Amount, actual, CancellationToken.None);
+        return reservation.Counters.Count == 0 ? Task.CompletedTask : _store.SettleAsync(reservation.Counters, new BudgetHold(reservation.Id, reservation.Amount, _options.ReservationLease), actual, CancellationToken.None);
     }
 
     /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent and the action
@@ -282,11 +283,11 @@ public sealed class BudgetGuard
     /// Reserves on the store; a month counter the store no longer holds (a Redis restart or flush; this process had
     /// already seeded it, so it would otherwise count the month from zero) is seeded from the ledger again first.
     /// </summary>
-    private async Task<int> TryReserveAsync(string tenant, IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken)
+    private async Task<int> TryReserveAsync(string tenant, IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            int result = await _store.TryReserveAsync(counters, amount, force, cancellationToken).ConfigureAwait(false);
+            int result = await _store.TryReserveAsync(counters, hold, force, cancellationToken).ConfigureAwait(false);
             if (result > IBudgetStore.Unseeded(0))
             {
                 return result;

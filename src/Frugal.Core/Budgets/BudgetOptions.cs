@@ -38,6 +38,13 @@ public sealed class BudgetOptions
     /// </summary>
     public TimeSpan ReservationMaxWait { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a call's reservation is held before the store takes its host to have stopped and releases it. Longer
+    /// than any call with its retries and fallback (<c>Frugal:Models:Resilience:TotalTimeout</c>, 3 min, per tier);
+    /// a call that settles later still counts what it spent.
+    /// </summary>
+    public TimeSpan ReservationLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The limits that apply to <paramref name="tenant"/>: its own entry, else the <c>Default</c> entry.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <returns>The monthly budget and tokens-per-minute limit (each null when unlimited).</returns>

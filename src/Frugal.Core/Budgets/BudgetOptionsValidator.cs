@@ -63,6 +63,11 @@ internal sealed class BudgetOptionsValidator(IConfigurationSection? section = nu
             failures.Add($"{Section}:DefaultMaxOutputTokens must be more than zero (was {options.DefaultMaxOutputTokens}).");
         }
 
+        if (options.ReservationLease <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:ReservationLease must be positive (was {options.ReservationLease}).");
+        }
+
         if (options.ReservationMaxWait < TimeSpan.Zero)
         {
             failures.Add($"{Section}:ReservationMaxWait must not be negative (was {options.ReservationMaxWait}).");

@@ -4,4 +4,8 @@ namespace Frugal.Budgets;
 /// <param name="Counters">The counters reserved on (empty when no budget applies).</param>
 /// <param name="Amount">The nano-dollars reserved.</param>
 /// <param name="Downgrade">True when the call must go to the cheap tier instead (nothing was reserved).</param>
-public sealed record BudgetReservation(IReadOnlyList<BudgetCounter> Counters, long Amount, bool Downgrade = false);
+public sealed record BudgetReservation(IReadOnlyList<BudgetCounter> Counters, long Amount, bool Downgrade = false)
+{
+    /// <summary>Names the hold on the store, so that settling releases this reservation and no other.</summary>
+    public string Id { get; init; } = Guid.NewGuid().ToString("N");
+}

@@ -7,30 +7,34 @@ namespace Frugal.Budgets;
 public interface IBudgetStore
 {
     /// <summary>
-    /// Reserves <paramref name="amount"/> on every counter when each still has headroom (spent + reserved below its
-    /// limit), or on none. With <paramref name="force"/> the reservation is made without the check.
+    /// Holds <paramref name="hold"/>'s amount on every counter when each still has headroom (spent + reserved below its
+    /// limit), or on none. With <paramref name="force"/> the reservation is made without the check. Holds whose lease
+    /// has passed unsettled are released first (their calls' hosts stopped).
     /// </summary>
     /// <param name="counters">The counters.</param>
-    /// <param name="amount">Nano-dollars to reserve.</param>
+    /// <param name="hold">The reservation: its id, nano-dollars and lease.</param>
     /// <param name="force">Reserve even when a counter has no headroom.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>-1 when reserved; the index of the first counter without headroom; or <see cref="Unseeded"/> of the
     /// index of the first <see cref="BudgetCounter.FromLedger"/> counter whose seed the store does not hold (nothing is
     /// reserved then: the caller seeds it and tries again).</returns>
-    Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken);
+    Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken);
 
     /// <summary>The <see cref="TryReserveAsync"/> result for an unseeded counter at <paramref name="index"/> (-2, -3, ...).</summary>
     /// <param name="index">The counter's index.</param>
     /// <returns>The result.</returns>
     static int Unseeded(int index) => -2 - index;
 
-    /// <summary>Releases a reservation and adds the actual spending, on every counter at once.</summary>
+    /// <summary>
+    /// Releases a reservation and adds the actual spending, on every counter at once. A hold already released because
+    /// its lease passed is not released twice; the spending is added all the same.
+    /// </summary>
     /// <param name="counters">The counters the reservation was made on.</param>
-    /// <param name="reserved">The nano-dollars reserved.</param>
+    /// <param name="hold">The reservation, as reserved.</param>
     /// <param name="actual">The nano-dollars actually spent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when settled.</returns>
-    Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken);
+    Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken);
 
     /// <summary>Reads a counter (zero when absent).</summary>
     /// <param name="key">The counter's key.</param>

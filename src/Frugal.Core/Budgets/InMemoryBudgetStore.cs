@@ -9,6 +9,9 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // Per counter, the reservations not yet settled: id -> (amount, when the lease ends).
+    private readonly Dictionary<string, Dictionary<string, (long Amount, DateTimeOffset Until)>> _holds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     /// <summary>Creates an empty store.</summary>
@@ -19,11 +22,18 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     }
 
     /// <inheritdoc />
-    public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken)
+    public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(hold);
         lock (_lock)
         {
+            var now = _time.GetUtcNow();
+            foreach (var counter in counters)
+            {
+                ReleaseLapsed(counter, now);
+            }
+
             for (int i = 0; i < counters.Count; i++)
             {
                 if (counters[i].FromLedger && !Get(counters[i].Key).Seeded)
@@ -46,7 +56,13 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 
             foreach (var counter in counters)
             {
-                Update(counter.Key, counter.TimeToLive, e => e with { Reserved = e.Reserved + amount });
+                Update(counter.Key, counter.TimeToLive, e => e with { Reserved = e.Reserved + hold.Amount });
+                if (!_holds.TryGetValue(counter.Key, out var holds))
+                {
+                    _holds[counter.Key] = holds = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
+                }
+
+                holds[hold.Id] = (hold.Amount, now + hold.Lease);
             }
         }
 
@@ -54,14 +70,17 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     }
 
     /// <inheritdoc />
-    public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken)
+    public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(hold);
         lock (_lock)
         {
             foreach (var counter in counters)
             {
-                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + actual, Reserved = e.Reserved - reserved });
+                // A hold whose lease passed was released already: count the spending, release nothing twice.
+                var held = _holds.TryGetValue(counter.Key, out var holds) && holds.Remove(hold.Id) ? hold.Amount : 0;
+                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + actual, Reserved = e.Reserved - held });
             }
         }
 
@@ -113,6 +132,35 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         lock (_lock)
         {
             return Task.FromResult(Get(key).Spent);
+        }
+    }
+
+    /// <summary>Releases <paramref name="counter"/>'s holds whose lease has passed.</summary>
+    private void ReleaseLapsed(BudgetCounter counter, DateTimeOffset now)
+    {
+        if (!_holds.TryGetValue(counter.Key, out var holds))
+        {
+            return;
+        }
+
+        long lapsed = 0;
+        foreach (var (id, (amount, until)) in holds)
+        {
+            if (until <= now)
+            {
+                lapsed += amount;
+                holds.Remove(id);
+            }
+        }
+
+        if (lapsed > 0)
+        {
+            Update(counter.Key, counter.TimeToLive, e => e with { Reserved = Math.Max(0, e.Reserved - lapsed) });
+        }
+
+        if (holds.Count == 0)
+        {
+            _holds.Remove(counter.Key);
         }
     }
 

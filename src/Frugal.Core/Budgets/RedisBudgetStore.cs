@@ -4,39 +4,62 @@ using StackExchange.Redis;
 namespace Frugal.Budgets;
 
 /// <summary>
-/// The store shared by every instance of the app: each counter is a Redis hash (<c>s</c> spent, <c>r</c> reserved,
-/// in nano-dollars) changed by Lua scripts, which Redis runs atomically, so the check-and-reserve of concurrent calls
-/// on any number of instances is serialised. The keys of one reservation carry the tenant as hash tag
+/// The store shared by every instance of the app: each counter is a Redis hash (<c>s</c> spent, <c>h</c> held by calls
+/// in flight, in nano-dollars) with a sorted set of those calls' holds (<see cref="BudgetHold"/>), changed by Lua
+/// scripts, which Redis runs atomically, so the check-and-reserve of concurrent calls on any number of instances is
+/// serialised. (Before holds had leases, reservations were summed in <c>r</c>, which a stopped host's calls kept full
+/// for the month; that field is no longer read.) The keys of one reservation carry the tenant as hash tag
 /// (<c>{tenant}</c>), so they share a cluster slot and one script may touch them all.
 /// </summary>
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
-    // ARGV: amount, force, then per key its limit, time to live (ms) and whether it comes from the ledger (and so must
-    // hold its seed).
+    // KEYS: the counters, then each counter's holds (a sorted set of "id:amount" by the time its lease ends, in ms).
+    // ARGV: amount, force, hold member, lease (ms), then per counter its limit, time to live (ms) and whether it comes
+    // from the ledger (and so must hold its seed). Held amounts are counted in 'h'; holds whose lease has passed are
+    // released first (their calls' hosts stopped). Redis's own clock decides, so instances' clocks do not matter.
     private const string ReserveScript = """
+        local n = #KEYS / 2
         local amount = tonumber(ARGV[1])
-        for i, key in ipairs(KEYS) do
-          if ARGV[3 * i + 2] == '1' and redis.call('HEXISTS', key, 'seeded') == 0 then return -1 - i end
+        for i = 1, n do
+          if ARGV[3 * i + 4] == '1' and redis.call('HEXISTS', KEYS[i], 'seeded') == 0 then return -1 - i end
         end
-        if ARGV[2] == '0' then
-          for i, key in ipairs(KEYS) do
-            local spent = tonumber(redis.call('HGET', key, 's') or '0')
-            local reserved = tonumber(redis.call('HGET', key, 'r') or '0')
-            if spent + reserved >= tonumber(ARGV[3 * i]) then return i - 1 end
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        for i = 1, n do
+          local lapsed = redis.call('ZRANGEBYSCORE', KEYS[n + i], '-inf', now)
+          if #lapsed > 0 then
+            local sum = 0
+            for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
+            redis.call('HINCRBY', KEYS[i], 'h', -sum)
+            redis.call('ZREMRANGEBYSCORE', KEYS[n + i], '-inf', now)
           end
         end
-        for i, key in ipairs(KEYS) do
-          redis.call('HINCRBY', key, 'r', amount)
-          redis.call('PEXPIRE', key, ARGV[3 * i + 1])
+        if ARGV[2] == '0' then
+          for i = 1, n do
+            local spent = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
+            local held = tonumber(redis.call('HGET', KEYS[i], 'h') or '0')
+            if spent + held >= tonumber(ARGV[3 * i + 2]) then return i - 1 end
+          end
+        end
+        for i = 1, n do
+          redis.call('HINCRBY', KEYS[i], 'h', amount)
+          redis.call('PEXPIRE', KEYS[i], ARGV[3 * i + 3])
+          redis.call('ZADD', KEYS[n + i], now + tonumber(ARGV[4]), ARGV[3])
+          redis.call('PEXPIRE', KEYS[n + i], ARGV[3 * i + 3])
         end
         return -1
         """;
 
+    // KEYS as above; ARGV: held amount, actual, hold member, then per counter its time to live (ms). A hold already
+    // released because its lease passed is not released twice.
     private const string SettleScript = """
-        for i, key in ipairs(KEYS) do
-          redis.call('HINCRBY', key, 'r', -tonumber(ARGV[1]))
-          redis.call('HINCRBY', key, 's', tonumber(ARGV[2]))
-          redis.call('PEXPIRE', key, ARGV[2 + i])
+        local n = #KEYS / 2
+        for i = 1, n do
+          if redis.call('ZREM', KEYS[n + i], ARGV[3]) == 1 then
+            redis.call('HINCRBY', KEYS[i], 'h', -tonumber(ARGV[1]))
+          end
+          redis.call('HINCRBY', KEYS[i], 's', tonumber(ARGV[2]))
+          redis.call('PEXPIRE', KEYS[i], ARGV[3 + i])
         end
         return 0
         """;
@@ -76,15 +99,16 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken)
+    public async Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(hold);
         if (counters.Count == 0)
         {
             return -1;
         }
 
-        var args = new List<RedisValue> { amount, force ? "1" : "0" };
+        var args = new List<RedisValue> { hold.Amount, force ? "1" : "0", Member(hold), Milliseconds(hold.Lease) };
         foreach (var counter in counters)
         {
             args.Add(counter.Limit);
@@ -92,27 +116,28 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             args.Add(counter.FromLedger ? "1" : "0");
         }
 
-        var result = await EvaluateAsync(ReserveScript, [.. counters.Select(c => (RedisKey)c.Key)], [.. args]).ConfigureAwait(false);
+        var result = await EvaluateAsync(ReserveScript, Keys(counters), [.. args]).ConfigureAwait(false);
         return (int)result;
     }
 
     /// <inheritdoc />
-    public async Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken)
+    public async Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(hold);
         if (counters.Count == 0)
         {
             return;
         }
 
-        RedisValue[] args = [reserved, actual, .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive))];
-        await EvaluateAsync(SettleScript, [.. counters.Select(c => (RedisKey)c.Key)], args).ConfigureAwait(false);
+        RedisValue[] args = [hold.Amount, actual, Member(hold), .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive))];
+        await EvaluateAsync(SettleScript, Keys(counters), args).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var values = await UseAsync(d => d.HashGetAsync(key, ["s", "r", "seeded"])).ConfigureAwait(false);
+        var values = await UseAsync(d => d.HashGetAsync(key, ["s", "h", "seeded"])).ConfigureAwait(false);
         return new BudgetBalance(ToLong(values[0]), ToLong(values[1]), !values[2].IsNull);
     }
 
@@ -158,6 +183,12 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
                 $"the budget store (Redis at {_endpoints}, {BudgetOptions.SectionName}:RedisConnectionString) did not answer: {ex.Message.Split([". ", " - "], 2, StringSplitOptions.None)[0]}", ex);
         }
     }
+
+    // The counters, then their holds' sorted sets; a counter's key carries its tenant as hash tag, so both share a slot.
+    private static RedisKey[] Keys(IReadOnlyList<BudgetCounter> counters) =>
+        [.. counters.Select(c => (RedisKey)c.Key), .. counters.Select(c => (RedisKey)(c.Key + ":holds"))];
+
+    private static string Member(BudgetHold hold) => string.Create(CultureInfo.InvariantCulture, $"{hold.Id}:{hold.Amount}");
 
     private static long Milliseconds(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 

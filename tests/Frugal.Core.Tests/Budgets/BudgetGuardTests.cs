@@ -53,6 +53,31 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_ReservationOfACallThatNeverSettles_ReleasedWhenItsLeasePasses()
+    {
+        // A host killed (scaled in, redeployed) during a call never settles it: its maximum stayed reserved for the
+        // rest of the month, and with Refuse every later call waited and was refused with the budget unspent.
+        var time = new FakeTimeProvider(Now);
+        var store = new InMemoryBudgetStore(time);
+        var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait, o.ReservationLease)
+            = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.Zero, TimeSpan.FromMinutes(10)), store, time: time);
+        var orphan = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
+        await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None));
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        var next = await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None);
+        var month = orphan.Counters[0].Key;
+        Assert.Equal(BudgetGuard.ToNano(0.0002m), (await store.GetAsync(month, CancellationToken.None)).Reserved);
+
+        // Should the call settle after all, its spending counts and its hold is not released a second time.
+        await guard.SettleAsync(orphan, BudgetGuard.ToNano(0.0001m));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0001m), BudgetGuard.ToNano(0.0002m), Seeded: true), await store.GetAsync(month, CancellationToken.None));
+        await guard.SettleAsync(next, BudgetGuard.ToNano(0.0001m));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0002m), 0, Seeded: true), await store.GetAsync(month, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_CallInFlightPastTheLongestWait_RefusedSayingWhatIsReserved()
     {
         var time = new FakeTimeProvider(Now);
@@ -266,11 +291,11 @@ public sealed class BudgetGuardTests
 
         public void Restart() => _inner = new InMemoryBudgetStore(time);
 
-        public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, long amount, bool force, CancellationToken cancellationToken) =>
-            _inner.TryReserveAsync(counters, amount, force, cancellationToken);
+        public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
+            _inner.TryReserveAsync(counters, hold, force, cancellationToken);
 
-        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, long reserved, long actual, CancellationToken cancellationToken) =>
-            _inner.SettleAsync(counters, reserved, actual, cancellationToken);
+        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+            _inner.SettleAsync(counters, hold, actual, cancellationToken);
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
 

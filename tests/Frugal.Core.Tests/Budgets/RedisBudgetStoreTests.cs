@@ -13,11 +13,11 @@ public sealed class RedisBudgetStoreTests
         var key = $"frugal:test:{{{Guid.NewGuid():N}}}";
         BudgetCounter[] counters = [new(key + ":run", 1_000, TimeSpan.FromMinutes(5)), new(key + ":month", 1_000, TimeSpan.FromMinutes(5), FromLedger: true)];
 
-        Assert.Equal(IBudgetStore.Unseeded(1), await store.TryReserveAsync(counters, 10, force: false, CancellationToken.None));
+        Assert.Equal(IBudgetStore.Unseeded(1), await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));
         Assert.Equal(0, (await store.GetAsync(counters[0].Key, CancellationToken.None)).Reserved);
 
         await store.SeedAsync(counters[1], 300, CancellationToken.None);
-        Assert.Equal(-1, await store.TryReserveAsync(counters, 10, force: false, CancellationToken.None));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));
         Assert.Equal(new BudgetBalance(300, 10, Seeded: true), await store.GetAsync(counters[1].Key, CancellationToken.None));
 
         // What a restarted or flushed cache looks like to the app: the key is gone.
@@ -27,7 +27,7 @@ public sealed class RedisBudgetStoreTests
         }
 
         Assert.False((await store.GetAsync(counters[1].Key, CancellationToken.None)).Seeded);
-        Assert.Equal(IBudgetStore.Unseeded(1), await store.TryReserveAsync(counters, 10, force: true, CancellationToken.None));
+        Assert.Equal(IBudgetStore.Unseeded(1), await store.TryReserveAsync(counters, Hold(10), force: true, CancellationToken.None));
     }
 
     [Fact]
@@ -39,11 +39,35 @@ public sealed class RedisBudgetStoreTests
         var store = new RedisBudgetStore($"127.0.0.1:{port},connectTimeout=200,syncTimeout=500,asyncTimeout=500");
         BudgetCounter[] counters = [new("frugal:test:{unreachable}:run", 1_000, TimeSpan.FromMinutes(5))];
 
-        var ex = await Assert.ThrowsAsync<BudgetStoreUnavailableException>(() => store.TryReserveAsync(counters, 10, force: false, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<BudgetStoreUnavailableException>(() => store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));
 
         Assert.StartsWith($"the budget store (Redis at 127.0.0.1:{port}, Frugal:Budgets:RedisConnectionString) did not answer: ", ex.Message, StringComparison.Ordinal);
         await store.DisposeAsync();
     }
+
+    [Fact]
+    public async Task TryReserveAsync_HoldWhoseLeasePassedUnsettled_IsReleasedOnceAndItsLateSettlementStillCounts()
+    {
+        // A host that stops during a call never settles it; its maximum stayed reserved on every instance's counter.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        BudgetCounter[] counters = [new($"frugal:test:{{{Guid.NewGuid():N}}}:run", 1_000, TimeSpan.FromMinutes(5))];
+        var orphan = new BudgetHold("orphan", 900, TimeSpan.FromSeconds(3));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, orphan, force: false, CancellationToken.None));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(200), force: false, CancellationToken.None));
+        Assert.Equal(0, await store.TryReserveAsync(counters, Hold(50), force: false, CancellationToken.None));
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // Redis's clock decides; a fake one cannot stand in
+        var next = Hold(50);
+        Assert.Equal(-1, await store.TryReserveAsync(counters, next, force: false, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(0, 250, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+
+        await store.SettleAsync(counters, orphan, 100, CancellationToken.None);
+        Assert.Equal(new BudgetBalance(100, 250, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        await store.SettleAsync(counters, next, 40, CancellationToken.None);
+        Assert.Equal(new BudgetBalance(140, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+    }
+
+    private static BudgetHold Hold(long amount) => new(Guid.NewGuid().ToString("N"), amount, TimeSpan.FromMinutes(10));
 
     private static int FreePort()
     {

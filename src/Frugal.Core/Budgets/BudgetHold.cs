@@ -1,0 +1,12 @@
+namespace Frugal.Budgets;
+
+/// <summary>
+/// One call's reservation as a store keeps it: its amount is held on each counter until the call settles, or until
+/// <paramref name="Lease"/> has passed, when the store takes the call's host to have stopped (killed, scaled in,
+/// redeployed: nothing will ever settle it) and releases the amount. Without that, each call in flight when a host
+/// stopped kept its maximum cost reserved for the rest of the month on a shared store.
+/// </summary>
+/// <param name="Id">Unique per reservation.</param>
+/// <param name="Amount">The nano-dollars held.</param>
+/// <param name="Lease">How long the hold lasts unsettled (<see cref="BudgetOptions.ReservationLease"/>).</param>
+public sealed record BudgetHold(string Id, long Amount, TimeSpan Lease);
