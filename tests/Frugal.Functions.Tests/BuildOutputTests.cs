@@ -169,6 +169,17 @@ public sealed class BuildOutputTests
     }
 
     [Fact]
+    public void HostJson_Queues_SpreadRedeliveriesOverMoreThanATokensPerMinuteWindow()
+    {
+        // A job whose tenant is over its tokens per minute is failed to be delivered again; with the default
+        // visibility timeout (0) all its deliveries fell within the same one-minute window and it went to poison.
+        var queues = ReadJson(RepositoryPaths.InRepo("host.json"))["extensions"]?["queues"];
+        var spread = TimeSpan.Parse((string)queues!["visibilityTimeout"]!, System.Globalization.CultureInfo.InvariantCulture) * ((int)queues["maxDequeueCount"]! - 1);
+
+        Assert.True(spread > TimeSpan.FromMinutes(1), $"redeliveries span only {spread}");
+    }
+
+    [Fact]
     public void HostJson_IsolatedWorker_HasNoExtensionBundle()
     {
         // The isolated worker brings its extensions through extensions.json; a bundle would load a second copy.

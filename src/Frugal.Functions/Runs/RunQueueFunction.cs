@@ -47,7 +47,9 @@ public sealed class RunQueueFunction
             else if (_budgets is not null
                 && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(job.Tenant), cancellationToken) is { } refusal)
             {
-                // Over the tokens per minute: fail so the queue delivers the job again later. A spent budget: poison.
+                // Over the tokens per minute: fail so the queue delivers the job again, 30 s later (host.json's
+                // visibilityTimeout: back to back, the five deliveries all fell in the same one-minute window and the
+                // job went to the poison queue). A spent budget: poison at once.
                 if (refusal.StatusCode == 429)
                 {
                     throw new InvalidOperationException(refusal.Detail);
