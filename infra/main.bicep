@@ -67,6 +67,16 @@ param inferenceRegistryName string = ''
 @secure()
 param inferenceApiKey string = newGuid()
 
+@description('What happens when a budget is reached: Refuse (model calls fail naming the budget, new runs get 402) or Downgrade (premium calls go to the cheap tier, cheap calls go on past the budget). See docs/budgets.md.')
+@allowed(['Refuse', 'Downgrade'])
+param budgetAction string = 'Refuse'
+
+@description('Monthly budget in US dollars of every tenant without its own (Frugal__Budgets__Tenants__Default__Monthly). Raise it, or set tenants of your own in extraSettings, rather than change it in the portal: each deployment replaces the app settings.')
+param monthlyBudgetPerTenant string = '100'
+
+@description('More app settings for the Functions app, kept across deployments (each deployment replaces the app settings, so settings made in the portal are lost), e.g. {"Frugal__Budgets__PerRun": "0.50", "Frugal__Budgets__Tenants__acme__Monthly": "2000", "Frugal__Budgets__Tenants__acme__TokensPerMinute": "200000"}.')
+param extraSettings object = {}
+
 @description('Serverless GPU workload profile type for the inference app.')
 @allowed(['Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100'])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
@@ -192,6 +202,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     inferenceApiKey: inferenceApiKey
     redisName: redis.outputs.name
+    extraSettings: extraSettings
     // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
     // managed identity. The inference app's key is passed apart (inferenceApiKey), as a secure parameter.
     frugalSettings: {
@@ -212,6 +223,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
       Frugal__Costs__TableName: storage.outputs.costTableName
       Frugal__Budgets__Store: 'redis'
+      // A spending limit from the first deployment: no tenant configured meant no limit at all.
+      Frugal__Budgets__Action: budgetAction
+      Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant
       Frugal__Retention__Schedule: '0 0 3 * * *'
       // Seconds of the inference app are priced at this price-table GPU profile (config/prices.json gpu_profiles).
       Frugal__Inference__GpuProfile: replace(gpuProfileType, 'Consumption-GPU-', '')

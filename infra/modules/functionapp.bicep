@@ -32,6 +32,9 @@ param instanceMemoryMB int
 @description('App settings Frugal reads, as name/value pairs (merged after the host settings).')
 param frugalSettings object
 
+@description('More app settings, merged after frugalSettings (the deployment\'s extraSettings parameter).')
+param extraSettings object = {}
+
 @description('Key the app sends to the inference app (api-key header); set as Frugal__Inference__ApiKey.')
 @secure()
 param inferenceApiKey string
@@ -74,7 +77,7 @@ var hostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
 }
 
-var plainSettings = [for setting in items(union(hostSettings, frugalSettings)): { name: setting.key, value: setting.value }]
+var plainSettings = [for setting in items(union(hostSettings, frugalSettings, extraSettings)): { name: setting.key, value: setting.value }]
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name

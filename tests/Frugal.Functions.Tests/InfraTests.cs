@@ -125,11 +125,19 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
         // Azure runs many instances that come and go: records in a table, budget counters in Redis, both valid.
         var settings = Module(await TemplateAsync(), "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject();
         Assert.NotNull(settings);
+        var template = await TemplateAsync();
         var values = settings
             .Where(p => p.Key.StartsWith("Frugal__Costs__", StringComparison.Ordinal) || p.Key.StartsWith("Frugal__Budgets__", StringComparison.Ordinal))
             .ToDictionary(
                 p => p.Key.Replace("__", ":", StringComparison.Ordinal),
-                p => (string?)p.Value is ['[', ..] ? (p.Key.EndsWith("Endpoint", StringComparison.Ordinal) ? "https://stfrugal.table.core.windows.net/" : "FrugalCosts") : (string?)p.Value);
+                p => (string?)p.Value switch
+                {
+                    // A deployment parameter: its default, which a deployment without parameters gets.
+                    { } parameter when parameter.StartsWith("[parameters('", StringComparison.Ordinal)
+                        => (string?)template["parameters"]?[parameter.Split('\'')[1]]?["defaultValue"],
+                    ['[', ..] => p.Key.EndsWith("Endpoint", StringComparison.Ordinal) ? "https://stfrugal.table.core.windows.net/" : "FrugalCosts",
+                    var literal => literal,
+                });
         values["Frugal:Budgets:RedisConnectionString"] = "frugal-redis.redis.cache.windows.net:6380,password=key,ssl=True,abortConnect=False";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         using var provider = new ServiceCollection()
@@ -140,7 +148,11 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
 
         var ledger = Assert.IsType<TableCostLedger>(provider.GetRequiredService<ICostLedger>());
         Assert.Equal("https://stfrugal.table.core.windows.net/FrugalCosts", ledger.TableUri.ToString());
-        Assert.Equal("redis", provider.GetRequiredService<IOptions<BudgetOptions>>().Value.Store);
+        var budgets = provider.GetRequiredService<IOptions<BudgetOptions>>().Value;
+        Assert.Equal("redis", budgets.Store);
+
+        // A spending limit from the first deployment (with no tenant configured there was none at all).
+        Assert.Equal((BudgetAction.Refuse, 100m), (budgets.Action, budgets.For("any-tenant").Monthly));
     }
 
     [BicepFact]
