@@ -28,9 +28,9 @@ internal static class PurgeCommand
                 return null;
             },
         };
-        var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a connection string");
-        var table = new Option<string>("--table") { Description = "Table name when --store is a connection string", DefaultValueFactory = _ => "FrugalCosts" };
-        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a connection string", DefaultValueFactory = _ => "FrugalLocal" };
+        var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a storage account");
+        var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
+        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a storage account", DefaultValueFactory = _ => "FrugalLocal" };
         var command = new Command("purge", "Delete cost records and finished run histories older than their retention") { olderThan, store, table, taskHub };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,12 +56,19 @@ internal static class PurgeCommand
             {
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
                 await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC");
-                if (LedgerStore.IsConnectionString(storeValue))
+                if (LedgerStore.IsAzure(storeValue))
                 {
                     int runs;
                     try
                     {
-                        runs = await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore);
+                        runs = LedgerStore.IsConnectionString(storeValue)
+                            ? await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore)
+                            : await AzureStorageRunPurger.PurgeAsync(new Uri(storeValue), LedgerStore.Credential, parse.GetValue(taskHub)!, result.RunsBefore);
+                    }
+                    catch (ArgumentException ex) when (!LedgerStore.IsConnectionString(storeValue))
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"--store: {ex.Message}; run histories were not purged (pass a connection string to purge them)");
+                        return ExitCodes.BadInput;
                     }
                     catch (Exception ex) when (ex.ToString().Contains("TableNotFound", StringComparison.Ordinal))
                     {

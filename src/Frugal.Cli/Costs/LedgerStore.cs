@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -9,7 +11,10 @@ namespace Frugal.Cli.Costs;
 
 /// <summary>
 /// The <c>--store</c> option of the commands that read the cost ledger (<c>cost report</c>, <c>plan</c>,
-/// <c>purge</c>), and the ledger it names: a SQLite file or an Azure Storage connection string.
+/// <c>purge</c>), and the ledger it names: a SQLite file, an Azure Storage connection string, or the account's table
+/// endpoint, reached as the signed-in user (<see cref="DefaultAzureCredential"/>: <c>az login</c>, environment variables,
+/// a managed identity). The deployed account allows no shared keys (infra/), so neither a connection string with the
+/// account key nor a key-signed SAS can read its ledger there.
 /// </summary>
 internal static class LedgerStore
 {
@@ -26,13 +31,13 @@ internal static class LedgerStore
     {
         var store = new Option<string>("--store")
         {
-            Description = $"{description}: a SQLite file (default {DefaultPath}) or an Azure Storage connection string",
+            Description = $"{description}: a SQLite file (default {DefaultPath}), an Azure Storage connection string, or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login)",
             DefaultValueFactory = _ => DefaultPath,
         };
         store.Validators.Add(result =>
         {
             string value = result.GetValueOrDefault<string>();
-            if (!IsConnectionString(value) && Problem(value) is { } problem)
+            if (!IsAzure(value) && Problem(value) is { } problem)
             {
                 result.AddError($"--store: {problem}");
             }
@@ -45,6 +50,16 @@ internal static class LedgerStore
         value.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
         || value.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
         || value.Contains("TableEndpoint=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="value"/> is a storage account's table endpoint (an http or https URL).</summary>
+    public static bool IsTableEndpoint(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>Whether <paramref name="value"/> names a storage account (by connection string or table endpoint).</summary>
+    public static bool IsAzure(string value) => IsConnectionString(value) || IsTableEndpoint(value);
+
+    /// <summary>The identity a table endpoint is read with.</summary>
+    public static TokenCredential Credential { get; } = new DefaultAzureCredential();
 
     /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other).</summary>
     public static bool IsSqliteFile(string path)
@@ -63,7 +78,9 @@ internal static class LedgerStore
 
     /// <summary>Opens the ledger <paramref name="value"/> names; <paramref name="table"/> is the table of a connection string.</summary>
     public static ICostLedger Open(string value, string table) =>
-        IsConnectionString(value) ? new TableCostLedger(new TableClient(value, table)) : new SqliteCostLedger(value);
+        IsConnectionString(value) ? new TableCostLedger(new TableClient(value, table))
+        : IsTableEndpoint(value) ? new TableCostLedger(new TableClient(new Uri(value), table, Credential))
+        : new SqliteCostLedger(value);
 
     /// <summary>
     /// Runs <paramref name="action"/> on the ledger and turns a ledger that cannot be read (an unreachable storage
@@ -74,7 +91,7 @@ internal static class LedgerStore
         var ledger = Open(value, table);
         try
         {
-            if (IsConnectionString(value) && !await TableExistsAsync(value, table).ConfigureAwait(false))
+            if (IsAzure(value) && !await TableExistsAsync(value, table).ConfigureAwait(false))
             {
                 // Reading a table creates it: a misspelt --table reported nothing spent, and left an empty table behind.
                 await error.WriteLineAsync($"--table: the storage account in --store has no table '{table}' (the Functions app records costs in FrugalCosts unless Frugal:Costs:TableName says otherwise)").ConfigureAwait(false);
@@ -85,7 +102,7 @@ internal static class LedgerStore
         }
         catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
         {
-            string where = IsConnectionString(value) ? $"table '{table}' of the storage account in --store" : $"'{value}'";
+            string where = IsAzure(value) ? $"table '{table}' of the storage account in --store" : $"'{value}'";
             await error.WriteLineAsync($"cannot read the cost ledger at {where}: {reason}").ConfigureAwait(false);
             return ExitCodes.RunFailed;
         }
@@ -95,9 +112,10 @@ internal static class LedgerStore
         }
     }
 
-    private static async Task<bool> TableExistsAsync(string connectionString, string table)
+    private static async Task<bool> TableExistsAsync(string store, string table)
     {
-        await foreach (var _ in new TableServiceClient(connectionString).QueryAsync(t => t.Name == table).ConfigureAwait(false))
+        var service = IsTableEndpoint(store) ? new TableServiceClient(new Uri(store), Credential) : new TableServiceClient(store);
+        await foreach (var _ in service.QueryAsync(t => t.Name == table).ConfigureAwait(false))
         {
             return true;
         }

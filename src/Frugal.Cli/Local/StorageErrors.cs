@@ -19,6 +19,12 @@ internal static class StorageErrors
         AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Describe(e) is not null)
             => Describe(aggregate.InnerExceptions[^1]) + (aggregate.InnerExceptions.Count > 1 ? $" (after {aggregate.InnerExceptions.Count} tries)" : string.Empty),
         HttpRequestException http => http.Message,
+
+        // A table endpoint is read as the signed-in user: no sign-in, or one the account refuses.
+        Azure.Identity.CredentialUnavailableException or Azure.Identity.AuthenticationFailedException
+            => ex is Azure.Identity.CredentialUnavailableException
+                ? "no Azure sign-in to read it with (DefaultAzureCredential found none: az login, AZURE_* environment variables or a managed identity); sign in, or pass a connection string"
+                : $"the Azure sign-in was refused: {FirstLine(ex.Message)}",
         _ => null,
     };
 

@@ -16,12 +16,39 @@ public static class AzureStorageRunPurger
     /// <param name="taskHub">The task hub.</param>
     /// <param name="before">Runs created before this instant are purged.</param>
     /// <returns>How many runs were deleted.</returns>
-    public static async Task<int> PurgeAsync(string connectionString, string taskHub, DateTimeOffset before)
+    public static Task<int> PurgeAsync(string connectionString, string taskHub, DateTimeOffset before) =>
+        PurgeAsync(new StorageAccountClientProvider(connectionString), taskHub, before);
+
+    /// <summary>
+    /// Deletes completed, failed and terminated runs created before <paramref name="before"/>, reaching the account
+    /// by its endpoints with <paramref name="credential"/> (an account that allows no shared keys).
+    /// </summary>
+    /// <param name="tableEndpoint">The account's table endpoint, <c>https://&lt;account&gt;.table.core.windows.net/</c>;
+    /// its blob and queue endpoints are named the same way.</param>
+    /// <param name="credential">The identity to use.</param>
+    /// <param name="taskHub">The task hub.</param>
+    /// <param name="before">Runs created before this instant are purged.</param>
+    /// <returns>How many runs were deleted.</returns>
+    /// <exception cref="ArgumentException">The endpoint is not of the form <c>&lt;account&gt;.table.&lt;suffix&gt;</c>.</exception>
+    public static Task<int> PurgeAsync(Uri tableEndpoint, Azure.Core.TokenCredential credential, string taskHub, DateTimeOffset before)
+    {
+        ArgumentNullException.ThrowIfNull(tableEndpoint);
+        var labels = tableEndpoint.Host.Split('.', 3);
+        if (labels.Length < 3 || labels[1] != "table")
+        {
+            throw new ArgumentException($"'{tableEndpoint}' is not a table endpoint of the form https://<account>.table.core.windows.net/", nameof(tableEndpoint));
+        }
+
+        Uri Service(string kind) => new UriBuilder(tableEndpoint) { Host = $"{labels[0]}.{kind}.{labels[2]}", Path = "/" }.Uri;
+        return PurgeAsync(new StorageAccountClientProvider(Service("blob"), Service("queue"), Service("table"), credential), taskHub, before);
+    }
+
+    private static async Task<int> PurgeAsync(StorageAccountClientProvider account, string taskHub, DateTimeOffset before)
     {
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHub,
-            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            StorageAccountClientProvider = account,
         });
         var filter = new PurgeInstanceFilter(
             new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), // Table storage cannot compare dates before 1601.

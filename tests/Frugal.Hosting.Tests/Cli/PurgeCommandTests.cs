@@ -124,5 +124,30 @@ public sealed class PurgeCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("purge")]
+    [InlineData("cost", "report")]
+    [InlineData("plan")]
+    public async Task LedgerCommand_TableEndpointWithoutAnAzureSignIn_ExitsOneSayingHowToSignIn(params string[] command)
+    {
+        // The deployed account allows no shared keys, so its ledger is read by endpoint as the signed-in user; this
+        // machine has no sign-in, which must read as one line, not as the SDK's exception.
+        var (code, _, error) = await CliRunner.RunAsync([.. command, "--store", "https://frugalnowhere.table.core.windows.net/"]);
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            "cannot read the cost ledger at table 'FrugalCosts' of the storage account in --store: no Azure sign-in to read it with (DefaultAzureCredential found none: az login, AZURE_* environment variables or a managed identity); sign in, or pass a connection string",
+            error.Trim());
+    }
+
+    [Fact]
+    public async Task AzureStoragePurge_EndpointNotOfTheAccountForm_RefusedNamingTheForm()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Frugal.Hosting.Durable.AzureStorageRunPurger.PurgeAsync(
+            new Uri("http://127.0.0.1:10002/devstoreaccount1"), new Azure.Identity.DefaultAzureCredential(), "FrugalHub", DateTimeOffset.UtcNow));
+
+        Assert.StartsWith("'http://127.0.0.1:10002/devstoreaccount1' is not a table endpoint of the form https://<account>.table.core.windows.net/", ex.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _ledger.Dispose();
 }
