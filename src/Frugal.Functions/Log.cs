@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(5003, LogLevel.Information, "Embedding refresh: {Tables} semantic lookup tables, {Built} indexes built with {Model}")]
     public static partial void EmbeddingsRefreshed(ILogger logger, int tables, int built, string model);
+
+    [LoggerMessage(5004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
+    public static partial void EmbeddingsRefreshSkipped(ILogger logger, int tables);
 }

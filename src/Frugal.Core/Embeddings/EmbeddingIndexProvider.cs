@@ -32,6 +32,9 @@ public sealed class EmbeddingIndexProvider
         _store = store;
     }
 
+    /// <summary>Gets whether the host has an embedding model (in process, or Frugal's inference app).</summary>
+    public bool HasGenerator => _generator.Value is not null;
+
     /// <summary>Gets the embedding generator.</summary>
     /// <exception cref="StepInputException">None is configured.</exception>
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator.Value

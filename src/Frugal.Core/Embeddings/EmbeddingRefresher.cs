@@ -30,6 +30,12 @@ public sealed class EmbeddingRefresher
             return new EmbeddingRefreshResult(0, 0, string.Empty);
         }
 
+        if (!_indexes.HasGenerator)
+        {
+            // A deployment without an inference app yet (infra's first step): failing every night said nothing new.
+            return new EmbeddingRefreshResult(tables.Count, 0, string.Empty) { NoModel = true };
+        }
+
         var built = 0;
         foreach (var keys in tables)
         {

@@ -32,7 +32,15 @@ public sealed class RefreshEmbeddingsFunction
     internal async Task<EmbeddingRefreshResult> RefreshAsync(CancellationToken cancellationToken)
     {
         var result = await _refresher.RefreshAsync(_catalog.Workflows, cancellationToken).ConfigureAwait(false);
-        Log.EmbeddingsRefreshed(_logger, result.Tables, result.Built, result.Model);
+        if (result.NoModel)
+        {
+            Log.EmbeddingsRefreshSkipped(_logger, result.Tables);
+        }
+        else
+        {
+            Log.EmbeddingsRefreshed(_logger, result.Tables, result.Built, result.Model);
+        }
+
         return result;
     }
 }

@@ -31,7 +31,17 @@ public sealed class RefreshEmbeddingsFunctionTests
         Assert.Equal(2, Directory.GetFiles(_folder, "*.json").Length);
     }
 
-    private RefreshEmbeddingsFunction CreateFunction(IEmbeddingGenerator<string, Embedding<float>> generator)
+    [Fact]
+    public async Task Refresh_NoInferenceAppYet_SkipsSayingSoInsteadOfFailing()
+    {
+        // infra deploys without an inference app first; the deployed intent-router has a semantic lookup, and the
+        // timer failed every night with "match: semantic needs an embedding model".
+        var result = await CreateFunction(generator: null).RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(new EmbeddingRefreshResult(1, 0, string.Empty) { NoModel = true }, result);
+    }
+
+    private RefreshEmbeddingsFunction CreateFunction(IEmbeddingGenerator<string, Embedding<float>>? generator)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -41,9 +51,13 @@ public sealed class RefreshEmbeddingsFunctionTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSingleton(generator)
             .AddFrugalInference(configuration)
             .AddFrugalWorkflows(configuration);
+        if (generator is not null)
+        {
+            services.AddSingleton(generator);
+        }
+
         var provider = services.BuildServiceProvider();
         return new RefreshEmbeddingsFunction(provider.GetRequiredService<WorkflowCatalog>(), provider.GetRequiredService<EmbeddingRefresher>(), NullLogger<RefreshEmbeddingsFunction>.Instance);
     }
