@@ -1,5 +1,5 @@
 // Frugal on Azure: the Functions app (Flex Consumption) with its storage, monitoring, Azure OpenAI (cheap and
-// premium deployments), Azure Cache for Redis (shared budget counters), and the GPU inference app on Container Apps (scale to zero).
+// premium deployments), Azure Managed Redis (shared budget counters), and the GPU inference app on Container Apps (scale to zero).
 // Deploy into an existing resource group: see infra/README.md.
 targetScope = 'resourceGroup'
 
@@ -44,18 +44,12 @@ param premiumModel object = {
 @allowed(['GlobalStandard', 'Standard', 'DataZoneStandard'])
 param openAiDeploymentSku string = 'GlobalStandard'
 
-@description('Azure Cache for Redis SKU name (Basic C0 is the cheapest).')
-@allowed(['Basic', 'Standard', 'Premium'])
-param redisSkuName string = 'Basic'
+@description('Azure Managed Redis SKU for the shared budget counters (Balanced_B0 is the smallest).')
+@allowed(['Balanced_B0', 'Balanced_B1', 'Balanced_B3', 'Balanced_B5', 'MemoryOptimized_M10', 'ComputeOptimized_X3'])
+param redisSkuName string = 'Balanced_B0'
 
-@description('Azure Cache for Redis SKU family.')
-@allowed(['C', 'P'])
-param redisSkuFamily string = 'C'
-
-@description('Azure Cache for Redis capacity (0 = C0).')
-@minValue(0)
-@maxValue(6)
-param redisCapacity int = 0
+@description('Keep a Redis replica (twice the price); off by default, since a lost cache is re-seeded from the cost ledger.')
+param redisHighAvailability bool = false
 
 @description('Container image of the ONNX inference app, e.g. myregistry.azurecr.io/frugal-inference:1.0. Empty (the default): no inference app is deployed yet, and onnx steps and semantic lookups fail saying none is configured; deploy again with the image once it is built.')
 param inferenceImage string = ''
@@ -158,8 +152,7 @@ module redis 'modules/redis.bicep' = {
     location: location
     name: names.redis
     skuName: redisSkuName
-    skuFamily: redisSkuFamily
-    capacity: redisCapacity
+    highAvailability: redisHighAvailability
     tags: tags
   }
 }

@@ -57,8 +57,13 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource redis 'Microsoft.Cache/redis@2024-03-01' existing = {
+resource redis 'Microsoft.Cache/redisEnterprise@2025-04-01' existing = {
   name: redisName
+}
+
+resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' existing = {
+  parent: redis
+  name: 'default'
 }
 
 // Secrets are added here, not passed in frugalSettings, so neither appears in a deployment's parameters or outputs.
@@ -67,7 +72,7 @@ var secretSettings = [
   { name: 'Frugal__Inference__ApiKey', value: inferenceApiKey }
   {
     name: 'Frugal__Budgets__RedisConnectionString'
-    value: '${redis.properties.hostName}:${redis.properties.sslPort},password=${redis.listKeys().primaryKey},ssl=True,abortConnect=False'
+    value: '${redis.properties.hostName}:10000,password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
   }
 ]
 

@@ -1,4 +1,6 @@
-// Azure Cache for Redis: the budget counters and token-rate windows every instance of the Functions app shares.
+// Azure Managed Redis: the budget counters and token-rate windows every instance of the Functions app shares.
+// Not Azure Cache for Redis (Microsoft.Cache/redis): Microsoft is retiring its Basic, Standard and Premium tiers
+// (September 2028) and stops new caches of them before that; Azure Managed Redis replaces them.
 // Access-key auth: the app's Redis client (StackExchange.Redis) has no Entra ID token refresh of its own (that is
 // Microsoft.Azure.StackExchangeRedis, not available to this build), so the Functions module reads the key with
 // listKeys() into an app setting; the key never appears in a parameter or an output.
@@ -9,37 +11,39 @@ param location string
 @description('Cache name.')
 param name string
 
-@description('SKU name: Basic has no replica and no SLA, which suits a cache that can be lost.')
-@allowed(['Basic', 'Standard', 'Premium'])
+@description('SKU: Balanced_B0 (0.5 GB) is the smallest; the counters take a few KB per tenant.')
+@allowed(['Balanced_B0', 'Balanced_B1', 'Balanced_B3', 'Balanced_B5', 'MemoryOptimized_M10', 'ComputeOptimized_X3'])
 param skuName string
 
-@description('SKU family: C for Basic and Standard, P for Premium.')
-@allowed(['C', 'P'])
-param skuFamily string
-
-@description('SKU capacity: 0 is C0 (250 MB).')
-@minValue(0)
-@maxValue(6)
-param capacity int
+@description('Keep a replica (twice the price). Off by default: a lost cache costs little, see infra/README.md.')
+param highAvailability bool
 
 @description('Tags applied to every resource.')
 param tags object
 
-resource cache 'Microsoft.Cache/redis@2024-03-01' = {
+resource cache 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
   name: name
   location: location
   tags: tags
+  sku: { name: skuName }
   properties: {
-    sku: { name: skuName, family: skuFamily, capacity: capacity }
-    enableNonSslPort: false
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
-    disableAccessKeyAuthentication: false
-    redisConfiguration: {
-      // Budget counters expire on their own (the month's end, the minute's window) and must not be evicted early:
-      // a process seeds a month's counter from the cost ledger once, so an evicted one would restart low.
-      'maxmemory-policy': 'noeviction'
-    }
+    highAvailability: highAvailability ? 'Enabled' : 'Disabled'
+  }
+}
+
+resource database 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = {
+  parent: cache
+  name: 'default'
+  properties: {
+    clientProtocol: 'Encrypted'
+    port: 10000
+    // One endpoint for clients; a script's keys share a slot through the tenant's hash tag ({tenant}).
+    clusteringPolicy: 'EnterpriseCluster'
+    // Budget counters expire on their own (the month's end, the minute's window) and must not be evicted early:
+    // a process seeds a month's counter from the cost ledger once, so an evicted one would restart low.
+    evictionPolicy: 'NoEviction'
+    accessKeysAuthentication: 'Enabled'
   }
 }
 

@@ -42,7 +42,8 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             "Microsoft.Web/sites",
             "Microsoft.Insights/components",
             "Microsoft.OperationalInsights/workspaces",
-            "Microsoft.Cache/redis",
+            "Microsoft.Cache/redisEnterprise",
+            "Microsoft.Cache/redisEnterprise/databases",
             "Microsoft.CognitiveServices/accounts",
             "Microsoft.CognitiveServices/accounts/deployments",
             "Microsoft.App/managedEnvironments",
@@ -138,7 +139,7 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
                     ['[', ..] => p.Key.EndsWith("Endpoint", StringComparison.Ordinal) ? "https://stfrugal.table.core.windows.net/" : "FrugalCosts",
                     var literal => literal,
                 });
-        values["Frugal:Budgets:RedisConnectionString"] = "frugal-redis.redis.cache.windows.net:6380,password=key,ssl=True,abortConnect=False";
+        values["Frugal:Budgets:RedisConnectionString"] = "frugal-redis.swedencentral.redis.azure.net:10000,password=key,ssl=True,abortConnect=False";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         using var provider = new ServiceCollection()
             .AddLogging()
