@@ -61,6 +61,9 @@ param inferenceRegistryName string = ''
 @secure()
 param inferenceApiKey string = newGuid()
 
+@description('Most telemetry the Log Analytics workspace ingests a day, in GB (-1 for no cap); past it, data is dropped until the next day.')
+param logDailyCapGb int = 1
+
 @description('What happens when a budget is reached: Refuse (model calls fail naming the budget, new runs get 402) or Downgrade (premium calls go to the cheap tier, cheap calls go on past the budget). See docs/budgets.md.')
 @allowed(['Refuse', 'Downgrade'])
 param budgetAction string = 'Refuse'
@@ -118,6 +121,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     workspaceName: names.workspace
     appInsightsName: names.appInsights
+    dailyCapGb: logDailyCapGb
     tags: tags
   }
 }

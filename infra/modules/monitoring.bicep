@@ -14,6 +14,9 @@ param appInsightsName string
 @maxValue(730)
 param retentionInDays int = 30
 
+@description('Most data the workspace ingests a day, in GB (-1 for no cap). Telemetry is a bill of its own: the worker exports every trace of every step, and host.json sampling does not apply to it.')
+param dailyCapGb int = 1
+
 @description('Tags applied to every resource.')
 param tags object
 
@@ -24,6 +27,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   properties: {
     sku: { name: 'PerGB2018' }
     retentionInDays: retentionInDays
+    workspaceCapping: { dailyQuotaGb: dailyCapGb }
   }
 }
 
