@@ -213,6 +213,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Models__Premium__UseManagedIdentity: 'true'
       // Frugal's own traces and metrics (cost, routing, model calls) to the app's Application Insights.
       Frugal__Telemetry__Exporter: 'azuremonitor'
+      // Traces of one run in ten (metrics and the cost ledger are not sampled): telemetry is billed per GB.
+      Frugal__Telemetry__TraceSamplingRatio: '0.1'
       Frugal__Inference__Endpoint: deployInference ? inference!.outputs.endpoint : ''
       // The ledger and the budget counters must outlive an instance and be shared by all of them: a table (reached with
       // the app's identity) and Redis (its connection string is merged in by the module, as a secret).

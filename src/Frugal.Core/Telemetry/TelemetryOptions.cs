@@ -15,4 +15,11 @@ public sealed class TelemetryOptions
     /// <summary>The Application Insights connection string when <see cref="Exporter"/> is <c>azuremonitor</c>
     /// (else <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>).</summary>
     public string? AzureMonitorConnectionString { get; set; }
+
+    /// <summary>
+    /// The share of runs whose traces are exported, from 0 to 1 (default 1: all). Decided per trace, so a run's steps
+    /// are kept or dropped together. Telemetry is billed per GB where it lands; metrics (cost, tokens, latency) are
+    /// not sampled, and the cost ledger keeps every call whatever this says.
+    /// </summary>
+    public double TraceSamplingRatio { get; set; } = 1;
 }

@@ -43,11 +43,17 @@ public static class TelemetryServiceCollectionExtensions
             throw Invalid($"{TelemetryOptions.SectionName}:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when {TelemetryOptions.SectionName}:Exporter is azuremonitor.");
         }
 
+        if (options.TraceSamplingRatio is < 0 or > 1 || double.IsNaN(options.TraceSamplingRatio))
+        {
+            throw Invalid($"{TelemetryOptions.SectionName}:TraceSamplingRatio must be between 0 and 1 (was {options.TraceSamplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(tracing =>
             {
                 tracing.AddSource(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName, FrugalTelemetry.DurableTaskSourceName);
+                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio)));
                 if (exporter == "otlp")
                 {
                     tracing.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);

@@ -256,6 +256,7 @@ public sealed class RunCommandTests : IDisposable
     [Theory]
     [InlineData("""{ "Exporter": "otlpp" }""", "Frugal:Telemetry:Exporter must be none, otlp or azuremonitor (was 'otlpp').")]
     [InlineData("""{ "Exporter": "azuremonitor" }""", "Frugal:Telemetry:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when Frugal:Telemetry:Exporter is azuremonitor.")]
+    [InlineData("""{ "Exporter": "otlp", "TraceSamplingRatio": 10 }""", "Frugal:Telemetry:TraceSamplingRatio must be between 0 and 1 (was 10).")]
     public async Task Run_BadTelemetrySetting_ExitsTwoNamingTheKey(string telemetry, string message)
     {
         // Both ended in an unhandled InvalidOperationException and its stack trace (exit 134).
