@@ -24,4 +24,13 @@ public sealed class FrugalInferenceOptions
 
     /// <summary>Gets or sets the embedding model semantic lookups use.</summary>
     public string EmbeddingModel { get; set; } = "all-MiniLM-L6-v2";
+
+    /// <summary>
+    /// Gets or sets whether learned routers embed prompts in this process (on its CPU, about 13 ms a decision, the
+    /// model loaded once per instance) instead of through the inference app. Off by default: with an inference app
+    /// every embedding goes through it, batched and priced in GPU seconds. Turn it on when classify steps are the app's
+    /// only steady traffic: a serverless GPU replica is billed while it runs and for its cool-down after each request,
+    /// so a classify step every few minutes keeps one running around the clock.
+    /// </summary>
+    public bool RoutersInProcess { get; set; }
 }

@@ -55,9 +55,13 @@ public static class InferenceServiceCollectionExtensions
             // Learned routers embed through the app too (batched with everyone's embeddings, their GPU seconds recorded),
             // instead of loading a copy of the model in every instance; the app serves the model the routers were
             // trained with (the same shipped all-MiniLM-L6-v2).
-            services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
-                FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey,
-                (sp, _) => sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+            // Unless routers embed in process (RoutersInProcess): then the host's own copy of the model serves them.
+            if (!section.GetValue<bool>(nameof(FrugalInferenceOptions.RoutersInProcess)))
+            {
+                services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+                    FrugalRoutingServiceCollectionExtensions.EmbeddingGeneratorKey,
+                    (sp, _) => sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+            }
             services.AddFrugalOnnxTier(sp => new InferenceOnnxClassifier(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(InferenceOnnxClassifier.HttpClientName),
                 sp.GetRequiredService<IOptions<FrugalInferenceOptions>>()));

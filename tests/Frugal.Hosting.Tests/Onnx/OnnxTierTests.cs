@@ -138,6 +138,34 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_LearnedRouterInProcessWithTheInferenceApp_EmbedsHereAndLeavesTheGpuAlone()
+    {
+        // Classify steps every few minutes kept a serverless GPU replica (billed through each cool-down) up all day.
+        await using var app = await InferenceAppOnKestrel.StartAsync();
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Inference:Endpoint"] = app.ClientOptions.BaseAddress.ToString(),
+            ["Frugal:Inference:ApiKey"] = InferenceAppOnKestrel.Key,
+            ["Frugal:Inference:GpuProfile"] = "NC24-A100",
+            ["Frugal:Inference:RoutersInProcess"] = "true",
+        });
+        var definition = Parse("""
+            steps:
+              - id: route
+                kind: classify
+                router: default
+                input: ${ input.message }
+            """);
+
+        var (id, metadata) = await RunAsync(runtime, definition, new JsonObject { ["message"] = "What is 17 times 23?" });
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal((0d, true, 0m), (record.GpuSeconds, record.Priced, record.Dollars));
+        Assert.NotEqual("frugal-inference", record.Provider);
+    }
+
+    [Fact]
     public async Task Run_LearnedRouterInProcess_RecordedAtZeroWithoutGpuSeconds()
     {
         // The host's own CPU is not billed per call: the router's in-process embedding must not read as unpriced GPU time.
