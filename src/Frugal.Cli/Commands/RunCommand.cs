@@ -161,9 +161,16 @@ internal static class RunCommand
                     // them all again beside them and paying twice. A failed run is started again.
                     id = StoredRunId(definition, tenant, item);
                     var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
-                    if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+                    if (existing is null)
                     {
                         id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, cancellationToken);
+                    }
+                    else if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+                    {
+                        // Started again under its id: its calls are recorded as a new execution of the run, apart from
+                        // the failed one's, which the ledger keeps (both were paid for).
+                        var execution = await WorkflowStarter.NextExecutionAsync(client, id, cancellationToken);
+                        id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, execution, cancellationToken);
                     }
                     else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
                     {

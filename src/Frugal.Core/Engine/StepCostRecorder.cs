@@ -68,7 +68,10 @@ public sealed class StepCostRecorder
             : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);
-        var stepId = request.ItemStepId(index) + suffix;
+        // A run started again under its id records its calls as answer@2, answer@3, ...: attempts count from 1 again.
+        var stepId = request.ItemStepId(index)
+            + (request.Execution > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@{request.Execution + 1}") : string.Empty)
+            + suffix;
         var record = new CostRecord
         {
             RunId = request.RunId,

@@ -42,6 +42,9 @@ public sealed record StepRequest(
     /// </summary>
     public string? Error { get; init; }
 
+    /// <summary>The run's execution (<see cref="WorkflowRunRequest.Execution"/>): 0 for its first, left out of the message.</summary>
+    public int Execution { get; init; }
+
     /// <summary>The step id a call is recorded under: the step's id, or <c>id[item]</c> inside a foreach.</summary>
     public string ItemStepId(int index) =>
         Items is { } items ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}[{items[index]}]")

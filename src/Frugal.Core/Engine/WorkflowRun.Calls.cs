@@ -118,12 +118,12 @@ internal sealed partial class WorkflowRun
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}" };
+            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}", Execution = _request.Execution };
         }
 
         if (pending is null)
         {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem);
+            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem) { Execution = _request.Execution };
         }
 
         var subset = new StepCall[pending.Length];
@@ -134,7 +134,7 @@ internal sealed partial class WorkflowRun
             items[i] = firstItem + pending[i];
         }
 
-        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, subset, batch, firstItem) { Items = items };
+        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, subset, batch, firstItem) { Items = items, Execution = _request.Execution };
     }
 
     /// <summary>

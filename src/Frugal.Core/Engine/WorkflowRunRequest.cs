@@ -21,6 +21,14 @@ public sealed record WorkflowRunRequest(
     JsonNode? Input,
     string Tenant = WorkflowRunRequest.DefaultTenant)
 {
+    /// <summary>
+    /// 0 for a run's first execution; 1, 2, ... when a failed or terminated run is started again under the same id (the
+    /// same `frugal run` command against a --store, a queue job with the same id). Its calls are recorded apart
+    /// (<see cref="StepRequest.Execution"/>): with attempts counting from 1 again, the ledger took the new execution's
+    /// records for replays of the old one's and dropped them, so a rerun that paid for every call again recorded few.
+    /// </summary>
+    public int Execution { get; init; }
+
     /// <summary>The tenant of runs that name none.</summary>
     public const string DefaultTenant = "default";
 

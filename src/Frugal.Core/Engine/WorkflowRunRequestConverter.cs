@@ -23,6 +23,7 @@ internal sealed class WorkflowRunRequestConverter : JsonConverter<WorkflowRunReq
 
         string? workflow = null, hash = null, source = null, file = null, tenant = null;
         JsonNode? input = null;
+        var execution = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var name = reader.GetString();
@@ -36,6 +37,7 @@ internal sealed class WorkflowRunRequestConverter : JsonConverter<WorkflowRunReq
                     break;
                 case "file": file = reader.GetString(); break;
                 case "tenant": tenant = reader.GetString(); break;
+                case "execution": execution = reader.GetInt32(); break;
                 case "input": input = reader.TokenType == JsonTokenType.Null ? null : JsonNode.Parse(ref reader); break;
                 default: reader.Skip(); break;
             }
@@ -47,7 +49,7 @@ internal sealed class WorkflowRunRequestConverter : JsonConverter<WorkflowRunReq
             source ?? throw new JsonException("a workflow run request needs 'source'"),
             file ?? string.Empty,
             input,
-            tenant ?? WorkflowRunRequest.DefaultTenant);
+            tenant ?? WorkflowRunRequest.DefaultTenant) { Execution = execution };
     }
 
     public override void Write(Utf8JsonWriter writer, WorkflowRunRequest value, JsonSerializerOptions options)
@@ -57,6 +59,11 @@ internal sealed class WorkflowRunRequestConverter : JsonConverter<WorkflowRunReq
         writer.WriteString("hash", value.Hash);
         writer.WriteString("file", value.File);
         writer.WriteString("tenant", value.Tenant);
+        if (value.Execution > 0)
+        {
+            writer.WriteNumber("execution", value.Execution);
+        }
+
         writer.WritePropertyName("input");
         if (value.Input is null)
         {

@@ -10,13 +10,32 @@ public static class WorkflowStarter
 {
     /// <summary>Starts a run and returns its instance id.</summary>
     /// <exception cref="WorkflowInputException">The input does not satisfy the workflow's input schema.</exception>
-    public static async Task<string> StartAsync(
+    public static Task<string> StartAsync(
         DurableTaskClient client,
         WorkflowDefinition definition,
         JsonNode? input,
         string? tenant = null,
         string? instanceId = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        StartAsync(client, definition, input, tenant, instanceId, execution: 0, cancellationToken);
+
+    /// <summary>Starts an execution of a run and returns its instance id.</summary>
+    /// <param name="client">The task hub's client.</param>
+    /// <param name="definition">The workflow.</param>
+    /// <param name="input">The run input.</param>
+    /// <param name="tenant">The tenant, or null for the default one.</param>
+    /// <param name="instanceId">The run's id, or null for a new one.</param>
+    /// <param name="execution">Which execution of <paramref name="instanceId"/> this is (<see cref="NextExecutionAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="WorkflowInputException">The input does not satisfy the workflow's input schema.</exception>
+    public static async Task<string> StartAsync(
+        DurableTaskClient client,
+        WorkflowDefinition definition,
+        JsonNode? input,
+        string? tenant,
+        string? instanceId,
+        int execution,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(definition);
@@ -32,9 +51,25 @@ public static class WorkflowStarter
             definition.Source,
             Path.GetFileName(definition.File),
             input,
-            WorkflowRunRequest.TenantOrDefault(tenant));
+            WorkflowRunRequest.TenantOrDefault(tenant)) { Execution = execution };
         var options = instanceId is null ? null : new StartOrchestrationOptions(instanceId);
         return await client.ScheduleNewOrchestrationInstanceAsync(WorkflowOrchestrator.Name, request, options, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The execution a start under <paramref name="instanceId"/> would be: 0 when no run has that id, else one more
+    /// than the run there (a failed or terminated one started again). Its calls are then recorded apart from the
+    /// earlier execution's, whose attempt numbers they would repeat.
+    /// </summary>
+    /// <param name="client">The task hub's client.</param>
+    /// <param name="instanceId">The id the run will be started under.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The execution number.</returns>
+    public static async Task<int> NextExecutionAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return existing is null ? 0 : (existing.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1;
     }
 }

@@ -61,7 +61,9 @@ public sealed class RunQueueFunction
             {
                 try
                 {
-                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, job.Id, cancellationToken);
+                    // A job naming its run id may start a run that failed before under that id again: a new execution.
+                    var execution = job.Id is null ? 0 : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
+                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, job.Id, execution, cancellationToken);
                     Log.RunStartedFromQueue(_logger, id, job.Workflow);
                     return null;
                 }

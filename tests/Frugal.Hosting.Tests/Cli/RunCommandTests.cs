@@ -269,6 +269,37 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FailedRunStartedAgainOnTheStore_RecordsTheNewExecutionsCallsBesideTheOldOnes()
+    {
+        // The same command again restarts a failed run under its id; attempts count from 1 again, and the ledger took
+        // the new calls for replays of the old ones and dropped them: a rerun that paid again reported $0.
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var ledger = Path.Combine(_directory.FullName, "costs.db");
+        var hub = "Rerun" + Guid.NewGuid().ToString("N")[..10];
+        string Settings(int errors) => $$"""{ "Emulator": { "Defaults": { "ServerErrorRate": {{errors}} } }, "Frugal": { "Costs": { "SqlitePath": "{{ledger}}" }, "Durable": { "TaskHub": "{{hub}}" }, "Models": { "Resilience": { "MaxRetries": 0 } } } }""";
+        var input = Temp("in.json", """{ "subject": "Login loop", "body": "I cannot log in since this morning." }""");
+        Temp("frugal.json", Settings(1));
+        var (failedCode, failedOutput, failedError) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", input, "--store", storage);
+        Temp("frugal.json", Settings(0));
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", input, "--store", storage);
+
+        Assert.True(failedCode == 1, $"exit {failedCode}: {failedError}{failedOutput}");
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        using var costs = new Frugal.Costs.SqliteCostLedger(ledger);
+        var records = new List<Frugal.Costs.CostRecord>();
+        await foreach (var record in costs.QueryAsync(new Frugal.Costs.CostQuery(), CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        Assert.Contains(records, r => r.StepId == "answer" && r.Outcome == Frugal.Costs.CostOutcome.Failed);
+        var answered = Assert.Single(records, r => r.StepId == "answer@2");
+        Assert.Equal((Frugal.Costs.CostOutcome.Succeeded, 1), (answered.Outcome, answered.Attempt));
+        Assert.True(answered.Dollars > 0, "the new execution's call is priced");
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".

@@ -72,10 +72,11 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             .OrderByDescending(s => s.Dollars).ThenBy(s => s.Label, StringComparer.Ordinal).Take(request.TopSteps).ToList(),
     };
 
-    /// <summary>A step id without its foreach iteration (<c>[3]</c>) or escalation suffix (<c>#premium</c>).</summary>
+    /// <summary>A step id without its foreach iteration (<c>[3]</c>), execution (<c>@2</c>), escalation (<c>#cheap</c>) or
+    /// timed-out attempt (<c>~timeout1</c>) suffix.</summary>
     internal static string StepName(string stepId)
     {
-        int cut = stepId.IndexOfAny(['[', '#']);
+        int cut = stepId.IndexOfAny(['[', '@', '#', '~']);
         return cut > 0 ? stepId[..cut] : stepId;
     }
 
