@@ -189,6 +189,11 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         {
             // Kestrel allows 100 streams per HTTP/2 connection by default; one client waiting on a thousand runs needs more.
             k.Limits.Http2.MaxStreamsPerConnection = 100_000;
+
+            // Kestrel refuses request bodies over 30 MB by default, below what the workflows' own input schemas allow
+            // (a thousand documents of up to 50,000 characters): such a run crashed `frugal run` (exit 134) and
+            // `frugal serve` answered 500. Only this process's own client reaches this loopback listener.
+            k.Limits.MaxRequestBodySize = null;
             k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
         });
         // gRPC servers refuse messages over 4 MB by default, which refused run inputs the workflows' own schemas allow

@@ -300,6 +300,29 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InputOverThirtyMegabytes_RunsLikeASmallOne()
+    {
+        // The in-process sidecar kept Kestrel's 30 MB request limit: the start failed with an RpcException, exit 134.
+        var workflow = Temp("big.yaml", """
+            name: big
+            input: { type: object }
+            steps:
+              - id: size
+                kind: deterministic
+                operation: template
+                input: ${ len(input.text) }
+            output: ${ steps.size.output }
+            """);
+        var input = Path.Combine(_directory.FullName, "big.json");
+        await File.WriteAllTextAsync(input, "{ \"text\": \"" + new string('x', 31 * 1024 * 1024) + "\" }");
+
+        var (code, output, error) = await CliRunner.RunAsync("run", workflow, "--input", input);
+
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        Assert.Contains((31 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
