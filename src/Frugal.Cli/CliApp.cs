@@ -58,5 +58,12 @@ internal static class CliApp
 
             return UsageExitCode;
         }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("FRUGAL_DEBUG") is not ("1" or "true"))
+        {
+            // Anything else is a failure frugal did not foresee: one line and exit 1, not an unhandled exception, its
+            // stack trace and exit 134 (FRUGAL_DEBUG=1 lets it through, with the stack trace, for a bug report).
+            await configuration.Error.WriteLineAsync($"error: {ex.GetBaseException().Message.ReplaceLineEndings(" ")} (FRUGAL_DEBUG=1 shows where)");
+            return Commands.ExitCodes.RunFailed;
+        }
     }
 }

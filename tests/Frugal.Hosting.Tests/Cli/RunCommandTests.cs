@@ -323,6 +323,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_LedgerFileThatIsNotSqlite_ExitsTwoNamingTheSettingBeforeAnythingRuns()
+    {
+        // Found only when the first call was recorded: each step failed three times with "SQLite Error 26: 'file is
+        // not a database'", naming no file, and the run's summary then crashed (exit 134).
+        var ledger = Temp("costs.db", "these are not the pages of a SQLite database");
+        Temp("frugal.json", $$"""{ "Frugal": { "Costs": { "SqlitePath": "{{ledger}}" } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal($"configuration error: Frugal:Costs:SqlitePath: '{ledger}' is not a SQLite database (a cost ledger is one)", error.Trim());
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
