@@ -74,6 +74,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configureServices);
+        options.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
 
         // Only the embedded backend's sidecar sends run inputs by reference (Azure Storage keeps its work items' history).

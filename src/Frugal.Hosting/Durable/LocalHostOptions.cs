@@ -19,14 +19,38 @@ public sealed class LocalHostOptions
     public string TaskHub { get; set; } = "FrugalLocal";
 
     /// <summary>Most orchestration work items in flight.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Frugal:Durable:MaxConcurrentOrchestrations must be between 1 and 10000")]
     public int MaxConcurrentOrchestrations { get; set; } = 1000;
 
     /// <summary>Most activity work items in flight; activities mostly wait on model calls, so this is far above the core count.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Frugal:Durable:MaxConcurrentActivities must be between 1 and 10000")]
     public int MaxConcurrentActivities { get; set; } = 1000;
 
     /// <summary>Partitions of the Azure Storage task hub.</summary>
-    [Range(1, 16)]
+    [Range(1, 16, ErrorMessage = "Frugal:Durable:PartitionCount must be between 1 and 16")]
     public int PartitionCount { get; set; } = 4;
+
+    /// <summary>
+    /// Checks the rules above. Bound with <c>Get&lt;T&gt;()</c>, nothing applied them: a task hub of "a_b" or a limit of
+    /// 0 ended `frugal run` in an unhandled storage or argument exception (exit 134).
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting breaks its rule; the message names it.</exception>
+    public void Validate()
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        {
+            var failures = results.Select(r => $"{r.ErrorMessage} (was {Value(r)})").ToList();
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Section, typeof(LocalHostOptions), failures);
+        }
+    }
+
+    private string Value(ValidationResult result) => result.MemberNames.FirstOrDefault() switch
+    {
+        nameof(TaskHub) => $"'{TaskHub}'",
+        nameof(MaxConcurrentOrchestrations) => MaxConcurrentOrchestrations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        nameof(MaxConcurrentActivities) => MaxConcurrentActivities.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        nameof(PartitionCount) => PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "?",
+    };
 }

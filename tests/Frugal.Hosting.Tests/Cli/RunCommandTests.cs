@@ -336,6 +336,22 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal($"configuration error: Frugal:Costs:SqlitePath: '{ledger}' is not a SQLite database (a cost ledger is one)", error.Trim());
     }
 
+    [Theory]
+    [InlineData("""{ "TaskHub": "a_b" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'a_b')")]
+    [InlineData("""{ "TaskHub": "ab" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'ab')")]
+    [InlineData("""{ "MaxConcurrentActivities": 0 }""", "Frugal:Durable:MaxConcurrentActivities must be between 1 and 10000 (was 0)")]
+    [InlineData("""{ "PartitionCount": 0 }""", "Frugal:Durable:PartitionCount must be between 1 and 16 (was 0)")]
+    public async Task Run_BadDurableSetting_ExitsTwoNamingTheKey(string durable, string message)
+    {
+        // The rules on LocalHostOptions were never applied: these ended in unhandled exceptions (exit 134).
+        Temp("frugal.json", $$"""{ "Frugal": { "Durable": {{durable}} } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal($"configuration error: {message}", error.Trim());
+    }
+
     [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
