@@ -1,6 +1,7 @@
 using System.Net;
 using Frugal.Resilience;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -23,8 +24,8 @@ public static class ModelHttpClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ModelResilienceOptions>()
             .Bind(configuration.GetSection(ModelResilienceOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelResilienceOptions>, ModelResilienceOptionsValidator>());
         services.AddTransient<ModelAttemptHandler>();
         foreach (var tier in tiers)
         {
