@@ -27,6 +27,13 @@ internal static class RunCommand
         };
         var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory.");
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
+        tenant.Validators.Add(result =>
+        {
+            if (WorkflowRunRequest.TenantProblem(result.GetValueOrDefault<string?>()) is { } problem)
+            {
+                result.AddError($"--tenant: {problem}");
+            }
+        });
         var command = new Command("run", "Run a workflow locally with an embedded durable backend.") { workflow, input, store, tenant };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetValue(workflow)!, parse.GetValue(input)!, parse.GetValue(store), parse.GetValue(tenant),

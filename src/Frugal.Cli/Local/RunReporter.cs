@@ -92,8 +92,9 @@ internal sealed class RunReporter
             $"{_rows.Count - Failed} completed, {Failed} failed; ${spend.Values.Sum(r => r.Dollars):0.000000} recorded in the cost ledger"));
         if (spend.Values.Sum(r => r.Unpriced) is > 0 and var unpriced)
         {
-            // Shown as $0 they read as free; their cost is unknown (costs.md: a model or GPU profile the price table lacks).
-            _out.WriteLine($"{unpriced} call(s) unpriced, not in that total: their cost is unknown, not zero (the price table has no price for their model or GPU profile; see `frugal cost report`)");
+            // Shown as $0 they read as free; their cost is unknown (costs.md: a model or GPU profile the price table
+            // lacks, or a call that got no answer, a timeout most often, and may have been billed unseen).
+            _out.WriteLine($"{unpriced} call(s) unpriced, not in that total: their cost is unknown, not zero (a model or GPU profile the price table lacks, or a call that got no answer and may have been billed; see `frugal cost report`)");
         }
     }
 

@@ -66,6 +66,11 @@ public sealed class WorkflowApi
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
         }
 
+        if (WorkflowRunRequest.TenantProblem(tenant) is { } tenantProblem)
+        {
+            return ApiResult.Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}");
+        }
+
         BudgetRefusal? refusal;
         try
         {

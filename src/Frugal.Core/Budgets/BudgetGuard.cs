@@ -365,7 +365,9 @@ public sealed class BudgetGuard
         return (int)(60 - (seconds % 60));
     }
 
-    private static string Tag(string tenant) => tenant.Replace('{', '_').Replace('}', '_');
+    // The tenant inside a Redis hash tag, which must hold no braces. Escaped, not replaced: 'a{b' and 'a_b' shared a
+    // budget counter when braces became '_'.
+    private static string Tag(string tenant) => tenant.Replace("%", "%25", StringComparison.Ordinal).Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal);
 
     private static string Dollars(long nano) => (nano / NanoPerDollar).ToString("$0.00####", CultureInfo.InvariantCulture);
 }

@@ -36,4 +36,19 @@ public sealed record WorkflowRunRequest(
     /// <param name="tenant">The tenant a caller named, if any.</param>
     /// <returns>The tenant to record costs and check budgets under.</returns>
     public static string TenantOrDefault(string? tenant) => string.IsNullOrWhiteSpace(tenant) ? DefaultTenant : tenant;
+
+    /// <summary>The most characters a tenant name may have.</summary>
+    public const int MaxTenantLength = 128;
+
+    /// <summary>
+    /// Why <paramref name="tenant"/> cannot name a tenant, or null when it can (null and empty mean the default).
+    /// A tenant is part of every cost record's key in a table ledger, whose keys hold at most 1 KiB: a tenant of 3,000
+    /// characters was accepted (HTTP 202) and then failed every step of its runs with HTTP 400 from the table.
+    /// </summary>
+    /// <param name="tenant">The tenant a caller named.</param>
+    public static string? TenantProblem(string? tenant) =>
+        tenant is null ? null
+        : tenant.Length > MaxTenantLength ? $"must be at most {MaxTenantLength} characters (was {tenant.Length})"
+        : tenant.Any(char.IsControl) ? "must not contain control characters"
+        : null;
 }

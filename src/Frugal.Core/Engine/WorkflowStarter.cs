@@ -39,6 +39,11 @@ public static class WorkflowStarter
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(definition);
+        if (WorkflowRunRequest.TenantProblem(tenant) is { } problem)
+        {
+            throw new ArgumentException($"tenant {problem}", nameof(tenant));
+        }
+
         var violations = WorkflowInputValidator.Validate(definition, input);
         if (violations.Count > 0)
         {

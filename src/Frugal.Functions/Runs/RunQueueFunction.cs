@@ -44,6 +44,10 @@ public sealed class RunQueueFunction
             {
                 error = $"unknown workflow '{job.Workflow}'";
             }
+            else if (WorkflowRunRequest.TenantProblem(job.Tenant) is { } tenantProblem)
+            {
+                error = $"'tenant' {tenantProblem}";
+            }
             else if (_budgets is not null
                 && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(job.Tenant), cancellationToken) is { } refusal)
             {

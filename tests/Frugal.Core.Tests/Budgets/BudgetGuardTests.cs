@@ -78,6 +78,20 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_TenantsThatDifferOnlyByABrace_KeepBudgetsApart()
+    {
+        // Braces cannot stand in a Redis hash tag; they became '_', so 'a{b' spent 'a_b''s budget too.
+        var guard = Guard(o => (o.Tenants[BudgetOptions.DefaultTenant], o.Action, o.ReservationMaxWait) = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.Zero));
+        var spent = await guard.ReserveAsync(Context("a{b", "run-1"), BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(spent, BudgetGuard.ToNano(0.002m));
+
+        var other = await guard.ReserveAsync(Context("a_b", "run-2"), BudgetGuard.ToNano(0.0005m), canDowngrade: false, CancellationToken.None);
+
+        Assert.NotEqual(spent.Counters[0].Key, other.Counters[0].Key);
+        await Assert.ThrowsAsync<BudgetExceededException>(() => guard.ReserveAsync(Context("a{b", "run-3"), 1, canDowngrade: false, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_CallInFlightPastTheLongestWait_RefusedSayingWhatIsReserved()
     {
         var time = new FakeTimeProvider(Now);

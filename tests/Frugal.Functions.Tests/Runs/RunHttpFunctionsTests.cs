@@ -51,6 +51,19 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task StartRun_TenantLongerThanATableKeyHolds_Returns400NamingTheHeader()
+    {
+        // Accepted with 202, a 3,000-character tenant then failed every step: a table ledger's keys hold 1 KiB.
+        var request = HttpTestContext.Request("POST", """{"subject": "Refund policy", "body": "Can I get a refund?"}""", tenant: new string('t', 3000));
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal((400, "application/problem+json"), (status, type));
+        Assert.Equal("x-frugal-tenant must be at most 128 characters (was 3000)", body!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task StartRun_EmptyBody_Returns400SayingItIsEmpty()
     {
         var request = HttpTestContext.Request("POST", "");

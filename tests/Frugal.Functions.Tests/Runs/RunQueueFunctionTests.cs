@@ -14,6 +14,7 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
     [InlineData("""{"input": {}}""", "missing the string field 'workflow'")]
     [InlineData("""{"workflow": "nope", "input": {}}""", "unknown workflow 'nope'")]
     [InlineData("""{"workflow": "support-triage", "input": {"subject": 1}}""", "input does not match the input schema of 'support-triage'")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "tenant": "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"}""", "'tenant' must be at most 128 characters (was 132)")]
     public async Task Run_BadMessage_GoesToPoisonQueueWithReason(string message, string reason)
     {
         var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);

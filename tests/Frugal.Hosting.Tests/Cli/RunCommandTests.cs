@@ -353,6 +353,15 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TenantOverItsLength_ExitsTwoNamingTheOption()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Hi" }"""), "--tenant", new string('t', 200));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Contains("--tenant: must be at most 128 characters (was 200)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
