@@ -362,6 +362,34 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StepRequestOverDurableTasksLimit_FailsNamingTheStepAndWhatToChange()
+    {
+        // The run failed with "A single orchestrator action of type ScheduleTask with id 0 exceeds the 3.90MB limit ...
+        // Enable large-payload externalization", naming no step and a setting Frugal has not got.
+        var workflow = Temp("wide.yaml", """
+            name: wide
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 64
+                do:
+                  kind: deterministic
+                  operation: template
+                  input: ${ item }
+            output: ${ len(steps.each.output) }
+            """);
+        var item = new string('字', 25_000);
+        var input = Temp("wide.json", "{ \"items\": [" + string.Join(", ", Enumerable.Repeat($"\"{item}\"", 64)) + "] }");
+
+        var (code, output, error) = await CliRunner.RunAsync("run", workflow, "--input", input);
+
+        Assert.True(code == 1, $"exit {code}: {error}{output}");
+        Assert.Contains("step 'each' (batch 0, 64 item(s)): its request is 4.58 MB, over the 3.9 MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
