@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(5004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
     public static partial void EmbeddingsRefreshSkipped(ILogger logger, int tables);
+
+    [LoggerMessage(5005, LogLevel.Warning, "{Problem}")]
+    public static partial void UnknownSetting(ILogger logger, string problem);
 }

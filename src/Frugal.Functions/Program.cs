@@ -4,6 +4,7 @@ using Frugal.Models;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -21,4 +22,13 @@ builder.Services.AddFrugalRoutingFeedback(builder.Configuration);
 builder.Services.AddFrugalRetention(builder.Configuration);
 builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions");
 
-builder.Build().Run();
+var app = builder.Build();
+
+// A misspelt app setting is ignored by binding without a word (a mistyped budget meant none): say so at start.
+var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Frugal.Functions.Startup");
+foreach (var line in Frugal.UnknownSettings.Find(builder.Configuration, typeof(Frugal.UnknownSettings).Assembly))
+{
+    Frugal.Functions.Log.UnknownSetting(startup, line);
+}
+
+app.Run();

@@ -103,7 +103,7 @@ internal static class RunCommand
         LocalRuntime runtime;
         try
         {
-            runtime = await LocalRuntime.StartAsync(configuration, store, output, cancellationToken: cancellationToken);
+            runtime = await LocalRuntime.StartAsync(configuration, store, output, warnings: error, cancellationToken: cancellationToken);
         }
         catch (CliUsageException ex)
         {

@@ -58,7 +58,7 @@ internal static class ServeCommand
         LocalRuntime runtime;
         try
         {
-            runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, cancellationToken: cancellationToken);
+            runtime = await LocalRuntime.StartAsync(LocalRuntime.ReadConfiguration(), store, output, warnings: error, cancellationToken: cancellationToken);
         }
         catch (CliUsageException ex)
         {

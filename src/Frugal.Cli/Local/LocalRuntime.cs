@@ -60,8 +60,16 @@ internal sealed class LocalRuntime : IAsyncDisposable
         TextWriter notices,
         Action<IServiceCollection>? configureServices = null,
         ILoggerFactory? loggerFactory = null,
+        TextWriter? warnings = null,
         CancellationToken cancellationToken = default)
     {
+        // Misspelt settings were ignored without a word: a mistyped budget meant none.
+        foreach (var line in UnknownSettings.Find(
+            configuration, [("Frugal:Onnx", typeof(Frugal.Onnx.Models.OnnxOptions)), ("Emulator", typeof(EmulatorOptions))], typeof(UnknownSettings).Assembly, typeof(LocalHostOptions).Assembly))
+        {
+            await (warnings ?? notices).WriteLineAsync($"warning: {line}").ConfigureAwait(false);
+        }
+
         EmulatorHandle? emulator = null;
         var overrides = new Dictionary<string, string?>();
         if (string.IsNullOrWhiteSpace(configuration["Frugal:Models:Cheap:Endpoint"]))

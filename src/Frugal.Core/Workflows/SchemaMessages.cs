@@ -224,7 +224,7 @@ internal static partial class SchemaMessages
     }
 
     /// <summary>The allowed name closest to a misspelt one, if it is close enough to be a typo.</summary>
-    private static string? Suggest(string name, IReadOnlyList<string> allowed)
+    internal static string? Suggest(string name, IReadOnlyList<string> allowed)
     {
         var best = allowed.Select(a => (Name: a, Distance: Distance(name.ToLowerInvariant(), a))).OrderBy(p => p.Distance).FirstOrDefault();
         return best.Name is not null && best.Distance <= Math.Max(1, name.Length / 3) ? best.Name : null;

@@ -390,6 +390,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MisspeltSettings_WarnedNamingWhatTheyWereLikelyMeantToBe()
+    {
+        // Ignored without a word: a budget misspelt in frugal.json meant no budget at all.
+        Temp("frugal.json", """{ "Frugal": { "Budgets": { "PerRunn": 0.0000001 } }, "Emulator": { "Defaults": { "ServerErrorRat": 1.0 } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        Assert.Equal(
+            "warning: Emulator:Defaults:ServerErrorRat is not a setting Frugal reads; it is ignored (did you mean Emulator:Defaults:ServerErrorRate?)\n"
+            + "warning: Frugal:Budgets:PerRunn is not a setting Frugal reads; it is ignored (did you mean Frugal:Budgets:PerRun?)",
+            error.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
