@@ -63,4 +63,36 @@ public static class JsonErrors
 
         return where.Count == 0 ? reason : $"{reason} ({string.Join(", ", where)})";
     }
+
+    /// <summary>
+    /// The 1-based column, in characters, of the place <paramref name="exception"/> names in <paramref name="text"/>:
+    /// the reader counts bytes of UTF-8, so on a line with accented or non-Latin letters before the error its position
+    /// was past the character (29 read as 36).
+    /// </summary>
+    /// <param name="text">The text that was parsed.</param>
+    /// <param name="exception">The parse error.</param>
+    public static long Column(string text, JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(exception);
+        var start = 0;
+        for (var line = 0L; line < (exception.LineNumber ?? 0) && start < text.Length; line++)
+        {
+            var next = text.IndexOf('\n', start);
+            start = next < 0 ? text.Length : next + 1;
+        }
+
+        long bytes = exception.BytePositionInLine ?? 0, column = 0;
+        var i = start;
+        while (i < text.Length && bytes > 0 && text[i] != '\n')
+        {
+            // A surrogate pair is one letter in four bytes; otherwise UTF-8 takes one to three bytes a character.
+            var pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length;
+            bytes -= pair ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
+            i += pair ? 2 : 1;
+            column++;
+        }
+
+        return column + 1;
+    }
 }

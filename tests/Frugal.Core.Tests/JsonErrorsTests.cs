@@ -47,4 +47,16 @@ public sealed class JsonErrorsTests
         Assert.Equal("there is no JSON: the input is empty", JsonErrors.Reason(ex));
         Assert.Equal("there is no JSON: the input is empty", JsonErrors.Describe(ex));
     }
+
+    [Theory]
+    [InlineData("{ \"subject\": \"café crème\", \"x\": }", 33)]
+    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", 15)]
+    [InlineData("{ \"x\": }", 8)]
+    public void Column_TextOutsideAscii_CountsCharactersNotBytes(string text, long column)
+    {
+        // The reader's position is in bytes of UTF-8: a line with accents or CJK before the error pointed past it.
+        var ex = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text));
+
+        Assert.Equal(column, JsonErrors.Column(text, ex));
+    }
 }

@@ -56,7 +56,7 @@ internal static class RunInputReader
         }
         catch (JsonException ex)
         {
-            var at = line > 0 ? $"{line}:{(ex.BytePositionInLine ?? 0) + 1}" : $"{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}";
+            var at = line > 0 ? $"{line}:{JsonErrors.Column(text, ex)}" : $"{(ex.LineNumber ?? 0) + 1}:{JsonErrors.Column(text, ex)}";
             throw new CliUsageException($"{path}:{at}: expected a JSON value: {JsonErrors.Reason(ex)}");
         }
     }

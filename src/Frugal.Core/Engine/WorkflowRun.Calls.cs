@@ -150,7 +150,7 @@ internal sealed partial class WorkflowRun
         if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
         {
             throw new StepFailedException(
-                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first with {first.Type}: {first.Message}");
+                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first: {first.Message}");
         }
 
         Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");

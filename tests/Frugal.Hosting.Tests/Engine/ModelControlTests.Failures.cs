@@ -32,7 +32,7 @@ public sealed partial class ModelControlTests
         var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
-        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first with Frugal.Engine.StepInputException: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
         var records = await RecordsAsync(runtime, id);
         Assert.Equal(["each[0]/1 Succeeded", "each[1]/1 Failed", "each[2]/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
     }
