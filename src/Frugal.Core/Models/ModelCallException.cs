@@ -50,7 +50,12 @@ public sealed class ModelCallException : Exception
                 $"the {tier} model's circuit is open{tried}: its deployment failed repeatedly, so calls are held back" +
                 (open.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Ceiling(after.TotalSeconds):0} s") : string.Empty),
                 ex),
-            TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex),
+            // Every attempt answered with an error (a 429 whose Retry-After outlasted the call's time, a 5xx): none was
+            // in flight when time ran out, so nothing was billed. An attempt cut off (logged as a timeout) may have been.
+            TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex)
+            {
+                NothingBilled = attempts.Count > 0 && attempts.All(a => a.Outcome.StartsWith("http-", StringComparison.Ordinal)),
+            },
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
                 new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
             ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex) { NothingBilled = true },

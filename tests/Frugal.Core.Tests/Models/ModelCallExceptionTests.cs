@@ -33,6 +33,20 @@ public sealed class ModelCallExceptionTests
     }
 
     [Fact]
+    public void From_TimeoutAfterOnlyErrorAnswers_CostNothing()
+    {
+        // A 429 whose Retry-After outlasted the call's total time: every attempt was refused, none was cut off, yet each
+        // step attempt was recorded unpriced, "may have been billed".
+        ModelAttempt[] refused = [new("cheap", 1, "http-429", 100_000)];
+
+        var failure = ModelCallException.From("cheap", refused, new TimeoutRejectedException("timed out", TimeSpan.FromSeconds(20)));
+
+        Assert.Equal("the cheap model did not answer within 20 s after 1 attempt(s) (http-429)", failure!.Message);
+        Assert.True(StepFailures.CostNothing(failure));
+        Assert.False(StepFailures.CostNothing(ModelCallException.From("cheap", [.. refused, new("cheap", 2, "timeout")], new TimeoutRejectedException("timed out", TimeSpan.FromSeconds(20)))!));
+    }
+
+    [Fact]
     public void From_ConnectionRefused_CostNothing()
     {
         var failure = ModelCallException.From("cheap", [], new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)"));
