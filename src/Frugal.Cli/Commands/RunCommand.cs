@@ -69,7 +69,9 @@ internal static class RunCommand
         try
         {
             definition = WorkflowFileReader.Read(workflowPath);
-            inputs = RunInputReader.Read(inputPath);
+            var workflow = definition;
+            inputs = RunInputReader.Read(inputPath, i => WorkflowInputValidator.Validate(workflow, i.Input)
+                .Select(v => $"{i.Label}: {(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"));
         }
         catch (WorkflowValidationException ex)
         {
@@ -86,18 +88,6 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
-        var invalid = inputs
-            .SelectMany(i => WorkflowInputValidator.Validate(definition, i.Input).Select(v => $"{i.Label}: {(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"))
-            .ToList();
-        if (invalid.Count > 0)
-        {
-            foreach (var line in invalid)
-            {
-                await error.WriteLineAsync(line);
-            }
-
-            return ExitCodes.BadInput;
-        }
 
         var clock = Stopwatch.StartNew();
         LocalRuntime runtime;

@@ -6,8 +6,12 @@ namespace Frugal.Cli.Local;
 /// <summary>Reads run inputs: a <c>.json</c> file is one input, a <c>.jsonl</c> file one input per non-blank line.</summary>
 internal static class RunInputReader
 {
-    /// <exception cref="CliUsageException">The file is missing or a line is not JSON; the message names file and line.</exception>
-    public static IReadOnlyList<RunInput> Read(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="check">The problems of an input that parsed (its schema violations), listed in line order with the
+    /// lines that did not parse: reported apart, the violations showed only once every line was JSON.</param>
+    /// <exception cref="CliUsageException">The file is missing, a line is not JSON, or <paramref name="check"/> found
+    /// problems; the message names file and line of each.</exception>
+    public static IReadOnlyList<RunInput> Read(string path, Func<RunInput, IEnumerable<string>>? check = null)
     {
         if (!File.Exists(path))
         {
@@ -17,7 +21,10 @@ internal static class RunInputReader
         var name = Path.GetFileName(path);
         if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            return [new RunInput(name, Parse(File.ReadAllText(path), path, 0))];
+            var single = new RunInput(name, Parse(File.ReadAllText(path), path, 0));
+            return check?.Invoke(single).ToList() is { Count: > 0 } violations
+                ? throw new CliUsageException(string.Join(Environment.NewLine, violations))
+                : [single];
         }
 
         var inputs = new List<RunInput>();
@@ -30,7 +37,9 @@ internal static class RunInputReader
             {
                 try
                 {
-                    inputs.Add(new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber)));
+                    var input = new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber));
+                    inputs.Add(input);
+                    problems.AddRange(check?.Invoke(input) ?? []);
                 }
                 catch (CliUsageException ex)
                 {

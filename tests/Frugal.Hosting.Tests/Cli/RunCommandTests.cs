@@ -50,6 +50,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_JsonlWithABadLineAndASchemaViolation_ListsBothInLineOrder()
+    {
+        // The schema's violations showed only once every line parsed: one more fix-and-retry.
+        var input = Temp("tickets.jsonl", "{\"subject\": 5, \"body\": \"b\"}\n{\"subject\": oops}\n");
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        var lines = error.Trim().ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("tickets.jsonl:1: /subject:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{input}:2:13: expected a JSON value", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_InputViolatingTheSchema_ExitsTwoListingEveryViolation()
     {
         var input = Temp("tickets.jsonl", "{\"subject\": \"ok\", \"body\": \"ok\"}\n{\"subject\": 5}\n");
