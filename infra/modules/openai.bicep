@@ -39,7 +39,10 @@ resource cheapDeployment 'Microsoft.CognitiveServices/accounts/deployments@2024-
   sku: { name: deploymentSku, capacity: cheap.capacity }
   properties: {
     model: { format: 'OpenAI', name: cheap.model, version: cheap.version }
-    versionUpgradeOption: 'NoAutoUpgrade'
+    // The pinned version until Azure retires it, then the current one: with NoAutoUpgrade a retired version's
+    // deployment stops answering, and every model step fails until someone deploys again. Prices are looked up by
+    // model name (config/prices.json), so an upgraded version is still priced.
+    versionUpgradeOption: 'OnceCurrentVersionExpired'
   }
 }
 
@@ -50,7 +53,7 @@ resource premiumDeployment 'Microsoft.CognitiveServices/accounts/deployments@202
   sku: { name: deploymentSku, capacity: premium.capacity }
   properties: {
     model: { format: 'OpenAI', name: premium.model, version: premium.version }
-    versionUpgradeOption: 'NoAutoUpgrade'
+    versionUpgradeOption: 'OnceCurrentVersionExpired'
   }
   dependsOn: [cheapDeployment]
 }
