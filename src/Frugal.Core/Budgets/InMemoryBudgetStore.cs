@@ -31,7 +31,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             var now = _time.GetUtcNow();
             foreach (var counter in counters)
             {
-                ReleaseLapsed(counter, now);
+                ReleaseLapsed(counter.Key, counter.TimeToLive, now);
             }
 
             for (int i = 0; i < counters.Count; i++)
@@ -80,6 +80,11 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             {
                 // A hold whose lease passed was released already: count the spending, release nothing twice.
                 var held = _holds.TryGetValue(counter.Key, out var holds) && holds.Remove(hold.Id) ? hold.Amount : 0;
+                if (holds is { Count: 0 })
+                {
+                    _holds.Remove(counter.Key); // one per run with a per-run budget: a long-running host kept them all
+                }
+
                 Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + actual, Reserved = e.Reserved - held });
             }
         }
@@ -92,6 +97,8 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     {
         lock (_lock)
         {
+            // Lapsed holds are released on reads too: a tenant refused at run start never reserves again.
+            ReleaseLapsed(key, null, _time.GetUtcNow());
             var entry = Get(key);
             return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved, entry.Seeded));
         }
@@ -135,10 +142,10 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         }
     }
 
-    /// <summary>Releases <paramref name="counter"/>'s holds whose lease has passed.</summary>
-    private void ReleaseLapsed(BudgetCounter counter, DateTimeOffset now)
+    /// <summary>Releases the holds on <paramref name="key"/> whose lease has passed (refreshing its time to live when given).</summary>
+    private void ReleaseLapsed(string key, TimeSpan? timeToLive, DateTimeOffset now)
     {
-        if (!_holds.TryGetValue(counter.Key, out var holds))
+        if (!_holds.TryGetValue(key, out var holds))
         {
             return;
         }
@@ -153,14 +160,19 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             }
         }
 
-        if (lapsed > 0)
+        if (lapsed > 0 && _entries.ContainsKey(key))
         {
-            Update(counter.Key, counter.TimeToLive, e => e with { Reserved = Math.Max(0, e.Reserved - lapsed) });
+            var entry = Get(key);
+            _entries[key] = entry with
+            {
+                Reserved = Math.Max(0, entry.Reserved - lapsed),
+                ExpiresAt = timeToLive is { } ttl ? now + ttl : entry.ExpiresAt,
+            };
         }
 
         if (holds.Count == 0)
         {
-            _holds.Remove(counter.Key);
+            _holds.Remove(key);
         }
     }
 

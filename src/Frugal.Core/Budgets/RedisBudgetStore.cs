@@ -50,6 +50,20 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         return -1
         """;
 
+    // KEYS: a counter and its holds. Releases the holds whose lease has passed, then reads s, h and seeded.
+    private const string GetScript = """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+        if #lapsed > 0 then
+          local sum = 0
+          for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
+          redis.call('HINCRBY', KEYS[1], 'h', -sum)
+          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+        end
+        return redis.call('HMGET', KEYS[1], 's', 'h', 'seeded')
+        """;
+
     // KEYS as above; ARGV: held amount, actual, hold member, then per counter its time to live (ms). A hold already
     // released because its lease passed is not released twice.
     private const string SettleScript = """
@@ -137,8 +151,10 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var values = await UseAsync(d => d.HashGetAsync(key, ["s", "h", "seeded"])).ConfigureAwait(false);
-        return new BudgetBalance(ToLong(values[0]), ToLong(values[1]), !values[2].IsNull);
+        // Lapsed holds are released here too: a tenant refused at run start (402) never reserves again, so holds left by
+        // a stopped host kept it refused until the month's key expired.
+        var values = (RedisResult[])(await EvaluateAsync(GetScript, [key, key + ":holds"], []).ConfigureAwait(false))!;
+        return new BudgetBalance(ToLong((RedisValue)values[0]), ToLong((RedisValue)values[1]), !((RedisValue)values[2]).IsNull);
     }
 
     /// <inheritdoc />

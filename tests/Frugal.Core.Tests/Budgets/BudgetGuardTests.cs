@@ -92,6 +92,22 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task CheckRunStartAsync_HoldsOfAStoppedHostPastTheirLease_AdmitsTheTenantAgain()
+    {
+        // Lapsed holds were released only when a call reserved, and a tenant refused at run start never gets to one:
+        // it stayed refused (402) until the month's key expired.
+        var time = new FakeTimeProvider(Now);
+        var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait, o.ReservationLease)
+            = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.Zero, TimeSpan.FromMinutes(10)), time: time);
+        await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
+        Assert.NotNull(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_CallInFlightPastTheLongestWait_RefusedSayingWhatIsReserved()
     {
         var time = new FakeTimeProvider(Now);

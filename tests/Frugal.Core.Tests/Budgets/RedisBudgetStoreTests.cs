@@ -57,6 +57,9 @@ public sealed class RedisBudgetStoreTests
         Assert.Equal(0, await store.TryReserveAsync(counters, Hold(50), force: false, CancellationToken.None));
 
         await Task.Delay(TimeSpan.FromSeconds(3.5)); // Redis's clock decides; a fake one cannot stand in
+
+        // A read releases lapsed holds too (a tenant refused at run start never reserves again).
+        Assert.Equal(new BudgetBalance(0, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
         var next = Hold(50);
         Assert.Equal(-1, await store.TryReserveAsync(counters, next, force: false, CancellationToken.None));
         Assert.Equal(new BudgetBalance(0, 250, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
