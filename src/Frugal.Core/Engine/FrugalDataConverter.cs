@@ -26,7 +26,15 @@ public static class FrugalDataConverter
     };
 
     /// <summary>The converter to give both the worker and the client.</summary>
-    public static DataConverter Instance { get; } = new Converter(SerializerOptions);
+    public static DataConverter Instance { get; } = new Converter(SerializerOptions, checkActionSize: false);
+
+    /// <summary>
+    /// <see cref="Instance"/> for a worker that runs orchestrators through durabletask-dotnet's gRPC worker (the local
+    /// host's), which fails a run whose orchestrator sends more than <see cref="MaxActionBytes"/> in one action: this
+    /// one fails it first, naming the step. The Functions worker has no such limit (the Azure Storage provider keeps
+    /// large messages in blobs), so it uses <see cref="Instance"/>.
+    /// </summary>
+    public static DataConverter WithActionSizeCheck { get; } = new Converter(SerializerOptions, checkActionSize: true);
 
     /// <summary>
     /// The most bytes one orchestrator action may hold: the gRPC worker fails a run whose step request (or output) is
@@ -36,7 +44,7 @@ public static class FrugalDataConverter
     internal const int MaxActionBytes = 4_089_446 - (16 * 1024);
 
     /// <summary>JSON, except that a <see cref="StepResponseJson"/> takes the text as it is, unparsed.</summary>
-    private sealed class Converter(JsonSerializerOptions options) : JsonDataConverter(options)
+    private sealed class Converter(JsonSerializerOptions options, bool checkActionSize) : JsonDataConverter(options)
     {
         public override object? Deserialize(string? data, Type targetType) =>
             targetType == typeof(StepResponseJson) && data is not null ? new StepResponseJson(data) : base.Deserialize(data, targetType);
@@ -49,7 +57,7 @@ public static class FrugalDataConverter
             // and the run's output; an activity's result has no such limit. A character takes at most six bytes (an
             // escaped one, \uXXXX): only long texts are counted.
             var sent = value is object[] { Length: 1 } parameters ? parameters[0] : value;
-            if (sent is StepRequest or WorkflowRunResult
+            if (checkActionSize && sent is StepRequest or WorkflowRunResult
                 && json is { Length: > MaxActionBytes / 6 } && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxActionBytes)
             {
                 throw new InvalidOperationException(sent switch

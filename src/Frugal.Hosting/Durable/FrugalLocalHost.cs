@@ -80,8 +80,8 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         // Only the embedded backend's sidecar sends run inputs by reference (Azure Storage keeps its work items' history).
         var runInputs = new RunInputReferences();
         var converter = options.Backend == DurableBackendKind.Embedded
-            ? new RunInputReferenceConverter(FrugalDataConverter.Instance, runInputs)
-            : FrugalDataConverter.Instance;
+            ? new RunInputReferenceConverter(FrugalDataConverter.WithActionSizeCheck, runInputs)
+            : FrugalDataConverter.WithActionSizeCheck;
         var (service, client) = await CreateBackendAsync(options, runInputs, loggerFactory).ConfigureAwait(false);
         var sidecar = BuildSidecar(service, client, loggerFactory);
         await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
