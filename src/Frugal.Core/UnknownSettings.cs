@@ -92,7 +92,9 @@ public static partial class UnknownSettings
             }
             catch (InvalidOperationException ex) when (NotFound(ex) is { } found)
             {
-                var keys = values.Keys.Where(k => found.Names.Contains(Last(k))).ToList();
+                // Only the keys the binder meant: the name under an object of the type it named (Tenants:acme:Action
+                // is unknown on a tenant, while Action beside it on the budgets is a setting).
+                var keys = values.Keys.Where(k => found.Names.Contains(Last(k)) && (found.Type is null || TypeAt(type, Parent(k)) == found.Type)).ToList();
                 if (keys.Count == 0)
                 {
                     return;
@@ -123,6 +125,29 @@ public static partial class UnknownSettings
 
         var names = QuotedRegex().Matches(match.Groups["names"].Value).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return (names, AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(match.Groups["type"].Value)).FirstOrDefault(t => t is not null));
+    }
+
+    /// <summary>The type bound at <paramref name="path"/> (relative, ':'-separated) below <paramref name="root"/>: properties by name, dictionary and list entries by their key.</summary>
+    private static Type? TypeAt(Type root, string path)
+    {
+        Type? type = root;
+        foreach (var segment in path.Length == 0 ? [] : path.Split(':'))
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            var dictionary = type.GetInterfaces().Append(type).FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+            var list = type.GetInterfaces().Append(type).FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+            type = dictionary is not null ? dictionary.GetGenericArguments()[1]
+                : type.GetProperty(segment, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType is { } property ? property
+                : type != typeof(string) && list is not null ? list.GetGenericArguments()[0]
+                : null;
+            type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        }
+
+        return type;
     }
 
     private static IReadOnlyList<string> Properties(Type? type) =>

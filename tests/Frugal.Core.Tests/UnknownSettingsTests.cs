@@ -34,6 +34,28 @@ public sealed class UnknownSettingsTests
     }
 
     [Fact]
+    public void Find_UnknownNameOnATenant_LeavesTheSameNameOnTheBudgetsAlone()
+    {
+        // The binder names a property, not where: every key ending in it was reported, so a misplaced tenant Action
+        // made the budgets' own Action read as ignored.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Budgets:Action"] = "Refuse",
+            ["Frugal:Budgets:PerRun"] = "0.5",
+            ["Frugal:Budgets:Tenants:acme:Action"] = "Downgrade",
+            ["Frugal:Budgets:Tenants:acme:PerRun"] = "1",
+        }).Build();
+
+        var unknown = UnknownSettings.Find(configuration, typeof(UnknownSettings).Assembly);
+
+        Assert.Equal(
+        [
+            "Frugal:Budgets:Tenants:acme:Action is not a setting Frugal reads; it is ignored",
+            "Frugal:Budgets:Tenants:acme:PerRun is not a setting Frugal reads; it is ignored",
+        ], unknown);
+    }
+
+    [Fact]
     public void Find_TheShippedSampleSettings_NamesNone()
     {
         var configuration = new ConfigurationBuilder()
