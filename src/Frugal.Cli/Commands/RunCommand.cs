@@ -166,7 +166,7 @@ internal static class RunCommand
                     {
                         // Started again under its id: its calls are recorded as a new execution of the run, apart from
                         // the failed one's, which the ledger keeps (both were paid for).
-                        var execution = await WorkflowStarter.NextExecutionAsync(client, id, cancellationToken);
+                        var (_, execution) = await WorkflowStarter.NextExecutionAsync(client, id, cancellationToken);
                         id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, execution, cancellationToken);
                     }
                     else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed)

@@ -63,18 +63,38 @@ public static class WorkflowStarter
     }
 
     /// <summary>
-    /// The execution a start under <paramref name="instanceId"/> would be: 0 when no run has that id, else one more
-    /// than the run there (a failed or terminated one started again). Its calls are then recorded apart from the
-    /// earlier execution's, whose attempt numbers they would repeat.
+    /// What a start under <paramref name="instanceId"/> would be: a new run (execution 0) when no run has that id; the
+    /// next execution of the run there when it has ended (failed, terminated, or completed and sent again), whose calls
+    /// are then recorded apart from the earlier execution's, whose attempt numbers they would repeat; or nothing to
+    /// start (<c>InFlight</c>) while that run is still going.
     /// </summary>
     /// <param name="client">The task hub's client.</param>
-    /// <param name="instanceId">The id the run will be started under.</param>
+    /// <param name="instanceId">The id the run would be started under.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    /// <returns>The execution number.</returns>
-    public static async Task<int> NextExecutionAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken = default)
+    /// <returns>Whether a run with that id is in flight, and the execution a start would be.</returns>
+    public static async Task<(bool InFlight, int Execution)> NextExecutionAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        return existing is null ? 0 : (existing.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1;
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return (false, 0);
+        }
+
+        if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+        {
+            return (true, 0);
+        }
+
+        // The input says which execution it was; the status alone does not (there is no way to read the input alone).
+        var ended = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (false, (ended?.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (false, 1); // not a workflow run's input: whatever it was, this start is a later execution
+        }
     }
 }

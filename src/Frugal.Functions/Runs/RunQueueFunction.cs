@@ -65,8 +65,15 @@ public sealed class RunQueueFunction
             {
                 try
                 {
-                    // A job naming its run id may start a run that failed before under that id again: a new execution.
-                    var execution = job.Id is null ? 0 : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
+                    // A job naming its run id may start a run that ended before under that id again: a new execution.
+                    // One whose run is still going is a second delivery of the same job: nothing to start.
+                    var (inFlight, execution) = job.Id is null ? (false, 0) : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
+                    if (inFlight)
+                    {
+                        Log.JobAlreadyRunning(_logger, job.Id!, job.Workflow);
+                        return null;
+                    }
+
                     var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, job.Id, execution, cancellationToken);
                     Log.RunStartedFromQueue(_logger, id, job.Workflow);
                     return null;

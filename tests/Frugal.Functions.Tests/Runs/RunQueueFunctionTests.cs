@@ -43,4 +43,31 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         var run = await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
     }
+
+    [Fact]
+    public async Task Run_SameIdAgain_StartsANewExecutionOnceTheRunHasEndedAndNothingWhileItIsInFlight()
+    {
+        // With attempts counted from 1 again, a second execution's cost records were taken for the first's and dropped.
+        var id = $"queue-{Guid.NewGuid():N}";
+        var message = new JsonObject
+        {
+            ["workflow"] = "support-triage",
+            ["id"] = id,
+            ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
+        }.ToJsonString();
+        var client = fixture.Host.Client;
+        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+        await client.WaitForInstanceCompletionAsync(id);
+
+        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+        var again = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+
+        Assert.Equal(1, again.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
+
+        // A run still to start (scheduled for later) is in flight: a second delivery of its job starts nothing.
+        var later = $"queue-{Guid.NewGuid():N}";
+        await client.ScheduleNewOrchestrationInstanceAsync("NoSuchOrchestrator", new Microsoft.DurableTask.StartOrchestrationOptions(later, DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.Equal((true, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, later));
+        await client.TerminateInstanceAsync(later);
+    }
 }
