@@ -30,7 +30,7 @@ internal static class PurgeCommand
         };
         var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a storage account");
         var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
-        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a storage account", DefaultValueFactory = _ => "FrugalLocal" };
+        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a storage account: FrugalLocal is frugal's own, FrugalHub the Functions app's (host.json)", DefaultValueFactory = _ => "FrugalLocal" };
         var command = new Command("purge", "Delete cost records and finished run histories older than their retention") { olderThan, store, table, taskHub };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +52,14 @@ internal static class PurgeCommand
             var runAge = age ?? TimeSpan.FromDays(retention.RunHistoryDays);
             string storeValue = parse.GetValue(store)!;
             var output = parse.InvocationConfiguration.Output;
+
+            // Said before anything is deleted: the cost records went first, then the run histories could not be reached.
+            if (LedgerStore.IsTableEndpoint(storeValue) && AzureStorageRunPurger.TableEndpointProblem(new Uri(storeValue)) is { } endpointProblem)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"--store: {endpointProblem}; nothing was purged");
+                return ExitCodes.BadInput;
+            }
+
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
@@ -64,11 +72,6 @@ internal static class PurgeCommand
                         runs = LedgerStore.IsConnectionString(storeValue)
                             ? await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore)
                             : await AzureStorageRunPurger.PurgeAsync(new Uri(storeValue), LedgerStore.Credential, parse.GetValue(taskHub)!, result.RunsBefore);
-                    }
-                    catch (ArgumentException ex) when (!LedgerStore.IsConnectionString(storeValue))
-                    {
-                        await parse.InvocationConfiguration.Error.WriteLineAsync($"--store: {ex.Message}; run histories were not purged (pass a connection string to purge them)");
-                        return ExitCodes.BadInput;
                     }
                     catch (Exception ex) when (ex.ToString().Contains("TableNotFound", StringComparison.Ordinal))
                     {

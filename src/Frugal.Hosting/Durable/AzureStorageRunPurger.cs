@@ -33,14 +33,26 @@ public static class AzureStorageRunPurger
     public static Task<int> PurgeAsync(Uri tableEndpoint, Azure.Core.TokenCredential credential, string taskHub, DateTimeOffset before)
     {
         ArgumentNullException.ThrowIfNull(tableEndpoint);
-        var labels = tableEndpoint.Host.Split('.', 3);
-        if (labels.Length < 3 || labels[1] != "table")
+        if (TableEndpointProblem(tableEndpoint) is { } problem)
         {
-            throw new ArgumentException($"'{tableEndpoint}' is not a table endpoint of the form https://<account>.table.core.windows.net/", nameof(tableEndpoint));
+            throw new ArgumentException(problem, nameof(tableEndpoint));
         }
+
+        var labels = tableEndpoint.Host.Split('.', 3);
 
         Uri Service(string kind) => new UriBuilder(tableEndpoint) { Host = $"{labels[0]}.{kind}.{labels[2]}", Path = "/" }.Uri;
         return PurgeAsync(new StorageAccountClientProvider(Service("blob"), Service("queue"), Service("table"), credential), taskHub, before);
+    }
+
+    /// <summary>Why run histories cannot be purged through <paramref name="tableEndpoint"/>, or null when they can.</summary>
+    /// <param name="tableEndpoint">A storage account's table endpoint.</param>
+    public static string? TableEndpointProblem(Uri tableEndpoint)
+    {
+        ArgumentNullException.ThrowIfNull(tableEndpoint);
+        var labels = tableEndpoint.Host.Split('.', 3);
+        return labels.Length == 3 && labels[1] == "table"
+            ? null
+            : $"'{tableEndpoint}' is not a table endpoint of the form https://<account>.table.core.windows.net/, from which the account's blob and queue endpoints can be named";
     }
 
     private static async Task<int> PurgeAsync(StorageAccountClientProvider account, string taskHub, DateTimeOffset before)

@@ -352,8 +352,8 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{ "TaskHub": "a_b" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'a_b')")]
-    [InlineData("""{ "TaskHub": "ab" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'ab')")]
+    [InlineData("""{ "Backend": "AzureStorage", "StorageConnectionString": "UseDevelopmentStorage=true", "TaskHub": "a_b" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'a_b')")]
+    [InlineData("""{ "Backend": "AzureStorage", "StorageConnectionString": "UseDevelopmentStorage=true", "TaskHub": "ab" }""", "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'ab')")]
     [InlineData("""{ "MaxConcurrentActivities": 0 }""", "Frugal:Durable:MaxConcurrentActivities must be between 1 and 10000 (was 0)")]
     [InlineData("""{ "PartitionCount": 0 }""", "Frugal:Durable:PartitionCount must be between 1 and 16 (was 0)")]
     public async Task Run_BadDurableSetting_ExitsTwoNamingTheKey(string durable, string message)
