@@ -68,7 +68,7 @@ param logDailyCapGb int = 1
 @allowed(['Refuse', 'Downgrade'])
 param budgetAction string = 'Refuse'
 
-@description('Monthly budget in US dollars of every tenant without its own (Frugal__Budgets__Tenants__Default__Monthly). Raise it, or set tenants of your own in extraSettings, rather than change it in the portal: each deployment replaces the app settings.')
+@description('Monthly budget in US dollars of every tenant without its own (Frugal__Budgets__Tenants__Default__Monthly); empty for none. Raise it, or set tenants of your own in extraSettings, rather than change it in the portal: each deployment replaces the app settings.')
 param monthlyBudgetPerTenant string = '100'
 
 @description('More app settings for the Functions app, kept across deployments (each deployment replaces the app settings, so settings made in the portal are lost), e.g. {"Frugal__Budgets__PerRun": "0.50", "Frugal__Budgets__Tenants__acme__Monthly": "2000", "Frugal__Budgets__Tenants__acme__TokensPerMinute": "200000"}.')
@@ -199,7 +199,8 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     inferenceApiKey: inferenceApiKey
     redisName: redis.outputs.name
-    extraSettings: extraSettings
+    // The default monthly budget unless monthlyBudgetPerTenant is empty (no budget for tenants without their own).
+    extraSettings: union(empty(monthlyBudgetPerTenant) ? {} : { Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant }, extraSettings)
     // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
     // managed identity. The inference app's key is passed apart (inferenceApiKey), as a secure parameter.
     frugalSettings: {
@@ -224,7 +225,6 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Budgets__Store: 'redis'
       // A spending limit from the first deployment: no tenant configured meant no limit at all.
       Frugal__Budgets__Action: budgetAction
-      Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant
       Frugal__Retention__Schedule: '0 0 3 * * *'
       // Seconds of the inference app are priced at this price-table GPU profile (config/prices.json gpu_profiles).
       Frugal__Inference__GpuProfile: replace(gpuProfileType, 'Consumption-GPU-', '')

@@ -140,6 +140,11 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
                     var literal => literal,
                 });
         values["Frugal:Budgets:RedisConnectionString"] = "frugal-redis.swedencentral.redis.azure.net:10000,password=key,ssl=True,abortConnect=False";
+
+        // The default monthly budget goes in through extraSettings (left out when the parameter is empty).
+        var extra = (string?)Module(template, "functionapp")["properties"]?["parameters"]?["extraSettings"]?["value"];
+        Assert.Contains("'Frugal__Budgets__Tenants__Default__Monthly', parameters('monthlyBudgetPerTenant')", extra, StringComparison.Ordinal);
+        values["Frugal:Budgets:Tenants:Default:Monthly"] = (string?)template["parameters"]?["monthlyBudgetPerTenant"]?["defaultValue"];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         using var provider = new ServiceCollection()
             .AddLogging()
