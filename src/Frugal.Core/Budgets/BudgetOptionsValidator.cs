@@ -7,7 +7,9 @@ namespace Frugal.Budgets;
 /// <summary>Checks <see cref="BudgetOptions"/> at start-up; each failure names its configuration key.</summary>
 /// <param name="section">The <c>Frugal:Budgets</c> section as written, to check that its numbers are numbers: the
 /// binder leaves a tenant's limit that does not convert ("abc") unset, so that tenant would have no budget at all.</param>
-internal sealed class BudgetOptionsValidator(IConfigurationSection? section = null) : IValidateOptions<BudgetOptions>
+/// <param name="totalTimeout">How long a model call may take (<c>Frugal:Models:Resilience:TotalTimeout</c>), which a
+/// reservation's lease must outlast.</param>
+internal sealed class BudgetOptionsValidator(IConfigurationSection? section = null, TimeSpan? totalTimeout = null) : IValidateOptions<BudgetOptions>
 {
     public ValidateOptionsResult Validate(string? name, BudgetOptions options)
     {
@@ -66,6 +68,11 @@ internal sealed class BudgetOptionsValidator(IConfigurationSection? section = nu
         if (options.ReservationLease <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:ReservationLease must be positive (was {options.ReservationLease}).");
+        }
+        else if (totalTimeout is { } longest && options.ReservationLease <= longest)
+        {
+            // A hold released while its call still runs lets other calls in past the budget.
+            failures.Add($"{Section}:ReservationLease ({options.ReservationLease}) must be longer than {Resilience.ModelResilienceOptions.Section}:TotalTimeout ({longest}), the longest a model call may take.");
         }
 
         if (options.ReservationMaxWait < TimeSpan.Zero)

@@ -25,7 +25,9 @@ public static class BudgetsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(BudgetOptions.SectionName);
         services.AddOptions<BudgetOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(new BudgetOptionsValidator(section)));
+        var totalTimeout = configuration.GetSection(Frugal.Resilience.ModelResilienceOptions.Section).Get<Frugal.Resilience.ModelResilienceOptions>()?.TotalTimeout
+            ?? new Frugal.Resilience.ModelResilienceOptions().TotalTimeout;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(new BudgetOptionsValidator(section, totalTimeout)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenEstimator>();
         services.TryAddSingleton<IBudgetStore>(sp =>

@@ -16,6 +16,7 @@ public sealed class BudgetOptionsValidatorTests
     [InlineData("Frugal:Budgets:Store", "etcd", "Frugal:Budgets:Store must be 'memory' or 'redis' (was 'etcd').")]
     [InlineData("Frugal:Budgets:Store", "redis", "Frugal:Budgets:RedisConnectionString is required when Frugal:Budgets:Store is 'redis'.")]
     [InlineData("Frugal:Budgets:DefaultMaxOutputTokens", "0", "Frugal:Budgets:DefaultMaxOutputTokens must be more than zero (was 0).")]
+    [InlineData("Frugal:Budgets:ReservationLease", "00:02:00", "Frugal:Budgets:ReservationLease (00:02:00) must be longer than Frugal:Models:Resilience:TotalTimeout (00:03:00), the longest a model call may take.")]
     public void Validate_BadSetting_FailsNamingTheKey(string key, string value, string message)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
