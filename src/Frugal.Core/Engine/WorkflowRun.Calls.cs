@@ -118,12 +118,12 @@ internal sealed partial class WorkflowRun
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, [], batch, firstItem) { Error = $"step '{stepId}': {ex.Message}", Execution = _request.Execution };
+            return NewRequest(stepId, attempt, [], batch, firstItem) with { Error = $"step '{stepId}': {ex.Message}" };
         }
 
         if (pending is null)
         {
-            return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem) { Execution = _request.Execution };
+            return NewRequest(stepId, attempt, calls, batch, firstItem);
         }
 
         var subset = new StepCall[pending.Length];
@@ -134,8 +134,12 @@ internal sealed partial class WorkflowRun
             items[i] = firstItem + pending[i];
         }
 
-        return new StepRequest(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, subset, batch, firstItem) { Items = items, Execution = _request.Execution };
+        return NewRequest(stepId, attempt, subset, batch, firstItem) with { Items = items };
     }
+
+    /// <summary>A request of this run (its workflow, version, tenant and execution) for one attempt at a step.</summary>
+    private StepRequest NewRequest(string stepId, int attempt, IReadOnlyList<StepCall> calls, int batch, int firstItem) =>
+        new(_request.Workflow, _request.Hash, _request.Tenant, stepId, attempt, calls, batch, firstItem) { Execution = _request.Execution };
 
     /// <summary>
     /// The batch positions to send again after some calls of <paramref name="response"/> failed; throws (failing the
