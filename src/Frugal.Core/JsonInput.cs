@@ -70,11 +70,22 @@ public static class JsonInput
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
                 {
-                    throw new JsonException(
-                        $"the string at {value.GetPath()} is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair)", ex);
+                    // Bytes that are not UTF-8 (a body sent in Latin-1) read as a lone surrogate before: name the right fault.
+                    var reason = Causes(ex).Any(e => e is System.Text.DecoderFallbackException)
+                        ? "it holds bytes that are not UTF-8; send the input as UTF-8"
+                        : "it holds a lone UTF-16 surrogate, such as \\ud800 without its pair";
+                    throw new JsonException($"the string at {value.GetPath()} is not valid text ({reason})", ex);
                 }
 
                 break;
+        }
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            yield return ex;
         }
     }
 }

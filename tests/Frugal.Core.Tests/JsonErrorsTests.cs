@@ -59,4 +59,15 @@ public sealed class JsonErrorsTests
 
         Assert.Equal(column, JsonErrors.Column(text, ex));
     }
+
+    [Fact]
+    public async Task ParseAsync_BytesThatAreNotUtf8_SaysSoRatherThanSurrogates()
+    {
+        // A body sent in Latin-1 ("café" as 63 61 66 E9) was reported as holding "a lone UTF-16 surrogate".
+        using var body = new MemoryStream([.. "{ \"subject\": \"caf"u8, 0xE9, .. "\" }"u8]);
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.Equal("the string at $.subject is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)", ex.Message);
+    }
 }
