@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -19,8 +18,6 @@ namespace Frugal.Cli.Costs;
 internal static class LedgerStore
 {
     public const string DefaultPath = ".frugal/costs.db";
-
-    private static readonly byte[] SqliteHeader = Encoding.ASCII.GetBytes("SQLite format 3\0");
 
     /// <summary>
     /// The option. A path must name an existing SQLite database: a missing file, a folder, an empty file or another
@@ -62,19 +59,7 @@ internal static class LedgerStore
     public static TokenCredential Credential { get; } = new DefaultAzureCredential();
 
     /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other).</summary>
-    public static bool IsSqliteFile(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            Span<byte> header = stackalloc byte[16];
-            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsSqliteFile(string path) => SqliteCostLedger.IsSqliteFile(path);
 
     /// <summary>Opens the ledger <paramref name="value"/> names; <paramref name="table"/> is the table of a connection string.</summary>
     public static ICostLedger Open(string value, string table) =>

@@ -72,10 +72,12 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
 
             if (File.Exists(path))
             {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                Span<byte> header = stackalloc byte[16];
-                int read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-                return read == 0 || header[..read].SequenceEqual("SQLite format 3\0"u8[..read]) && read == 16 ? null : "is not a SQLite database (a cost ledger is one)";
+                // Opened for writing only to find out that it can be; an empty file is one SQLite will make a ledger of.
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+
+                return new FileInfo(path).Length == 0 || SqliteCostLedger.IsSqliteFile(path) ? null : "is not a SQLite database (a cost ledger is one)";
             }
 
             // The ledger makes its folder on first use; make it now, so that a place it cannot be made is said at start.

@@ -14,6 +14,22 @@ namespace Frugal.Costs;
 /// </summary>
 public sealed class SqliteCostLedger : ICostLedger, IDisposable
 {
+    /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other): its header.</summary>
+    /// <param name="path">The file.</param>
+    public static bool IsSqliteFile(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> header = stackalloc byte[16];
+            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual("SQLite format 3\0"u8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private const string Columns =
         "run_id, step_id, attempt, workflow, workflow_version, activity, tenant, tier, provider, model, input_tokens, " +
         "cached_input_tokens, output_tokens, reasoning_tokens, dollars, price_table_version, priced, cache, saved_dollars, " +
