@@ -21,4 +21,18 @@ public static class ConfigurationErrors
         AggregateException aggregate => aggregate.InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         _ => Describe(exception.InnerException),
     };
+
+    /// <summary>
+    /// The messages of the validation attributes <paramref name="options"/> breaks, each the rule's own (which names
+    /// its key), not <c>ValidateDataAnnotations</c>' "DataAnnotation validation failed for '...' members: ...".
+    /// </summary>
+    /// <param name="options">An options object with <c>[Range]</c>, <c>[RegularExpression]</c> and such rules.</param>
+    /// <returns>One result per broken rule (its message and the property it is on).</returns>
+    public static IReadOnlyList<System.ComponentModel.DataAnnotations.ValidationResult> BrokenRules(object options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
 }

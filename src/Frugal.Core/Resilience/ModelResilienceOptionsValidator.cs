@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Resilience;
@@ -10,11 +9,8 @@ namespace Frugal.Resilience;
 /// </summary>
 internal sealed class ModelResilienceOptionsValidator : IValidateOptions<ModelResilienceOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ModelResilienceOptions options)
-    {
-        var results = new List<ValidationResult>();
-        return Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? string.Join(", ", r.MemberNames)));
-    }
+    public ValidateOptionsResult Validate(string? name, ModelResilienceOptions options) =>
+        ConfigurationErrors.BrokenRules(options) is { Count: > 0 } broken
+            ? ValidateOptionsResult.Fail(broken.Select(r => r.ErrorMessage ?? string.Join(", ", r.MemberNames)))
+            : ValidateOptionsResult.Success;
 }

@@ -65,7 +65,7 @@ internal static class ScalarPositions
                 {
                     if (column + 1 < end && text[column + 1] == '\'')
                     {
-                        Emit('\'', line, column);
+                        Emit(decoded, positions, '\'', line, column);
                         column += 2;
                         continue;
                     }
@@ -94,7 +94,7 @@ internal static class ScalarPositions
 
                     foreach (var ch in character)
                     {
-                        Emit(ch, line, column);
+                        Emit(decoded, positions, ch, line, column);
                     }
 
                     column += 1 + length;
@@ -112,7 +112,7 @@ internal static class ScalarPositions
                     break;
                 }
 
-                Emit(c, line, column);
+                Emit(decoded, positions, c, line, column);
                 column++;
             }
 
@@ -140,22 +140,16 @@ internal static class ScalarPositions
             {
                 for (var i = 0; i < empty; i++)
                 {
-                    Emit('\n', line, column);
+                    Emit(decoded, positions, '\n', line, column);
                 }
             }
             else if (!escapedBreak)
             {
-                Emit(' ', line, column);
+                Emit(decoded, positions, ' ', line, column);
             }
         }
 
         return decoded.Length >= wanted;
-
-        void Emit(char c, int l, int col)
-        {
-            decoded.Append(c);
-            positions.Add((l + 1, col + 1));
-        }
     }
 
     // A folded block: its lines at the block's indentation join with a space; an empty line is a '\n' instead; more
@@ -193,18 +187,18 @@ internal static class ScalarPositions
                     var breaks = previousMoreIndented || moreIndented ? pendingEmpty + 1 : pendingEmpty;
                     for (var i = 0; i < breaks; i++)
                     {
-                        Emit('\n', line, indent);
+                        Emit(decoded, positions, '\n', line, indent);
                     }
                 }
                 else
                 {
-                    Emit(previousMoreIndented || moreIndented ? '\n' : ' ', line, indent);
+                    Emit(decoded, positions, previousMoreIndented || moreIndented ? '\n' : ' ', line, indent);
                 }
             }
 
             for (var column = indent; column < text.Length && decoded.Length < wanted; column++)
             {
-                Emit(text[column], line, column);
+                Emit(decoded, positions, text[column], line, column);
             }
 
             started = true;
@@ -213,12 +207,13 @@ internal static class ScalarPositions
         }
 
         return true;
+    }
 
-        void Emit(char c, int l, int col)
-        {
-            decoded.Append(c);
-            positions.Add((l + 1, col + 1));
-        }
+    /// <summary>Appends a decoded character and where it was written (0-based line and column in, 1-based out).</summary>
+    private static void Emit(StringBuilder decoded, List<(int, int)> positions, char c, int line, int column)
+    {
+        decoded.Append(c);
+        positions.Add((line + 1, column + 1));
     }
 
     // The character(s) an escape stands for and how many source characters follow the '\'; null when unknown.

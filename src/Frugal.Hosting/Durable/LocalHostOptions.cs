@@ -37,8 +37,7 @@ public sealed class LocalHostOptions
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting breaks its rule; the message names it.</exception>
     public void Validate()
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        var results = ConfigurationErrors.BrokenRules(this).ToList();
 
         // The task hub names Azure Storage tables and queues; the embedded backend has no such rules.
         results.RemoveAll(r => Backend == DurableBackendKind.Embedded && r.MemberNames.Contains(nameof(TaskHub)));
