@@ -13,27 +13,37 @@ namespace Frugal.Budgets;
 /// </summary>
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
+    // Redis's own clock in milliseconds, and the release of a counter's holds whose lease has passed (their calls' hosts
+    // stopped): one text in the two scripts that need them.
+    private const string HoldFunctions = """
+        local function now_ms()
+          local time = redis.call('TIME')
+          return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        end
+        local function release_lapsed(counter, holds, now)
+          local lapsed = redis.call('ZRANGEBYSCORE', holds, '-inf', now)
+          if #lapsed > 0 then
+            local sum = 0
+            for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
+            redis.call('HINCRBY', counter, 'h', -sum)
+            redis.call('ZREMRANGEBYSCORE', holds, '-inf', now)
+          end
+        end
+
+        """;
+
     // KEYS: the counters, then each counter's holds (a sorted set of "id:amount" by the time its lease ends, in ms).
     // ARGV: amount, force, hold member, lease (ms), then per counter its limit, time to live (ms) and whether it comes
     // from the ledger (and so must hold its seed). Held amounts are counted in 'h'; holds whose lease has passed are
-    // released first (their calls' hosts stopped). Redis's own clock decides, so instances' clocks do not matter.
-    private const string ReserveScript = """
+    // released first. Redis's own clock decides, so instances' clocks do not matter.
+    private const string ReserveScript = HoldFunctions + """
         local n = #KEYS / 2
         local amount = tonumber(ARGV[1])
         for i = 1, n do
           if ARGV[3 * i + 4] == '1' and redis.call('HEXISTS', KEYS[i], 'seeded') == 0 then return -1 - i end
         end
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        for i = 1, n do
-          local lapsed = redis.call('ZRANGEBYSCORE', KEYS[n + i], '-inf', now)
-          if #lapsed > 0 then
-            local sum = 0
-            for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
-            redis.call('HINCRBY', KEYS[i], 'h', -sum)
-            redis.call('ZREMRANGEBYSCORE', KEYS[n + i], '-inf', now)
-          end
-        end
+        local now = now_ms()
+        for i = 1, n do release_lapsed(KEYS[i], KEYS[n + i], now) end
         if ARGV[2] == '0' then
           for i = 1, n do
             local spent = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
@@ -51,16 +61,8 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         """;
 
     // KEYS: a counter and its holds. Releases the holds whose lease has passed, then reads s, h and seeded.
-    private const string GetScript = """
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-        if #lapsed > 0 then
-          local sum = 0
-          for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
-          redis.call('HINCRBY', KEYS[1], 'h', -sum)
-          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-        end
+    private const string GetScript = HoldFunctions + """
+        release_lapsed(KEYS[1], KEYS[2], now_ms())
         return redis.call('HMGET', KEYS[1], 's', 'h', 'seeded')
         """;
 
