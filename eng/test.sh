@@ -68,6 +68,20 @@ passed="$(counter passed)"
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
 skipped=$(( $(counter total) - $(counter executed) ))
 say "${#trx_files[@]} test project(s); results in ${RESULTS#"$ROOT"/}"
+# Name each failed test and the first lines of its message again here, so the end of the log says what failed
+# without the .trx files (a CI log is often cut to its last lines).
+awk '
+  /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+    match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1; lines = 0
+    print "[test] FAILED " name; next
+  }
+  failing && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+  failing && inmsg {
+    done = sub(/<\/Message>.*/, "")
+    if (lines < 6) { print "[test]   " $0; lines++ }
+    if (done) { inmsg = 0; failing = 0 }
+  }
+' "${trx_files[@]}" | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
 echo "$passed passed, $failed failed, $skipped skipped"
 if (( status == 0 && failed > 0 )); then status=1; fi
 exit "$status"
