@@ -142,10 +142,21 @@ public sealed class EmulatorServerTests
         options.Defaults.TimeoutRate = 1.0;
         options.Defaults.TimeoutMs = 600_000;
         await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
-        using var http = new HttpClient { BaseAddress = emulator.Uri, Timeout = TimeSpan.FromMilliseconds(300) };
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        using var giveUp = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => http.PostAsJsonAsync(ChatPath, Chat(null, "hi")));
+        // The client gives up once the emulator has taken the request and drawn its fault: a fixed client timeout
+        // could pass before a busy machine's server had read the request at all.
+        var call = http.PostAsJsonAsync(ChatPath, Chat(null, "hi"), giveUp.Token);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (emulator.Counters.Timeouts == 0)
+        {
+            await Task.Delay(10, wait.Token);
+        }
 
+        Assert.False(call.IsCompleted, "the emulator answered a request it was told to hold");
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => call);
         Assert.Equal(1, emulator.Counters.Timeouts);
     }
 
