@@ -16,8 +16,14 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
 
     public WorkflowApi Api => new(Catalog);
 
+    /// <summary>An orchestrator that stays in flight until it is terminated: a run that has not ended, for certain.</summary>
+    public const string WaitingOrchestrator = "WaitsUntilTerminated";
+
     public async Task InitializeAsync() =>
-        _host = await FrugalLocalHost.StartAsync(new LocalHostOptions(), services => services.AddFrugalEngine());
+        _host = await FrugalLocalHost.StartAsync(
+            new LocalHostOptions(),
+            services => services.AddFrugalEngine(),
+            registerTasks: tasks => tasks.AddOrchestratorFunc(WaitingOrchestrator, context => context.WaitForExternalEvent<bool>("never")));
 
     public async Task DisposeAsync()
     {

@@ -64,10 +64,12 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
 
         Assert.Equal(1, again.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
 
-        // A run still to start (scheduled for later) is in flight: a second delivery of its job starts nothing.
-        var later = $"queue-{Guid.NewGuid():N}";
-        await client.ScheduleNewOrchestrationInstanceAsync("NoSuchOrchestrator", new Microsoft.DurableTask.StartOrchestrationOptions(later, DateTimeOffset.UtcNow.AddHours(1)));
-        Assert.Equal((true, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, later));
-        await client.TerminateInstanceAsync(later);
+        // A run that has not ended is in flight: a second delivery of its job starts nothing. (A start scheduled for
+        // later is no such run here: the embedded backend starts it at once.)
+        var running = $"queue-{Guid.NewGuid():N}";
+        await client.ScheduleNewOrchestrationInstanceAsync(FunctionsHostFixture.WaitingOrchestrator, new Microsoft.DurableTask.StartOrchestrationOptions(running));
+        await client.WaitForInstanceStartAsync(running);
+        Assert.Equal((true, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, running));
+        await client.TerminateInstanceAsync(running);
     }
 }
