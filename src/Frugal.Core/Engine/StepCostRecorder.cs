@@ -37,7 +37,13 @@ public sealed class StepCostRecorder
     public async Task RecordAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (result?.EscalatedFrom is { } replaced)
+        ArgumentNullException.ThrowIfNull(call);
+
+        // A failed call keeps what it was billed for on the way (BilledBeforeFailure): the answer it could not use is
+        // its own record's usage, and the cheap attempt an escalation replaced and timed-out attempts get theirs.
+        var billed = result is null && failure is not null ? BilledBeforeFailure.Of(failure) : null;
+        result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier ? new CallResult(null, failedTier) : null);
+        if ((result?.EscalatedFrom ?? billed?.EscalatedFrom) is { } replaced)
         {
             var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider)
             {
@@ -47,13 +53,14 @@ public sealed class StepCostRecorder
             await RecordOneAsync(request, index, call, cheap, startedAt, null, "#" + replaced.Tier, CostOutcome.Escalated, cancellationToken).ConfigureAwait(false);
         }
 
-        for (var i = 0; i < (result?.UnansweredAttempts?.Count ?? 0); i++)
+        var unanswered = (billed is null ? result?.UnansweredAttempts : billed.UnansweredAttempts) ?? [];
+        for (var i = 0; i < unanswered.Count; i++)
         {
             // No model and no usage: priced as unknown, never as free (costs.md).
             // A fallback deployment's attempt belongs to the tier that fell back to it.
-            var tier = result!.UnansweredAttempts![i] is "cheap" or "premium" ? result.UnansweredAttempts[i] : result.Tier;
-            var unanswered = new CallResult(null, tier, Provider: result.Provider);
-            await RecordOneAsync(request, index, call, unanswered, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
+            var tier = unanswered[i] is "cheap" or "premium" ? unanswered[i] : result?.Tier ?? TierOf(call);
+            var attempt = new CallResult(null, tier, Provider: result?.Provider);
+            await RecordOneAsync(request, index, call, attempt, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
         }
 
         await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken).ConfigureAwait(false);
@@ -61,10 +68,10 @@ public sealed class StepCostRecorder
 
     private Task RecordOneAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, string suffix, CostOutcome? outcome, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
         var tier = Tier(result?.Tier ?? TierOf(call));
         var usage = new TokenUsage(result?.InputTokens ?? 0, result?.CachedInputTokens ?? 0, result?.OutputTokens ?? 0, result?.ReasoningTokens ?? 0);
-        var price = result is null && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
+        // A failed call that got no answer (no model named) costs nothing when the failure says so, else it is unknown.
+        var price = result?.Model is null && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
             : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);

@@ -98,39 +98,60 @@ public sealed class ModelStepHandler
         }
 
         var log = ModelAttemptLog.Begin();
-        var first = await AskAsync(tier, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
-        var result = first.Result;
-        if (first.Invalid is { } reason)
+        TierUsage? replaced = null;
+        CallResult? answered = null; // the latest answer, billed whatever the step then makes of it
+        var asking = tier;
+        CallResult result;
+        try
         {
-            metadata["validation"] = reason;
-            if (first.Result.Tier == ModelTierKeys.Cheap && call.Escalate && (escalations ?? new EscalationAllowance(call.EscalationsLeft)).TryTake())
+            var first = await AskAsync(tier, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
+            answered = result = first.Result;
+            if (first.Invalid is { } reason)
             {
-                var second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
-                metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
-                FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
-                if (_feedback is not null)
+                metadata["validation"] = reason;
+                if (first.Result.Tier == ModelTierKeys.Cheap && call.Escalate && (escalations ?? new EscalationAllowance(call.EscalationsLeft)).TryTake())
                 {
-                    await _feedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
-                        .ConfigureAwait(false);
-                }
-
-                result = second.Result with
-                {
-                    Escalated = true,
-                    EscalatedFrom = new TierUsage(
+                    replaced = new TierUsage(
                         first.Result.Tier, first.Result.Model, first.Result.Provider, first.Result.InputTokens, first.Result.OutputTokens, first.Result.DurationMs,
-                        first.Result.CachedInputTokens, first.Result.ReasoningTokens),
-                };
-                if (second.Invalid is { } again)
+                        first.Result.CachedInputTokens, first.Result.ReasoningTokens);
+                    answered = null;
+                    asking = ModelTier.Premium;
+                    var second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
+                    answered = second.Result;
+                    metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
+                    FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
+                    if (_feedback is not null)
+                    {
+                        await _feedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+
+                    result = second.Result with { Escalated = true, EscalatedFrom = replaced };
+                    if (second.Invalid is { } again)
+                    {
+                        metadata["validation"] = again;
+                        EnsureUsable(call, second);
+                    }
+                }
+                else
                 {
-                    metadata["validation"] = again;
-                    EnsureUsable(call, second);
+                    EnsureUsable(call, first);
                 }
             }
-            else
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The step fails, but what was answered on the way was billed: its cost records must keep it.
+            var timedOut = log.Attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier).ToList();
+            if (answered is null && timedOut.Count > 0 && log.Attempts[^1].Outcome == "timeout" && !StepFailures.CostNothing(ex))
             {
-                EnsureUsable(call, first);
+                // The failed call's own record (unpriced: no answer came) stands for its last attempt.
+                timedOut.RemoveAt(timedOut.Count - 1);
             }
+
+            var failedTier = answered is null && asking is ModelTier.Cheap or ModelTier.Premium ? TierName(asking) : null;
+            BilledBeforeFailure.Attach(ex, new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut) { FailedTier = failedTier });
+            throw;
         }
 
         if (_feedback is not null)

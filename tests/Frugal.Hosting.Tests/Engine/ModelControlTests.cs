@@ -417,6 +417,100 @@ public sealed partial class ModelControlTests
         Assert.Contains("route step 'route' decided no tier", answer.Metadata!["route_fallback"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_EscalatedPremiumCallFails_RecordsTheCheapAnswerItReplacedAtItsPrice()
+    {
+        // The cheap answer was billed, but the premium call's failure recorded the step as one call at $0 (priced):
+        // a run that paid for three cheap answers showed $0.000000, and the budget, which had counted them, disagreed.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o:ServerErrorRate"] = "1",
+            ["Frugal:Models:Resilience:MaxRetries"] = "0",
+        });
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+                validate: { min_confidence: 0.5 }
+            """);
+
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(
+            ["answer#cheap/1 Escalated", "answer#cheap/2 Escalated", "answer#cheap/3 Escalated", "answer/1 Failed", "answer/2 Failed", "answer/3 Failed"],
+            records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+        var prices = PriceTable.LoadDefault();
+        Assert.All(records.Where(r => r.StepId == "answer#cheap"), r =>
+        {
+            Assert.Equal((CostTier.Cheap, "gpt-4o-mini", true), (r.Tier, r.Model, r.Priced));
+            Assert.True(r.InputTokens > 0 && r.OutputTokens > 0, $"{r.InputTokens} in, {r.OutputTokens} out");
+            Assert.Equal(prices.Price("gpt-4o-mini", new TokenUsage(r.InputTokens, 0, r.OutputTokens, 0)).Dollars, r.Dollars);
+        });
+        Assert.All(records.Where(r => r.StepId == "answer"), r => Assert.Equal((CostTier.Premium, 0m, true), (r.Tier, r.Dollars, r.Priced)));
+    }
+
+    [Theory]
+    [InlineData(false, new[] { "answer/1 Failed", "answer/2 Failed", "answer/3 Failed" })]
+    [InlineData(true, new[] { "answer#cheap/1 Escalated", "answer#cheap/2 Escalated", "answer#cheap/3 Escalated", "answer/1 Failed", "answer/2 Failed", "answer/3 Failed" })]
+    public async Task Run_AnswerIsNotTheJsonAsked_RecordsEveryAnsweredCallAtItsUsage(bool escalate, string[] expected)
+    {
+        // Answers cut off at max_output_tokens are not JSON; each was billed, but the failed attempt was recorded
+        // with no tokens and as unpriced: six paid calls showed as "$0.000000 (+3 unpriced)".
+        await using var runtime = await StartAsync();
+        var definition = Parse($$"""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+                max_output_tokens: 4
+                escalate: {{(escalate ? "true" : "false")}}
+                output_schema: { type: object, properties: { city: { type: string } }, required: [city] }
+            """);
+
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Contains("not the JSON the step's output_schema asks for", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(expected, records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+        var prices = PriceTable.LoadDefault();
+        Assert.All(records, r =>
+        {
+            Assert.Equal(escalate && r.StepId == "answer" ? (CostTier.Premium, "gpt-4o") : (CostTier.Cheap, "gpt-4o-mini"), (r.Tier, r.Model));
+            Assert.True(r.Priced && r.InputTokens > 0 && r.OutputTokens is > 0 and <= 4, $"{r.StepId}: priced {r.Priced}, {r.InputTokens} in, {r.OutputTokens} out");
+            Assert.Equal(prices.Price(r.Model, new TokenUsage(r.InputTokens, 0, r.OutputTokens, 0)).Dollars, r.Dollars);
+        });
+    }
+
+    [Fact]
+    public async Task Run_EveryAttemptTimesOut_RecordsEachAttemptUnpriced()
+    {
+        // Each timed-out attempt may have been billed unseen. When a retry answered each got a record; when none did,
+        // the step attempt recorded one, so three timed-out HTTP attempts showed as one unknown call.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:TimeoutRate"] = "1",
+            ["Emulator:Deployments:gpt-4o-mini:TimeoutMs"] = "20000",
+            ["Frugal:Models:Resilience:MaxRetries"] = "2",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Frugal:Models:Resilience:AttemptTimeout"] = "00:00:00.300",
+        });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(
+            Enumerable.Range(1, 3).SelectMany(a => new[] { $"answer/{a} Failed", $"answer~timeout1/{a} Failed", $"answer~timeout2/{a} Failed" }).Order(StringComparer.Ordinal),
+            records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
+        Assert.All(records, r => Assert.Equal((CostTier.Cheap, false, 0m), (r.Tier, r.Priced, r.Dollars)));
+    }
+
     private const string OneCheapStep = """
         steps:
           - id: answer
