@@ -27,21 +27,16 @@ internal static class CostReportTable
                 g.Calls.ToString("N0", CultureInfo.InvariantCulture),
                 g.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 g.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
-                Money(g.Dollars) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
-                Money(g.SavedDollars),
+                MoneyText.Format(g.Dollars) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
+                MoneyText.Format(g.SavedDollars),
                 g.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
                 g.GpuSeconds.ToString("0.##", CultureInfo.InvariantCulture),
                 g.LatencyP50Ms.ToString("0.##", CultureInfo.InvariantCulture),
                 g.LatencyP95Ms.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
-        table.Caption($"{report.Records:N0} records, {Money(report.Dollars)} spent, {Money(report.SavedDollars)} saved, {report.UnpricedCalls:N0} unpriced calls");
+        table.Caption($"{report.Records:N0} records, {MoneyText.Format(report.Dollars)} spent, {MoneyText.Format(report.SavedDollars)} saved, {report.UnpricedCalls:N0} unpriced calls");
         console.Write(table);
     }
 
-    // Four places, but never "$0.0000" for spend that is not zero (a run of small calls costs fractions of a cent):
-    // amounts under a cent keep their first two significant digits.
-    internal static string Money(decimal value) => value is > 0m and < 0.01m
-        ? "$" + decimal.Parse(value.ToString("G2", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture).ToString("0.##########", CultureInfo.InvariantCulture)
-        : value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
 }

@@ -26,6 +26,7 @@ public sealed partial class CostReportHtmlTests
         File.Delete(file);
 
         Assert.Matches("<body[^>]*data-check=\"ok\"", dom);
+        Assert.Contains($"{MoneyText.Format(report.Dollars)} spent", dom, StringComparison.Ordinal);
         foreach (string id in new[] { "chart-cost-per-workflow", "chart-tier-mix", "chart-cache-savings", "chart-top-steps" })
         {
             var width = Regex.Match(dom, $"<svg id=\"{id}\"[^>]*data-rendered-width=\"(\\d+)\"");

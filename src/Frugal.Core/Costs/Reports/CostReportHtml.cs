@@ -133,7 +133,7 @@ internal static class CostReportHtml
 
     private static string Num(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Money(decimal value) => value.ToString("$#,0.0000", CultureInfo.InvariantCulture);
+    private static string Money(decimal value) => MoneyText.Format(value);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
