@@ -63,7 +63,8 @@ internal static class PurgeCommand
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
-                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC");
+                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
+                    + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
                 if (LedgerStore.IsAzure(storeValue))
                 {
                     int runs;

@@ -31,8 +31,8 @@ public sealed class RetentionPurger
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Purges cost records older than <paramref name="costRecordAge"/> and run histories created more than
-    /// <paramref name="runAge"/> ago.</summary>
+    /// <summary>Purges cost records older than <paramref name="costRecordAge"/> (but never this month's, which budgets
+    /// count) and run histories created more than <paramref name="runAge"/> ago.</summary>
     /// <param name="ledger">The cost ledger, or null to leave it.</param>
     /// <param name="client">The durable client, or null to leave run histories.</param>
     /// <param name="costRecordAge">The cost records' retention.</param>
@@ -44,6 +44,17 @@ public sealed class RetentionPurger
     {
         var now = _time.GetUtcNow();
         DateTimeOffset costsBefore = now - costRecordAge, runsBefore = now - runAge;
+
+        // Monthly budgets count this month's spend from the ledger whenever their counter is seeded (a new instance of
+        // the in-memory store, a Redis flush or restart): a retention shorter than the month would make them forget
+        // spend that was made. The current (UTC) month's records are kept whatever the retention.
+        var monthStart = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        bool keptForBudgets = costsBefore > monthStart;
+        if (keptForBudgets)
+        {
+            costsBefore = monthStart;
+        }
+
         long? records = null;
         int? runs = null;
         if (ledger is not null)
@@ -59,7 +70,7 @@ public sealed class RetentionPurger
             Log.RunsPurged(_logger, runs.Value, runsBefore);
         }
 
-        return new RetentionResult(records, runs, costsBefore, runsBefore);
+        return new RetentionResult(records, runs, costsBefore, runsBefore) { CostRecordsKeptForBudgets = keptForBudgets };
     }
 
     /// <summary>Parses an age such as <c>30d</c>, <c>12h</c> or <c>90m</c>.</summary>
