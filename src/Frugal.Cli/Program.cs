@@ -1,1 +1,2 @@
+Frugal.RegexTimeout.Apply();
 return await Frugal.Cli.CliApp.RunAsync(args);

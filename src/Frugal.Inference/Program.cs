@@ -3,6 +3,7 @@ using Frugal.Inference.Api;
 using Frugal.Inference.Hosting;
 using Frugal.Inference.Security;
 
+RegexTimeout.Apply();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInferenceOptions();

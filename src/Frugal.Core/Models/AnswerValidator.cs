@@ -86,9 +86,10 @@ public static partial class AnswerValidator
             : null;
     }
 
-    [GeneratedRegex(@"\b(I'?m sorry,? but I (can(no|')t|am unable)|I (can(no|')t|am unable to|won'?t) (help|assist|provide|answer|comply)|as an AI( language model)?,? I)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(I'?m sorry,? but I (can(no|')t|am unable)|I (can(no|')t|am unable to|won'?t) (help|assist|provide|answer|comply)|as an AI( language model)?,? I)", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex RefusalRegex();
 
-    [GeneratedRegex(@"confidence\s*[:=]\s*([0-9]*\.?[0-9]+)\s*%?", RegexOptions.IgnoreCase)]
+    // Answers are model output, which a prompt can steer: linear in their length whatever they hold.
+    [GeneratedRegex(@"confidence\s*[:=]\s*([0-9]*\.?[0-9]+)\s*%?", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex ConfidenceRegex();
 }

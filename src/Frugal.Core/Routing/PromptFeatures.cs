@@ -62,7 +62,8 @@ public static partial class PromptFeatures
     [GeneratedRegex(@"\d[\d,]*(\.\d+)?")]
     private static partial Regex NumberRegex();
 
-    [GeneratedRegex(@"^\s*\(?[A-Ea-e][\.\)]\s", RegexOptions.Multiline)]
+    // Prompts are callers' text: with backtracking, ^\s* over a long run of blank lines is quadratic.
+    [GeneratedRegex(@"^\s*\(?[A-Ea-e][\.\)]\s", RegexOptions.Multiline | RegexOptions.NonBacktracking)]
     private static partial Regex ChoiceRegex();
 
     [GeneratedRegex(@"[+\-*/^=<>]|\\frac|\bsqrt\b")]

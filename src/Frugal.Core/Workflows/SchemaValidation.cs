@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
@@ -126,7 +128,22 @@ internal static class SchemaValidation
     public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance, bool json = false)
     {
         var element = instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance);
-        var results = schema.Evaluate(element, Hierarchical);
+        EvaluationResults results;
+        try
+        {
+            results = schema.Evaluate(element, Hierarchical);
+        }
+        catch (RegexMatchTimeoutException timeout)
+        {
+            // A 'pattern' that backtracks without end on this value (RegexTimeout sets the limit): refused, not waited for.
+            var pointer = PointerOf(instance, timeout.Input) ?? string.Empty;
+            var subject = pointer.Length == 0 && json ? "the input" : SchemaMessages.Subject(pointer);
+            return [new SchemaViolation(
+                pointer,
+                string.Create(CultureInfo.InvariantCulture, $"{subject} could not be checked against the pattern {timeout.Pattern} within {timeout.MatchTimeout.TotalSeconds:0.###} s; the value is refused (a pattern with nested repetition, such as (a+)+, backtracks for a very long time on some texts)"),
+                false)];
+        }
+
         if (results.IsValid)
         {
             return [];
@@ -150,6 +167,17 @@ internal static class SchemaValidation
 
         return [.. violations.Distinct()];
     }
+
+    /// <summary>The JSON pointer of the first string in <paramref name="node"/> equal to <paramref name="text"/> (or of a property named so).</summary>
+    private static string? PointerOf(JsonNode? node, string text, string at = "") => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var s) && s == text => at,
+        JsonObject obj => obj.Select(p => p.Key == text ? at + "/" + Escape(p.Key) : PointerOf(p.Value, text, at + "/" + Escape(p.Key))).FirstOrDefault(p => p is not null),
+        JsonArray array => array.Select((item, i) => PointerOf(item, text, at + "/" + i.ToString(CultureInfo.InvariantCulture))).FirstOrDefault(p => p is not null),
+        _ => null,
+    };
+
+    private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     // Only failing nodes matter: a branch that failed inside a passing anyOf, or an 'if' that picked
     // the other branch, is not a problem with the document.

@@ -83,4 +83,5 @@ public sealed class WorkflowInputValidatorTests
 
         Assert.Equal(new InputViolation("/subject", "'subject' must be at most 300 characters long"), violation);
     }
+
 }

@@ -156,6 +156,33 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InputOnWhichTheSchemasPatternBacktracksWithoutEnd_RefusedWithinTheRegexTimeout()
+    {
+        // JsonSchema.Net builds 'pattern' keywords with no timeout: this common slug pattern backtracked for 4.5 s on
+        // 29 characters, doubling with each more (this input would have taken days). The host's default timeout stops it.
+        var workflow = Temp("slugs.yaml", """
+            name: slugs
+            input:
+              type: object
+              properties:
+                code: { type: string, maxLength: 64, pattern: "^([a-z0-9]+-?)+$" }
+            steps:
+              - id: echo
+                kind: deterministic
+                operation: template
+                input: ${ input.code }
+            """);
+        var input = Temp("slug.json", $$"""{"code": "{{new string('a', 48)}}!"}""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", workflow, "--input", input);
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal(
+            "slug.json: /code: 'code' could not be checked against the pattern ^([a-z0-9]+-?)+$ within 1 s; the value is refused (a pattern with nested repetition, such as (a+)+, backtracks for a very long time on some texts)",
+            error.Trim());
+    }
+
+    [Fact]
     public async Task Run_TerminatedWhileModelsAnswer_SaysWhatFinishedAndStops()
     {
         // The emulator holds every model answer for a minute, so the FAQ tickets (answered from the lookup table)
