@@ -86,6 +86,7 @@ internal static class ServeCommand
 
         // ASP.NET Core logs every request at Information; a local server's console is for what goes wrong.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddLoopbackOnly();
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new WorkflowApi(
             catalog,
@@ -95,6 +96,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(runtime.Host.Client);
         builder.Services.AddSingleton(runtime.Host.Services.GetRequiredService<ICostLedger>());
         await using var app = builder.Build();
+        app.UseLoopbackOnly();
         app.UseFrugalHttpMetrics();
         app.MapFrugalRunApi();
         app.MapFrugalCostReports();

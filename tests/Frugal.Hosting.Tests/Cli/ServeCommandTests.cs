@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Frugal.Hosting.Tests.Cli;
+
+/// <summary><c>frugal serve</c> as a process of its own, as a developer runs it.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("frugal-serve-");
+
+    [Fact]
+    public async Task Serve_RequestsFromOtherSitesOrForOtherHostNames_RefusedWhileLocalProgramsAreServed()
+    {
+        // Listening on 127.0.0.1 alone let any web page the developer opened start paid runs (a text/plain POST needs
+        // no preflight), and a page re-pointed at 127.0.0.1 (DNS rebinding) read outputs and the cost report.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--workflows", Path.Combine(RepoPaths.Root, "workflows") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("Serving ", StringComparison.Ordinal))
+            {
+            }
+
+            if (line is null)
+            {
+                Assert.Fail($"frugal serve stopped before serving: {await error}");
+            }
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            const string Ticket = """{"subject": "Dark mode?", "body": "Is there a dark mode?"}""";
+
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/costs/report");
+            rebound.Headers.Host = $"attacker.example:{port}";
+            using var crossSite = new HttpRequestMessage(HttpMethod.Post, "/api/workflows/support-triage/runs") { Content = new StringContent(Ticket, Encoding.UTF8, "text/plain") };
+            crossSite.Headers.Add("Origin", "https://attacker.example");
+            using var localPage = new HttpRequestMessage(HttpMethod.Post, "/api/workflows/support-triage/runs") { Content = new StringContent(Ticket, Encoding.UTF8, "application/json") };
+            localPage.Headers.Add("Origin", $"http://localhost:{port}");
+
+            using var reboundResponse = await http.SendAsync(rebound, timeout.Token);
+            using var crossSiteResponse = await http.SendAsync(crossSite, timeout.Token);
+            using var localPageResponse = await http.SendAsync(localPage, timeout.Token);
+            using var program = await http.PostAsync("/api/workflows/support-triage/runs", new StringContent(Ticket, Encoding.UTF8, "application/json"), timeout.Token);
+
+            Assert.Equal(HttpStatusCode.BadRequest, reboundResponse.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, crossSiteResponse.StatusCode);
+            Assert.Equal("application/problem+json", crossSiteResponse.Content.Headers.ContentType!.MediaType);
+            Assert.StartsWith("requests from https://attacker.example are refused", (await crossSiteResponse.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (localPageResponse.StatusCode, program.StatusCode));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+}
