@@ -193,6 +193,66 @@ public sealed class HostedModelTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_BurstAgainstADeploymentFailingHalfItsAttempts_RetriesAbsorbItAndTheCircuitStaysClosed()
+    {
+        // Failed attempts come back at once and answers after the model's latency, so a burst's first outcomes per
+        // attempt were nearly all failures: the circuit opened and most calls failed, though retries absorb the rate.
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey, Seed = 7 };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { ServerErrorRate = 0.5, LatencyMs = 300 };
+        await using var models = await EmulatedModels.StartAsync(
+            options,
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Frugal:Models:Resilience:MaxRetries"] = "5",
+                ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+                ["Frugal:Models:Resilience:CircuitMinimumThroughput"] = "10",
+            });
+
+        var calls = Enumerable.Range(0, 60).Select(i => models.Cheap.GetResponseAsync($"Hello {i}")).ToList();
+        var outcomes = await Task.WhenAll(calls.Select(async c =>
+        {
+            try
+            {
+                await c;
+                return "answered";
+            }
+            catch (Exception ex)
+            {
+                return ex.GetType().Name;
+            }
+        }));
+
+        Assert.True(models.Emulator.Counters.ServerErrors > 20, $"{models.Emulator.Counters.ServerErrors} server errors");
+        Assert.DoesNotContain(outcomes, o => o.Contains("Circuit", StringComparison.Ordinal));
+        Assert.True(outcomes.Count(o => o == "answered") >= 55, string.Join(", ", outcomes.CountBy(o => o)));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_DeploymentFailingEveryCall_OpensTheCircuitAfterTheMinimumThroughput()
+    {
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { ServerErrorRate = 1.0 };
+        await using var models = await EmulatedModels.StartAsync(
+            options,
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Frugal:Models:Resilience:MaxRetries"] = "1",
+                ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+                ["Frugal:Models:Resilience:CircuitMinimumThroughput"] = "2",
+            });
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(500, (await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync($"Hello {i}"))).Status);
+        }
+
+        var open = await Assert.ThrowsAnyAsync<Exception>(() => models.Cheap.GetResponseAsync("Hello again"));
+
+        Assert.Contains("circuit", open.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(4, models.Emulator.Counters.ServerErrors); // two calls of two attempts each; the third sent nothing
+    }
+
+    [Fact]
     public async Task GetResponseAsync_WrongApiKey_ThrowsWithStatus401()
     {
         await using var models = await EmulatedModels.StartAsync(clientKey: "wrong-key");
