@@ -5,6 +5,8 @@ using Frugal.Cli.Local;
 using Frugal.Budgets;
 using Frugal.Costs;
 using Frugal.Hosting.Api;
+using Frugal.Hosting.Durable;
+using Frugal.Retention;
 using Frugal.Hosting.Costs;
 using Frugal.Hosting.Telemetry;
 using Frugal.Workflows;
@@ -13,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Cli.Commands;
 
@@ -112,7 +115,18 @@ internal static class ServeCommand
 
         var address = app.Urls.FirstOrDefault() ?? $"http://127.0.0.1:{port}";
         await output.WriteLineAsync($"Serving {string.Join(", ", catalog.Names)} on {address}/api (Ctrl+C to stop)");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var purging = runtime.Host.Backend == DurableBackendKind.Embedded
+            ? EmbeddedRunPurge.RunAsync(
+                runtime.Host.Client,
+                TimeSpan.FromMinutes(runtime.Host.Services.GetRequiredService<IOptions<RetentionOptions>>().Value.EmbeddedRunMinutes),
+                TimeSpan.FromMinutes(1),
+                error,
+                stopping.Token)
+            : Task.CompletedTask;
         await app.WaitForShutdownAsync(cancellationToken);
+        await stopping.CancelAsync();
+        await purging;
         return ExitCodes.Ok;
     }
 

@@ -17,4 +17,10 @@ public sealed class RetentionOptions
 
     /// <summary>Finished run histories (completed, failed, terminated) older than this many days are deleted.</summary>
     public int RunHistoryDays { get; set; } = 30;
+
+    /// <summary>
+    /// <c>frugal serve</c> on the embedded backend holds its runs in memory: finished runs started more than this many
+    /// minutes ago are dropped (their status is then 404), or a server left running grows with every run.
+    /// </summary>
+    public int EmbeddedRunMinutes { get; set; } = 60;
 }

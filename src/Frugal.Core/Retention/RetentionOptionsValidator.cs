@@ -20,6 +20,11 @@ public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOption
             failures.Add($"{RetentionOptions.SectionName}:RunHistoryDays must be at least 1 (was {options.RunHistoryDays}).");
         }
 
+        if (options.EmbeddedRunMinutes < 1)
+        {
+            failures.Add($"{RetentionOptions.SectionName}:EmbeddedRunMinutes must be at least 1 (was {options.EmbeddedRunMinutes}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

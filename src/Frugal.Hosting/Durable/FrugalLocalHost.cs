@@ -32,6 +32,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     private readonly IOrchestrationService _service;
     private readonly DurableBackendKind _backend;
 
+    /// <summary>The durable backend the host runs on.</summary>
+    public DurableBackendKind Backend => _backend;
+
     private FrugalLocalHost(WebApplication sidecar, IHost worker, GrpcChannel[] channels, IOrchestrationService service, DurableBackendKind backend)
     {
         _sidecar = sidecar;
