@@ -33,7 +33,8 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
         _ledger = ledger ?? throw new ArgumentNullException(nameof(ledger));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _maxBatch = options.Value.MaxBatchSize;
-        _textTenants = new HashSet<string>(options.Value.StoreTextForTenants, StringComparer.Ordinal);
+        // Tenants are recorded lower case (WorkflowRunRequest.TenantOrDefault); the setting may spell them otherwise.
+        _textTenants = new HashSet<string>(options.Value.StoreTextForTenants, StringComparer.OrdinalIgnoreCase);
         _loop = Task.Run(CommitLoopAsync);
     }
 

@@ -32,10 +32,16 @@ public sealed record WorkflowRunRequest(
     /// <summary>The tenant of runs that name none.</summary>
     public const string DefaultTenant = "default";
 
-    /// <summary>The tenant a run is for: <paramref name="tenant"/>, or <see cref="DefaultTenant"/> when it is empty.</summary>
+    /// <summary>
+    /// The tenant a run is for: <paramref name="tenant"/> in its one spelling (outer spaces trimmed, lower case), or <see cref="DefaultTenant"/> when it is empty. Budgets are configured per tenant under
+    /// configuration keys, which ignore case, while their counters, the ledger and the text opt-in compared tenants
+    /// exactly: once <c>acme</c> was refused, <c>ACME</c> and <c>Acme</c> each spent the whole budget again (and
+    /// reports split them into three tenants).
+    /// </summary>
     /// <param name="tenant">The tenant a caller named, if any.</param>
     /// <returns>The tenant to record costs and check budgets under.</returns>
-    public static string TenantOrDefault(string? tenant) => string.IsNullOrWhiteSpace(tenant) ? DefaultTenant : tenant;
+    public static string TenantOrDefault(string? tenant) =>
+        string.IsNullOrWhiteSpace(tenant) ? DefaultTenant : tenant.Trim().ToLowerInvariant();
 
     /// <summary>The most characters a tenant name may have.</summary>
     public const int MaxTenantLength = 128;

@@ -49,6 +49,29 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         Assert.Contains($"retry after {retryAfter} s", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ACME")]
+    [InlineData("Acme ")]
+    public async Task StartRun_TenantSpelledOtherwise_IsTheSameTenantAndRefusedToo(string spelling)
+    {
+        // Budgets are configured under case-blind keys, but counters and ledger compared tenants exactly: once 'acme'
+        // was refused, 'ACME' and 'Acme' each spent the whole budget again.
+        var options = new BudgetOptions { Action = BudgetAction.Refuse };
+        options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0.001m };
+        var guard = Guard(options);
+        var spent = await guard.ReserveAsync(new Frugal.Models.FrugalChatContext("run-1", "support-triage", "acme", "answer", 1, "premium"), BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(spent, BudgetGuard.ToNano(0.002m));
+        var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
+        var request = HttpTestContext.Request("POST", "{}", tenant: spelling);
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(402, status);
+        Assert.Equal(0.002m, body!["spent"]!.GetValue<decimal>());
+        Assert.Equal("acme", Frugal.Engine.WorkflowRunRequest.TenantOrDefault(spelling));
+    }
+
     private static BudgetGuard Guard(BudgetOptions options) =>
         new(Options.Create(options), new InMemoryBudgetStore(TimeProvider.System), PriceTable.LoadDefault(), TimeProvider.System);
 }
