@@ -144,6 +144,22 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task WriteCsvAsync_TenantThatReadsAsAFormula_IsWrittenAsText()
+    {
+        // A tenant is what callers send; "=HYPERLINK(...)" became a live formula in a spreadsheet opening the CSV.
+        CostRecord[] records = [CostSamples.Record(tenant: "=HYPERLINK(\"http://x\",\"y\")"), CostSamples.Record(tenant: "-1+2"), CostSamples.Record(tenant: "acme")];
+        var report = await CostReport.AggregateAsync(records.ToAsyncEnumerable(), new CostReportRequest { By = CostGroupBy.Tenant }, Day1, null, CancellationToken.None);
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteCsvAsync(report, writer, CancellationToken.None);
+
+        var text = writer.ToString();
+        Assert.Contains("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("\n'-1+2,", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("\nacme,", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToJson_Report_HasDocumentedShape()
     {
         var report = await ReportAsync(CostGroupBy.Tier);

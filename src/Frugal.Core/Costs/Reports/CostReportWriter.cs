@@ -57,6 +57,16 @@ public static class CostReportWriter
     // Dollars to the nano-dollar: prices per token divided by a million gave 28 decimal places.
     private static string Money(decimal value) => Math.Round(value, 9).ToString("0.#########", CultureInfo.InvariantCulture);
 
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    // Group keys are tenants, workflows and steps that callers name: one starting with =, +, -, @ (or a tab or CR) is a
+    // formula to a spreadsheet opening the file (a tenant "=HYPERLINK(...)"), so it gets a leading apostrophe (OWASP's
+    // advice for CSV injection).
+    private static string Quote(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
 }
