@@ -113,9 +113,14 @@ internal static partial class SchemaMessages
         null => "nothing (null)",
         JsonObject => "a mapping",
         JsonArray => "a list",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => $"'{v.GetValue<string>()}'",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => Quoted(v.GetValue<string>()),
         _ => value.ToJsonString(),
     };
+
+    // Messages go to logs, traces and HTTP answers: a long value (a document, a model's answer, which may hold a
+    // customer's data) is named by its start and length, not copied whole into each of them.
+    private static string Quoted(string text) =>
+        text.Length <= 60 ? $"'{text}'" : string.Create(CultureInfo.InvariantCulture, $"'{text[..57]}...' ({text.Length:N0} characters)");
 
     private static string DescribeJson(JsonNode? value) => value switch
     {

@@ -84,4 +84,14 @@ public sealed class WorkflowInputValidatorTests
         Assert.Equal(new InputViolation("/subject", "'subject' must be at most 300 characters long"), violation);
     }
 
+    [Fact]
+    public void Validate_LongValueInAViolation_IsNamedByItsStartAndLength()
+    {
+        // Messages go to logs, traces and HTTP answers; a 20,000-character document was copied into each whole.
+        var input = JsonNode.Parse($$"""{"subject": "Hi", "body": "Help", "customer_tier": "{{new string('x', 20_000)}}"}""");
+
+        var violation = Assert.Single(WorkflowInputValidator.Validate(Triage, input));
+
+        Assert.Equal(new InputViolation("/customer_tier", $"'customer_tier' cannot be '{new string('x', 57)}...' (20,000 characters); expected one of: free, pro, enterprise"), violation);
+    }
 }
