@@ -174,6 +174,14 @@ internal static class RunCommand
                             {
                                 id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, token);
                             }
+                            else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Failed
+                                && await client.GetInstanceAsync(id, getInputsAndOutputs: true, token) is { } failed
+                                && DurableMessageTooLargeException.Explains(failed.FailureDetails?.ErrorMessage ?? failed.SerializedOutput))
+                            {
+                                // It would fail the same way after paying for its calls again: reported as it failed.
+                                // (The failure comes only with the inputs and outputs, and on Azure Storage as the output.)
+                                Interlocked.Increment(ref earlier);
+                            }
                             else if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
                             {
                                 // Started again under its id: its calls are recorded as a new execution of the run, apart

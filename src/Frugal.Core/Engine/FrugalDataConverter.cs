@@ -60,7 +60,7 @@ public static class FrugalDataConverter
             if (checkActionSize && sent is StepRequest or WorkflowRunResult
                 && json is { Length: > MaxActionBytes / 6 } && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxActionBytes)
             {
-                throw new InvalidOperationException(sent switch
+                throw new DurableMessageTooLargeException(sent switch
                 {
                     StepRequest request => string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0} MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items"),

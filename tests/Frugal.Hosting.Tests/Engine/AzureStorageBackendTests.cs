@@ -112,6 +112,48 @@ public sealed class AzureStorageBackendTests
     }
 
     [Fact]
+    public async Task FrugalRun_RunWhoseOutputIsTooLarge_IsNotStartedAgainOnTheStore()
+    {
+        // The run paid for its calls, then failed on its output's size; the same command run again started it again,
+        // paid again and failed again (2,000 model calls: $0.146, then $0.292).
+        var hub = $"large{Guid.NewGuid():N}"[..20];
+        var folder = Directory.CreateTempSubdirectory("frugal-large-").FullName;
+        var workflow = Path.Combine(folder, "echo.yaml");
+        await File.WriteAllTextAsync(workflow, """
+            name: echo
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 8
+                do:
+                  kind: deterministic
+                  operation: template
+                  input: ${ item }
+            """);
+        var input = Path.Combine(folder, "big.json");
+        await File.WriteAllTextAsync(input, "{ \"items\": [" + string.Join(", ", Enumerable.Repeat($"\"{new string('x', 100_000)}\"", 48)) + "] }");
+        var configuration = Configuration(hub, latencyMs: 0, Path.Combine(folder, "costs.db"));
+
+        async Task<string> RunAsync()
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var code = await RunCommand.RunAsync(workflow, input, Storage, null, configuration, output, error, CancellationToken.None);
+            Assert.True(code == 1, $"exit {code}: {error}{output}");
+            return output.ToString() + error;
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Contains("the run's output is 4.58 MB, over the 3.9 MB Durable Task allows", first, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) of these inputs had finished against this --store and are reported, not run again", second, StringComparison.Ordinal);
+        Assert.Contains("the run's output is 4.58 MB", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FrugalRun_SameCommandAgainOnTheStore_ReportsFinishedRunsWithoutRunningThemAgain()
     {
         // Run again after a crash or Ctrl+C (as frugal advises), the command started every input anew beside the runs
