@@ -182,6 +182,6 @@ public sealed class WorkflowApi
 
         return await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false)
             ? new ApiResult(200, new JsonObject { ["run"] = runId, ["step"] = step, ["verdict"] = verdict, ["recorded"] = true })
-            : ApiResult.Problem(404, "Unknown step", $"run '{runId}' has no recorded model call for step '{step}'");
+            : ApiResult.Problem(404, "Unknown step", $"run '{runId}' has no recorded model call for step '{step}' (examples are kept only for the tenants in Frugal:Costs:StoreTextForTenants, whose prompt text may be stored)");
     }
 }

@@ -120,9 +120,9 @@ public sealed class ModelStepHandler
                     answered = second.Result;
                     metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
                     FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
-                    if (_feedback is not null)
+                    if (FeedbackFor(request.Tenant) is { } escalationFeedback)
                     {
-                        await _feedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
+                        await escalationFeedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
                             .ConfigureAwait(false);
                     }
 
@@ -154,9 +154,9 @@ public sealed class ModelStepHandler
             throw;
         }
 
-        if (_feedback is not null)
+        if (FeedbackFor(request.Tenant) is { } feedback)
         {
-            await _feedback.RememberAsync(request.RunId, request.ItemStepId(index), result.Tier, call.System, prompt, cancellationToken).ConfigureAwait(false);
+            await feedback.RememberAsync(request.RunId, request.ItemStepId(index), result.Tier, call.System, prompt, cancellationToken).ConfigureAwait(false);
         }
 
         metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();
@@ -168,6 +168,16 @@ public sealed class ModelStepHandler
         var unanswered = attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier).ToList();
         return result with { Metadata = metadata, UnansweredAttempts = unanswered.Count == 0 ? null : unanswered };
     }
+
+    /// <summary>
+    /// The feedback loop keeps prompt text, so it keeps examples only of the tenants whose text may be stored
+    /// (<c>Frugal:Costs:StoreTextForTenants</c>), as the cost ledger does; it kept every tenant's before.
+    /// </summary>
+    private IRoutingFeedbackSink? FeedbackFor(string tenant) =>
+        _feedback is not null && _services.GetService<Microsoft.Extensions.Options.IOptions<Frugal.Costs.CostsOptions>>()?.Value is { } costs
+            && costs.StoreTextForTenants.Contains(tenant, StringComparer.OrdinalIgnoreCase)
+            ? _feedback
+            : null;
 
     /// <summary>A model that ignored the requested JSON format is a transient failure: the attempt is retried.</summary>
     private static void EnsureUsable(ModelCall call, Answer answer)

@@ -13,14 +13,18 @@ namespace Frugal.Hosting.Tests.Engine;
 /// <summary>The production feedback loop: escalations and user verdicts become labelled routing examples.</summary>
 public sealed class RoutingFeedbackTests
 {
-    [Fact]
-    public async Task Feedback_EscalationAndUserVerdict_BecomeLabelledExamples()
+    [Theory]
+    [InlineData("default", 2)]
+    [InlineData("someone-else", 0)]
+    public async Task Feedback_EscalationAndUserVerdict_BecomeLabelledExamplesOfTenantsWhoseTextMayBeKept(string textTenant, int kept)
     {
+        // The loop keeps prompt text; it kept every tenant's, whatever Frugal:Costs:StoreTextForTenants said.
         var dir = Directory.CreateTempSubdirectory("frugal-feedback-");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Frugal:Costs:SqlitePath"] = Path.Combine(dir.FullName, "costs.db"),
             ["Frugal:Routing:Feedback:Enabled"] = "true",
+            ["Frugal:Costs:StoreTextForTenants:0"] = textTenant,
             ["Frugal:Routing:Feedback:Path"] = Path.Combine(dir.FullName, "feedback.db"),
         }).Build();
         await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
@@ -48,7 +52,7 @@ public sealed class RoutingFeedbackTests
         var invalid = await api.FeedbackAsync(id, Body("""{"step": "plain", "verdict": "meh"}"""), CancellationToken.None);
         var notAnObject = await api.FeedbackAsync(id, Body("""["plain", "bad"]"""), CancellationToken.None); // threw (500) before
 
-        Assert.Equal(200, marked.StatusCode);
+        Assert.Equal(kept > 0 ? 200 : 404, marked.StatusCode);
         Assert.Equal(404, unknown.StatusCode);
         Assert.Equal(400, invalid.StatusCode);
         Assert.Equal(400, notAnObject.StatusCode);
@@ -56,6 +60,12 @@ public sealed class RoutingFeedbackTests
         await foreach (var example in store.ReadExamplesAsync(CancellationToken.None))
         {
             examples.Add(example);
+        }
+
+        Assert.Equal(kept, examples.Count);
+        if (kept == 0)
+        {
+            return;
         }
 
         var escalation = Assert.Single(examples, e => e.Source == "escalation");
