@@ -17,5 +17,5 @@ public sealed class RoutingLimitsOptions
     public double? DefaultTenantPremiumShare { get; set; }
 
     /// <summary>Caps by tenant.</summary>
-    public Dictionary<string, TenantRoutingLimits> Tenants { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TenantRoutingLimits> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

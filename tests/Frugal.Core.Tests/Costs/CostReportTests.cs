@@ -160,6 +160,16 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task BuildAsync_TenantFilterSpeltOtherwise_FindsTheTenantsRecords()
+    {
+        // Tenants are recorded lower case (WorkflowRunRequest.TenantOrDefault); a report for "ACME" found nothing.
+        var report = await new CostReport(new Budgets.ListLedger(Sample), TimeProvider.System)
+            .BuildAsync(new CostReportRequest { By = CostGroupBy.Tenant, Tenant = " ACME" }, null, CancellationToken.None);
+
+        Assert.Equal("acme", Assert.Single(report.Groups).Key);
+    }
+
+    [Fact]
     public async Task ToJson_Report_HasDocumentedShape()
     {
         var report = await ReportAsync(CostGroupBy.Tier);

@@ -29,7 +29,9 @@ public sealed class CostReport
     public Task<CostReportResult> BuildAsync(CostReportRequest request, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = request.Tenant, Workflow = request.Workflow, IncludeDetails = false };
+        // Tenants are recorded in one spelling (WorkflowRunRequest.TenantOrDefault): --tenant ACME finds acme's records.
+        var tenant = request.Tenant is null ? null : Engine.WorkflowRunRequest.TenantOrDefault(request.Tenant);
+        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = tenant, Workflow = request.Workflow, IncludeDetails = false };
         return AggregateAsync(_ledger.QueryAsync(query, cancellationToken), request, _time.GetUtcNow(), progress, cancellationToken);
     }
 
