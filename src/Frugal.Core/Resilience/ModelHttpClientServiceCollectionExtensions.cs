@@ -15,8 +15,8 @@ public static class ModelHttpClientServiceCollectionExtensions
     public static string ClientName(string tier) => $"frugal-model-{tier}";
 
     /// <summary>
-    /// Adds one named HttpClient per tier with a Polly pipeline of Microsoft.Extensions.Http.Resilience: a total
-    /// timeout around a circuit breaker around retries (exponential backoff with jitter, or the service's Retry-After)
+    /// Adds one named HttpClient per tier with a Polly pipeline of Microsoft.Extensions.Http.Resilience: a circuit
+    /// breaker around a total timeout around retries (exponential backoff with jitter, or the service's Retry-After)
     /// around an attempt timeout. Each tier has its own circuit, so a failing premium deployment does not stop cheap calls.
     /// </summary>
     public static IServiceCollection AddFrugalModelHttpClients(this IServiceCollection services, IConfiguration configuration, params string[] tiers)
@@ -35,13 +35,14 @@ public static class ModelHttpClientServiceCollectionExtensions
             client.AddResilienceHandler($"frugal-model-{tier}", (pipeline, context) =>
                 {
                     var options = context.ServiceProvider.GetRequiredService<IOptions<ModelResilienceOptions>>().Value;
-                    pipeline.AddTimeout(options.TotalTimeout);
 
-                    // The breaker judges whole calls, after their retries, not single attempts: a fan-out of hundreds of
-                    // calls gets its failed attempts back at once and its answers only after the model's latency, so
-                    // per attempt the first outcomes of a burst were nearly all failures whatever the real rate. A
+                    // The breaker judges whole calls, after their retries, not single attempts: a fan-out of hundreds
+                    // of calls gets its failed attempts back at once and its answers only after the model's latency,
+                    // so per attempt the first outcomes of a burst were nearly all failures whatever the real rate. A
                     // deployment failing a quarter of its attempts (which retries absorb: 0.4% of calls fail) opened
                     // the circuit and stalled or failed most runs; now it opens when calls fail despite their retries.
+                    // It stands outside the total timeout too, so a call that hangs until its time runs out counts as
+                    // failed (inside, it saw a cancellation, which it took for a success).
                     pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                     {
                         // A 429 is the service pacing this caller (the retries honour its Retry-After), not a deployment
@@ -53,6 +54,7 @@ public static class ModelHttpClientServiceCollectionExtensions
                         SamplingDuration = options.CircuitSamplingDuration,
                         BreakDuration = options.CircuitBreakDuration,
                     });
+                    pipeline.AddTimeout(options.TotalTimeout);
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(1, options.MaxRetries),

@@ -253,6 +253,35 @@ public sealed class HostedModelTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_DeploymentThatHangs_OpensTheCircuitOnceCallsRunOutOfTime()
+    {
+        // Inside the total timeout, the breaker saw each hung call end in a cancellation and counted it a success:
+        // every call to a hanging deployment waited out its whole time, and the fallback never took over at once.
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { TimeoutRate = 1.0, TimeoutMs = 600_000 };
+        await using var models = await EmulatedModels.StartAsync(
+            options,
+            extraSettings: new Dictionary<string, string?>
+            {
+                ["Frugal:Models:Resilience:MaxRetries"] = "3",
+                ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+                ["Frugal:Models:Resilience:AttemptTimeout"] = "00:00:00.100",
+                ["Frugal:Models:Resilience:TotalTimeout"] = "00:00:00.250",
+                ["Frugal:Models:Resilience:CircuitMinimumThroughput"] = "2",
+            });
+
+        for (var i = 0; i < 2; i++)
+        {
+            var hung = await Assert.ThrowsAnyAsync<Exception>(() => models.Cheap.GetResponseAsync($"Hello {i}"));
+            Assert.DoesNotContain("BrokenCircuit", hung.ToString(), StringComparison.Ordinal);
+        }
+
+        var open = await Assert.ThrowsAnyAsync<Exception>(() => models.Cheap.GetResponseAsync("Hello again"));
+
+        Assert.Contains("BrokenCircuitException", open.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_WrongApiKey_ThrowsWithStatus401()
     {
         await using var models = await EmulatedModels.StartAsync(clientKey: "wrong-key");
