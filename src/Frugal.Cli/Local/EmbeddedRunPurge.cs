@@ -4,16 +4,20 @@ using Microsoft.DurableTask.Client;
 namespace Frugal.Cli.Local;
 
 /// <summary>
-/// Drops the finished runs of a long-running embedded host (<c>frugal serve</c>) once they are older than
+/// Drops the finished runs of a long-running embedded host (<c>frugal serve</c>) once they finished longer ago than
 /// <see cref="RetentionOptions.EmbeddedRunMinutes"/>: the embedded backend keeps every run in memory, and a server left
-/// running grew by about 50 KB a run (2.1 GB after 26,000 runs) until it was stopped.
+/// running grew by about 50 KB a run (2.1 GB after 26,000 runs) until it was stopped. By when a run finished, not when
+/// it started (as the retention purge of a store does): a run that took an hour would be dropped as soon as it ended,
+/// before its caller had read its output.
 /// </summary>
 internal static class EmbeddedRunPurge
 {
+    private static readonly OrchestrationRuntimeStatus[] Finished =
+        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+
     /// <summary>Purges every <paramref name="every"/> until <paramref name="cancellationToken"/> is cancelled.</summary>
     public static async Task RunAsync(DurableTaskClient client, TimeSpan keep, TimeSpan every, TextWriter error, CancellationToken cancellationToken)
     {
-        var purger = new RetentionPurger(TimeProvider.System);
         using var timer = new PeriodicTimer(every);
         try
         {
@@ -21,7 +25,7 @@ internal static class EmbeddedRunPurge
             {
                 try
                 {
-                    await purger.PurgeAsync(null, client, TimeSpan.Zero, keep, cancellationToken).ConfigureAwait(false);
+                    await PurgeAsync(client, DateTimeOffset.UtcNow - keep, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -33,6 +37,24 @@ internal static class EmbeddedRunPurge
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The server stopped.
+        }
+    }
+
+    private static async Task PurgeAsync(DurableTaskClient client, DateTimeOffset finishedBefore, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery { Statuses = Finished, FetchInputsAndOutputs = false, PageSize = 1000 };
+        var old = new List<string>();
+        await foreach (var run in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (run.LastUpdatedAt < finishedBefore)
+            {
+                old.Add(run.InstanceId);
+            }
+        }
+
+        foreach (var id in old)
+        {
+            await client.PurgeInstanceAsync(id, cancellation: cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -34,14 +34,15 @@ public sealed class StepCostRecorder
     /// Records a finished call; completes when the record is durable. An escalated call also records the cheap
     /// attempt it replaced (step id <c>id#cheap</c>, outcome escalated): both attempts cost money.
     /// </summary>
-    public async Task RecordAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, CancellationToken cancellationToken)
+    public async Task RecordAsync(
+        StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, BilledBeforeFailure? billed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
 
         // A failed call keeps what it was billed for on the way (BilledBeforeFailure): the answer it could not use is
         // its own record's usage, and the cheap attempt an escalation replaced and timed-out attempts get theirs.
-        var billed = result is null && failure is not null ? BilledBeforeFailure.Of(failure) : null;
+        billed = result is null && failure is not null ? billed : null;
         result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier ? new CallResult(null, failedTier) : null);
         if ((result?.EscalatedFrom ?? billed?.EscalatedFrom) is { } replaced)
         {

@@ -78,26 +78,28 @@ public sealed class StepExecutor
     {
         if (_costs is null)
         {
-            return await ExecuteCallAsync(request, index, call, escalations, cancellationToken).ConfigureAwait(false);
+            return await ExecuteCallAsync(request, index, call, escalations, null, cancellationToken).ConfigureAwait(false);
         }
 
         var startedAt = _time.GetUtcNow();
         CallResult result;
+        BilledBeforeFailure? billed = null;
         try
         {
-            result = await ExecuteCallAsync(request, index, call, escalations, cancellationToken).ConfigureAwait(false);
+            result = await ExecuteCallAsync(request, index, call, escalations, b => billed = b, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _costs.RecordAsync(request, index, call, null, startedAt, ex, cancellationToken).ConfigureAwait(false);
+            await _costs.RecordAsync(request, index, call, null, startedAt, ex, billed, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
-        await _costs.RecordAsync(request, index, call, result, startedAt, null, cancellationToken).ConfigureAwait(false);
+        await _costs.RecordAsync(request, index, call, result, startedAt, null, null, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    private async Task<CallResult> ExecuteCallAsync(StepRequest request, int index, StepCall call, EscalationAllowance escalations, CancellationToken cancellationToken)
+    private async Task<CallResult> ExecuteCallAsync(
+        StepRequest request, int index, StepCall call, EscalationAllowance escalations, Action<BilledBeforeFailure>? billedBeforeFailure, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var result = call switch
@@ -107,7 +109,7 @@ public sealed class StepExecutor
                 .ExecuteAsync(d, cancellationToken).ConfigureAwait(false),
             DeterministicCall d => DeterministicStepHandler.Execute(d),
             ClassifyCall c => await _classifiers.ClassifyAsync(c, cancellationToken).ConfigureAwait(false),
-            ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, cancellationToken).ConfigureAwait(false),
+            ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, billedBeforeFailure, cancellationToken).ConfigureAwait(false),
             _ => throw new StepInputException($"no handler for {call.GetType().Name}"),
         };
         return result with { DurationMs = _time.GetElapsedTime(started).TotalMilliseconds };

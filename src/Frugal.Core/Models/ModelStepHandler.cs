@@ -36,7 +36,18 @@ public sealed class ModelStepHandler
     /// <param name="index">The call's index in the request.</param>
     /// <param name="escalations">The escalations the request's calls may still make; null for the call's own count.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<CallResult> ExecuteAsync(ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, CancellationToken cancellationToken)
+    public Task<CallResult> ExecuteAsync(ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, CancellationToken cancellationToken) =>
+        ExecuteAsync(call, request, index, escalations, billedBeforeFailure: null, cancellationToken);
+
+    /// <summary>Calls the model; when it fails, first tells <paramref name="billedBeforeFailure"/> what it had been billed for.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="request">The step attempt the call belongs to.</param>
+    /// <param name="index">The call's index in the request.</param>
+    /// <param name="escalations">The escalations the request's calls may still make; null for the call's own count.</param>
+    /// <param name="billedBeforeFailure">Told, before the exception is thrown, what a failing call was billed for.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<CallResult> ExecuteAsync(
+        ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, Action<BilledBeforeFailure>? billedBeforeFailure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
@@ -138,6 +149,11 @@ public sealed class ModelStepHandler
                     EnsureUsable(call, first);
                 }
             }
+
+            if (FeedbackFor(request.Tenant) is { } feedback)
+            {
+                await feedback.RememberAsync(request.RunId, request.ItemStepId(index), result.Tier, call.System, prompt, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -150,13 +166,8 @@ public sealed class ModelStepHandler
             }
 
             var failedTier = answered is null && asking is ModelTier.Cheap or ModelTier.Premium ? TierName(asking) : null;
-            BilledBeforeFailure.Attach(ex, new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut) { FailedTier = failedTier });
+            billedBeforeFailure?.Invoke(new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut) { FailedTier = failedTier });
             throw;
-        }
-
-        if (FeedbackFor(request.Tenant) is { } feedback)
-        {
-            await feedback.RememberAsync(request.RunId, request.ItemStepId(index), result.Tier, call.System, prompt, cancellationToken).ConfigureAwait(false);
         }
 
         metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();

@@ -19,7 +19,7 @@ public sealed class RetentionOptions
     public int RunHistoryDays { get; set; } = 30;
 
     /// <summary>
-    /// <c>frugal serve</c> on the embedded backend holds its runs in memory: finished runs started more than this many
+    /// <c>frugal serve</c> on the embedded backend holds its runs in memory: runs that finished more than this many
     /// minutes ago are dropped (their status is then 404), or a server left running grows with every run.
     /// </summary>
     public int EmbeddedRunMinutes { get; set; } = 60;

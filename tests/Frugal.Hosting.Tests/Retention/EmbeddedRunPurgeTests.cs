@@ -21,6 +21,14 @@ public sealed class EmbeddedRunPurgeTests
         await runtime.Host.Client.WaitForInstanceCompletionAsync(id, timeout.Token);
         using var error = new StringWriter();
 
+        // Finished just now: kept for the hour.
+        using (var keeping = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+        {
+            await EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(100), error, keeping.Token);
+        }
+
+        Assert.NotNull(await runtime.Host.Client.GetInstanceAsync(id, timeout.Token));
+
         using var stop = new CancellationTokenSource();
         var purging = EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), error, stop.Token);
         while (await runtime.Host.Client.GetInstanceAsync(id, timeout.Token) is not null)
