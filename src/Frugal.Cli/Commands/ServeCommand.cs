@@ -121,6 +121,7 @@ internal static class ServeCommand
                 runtime.Host.Client,
                 TimeSpan.FromMinutes(runtime.Host.Services.GetRequiredService<IOptions<RetentionOptions>>().Value.EmbeddedRunMinutes),
                 TimeSpan.FromMinutes(1),
+                TimeProvider.System,
                 error,
                 stopping.Token)
             : Task.CompletedTask;

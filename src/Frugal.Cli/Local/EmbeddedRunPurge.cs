@@ -16,16 +16,16 @@ internal static class EmbeddedRunPurge
         [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
     /// <summary>Purges every <paramref name="every"/> until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public static async Task RunAsync(DurableTaskClient client, TimeSpan keep, TimeSpan every, TextWriter error, CancellationToken cancellationToken)
+    public static async Task RunAsync(DurableTaskClient client, TimeSpan keep, TimeSpan every, TimeProvider time, TextWriter error, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(every);
+        using var timer = new PeriodicTimer(every, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
-                    await PurgeAsync(client, DateTimeOffset.UtcNow - keep, cancellationToken).ConfigureAwait(false);
+                    await PurgeAsync(client, time.GetUtcNow() - keep, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

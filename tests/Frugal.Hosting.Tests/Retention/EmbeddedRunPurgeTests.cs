@@ -24,13 +24,13 @@ public sealed class EmbeddedRunPurgeTests
         // Finished just now: kept for the hour.
         using (var keeping = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
         {
-            await EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(100), error, keeping.Token);
+            await EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(100), TimeProvider.System, error, keeping.Token);
         }
 
         Assert.NotNull(await runtime.Host.Client.GetInstanceAsync(id, timeout.Token));
 
         using var stop = new CancellationTokenSource();
-        var purging = EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), error, stop.Token);
+        var purging = EmbeddedRunPurge.RunAsync(runtime.Host.Client, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeProvider.System, error, stop.Token);
         while (await runtime.Host.Client.GetInstanceAsync(id, timeout.Token) is not null)
         {
             await Task.Delay(50, timeout.Token);
