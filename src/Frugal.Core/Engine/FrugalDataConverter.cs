@@ -63,9 +63,9 @@ public static class FrugalDataConverter
                 throw new DurableMessageTooLargeException(sent switch
                 {
                     StepRequest request => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0} MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items"),
+                        $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; give the step a smaller batch_size, or smaller items"),
                     _ => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"the run's output is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0} MB Durable Task allows; have the workflow's output hold less (a step's whole output, a foreach's every item)"),
+                        $"the run's output is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase}; have the workflow's output hold less (a step's whole output, a foreach's every item)"),
                 });
             }
 

@@ -40,9 +40,9 @@ public sealed class StepCostRecorder
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
 
-        // A failed call keeps what it was billed for on the way (BilledBeforeFailure): the answer it could not use is
-        // its own record's usage, and the cheap attempt an escalation replaced and timed-out attempts get theirs.
-        billed = result is null && failure is not null ? billed : null;
+        // A failed call keeps what it was billed for on the way (BilledBeforeFailure, given only with a failure): the
+        // answer it could not use is its own record's usage, and the cheap attempt an escalation replaced and timed-out
+        // attempts get theirs.
         result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier ? new CallResult(null, failedTier) : null);
         if ((result?.EscalatedFrom ?? billed?.EscalatedFrom) is { } replaced)
         {

@@ -21,6 +21,7 @@ public sealed class ModelStepHandler
     private readonly IServiceProvider _services;
     private readonly PremiumShareGovernor? _governor;
     private readonly IRoutingFeedbackSink? _feedback;
+    private readonly HashSet<string> _feedbackTenants;
 
     /// <summary>Creates the handler; chat clients are keyed services named after the tier (<c>cheap</c>, <c>premium</c>).</summary>
     public ModelStepHandler(IServiceProvider services, PremiumShareGovernor? governor = null, IRoutingFeedbackSink? feedback = null)
@@ -28,6 +29,12 @@ public sealed class ModelStepHandler
         _services = services;
         _governor = governor;
         _feedback = feedback;
+
+        // The feedback loop keeps prompt text, so it keeps examples only of the tenants whose text may be stored
+        // (Frugal:Costs:StoreTextForTenants), as the cost ledger does; it kept every tenant's before.
+        _feedbackTenants = new(
+            (feedback is null ? null : services.GetService<Microsoft.Extensions.Options.IOptions<Frugal.Costs.CostsOptions>>()?.Value.StoreTextForTenants) ?? [],
+            StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Calls the model and returns its answer (parsed JSON when the call has an output schema).</summary>
@@ -158,7 +165,7 @@ public sealed class ModelStepHandler
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The step fails, but what was answered on the way was billed: its cost records must keep it.
-            var timedOut = log.Attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier).ToList();
+            var timedOut = TimedOut(log);
             if (answered is null && timedOut.Count > 0 && log.Attempts[^1].Outcome == "timeout" && !StepFailures.CostNothing(ex))
             {
                 // The failed call's own record (unpriced: no answer came) stands for its last attempt.
@@ -176,19 +183,15 @@ public sealed class ModelStepHandler
 
         // An attempt that timed out before a retry or the fallback answered may have been billed unseen: it gets an
         // unpriced record of its own (it had none, so the ledger showed only the attempt that answered).
-        var unanswered = attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier).ToList();
+        var unanswered = TimedOut(log);
         return result with { Metadata = metadata, UnansweredAttempts = unanswered.Count == 0 ? null : unanswered };
     }
 
-    /// <summary>
-    /// The feedback loop keeps prompt text, so it keeps examples only of the tenants whose text may be stored
-    /// (<c>Frugal:Costs:StoreTextForTenants</c>), as the cost ledger does; it kept every tenant's before.
-    /// </summary>
-    private IRoutingFeedbackSink? FeedbackFor(string tenant) =>
-        _feedback is not null && _services.GetService<Microsoft.Extensions.Options.IOptions<Frugal.Costs.CostsOptions>>()?.Value is { } costs
-            && costs.StoreTextForTenants.Contains(tenant, StringComparer.OrdinalIgnoreCase)
-            ? _feedback
-            : null;
+    /// <summary>The feedback sink, for a tenant whose prompt text may be kept.</summary>
+    private IRoutingFeedbackSink? FeedbackFor(string tenant) => _feedbackTenants.Contains(tenant) ? _feedback : null;
+
+    /// <summary>The tiers of the attempts that timed out: each may have been billed without Frugal seeing its usage.</summary>
+    private static List<string> TimedOut(ModelAttemptLog log) => [.. log.Attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier)];
 
     /// <summary>A model that ignored the requested JSON format is a transient failure: the attempt is retried.</summary>
     private static void EnsureUsable(ModelCall call, Answer answer)

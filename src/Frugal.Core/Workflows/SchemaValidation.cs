@@ -172,12 +172,10 @@ internal static class SchemaValidation
     private static string? PointerOf(JsonNode? node, string text, string at = "") => node switch
     {
         JsonValue value when value.TryGetValue<string>(out var s) && s == text => at,
-        JsonObject obj => obj.Select(p => p.Key == text ? at + "/" + Escape(p.Key) : PointerOf(p.Value, text, at + "/" + Escape(p.Key))).FirstOrDefault(p => p is not null),
+        JsonObject obj => obj.Select(p => p.Key == text ? at + "/" + YamlJsonConverter.Escape(p.Key) : PointerOf(p.Value, text, at + "/" + YamlJsonConverter.Escape(p.Key))).FirstOrDefault(p => p is not null),
         JsonArray array => array.Select((item, i) => PointerOf(item, text, at + "/" + i.ToString(CultureInfo.InvariantCulture))).FirstOrDefault(p => p is not null),
         _ => null,
     };
-
-    private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     // Only failing nodes matter: a branch that failed inside a passing anyOf, or an 'if' that picked
     // the other branch, is not a problem with the document.
