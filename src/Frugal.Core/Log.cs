@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(3102, LogLevel.Information, "Retention: deleted {Count} finished run histories created before {Before:o}")]
     public static partial void RunsPurged(ILogger logger, int count, DateTimeOffset before);
 
+    [LoggerMessage(3103, LogLevel.Information, "Retention: deleted {Calls} remembered model calls made before {CallsBefore:o} and {Examples} routing feedback examples made before {ExamplesBefore:o}")]
+    public static partial void FeedbackPurged(ILogger logger, int calls, DateTimeOffset callsBefore, int examples, DateTimeOffset examplesBefore);
+
     [LoggerMessage(5001, LogLevel.Warning, "Run {RunId} (tenant {Tenant}): {Budget} reached, premium call downgraded to cheap")]
     public static partial void BudgetDowngraded(ILogger logger, string runId, string tenant, string budget);
 

@@ -4,7 +4,9 @@ using Frugal.Cli.Local;
 using Frugal.Costs;
 using Frugal.Hosting.Durable;
 using Frugal.Retention;
+using Frugal.Routing.Feedback;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Cli.Commands;
 
@@ -31,10 +33,11 @@ internal static class PurgeCommand
         var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a storage account");
         var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
         var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a storage account: FrugalLocal is frugal's own, FrugalHub the Functions app's (host.json)", DefaultValueFactory = _ => "FrugalLocal" };
-        var command = new Command("purge", "Delete cost records and finished run histories older than their retention") { olderThan, store, table, taskHub };
+        var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var retention = LocalRuntime.ReadConfiguration().GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
+            var configuration = LocalRuntime.ReadConfiguration();
+            var retention = configuration.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>() ?? new RetentionOptions();
             var age = parse.GetValue(olderThan);
             if (age is null && new RetentionOptionsValidator().Validate(null, retention) is { Failed: true } invalid)
             {
@@ -62,9 +65,14 @@ internal static class PurgeCommand
 
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
-                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, recordAge, runAge, cancellationToken);
+                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, FeedbackStore(configuration), recordAge, runAge, cancellationToken);
                 await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
                     + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
+                if (result.Feedback is { } feedback)
+                {
+                    await output.WriteLineAsync($"Deleted {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {RoutingFeedbackPath(configuration)}");
+                }
+
                 if (LedgerStore.IsAzure(storeValue))
                 {
                     int runs;
@@ -88,5 +96,20 @@ internal static class PurgeCommand
             });
         });
         return command;
+    }
+
+    private static string RoutingFeedbackPath(IConfiguration configuration) =>
+        configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
+
+    /// <summary>
+    /// The routing feedback file when it exists, whether or not the loop is on now: one kept while it was on still
+    /// holds prompt text.
+    /// </summary>
+    private static SqliteRoutingFeedbackStore? FeedbackStore(IConfiguration configuration)
+    {
+        var path = RoutingFeedbackPath(configuration);
+        return File.Exists(path)
+            ? new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), TimeProvider.System)
+            : null;
     }
 }

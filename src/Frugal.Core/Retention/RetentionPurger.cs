@@ -32,15 +32,34 @@ public sealed class RetentionPurger
     }
 
     /// <summary>Purges cost records older than <paramref name="costRecordAge"/> (but never this month's, which budgets
-    /// count) and run histories created more than <paramref name="runAge"/> ago.</summary>
+    /// count) and run histories created more than <paramref name="runAge"/> ago; routing feedback is left.</summary>
     /// <param name="ledger">The cost ledger, or null to leave it.</param>
     /// <param name="client">The durable client, or null to leave run histories.</param>
     /// <param name="costRecordAge">The cost records' retention.</param>
     /// <param name="runAge">The run histories' retention.</param>
     /// <param name="cancellationToken">Cancels the purge.</param>
     /// <returns>What was deleted.</returns>
+    public Task<RetentionResult> PurgeAsync(
+        ICostLedger? ledger, DurableTaskClient? client, TimeSpan costRecordAge, TimeSpan runAge, CancellationToken cancellationToken) =>
+        PurgeAsync(ledger, client, null, costRecordAge, runAge, cancellationToken);
+
+    /// <summary>
+    /// Deletes cost records, finished run histories and, given <paramref name="feedback"/>, routing feedback older
+    /// than their retention (see <see cref="RetentionResult.Feedback"/>).
+    /// </summary>
+    /// <param name="ledger">The cost ledger, or null to leave it.</param>
+    /// <param name="client">The durable client whose finished runs to purge, or null to leave them.</param>
+    /// <param name="feedback">The routing feedback store, or null to leave it.</param>
+    /// <param name="costRecordAge">How old a cost record (and a feedback example) may be.</param>
+    /// <param name="runAge">How old a finished run (and a remembered model call) may be.</param>
+    /// <param name="cancellationToken">Stops the purge.</param>
     public async Task<RetentionResult> PurgeAsync(
-        ICostLedger? ledger, DurableTaskClient? client, TimeSpan costRecordAge, TimeSpan runAge, CancellationToken cancellationToken)
+        ICostLedger? ledger,
+        DurableTaskClient? client,
+        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback,
+        TimeSpan costRecordAge,
+        TimeSpan runAge,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         DateTimeOffset costsBefore = now - costRecordAge, runsBefore = now - runAge;
@@ -70,7 +89,16 @@ public sealed class RetentionPurger
             Log.RunsPurged(_logger, runs.Value, runsBefore);
         }
 
-        return new RetentionResult(records, runs, costsBefore, runsBefore) { CostRecordsKeptForBudgets = keptForBudgets };
+        (int Calls, int Examples)? purgedFeedback = null;
+        if (feedback is not null)
+        {
+            // Not moved back to the month's start: that is for budgets, which examples do not feed.
+            var examplesBefore = now - costRecordAge;
+            purgedFeedback = await feedback.PurgeAsync(runsBefore, examplesBefore, cancellationToken).ConfigureAwait(false);
+            Log.FeedbackPurged(_logger, purgedFeedback.Value.Calls, runsBefore, purgedFeedback.Value.Examples, examplesBefore);
+        }
+
+        return new RetentionResult(records, runs, costsBefore, runsBefore) { CostRecordsKeptForBudgets = keptForBudgets, Feedback = purgedFeedback };
     }
 
     /// <summary>Parses an age such as <c>30d</c>, <c>12h</c> or <c>90m</c>.</summary>

@@ -1,5 +1,8 @@
 using Frugal.Costs;
 using Frugal.Hosting.Tests.Costs;
+using Frugal.Routing.Feedback;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Frugal.Hosting.Tests.Cli;
 
@@ -82,6 +85,34 @@ public sealed class PurgeCommandTests : IDisposable
             }
 
             Assert.Equal(3, left);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_RoutingFeedbackFileLeftBehind_DeletesItsOldPromptsAndSaysSo()
+    {
+        // The feedback loop's file keeps prompt text; it is purged even when the loop has since been turned off.
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-feedback-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, ".frugal", "feedback.db");
+            var store = new SqliteRoutingFeedbackStore(
+                Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+            await store.RememberAsync("run", "answer", "cheap", null, "a prompt", CancellationToken.None);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+            var (kept, keptOutput, _) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "30d");
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d");
+
+            Assert.True(kept == 0, keptOutput);
+            Assert.Contains("Deleted 0 remembered model call(s) and 0 routing feedback example(s) from .frugal/feedback.db", keptOutput, StringComparison.Ordinal);
+            Assert.True(code == 0, $"exit {code}: {error}{output}");
+            Assert.Contains("Deleted 1 remembered model call(s) and 1 routing feedback example(s) from .frugal/feedback.db", output, StringComparison.Ordinal);
         }
         finally
         {

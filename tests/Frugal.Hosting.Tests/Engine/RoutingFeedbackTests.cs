@@ -3,10 +3,14 @@ using System.Text.Json.Nodes;
 using Frugal.Api;
 using Frugal.Cli.Local;
 using Frugal.Engine;
+using Frugal.Models;
+using Frugal.Retention;
 using Frugal.Routing.Feedback;
 using Frugal.Workflows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Frugal.Hosting.Tests.Engine;
 
@@ -84,6 +88,46 @@ public sealed class RoutingFeedbackTests
 
         Assert.Equal(409, result.StatusCode);
         Assert.Contains("Frugal:Routing:Feedback:Enabled", result.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_FeedbackOlderThanRetention_CallsByRunRetentionExamplesByCostRetention()
+    {
+        // The loop keeps prompt text, and nothing deleted it: frugal purge and the Functions timer now apply retention.
+        var dir = Directory.CreateTempSubdirectory("frugal-feedback-purge-");
+        try
+        {
+            var now = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+            var clock = new FakeTimeProvider(now.AddDays(-50));
+            var store = new SqliteRoutingFeedbackStore(
+                Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = Path.Combine(dir.FullName, "feedback.db") }), clock);
+            await store.RememberAsync("old", "answer", "cheap", null, "fifty days ago", CancellationToken.None);
+            await store.AddAsync(new RoutingFeedback("old", "answer", "user", null, "fifty days ago", 0, 1), CancellationToken.None);
+            clock.SetUtcNow(now.AddDays(-5));
+            await store.RememberAsync("recent", "answer", "cheap", null, "five days ago", CancellationToken.None);
+            await store.AddAsync(new RoutingFeedback("recent", "answer", "user", null, "five days ago", 1, 1), CancellationToken.None);
+
+            // Runs kept 30 days, cost records 40: the old call is past the first, its example past the second (this
+            // month's start, where cost records are kept back for budgets, does not hold examples back).
+            var result = await new RetentionPurger(new FakeTimeProvider(now)).PurgeAsync(
+                null, null, store, TimeSpan.FromDays(40), TimeSpan.FromDays(30), CancellationToken.None);
+
+            Assert.Equal((1, 1), result.Feedback);
+            var left = new List<string>();
+            await foreach (var example in store.ReadExamplesAsync(CancellationToken.None))
+            {
+                left.Add(example.RunId);
+            }
+
+            Assert.Equal(["recent"], left);
+            Assert.True(await store.MarkAsync("recent", "answer", good: false, CancellationToken.None));
+            Assert.False(await store.MarkAsync("old", "answer", good: false, CancellationToken.None));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
     }
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));

@@ -95,7 +95,30 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         }
     }
 
-    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Deletes what is older than retention allows: remembered calls (the prompts a verdict is matched to) made before
+    /// <paramref name="callsBefore"/>, and labelled examples made before <paramref name="examplesBefore"/>. Both hold
+    /// prompt text.
+    /// </summary>
+    /// <returns>How many calls and examples were deleted.</returns>
+    public async Task<(int Calls, int Examples)> PurgeAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await DeleteAsync("calls", callsBefore).ConfigureAwait(false), await DeleteAsync("examples", examplesBefore).ConfigureAwait(false));
+
+        async Task<int> DeleteAsync(string table, DateTimeOffset before)
+        {
+            await using var command = connection.CreateCommand();
+            // Times are written by Now() in one form (UTC, round-trip), so they compare as text.
+            command.CommandText = $"DELETE FROM {table} WHERE created < $before";
+            command.Parameters.AddWithValue("$before", Text(before));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private string Now() => Text(_time.GetUtcNow());
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
