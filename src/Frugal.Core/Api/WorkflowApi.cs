@@ -137,29 +137,77 @@ public sealed class WorkflowApi
         ["input"] = w.InputSchema.DeepClone(),
     })]);
 
-    /// <summary>The status and, once finished, the output of a run; 404 if there is no such run.</summary>
-    public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The status and, once finished, the output of a run; 404 if there is no such run or it is another tenant's (the
+    /// same answer, so an id of someone else's run says nothing), 400 for a malformed tenant.
+    /// </summary>
+    /// <param name="client">The durable client.</param>
+    /// <param name="id">The run's id.</param>
+    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>), or null for the default: the run's must match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        if (metadata is null || metadata.Name != WorkflowOrchestrator.Name)
+        var (metadata, problem) = await FindRunAsync(client, id, tenant, cancellationToken).ConfigureAwait(false);
+        return problem ?? new ApiResult(200, RunStatus.ToJson(metadata!));
+    }
+
+    /// <summary>
+    /// A run of <paramref name="tenant"/>, or the problem to answer: 400 for a malformed tenant, 404 when there is no
+    /// workflow run with that id or it belongs to another tenant. Function keys say nothing about tenants, so the
+    /// tenant header (set by the caller's gateway from its authentication, as for starting runs) is what keeps one
+    /// tenant from reading another's outputs by id.
+    /// </summary>
+    private static async Task<(OrchestrationMetadata? Run, ApiResult? Problem)> FindRunAsync(
+        DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
+    {
+        if (WorkflowRunRequest.TenantProblem(tenant) is { } tenantProblem)
         {
-            return ApiResult.Problem(404, "Unknown run", $"no run with id '{id}'");
+            return (null, ApiResult.Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}"));
         }
 
-        return new ApiResult(200, RunStatus.ToJson(metadata));
+        var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        // Compared ignoring case: runs started before tenants were recorded lower case keep the spelling they came with.
+        return metadata is null || metadata.Name != WorkflowOrchestrator.Name
+            || !string.Equals(RunTenant(metadata), WorkflowRunRequest.TenantOrDefault(tenant), StringComparison.OrdinalIgnoreCase)
+            ? (null, ApiResult.Problem(404, "Unknown run", $"no run with id '{id}'"))
+            : (metadata, null);
+    }
+
+    private static string? RunTenant(OrchestrationMetadata metadata)
+    {
+        try
+        {
+            return metadata.ReadInputAs<WorkflowRunRequest>()?.Tenant?.Trim();
+        }
+        catch (JsonException)
+        {
+            return null; // not a workflow run's input: no tenant's
+        }
     }
 
     /// <summary>
     /// Records a user's verdict on a step of a run (<c>{"step": "answer", "verdict": "good|bad"}</c>): it becomes a
     /// labelled routing example for the next <c>frugal router train --feedback</c>. 200, or a problem (400, 404, 409).
     /// </summary>
-    public async Task<ApiResult> FeedbackAsync(string runId, Stream body, CancellationToken cancellationToken)
+    /// <param name="client">The durable client, to find the run.</param>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="body">The verdict.</param>
+    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>), or null for the default: the run's must match.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult> FeedbackAsync(DurableTaskClient client, string runId, Stream body, string? tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (_feedback is null)
         {
             return ApiResult.Problem(409, "Feedback is off", "set Frugal:Routing:Feedback:Enabled=true to collect routing feedback (it keeps prompt text)");
+        }
+
+        ArgumentNullException.ThrowIfNull(client);
+
+        if ((await FindRunAsync(client, runId, tenant, cancellationToken).ConfigureAwait(false)).Problem is { } problem)
+        {
+            return problem;
         }
 
         JsonNode? node;

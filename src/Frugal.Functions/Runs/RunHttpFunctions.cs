@@ -6,7 +6,8 @@ using Microsoft.DurableTask.Client;
 
 namespace Frugal.Functions.Runs;
 
-/// <summary>HTTP adapters over <see cref="WorkflowApi"/>: start a run, read a run.</summary>
+/// <summary>HTTP adapters over <see cref="WorkflowApi"/>: start a run, read a run, give a verdict on one; a run is
+/// read or judged only by its own tenant (header <c>x-frugal-tenant</c>).</summary>
 public sealed class RunHttpFunctions
 {
     private readonly WorkflowApi _api;
@@ -44,17 +45,18 @@ public sealed class RunHttpFunctions
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await _api.GetRunAsync(client, id, request.HttpContext.RequestAborted);
+        var result = await _api.GetRunAsync(client, id, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted);
         return ApiResultActionResult.From(result);
     }
 
     [Function("RunFeedback")]
     public async Task<IActionResult> FeedbackAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/feedback")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await _api.FeedbackAsync(id, request.Body, request.HttpContext.RequestAborted);
+        var result = await _api.FeedbackAsync(client, id, request.Body, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted);
         return ApiResultActionResult.From(result);
     }
 }

@@ -40,12 +40,12 @@ public static class RunApiEndpoints
         });
         api.MapGet("/runs/{id}", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
-            var result = await workflows.GetRunAsync(client, id, http.RequestAborted);
+            var result = await workflows.GetRunAsync(client, id, http.Request.Headers["x-frugal-tenant"], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
-        api.MapPost("/runs/{id}/feedback", async (string id, HttpContext http, WorkflowApi workflows) =>
+        api.MapPost("/runs/{id}/feedback", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
-            var result = await workflows.FeedbackAsync(id, http.Request.Body, http.RequestAborted);
+            var result = await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers["x-frugal-tenant"], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapGet("/workflows", (WorkflowApi workflows) => Results.Json(workflows.List()));

@@ -122,7 +122,7 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Equal($"http://127.0.0.1:7071/api/runs/{id}", headers.Location.ToString());
         await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
 
-        var get = HttpTestContext.Request("GET");
+        var get = HttpTestContext.Request("GET", tenant: " ACME");
         var (getStatus, _, run, _) = await HttpTestContext.ExecuteAsync(await _functions.GetRunAsync(get, fixture.Host.Client, id), get);
         Assert.Equal(200, getStatus);
         Assert.Equal("Completed", run!["status"]!.GetValue<string>());
@@ -139,5 +139,24 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
 
         Assert.Equal(404, status);
         Assert.Equal("application/problem+json", type);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("globex")]
+    public async Task GetRun_AnotherTenantsRun_Returns404AsIfItDidNotExist(string? tenant)
+    {
+        // Function keys say nothing about tenants: anyone holding the key read any tenant's outputs by run id.
+        var start = HttpTestContext.Request("POST", """{"subject": "Refund policy", "body": "Can I get a refund?"}""", tenant: "acme");
+        var (_, _, body, _) = await HttpTestContext.ExecuteAsync(await _functions.StartRunAsync(start, fixture.Host.Client, "support-triage"), start);
+        var id = body!["id"]!.GetValue<string>();
+        await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+        var request = HttpTestContext.Request("GET", tenant: tenant);
+
+        var (status, type, problem, _) = await HttpTestContext.ExecuteAsync(await _functions.GetRunAsync(request, fixture.Host.Client, id), request);
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal($"no run with id '{id}'", problem!["detail"]!.GetValue<string>());
     }
 }

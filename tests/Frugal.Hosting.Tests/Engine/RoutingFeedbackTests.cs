@@ -51,11 +51,14 @@ public sealed class RoutingFeedbackTests
         var store = runtime.Host.Services.GetRequiredService<SqliteRoutingFeedbackStore>();
         var api = new WorkflowApi(new WorkflowCatalog([]), feedback: store);
 
-        var marked = await api.FeedbackAsync(id, Body("""{"step": "plain", "verdict": "bad"}"""), CancellationToken.None);
-        var unknown = await api.FeedbackAsync(id, Body("""{"step": "nope", "verdict": "bad"}"""), CancellationToken.None);
-        var invalid = await api.FeedbackAsync(id, Body("""{"step": "plain", "verdict": "meh"}"""), CancellationToken.None);
-        var notAnObject = await api.FeedbackAsync(id, Body("""["plain", "bad"]"""), CancellationToken.None); // threw (500) before
+        var client = runtime.Host.Client;
+        var otherTenant = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "bad"}"""), "someone-else", CancellationToken.None);
+        var marked = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "bad"}"""), null, CancellationToken.None);
+        var unknown = await api.FeedbackAsync(client, id, Body("""{"step": "nope", "verdict": "bad"}"""), null, CancellationToken.None);
+        var invalid = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "meh"}"""), null, CancellationToken.None);
+        var notAnObject = await api.FeedbackAsync(client, id, Body("""["plain", "bad"]"""), null, CancellationToken.None); // threw (500) before
 
+        Assert.Equal(404, otherTenant.StatusCode); // a verdict on another tenant's run is refused as if it did not exist
         Assert.Equal(kept > 0 ? 200 : 404, marked.StatusCode);
         Assert.Equal(404, unknown.StatusCode);
         Assert.Equal(400, invalid.StatusCode);
@@ -84,7 +87,7 @@ public sealed class RoutingFeedbackTests
     {
         var api = new WorkflowApi(new WorkflowCatalog([]));
 
-        var result = await api.FeedbackAsync("run", Body("""{"step": "a", "verdict": "bad"}"""), CancellationToken.None);
+        var result = await api.FeedbackAsync(null!, "run", Body("""{"step": "a", "verdict": "bad"}"""), null, CancellationToken.None);
 
         Assert.Equal(409, result.StatusCode);
         Assert.Contains("Frugal:Routing:Feedback:Enabled", result.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
