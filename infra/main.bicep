@@ -110,6 +110,7 @@ var names = {
   functionApp: '${namePrefix}-func-${suffix}'
   openAi: '${namePrefix}-oai-${suffix}'
   redis: '${namePrefix}-redis-${suffix}'
+  keyVault: take('${namePrefix}kv${suffix}', 24)
   containerEnv: '${namePrefix}-cae-${suffix}'
   inferenceApp: take('${namePrefix}-inference-${suffix}', 32)
   deploymentContainer: 'app-package'
@@ -161,6 +162,17 @@ module redis 'modules/redis.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    name: names.keyVault
+    inferenceApiKey: inferenceApiKey
+    redisName: redis.outputs.name
+    tags: tags
+  }
+}
+
 // Only with an image of the inference app: a placeholder image (a public quickstart on port 80, no /healthz) never
 // passed the app's readiness probe on 8080 and left the Functions app pointing at something else.
 var deployInference = !empty(inferenceImage)
@@ -197,12 +209,13 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: functionMaxInstances
     instanceMemoryMB: functionInstanceMemoryMB
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
-    inferenceApiKey: inferenceApiKey
-    redisName: redis.outputs.name
+    inferenceKeyUri: keyVault.outputs.inferenceKeyUri
+    redisConnectionUri: keyVault.outputs.redisConnectionUri
     // The default monthly budget unless monthlyBudgetPerTenant is empty (no budget for tenants without their own).
     extraSettings: union(empty(monthlyBudgetPerTenant) ? {} : { Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant }, extraSettings)
     // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
-    // managed identity. The inference app's key is passed apart (inferenceApiKey), as a secure parameter.
+    // managed identity. The inference app's key and the Redis connection string are Key Vault references the module
+    // adds (keyvault.bicep).
     frugalSettings: {
       Frugal__Workflows__Directory: 'workflows'
       Frugal__Models__Cheap__Endpoint: openAi.outputs.endpoint
@@ -214,11 +227,13 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Models__Premium__UseManagedIdentity: 'true'
       // Frugal's own traces and metrics (cost, routing, model calls) to the app's Application Insights.
       Frugal__Telemetry__Exporter: 'azuremonitor'
+      // With the app's identity: Application Insights accepts Entra ID tokens only (monitoring.bicep).
+      Frugal__Telemetry__UseManagedIdentity: 'true'
       // Traces of one run in ten (metrics and the cost ledger are not sampled): telemetry is billed per GB.
       Frugal__Telemetry__TraceSamplingRatio: '0.1'
       Frugal__Inference__Endpoint: deployInference ? inference!.outputs.endpoint : ''
       // The ledger and the budget counters must outlive an instance and be shared by all of them: a table (reached with
-      // the app's identity) and Redis (its connection string is merged in by the module, as a secret).
+      // the app's identity) and Redis (its connection string is a Key Vault reference the module adds).
       Frugal__Costs__Store: 'table'
       Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
       Frugal__Costs__TableName: storage.outputs.costTableName
@@ -242,6 +257,8 @@ module roles 'modules/roles.bicep' = {
     principalId: functionApp.outputs.principalId
     storageAccountName: storage.outputs.name
     openAiAccountName: openAi.outputs.name
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 

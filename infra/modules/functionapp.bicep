@@ -35,12 +35,11 @@ param frugalSettings object
 @description('More app settings, merged after frugalSettings (the deployment\'s extraSettings parameter).')
 param extraSettings object = {}
 
-@description('Key the app sends to the inference app (api-key header); set as Frugal__Inference__ApiKey.')
-@secure()
-param inferenceApiKey string
+@description('Key Vault URI of the key the app sends to the inference app (api-key header), read as Frugal__Inference__ApiKey.')
+param inferenceKeyUri string
 
-@description('Redis cache holding the budget counters every instance shares.')
-param redisName string
+@description('Key Vault URI of the Redis connection string (budget counters shared by every instance), read as Frugal__Budgets__RedisConnectionString.')
+param redisConnectionUri string
 
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
@@ -57,29 +56,19 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource redis 'Microsoft.Cache/redisEnterprise@2025-04-01' existing = {
-  name: redisName
-}
-
-resource redisDatabase 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' existing = {
-  parent: redis
-  name: 'default'
-}
-
-// Secrets are added here, not passed in frugalSettings, so neither appears in a deployment's parameters or outputs.
-// (A list, not merged into the settings loop: the Redis key is only known once the cache exists.)
+// Secrets are Key Vault references (keyvault.bicep): the settings name where a value is, and the app's identity reads
+// it from the vault at start. Added here, not passed in frugalSettings, so that main.bicep's settings stay plain.
 var secretSettings = [
-  { name: 'Frugal__Inference__ApiKey', value: inferenceApiKey }
-  {
-    name: 'Frugal__Budgets__RedisConnectionString'
-    value: '${redis.properties.hostName}:10000,password=${redisDatabase.listKeys().primaryKey},ssl=True,abortConnect=False'
-  }
+  { name: 'Frugal__Inference__ApiKey', value: '@Microsoft.KeyVault(SecretUri=${inferenceKeyUri})' }
+  { name: 'Frugal__Budgets__RedisConnectionString', value: '@Microsoft.KeyVault(SecretUri=${redisConnectionUri})' }
 ]
 
 var hostSettings = {
   // Identity-based connection: no connection string or key is stored anywhere.
   AzureWebJobsStorage__accountName: storageAccountName
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  // Application Insights accepts Entra ID tokens only (monitoring.bicep): the host sends with the app's identity.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
 }
 
 var plainSettings = [for setting in items(union(hostSettings, frugalSettings, extraSettings)): { name: setting.key, value: setting.value }]

@@ -39,12 +39,18 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
-    DisableLocalAuth: false
+    // Telemetry only with an Entra ID token: the connection string is not a secret, and with local authentication
+    // anyone holding it could send data (and run up the bill) into this resource. The Functions app sends with its
+    // identity (Monitoring Metrics Publisher, roles.bicep).
+    DisableLocalAuth: true
   }
 }
 
 @description('Name of the Log Analytics workspace.')
 output workspaceName string = workspace.name
+
+@description('Name of the Application Insights component.')
+output appInsightsName string = appInsights.name
 
 @description('Application Insights connection string (not a secret: it identifies the component).')
 output appInsightsConnectionString string = appInsights.properties.ConnectionString

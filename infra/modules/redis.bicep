@@ -2,8 +2,8 @@
 // Not Azure Cache for Redis (Microsoft.Cache/redis): Microsoft is retiring its Basic, Standard and Premium tiers
 // (September 2028) and stops new caches of them before that; Azure Managed Redis replaces them.
 // Access-key auth: the app's Redis client (StackExchange.Redis) has no Entra ID token refresh of its own (that is
-// Microsoft.Azure.StackExchangeRedis, not available to this build), so the Functions module reads the key with
-// listKeys() into an app setting; the key never appears in a parameter or an output.
+// Microsoft.Azure.StackExchangeRedis, not available to this build), so keyvault.bicep reads the key with listKeys()
+// into a Key Vault secret the app's settings refer to; the key never appears in a parameter, an output or a setting.
 
 @description('Azure region for the cache.')
 param location string

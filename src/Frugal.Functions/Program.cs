@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 
 Frugal.RegexTimeout.Apply();
 var builder = FunctionsApplication.CreateBuilder(args);
+Frugal.KeyVaultReferences.ThrowIfUnresolved(builder.Configuration);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpMetricsMiddleware>();
 

@@ -49,6 +49,8 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             "Microsoft.App/managedEnvironments",
             "Microsoft.App/containerApps",
             "Microsoft.Authorization/roleAssignments",
+            "Microsoft.KeyVault/vaults",
+            "Microsoft.KeyVault/vaults/secrets",
         ];
         var missing = expected.Where(t => !types.Contains(t)).ToList();
         Assert.True(missing.Count == 0, $"main.bicep deploys no: {string.Join(", ", missing)}");
@@ -93,15 +95,51 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
         Assert.Equal((string?)secret?["name"], (string?)env?["secretRef"]);
         Assert.Null(env?["value"]);
 
-        foreach (var (module, parameter) in new[] { ("inference", "apiKey"), ("functionapp", "inferenceApiKey") })
+        // To the inference app directly, to the Functions app through the vault (next test).
+        foreach (var (module, parameter) in new[] { ("inference", "apiKey"), ("keyvault", "inferenceApiKey") })
         {
             var passed = (string?)Module(template, module)["properties"]?["parameters"]?[parameter]?["value"];
             Assert.Equal("[parameters('inferenceApiKey')]", passed);
             Assert.Equal("securestring", (string?)Module(template, module)["properties"]?["template"]?["parameters"]?[parameter]?["type"]);
         }
+    }
 
-        // The module adds the key to the app's settings itself (its secret settings), under its setting name.
-        Assert.Contains("'Frugal__Inference__ApiKey', 'value', parameters('inferenceApiKey')", FunctionAppTemplateText(template), StringComparison.Ordinal);
+    [BicepFact]
+    public async Task MainBicep_FunctionAppSecrets_AreKeyVaultReferencesItsIdentityMayRead()
+    {
+        // The Redis key and the inference key were plain app settings: anyone who could read the app's configuration
+        // read them. They are secrets in the vault now, and the settings say where.
+        var template = await TemplateAsync();
+        var functionApp = FunctionAppTemplateText(template);
+        foreach (var (setting, uri) in new[] { ("Frugal__Inference__ApiKey", "inferenceKeyUri"), ("Frugal__Budgets__RedisConnectionString", "redisConnectionUri") })
+        {
+            Assert.Contains($"\"name\":\"{setting}\",\"value\":\"[format('@Microsoft.KeyVault(SecretUri={{0}})', parameters('{uri}'))]\"", functionApp, StringComparison.Ordinal);
+            var passed = (string?)Module(template, "functionapp")["properties"]?["parameters"]?[uri]?["value"];
+            Assert.Matches($@"^\[reference\(resourceId\('Microsoft.Resources/deployments', 'keyvault'\).*\)\.outputs\.{uri}\.value\]$", passed);
+        }
+
+        Assert.DoesNotContain("listKeys", functionApp, StringComparison.Ordinal);
+        var vault = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.KeyVault/vaults");
+        Assert.True((bool?)vault["properties"]?["enableRbacAuthorization"]);
+        var secrets = Resources(template).Where(r => (string?)r["type"] == "Microsoft.KeyVault/vaults/secrets").Select(r => (string?)r["name"]).ToList();
+        Assert.Equal(2, secrets.Count);
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", RoleDefinitions(template)); // Key Vault Secrets User
+    }
+
+    [BicepFact]
+    public async Task MainBicep_ApplicationInsights_TakesEntraTokensOnlyAndBothSendersHaveOne()
+    {
+        // With local authentication on, anyone holding the (public) connection string could send telemetry into it.
+        var template = await TemplateAsync();
+        var component = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.Insights/components");
+        Assert.True((bool?)component["properties"]?["DisableLocalAuth"]);
+
+        // The Functions host (its authentication string) and Frugal's own exporter (UseManagedIdentity), as the app's
+        // identity, which may publish.
+        Assert.Contains("\"APPLICATIONINSIGHTS_AUTHENTICATION_STRING\":\"Authorization=AAD\"", FunctionAppTemplateText(template), StringComparison.Ordinal);
+        var settings = Module(template, "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject();
+        Assert.Equal("true", (string?)settings?["Frugal__Telemetry__UseManagedIdentity"]);
+        Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", RoleDefinitions(template)); // Monitoring Metrics Publisher
     }
 
     [BicepFact]
@@ -226,7 +264,7 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     {
         var passed = Module(template, "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject()
             ?? throw new InvalidOperationException("the functionapp module gets no frugalSettings");
-        var added = Regex.Matches(FunctionAppTemplateText(template), "'(Frugal__[A-Za-z0-9_]+)'")
+        var added = Regex.Matches(FunctionAppTemplateText(template), "[\"'](Frugal__[A-Za-z0-9_]+)[\"']")
             .Select(m => m.Groups[1].Value);
         return [.. passed.Select(p => p.Key).Where(k => k.StartsWith("Frugal__", StringComparison.Ordinal)).Concat(added).Distinct()];
     }
@@ -307,6 +345,9 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             }
         }
     }
+
+    // The roles module, whose assignments name their role definitions by id (in its variables).
+    private static string RoleDefinitions(JsonObject template) => Module(template, "roles")["properties"]!["template"]!.ToJsonString();
 
     private static IEnumerable<string> ResourceTypes(JsonObject template) =>
         Resources(template).Select(r => (string?)r["type"] ?? "");

@@ -22,4 +22,12 @@ public sealed class TelemetryOptions
     /// not sampled, and the cost ledger keeps every call whatever this says.
     /// </summary>
     public double TraceSamplingRatio { get; set; } = 1;
+
+    /// <summary>
+    /// With <c>azuremonitor</c>, send with an Entra ID token (<c>DefaultAzureCredential</c>: the app's managed identity
+    /// in Azure) rather than the connection string's key alone: an Application Insights resource with local
+    /// authentication disabled (as <c>infra/</c> deploys it) refuses telemetry without one. The identity needs the
+    /// Monitoring Metrics Publisher role on the resource.
+    /// </summary>
+    public bool UseManagedIdentity { get; set; }
 }

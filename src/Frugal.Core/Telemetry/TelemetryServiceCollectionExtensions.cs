@@ -48,6 +48,8 @@ public static class TelemetryServiceCollectionExtensions
             throw Invalid($"{TelemetryOptions.SectionName}:TraceSamplingRatio must be between 0 and 1 (was {options.TraceSamplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
+        // One credential for both exporters, so they share its token cache.
+        var credential = exporter == "azuremonitor" && options.UseManagedIdentity ? new global::Azure.Identity.DefaultAzureCredential() : null;
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(tracing =>
@@ -60,7 +62,11 @@ public static class TelemetryServiceCollectionExtensions
                 }
                 else
                 {
-                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
+                    tracing.AddAzureMonitorTraceExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
                 }
             })
             .WithMetrics(metrics =>
@@ -72,7 +78,11 @@ public static class TelemetryServiceCollectionExtensions
                 }
                 else
                 {
-                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                    metrics.AddAzureMonitorMetricExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
                 }
             });
         return services;

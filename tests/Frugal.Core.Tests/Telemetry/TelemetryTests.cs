@@ -5,8 +5,12 @@ using System.Text.Json.Nodes;
 using Frugal.Core.Tests.Budgets;
 using Frugal.Costs;
 using Frugal.Engine;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Frugal.Telemetry;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Core.Tests.Telemetry;
 
@@ -22,6 +26,30 @@ public sealed class TelemetryTests
 
         Assert.Contains(listener.Measurements, m => m.Name == "gen_ai.client.token.usage" && m.Value > 0);
         Assert.Contains(listener.Measurements, m => m.Name == "gen_ai.client.operation.duration");
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void AddFrugalTelemetry_AzureMonitorWithManagedIdentity_ExportersCarryAnEntraCredential(string useManagedIdentity, bool credential)
+    {
+        // infra/ deploys Application Insights with local authentication off: telemetry sent with the connection string's
+        // key alone is refused there, so the app's exporters must present a token.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Telemetry:Exporter"] = "azuremonitor",
+            ["Frugal:Telemetry:AzureMonitorConnectionString"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
+            ["Frugal:Telemetry:UseManagedIdentity"] = useManagedIdentity,
+        }).Build();
+        using var provider = new ServiceCollection()
+            .AddFrugalTelemetry(configuration)
+            .BuildServiceProvider();
+
+        _ = provider.GetRequiredService<OpenTelemetry.Trace.TracerProvider>(); // the exporter applies its configuration then
+        var options = provider.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(credential, options.Credential is Azure.Identity.DefaultAzureCredential);
+        Assert.StartsWith("InstrumentationKey=", options.ConnectionString, StringComparison.Ordinal);
     }
 
     [Fact]
