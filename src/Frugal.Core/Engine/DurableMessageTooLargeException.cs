@@ -1,9 +1,10 @@
 namespace Frugal.Engine;
 
 /// <summary>
-/// A step's request or a run's output is over the size Durable Task allows one message. The same workflow version
-/// and input fail the same way every time, so a run that failed with it is not started again by a rerun on a
-/// <c>--store</c> (it had paid for its model calls before it failed, and would pay for them again).
+/// A step's request is over the size Durable Task allows one message (a run's output that large goes by reference on
+/// the local host; runs that failed with it before that still say so). The same workflow version and input fail the
+/// same way every time, so a run that failed with it is not started again by a rerun on a <c>--store</c> (it had paid
+/// for the model calls of the steps before it, and would pay for them again).
 /// </summary>
 public sealed class DurableMessageTooLargeException : InvalidOperationException
 {

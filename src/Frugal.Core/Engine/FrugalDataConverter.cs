@@ -31,8 +31,8 @@ public static class FrugalDataConverter
     /// <summary>
     /// <see cref="Instance"/> for a worker that runs orchestrators through durabletask-dotnet's gRPC worker (the local
     /// host's), which fails a run whose orchestrator sends more than <see cref="MaxActionBytes"/> in one action: this
-    /// one fails it first, naming the step. The Functions worker has no such limit (the Azure Storage provider keeps
-    /// large messages in blobs), so it uses <see cref="Instance"/>.
+    /// one fails a step request that large first, naming the step. The Functions worker has no such limit (the Azure
+    /// Storage provider keeps large messages in blobs), so it uses <see cref="Instance"/>.
     /// </summary>
     public static DataConverter WithActionSizeCheck { get; } = new Converter(SerializerOptions, checkActionSize: true);
 
@@ -53,20 +53,16 @@ public static class FrugalDataConverter
         {
             var json = base.Serialize(value);
 
-            // What the orchestrator sends: step requests (which Durable Task passes as its activity's parameter array)
-            // and the run's output; an activity's result has no such limit. A character takes at most six bytes (an
-            // escaped one, \uXXXX): only long texts are counted.
+            // What the orchestrator sends as a step's input (Durable Task passes it as its activity's parameter
+            // array); an activity's result has no such limit, and the local host sends a large run output by reference
+            // (Frugal.Hosting's RunOutputReferenceConverter). A character takes at most six bytes (an escaped one,
+            // \uXXXX): only long texts are counted.
             var sent = value is object[] { Length: 1 } parameters ? parameters[0] : value;
-            if (checkActionSize && sent is StepRequest or WorkflowRunResult
+            if (checkActionSize && sent is StepRequest request
                 && json is { Length: > MaxActionBytes / 6 } && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxActionBytes)
             {
-                throw new DurableMessageTooLargeException(sent switch
-                {
-                    StepRequest request => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; give the step a smaller batch_size, or smaller items"),
-                    _ => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"the run's output is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase}; have the workflow's output hold less (a step's whole output, a foreach's every item)"),
-                });
+                throw new DurableMessageTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; give the step a smaller batch_size, or smaller items"));
             }
 
             return json;

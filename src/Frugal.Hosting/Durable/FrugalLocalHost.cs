@@ -82,10 +82,13 @@ public sealed class FrugalLocalHost : IAsyncDisposable
 
         // Only the embedded backend's sidecar sends run inputs by reference (Azure Storage keeps its work items' history).
         var runInputs = new RunInputReferences();
-        var converter = options.Backend == DurableBackendKind.Embedded
-            ? new RunInputReferenceConverter(FrugalDataConverter.WithActionSizeCheck, runInputs)
-            : FrugalDataConverter.WithActionSizeCheck;
-        var (service, client) = await CreateBackendAsync(options, runInputs, loggerFactory).ConfigureAwait(false);
+        var runOutputs = new RunOutputReferences();
+        var converter = new RunOutputReferenceConverter(
+            options.Backend == DurableBackendKind.Embedded
+                ? new RunInputReferenceConverter(FrugalDataConverter.WithActionSizeCheck, runInputs)
+                : FrugalDataConverter.WithActionSizeCheck,
+            runOutputs);
+        var (service, client) = await CreateBackendAsync(options, runInputs, runOutputs, loggerFactory).ConfigureAwait(false);
         var sidecar = BuildSidecar(service, client, loggerFactory);
         await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -143,13 +146,13 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     }
 
     private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
-        LocalHostOptions options, RunInputReferences runInputs, ILoggerFactory loggerFactory)
+        LocalHostOptions options, RunInputReferences runInputs, RunOutputReferences runOutputs, ILoggerFactory loggerFactory)
     {
         if (options.Backend == DurableBackendKind.Embedded)
         {
             var memory = new InMemoryOrchestrationService(loggerFactory);
             var sidecarView = new SidecarOrchestrationService(
-                memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true, runInputs);
+                memory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, trimReplayedInputs: true, runInputs, runOutputs);
             return (sidecarView, memory);
         }
 
@@ -175,7 +178,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             LoggerFactory = loggerFactory,
         });
         await storage.CreateIfNotExistsAsync().ConfigureAwait(false);
-        return (new SidecarOrchestrationService(storage, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities), storage);
+        return (new SidecarOrchestrationService(storage, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities, runOutputs: runOutputs), storage);
     }
 
     private static GrpcChannel CreateChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions

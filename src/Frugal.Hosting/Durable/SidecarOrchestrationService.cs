@@ -21,6 +21,8 @@ namespace Frugal.Hosting.Durable;
 /// there: Durable Task matches a replayed call by name and order, and an activity gets its input from its own
 /// message. The stored history keeps them; the work item carries trimmed copies. Given <c>runInputs</c>, a large run
 /// input goes the same way: the worker gets a reference to it in this process (<see cref="RunInputReferences"/>).
+/// Given <c>runOutputs</c> (either backend), a run's output the worker sent as a reference is put back before the
+/// backend stores it (<see cref="RunOutputReferences"/>).
 /// </remarks>
 internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisposable
 {
@@ -29,6 +31,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private readonly SemaphoreSlim _activitySlots;
     private readonly bool _trimReplayedInputs;
     private readonly RunInputReferences? _runInputs;
+    private readonly RunOutputReferences? _runOutputs;
 
     // A work item gives its slot back once, however many of complete, abandon and release it sees.
     private readonly ConcurrentDictionary<TaskOrchestrationWorkItem, byte> _orchestrations = new(ReferenceEqualityComparer.Instance);
@@ -40,9 +43,15 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private bool _stopped;
 
     public SidecarOrchestrationService(
-        IOrchestrationService inner, int maxOrchestrations, int maxActivities, bool trimReplayedInputs = false, RunInputReferences? runInputs = null)
+        IOrchestrationService inner,
+        int maxOrchestrations,
+        int maxActivities,
+        bool trimReplayedInputs = false,
+        RunInputReferences? runInputs = null,
+        RunOutputReferences? runOutputs = null)
     {
         _inner = inner;
+        _runOutputs = runOutputs;
         _trimReplayedInputs = trimReplayedInputs;
         _runInputs = trimReplayedInputs ? runInputs : null;
         _orchestrationSlots = new SemaphoreSlim(maxOrchestrations, maxOrchestrations);
@@ -146,6 +155,24 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState)
     {
+        if (_runOutputs is not null && newOrchestrationRuntimeState?.ExecutionCompletedEvent is { Result: var sent } completed
+            && _runOutputs.TryTake(sent, out var output))
+        {
+            // The event's result cannot be set: an equal event with the output takes its place in the lists the
+            // backends store from (the history, and the new events Azure Storage writes with the instance's output).
+            var restored = new ExecutionCompletedEvent(completed.EventId, output, completed.OrchestrationStatus, completed.FailureDetails)
+            {
+                Timestamp = completed.Timestamp,
+                IsPlayed = completed.IsPlayed,
+            };
+            Replace(newOrchestrationRuntimeState.Events, completed, restored);
+            Replace(newOrchestrationRuntimeState.NewEvents, completed, restored);
+            if (orchestrationState is not null && orchestrationState.Output == sent)
+            {
+                orchestrationState.Output = output;
+            }
+        }
+
         if (_runInputs is not null && orchestrationState is not null)
         {
             // The status record takes its input from the work item's history: the input, not the reference, is kept.
@@ -257,6 +284,15 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         }
 
         return new OrchestrationRuntimeState(events);
+    }
+
+    private static void Replace(IList<HistoryEvent> events, HistoryEvent old, HistoryEvent replacement)
+    {
+        var at = events.IndexOf(old);
+        if (at >= 0)
+        {
+            events[at] = replacement;
+        }
     }
 
     /// <summary>Waits for a slot, then for a work item; the slot goes back at once when none came.</summary>

@@ -3,6 +3,7 @@ using DurableTask.Core.History;
 using Frugal.Hosting.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Hosting.Tests.Durable;
 
@@ -150,6 +151,42 @@ public sealed class SidecarOrchestrationServiceTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
         Assert.Equal($"5 steps, {input.Length} characters", metadata.ReadOutputAs<string>());
         Assert.Equal(input, metadata.ReadInputAs<string>());
+    }
+
+    [Fact]
+    public async Task Run_OutputOverTheActionLimit_CompletesWithItsWholeOutput()
+    {
+        // The gRPC worker refuses an action over 3.9 MB: a run whose output was larger (a batch job's every item) failed
+        // after it had paid for all of its calls. It now goes to the sidecar by reference, within this process.
+        var definition = Frugal.Workflows.WorkflowLoader.Parse("""
+            name: echo
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 8
+                do:
+                  kind: deterministic
+                  operation: template
+                  input: ${ item }
+            """, "echo.yaml");
+        var item = new string('x', 100_000);
+        var input = new System.Text.Json.Nodes.JsonObject
+        {
+            ["items"] = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Repeat(item, 48).Select(i => (System.Text.Json.Nodes.JsonNode?)i)]),
+        };
+        await using var host = await FrugalLocalHost.StartAsync(new LocalHostOptions(), services => services.AddFrugalEngine());
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var id = await Frugal.Engine.WorkflowStarter.StartAsync(host.Client, definition, input, cancellationToken: timeout.Token);
+        var metadata = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage ?? metadata.SerializedOutput?[..Math.Min(300, metadata.SerializedOutput.Length)]}");
+        Assert.True(metadata.SerializedOutput!.Length > 4_000_000, $"{metadata.SerializedOutput.Length} characters");
+        var output = metadata.ReadOutputAs<Frugal.Engine.WorkflowRunResult>()!.Output!["each"]!.AsArray();
+        Assert.Equal(48, output.Count);
+        Assert.All(output, o => Assert.Equal(item, o!.GetValue<string>()));
     }
 
     private sealed class Gauge
