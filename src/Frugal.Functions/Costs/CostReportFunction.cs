@@ -6,7 +6,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Frugal.Functions.Costs;
 
-/// <summary>HTTP adapter over <see cref="CostReportApi"/>: <c>GET /api/costs/report</c>, the same answers as <c>frugal serve</c>.</summary>
+/// <summary>HTTP adapter over <see cref="CostReportApi"/>: <c>GET /api/costs/report</c>, the same answers as <c>frugal serve</c>;
+/// with an <c>x-frugal-tenant</c> header, that tenant's costs only.</summary>
 public sealed class CostReportFunction
 {
     private readonly CostReportApi _api;
@@ -22,8 +23,9 @@ public sealed class CostReportFunction
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = request.Query;
+        var tenant = request.Headers.TryGetValue(Runs.HttpHeaders.Tenant, out var header) ? header.ToString() : null;
         var response = await _api.GetAsync(
-            name => query.TryGetValue(name, out var value) ? value.ToString() : null, request.HttpContext.RequestAborted);
+            name => query.TryGetValue(name, out var value) ? value.ToString() : null, tenant, request.HttpContext.RequestAborted);
         return new Writer(response);
     }
 

@@ -13,7 +13,7 @@ public static class CostReportEndpoints
     /// <summary>
     /// Maps <c>GET /api/costs/report?by=workflow|tenant|model|tier|step&amp;since=&amp;until=&amp;tenant=&amp;workflow=&amp;format=json|csv|html</c>
     /// over <see cref="CostReportApi"/>. Needs <see cref="ICostLedger"/> (from <c>AddFrugalCosts</c>). Bad arguments answer
-    /// 400 with a problem naming them.
+    /// 400 with a problem naming them; with an <c>x-frugal-tenant</c> header, the report is that tenant's only.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <returns>The endpoint's convention builder.</returns>
@@ -28,7 +28,8 @@ public static class CostReportEndpoints
         var services = context.RequestServices;
         var api = new CostReportApi(services.GetRequiredService<ICostLedger>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
         var query = context.Request.Query;
-        var response = await api.GetAsync(name => query.TryGetValue(name, out var value) ? value.ToString() : null, cancellationToken).ConfigureAwait(false);
+        var tenant = context.Request.Headers.TryGetValue("x-frugal-tenant", out var header) ? header.ToString() : null;
+        var response = await api.GetAsync(name => query.TryGetValue(name, out var value) ? value.ToString() : null, tenant, cancellationToken).ConfigureAwait(false);
         return Results.Content(response.Body, response.ContentType, statusCode: response.StatusCode);
     }
 }

@@ -35,6 +35,30 @@ public sealed class CostReportFunctionTests : IDisposable
         Assert.Equal(["acme", "globex"], body!["groups"]!.AsArray().Select(g => g!["key"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30", 200)]
+    [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30&tenant=acme", 200)]
+    [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30&tenant=globex", 403)]
+    public async Task CostReport_CallerOfATenant_SeesOnlyItsOwnCosts(string query, int expected)
+    {
+        // Any holder of the function key read every tenant's spend; a tenant's gateway sets x-frugal-tenant.
+        var request = HttpTestContext.Request("GET", tenant: " ACME");
+        request.QueryString = new QueryString(query);
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal(expected, status);
+        if (expected == 200)
+        {
+            Assert.Equal(["acme"], body!["groups"]!.AsArray().Select(g => g!["key"]!.GetValue<string>()));
+        }
+        else
+        {
+            Assert.Equal("tenant 'globex' is not the caller's tenant ('acme', from x-frugal-tenant)", body!["detail"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task CostReport_BadArgument_Returns400NamingIt()
     {

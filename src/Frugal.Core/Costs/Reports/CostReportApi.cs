@@ -29,9 +29,39 @@ public sealed class CostReportApi
     /// <param name="query">Reads a query-string argument (null when absent).</param>
     /// <param name="cancellationToken">Cancels the report.</param>
     /// <returns>The answer.</returns>
-    public async Task<CostReportResponse> GetAsync(Func<string, string?> query, CancellationToken cancellationToken)
+    public Task<CostReportResponse> GetAsync(Func<string, string?> query, CancellationToken cancellationToken) =>
+        GetAsync(query, callerTenant: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetAsync(Func{string, string?}, CancellationToken)"/>, for a caller that may be a tenant: with
+    /// <paramref name="callerTenant"/> (the <c>x-frugal-tenant</c> header, which a gateway sets from its authentication
+    /// as for runs) the report covers that tenant only, and a <c>tenant=</c> naming another is refused with 403; without
+    /// it, every tenant (an operator, who holds the function key itself).
+    /// </summary>
+    /// <param name="query">Reads a query-string argument (null when absent).</param>
+    /// <param name="callerTenant">The caller's tenant, or null for an operator.</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <returns>The answer.</returns>
+    public async Task<CostReportResponse> GetAsync(Func<string, string?> query, string? callerTenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        string? tenant = query("tenant");
+        if (callerTenant is not null)
+        {
+            if (Engine.WorkflowRunRequest.TenantProblem(callerTenant) is { } tenantProblem)
+            {
+                return Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}");
+            }
+
+            callerTenant = Engine.WorkflowRunRequest.TenantOrDefault(callerTenant);
+            if (tenant is not null && !string.Equals(Engine.WorkflowRunRequest.TenantOrDefault(tenant), callerTenant, StringComparison.Ordinal))
+            {
+                return Problem(403, "Another tenant's costs", $"tenant '{tenant}' is not the caller's tenant ('{callerTenant}', from x-frugal-tenant)");
+            }
+
+            tenant = callerTenant;
+        }
+
         var errors = new List<string>();
         CostGroupBy by = CostGroupBy.Workflow;
         CostReportFormat format = CostReportFormat.Json;
@@ -67,12 +97,11 @@ public sealed class CostReportApi
 
         if (errors.Count > 0)
         {
-            var problem = ApiResult.Problem(400, "Bad cost report arguments", string.Join("; ", errors));
-            return new CostReportResponse(400, problem.ContentType, problem.Body.ToJsonString(s_readable));
+            return Problem(400, "Bad cost report arguments", string.Join("; ", errors));
         }
 
         var report = new CostReport(_ledger, _time);
-        var request = new CostReportRequest { By = by, Since = since, Until = until, Tenant = query("tenant"), Workflow = query("workflow") };
+        var request = new CostReportRequest { By = by, Since = since, Until = until, Tenant = tenant, Workflow = query("workflow") };
         var result = await report.BuildAsync(request, progress: null, cancellationToken).ConfigureAwait(false);
         using var writer = new StringWriter();
         await CostReportWriter.WriteAsync(result, format, writer, cancellationToken).ConfigureAwait(false);
@@ -83,6 +112,12 @@ public sealed class CostReportApi
             _ => "application/json; charset=utf-8",
         };
         return new CostReportResponse(200, contentType, writer.ToString());
+    }
+
+    private static CostReportResponse Problem(int status, string title, string detail)
+    {
+        var problem = ApiResult.Problem(status, title, detail);
+        return new CostReportResponse(status, problem.ContentType, problem.Body.ToJsonString(s_readable));
     }
 
     private static DateTimeOffset? Add(List<string> errors, string? error)
