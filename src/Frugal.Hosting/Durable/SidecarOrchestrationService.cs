@@ -159,7 +159,9 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
             && _runOutputs.TryTake(sent, out var output))
         {
             // The event's result cannot be set: an equal event with the output takes its place in the lists the
-            // backends store from (the history, and the new events Azure Storage writes with the instance's output).
+            // backends store from (the history, and the new events Azure Storage writes with the instance's output),
+            // and the status the in-memory backend keeps. (The state's own ExecutionCompletedEvent property, which
+            // cannot be set either, still names the reference; neither backend stores from it.)
             var restored = new ExecutionCompletedEvent(completed.EventId, output, completed.OrchestrationStatus, completed.FailureDetails)
             {
                 Timestamp = completed.Timestamp,
