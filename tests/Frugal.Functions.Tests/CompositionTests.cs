@@ -82,6 +82,51 @@ public sealed class CompositionTests
         Assert.Contains("instanceId", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PurgeHistory_MadeAsTheWorkerMakesFunctions_PurgesTheFeedbackFileWhenTheLoopIsOn(bool loop)
+    {
+        // The timer takes the feedback store only when the loop registers one; the worker creates function classes with
+        // ActivatorUtilities, which must fall back to no store rather than fail.
+        var folder = Directory.CreateTempSubdirectory("frugal-functions-purge-").FullName;
+        try
+        {
+            var feedbackPath = Path.Combine(folder, "feedback.db");
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Frugal:Costs:SqlitePath"] = Path.Combine(folder, "costs.db"),
+                ["Frugal:Routing:Feedback:Enabled"] = loop ? "true" : "false",
+                ["Frugal:Routing:Feedback:Path"] = feedbackPath,
+            }).Build();
+            var old = new Frugal.Routing.Feedback.SqliteRoutingFeedbackStore(
+                Microsoft.Extensions.Options.Options.Create(new Frugal.Routing.Feedback.RoutingFeedbackOptions { Enabled = true, Path = feedbackPath }),
+                new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-500)));
+            await old.AddAsync(new RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+            var services = new ServiceCollection().AddLogging();
+            services.AddFrugalCosts(configuration);
+            services.AddFrugalRetention(configuration);
+            services.AddFrugalRoutingFeedback(configuration);
+            await using var provider = services.BuildServiceProvider();
+
+            var function = ActivatorUtilities.CreateInstance<Frugal.Functions.Maintenance.PurgeFunction>(provider);
+            await function.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), null!, CancellationToken.None);
+
+            var left = 0;
+            await foreach (var _ in old.ReadExamplesAsync(CancellationToken.None))
+            {
+                left++;
+            }
+
+            Assert.Equal(loop ? 0 : 1, left);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static ServiceProvider BuildProvider(string? workflows = null)
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsHostFixture.RepoRoot(), "local.settings.sample.json")))!;
