@@ -110,7 +110,8 @@ var names = {
   functionApp: '${namePrefix}-func-${suffix}'
   openAi: '${namePrefix}-oai-${suffix}'
   redis: '${namePrefix}-redis-${suffix}'
-  keyVault: take('${namePrefix}kv${suffix}', 24)
+  // Vault names must start with a letter; namePrefix may start with a digit.
+  keyVault: take('kv${namePrefix}${suffix}', 24)
   containerEnv: '${namePrefix}-cae-${suffix}'
   inferenceApp: take('${namePrefix}-inference-${suffix}', 32)
   deploymentContainer: 'app-package'
