@@ -189,6 +189,41 @@ public sealed class SidecarOrchestrationServiceTests
         Assert.All(output, o => Assert.Equal(item, o!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Runs_ManyLargeOutputsAtOnce_EachCompletesWithItsOwn()
+    {
+        // Outputs over the reference threshold, finishing together: each must come back to its own run.
+        var definition = Frugal.Workflows.WorkflowLoader.Parse("""
+            name: echo
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                do:
+                  kind: deterministic
+                  operation: template
+                  input: ${ item }
+            """, "echo.yaml");
+        await using var host = await FrugalLocalHost.StartAsync(new LocalHostOptions(), services => services.AddFrugalEngine());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var item = new string((char)('a' + i), 100_000);
+            var input = new System.Text.Json.Nodes.JsonObject { ["items"] = new System.Text.Json.Nodes.JsonArray(item, item, item) };
+            var id = await Frugal.Engine.WorkflowStarter.StartAsync(host.Client, definition, input, cancellationToken: timeout.Token);
+            return (Item: item, Metadata: await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token));
+        }));
+
+        Assert.All(runs, run =>
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, run.Metadata.RuntimeStatus);
+            var output = run.Metadata.ReadOutputAs<Frugal.Engine.WorkflowRunResult>()!.Output!["each"]!.AsArray();
+            Assert.Equal([run.Item, run.Item, run.Item], output.Select(o => o!.GetValue<string>()));
+        });
+    }
+
     private sealed class Gauge
     {
         private int _current;
