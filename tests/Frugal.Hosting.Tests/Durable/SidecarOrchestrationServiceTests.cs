@@ -158,19 +158,7 @@ public sealed class SidecarOrchestrationServiceTests
     {
         // The gRPC worker refuses an action over 3.9 MB: a run whose output was larger (a batch job's every item) failed
         // after it had paid for all of its calls. It now goes to the sidecar by reference, within this process.
-        var definition = Frugal.Workflows.WorkflowLoader.Parse("""
-            name: echo
-            input: { type: object }
-            steps:
-              - id: each
-                kind: foreach
-                items: ${ input.items }
-                batch_size: 8
-                do:
-                  kind: deterministic
-                  operation: template
-                  input: ${ item }
-            """, "echo.yaml");
+        var definition = EchoWorkflow(batchSize: 8);
         var item = new string('x', 100_000);
         var input = new System.Text.Json.Nodes.JsonObject
         {
@@ -193,18 +181,7 @@ public sealed class SidecarOrchestrationServiceTests
     public async Task Runs_ManyLargeOutputsAtOnce_EachCompletesWithItsOwn()
     {
         // Outputs over the reference threshold, finishing together: each must come back to its own run.
-        var definition = Frugal.Workflows.WorkflowLoader.Parse("""
-            name: echo
-            input: { type: object }
-            steps:
-              - id: each
-                kind: foreach
-                items: ${ input.items }
-                do:
-                  kind: deterministic
-                  operation: template
-                  input: ${ item }
-            """, "echo.yaml");
+        var definition = EchoWorkflow(batchSize: 1);
         await using var host = await FrugalLocalHost.StartAsync(new LocalHostOptions(), services => services.AddFrugalEngine());
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
@@ -223,6 +200,21 @@ public sealed class SidecarOrchestrationServiceTests
             Assert.Equal([run.Item, run.Item, run.Item], output.Select(o => o!.GetValue<string>()));
         });
     }
+
+    // A foreach whose output is its items: the output is as large as the input.
+    private static Frugal.Workflows.WorkflowDefinition EchoWorkflow(int batchSize) => Frugal.Workflows.WorkflowLoader.Parse($$"""
+        name: echo
+        input: { type: object }
+        steps:
+          - id: each
+            kind: foreach
+            items: ${ input.items }
+            batch_size: {{batchSize}}
+            do:
+              kind: deterministic
+              operation: template
+              input: ${ item }
+        """, "echo.yaml");
 
     private sealed class Gauge
     {
