@@ -65,12 +65,13 @@ internal static class PurgeCommand
 
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
-                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, FeedbackStore(configuration), recordAge, runAge, cancellationToken);
+                var feedbackPath = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
+                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken);
                 await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
                     + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
                 if (result.Feedback is { } feedback)
                 {
-                    await output.WriteLineAsync($"Deleted {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {RoutingFeedbackPath(configuration)}");
+                    await output.WriteLineAsync($"Deleted {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackPath}");
                 }
 
                 if (LedgerStore.IsAzure(storeValue))
@@ -98,18 +99,11 @@ internal static class PurgeCommand
         return command;
     }
 
-    private static string RoutingFeedbackPath(IConfiguration configuration) =>
-        configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
-
     /// <summary>
     /// The routing feedback file when it exists, whether or not the loop is on now: one kept while it was on still
     /// holds prompt text.
     /// </summary>
-    private static SqliteRoutingFeedbackStore? FeedbackStore(IConfiguration configuration)
-    {
-        var path = RoutingFeedbackPath(configuration);
-        return File.Exists(path)
-            ? new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), TimeProvider.System)
-            : null;
-    }
+    private static SqliteRoutingFeedbackStore? FeedbackStore(string path) => File.Exists(path)
+        ? new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), TimeProvider.System)
+        : null;
 }

@@ -40,6 +40,11 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
         }
     }
 
+    /// <summary>400 for a tenant header (<c>x-frugal-tenant</c>) that cannot name a tenant, else null.</summary>
+    /// <param name="tenant">The header's value, or null when absent.</param>
+    public static ApiResult? TenantProblem(string? tenant) =>
+        Engine.WorkflowRunRequest.TenantProblem(tenant) is { } problem ? Problem(400, "Bad tenant", $"x-frugal-tenant {problem}") : null;
+
     /// <summary>An RFC 9457 problem.</summary>
     public static ApiResult Problem(int status, string title, string detail, JsonObject? extensions = null)
     {

@@ -8,10 +8,11 @@ namespace Frugal.Api;
 public static class RunStatus
 {
     /// <summary>Renders a durable instance as a run status.</summary>
-    public static JsonObject ToJson(OrchestrationMetadata metadata)
+    /// <param name="metadata">The instance, with its input and output.</param>
+    /// <param name="request">Its input, already read (a run input can be megabytes of documents).</param>
+    public static JsonObject ToJson(OrchestrationMetadata metadata, WorkflowRunRequest? request)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var request = metadata.ReadInputAs<WorkflowRunRequest>();
         var status = new JsonObject
         {
             ["id"] = metadata.InstanceId,

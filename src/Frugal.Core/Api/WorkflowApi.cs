@@ -66,9 +66,9 @@ public sealed class WorkflowApi
             return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
         }
 
-        if (WorkflowRunRequest.TenantProblem(tenant) is { } tenantProblem)
+        if (ApiResult.TenantProblem(tenant) is { } tenantProblem)
         {
-            return ApiResult.Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}");
+            return tenantProblem;
         }
 
         BudgetRefusal? refusal;
@@ -148,37 +148,38 @@ public sealed class WorkflowApi
     public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var (metadata, problem) = await FindRunAsync(client, id, tenant, cancellationToken).ConfigureAwait(false);
-        return problem ?? new ApiResult(200, RunStatus.ToJson(metadata!));
+        var (metadata, request, problem) = await FindRunAsync(client, id, tenant, cancellationToken).ConfigureAwait(false);
+        return problem ?? new ApiResult(200, RunStatus.ToJson(metadata!, request));
     }
 
     /// <summary>
-    /// A run of <paramref name="tenant"/>, or the problem to answer: 400 for a malformed tenant, 404 when there is no
-    /// workflow run with that id or it belongs to another tenant. Function keys say nothing about tenants, so the
-    /// tenant header (set by the caller's gateway from its authentication, as for starting runs) is what keeps one
+    /// A run of <paramref name="tenant"/> with its input, or the problem to answer: 400 for a malformed tenant, 404 when
+    /// there is no workflow run with that id or it belongs to another tenant. Function keys say nothing about tenants,
+    /// so the tenant header (set by the caller's gateway from its authentication, as for starting runs) is what keeps one
     /// tenant from reading another's outputs by id.
     /// </summary>
-    private static async Task<(OrchestrationMetadata? Run, ApiResult? Problem)> FindRunAsync(
+    private static async Task<(OrchestrationMetadata? Run, WorkflowRunRequest? Request, ApiResult? Problem)> FindRunAsync(
         DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
     {
-        if (WorkflowRunRequest.TenantProblem(tenant) is { } tenantProblem)
+        if (ApiResult.TenantProblem(tenant) is { } tenantProblem)
         {
-            return (null, ApiResult.Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}"));
+            return (null, null, tenantProblem);
         }
 
         var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        var request = metadata?.Name == WorkflowOrchestrator.Name ? ReadRequest(metadata) : null;
+
         // Compared ignoring case: runs started before tenants were recorded lower case keep the spelling they came with.
-        return metadata is null || metadata.Name != WorkflowOrchestrator.Name
-            || !string.Equals(RunTenant(metadata), WorkflowRunRequest.TenantOrDefault(tenant), StringComparison.OrdinalIgnoreCase)
-            ? (null, ApiResult.Problem(404, "Unknown run", $"no run with id '{id}'"))
-            : (metadata, null);
+        return request is null || !string.Equals(request.Tenant?.Trim(), WorkflowRunRequest.TenantOrDefault(tenant), StringComparison.OrdinalIgnoreCase)
+            ? (null, null, ApiResult.Problem(404, "Unknown run", $"no run with id '{id}'"))
+            : (metadata, request, null);
     }
 
-    private static string? RunTenant(OrchestrationMetadata metadata)
+    private static WorkflowRunRequest? ReadRequest(OrchestrationMetadata metadata)
     {
         try
         {
-            return metadata.ReadInputAs<WorkflowRunRequest>()?.Tenant?.Trim();
+            return metadata.ReadInputAs<WorkflowRunRequest>();
         }
         catch (JsonException)
         {

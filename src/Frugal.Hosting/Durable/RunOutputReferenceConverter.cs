@@ -11,14 +11,8 @@ internal sealed class RunOutputReferenceConverter(DataConverter inner, RunOutput
 {
     public override string? Serialize(object? value)
     {
-        if (value is not WorkflowRunResult)
-        {
-            return inner.Serialize(value);
-        }
-
-        // Without the action size check, which is what the reference is for.
-        var json = FrugalDataConverter.Instance.Serialize(value);
-        return json is { Length: >= RunOutputReferences.Threshold } ? outputs.Hold(json) : json;
+        var json = inner.Serialize(value);
+        return value is WorkflowRunResult && json is { Length: >= RunOutputReferences.Threshold } ? outputs.Hold(json) : json;
     }
 
     public override object? Deserialize(string? data, Type targetType) => inner.Deserialize(data, targetType);

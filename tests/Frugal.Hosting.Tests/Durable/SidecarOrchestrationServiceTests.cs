@@ -202,7 +202,7 @@ public sealed class SidecarOrchestrationServiceTests
     }
 
     // A foreach whose output is its items: the output is as large as the input.
-    private static Frugal.Workflows.WorkflowDefinition EchoWorkflow(int batchSize) => Frugal.Workflows.WorkflowLoader.Parse($$"""
+    internal static Frugal.Workflows.WorkflowDefinition EchoWorkflow(int batchSize) => Frugal.Workflows.WorkflowLoader.Parse($$"""
         name: echo
         input: { type: object }
         steps:

@@ -123,19 +123,7 @@ public sealed class AzureStorageBackendTests
         var hub = $"large{Guid.NewGuid():N}"[..20];
         var folder = Directory.CreateTempSubdirectory("frugal-large-").FullName;
         var workflow = Path.Combine(folder, "echo.yaml");
-        await File.WriteAllTextAsync(workflow, $$"""
-            name: echo
-            input: { type: object }
-            steps:
-              - id: each
-                kind: foreach
-                items: ${ input.items }
-                batch_size: {{batchSize}}
-                do:
-                  kind: deterministic
-                  operation: template
-                  input: ${ item }
-            """);
+        await File.WriteAllTextAsync(workflow, Durable.SidecarOrchestrationServiceTests.EchoWorkflow(batchSize).Source);
         var input = Path.Combine(folder, "big.json");
         await File.WriteAllTextAsync(input, "{ \"items\": [" + string.Join(", ", Enumerable.Repeat($"\"{new string('x', 100_000)}\"", 48)) + "] }");
         var configuration = Configuration(hub, latencyMs: 0, Path.Combine(folder, "costs.db"));

@@ -48,9 +48,9 @@ public sealed class CostReportApi
         string? tenant = query("tenant");
         if (callerTenant is not null)
         {
-            if (Engine.WorkflowRunRequest.TenantProblem(callerTenant) is { } tenantProblem)
+            if (ApiResult.TenantProblem(callerTenant) is { } tenantProblem)
             {
-                return Problem(400, "Bad tenant", $"x-frugal-tenant {tenantProblem}");
+                return Response(tenantProblem);
             }
 
             callerTenant = Engine.WorkflowRunRequest.TenantOrDefault(callerTenant);
@@ -114,11 +114,10 @@ public sealed class CostReportApi
         return new CostReportResponse(200, contentType, writer.ToString());
     }
 
-    private static CostReportResponse Problem(int status, string title, string detail)
-    {
-        var problem = ApiResult.Problem(status, title, detail);
-        return new CostReportResponse(status, problem.ContentType, problem.Body.ToJsonString(s_readable));
-    }
+    private static CostReportResponse Problem(int status, string title, string detail) => Response(ApiResult.Problem(status, title, detail));
+
+    private static CostReportResponse Response(ApiResult problem) =>
+        new(problem.StatusCode, problem.ContentType, problem.Body.ToJsonString(s_readable));
 
     private static DateTimeOffset? Add(List<string> errors, string? error)
     {
