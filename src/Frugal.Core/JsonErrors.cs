@@ -41,7 +41,22 @@ public static class JsonErrors
     /// <summary>What was wrong and where: line and position counted from one, and the JSON path when it is not the root.</summary>
     /// <param name="exception">The parse or conversion error.</param>
     /// <returns>For example <c>'b' is an invalid start of a value (line 2, position 12)</c>.</returns>
-    public static string Describe(JsonException exception)
+    public static string Describe(JsonException exception) => Describe(exception, (exception?.BytePositionInLine ?? 0) + 1);
+
+    /// <summary>
+    /// What was wrong and where, the position counted in characters of <paramref name="text"/> (the parsed text) rather
+    /// than in bytes of UTF-8, so that it matches an editor's column on a line with accented or non-Latin letters.
+    /// </summary>
+    /// <param name="exception">The parse error.</param>
+    /// <param name="text">The text that was parsed.</param>
+    public static string Describe(JsonException exception, string text) => Describe(exception, Column(text, exception));
+
+    /// <summary>What was wrong and where, the position counted in characters of <paramref name="utf8"/> (the parsed bytes).</summary>
+    /// <param name="exception">The parse error.</param>
+    /// <param name="utf8">The UTF-8 that was parsed.</param>
+    public static string Describe(JsonException exception, ReadOnlySpan<byte> utf8) => Describe(exception, Column(utf8, exception));
+
+    private static string Describe(JsonException exception, long column)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var reason = Reason(exception);
@@ -53,7 +68,7 @@ public static class JsonErrors
         var where = new List<string>(2);
         if (exception.LineNumber is { } line)
         {
-            where.Add($"line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}");
+            where.Add($"line {line + 1}, position {column}");
         }
 
         if (exception.Path is { Length: > 0 } path && path != "$")
@@ -91,6 +106,35 @@ public static class JsonErrors
             bytes -= pair ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
             i += pair ? 2 : 1;
             column++;
+        }
+
+        return column + 1;
+    }
+
+    /// <summary>The 1-based column, in characters, of the place <paramref name="exception"/> names in <paramref name="utf8"/>.</summary>
+    /// <param name="utf8">The UTF-8 that was parsed.</param>
+    /// <param name="exception">The parse error.</param>
+    public static long Column(ReadOnlySpan<byte> utf8, JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var line = 0L; line < (exception.LineNumber ?? 0) && !utf8.IsEmpty; line++)
+        {
+            var next = utf8.IndexOf((byte)'\n');
+            utf8 = next < 0 ? [] : utf8[(next + 1)..];
+        }
+
+        // One character per byte that does not continue a UTF-8 sequence (10xxxxxx), as the text overload counts a
+        // surrogate pair as one letter.
+        var bytes = utf8[..(int)Math.Min(exception.BytePositionInLine ?? 0, utf8.Length)];
+        long column = 0;
+        foreach (var b in bytes)
+        {
+            if (b == '\n')
+            {
+                break;
+            }
+
+            column += (b & 0xC0) == 0x80 ? 0 : 1;
         }
 
         return column + 1;

@@ -20,11 +20,25 @@ public static class JsonInput
 
     /// <summary>Parses <paramref name="utf8Json"/>.</summary>
     /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
+    /// <remarks>
+    /// The body is read whole first (as the parser would buffer it anyway), so that a syntax error's message can say
+    /// where it is in characters, not in bytes of UTF-8: the error is a new <see cref="JsonException"/> whose message
+    /// holds the line and position (<see cref="JsonErrors.Describe(JsonException)"/> gives it as it is).
+    /// </remarks>
     public static async Task<JsonNode?> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        var node = await JsonNode.ParseAsync(utf8Json, documentOptions: Strict, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Checked(() => node);
+        using var buffer = new MemoryStream();
+        await utf8Json.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var utf8 = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        try
+        {
+            return Checked(() => JsonNode.Parse(utf8.Span, documentOptions: Strict));
+        }
+        catch (JsonException ex) when (ex.LineNumber is not null && !JsonErrors.IsEmptyInput(ex))
+        {
+            throw new JsonException(JsonErrors.Describe(ex, utf8.Span), ex);
+        }
     }
 
     private static JsonNode? Checked(Func<JsonNode?> parse)

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
     public static partial void EmbeddingsRefreshSkipped(ILogger logger, int tables);
 
-    [LoggerMessage(5006, LogLevel.Information, "Run {RunId} of {Workflow} is already in flight: the job naming it was delivered again and is not started twice")]
-    public static partial void JobAlreadyRunning(ILogger logger, string runId, string workflow);
+    [LoggerMessage(5006, LogLevel.Information, "Run {RunId} of {Workflow} is already {Status}: the job naming it was delivered again and is not started twice")]
+    public static partial void JobAlreadyStarted(ILogger logger, string runId, string workflow, Microsoft.DurableTask.Client.OrchestrationRuntimeStatus status);
 
     [LoggerMessage(5005, LogLevel.Warning, "{Problem}")]
     public static partial void UnknownSetting(ILogger logger, string problem);

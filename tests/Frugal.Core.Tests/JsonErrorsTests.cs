@@ -70,4 +70,40 @@ public sealed class JsonErrorsTests
 
         Assert.Equal("the string at $.subject is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)", ex.Message);
     }
+
+    [Theory]
+    [InlineData("{ \"subject\": \"café crème\", \"x\": }", "line 1, position 33")]
+    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", "line 2, position 15")]
+    [InlineData("{\"subject\":\"日本語日本語日本語\" x}", "line 1, position 24")]
+    public async Task ParseAsync_SyntaxErrorAfterNonAsciiText_SaysWhereInCharacters(string text, string where)
+    {
+        // A request body's error was placed in bytes of UTF-8: the 'x' after nine CJK letters read as position 42.
+        using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.EndsWith($"({where})", JsonErrors.Describe(ex), StringComparison.Ordinal);
+        Assert.EndsWith($"({where})", JsonErrors.Describe(Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text)), text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParseAsync_PropertyNameWithALoneSurrogate_IsAJsonError()
+    {
+        // It escaped as an InvalidOperationException, and the HTTP API answered 500 instead of 400.
+        using var body = new MemoryStream("{\"\\ud800\": 1}"u8.ToArray());
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.StartsWith("a property name is not valid text", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParseAsync_EmptyBody_StaysTheEmptyInputError()
+    {
+        using var body = new MemoryStream();
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.True(JsonErrors.IsEmptyInput(ex));
+    }
 }

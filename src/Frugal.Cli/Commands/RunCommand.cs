@@ -186,7 +186,7 @@ internal static class RunCommand
                             {
                                 // Started again under its id: its calls are recorded as a new execution of the run, apart
                                 // from the failed one's, which the ledger keeps (both were paid for).
-                                var (_, execution) = await WorkflowStarter.NextExecutionAsync(client, id, token);
+                                var (_, _, execution) = await WorkflowStarter.NextExecutionAsync(client, id, token);
                                 id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, execution, token);
                             }
                             else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed)

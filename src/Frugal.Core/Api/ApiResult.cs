@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
 
 namespace Frugal.Api;
 
@@ -40,10 +41,16 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
         }
     }
 
-    /// <summary>400 for a tenant header (<c>x-frugal-tenant</c>) that cannot name a tenant, else null.</summary>
-    /// <param name="tenant">The header's value, or null when absent.</param>
-    public static ApiResult? TenantProblem(string? tenant) =>
-        Engine.WorkflowRunRequest.TenantProblem(tenant) is { } problem ? Problem(400, "Bad tenant", $"x-frugal-tenant {problem}") : null;
+    /// <summary>
+    /// 400 for a tenant header (<c>x-frugal-tenant</c>) that cannot name a tenant, else null. A header sent more than
+    /// once is refused: ASP.NET Core joins the values with commas, so a gateway that added its header to the caller's
+    /// instead of replacing it let each caller name a new tenant ("acme,anything"), with a budget of its own.
+    /// </summary>
+    /// <param name="tenant">The header's values, none when absent.</param>
+    public static ApiResult? TenantProblem(StringValues tenant) =>
+        tenant.Count > 1 ? Problem(400, "Bad tenant", $"x-frugal-tenant must be sent once (it came {tenant.Count} times)")
+        : Engine.WorkflowRunRequest.TenantProblem(tenant) is { } problem ? Problem(400, "Bad tenant", $"x-frugal-tenant {problem}")
+        : null;
 
     /// <summary>An RFC 9457 problem.</summary>
     public static ApiResult Problem(int status, string title, string detail, JsonObject? extensions = null)

@@ -4,6 +4,7 @@ using Frugal.Budgets;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Primitives;
 
 namespace Frugal.Api;
 
@@ -36,12 +37,12 @@ public sealed class WorkflowApi
     /// <param name="client">The durable client.</param>
     /// <param name="name">The workflow's name from the route.</param>
     /// <param name="body">The request body: the run input as JSON.</param>
-    /// <param name="tenant">The tenant (header <c>x-frugal-tenant</c>), or null for the default.</param>
+    /// <param name="tenant">The tenant (header <c>x-frugal-tenant</c>, which must come once), or none for the default.</param>
     /// <param name="baseUrl">The API's base URL, e.g. <c>http://127.0.0.1:7071/api</c>, for the status URLs.</param>
     /// <param name="statusQuery">A query string the status URL needs to work as given (the Functions app's <c>?code=</c>), or null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<ApiResult> StartRunAsync(
-        DurableTaskClient client, string name, Stream body, string? tenant, string baseUrl, string? statusQuery, CancellationToken cancellationToken)
+        DurableTaskClient client, string name, Stream body, StringValues tenant, string baseUrl, string? statusQuery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(body);
@@ -62,8 +63,7 @@ public sealed class WorkflowApi
                 return ApiResult.Problem(400, "Malformed JSON", "the request body is empty: send the run input as JSON");
             }
 
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : string.Empty;
-            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON{where}: {JsonErrors.Reason(ex)}");
+            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {JsonErrors.Describe(ex)}");
         }
 
         if (ApiResult.TenantProblem(tenant) is { } tenantProblem)
@@ -143,9 +143,9 @@ public sealed class WorkflowApi
     /// </summary>
     /// <param name="client">The durable client.</param>
     /// <param name="id">The run's id.</param>
-    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>), or null for the default: the run's must match.</param>
+    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>, which must come once), or none for the default: the run's must match.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
+    public async Task<ApiResult> GetRunAsync(DurableTaskClient client, string id, StringValues tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var (metadata, request, problem) = await FindRunAsync(client, id, tenant, cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,7 @@ public sealed class WorkflowApi
     /// tenant from reading another's outputs by id.
     /// </summary>
     private static async Task<(OrchestrationMetadata? Run, WorkflowRunRequest? Request, ApiResult? Problem)> FindRunAsync(
-        DurableTaskClient client, string id, string? tenant, CancellationToken cancellationToken)
+        DurableTaskClient client, string id, StringValues tenant, CancellationToken cancellationToken)
     {
         if (ApiResult.TenantProblem(tenant) is { } tenantProblem)
         {
@@ -194,9 +194,9 @@ public sealed class WorkflowApi
     /// <param name="client">The durable client, to find the run.</param>
     /// <param name="runId">The run's id.</param>
     /// <param name="body">The verdict.</param>
-    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>), or null for the default: the run's must match.</param>
+    /// <param name="tenant">The caller's tenant (header <c>x-frugal-tenant</c>, which must come once), or none for the default: the run's must match.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<ApiResult> FeedbackAsync(DurableTaskClient client, string runId, Stream body, string? tenant, CancellationToken cancellationToken)
+    public async Task<ApiResult> FeedbackAsync(DurableTaskClient client, string runId, Stream body, StringValues tenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (_feedback is null)

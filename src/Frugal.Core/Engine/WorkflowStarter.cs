@@ -63,38 +63,41 @@ public static class WorkflowStarter
     }
 
     /// <summary>
-    /// What a start under <paramref name="instanceId"/> would be: a new run (execution 0) when no run has that id; the
-    /// next execution of the run there when it has ended (failed, terminated, or completed and sent again), whose calls
-    /// are then recorded apart from the earlier execution's, whose attempt numbers they would repeat; or nothing to
-    /// start (<c>InFlight</c>) while that run is still going.
+    /// What a start under <paramref name="instanceId"/> would be: a new run (no status, execution 0) when no run has
+    /// that id; nothing to start while the run there is still going (running, pending or suspended) or when it
+    /// completed (a job sent again is the same job, whose answers were paid for once already); otherwise (failed,
+    /// terminated) the next execution of the run, whose calls are then recorded apart from the earlier execution's,
+    /// whose attempt numbers they would repeat.
     /// </summary>
     /// <param name="client">The task hub's client.</param>
     /// <param name="instanceId">The id the run would be started under.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    /// <returns>Whether a run with that id is in flight, and the execution a start would be.</returns>
-    public static async Task<(bool InFlight, int Execution)> NextExecutionAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken = default)
+    /// <returns>The status of the run under that id (null when none), whether to start, and the execution a start would be.</returns>
+    public static async Task<(OrchestrationRuntimeStatus? Status, bool Start, int Execution)> NextExecutionAsync(
+        DurableTaskClient client, string instanceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            return (false, 0);
+            return (null, true, 0);
         }
 
-        if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+        if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending
+            or OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.Completed)
         {
-            return (true, 0);
+            return (existing.RuntimeStatus, false, 0);
         }
 
         // The input says which execution it was; the status alone does not (there is no way to read the input alone).
         var ended = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         try
         {
-            return (false, (ended?.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1);
+            return (existing.RuntimeStatus, true, (ended?.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1);
         }
         catch (System.Text.Json.JsonException)
         {
-            return (false, 1); // not a workflow run's input: whatever it was, this start is a later execution
+            return (existing.RuntimeStatus, true, 1); // not a workflow run's input: whatever it was, this start is a later execution
         }
     }
 }

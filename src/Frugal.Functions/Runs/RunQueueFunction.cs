@@ -19,6 +19,8 @@ public sealed class RunQueueFunction
     public const string QueueName = "workflow-jobs";
     public const string PoisonQueueName = "workflow-jobs-poison";
 
+    private const int MaxRunIdLength = 256;
+
     private readonly WorkflowCatalog _catalog;
     private readonly ILogger<RunQueueFunction> _logger;
     private readonly BudgetGuard? _budgets;
@@ -65,12 +67,13 @@ public sealed class RunQueueFunction
             {
                 try
                 {
-                    // A job naming its run id may start a run that ended before under that id again: a new execution.
-                    // One whose run is still going is a second delivery of the same job: nothing to start.
-                    var (inFlight, execution) = job.Id is null ? (false, 0) : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
-                    if (inFlight)
+                    // A job naming its run id may start a run that failed or was terminated under that id again: a new
+                    // execution. One whose run is still going or has completed is a second delivery of the same job
+                    // (queues deliver at least once): nothing to start, and nothing paid for twice.
+                    var (status, start, execution) = job.Id is null ? (null, true, 0) : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
+                    if (!start)
                     {
-                        Log.JobAlreadyRunning(_logger, job.Id!, job.Workflow);
+                        Log.JobAlreadyStarted(_logger, job.Id!, job.Workflow, status!.Value);
                         return null;
                     }
 
@@ -98,7 +101,7 @@ public sealed class RunQueueFunction
         }
         catch (JsonException ex)
         {
-            return (null, $"message is not valid JSON: {JsonErrors.Describe(ex)}");
+            return (null, $"message is not valid JSON: {JsonErrors.Describe(ex, message)}");
         }
 
         if (node is not JsonObject obj)
@@ -111,9 +114,46 @@ public sealed class RunQueueFunction
             return (null, "message is missing the string field 'workflow'");
         }
 
-        var tenant = obj["tenant"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
-        var id = obj["id"] is JsonValue i && i.TryGetValue<string>(out var sid) ? sid : null;
+        // A tenant or id of another type was taken as none before: the run was billed to the default tenant, or
+        // started under a new id each time the job came again.
+        if (!TryGetString(obj, "tenant", out var tenant))
+        {
+            return (null, "'tenant' must be a string when it is given");
+        }
+
+        if (!TryGetString(obj, "id", out var id))
+        {
+            return (null, "'id' must be a string when it is given");
+        }
+
+        if (id is not null && RunIdProblem(id) is { } idProblem)
+        {
+            return (null, $"'id' {idProblem}");
+        }
+
         return (new QueueJob(name, obj["input"]?.DeepClone(), tenant, id), null);
+    }
+
+    /// <summary>
+    /// Why a job's <c>id</c> cannot be a run's id, or null. Durable Task's Azure Storage provider keys its tables by the
+    /// instance id, and Table storage refuses keys with <c>/ \ # ?</c> or control characters; such a job failed at the
+    /// start call five times over before reaching the poison queue without a reason.
+    /// </summary>
+    internal static string? RunIdProblem(string id) =>
+        id.Length == 0 ? "must not be empty"
+        : id.Length > MaxRunIdLength ? $"must be at most {MaxRunIdLength} characters (was {id.Length})"
+        : id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) ? "must not contain '/', '\\', '#', '?' or control characters"
+        : null;
+
+    private static bool TryGetString(JsonObject obj, string name, out string? value)
+    {
+        value = null;
+        return obj[name] switch
+        {
+            null => true,
+            JsonValue v when v.TryGetValue<string>(out var text) => (value = text) is not null,
+            _ => false,
+        };
     }
 
     internal sealed record QueueJob(string Workflow, JsonNode? Input, string? Tenant, string? Id);

@@ -60,6 +60,19 @@ public sealed class CostReportFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task CostReport_TenantHeaderSentTwice_Returns400()
+    {
+        var request = HttpTestContext.Request("GET");
+        request.Headers["x-frugal-tenant"] = new Microsoft.Extensions.Primitives.StringValues(["acme", "globex"]);
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("x-frugal-tenant must be sent once (it came 2 times)", body!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task CostReport_BadArgument_Returns400NamingIt()
     {
         var request = HttpTestContext.Request("GET");

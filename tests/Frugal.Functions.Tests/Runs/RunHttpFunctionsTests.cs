@@ -33,9 +33,38 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Contains("line 1", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartRun_MalformedJsonAfterNonAsciiText_GivesThePositionInCharacters()
+    {
+        // The position was in bytes of UTF-8: the 'x' after nine CJK letters, character 24, read as position 42.
+        var request = HttpTestContext.Request("POST", "{\"subject\":\"日本語日本語日本語\" x}");
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.EndsWith("(line 1, position 24)", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_TenantHeaderSentTwice_Returns400()
+    {
+        // ASP.NET Core joined the two into one tenant, "acme,anyone": a gateway that added its header rather than
+        // replacing the caller's let every caller make up a tenant with a fresh budget.
+        var request = HttpTestContext.Request("POST", """{"subject": "Refund policy", "body": "Can I get a refund?"}""");
+        request.Headers["x-frugal-tenant"] = new Microsoft.Extensions.Primitives.StringValues(["acme", "anyone"]);
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal((400, "application/problem+json"), (status, type));
+        Assert.Equal("x-frugal-tenant must be sent once (it came 2 times)", body!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"subject": "Password reset", "subject": 5, "body": "b"}""", "Duplicate")]
     [InlineData("""{"subject": "\ud800 x", "body": "b"}""", "the string at $.subject is not valid text (it holds a lone UTF-16 surrogate")]
+    [InlineData("""{"\ud800": 1, "subject": "x", "body": "b"}""", "a property name is not valid text")]
     public async Task StartRun_JsonThatWouldFailInsideTheRun_Returns400(string json, string detail)
     {
         // Both were accepted with 202 before: the run then failed on the repeated key, or the schema check threw (500).

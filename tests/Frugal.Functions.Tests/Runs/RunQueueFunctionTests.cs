@@ -15,6 +15,10 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
     [InlineData("""{"workflow": "nope", "input": {}}""", "unknown workflow 'nope'")]
     [InlineData("""{"workflow": "support-triage", "input": {"subject": 1}}""", "input does not match the input schema of 'support-triage'")]
     [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "tenant": "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"}""", "'tenant' must be at most 128 characters (was 132)")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "tenant": 42}""", "'tenant' must be a string when it is given")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": 7}""", "'id' must be a string when it is given")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": ""}""", "'id' must not be empty")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": "jobs/7"}""", "'id' must not contain '/', '\\', '#', '?' or control characters")]
     public async Task Run_BadMessage_GoesToPoisonQueueWithReason(string message, string reason)
     {
         var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
@@ -45,9 +49,9 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Run_SameIdAgain_StartsANewExecutionOnceTheRunHasEndedAndNothingWhileItIsInFlight()
+    public async Task Run_SameIdAgain_StartsNothingWhileTheRunIsInFlightOrOnceItCompleted()
     {
-        // With attempts counted from 1 again, a second execution's cost records were taken for the first's and dropped.
+        // Queues deliver at least once: a job delivered again after its run had completed ran (and paid) a second time.
         var id = $"queue-{Guid.NewGuid():N}";
         var message = new JsonObject
         {
@@ -57,19 +61,44 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         }.ToJsonString();
         var client = fixture.Host.Client;
         Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
-        await client.WaitForInstanceCompletionAsync(id);
+        var first = await client.WaitForInstanceCompletionAsync(id);
 
         Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
-        var again = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
 
-        Assert.Equal(1, again.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
+        var again = await client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(0, again!.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
+        Assert.Equal(first.LastUpdatedAt, again.LastUpdatedAt);
 
         // A run that has not ended is in flight: a second delivery of its job starts nothing. (A start scheduled for
         // later is no such run here: the embedded backend starts it at once.)
         var running = $"queue-{Guid.NewGuid():N}";
         await client.ScheduleNewOrchestrationInstanceAsync(FunctionsHostFixture.WaitingOrchestrator, new Microsoft.DurableTask.StartOrchestrationOptions(running));
         await client.WaitForInstanceStartAsync(running);
-        Assert.Equal((true, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, running));
+        Assert.Equal((Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, false, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, running));
         await client.TerminateInstanceAsync(running);
+    }
+
+    [Fact]
+    public async Task Run_SameIdAgainAfterTheRunWasTerminated_StartsItsNextExecution()
+    {
+        // With attempts counted from 1 again, a second execution's cost records were taken for the first's and dropped.
+        var id = $"queue-{Guid.NewGuid():N}";
+        var client = fixture.Host.Client;
+        await client.ScheduleNewOrchestrationInstanceAsync(FunctionsHostFixture.WaitingOrchestrator, new Microsoft.DurableTask.StartOrchestrationOptions(id));
+        await client.WaitForInstanceStartAsync(id);
+        await client.TerminateInstanceAsync(id);
+        await client.WaitForInstanceCompletionAsync(id);
+        var message = new JsonObject
+        {
+            ["workflow"] = "support-triage",
+            ["id"] = id,
+            ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
+        }.ToJsonString();
+
+        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+
+        var again = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, again.RuntimeStatus);
+        Assert.Equal(1, again.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
     }
 }

@@ -53,10 +53,10 @@ public sealed class RoutingFeedbackTests
 
         var client = runtime.Host.Client;
         var otherTenant = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "bad"}"""), "someone-else", CancellationToken.None);
-        var marked = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "bad"}"""), null, CancellationToken.None);
-        var unknown = await api.FeedbackAsync(client, id, Body("""{"step": "nope", "verdict": "bad"}"""), null, CancellationToken.None);
-        var invalid = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "meh"}"""), null, CancellationToken.None);
-        var notAnObject = await api.FeedbackAsync(client, id, Body("""["plain", "bad"]"""), null, CancellationToken.None); // threw (500) before
+        var marked = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "bad"}"""), default, CancellationToken.None);
+        var unknown = await api.FeedbackAsync(client, id, Body("""{"step": "nope", "verdict": "bad"}"""), default, CancellationToken.None);
+        var invalid = await api.FeedbackAsync(client, id, Body("""{"step": "plain", "verdict": "meh"}"""), default, CancellationToken.None);
+        var notAnObject = await api.FeedbackAsync(client, id, Body("""["plain", "bad"]"""), default, CancellationToken.None); // threw (500) before
 
         Assert.Equal(404, otherTenant.StatusCode); // a verdict on another tenant's run is refused as if it did not exist
         Assert.Equal(kept > 0 ? 200 : 404, marked.StatusCode);
@@ -87,7 +87,7 @@ public sealed class RoutingFeedbackTests
     {
         var api = new WorkflowApi(new WorkflowCatalog([]));
 
-        var result = await api.FeedbackAsync(null!, "run", Body("""{"step": "a", "verdict": "bad"}"""), null, CancellationToken.None);
+        var result = await api.FeedbackAsync(null!, "run", Body("""{"step": "a", "verdict": "bad"}"""), default, CancellationToken.None);
 
         Assert.Equal(409, result.StatusCode);
         Assert.Contains("Frugal:Routing:Feedback:Enabled", result.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Frugal.Api;
+using Microsoft.Extensions.Primitives;
 
 namespace Frugal.Costs.Reports;
 
@@ -30,7 +31,7 @@ public sealed class CostReportApi
     /// <param name="cancellationToken">Cancels the report.</param>
     /// <returns>The answer.</returns>
     public Task<CostReportResponse> GetAsync(Func<string, string?> query, CancellationToken cancellationToken) =>
-        GetAsync(query, callerTenant: null, cancellationToken);
+        GetAsync(query, callerTenant: StringValues.Empty, cancellationToken);
 
     /// <summary>
     /// As <see cref="GetAsync(Func{string, string?}, CancellationToken)"/>, for a caller that may be a tenant: with
@@ -39,27 +40,27 @@ public sealed class CostReportApi
     /// it, every tenant (an operator, who holds the function key itself).
     /// </summary>
     /// <param name="query">Reads a query-string argument (null when absent).</param>
-    /// <param name="callerTenant">The caller's tenant, or null for an operator.</param>
+    /// <param name="callerTenant">The caller's tenant (the header's values), or none for an operator.</param>
     /// <param name="cancellationToken">Cancels the report.</param>
     /// <returns>The answer.</returns>
-    public async Task<CostReportResponse> GetAsync(Func<string, string?> query, string? callerTenant, CancellationToken cancellationToken)
+    public async Task<CostReportResponse> GetAsync(Func<string, string?> query, StringValues callerTenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         string? tenant = query("tenant");
-        if (callerTenant is not null)
+        if (callerTenant.Count > 0)
         {
             if (ApiResult.TenantProblem(callerTenant) is { } tenantProblem)
             {
                 return Response(tenantProblem);
             }
 
-            callerTenant = Engine.WorkflowRunRequest.TenantOrDefault(callerTenant);
-            if (tenant is not null && !string.Equals(Engine.WorkflowRunRequest.TenantOrDefault(tenant), callerTenant, StringComparison.Ordinal))
+            string caller = Engine.WorkflowRunRequest.TenantOrDefault(callerTenant);
+            if (tenant is not null && !string.Equals(Engine.WorkflowRunRequest.TenantOrDefault(tenant), caller, StringComparison.Ordinal))
             {
-                return Problem(403, "Another tenant's costs", $"tenant '{tenant}' is not the caller's tenant ('{callerTenant}', from x-frugal-tenant)");
+                return Problem(403, "Another tenant's costs", $"tenant '{tenant}' is not the caller's tenant ('{caller}', from x-frugal-tenant)");
             }
 
-            tenant = callerTenant;
+            tenant = caller;
         }
 
         var errors = new List<string>();

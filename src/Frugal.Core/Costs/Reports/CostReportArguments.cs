@@ -15,6 +15,8 @@ public static class CostReportArguments
     public static readonly IReadOnlyList<string> FormatNames = ["table", "json", "csv", "html"];
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd"];
+    private static readonly DateTimeOffset EarliestTime = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Parses a grouping (<c>workflow</c>, <c>tenant</c>, <c>model</c>, <c>tier</c>, <c>step</c>).</summary>
     /// <param name="name">The argument's name for the message (<c>--by</c>, <c>by</c>).</param>
@@ -47,19 +49,33 @@ public static class CostReportArguments
     public static bool TryParseTime(string name, string? value, bool isEnd, out DateTimeOffset time, out string? error)
     {
         error = null;
+        bool parsed;
         if (DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(isEnd ? 1 : 0);
-            return true;
+            parsed = true;
+            time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            time = isEnd && date < DateOnly.MaxValue ? time.AddDays(1) : time;
         }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
+        else
         {
-            return true;
+            parsed = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
         }
 
-        error = $"{name}: '{value}' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)";
-        return false;
+        if (!parsed)
+        {
+            error = $"{name}: '{value}' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)";
+            return false;
+        }
+
+        // The ledgers compute with the bounds (a day past the end for Table storage's day partitions, which refuse
+        // times before 1601): 9999-12-31 failed the report with a 500 instead of saying what was wrong.
+        if (time < EarliestTime || time > LatestTime)
+        {
+            error = $"{name}: '{value}' is outside the times a report covers, {EarliestTime:yyyy-MM-dd} to {LatestTime:yyyy-MM-dd}";
+            return false;
+        }
+
+        return true;
     }
 
     private static bool TryParseName<T>(string name, string? value, IReadOnlyList<string> names, out T result, out string? error)
