@@ -22,6 +22,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private readonly TokenEstimator _tokens;
     private readonly IChatClient? _downgradeTo;
 
+    // The model the deployment last answered with. A call is sent to a deployment, whose name prices it only when it is
+    // a model's name; Azure OpenAI answers naming the model (gpt-4o-mini-2024-07-18), which is what cost records price.
+    // A deployment named otherwise ("chat-cheap") is reserved for at that model's price once it has answered.
+    private string? _answeredModel;
+
     /// <summary>Creates the client.</summary>
     /// <param name="innerClient">The tier's pipeline.</param>
     /// <param name="guard">The budgets.</param>
@@ -45,7 +50,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var (reservation, estimate) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
+        var (reservation, charge) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
         if (reservation.Downgrade)
         {
             var response = await _downgradeTo!.GetResponseAsync(list, Downgraded(options!, context), cancellationToken).ConfigureAwait(false);
@@ -54,18 +59,19 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         long actual = 0;
-        long usedTokens = estimate;
+        long usedTokens = charge.Tokens;
         try
         {
             var response = await base.GetResponseAsync(list, Capped(options, reservation), cancellationToken).ConfigureAwait(false);
+            Answered(response.ModelId);
             actual = Cost(response.ModelId ?? ModelOf(options), response.Usage);
-            usedTokens = (response.Usage?.InputTokenCount ?? estimate) + (response.Usage?.OutputTokenCount ?? 0);
+            usedTokens = (response.Usage?.InputTokenCount ?? charge.Tokens) + (response.Usage?.OutputTokenCount ?? 0);
             return response;
         }
         finally
         {
             await _guard.SettleAsync(reservation, actual).ConfigureAwait(false);
-            await _guard.ReleaseTokensAsync(context.Tenant, usedTokens - estimate).ConfigureAwait(false);
+            await _guard.CorrectTokensAsync(charge, usedTokens).ConfigureAwait(false);
         }
     }
 
@@ -85,7 +91,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var (reservation, estimate) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
+        var (reservation, charge) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
         var client = reservation.Downgrade ? _downgradeTo! : InnerClient;
         var sent = reservation.Downgrade ? Downgraded(options!, context) : Capped(options, reservation);
         UsageDetails? usage = null;
@@ -107,38 +113,45 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             if (!reservation.Downgrade)
             {
+                Answered(model);
                 await _guard.SettleAsync(reservation, Cost(model ?? ModelOf(options), usage)).ConfigureAwait(false);
-                long used = usage is null ? estimate : (usage.InputTokenCount ?? estimate) + (usage.OutputTokenCount ?? 0);
-                await _guard.ReleaseTokensAsync(context.Tenant, used - estimate).ConfigureAwait(false);
+                long used = usage is null ? charge.Tokens : (usage.InputTokenCount ?? charge.Tokens) + (usage.OutputTokenCount ?? 0);
+                await _guard.CorrectTokensAsync(charge, used).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<(BudgetReservation Reservation, long Estimate)> AdmitAsync(
+    private async Task<(BudgetReservation Reservation, TokenCharge Charge)> AdmitAsync(
         FrugalChatContext context, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         long estimate = _tokens.Count(messages);
-        await _guard.AcquireTokensAsync(context.Tenant, estimate, cancellationToken).ConfigureAwait(false);
+        var charge = await _guard.AcquireTokensAsync(context.Tenant, estimate, cancellationToken).ConfigureAwait(false);
         BudgetReservation reservation;
         try
         {
-            long maxCost = _guard.MaxCost(ModelOf(options), estimate, options?.MaxOutputTokens);
+            var model = ModelOf(options);
+            if (!_guard.IsPriced(model) && Volatile.Read(ref _answeredModel) is { } answered)
+            {
+                model = answered;
+            }
+
+            long maxCost = _guard.MaxCost(model, estimate, options?.MaxOutputTokens);
             reservation = await _guard.ReserveAsync(context, maxCost, _downgradeTo is not null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await _guard.ReleaseTokensAsync(context.Tenant, -estimate).ConfigureAwait(false);
+            await _guard.CorrectTokensAsync(charge, 0).ConfigureAwait(false);
             throw;
         }
 
         if (reservation.Downgrade)
         {
             // The cheap tier's own budget client meters the downgraded call's tokens and cost.
-            await _guard.ReleaseTokensAsync(context.Tenant, -estimate).ConfigureAwait(false);
-            return (reservation, 0);
+            await _guard.CorrectTokensAsync(charge, 0).ConfigureAwait(false);
+            return (reservation, default);
         }
 
-        return (reservation, estimate);
+        return (reservation, charge);
     }
 
     /// <summary>
@@ -156,6 +169,14 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var capped = options?.Clone() ?? new ChatOptions();
         capped.MaxOutputTokens = _guard.Options.DefaultMaxOutputTokens;
         return capped;
+    }
+
+    private void Answered(string? model)
+    {
+        if (model is not null && _guard.IsPriced(model))
+        {
+            Volatile.Write(ref _answeredModel, model);
+        }
     }
 
     private string? ModelOf(ChatOptions? options) => options?.ModelId ?? this.GetService<ChatClientMetadata>()?.DefaultModelId;

@@ -28,6 +28,7 @@ public sealed class BudgetGuard
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unpriced = new(StringComparer.Ordinal);
 
     /// <summary>Creates the guard.</summary>
     /// <param name="options">The limits.</param>
@@ -55,15 +56,41 @@ public sealed class BudgetGuard
     /// <returns>Nano-dollars.</returns>
     public static long ToNano(decimal dollars) => (long)Math.Ceiling(dollars * NanoPerDollar);
 
-    /// <summary>The most a call can cost: its estimated prompt at the input price plus its output cap at the output price.</summary>
-    /// <param name="model">The model (priced by the price table; an unpriced model reserves nothing).</param>
+    /// <summary>
+    /// The most a call can cost: its estimated prompt at the input price plus its output cap at the output price. A
+    /// model the price table does not know is reserved at the dearest model's prices (and named in a warning once):
+    /// reserving nothing for it let any number of concurrent calls through a budget's last headroom, and its cost is
+    /// unknown, not zero.
+    /// </summary>
+    /// <param name="model">The model (priced by the price table).</param>
     /// <param name="inputTokens">The estimated prompt tokens.</param>
     /// <param name="maxOutputTokens">The call's output cap, or null for <see cref="BudgetOptions.DefaultMaxOutputTokens"/>.</param>
     /// <returns>Nano-dollars.</returns>
-    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
-        _prices.TryFind(model, out _)
-            ? ToNano(_prices.Price(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0)).Dollars)
-            : 0;
+    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens)
+    {
+        var usage = new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0);
+        if (_prices.TryFind(model, out _))
+        {
+            return ToNano(_prices.Price(model, usage).Dollars);
+        }
+
+        var dearest = _prices.Models.Keys.MaxBy(m => _prices.Price(m, usage).Dollars);
+        if (dearest is null)
+        {
+            return 0;
+        }
+
+        if (_unpriced.TryAdd(model ?? "", 0))
+        {
+            Log.BudgetModelUnpriced(_logger, model ?? "(none)", _prices.Version, dearest);
+        }
+
+        return ToNano(_prices.Price(dearest, usage).Dollars);
+    }
+
+    /// <summary>Whether the price table knows <paramref name="model"/>.</summary>
+    /// <param name="model">A model or deployment name.</param>
+    public bool IsPriced(string? model) => _prices.TryFind(model, out _);
 
     /// <summary>What a finished call cost.</summary>
     /// <param name="model">The model that answered.</param>
@@ -207,18 +234,24 @@ public sealed class BudgetGuard
     /// <param name="tenant">The tenant.</param>
     /// <param name="tokens">The estimated prompt tokens.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes when the tokens are counted.</returns>
+    /// <returns>The charge, to correct with the call's actual tokens (<see cref="CorrectTokensAsync"/>).</returns>
     /// <exception cref="TokenRateLimitExceededException">The tenant stayed over its limit for the longest wait.</exception>
-    public async Task AcquireTokensAsync(string tenant, long tokens, CancellationToken cancellationToken)
+    public async Task<TokenCharge> AcquireTokensAsync(string tenant, long tokens, CancellationToken cancellationToken)
     {
         if (_options.For(tenant).TokensPerMinute is not { } limit)
         {
-            return;
+            return default;
         }
 
         var waited = TimeSpan.Zero;
-        while (!await _store.AddTokensAsync(WindowKey(tenant), tokens, limit, check: true, 2 * Window, cancellationToken).ConfigureAwait(false))
+        while (true)
         {
+            var window = WindowKey(tenant);
+            if (await _store.AddTokensAsync(window, tokens, limit, check: true, 2 * Window, cancellationToken).ConfigureAwait(false))
+            {
+                return new TokenCharge(window, tokens);
+            }
+
             int retry = RetryAfterSeconds();
             var delay = TimeSpan.FromSeconds(retry);
             if (waited + delay > _options.TokensPerMinuteMaxWait)
@@ -236,13 +269,18 @@ public sealed class BudgetGuard
         }
     }
 
-    /// <summary>Corrects the tenant's current minute by the difference between the actual and estimated tokens.</summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="delta">Actual tokens (prompt and completion) minus the estimate already counted.</param>
+    /// <summary>
+    /// Corrects the minute a call was counted in by the difference between its actual tokens and the estimate counted.
+    /// The minute it was counted in, not the current one: a call admitted in one minute that ended in the next (a long
+    /// answer, a wait for its budget) moved its correction there, so a refund of an over-estimate opened the next
+    /// minute below zero and let the tenant past its limit by as much.
+    /// </summary>
+    /// <param name="charge">What <see cref="AcquireTokensAsync"/> counted.</param>
+    /// <param name="actualTokens">The call's actual tokens (prompt and completion); 0 for a call that was not made.</param>
     /// <returns>A task that completes when counted.</returns>
-    public Task ReleaseTokensAsync(string tenant, long delta) =>
-        _options.For(tenant).TokensPerMinute is { } limit && delta != 0
-            ? _store.AddTokensAsync(WindowKey(tenant), delta, limit, check: false, 2 * Window, CancellationToken.None)
+    public Task CorrectTokensAsync(TokenCharge charge, long actualTokens) =>
+        charge.Window is { } window && actualTokens != charge.Tokens
+            ? _store.AddTokensAsync(window, actualTokens - charge.Tokens, long.MaxValue, check: false, 2 * Window, CancellationToken.None)
             : Task.CompletedTask;
 
     /// <summary>The tenant's spend this month (settled plus reserved), in dollars.</summary>

@@ -3,16 +3,21 @@ namespace Frugal.Budgets;
 /// <summary>
 /// The embedded default store: counters in this process, under one lock (calls take microseconds, so a single lock
 /// is simpler than lock striping and never the bottleneck next to a model call). Counters are not shared between
-/// processes: run several instances with the Redis store. Expired entries are dropped when touched.
+/// processes: run several instances with the Redis store. Expired entries are dropped when touched, and all of them once
+/// a minute: a tokens-per-minute window or a run's counter is never touched again after its minute or run, so a
+/// long-running host (<c>frugal serve</c>, a Functions instance) kept one entry per tenant per active minute before.
 /// </summary>
 public sealed class InMemoryBudgetStore : IBudgetStore
 {
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     // Per counter, the reservations not yet settled: id -> (amount, when the lease ends).
     private readonly Dictionary<string, Dictionary<string, (long Amount, DateTimeOffset Until)>> _holds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private DateTimeOffset _nextSweep;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="time">The clock that expires counters.</param>
@@ -191,8 +196,34 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         return default;
     }
 
-    private void Update(string key, TimeSpan timeToLive, Func<Entry, Entry> change) =>
-        _entries[key] = change(Get(key)) with { ExpiresAt = _time.GetUtcNow() + timeToLive };
+    /// <summary>How many counters are held (expired ones included until the next sweep).</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    private void Update(string key, TimeSpan timeToLive, Func<Entry, Entry> change)
+    {
+        var now = _time.GetUtcNow();
+        _entries[key] = change(Get(key)) with { ExpiresAt = now + timeToLive };
+        if (now >= _nextSweep)
+        {
+            _nextSweep = now + SweepInterval;
+            foreach (var (other, entry) in _entries)
+            {
+                if (entry.ExpiresAt <= now && !_holds.ContainsKey(other))
+                {
+                    _entries.Remove(other);
+                }
+            }
+        }
+    }
 
     private readonly record struct Entry(long Spent, long Reserved, bool Seeded, DateTimeOffset ExpiresAt);
 }

@@ -62,6 +62,34 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_DeploymentNotNamedAfterItsModel_ReservedAtTheDearestPriceUntilItsAnswerNamesTheModel()
+    {
+        // A deployment named "chat-cheap" was not in the price table, so each call reserved $0 and any number of
+        // concurrent calls passed a budget's last headroom; the answers' model (what the ledger prices) was known.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
+        var store = new InMemoryBudgetStore(time);
+        var budget = new BudgetOptions();
+        budget.Tenants["acme"] = new TenantBudgetOptions { Monthly = 1m };
+        var guard = new BudgetGuard(Microsoft.Extensions.Options.Options.Create(budget), store, Frugal.Costs.PriceTable.LoadDefault(), time);
+        var reserved = new List<long>();
+        using var inner = new CapturingChatClient(
+            _ => reserved.Add(store.GetAsync("frugal:budget:{acme}:month:2026-12", CancellationToken.None).GetAwaiter().GetResult().Reserved),
+            deployment: "chat-cheap",
+            answeredBy: "gpt-4o-mini-2024-07-18");
+        using var client = new BudgetChatClient(inner, guard, new TokenEstimator());
+        var options = BudgetedModels.Options("acme", "run-1");
+        options.MaxOutputTokens = 1000;
+        long prompt = new TokenEstimator().Count([new ChatMessage(ChatRole.User, "Classify this ticket.")]);
+
+        await client.GetResponseAsync("Classify this ticket.", options);
+        await client.GetResponseAsync("Classify this ticket.", options);
+
+        Assert.Equal(
+            [BudgetGuard.ToNano((prompt * 2.50m + 1000 * 10.00m) / 1_000_000m), BudgetGuard.ToNano((prompt * 0.15m + 1000 * 0.60m) / 1_000_000m)],
+            reserved);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoFrugalContext_PassesThrough()
     {
         await using var models = await BudgetedModels.StartAsync(new Dictionary<string, string?>
@@ -75,18 +103,19 @@ public sealed class BudgetChatClientTests
         Assert.Equal("gpt-4o", response.ModelId);
     }
 
-    private sealed class CapturingChatClient(Action<ChatOptions?> capture) : IChatClient
+    private sealed class CapturingChatClient(Action<ChatOptions?> capture, string? deployment = null, string answeredBy = "gpt-4o") : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             capture(options);
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = "gpt-4o", Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 } });
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = answeredBy, Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 } });
         }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(ChatClientMetadata) && deployment is not null ? new ChatClientMetadata("test", defaultModelId: deployment) : null;
 
         public void Dispose()
         {

@@ -252,14 +252,32 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
-    public async Task ReleaseTokensAsync_ActualBelowEstimate_FreesTheDifference()
+    public async Task CorrectTokensAsync_ActualBelowEstimate_FreesTheDifference()
     {
         var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 100 });
-        await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
+        var charge = await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
 
-        await guard.ReleaseTokensAsync("acme", -40);
+        await guard.CorrectTokensAsync(charge, 60);
 
         Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CorrectTokensAsync_CallEndedInTheNextMinute_CorrectsTheMinuteItWasCountedIn()
+    {
+        // The correction went to the minute the call ended in: a refund of 90 over-estimated tokens opened that minute
+        // at -90, and the tenant could use 190 tokens in it against a limit of 100.
+        var time = new FakeTimeProvider(Now);
+        var store = new InMemoryBudgetStore(time);
+        var guard = Guard(o => (o.Tenants["acme"], o.TokensPerMinuteMaxWait) = (new TenantBudgetOptions { TokensPerMinute = 100 }, TimeSpan.Zero), store, time: time);
+        var charge = await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(60));
+
+        await guard.CorrectTokensAsync(charge, 10);
+
+        await guard.AcquireTokensAsync("acme", 100, CancellationToken.None);
+        await Assert.ThrowsAsync<TokenRateLimitExceededException>(() => guard.AcquireTokensAsync("acme", 1, CancellationToken.None));
+        Assert.Equal(10, await store.GetTokensAsync(charge.Window!, CancellationToken.None));
     }
 
     [Fact]
