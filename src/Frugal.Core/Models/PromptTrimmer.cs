@@ -8,8 +8,8 @@ namespace Frugal.Models;
 /// <summary>
 /// Cuts a prompt to a token limit, counted with the model's tokenizer: o200k (GPT-4o, GPT-4.1, o-series) or cl100k
 /// (GPT-4, GPT-3.5), chosen from the tier's <c>Tokenizer</c> setting or its deployment's name; o200k for a model it does
-/// not know, which the metadata says. Cuts fall on whitespace, never inside a word, and the metadata it returns says how
-/// much was cut and where.
+/// not know, which the metadata says. Cuts fall on whitespace near the limit, never inside a word (text without spaces
+/// near the limit is cut between tokens), and the metadata it returns says how much was cut and where.
 /// </summary>
 public static class PromptTrimmer
 {
@@ -17,6 +17,10 @@ public static class PromptTrimmer
     public const string DefaultEncoding = "o200k_base";
 
     private const string Elision = "\n[...]\n";
+
+    // How far from the token limit a cut looks for whitespace before it cuts at the limit itself.
+    private const int WordSearch = 100;
+    private static readonly char[] Whitespace = [' ', '\n', '\t'];
     private static readonly ConcurrentDictionary<string, Tokenizer> Encodings = new(StringComparer.Ordinal);
 
     /// <summary>Counts a text's tokens with the default (o200k) tokenizer.</summary>
@@ -67,11 +71,14 @@ public static class PromptTrimmer
             return (prompt, null);
         }
 
+        int elision = tokenizer.CountTokens(Elision);
         var kept = policy switch
         {
             TrimPolicy.Start => Tail(tokenizer, prompt, maxTokens),
-            TrimPolicy.Middle => Head(tokenizer, prompt, maxTokens / 2) + Elision
-                + Tail(tokenizer, prompt, Math.Max(0, maxTokens - (maxTokens / 2) - tokenizer.CountTokens(Elision))),
+
+            // Too small a limit for a head, the marker and a tail (the marker alone is several tokens): the head only.
+            TrimPolicy.Middle when maxTokens - elision < 2 => Head(tokenizer, prompt, maxTokens),
+            TrimPolicy.Middle => Head(tokenizer, prompt, maxTokens / 2) + Elision + Tail(tokenizer, prompt, maxTokens - (maxTokens / 2) - elision),
             _ => Head(tokenizer, prompt, maxTokens),
         };
         var info = new JsonObject
@@ -96,25 +103,38 @@ public static class PromptTrimmer
 
     private static string Head(Tokenizer tokenizer, string text, int tokens)
     {
+        if (tokens <= 0)
+        {
+            return string.Empty;
+        }
+
         var index = tokenizer.GetIndexByTokenCount(text, tokens, out _, out _);
         if (index >= text.Length)
         {
             return text;
         }
 
-        var space = text.LastIndexOfAny([' ', '\n', '\t'], Math.Max(0, index - 1));
-        return text[..(space > 0 ? space : 0)].TrimEnd();
+        // At the last whitespace before the limit, when there is one near it; text without spaces (Chinese or Japanese
+        // prose, a long URL, base64, minified JSON) is cut at the token boundary instead, where it used to lose
+        // everything and fail the step.
+        var space = text.LastIndexOfAny(Whitespace, Math.Max(0, index - 1), Math.Min(index, WordSearch));
+        return space > 0 ? text[..space].TrimEnd() : text[..index];
     }
 
     private static string Tail(Tokenizer tokenizer, string text, int tokens)
     {
+        if (tokens <= 0)
+        {
+            return string.Empty; // the tokenizer refuses a count of 0
+        }
+
         var index = tokenizer.GetIndexByTokenCountFromEnd(text, tokens, out _, out _);
         if (index <= 0)
         {
             return text;
         }
 
-        var space = text.IndexOfAny([' ', '\n', '\t'], index);
-        return space < 0 ? string.Empty : text[(space + 1)..].TrimStart();
+        var space = text.IndexOfAny(Whitespace, index, Math.Min(text.Length - index, WordSearch));
+        return space >= 0 ? text[(space + 1)..].TrimStart() : text[index..];
     }
 }

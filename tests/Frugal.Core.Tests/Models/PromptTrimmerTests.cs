@@ -47,4 +47,36 @@ public sealed class PromptTrimmerTests
 
         Assert.Contains("Frugal:Models:Cheap:Tokenizer must be o200k_base or cl100k_base (was 'llama3').", result.Failures!);
     }
+
+    [Theory]
+    [InlineData(TrimPolicy.End)]
+    [InlineData(TrimPolicy.Start)]
+    [InlineData(TrimPolicy.Middle)]
+    public void Trim_TextWithoutSpaces_CutBetweenTokensInsteadOfLosingAll(TrimPolicy policy)
+    {
+        // Japanese prose (no spaces) lost everything: "max_input_tokens 500 leaves nothing of the prompt (1000 tokens)".
+        var prompt = string.Concat(Enumerable.Repeat("日本語のテキストはスペースがありません。これは長い文です。とても長い文です。😀", 40));
+
+        var (kept, trimmed) = PromptTrimmer.Trim(prompt, 500, policy);
+
+        Assert.NotNull(trimmed);
+        Assert.InRange(PromptTrimmer.CountTokens(kept), 480, 500);
+        Assert.DoesNotContain(System.Text.Rune.ReplacementChar, kept.EnumerateRunes()); // no half of a surrogate pair
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Trim_MiddleWithATinyLimit_KeepsWhatFitsInsteadOfThrowing(int limit)
+    {
+        // The tail got a count of 0 and the tokenizer threw: the step failed three times and its calls were booked as
+        // unpriced (possibly billed) though nothing was sent.
+        var prompt = "Summarise the following customer complaint about a delayed parcel and propose a refund amount please.";
+
+        var (kept, _) = PromptTrimmer.Trim(prompt, limit, TrimPolicy.Middle);
+
+        Assert.InRange(PromptTrimmer.CountTokens(kept), 0, limit);
+    }
 }
