@@ -33,6 +33,12 @@ public sealed record CallResult(
     /// </summary>
     public IReadOnlyList<string>? UnansweredAttempts { get; init; }
 
+    /// <summary>
+    /// Whether this stands for a call that got no answer (it failed): <see cref="Model"/> then names the deployment it was
+    /// sent to, and its cost is unknown (or zero when the failure says nothing was billed), never priced from its usage.
+    /// </summary>
+    public bool Unanswered { get; init; }
+
     /// <summary>Whether a cheap answer failed validation and premium answered instead.</summary>
     public bool Escalated { get; init; }
 

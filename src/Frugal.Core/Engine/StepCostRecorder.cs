@@ -43,7 +43,9 @@ public sealed class StepCostRecorder
         // A failed call keeps what it was billed for on the way (BilledBeforeFailure, given only with a failure): the
         // answer it could not use is its own record's usage, and the cheap attempt an escalation replaced and timed-out
         // attempts get theirs.
-        result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier ? new CallResult(null, failedTier) : null);
+        result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier
+            ? new CallResult(null, failedTier, billed.FailedDeployment.Model, Provider: billed.FailedDeployment.Provider) { Unanswered = true }
+            : null);
         if ((result?.EscalatedFrom ?? billed?.EscalatedFrom) is { } replaced)
         {
             var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider)
@@ -71,10 +73,12 @@ public sealed class StepCostRecorder
     {
         var tier = Tier(result?.Tier ?? TierOf(call));
         var usage = new TokenUsage(result?.InputTokens ?? 0, result?.CachedInputTokens ?? 0, result?.OutputTokens ?? 0, result?.ReasoningTokens ?? 0);
-        // A failed call that got no answer (no model named) costs nothing when the failure says so, else it is unknown.
-        var price = result?.Model is null && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
+        // A failed call that got no answer costs nothing when the failure says so, else it is unknown (the record names
+        // the deployment it went to, but its usage is not known, so it is not priced as zero tokens of that model).
+        var unanswered = result is null || result.Unanswered || result.Model is null;
+        var price = unanswered && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
             : tier is CostTier.Cheap or CostTier.Premium
-            ? _prices.Price(result?.Model, usage)
+            ? _prices.Price(result is { Unanswered: true } ? null : result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);
         // A run started again under its id records its calls as answer@2, answer@3, ...: attempts count from 1 again.
         var stepId = request.ItemStepId(index)
@@ -101,7 +105,8 @@ public sealed class StepCostRecorder
             Priced = price.Priced,
             GpuSeconds = result?.GpuSeconds ?? 0,
             BatchSize = request.Calls.Count,
-            LatencyMs = result?.DurationMs ?? (_time.GetUtcNow() - startedAt).TotalMilliseconds,
+            // A call that got no answer has no duration of its own: it took as long as it failed after (it read 0 ms).
+            LatencyMs = result is { Unanswered: false, DurationMs: > 0 } ? result.DurationMs : (_time.GetUtcNow() - startedAt).TotalMilliseconds,
             Outcome = outcome ?? (failure is null ? CostOutcome.Succeeded : CostOutcome.Failed),
             StartedAt = startedAt,
             CompletedAt = _time.GetUtcNow(),

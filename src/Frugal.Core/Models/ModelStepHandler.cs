@@ -173,7 +173,12 @@ public sealed class ModelStepHandler
             }
 
             var failedTier = answered is null && asking is ModelTier.Cheap or ModelTier.Premium ? TierName(asking) : null;
-            billedBeforeFailure?.Invoke(new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut) { FailedTier = failedTier });
+            var deployment = failedTier is null ? null : _services.GetKeyedService<IChatClient>(failedTier)?.GetService<ChatClientMetadata>();
+            billedBeforeFailure?.Invoke(new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut)
+            {
+                FailedTier = failedTier,
+                FailedDeployment = (deployment?.DefaultModelId, deployment?.ProviderName),
+            });
             throw;
         }
 

@@ -72,7 +72,7 @@ public sealed partial class ModelControlTests
             ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
         });
 
-        var (_, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.Equal(typeof(StepFailedException).FullName, metadata.FailureDetails!.ErrorType);
@@ -80,6 +80,13 @@ public sealed partial class ModelControlTests
             "step 'answer' failed after 3 attempt(s): the cheap model failed with HTTP 500 after 2 attempt(s) (http-500, http-500): The emulated deployment 'gpt-4o-mini' had an internal error (injected fault).",
             metadata.FailureDetails.ErrorMessage);
         Assert.Equal(6, runtime.Emulator!.Counters.ServerErrors);
+
+        // Each attempt's record names the deployment it failed on and how long it took (they read no model and 0 ms,
+        // so reports put a failing deployment's calls under "(none)" with a p50 of nothing); an error answer costs $0.
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r => Assert.Equal(("gpt-4o-mini", "openai", CostOutcome.Failed, true, 0m), (r.Model, r.Provider, r.Outcome, r.Priced, r.Dollars)));
+        Assert.All(records, r => Assert.True(r.LatencyMs > 0, $"latency {r.LatencyMs} ms"));
     }
 
     [Fact]

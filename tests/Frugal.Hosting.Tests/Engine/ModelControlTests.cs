@@ -223,18 +223,21 @@ public sealed partial class ModelControlTests
             """);
 
         var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = string.Join(' ', Enumerable.Range(1, 60).Select(i => $"word{i}")) });
-        var (_, failed) = await RunToEndAsync(runtime, Parse("""
+        var oneToken = Parse("""
             steps:
               - id: answer
                 kind: model
                 max_input_tokens: 1
                 prompt: ${ input.q }
-            """), new JsonObject { ["q"] = new string('x', 300) });
+            """);
+        var (_, failed) = await RunToEndAsync(runtime, oneToken, new JsonObject { ["q"] = new string('\n', 40) + "x" });
+        var (_, unspaced) = await RunAsync(runtime, oneToken, new JsonObject { ["q"] = new string('x', 300) });
 
         var trimmed = Assert.Single(result.Steps).Metadata!["trimmed"]!;
         Assert.True(trimmed["kept_tokens"]!.GetValue<int>() <= 10, trimmed.ToJsonString());
         Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
         Assert.StartsWith("step 'answer': max_input_tokens 1 leaves nothing of the prompt", failed.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(unspaced.Steps).Metadata!["trimmed"]!["kept_tokens"]!.GetValue<int>()); // cut between tokens
     }
 
     [Fact]
