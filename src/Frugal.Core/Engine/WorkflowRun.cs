@@ -106,7 +106,7 @@ internal sealed partial class WorkflowRun
         Read([.. _unread.Keys]);
         var output = _definition.Output is { } template
             ? Output(template)
-            : new JsonObject(finished.Select(f => KeyValuePair.Create(f.Step.Id, _steps[f.Step.Id]?["output"]?.DeepClone())));
+            : new JsonObject(_definition.Steps.Select(s => KeyValuePair.Create(s.Id, _steps[s.Id]?["output"]?.DeepClone()))); // in the file's order, not completion order (which differs from run to run)
 
         // Summaries are only read once the run is over, so they are built here, not on every replay of every step.
         return new WorkflowRunResult(output, [.. finished.Select(f => StepSummary.From(f.Step, f.Result.Outcome))]);

@@ -135,6 +135,40 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_NoOutputSection_OutputsEveryStepInTheFilesOrder()
+    {
+        // The keys came in completion order, which differs from run to run: diffs and snapshots of the output broke.
+        var definition = WorkflowLoader.Parse(
+            """
+            name: no-output
+            input: { type: object, properties: { text: { type: string } } }
+            steps:
+              - id: last
+                kind: deterministic
+                operation: template
+                input: ${ steps.middle.output }!
+              - id: skipped
+                kind: deterministic
+                operation: template
+                when: ${ len(input.text) > 100 }
+                input: unreachable
+              - id: middle
+                kind: deterministic
+                operation: template
+                input: ${ steps.first.output }-
+              - id: first
+                kind: deterministic
+                operation: template
+                input: ${ input.text }
+            """,
+            "no-output.yaml");
+
+        var result = await RunAsync(definition, new JsonObject { ["text"] = "go" });
+
+        Assert.Equal("""{"last":"go-!","skipped":null,"middle":"go-","first":"go"}""", result.Output!.ToJsonString());
+    }
+
+    [Fact]
     public async Task RunAsync_ChainReadingOlderSteps_SeesEveryResultAcrossReplays()
     {
         // Results met again while replaying are read only when something refers to them (StepResponseJson): here a
