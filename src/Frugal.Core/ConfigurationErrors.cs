@@ -18,6 +18,10 @@ public static class ConfigurationErrors
         OptionsValidationException invalid => [.. invalid.Failures.Select(f => $"configuration error: {f}")],
         InvalidOperationException converting when converting.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
             => [$"configuration error: {converting.Message}"],
+        // A settings file (frugal.json, appsettings.json) that is not JSON: its name, and where, counted from one.
+        InvalidDataException file when file.Message.StartsWith("Failed to load configuration from file", StringComparison.Ordinal)
+            && file.GetBaseException() is System.Text.Json.JsonException json
+            => [$"configuration error: {file.Message.TrimEnd('.')}: it is not valid JSON: {JsonErrors.Describe(json)}"],
         AggregateException aggregate => aggregate.InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         _ => Describe(exception.InnerException),
     };

@@ -295,6 +295,20 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("configuration error: Failed to convert configuration value 'abc' at 'Frugal:Budgets:PerRun' to type 'System.Decimal'.", error.Trim());
     }
 
+    [Fact]
+    public async Task Run_SettingsFileThatIsNotJson_ExitsTwoNamingTheFileAndWhere()
+    {
+        // It printed System.Text.Json's message, counted from zero, without the file's name, and exited 1.
+        var settings = Temp("frugal.json", "{\n  \"Frugal\": { bad }\n}\n");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 2, $"exit {code}: {error}{output}");
+        Assert.Equal(
+            $"configuration error: Failed to load configuration from file '{settings}': it is not valid JSON: 'b' is an invalid start of a property name. Expected a '\"' (line 2, position 15)",
+            error.Trim());
+    }
+
     [Theory]
     [InlineData("""{ "Exporter": "otlpp" }""", "Frugal:Telemetry:Exporter must be none, otlp or azuremonitor (was 'otlpp').")]
     [InlineData("""{ "Exporter": "azuremonitor" }""", "Frugal:Telemetry:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when Frugal:Telemetry:Exporter is azuremonitor.")]
