@@ -9,6 +9,10 @@ namespace Frugal.Expressions;
 internal sealed class ExpressionParser
 {
     private const int MaxDepth = 64;
+
+    // What steps.<id> holds (the orchestrator's scope entry for a step, WorkflowRun.Finish).
+    private static readonly string[] StepFields = ["output", "skipped", "tier", "model", "metadata"];
+
     private readonly string _text;
     private readonly int _baseOffset;
     private readonly List<StepReference> _references = [];
@@ -246,7 +250,33 @@ internal sealed class ExpressionParser
         var idStart = _pos;
         var id = ReadIdentifier() ?? throw Error("expected a step id after 'steps.'");
         _references.Add(new StepReference(id, _baseOffset + idStart));
+        CheckStepField(id);
         return new MemberNode(root, new LiteralNode(JsonValue.Create(id), at), at);
+    }
+
+    /// <summary>
+    /// A step's result has a fixed set of fields: a misspelt one (<c>steps.answer.outptu</c>) read as null and the run
+    /// went on with empty text, where a misspelt step id or root name is refused. Only looks ahead.
+    /// </summary>
+    private void CheckStepField(string id)
+    {
+        var saved = _pos;
+        SkipSpace();
+        if (Peek() == '.')
+        {
+            _pos++;
+            var fieldStart = _pos;
+            var field = ReadIdentifier();
+            if (field is not null && !StepFields.Contains(field))
+            {
+                var suggestion = Frugal.Workflows.SchemaMessages.Suggest(field, StepFields);
+                throw new ExpressionException(
+                    $"'steps.{id}.{field}': a step's result has {string.Join(", ", StepFields)}" + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"),
+                    _baseOffset + fieldStart);
+            }
+        }
+
+        _pos = saved;
     }
 
     private List<ExpressionNode> ParseArguments(char close)

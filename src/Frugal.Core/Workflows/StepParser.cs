@@ -118,6 +118,24 @@ internal sealed class StepParser(WorkflowParseContext context)
 
         // Keys stay as written: the lookup handler normalises both sides when it matches.
         var table = step["table"] is JsonObject rows ? rows.ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal) : null;
+        if (table is not null)
+        {
+            // Two keys that read the same once normalised: the second could never match, and nothing said so.
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var key in table.Keys)
+            {
+                var normalized = Engine.DeterministicStepHandler.Normalize(key);
+                var at = context.Map.Key(pointer + "/table/" + YamlJsonConverter.Escape(key));
+                if (normalized.Length == 0)
+                {
+                    context.Error(at, $"table key '{key}' has no letters or digits, so it can never match (keys are compared ignoring case, spacing and punctuation)");
+                }
+                else if (!seen.TryAdd(normalized, key))
+                {
+                    context.Error(at, $"table key '{key}' matches the same text as '{seen[normalized]}' (keys are compared ignoring case, spacing and punctuation), so it can never be the answer; keep one");
+                }
+            }
+        }
 
         return new DeterministicStep
         {
