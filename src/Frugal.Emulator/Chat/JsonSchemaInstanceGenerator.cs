@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Frugal.Emulator.Chat;
 
@@ -8,7 +9,7 @@ namespace Frugal.Emulator.Chat;
 /// Builds a deterministic JSON instance that validates against a JSON schema of the kind used for structured
 /// outputs (objects, arrays, enums, bounded numbers and strings, <c>$ref</c>, <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>).
 /// Hand-written: the .NET schema libraries served to this project validate but do not generate instances.
-/// <c>pattern</c> is not honoured (no general way to produce a matching string); structured-output schemas rarely use it.
+/// A string's <c>pattern</c> is honoured where Fare can run it backwards (character classes, repetition, alternation).
 /// Like a real model, it also reads constraints that a client moved into <c>description</c> lines such as
 /// <c>maximum: 5</c> (Microsoft.Extensions.AI does so for OpenAI strict mode, which refuses those keywords).
 /// </summary>
@@ -184,6 +185,11 @@ internal static class JsonSchemaInstanceGenerator
 
             var min = ReadInt(schema, "minLength") ?? 0;
             var max = ReadInt(schema, "maxLength") ?? DefaultMaxStringLength;
+            if (schema["pattern"] is JsonValue p && p.TryGetValue<string>(out var pattern) && Matching(pattern, min, max, path) is { } matching)
+            {
+                return JsonValue.Create(matching);
+            }
+
             var text = max < 20 && digest.Keywords.Count > 0
                 ? digest.Keywords[Pick(path, digest.Keywords.Count)]
                 : digest.FirstSentence;
@@ -198,6 +204,65 @@ internal static class JsonSchemaInstanceGenerator
             }
 
             return JsonValue.Create(text);
+        }
+
+        /// <summary>
+        /// A string of <paramref name="min"/> to <paramref name="max"/> characters that <paramref name="pattern"/> (ECMA
+        /// syntax, unanchored, as JSON Schema reads it) matches, or null when none was found. Fare generates strings from
+        /// a regular expression in dk.brics syntax, which has no anchors or class escapes, so those are rewritten first;
+        /// every candidate is checked with .NET's own regex, so a pattern Fare reads differently only finds no string.
+        /// </summary>
+        private string? Matching(string pattern, int min, int max, string path)
+        {
+            Regex regex;
+            Fare.Xeger generator;
+            try
+            {
+                regex = new Regex(pattern, RegexOptions.ECMAScript, TimeSpan.FromSeconds(1));
+                generator = new Fare.Xeger(BricsSyntax(pattern), new Random(unchecked((int)DeterministicRandom.Hash(_seed, path))));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+            {
+                return null;
+            }
+
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                string candidate;
+                try
+                {
+                    candidate = generator.Generate();
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+                {
+                    return null;
+                }
+
+                if (candidate.Length >= min && candidate.Length <= max && regex.IsMatch(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        private static string BricsSyntax(string pattern)
+        {
+            var text = pattern;
+            if (text.StartsWith('^'))
+            {
+                text = text[1..];
+            }
+
+            if (text.EndsWith('$') && !text.EndsWith("\\$", StringComparison.Ordinal))
+            {
+                text = text[..^1];
+            }
+
+            return text.Replace("\\d", "[0-9]", StringComparison.Ordinal)
+                .Replace("\\w", "[A-Za-z0-9_]", StringComparison.Ordinal)
+                .Replace("\\s", "[ ]", StringComparison.Ordinal);
         }
 
         private JsonNode? Resolve(string reference)

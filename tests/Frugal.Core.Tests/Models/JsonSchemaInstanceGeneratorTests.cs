@@ -24,6 +24,9 @@ public sealed class JsonSchemaInstanceGeneratorTests
     [InlineData("""{"allOf":[{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]},{"properties":{"b":{"type":"integer","minimum":10}},"required":["b"]}]}""")]
     [InlineData("""{"$defs":{"node":{"type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/node"}}},"required":["name","children"],"additionalProperties":false}},"$ref":"#/$defs/node"}""")]
     [InlineData("""{"type":"object","properties":{"steps":{"type":"array","items":{"type":"object","properties":{"label":{"enum":["a","b","c"]},"score":{"type":"integer","minimum":1,"maximum":5}},"required":["label","score"],"additionalProperties":false}}},"required":["steps"],"additionalProperties":false}""")]
+    [InlineData("""{"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["code"]}""")]
+    [InlineData("""{"type":"object","properties":{"order":{"type":"string","pattern":"^ORD-\\d{4,6}$"},"sku":{"type":"string","pattern":"[a-z]+-[0-9]+","maxLength":12}},"required":["order","sku"]}""")]
+    [InlineData("""{"type":"object","properties":{"level":{"type":"string","pattern":"^(low|medium|high)$"}},"required":["level"]}""")]
     public void Generate_Schema_InstanceValidates(string schemaText)
     {
         var instance = JsonSchemaInstanceGenerator.Generate(JsonNode.Parse(schemaText)!, Digest);
