@@ -6,11 +6,12 @@ public sealed class RetentionOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Frugal:Retention";
 
-    /// <summary>The Functions app's purge schedule setting (an NCRONTAB expression), read by the timer trigger.</summary>
+    /// <summary>
+    /// The Functions app's purge schedule setting (an NCRONTAB expression), which the Functions host resolves for the
+    /// timer trigger from the app's settings, so it has no default here: infra and local.settings.sample.json set it
+    /// (daily at 03:00 UTC), and without it the host reports the PurgeHistory function in error.
+    /// </summary>
     public const string ScheduleSetting = "Frugal:Retention:Schedule";
-
-    /// <summary>The schedule when <see cref="ScheduleSetting"/> is not set: daily at 03:00 UTC.</summary>
-    public const string DefaultSchedule = "0 0 3 * * *";
 
     /// <summary>Cost records older than this many days are deleted.</summary>
     public int CostRecordDays { get; set; } = 400;

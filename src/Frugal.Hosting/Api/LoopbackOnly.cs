@@ -2,6 +2,7 @@ using Frugal.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Hosting.Api;
@@ -16,22 +17,38 @@ namespace Frugal.Hosting.Api;
 public static class LoopbackOnly
 {
     private static readonly string[] LoopbackHosts = ["127.0.0.1", "localhost", "[::1]"];
+    private static readonly Microsoft.Extensions.Primitives.StringSegment[] LoopbackPatterns = [.. LoopbackHosts.Select(h => new Microsoft.Extensions.Primitives.StringSegment(h))];
 
-    /// <summary>Adds the host check (ASP.NET Core's host filtering, loopback names only).</summary>
+    /// <summary>
+    /// Leaves the host check to <see cref="UseLoopbackOnly"/>. ASP.NET Core's own host filtering runs first in every
+    /// pipeline (a startup filter) and answers a refused host with an HTML page or an empty body, before any middleware
+    /// of the app could say what was wrong; it is told to let every host through, and the check below, which matches
+    /// host names as it does (<see cref="HostString.MatchesAny"/>), answers with a problem.
+    /// </summary>
     public static IServiceCollection AddLoopbackOnly(this IServiceCollection services) =>
-        services.Configure<HostFilteringOptions>(o =>
-        {
-            o.AllowedHosts = LoopbackHosts;
-            o.AllowEmptyHosts = false;
-        });
+        services.Configure<HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
 
-    /// <summary>Refuses requests for other host names (400) and cross-site browser requests (403, problem+json).</summary>
+    /// <summary>
+    /// Refuses requests for other host names (400) and cross-site browser requests (403), and answers every error that
+    /// has no body of its own (no such route, a method a route does not take) with a problem: clients got Kestrel's
+    /// HTML page or an empty body where the API promises <c>application/problem+json</c>.
+    /// </summary>
     public static IApplicationBuilder UseLoopbackOnly(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseHostFiltering();
+        app.UseStatusCodePages(async context => await RunApiEndpoints.WriteAsync(
+            context.HttpContext.Response, Problem(context.HttpContext), context.HttpContext.RequestAborted).ConfigureAwait(false));
         return app.Use(async (context, next) =>
         {
+            var host = context.Request.Host;
+            if (!host.HasValue || !HostString.MatchesAny(host.Host, LoopbackPatterns))
+            {
+                var refused = ApiResult.Problem(
+                    StatusCodes.Status400BadRequest, "Not a loopback host", $"requests must name a loopback host ({string.Join(", ", LoopbackHosts)}), not '{host}': this server answers programs on this machine");
+                await RunApiEndpoints.WriteAsync(context.Response, refused, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             if (context.Request.Headers.Origin is [{ } origin, ..] && !IsLoopbackOrigin(origin))
             {
                 var problem = ApiResult.Problem(
@@ -42,6 +59,19 @@ public static class LoopbackOnly
 
             await next(context).ConfigureAwait(false);
         });
+    }
+
+    private static ApiResult Problem(HttpContext context)
+    {
+        var request = context.Request;
+        return context.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ApiResult.Problem(
+                404, "Not found", $"nothing answers {request.Method} {request.Path}; the API is POST /api/workflows/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/feedback, GET /api/workflows and GET /api/costs/report"),
+            StatusCodes.Status405MethodNotAllowed => ApiResult.Problem(
+                405, "Method not allowed", $"{request.Path} does not answer {request.Method}" + (context.Response.Headers.Allow is [_, ..] allow ? $"; it answers {allow}" : string.Empty)),
+            var status => ApiResult.Problem(status, ReasonPhrases.GetReasonPhrase(status), $"{request.Method} {request.Path} failed with HTTP {status}"),
+        };
     }
 
     private static bool IsLoopbackOrigin(string origin) =>

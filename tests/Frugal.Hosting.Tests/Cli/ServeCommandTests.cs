@@ -56,8 +56,18 @@ public sealed class ServeCommandTests : IDisposable
             using var crossSiteResponse = await http.SendAsync(crossSite, timeout.Token);
             using var localPageResponse = await http.SendAsync(localPage, timeout.Token);
             using var program = await http.PostAsync("/api/workflows/support-triage/runs", new StringContent(Ticket, Encoding.UTF8, "application/json"), timeout.Token);
+            using var noRoute = await http.GetAsync("/api/nothing", timeout.Token);
+            using var wrongMethod = await http.GetAsync("/api/workflows/support-triage/runs", timeout.Token);
 
+            // Each answered as a problem: the host refusal was an empty 400, the other two empty bodies.
             Assert.Equal(HttpStatusCode.BadRequest, reboundResponse.StatusCode);
+            Assert.Equal("application/problem+json", reboundResponse.Content.Headers.ContentType?.MediaType);
+            Assert.StartsWith("requests must name a loopback host", (await reboundResponse.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (noRoute.StatusCode, noRoute.Content.Headers.ContentType?.MediaType));
+            Assert.Equal((HttpStatusCode.MethodNotAllowed, "application/problem+json"), (wrongMethod.StatusCode, wrongMethod.Content.Headers.ContentType?.MediaType));
+            Assert.Equal(
+                "/api/workflows/support-triage/runs does not answer GET; it answers POST",
+                (await wrongMethod.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>());
             Assert.Equal(HttpStatusCode.Forbidden, crossSiteResponse.StatusCode);
             Assert.Equal("application/problem+json", crossSiteResponse.Content.Headers.ContentType!.MediaType);
             Assert.StartsWith("requests from https://attacker.example are refused", (await crossSiteResponse.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
