@@ -17,7 +17,8 @@ internal static class ExpressionFunctions
             null => JsonValue.Create(0),
             JsonArray arr => JsonValue.Create(arr.Count),
             JsonObject obj => JsonValue.Create(obj.Count),
-            var v => JsonValue.Create(ExpressionValues.Render(v).Length),
+            // Characters, not UTF-16 units: an emoji or a CJK extension letter is one (it counted two).
+            var v => JsonValue.Create(CountCharacters(ExpressionValues.Render(v))),
         }),
         new("lower", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToLowerInvariant())),
         new("upper", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToUpperInvariant())),
@@ -52,17 +53,33 @@ internal static class ExpressionFunctions
             var text = ExpressionValues.Render(a[0]);
             var max = ExpressionValues.TryNumber(a[1], out var n) ? (int)n
                 : throw new ExpressionException("truncate() takes a text and a number of characters", o);
-            if (text.Length <= max)
+
+            // Characters as len() counts them, so an emoji is kept or cut whole (half of one is not text).
+            int cut = 0, kept = 0;
+            foreach (var rune in text.EnumerateRunes())
             {
-                return JsonValue.Create(text);
+                if (kept++ >= max)
+                {
+                    return JsonValue.Create(text[..cut]);
+                }
+
+                cut += rune.Utf16SequenceLength;
             }
 
-            // Never between the two halves of a surrogate pair (an emoji): that half alone is not text.
-            var cut = Math.Max(0, max);
-            cut -= cut > 0 && char.IsHighSurrogate(text[cut - 1]) ? 1 : 0;
-            return JsonValue.Create(text[..cut]);
+            return JsonValue.Create(text);
         }),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    private static int CountCharacters(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
 
     /// <summary>The names of every function, for messages.</summary>
     public static IEnumerable<string> Names => All.Keys.Order(StringComparer.Ordinal);

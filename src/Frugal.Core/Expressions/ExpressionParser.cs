@@ -336,7 +336,21 @@ internal sealed class ExpressionParser
             if (_text[_pos] == '\\' && _pos + 1 < _text.Length)
             {
                 _pos++;
-                sb.Append(_text[_pos] switch { 'n' => '\n', 't' => '\t', var other => other });
+                if (_text[_pos] == 'u')
+                {
+                    // \u00e9 read as the letters u00e9 before.
+                    if (_pos + 4 >= _text.Length || !ushort.TryParse(_text.AsSpan(_pos + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
+                    {
+                        throw new ExpressionException("'\\u' must be followed by four hex digits, such as \\u00e9", _baseOffset + _pos - 1);
+                    }
+
+                    sb.Append((char)unit);
+                    _pos += 4;
+                }
+                else
+                {
+                    sb.Append(_text[_pos] switch { 'n' => '\n', 't' => '\t', 'r' => '\r', var other => other });
+                }
             }
             else
             {

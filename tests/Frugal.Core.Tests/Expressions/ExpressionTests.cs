@@ -40,8 +40,12 @@ public sealed class ExpressionTests
     [InlineData("item.id + '#' + string(index)", "\"d1#2\"")]
     [InlineData("[1, 2][0]", "1")]
     [InlineData("(1 + 2) == 3", "true")]
-    [InlineData("truncate('ok \U0001F389 done', 4)", "\"ok \"")] // never half an emoji
-    [InlineData("truncate('ok \U0001F389 done', 5)", "\"ok \\uD83C\\uDF89\"")]
+    [InlineData("truncate('ok \U0001F389 done', 3)", "\"ok \"")]
+    [InlineData("truncate('ok \U0001F389 done', 4)", "\"ok \\uD83C\\uDF89\"")] // characters, so an emoji is whole or gone
+    [InlineData("len('ok \U0001F389')", "4")] // it counted UTF-16 units: 5
+    [InlineData("len('\U00020BB7\u91CE\u5BB6')", "3")]
+    [InlineData("'caf\\u00e9'", "\"caf\\u00E9\"")] // read as 'cafu00e9'
+    [InlineData("split('a\\r\\nb', '\\r\\n')", "[\"a\",\"b\"]")]
     public void Evaluate_ValidExpression_ReturnsValue(string text, string expectedJson)
     {
         var value = Expression.Parse(text).Evaluate(Scope());
@@ -85,6 +89,8 @@ public sealed class ExpressionTests
     [InlineData("(input.x", 8, "expected ')', found the end of the expression")]
     [InlineData("input.x input.y", 8, "unexpected 'i'; expected an operator or the end of the expression")]
     [InlineData("steps", 5, "expected '.<step id>' after 'steps'")]
+    [InlineData("'caf\\u0e'", 4, "'\\u' must be followed by four hex digits")]
+    [InlineData("steps.a.outptu", 8, "'steps.a.outptu': a step's result has output, skipped, tier, model, metadata; did you mean 'output'?")]
     public void Parse_BadExpression_ThrowsWithOffset(string text, int offset, string message)
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text));
