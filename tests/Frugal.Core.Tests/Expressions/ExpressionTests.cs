@@ -54,6 +54,17 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void Evaluate_IdPast2To53_ComparedAsTextKeepsEveryDigit()
+    {
+        // README's advice for large ids: as numbers 12345678901234567890 == 12345678901234567891.
+        var scope = new JsonObject { ["input"] = JsonNode.Parse("""{"id": 12345678901234567890}""") };
+
+        Assert.True(Expression.Parse("input.id == 12345678901234567891").Evaluate(scope)!.GetValue<bool>());
+        Assert.False(Expression.Parse("string(input.id) == '12345678901234567891'").Evaluate(scope)!.GetValue<bool>());
+        Assert.True(Expression.Parse("string(input.id) == '12345678901234567890'").Evaluate(scope)!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Evaluate_ToJson_WritesQuotesAndSymbolsAsThemselves()
     {
         // It wrote {\u0022q\u0022:\u0022a \u003E b\u0022}: noise in a prompt, paid for in tokens.
