@@ -14,4 +14,10 @@ public sealed class ExpressionException : Exception
 
     /// <summary>0-based offset of the problem in the text that was parsed.</summary>
     public int Offset { get; }
+
+    /// <summary>
+    /// The problems found after this one in the same text (a template's later <c>${ }</c> expressions), so that a
+    /// file's every problem is reported at once, not one per edit.
+    /// </summary>
+    public IReadOnlyList<ExpressionException> Also { get; init; } = [];
 }

@@ -143,6 +143,7 @@ public sealed class ValueTemplate
     {
         var parts = new List<object>();
         var literal = new StringBuilder();
+        List<ExpressionException>? problems = null;
         var i = 0;
         while (i < text.Length)
         {
@@ -167,13 +168,27 @@ public sealed class ValueTemplate
                     literal.Clear();
                 }
 
-                parts.Add(Expression.Parse(text[(i + 2)..end], i + 2));
+                try
+                {
+                    parts.Add(Expression.Parse(text[(i + 2)..end], i + 2));
+                }
+                catch (ExpressionException ex)
+                {
+                    // Each ${ } is parsed on its own, so the ones after a bad one are still checked.
+                    (problems ??= []).Add(ex);
+                }
+
                 i = end + 1;
                 continue;
             }
 
             literal.Append(text[i]);
             i++;
+        }
+
+        if (problems is [var first, .. var rest])
+        {
+            throw rest.Count == 0 ? first : new ExpressionException(first.Message, first.Offset) { Also = rest };
         }
 
         if (literal.Length > 0 || parts.Count == 0)

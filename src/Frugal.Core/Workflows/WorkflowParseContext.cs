@@ -91,7 +91,11 @@ internal sealed class WorkflowParseContext(SourceMap map)
         }
         catch (ExpressionException ex)
         {
-            Error(Map.InString(pointer, text, ex.Offset), ex.Message);
+            foreach (var problem in ex.Also.Prepend(ex))
+            {
+                Error(Map.InString(pointer, text, problem.Offset), problem.Message);
+            }
+
             return null;
         }
     }

@@ -112,4 +112,21 @@ public sealed class WorkflowLoaderErrorTests
         Assert.Equal(["1:7", "7:11", "8:22", "12:17"], ex.Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column}"));
         Assert.StartsWith("demo.yaml:1:7: 'name' 'Demo' does not match", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_SeveralBadExpressionsInOneString_ReportsEach()
+    {
+        // Only the first was reported: a file with five took five edits to learn of them all.
+        const string yaml = "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: deterministic\n    operation: template\n    input: \"${ truncate('a') } ${ join('a','b','c','d') } ${ inptu.x } ${ item }\"\n";
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "demo.yaml"));
+
+        Assert.Equal(
+            [
+                "8:16: truncate() takes 2 argument(s), got 1",
+                "8:35: join() takes 1 to 2 argument(s), got 4",
+                "8:62: unknown name 'inptu'; expected one of input, steps, item, index, run",
+            ],
+            ex.Diagnostics.Take(3).Select(d => $"{d.Location.Line}:{d.Location.Column}: {d.Message}"));
+    }
 }
