@@ -174,20 +174,23 @@ internal static class RunCommand
                             {
                                 id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, token);
                             }
-                            else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Failed
-                                && await client.GetInstanceAsync(id, getInputsAndOutputs: true, token) is { } failed
-                                && DurableMessageTooLargeException.Explains(failed.FailureDetails?.ErrorMessage ?? failed.SerializedOutput))
-                            {
-                                // It would fail the same way after paying for its calls again: reported as it failed.
-                                // (The failure comes only with the inputs and outputs, and on Azure Storage as the output.)
-                                Interlocked.Increment(ref earlier);
-                            }
                             else if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
                             {
-                                // Started again under its id: its calls are recorded as a new execution of the run, apart
-                                // from the failed one's, which the ledger keeps (both were paid for).
-                                var (_, _, execution) = await WorkflowStarter.NextExecutionAsync(client, id, token);
-                                id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, execution, token);
+                                // Read once more, with its input and output: the failure comes only with them (on Azure
+                                // Storage as the output), and the input says which execution it was.
+                                var ended = await client.GetInstanceAsync(id, getInputsAndOutputs: true, token);
+                                if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Failed
+                                    && DurableMessageTooLargeException.Explains(ended?.FailureDetails?.ErrorMessage ?? ended?.SerializedOutput))
+                                {
+                                    // It would fail the same way after paying for its calls again: reported as it failed.
+                                    Interlocked.Increment(ref earlier);
+                                }
+                                else
+                                {
+                                    // Started again under its id: its calls are recorded as a new execution of the run,
+                                    // apart from the failed one's, which the ledger keeps (both were paid for).
+                                    id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, WorkflowStarter.ExecutionAfter(ended), token);
+                                }
                             }
                             else if (existing.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
                             {

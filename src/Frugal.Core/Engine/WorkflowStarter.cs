@@ -91,13 +91,20 @@ public static class WorkflowStarter
 
         // The input says which execution it was; the status alone does not (there is no way to read the input alone).
         var ended = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return (existing.RuntimeStatus, true, ExecutionAfter(ended));
+    }
+
+    /// <summary>The execution a start after the run <paramref name="ended"/> (read with its input) would be.</summary>
+    /// <param name="ended">The run that ended, read with <c>getInputsAndOutputs</c>; null when it is gone.</param>
+    public static int ExecutionAfter(OrchestrationMetadata? ended)
+    {
         try
         {
-            return (existing.RuntimeStatus, true, (ended?.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1);
+            return (ended?.ReadInputAs<WorkflowRunRequest>()?.Execution ?? 0) + 1;
         }
         catch (System.Text.Json.JsonException)
         {
-            return (existing.RuntimeStatus, true, 1); // not a workflow run's input: whatever it was, this start is a later execution
+            return 1; // not a workflow run's input: whatever it was, this start is a later execution
         }
     }
 }
