@@ -31,21 +31,9 @@ public sealed class RetentionPurger
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Purges cost records older than <paramref name="costRecordAge"/> (but never this month's, which budgets
-    /// count) and run histories created more than <paramref name="runAge"/> ago; routing feedback is left.</summary>
-    /// <param name="ledger">The cost ledger, or null to leave it.</param>
-    /// <param name="client">The durable client, or null to leave run histories.</param>
-    /// <param name="costRecordAge">The cost records' retention.</param>
-    /// <param name="runAge">The run histories' retention.</param>
-    /// <param name="cancellationToken">Cancels the purge.</param>
-    /// <returns>What was deleted.</returns>
-    public Task<RetentionResult> PurgeAsync(
-        ICostLedger? ledger, DurableTaskClient? client, TimeSpan costRecordAge, TimeSpan runAge, CancellationToken cancellationToken) =>
-        PurgeAsync(ledger, client, null, costRecordAge, runAge, cancellationToken);
-
     /// <summary>
-    /// Deletes cost records, finished run histories and, given <paramref name="feedback"/>, routing feedback older
-    /// than their retention (see <see cref="RetentionResult.Feedback"/>).
+    /// Deletes cost records (never this month's, which budgets count), finished run histories and, given
+    /// <paramref name="feedback"/>, routing feedback older than their retention (see <see cref="RetentionResult.Feedback"/>).
     /// </summary>
     /// <param name="ledger">The cost ledger, or null to leave it.</param>
     /// <param name="client">The durable client whose finished runs to purge, or null to leave them.</param>

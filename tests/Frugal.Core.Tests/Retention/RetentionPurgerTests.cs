@@ -19,7 +19,7 @@ public sealed class RetentionPurgerTests
             CostSamples.Record(runId: "first", startedAt: new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)),
             CostSamples.Record(runId: "yesterday", startedAt: Now.AddDays(-1)));
 
-        var result = await new RetentionPurger(new FakeTimeProvider(Now)).PurgeAsync(ledger, null, TimeSpan.FromHours(12), TimeSpan.FromDays(1), CancellationToken.None);
+        var result = await new RetentionPurger(new FakeTimeProvider(Now)).PurgeAsync(ledger, null, null, TimeSpan.FromHours(12), TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Equal(1, result.CostRecords);
         Assert.Equal(["first", "yesterday"], ledger.Records.Select(r => r.RunId));
@@ -33,7 +33,7 @@ public sealed class RetentionPurgerTests
             CostSamples.Record(runId: "old", startedAt: Now.AddDays(-41)),
             CostSamples.Record(runId: "recent", startedAt: Now.AddDays(-39)));
 
-        var result = await new RetentionPurger(new FakeTimeProvider(Now)).PurgeAsync(ledger, null, TimeSpan.FromDays(40), TimeSpan.FromDays(1), CancellationToken.None);
+        var result = await new RetentionPurger(new FakeTimeProvider(Now)).PurgeAsync(ledger, null, null, TimeSpan.FromDays(40), TimeSpan.FromDays(1), CancellationToken.None);
 
         Assert.Equal(["recent"], ledger.Records.Select(r => r.RunId));
         Assert.Equal((Now.AddDays(-40), false), (result.CostRecordsBefore, result.CostRecordsKeptForBudgets));

@@ -30,8 +30,8 @@ public sealed class RunHistoryPurgeTests
         string first = await RunAsync(client, definition, input);
         string second = await RunAsync(client, definition, input);
 
-        var kept = await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, TimeSpan.FromDays(1), TimeSpan.FromDays(1), CancellationToken.None);
-        var purged = await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, TimeSpan.FromDays(1), TimeSpan.FromSeconds(-60), CancellationToken.None);
+        var kept = await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, null, TimeSpan.FromDays(1), TimeSpan.FromDays(1), CancellationToken.None);
+        var purged = await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, null, TimeSpan.FromDays(1), TimeSpan.FromSeconds(-60), CancellationToken.None);
 
         Assert.Equal(0, kept.Runs);
         Assert.Equal(2, purged.Runs);
@@ -75,7 +75,7 @@ public sealed class RunHistoryPurgeTests
             Assert.Contains(offloaded, name => name.StartsWith(id + "/", StringComparison.Ordinal));
 
             int purged = viaClient
-                ? (await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, TimeSpan.FromDays(1), TimeSpan.FromSeconds(-60), CancellationToken.None)).Runs ?? -1
+                ? (await new RetentionPurger(TimeProvider.System).PurgeAsync(null, client, null, TimeSpan.FromDays(1), TimeSpan.FromSeconds(-60), CancellationToken.None)).Runs ?? -1
                 : await AzureStorageRunPurger.PurgeAsync(Storage, hub, DateTimeOffset.UtcNow.AddMinutes(1));
 
             Assert.Equal(1, purged);
