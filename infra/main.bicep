@@ -194,6 +194,7 @@ module inference 'modules/inference.bicep' = if (deployInference) {
     maxReplicas: inferenceMaxReplicas
     concurrentRequests: inferenceConcurrentRequests
     apiKey: inferenceApiKey
+    apiKeyVersion: keyVault.outputs.inferenceKeyUri
     tags: tags
   }
 }

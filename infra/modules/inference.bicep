@@ -42,6 +42,9 @@ param concurrentRequests int
 @secure()
 param apiKey string
 
+@description('The key\'s version in the Key Vault (its versioned URI, not the key): a changed key must start a new revision, since a changed secret alone does not reach the running one.')
+param apiKeyVersion string
+
 @description('Name of an Azure Container Registry in this resource group that holds the image (empty: a public image). The app pulls with an identity of its own that gets AcrPull on it, before the app exists.')
 param registryName string = ''
 
@@ -130,20 +133,25 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           image: image
           env: [
             { name: 'Inference__ApiKey', secretRef: 'inference-api-key' }
+            // Not read by the app: changing a secret does not restart revisions (Container Apps), so a new key would
+            // reach the Functions app and not this one, and every onnx step and semantic lookup would get 401 until
+            // someone restarted it. The template changes with the key's version, which makes a new revision.
+            { name: 'FRUGAL_API_KEY_VERSION', value: apiKeyVersion }
           ]
           resources: {
             cpu: cpu
             memory: memory
           }
           // /healthz answers 503 while the models load and 200 once they serve. Startup allows a cold start's image
-          // pull and model load (up to 5 minutes) before liveness counts; liveness restarts a replica that stops
-          // answering (there was only readiness, so a hung process was never replaced).
+          // pull and model load (up to 5 minutes: Container Apps takes at most 10 failures, so 30 s apart) before
+          // liveness counts; liveness restarts a replica that stops answering (there was only readiness, so a hung
+          // process was never replaced).
           probes: [
             {
               type: 'Startup'
               httpGet: { path: '/healthz', port: targetPort }
-              periodSeconds: 10
-              failureThreshold: 30
+              periodSeconds: 30
+              failureThreshold: 10
             }
             {
               type: 'Readiness'

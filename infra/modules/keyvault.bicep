@@ -62,9 +62,14 @@ resource redisConnection 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 @description('Name of the vault.')
 output name string = vault.name
 
-// Versionless URIs: a rotated secret reaches the app (App Service re-reads references within a day, or on restart).
-@description('URI of the inference key in the vault (not the key).')
-output inferenceKeyUri string = inferenceKey.properties.secretUri
+// The inference key's URI names its version: the key changes with a deployment (a new random one by default), and
+// App Service re-reads a versionless reference only within a day or on a restart, which a setting that does not change
+// does not cause, so the Functions app kept sending the old key to an inference app that had the new one. A new
+// version is a new setting value, which restarts the app onto it (and starts a new inference revision, inference.bicep).
+@description('URI of the inference key\'s current version in the vault (not the key).')
+output inferenceKeyUri string = inferenceKey.properties.secretUriWithVersion
+
+// Versionless: a rotated Redis key reaches the app (App Service re-reads references within a day, or on restart).
 
 @description('URI of the Redis connection string in the vault (not the string).')
 output redisConnectionUri string = redisConnection.properties.secretUri

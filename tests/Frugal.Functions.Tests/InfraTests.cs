@@ -102,6 +102,33 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
             Assert.Equal("[parameters('inferenceApiKey')]", passed);
             Assert.Equal("securestring", (string?)Module(template, module)["properties"]?["template"]?["parameters"]?[parameter]?["type"]);
         }
+
+        // A new key (a new random one each deployment by default) must reach both running apps: a changed Container
+        // Apps secret does not restart the revision, and a versionless vault reference is re-read only within a day.
+        // So the Functions app's reference names the secret's version, and the inference container carries it too.
+        var keyVault = Module(template, "keyvault")["properties"]!["template"]!.ToJsonString();
+        Assert.Contains("secretUriWithVersion", keyVault, StringComparison.Ordinal);
+        var version = Assert.Single(app["properties"]?["template"]?["containers"]?[0]?["env"]?.AsArray() ?? [], e => (string?)e?["name"] == "FRUGAL_API_KEY_VERSION");
+        Assert.Equal("[parameters('apiKeyVersion')]", (string?)version?["value"]);
+        Assert.Contains("outputs.inferenceKeyUri.value", (string?)Module(template, "inference")["properties"]?["parameters"]?["apiKeyVersion"]?["value"], StringComparison.Ordinal);
+    }
+
+    [BicepFact]
+    public async Task MainBicep_InferenceProbes_WithinContainerAppsLimits()
+    {
+        // Bicep does not check them and a deployment is refused: failureThreshold 1-10, periodSeconds 1-240,
+        // initialDelaySeconds 0-60 (Microsoft.App ContainerAppProbe). A startup probe had failureThreshold 30.
+        var template = await TemplateAsync();
+        var app = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.App/containerApps");
+        var probes = app["properties"]?["template"]?["containers"]?[0]?["probes"]?.AsArray() ?? [];
+
+        Assert.NotEmpty(probes);
+        Assert.All(probes, p =>
+        {
+            Assert.InRange((int?)p?["failureThreshold"] ?? 3, 1, 10);
+            Assert.InRange((int?)p?["periodSeconds"] ?? 10, 1, 240);
+            Assert.InRange((int?)p?["initialDelaySeconds"] ?? 0, 0, 60);
+        });
     }
 
     [BicepFact]
