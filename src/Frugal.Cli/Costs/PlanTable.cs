@@ -31,7 +31,13 @@ internal static class PlanTable
                 w.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 w.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
                 w.GpuSecondsPerRun.ToString("0.###", CultureInfo.InvariantCulture),
-                w.Margin is { } m ? (w.MeetsTarget == true ? "" : "[red]") + m.ToString("P1", CultureInfo.InvariantCulture) + (w.MeetsTarget == true ? "" : " (below)[/]") : "-",
+                w.Margin is not { } m ? "-"
+                    : w.MeetsTarget switch
+                    {
+                        true => m.ToString("P1", CultureInfo.InvariantCulture),
+                        false => "[red]" + m.ToString("P1", CultureInfo.InvariantCulture) + " (below)[/]",
+                        null => "[yellow]" + m.ToString("P1", CultureInfo.InvariantCulture) + " (at most)[/]",
+                    },
                 w.MaxCostPerRun?.ToString("$0.00####", CultureInfo.InvariantCulture) ?? "-");
         }
 
@@ -39,7 +45,7 @@ internal static class PlanTable
         if (plan.Total.UnpricedCalls > 0)
         {
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"[yellow]{plan.Total.UnpricedCalls} call(s) are unpriced (a model missing from the price table, GPU seconds without Frugal:Inference:GpuProfile): their cost is unknown, so the dollars and margins above are lower bounds.[/]"));
+                $"[yellow]{plan.Total.UnpricedCalls} call(s) are unpriced (a model missing from the price table, GPU seconds without Frugal:Inference:GpuProfile): their cost is unknown, so the dollars above are lower bounds and the margins upper bounds (at most).[/]"));
         }
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,

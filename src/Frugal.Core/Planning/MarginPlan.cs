@@ -16,9 +16,9 @@ public sealed record MarginPlan(
     double ObservedDays,
     IReadOnlyList<WorkflowPlan> Workflows,
     WorkflowPlan Total,
-    int PeakConcurrency,
+    long PeakConcurrency,
     int ObservedPeakConcurrency,
-    int GpuReplicas,
+    long GpuReplicas,
     double GpuUtilisation,
     double MeanGpuDemand,
     double PeakGpuDemand);

@@ -19,8 +19,9 @@ public static class MarginPlanner
     /// <param name="ledger">The cost ledger.</param>
     /// <param name="request">The plan's parameters.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="time">The clock (a period's end in the future is clipped to now); the system's by default.</param>
     /// <returns>The plan.</returns>
-    public static async Task<MarginPlan> PlanAsync(ICostLedger ledger, PlanRequest request, CancellationToken cancellationToken)
+    public static async Task<MarginPlan> PlanAsync(ICostLedger ledger, PlanRequest request, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(request);
@@ -36,12 +37,12 @@ public static class MarginPlanner
             run.Add(record);
         }
 
-        return Plan(runs.Values.ToList(), request);
+        return Plan(runs.Values.ToList(), request, (time ?? TimeProvider.System).GetUtcNow());
     }
 
-    private static MarginPlan Plan(List<RunTotals> runs, PlanRequest request)
+    private static MarginPlan Plan(List<RunTotals> runs, PlanRequest request, DateTimeOffset now)
     {
-        double days = ObservedDays(runs, request);
+        double days = ObservedDays(runs, request, now);
         var workflows = runs.GroupBy(r => r.Workflow, StringComparer.Ordinal)
             .Select(g => Project(g.Key, [.. g], days, request))
             .OrderByDescending(w => w.MonthlyCost)
@@ -50,14 +51,14 @@ public static class MarginPlanner
         var total = Project("(all)", runs, days, request);
 
         int observedPeak = PeakOverlap(runs);
-        int peak = request.PeakConcurrency ?? (int)Math.Ceiling(observedPeak * request.Scale);
+        long peak = request.PeakConcurrency ?? (long)Math.Ceiling(observedPeak * request.Scale); // past int at large scales
         double meanRunSeconds = runs.Count == 0 ? 0 : runs.Average(r => Math.Max(0.001, (r.End - r.Start).TotalSeconds));
         double meanDemand = total.GpuSecondsPerRun * total.RunsPerMonth / SecondsPerMonth;
 
         // A run in flight keeps a GPU busy for its share of its duration; the peak needs that many GPU-seconds per second.
         double peakDemand = meanRunSeconds > 0 ? peak * Math.Min(1, total.GpuSecondsPerRun / meanRunSeconds) : 0;
         peakDemand = Math.Max(peakDemand, meanDemand);
-        int replicas = peakDemand > 0 ? (int)Math.Ceiling(peakDemand / request.GpuReplicaCapacity - 1e-9) : 0;
+        long replicas = peakDemand > 0 ? (long)Math.Ceiling(peakDemand / request.GpuReplicaCapacity - 1e-9) : 0;
         double utilisation = replicas > 0 ? meanDemand / (replicas * request.GpuReplicaCapacity) : 0;
         return new MarginPlan(request, days, workflows, total, peak, observedPeak, replicas, utilisation, meanDemand, peakDemand);
     }
@@ -92,11 +93,17 @@ public static class MarginPlanner
             runs.Sum(r => r.UnpricedCalls));
     }
 
-    private static double ObservedDays(List<RunTotals> runs, PlanRequest request)
+    /// <summary>
+    /// The observed period: <c>--since</c> to <c>--until</c> as given (days without records count: nothing ran then),
+    /// a bound left out taken from the records, or now for an end after a given start; never past now. Days not yet
+    /// lived counted as observed: "--since 2026-12-01 --until 2026-12-31" on the 5th divided five days' runs by 31.
+    /// </summary>
+    private static double ObservedDays(List<RunTotals> runs, PlanRequest request, DateTimeOffset now)
     {
-        if (request.Since is { } since && request.Until is { } until)
+        DateTimeOffset? until = request.Until is { } u && u > now ? now : request.Until;
+        if (request.Since is { } since)
         {
-            return Math.Max(1, (until - since).TotalDays);
+            return Math.Max(1, ((until ?? now) - since).TotalDays);
         }
 
         if (runs.Count == 0)
@@ -104,9 +111,7 @@ public static class MarginPlanner
             return 1;
         }
 
-        var first = request.Since ?? runs.Min(r => r.Start);
-        var last = request.Until ?? runs.Max(r => r.End);
-        return Math.Max(1, (last - first).TotalDays);
+        return Math.Max(1, ((until ?? runs.Max(r => r.End)) - runs.Min(r => r.Start)).TotalDays);
     }
 
     /// <summary>The most runs whose [first start, last completion] intervals overlap (a sweep over sorted ends).</summary>

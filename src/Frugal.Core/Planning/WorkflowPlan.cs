@@ -12,7 +12,8 @@ namespace Frugal.Planning;
 /// <param name="Margin">(revenue - cost) / revenue per run; null without a revenue.</param>
 /// <param name="MaxCostPerRun">The most a run may cost for the target margin; null without a revenue.</param>
 /// <param name="UnpricedCalls">Calls whose cost is unknown (a model missing from the price table, GPU seconds without a
-/// GPU profile, an answer that never came): the dollars above leave them out, so they are lower bounds.</param>
+/// GPU profile, an answer that never came): the dollars above leave them out, so they are lower bounds and the margin
+/// an upper bound.</param>
 public sealed record WorkflowPlan(
     string Workflow,
     int ObservedRuns,
@@ -26,6 +27,12 @@ public sealed record WorkflowPlan(
     decimal? MaxCostPerRun,
     long UnpricedCalls = 0)
 {
-    /// <summary>Whether the run cost meets the target margin (null without a revenue).</summary>
-    public bool? MeetsTarget => MaxCostPerRun is { } max ? CostPerRun <= max : null;
+    /// <summary>
+    /// Whether the run cost meets the target margin: null without a revenue, and null (not known) when the recorded cost
+    /// meets it but unpriced calls could add any amount to it (it said true, while the margin was only an upper bound).
+    /// </summary>
+    public bool? MeetsTarget => MaxCostPerRun is not { } max ? null
+        : CostPerRun > max ? false
+        : UnpricedCalls > 0 ? null
+        : true;
 }

@@ -103,6 +103,45 @@ public sealed class MarginPlannerTests
         Assert.Equal(1, Assert.Single(plan.Workflows).UnpricedCalls);
     }
 
+    [Fact]
+    public async Task PlanAsync_UnpricedCallsUnderTheTarget_MeetingItIsNotKnown()
+    {
+        // It said the target was met, though the unpriced call could cost anything: the margin is an upper bound.
+        var at = Start.AddDays(1);
+        var plan = await MarginPlanner.PlanAsync(
+            new ListLedger([
+                new CostRecord { RunId = "o1", Workflow = "intent", StepId = "reply", Tier = CostTier.Cheap, Priced = false, StartedAt = at, CompletedAt = at },
+                new CostRecord { RunId = "o1", Workflow = "intent", StepId = "other", Tier = CostTier.Cheap, Dollars = 0.001m, StartedAt = at, CompletedAt = at },
+            ]),
+            new PlanRequest { RevenuePerRun = 1m },
+            CancellationToken.None);
+
+        Assert.Equal(0.999, plan.Total.Margin!.Value, 6);
+        Assert.Null(plan.Total.MeetsTarget);
+    }
+
+    [Fact]
+    public async Task PlanAsync_PeriodEndingInTheFuture_CountsOnlyTheDaysUpToNow()
+    {
+        // "This month" asked on the 5th divided five days' runs by 31 days: a sixth of the real rate and cost.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddDays(10));
+
+        var bounded = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start, Until = Start.AddDays(31) }, CancellationToken.None, time);
+        var sinceOnly = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start }, CancellationToken.None, time);
+
+        Assert.Equal(10, bounded.ObservedDays, 6);
+        Assert.Equal(10, sinceOnly.ObservedDays, 6);
+    }
+
+    [Fact]
+    public async Task PlanAsync_PeakPastAnInt_StaysExact()
+    {
+        // 3 runs at once x 1,000,000,000 was cut to int.MaxValue, and the replicas with it.
+        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Scale = 1_000_000_000, Since = Start, Until = Start.AddDays(10) }, CancellationToken.None);
+
+        Assert.Equal(3_000_000_000L, plan.PeakConcurrency);
+    }
+
     private static ListLedger Ledger()
     {
         var records = new List<CostRecord>();
