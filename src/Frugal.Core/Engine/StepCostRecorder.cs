@@ -15,6 +15,7 @@ public sealed class StepCostRecorder
     private readonly PriceTable _prices;
     private readonly TimeProvider _time;
     private readonly string? _gpuProfile;
+    private readonly Frugal.Models.ModelsOptions? _models;
 
     /// <summary>Creates the recorder.</summary>
     /// <param name="recorder">Writes the records.</param>
@@ -22,12 +23,15 @@ public sealed class StepCostRecorder
     /// <param name="time">The clock.</param>
     /// <param name="inference">Names the GPU profile (<c>Frugal:Inference:GpuProfile</c>) that prices accelerator seconds;
     /// without one those calls are recorded unpriced.</param>
-    public StepCostRecorder(CostRecorder recorder, PriceTable prices, TimeProvider time, IOptions<FrugalInferenceOptions>? inference = null)
+    /// <param name="models">The tiers' deployments, which name the model of an attempt that timed out.</param>
+    public StepCostRecorder(
+        CostRecorder recorder, PriceTable prices, TimeProvider time, IOptions<FrugalInferenceOptions>? inference = null, IOptions<Frugal.Models.ModelsOptions>? models = null)
     {
         _recorder = recorder;
         _prices = prices;
         _time = time;
         _gpuProfile = inference?.Value.GpuProfile;
+        _models = models?.Value;
     }
 
     /// <summary>
@@ -62,7 +66,7 @@ public sealed class StepCostRecorder
             // No model and no usage: priced as unknown, never as free (costs.md).
             // A fallback deployment's attempt belongs to the tier that fell back to it.
             var tier = unanswered[i] is "cheap" or "premium" ? unanswered[i] : result?.Tier ?? TierOf(call);
-            var attempt = new CallResult(null, tier, Provider: result?.Provider);
+            var attempt = new CallResult(null, tier, Deployment(unanswered[i]), Provider: result?.Provider) { Unanswered = true };
             await RecordOneAsync(request, index, call, attempt, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
         }
 
@@ -120,6 +124,15 @@ public sealed class StepCostRecorder
         };
         return _recorder.RecordAsync(record, cancellationToken);
     }
+
+    /// <summary>The deployment an attempt of <paramref name="tier"/> went to (reports group a timed-out call under it, not "(none)").</summary>
+    private string? Deployment(string tier) => tier switch
+    {
+        "cheap" => _models?.Cheap.Deployment,
+        "premium" => _models?.Premium.Deployment,
+        "fallback" => _models?.Fallback?.Deployment,
+        _ => null,
+    };
 
     private static string TierOf(StepCall call) => call switch
     {

@@ -328,6 +328,9 @@ public sealed partial class ModelControlTests
             ["answer Succeeded", "answer~timeout1 Failed", "answer~timeout2 Failed", "answer~timeout3 Failed"],
             records.Select(r => $"{r.StepId} {r.Outcome}").Order(StringComparer.Ordinal));
         Assert.All(records.Where(r => r.StepId.Contains('~', StringComparison.Ordinal)), r => Assert.Equal((CostTier.Cheap, false, 0m), (r.Tier, r.Priced, r.Dollars)));
+
+        // Each names the deployment it went to (they read no model, so reports put them under "(none)").
+        Assert.All(records.Where(r => r.StepId.Contains('~', StringComparison.Ordinal)), r => Assert.Equal("gpt-4o-mini", r.Model));
     }
 
     [Fact]
