@@ -98,9 +98,24 @@ public sealed record CostRecord
     /// <summary>The answer text: stored only for tenants who opted in.</summary>
     public string? AnswerText { get; init; }
 
+    /// <summary>
+    /// Unique to this record (one execution of one call), or null. Durable Task runs an activity again, under the same
+    /// attempt number, when its host stopped before the result was stored; that execution calls the model again, and
+    /// its records arrive with the <see cref="Key"/> of the first execution's. A ledger keeps such a record beside the
+    /// first, re-keyed <c>step~rerun1</c> (reports merge it into the step), and drops only the same record appended twice
+    /// (the same invocation), which is what the key's uniqueness is for. Without it, the second execution's spend was
+    /// dropped as if it were a duplicate.
+    /// </summary>
+    public string? Invocation { get; init; }
+
     /// <summary>The record's identity.</summary>
     [JsonIgnore]
     public CostRecordKey Key => new(RunId, StepId, Attempt);
+
+    /// <summary>This record under the step id its <paramref name="rerun"/>th re-execution takes (<c>answer~rerun1</c>).</summary>
+    /// <param name="rerun">1 for the first re-execution.</param>
+    public CostRecord Rerun(int rerun) =>
+        this with { StepId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StepId}~rerun{rerun}") };
 
     /// <summary>SHA-256 of <paramref name="text"/> (UTF-8) as lower-case hex; null for null.</summary>
     /// <param name="text">The prompt or answer.</param>

@@ -7,9 +7,10 @@ namespace Frugal.Costs;
 
 /// <summary>
 /// The embedded default ledger: one SQLite file (<c>.frugal/costs.db</c>) in WAL mode with
-/// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns carry a unique constraint and
-/// appends do nothing on a conflict with it, so re-appending a key is a no-op; a row the table refuses otherwise (a
-/// missing required value) fails its whole append. Each append is one transaction. Rows are
+/// <c>synchronous=FULL</c>, so a committed batch survives a crash. The key columns carry a unique constraint:
+/// re-appending a record is a no-op, and another execution's record with the same key is kept under a re-run key
+/// (<see cref="CostRecord.Invocation"/>); a row the table refuses otherwise (a missing required value) fails its whole
+/// append. Each append is one transaction. Rows are
 /// stored in rowid (arrival) order, which is close to time order, so a time-range report reads neighbouring pages.
 /// </summary>
 public sealed class SqliteCostLedger : ICostLedger, IDisposable
@@ -35,12 +36,20 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         "cached_input_tokens, output_tokens, reasoning_tokens, dollars, price_table_version, priced, cache, saved_dollars, " +
         "gpu_seconds, batch_size, latency_ms, outcome, started_at, completed_at, prompt_hash, answer_hash, prompt_text, answer_text";
 
+    private const string FindInvocationSql = "SELECT invocation FROM cost_records WHERE run_id = ?1 AND step_id = ?2 AND attempt = ?3";
+
     private static readonly string[] ColumnNames = Columns.Split(", ");
+
+    // ON CONFLICT on the key, not INSERT OR IGNORE: OR IGNORE also drops a row that breaks NOT NULL, silently.
+    private static readonly string InsertSql =
+        $"INSERT INTO cost_records ({Columns}, invocation) VALUES ({string.Join(", ", Enumerable.Range(1, ColumnNames.Length + 1).Select(i => "?" + i.ToString(CultureInfo.InvariantCulture)))}) " +
+        "ON CONFLICT (run_id, step_id, attempt) DO NOTHING";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
     private sqlite3_stmt? _insert;
+    private sqlite3_stmt? _findInvocation;
 
     /// <summary>Opens (and creates when missing) the ledger file.</summary>
     /// <param name="path">The SQLite file; its folder is created when missing.</param>
@@ -74,10 +83,22 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         {
             var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
-            var insert = _insert ??= Prepare(connection);
+            var insert = _insert ??= Prepare(connection, InsertSql);
             foreach (var record in records)
             {
-                Insert(connection, insert, record);
+                var candidate = record;
+                for (var rerun = 1; !Insert(connection, insert, candidate); rerun++)
+                {
+                    // The key is taken. By this same record (appended again): done. By another execution of the same
+                    // attempt (its host stopped before the result was stored, and it ran again): a real cost, kept
+                    // under the next free re-run key (see CostRecord.Invocation).
+                    if (record.Invocation is null || FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate) == record.Invocation)
+                    {
+                        break;
+                    }
+
+                    candidate = record.Rerun(rerun);
+                }
             }
 
             transaction.Commit();
@@ -155,6 +176,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     public void Dispose()
     {
         _insert?.Dispose();
+        _findInvocation?.Dispose();
         _writer?.Dispose();
         using (var pooled = new SqliteConnection(_connectionString))
         {
@@ -171,11 +193,8 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     /// name by comparing it with each of the statement's names in turn, 29 columns made that about 400 string
     /// comparisons a row, and with the boxing and per-execution reader it was most of a record's CPU.
     /// </summary>
-    private static sqlite3_stmt Prepare(SqliteConnection connection)
+    private static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
     {
-        // ON CONFLICT on the key, not INSERT OR IGNORE: OR IGNORE also drops a row that breaks NOT NULL, silently.
-        var sql = $"INSERT INTO cost_records ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)))}) " +
-            "ON CONFLICT (run_id, step_id, attempt) DO NOTHING";
         var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
         if (rc != raw.SQLITE_OK)
         {
@@ -186,8 +205,11 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         return statement;
     }
 
-    /// <summary>Binds the record's columns by position (the order of <see cref="Columns"/>) and runs the insert.</summary>
-    private static void Insert(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
+    /// <summary>
+    /// Binds the record's columns by position (the order of <see cref="Columns"/>, then its invocation) and runs the
+    /// insert; false when a record with its key is already stored.
+    /// </summary>
+    private static bool Insert(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
     {
         Text(s, 1, r.RunId);
         Text(s, 2, r.StepId);
@@ -218,11 +240,36 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         Text(s, 27, r.AnswerHash);
         Text(s, 28, r.PromptText);
         Text(s, 29, r.AnswerText);
+        Text(s, 30, r.Invocation);
         var rc = raw.sqlite3_step(s);
         raw.sqlite3_reset(s);
         if (rc != raw.SQLITE_DONE)
         {
             throw Error(connection, rc);
+        }
+
+        return raw.sqlite3_changes(connection.Handle) > 0;
+    }
+
+    /// <summary>The invocation of the stored record with <paramref name="r"/>'s key (null for records written before invocations).</summary>
+    private static string? FindInvocation(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
+    {
+        Text(s, 1, r.RunId);
+        Text(s, 2, r.StepId);
+        raw.sqlite3_bind_int64(s, 3, r.Attempt);
+        var rc = raw.sqlite3_step(s);
+        try
+        {
+            return rc switch
+            {
+                raw.SQLITE_ROW => raw.sqlite3_column_type(s, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 0).utf8_to_string(),
+                raw.SQLITE_DONE => null,
+                _ => throw Error(connection, rc),
+            };
+        }
+        finally
+        {
+            raw.sqlite3_reset(s);
         }
     }
 
@@ -246,6 +293,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         EnsureSchema(connection);
+        Upgrade(connection);
         Execute(connection, "PRAGMA synchronous=FULL;");
         return connection;
     }
@@ -261,10 +309,28 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
             priced INTEGER NOT NULL, cache INTEGER NOT NULL, saved_dollars TEXT NOT NULL, gpu_seconds REAL NOT NULL,
             batch_size INTEGER NOT NULL, latency_ms REAL NOT NULL, outcome INTEGER NOT NULL,
             started_at INTEGER NOT NULL, completed_at INTEGER NOT NULL,
-            prompt_hash TEXT, answer_hash TEXT, prompt_text TEXT, answer_text TEXT,
+            prompt_hash TEXT, answer_hash TEXT, prompt_text TEXT, answer_text TEXT, invocation TEXT,
             UNIQUE (run_id, step_id, attempt));
         CREATE INDEX IF NOT EXISTS ix_cost_records_started ON cost_records (started_at);
         """);
+
+    /// <summary>Adds the invocation column to a ledger written before it existed (its records keep null).</summary>
+    private static void Upgrade(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('cost_records') WHERE name = 'invocation'";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            try
+            {
+                Execute(connection, "ALTER TABLE cost_records ADD COLUMN invocation TEXT;");
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process added it meanwhile.
+            }
+        }
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

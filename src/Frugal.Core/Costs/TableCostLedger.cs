@@ -11,7 +11,8 @@ namespace Frugal.Costs;
 /// <para>
 /// PartitionKey is <c>yyyyMMdd_tenant</c> (the UTC day the attempt started, then the tenant) and RowKey is
 /// <c>runId|stepId|attempt</c>. The key is unique within a partition, so <c>AddEntity</c> answering 409 Conflict
-/// means "already written" and a replayed append is a no-op. Reports ask for a time range, which becomes a
+/// means "already written": a retried append of the same record is a no-op, and another execution's record with the
+/// same key (<see cref="CostRecord.Invocation"/>) is kept under a re-run key. Reports ask for a time range, which becomes a
 /// PartitionKey range (days sort as text) instead of a full scan; one tenant's day is a single partition. A batch
 /// of up to 100 records per partition commits as one entity-group transaction.
 /// </para>
@@ -48,9 +49,8 @@ public sealed class TableCostLedger : ICostLedger
         ArgumentNullException.ThrowIfNull(records);
         await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         var partitions = records
-            .Select(ToEntity)
-            .DistinctBy(e => (e.PartitionKey, e.RowKey))
-            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal);
+            .DistinctBy(r => (PartitionKeyOf(r), RowKeyOf(r)))
+            .GroupBy(PartitionKeyOf, StringComparer.Ordinal);
         foreach (var partition in partitions)
         {
             foreach (var chunk in partition.Chunk(MaxBatch))
@@ -122,26 +122,53 @@ public sealed class TableCostLedger : ICostLedger
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
 
-    private async Task AddBatchAsync(TableEntity[] chunk, CancellationToken cancellationToken)
+    private async Task AddBatchAsync(CostRecord[] chunk, CancellationToken cancellationToken)
     {
         try
         {
             await _table.SubmitTransactionAsync(
-                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken).ConfigureAwait(false);
+                chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(r))), cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
-            // Some records of the batch are already stored (a replayed append): the transaction is all-or-nothing,
-            // so add one by one and keep what is already there.
-            foreach (var entity in chunk)
+            // Some records of the batch are already stored: the transaction is all-or-nothing, so add one by one.
+            foreach (var record in chunk)
             {
-                try
+                await AddOneAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a record whose key may be taken: by the same record (an append the client library retried after it had
+    /// succeeded), which is kept as it is, or by another execution of the same attempt (see
+    /// <see cref="CostRecord.Invocation"/>), a real cost kept under the next free re-run key.
+    /// </summary>
+    private async Task AddOneAsync(CostRecord record, CancellationToken cancellationToken)
+    {
+        var candidate = record;
+        for (var rerun = 1; ; rerun++)
+        {
+            try
+            {
+                await _table.AddEntityAsync(ToEntity(candidate), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 409)
+            {
+                if (record.Invocation is null)
                 {
-                    await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    return;
                 }
-                catch (RequestFailedException conflict) when (conflict.Status == 409)
+
+                var stored = await _table.GetEntityIfExistsAsync<TableEntity>(
+                    PartitionKeyOf(candidate), RowKeyOf(candidate), ["Invocation"], cancellationToken).ConfigureAwait(false);
+                if (stored.HasValue && stored.Value?.GetString("Invocation") == record.Invocation)
                 {
+                    return;
                 }
+
+                candidate = record.Rerun(rerun);
             }
         }
     }
@@ -201,7 +228,7 @@ public sealed class TableCostLedger : ICostLedger
         ["GpuSeconds"] = r.GpuSeconds, ["BatchSize"] = r.BatchSize, ["LatencyMs"] = r.LatencyMs, ["Outcome"] = (int)r.Outcome,
         ["StartedAt"] = r.StartedAt, ["CompletedAt"] = r.CompletedAt, ["StartedTicks"] = r.StartedAt.UtcTicks,
         ["CompletedTicks"] = r.CompletedAt.UtcTicks, ["PromptHash"] = r.PromptHash, ["AnswerHash"] = r.AnswerHash,
-        ["PromptText"] = Clip(r.PromptText), ["AnswerText"] = Clip(r.AnswerText),
+        ["PromptText"] = Clip(r.PromptText), ["AnswerText"] = Clip(r.AnswerText), ["Invocation"] = r.Invocation,
     };
 
     private static CostRecord FromEntity(TableEntity e, bool includeText, bool includeHashes) => new()

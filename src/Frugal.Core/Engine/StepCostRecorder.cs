@@ -90,6 +90,7 @@ public sealed class StepCostRecorder
             + suffix;
         var record = new CostRecord
         {
+            Invocation = Guid.NewGuid().ToString("N"),
             RunId = request.RunId,
             Workflow = request.Workflow,
             WorkflowVersion = request.Hash,

@@ -19,6 +19,25 @@ internal static class CostLedgerContract
         Assert.Equal(0.5m, only.Dollars);
     }
 
+    public static async Task AppendSameAttemptRunAgain_KeepsEachExecution(ICostLedger ledger)
+    {
+        // Durable Task runs an activity again under the same attempt number when its host stopped before the result
+        // was stored; that execution paid for its calls again, and its records were dropped as duplicates.
+        var first = Record(dollars: 0.5m) with { Invocation = "first" };
+        var again = first with { Invocation = "again", Dollars = 0.7m };
+        await ledger.AppendAsync([first], CancellationToken.None);
+        await ledger.AppendAsync([first], CancellationToken.None);                      // the same record twice: kept once
+        await ledger.AppendAsync([again], CancellationToken.None);                      // the attempt ran again
+        await ledger.AppendAsync([again], CancellationToken.None);                      // and its record came twice
+        await ledger.AppendAsync([first with { Invocation = "third", Dollars = 0.9m }, Record(step: "other")], CancellationToken.None);
+
+        var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Equal(
+            ["answer 0.5", "answer~rerun1 0.7", "answer~rerun2 0.9", "other 0.001"],
+            stored.Select(r => $"{r.StepId} {r.Dollars}").Order(StringComparer.Ordinal));
+    }
+
     public static async Task AppendRetryAttempt_KeepsBothAttempts(ICostLedger ledger)
     {
         await ledger.AppendAsync([Record(attempt: 1) with { Outcome = CostOutcome.Failed }], CancellationToken.None);

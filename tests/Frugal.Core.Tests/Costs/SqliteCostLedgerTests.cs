@@ -13,6 +13,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task AppendAsync_SameKeyTwice_KeepsOneRecord() => CostLedgerContract.AppendSameKeyTwice_KeepsOneRecord(_ledger);
 
     [Fact]
+    public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(_ledger);
+
+    [Fact]
     public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(_ledger);
 
     [Fact]
@@ -59,6 +62,42 @@ public sealed class SqliteCostLedgerTests : IDisposable
         Assert.Contains("NOT NULL constraint failed: cost_records.tenant", ex.Message, StringComparison.Ordinal);
         var stored = await CostSamples.ToListAsync(_ledger.QueryAsync(new CostQuery(), CancellationToken.None));
         Assert.Equal("c", Assert.Single(stored).RunId);
+    }
+
+    [Fact]
+    public async Task AppendAsync_LedgerWrittenBeforeInvocations_UpgradedInPlace()
+    {
+        // A ledger file from before records carried an invocation: its rows stay, and a new execution of one of their
+        // attempts is kept beside it.
+        var path = Path.Combine(_folder, "old.db");
+        Directory.CreateDirectory(_folder);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE cost_records (
+                    run_id TEXT NOT NULL, step_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+                    workflow TEXT NOT NULL, workflow_version TEXT NOT NULL, activity TEXT NOT NULL, tenant TEXT NOT NULL,
+                    tier INTEGER NOT NULL, provider TEXT, model TEXT,
+                    input_tokens INTEGER NOT NULL, cached_input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+                    reasoning_tokens INTEGER NOT NULL, dollars TEXT NOT NULL, price_table_version TEXT NOT NULL,
+                    priced INTEGER NOT NULL, cache INTEGER NOT NULL, saved_dollars TEXT NOT NULL, gpu_seconds REAL NOT NULL,
+                    batch_size INTEGER NOT NULL, latency_ms REAL NOT NULL, outcome INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL, completed_at INTEGER NOT NULL,
+                    prompt_hash TEXT, answer_hash TEXT, prompt_text TEXT, answer_text TEXT,
+                    UNIQUE (run_id, step_id, attempt));
+                INSERT INTO cost_records VALUES ('run-1', 'answer', 1, 'support', '', '', 'default', 1, NULL, NULL, 0, 0, 0, 0,
+                    '0.5', '', 1, 0, '0', 0, 1, 0, 0, 638000000000000000, 638000000000000000, NULL, NULL, NULL, NULL);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var ledger = new SqliteCostLedger(path);
+        await ledger.AppendAsync([CostSamples.Record(dollars: 0.7m) with { Invocation = "new" }], CancellationToken.None);
+
+        var stored = await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+        Assert.Equal(["answer 0.5", "answer~rerun1 0.7"], stored.Select(r => $"{r.StepId} {r.Dollars}").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task AppendAsync_SameKeyTwice_KeepsOneRecord() => CostLedgerContract.AppendSameKeyTwice_KeepsOneRecord(Ledger);
 
     [Fact]
+    public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(Ledger);
+
+    [Fact]
     public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(Ledger);
 
     [Fact]
