@@ -31,9 +31,10 @@ internal static class CliApp
             Error = error ?? Console.Error,
             EnableDefaultExceptionHandler = false,
 
-            // Ctrl+C and SIGTERM cancel the command's token; this is how long it may then take to say what finished
-            // and stop its host before the process ends anyway (System.CommandLine's default is 2 s).
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            // Ctrl+C and SIGTERM cancel the command's token; this is how long it may then take to let the steps in
+            // flight on a store finish (LocalRuntime.DrainTimeout), say what finished and stop its host before the
+            // process ends anyway (System.CommandLine's default is 2 s).
+            ProcessTerminationTimeout = Local.LocalRuntime.DrainTimeout + TimeSpan.FromSeconds(5),
         };
         try
         {

@@ -234,6 +234,7 @@ internal static class RunCommand
             // host stops. The records of finished calls are already durable; what they cost is read without the
             // cancelled token.
             stopped = true;
+            await runtime.DrainAsync(error);
         }
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
@@ -251,7 +252,7 @@ internal static class RunCommand
         {
             await error.WriteLineAsync(store is null
                 ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger and in the total above; calls still answering when it stopped may add to the ledger after it)"
-                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others stay in the task hub and resume when the same command runs again against the same --store (what they spent so far is in the total above; calls still answering when it stopped may add to the ledger after it)");
+                : $"stopped: {reporter.Reported} of {inputs.Count} run(s) reported finished; the others stay in the task hub and resume when the same command runs again against the same --store (what they spent so far, the steps that finished while it stopped included, is in the total above)");
             return ExitCodes.Cancelled;
         }
 

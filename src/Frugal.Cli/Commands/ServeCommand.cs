@@ -128,6 +128,7 @@ internal static class ServeCommand
         await app.WaitForShutdownAsync(cancellationToken);
         await stopping.CancelAsync();
         await purging;
+        await runtime.DrainAsync(error);
         return ExitCodes.Ok;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Frugal.Cli.Routing;
 using Frugal.Onnx.Routing;
 using Frugal.Cli.Onnx;
@@ -144,6 +145,30 @@ internal sealed class LocalRuntime : IAsyncDisposable
             }
 
             throw;
+        }
+    }
+
+    /// <summary>How long a stop (Ctrl+C) waits for the steps in flight on a store (CliApp's termination timeout allows it).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Before a stop on a store: takes no new steps and waits (at most <see cref="DrainTimeout"/>) for those in flight,
+    /// saying so, so that a restart goes on from their answers instead of paying for them again.
+    /// </summary>
+    public async Task DrainAsync(TextWriter error)
+    {
+        var inFlight = Host.ActivitiesInFlight;
+        if (inFlight > 0)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"stopping: waiting up to {DrainTimeout.TotalSeconds:0} s for {inFlight} step(s) in flight to finish and be stored, so the next start goes on from their answers instead of paying for them again")).ConfigureAwait(false);
+        }
+
+        var left = await Host.DrainAsync(DrainTimeout).ConfigureAwait(false);
+        if (left > 0)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"stopping: {left} step(s) did not finish in time; they run again (and their model calls are paid again) when the runs resume")).ConfigureAwait(false);
         }
     }
 

@@ -126,6 +126,20 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service, options.Backend);
     }
 
+    /// <summary>On Azure Storage, the model calls in flight whose results would be lost at a stop (see <see cref="DrainAsync"/>).</summary>
+    public int ActivitiesInFlight => _backend == DurableBackendKind.AzureStorage && _service is SidecarOrchestrationService sidecar ? sidecar.ActivitiesInFlight : 0;
+
+    /// <summary>
+    /// On Azure Storage, takes no new steps and waits, at most <paramref name="timeout"/>, for those in flight to finish
+    /// and be stored, so that a restart resumes from their results instead of running (and paying for) them again. The
+    /// embedded backend keeps nothing across a stop, so there it returns at once.
+    /// </summary>
+    /// <returns>How many steps were still in flight when the wait ended.</returns>
+    public Task<int> DrainAsync(TimeSpan timeout) =>
+        _backend == DurableBackendKind.AzureStorage && _service is SidecarOrchestrationService sidecar
+            ? sidecar.DrainActivitiesAsync(timeout)
+            : Task.FromResult(0);
+
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
     public async ValueTask DisposeAsync()
     {

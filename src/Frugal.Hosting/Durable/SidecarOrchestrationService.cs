@@ -42,6 +42,10 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private Task? _started;
     private bool _stopped;
 
+    // Set by DrainActivitiesAsync: no activity work item is handed out any more, then no orchestration work item.
+    private volatile bool _draining;
+    private volatile bool _drainingOrchestrations;
+
     public SidecarOrchestrationService(
         IOrchestrationService inner,
         int maxOrchestrations,
@@ -132,6 +136,12 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
 
     public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        if (_drainingOrchestrations)
+        {
+            await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return null!;
+        }
+
         var workItem = await LockAsync(
             _orchestrationSlots, _orchestrations, () => _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -206,8 +216,50 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         }
     }
 
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        LockAsync(_activitySlots, _activities, () => _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken);
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        if (_draining)
+        {
+            // The dispatcher takes no work item as "nothing yet" and asks again after its own short delay.
+            await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return null!;
+        }
+
+        return await LockAsync(_activitySlots, _activities, () => _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Activity work items handed to the worker and not yet completed, abandoned or released.</summary>
+    public int ActivitiesInFlight => _activities.Count;
+
+    /// <summary>
+    /// Hands out no more activity work items and waits, at most <paramref name="timeout"/>, until those in flight have
+    /// completed. A stopping worker drops the results of activities still running (it completes them with its stopping
+    /// token), so each ran again after a restart and paid for its model calls twice; once completed here, their results
+    /// are stored with the backend and the restarted host goes on from them. Orchestration work goes on meanwhile, so
+    /// runs whose last step finishes complete; then no orchestration work item is handed out either, and those in
+    /// flight (short: an episode of the orchestrator) are waited for, since one the stopping worker abandons stays
+    /// hidden from the next host for its lock's lifetime (the next host of a test took a minute to finish the run, 8 s now).
+    /// </summary>
+    /// <returns>How many activities were still in flight when the wait ended (0 when all completed).</returns>
+    public async Task<int> DrainActivitiesAsync(TimeSpan timeout)
+    {
+        _draining = true;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!_activities.IsEmpty && waited.Elapsed < timeout)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        _drainingOrchestrations = true;
+        var episodes = System.Diagnostics.Stopwatch.StartNew();
+        while (!_orchestrations.IsEmpty && episodes.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        return _activities.Count;
+    }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
         _inner.RenewTaskActivityWorkItemLockAsync(workItem);

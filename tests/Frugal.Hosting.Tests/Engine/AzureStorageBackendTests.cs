@@ -60,6 +60,41 @@ public sealed class AzureStorageBackendTests
     }
 
     [Fact]
+    public async Task Run_HostStoppedWhileStepsRun_LetsThemFinishSoTheNextHostDoesNotPayForThemAgain()
+    {
+        // A stopping worker dropped the results of the steps still running: their calls were made (and paid for)
+        // during the stop, and made again by the next host.
+        var hub = $"drain{Guid.NewGuid():N}"[..20];
+        var costs = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db");
+        var configuration = Configuration(hub, latencyMs: 1500, costs);
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("batch-summarise.yaml"));
+
+        string id;
+        long firstCalls;
+        await using (var first = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null))
+        {
+            id = await WorkflowStarter.StartAsync(first.Host.Client, definition, new JsonObject { ["documents"] = Documents(8) });
+            using var started = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (first.Host.ActivitiesInFlight == 0)
+            {
+                await Task.Delay(20, started.Token);
+            }
+
+            await first.DrainAsync(TextWriter.Null);
+            firstCalls = first.Emulator!.Counters.ChatCompletions;
+        }
+
+        await using var second = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var metadata = await second.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Equal((8L, 0L), (firstCalls, second.Emulator!.Counters.ChatCompletions));
+        var records = await Frugal.Hosting.Tests.Onnx.OnnxRuntimeHarness.RecordsAsync(second, id);
+        Assert.Equal(8, records.Count);
+    }
+
+    [Fact]
     public async Task Run_FrugalProcessKilledMidRun_ResumesWhenAHostStartsOnTheSameStore()
     {
         // A real kill (SIGKILL, no shutdown code runs) of `frugal run --store`, while its activities are in flight.
