@@ -32,7 +32,14 @@ internal static class PurgeCommand
         };
         var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a storage account");
         var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
-        var taskHub = new Option<string>("--task-hub") { Description = "Task hub whose runs to purge when --store is a storage account: FrugalLocal is frugal's own, FrugalHub the Functions app's (host.json)", DefaultValueFactory = _ => "FrugalLocal" };
+        var taskHub = new Option<string>("--task-hub")
+        {
+            Description = "Task hub whose runs to purge when --store is a storage account: by default frugal's own (Frugal:Durable:TaskHub, else FrugalLocal); FrugalHub is the Functions app's (host.json)",
+
+            // The hub frugal run and serve use: a purge that ignored Frugal:Durable:TaskHub went to FrugalLocal, which
+            // may be another project's.
+            DefaultValueFactory = _ => LocalRuntime.ReadConfiguration()["Frugal:Durable:TaskHub"] is { Length: > 0 } hub ? hub : "FrugalLocal",
+        };
         var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,12 +70,18 @@ internal static class PurgeCommand
                 return ExitCodes.BadInput;
             }
 
-            return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
+            // frugal run --store keeps its cost records in the local ledger, not in the account: the account then has no
+            // cost table, and refusing for it left that task hub's runs unpurgeable.
+            var noTable = $"the storage account in --store has no cost table '{parse.GetValue(table)}': no cost records there to purge (frugal run --store records costs in the local ledger, which frugal purge without --store purges); its runs are purged";
+            return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, noTable, async ledger =>
             {
                 var feedbackPath = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
                 var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken);
-                await output.WriteLineAsync($"Deleted {result.CostRecords} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
-                    + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
+                if (result.CostRecords is { } records)
+                {
+                    await output.WriteLineAsync($"Deleted {records} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
+                        + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
+                }
                 if (result.Feedback is { } feedback)
                 {
                     await output.WriteLineAsync($"Deleted {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackPath}");

@@ -71,13 +71,27 @@ internal static class LedgerStore
     /// Runs <paramref name="action"/> on the ledger and turns a ledger that cannot be read (an unreachable storage
     /// account, a wrong key, a damaged file) into one line naming the store, and exit code 1, instead of a stack trace.
     /// </summary>
-    public static async Task<int> UseAsync(string value, string table, TextWriter error, Func<ICostLedger, Task<int>> action)
+    public static Task<int> UseAsync(string value, string table, TextWriter error, Func<ICostLedger, Task<int>> action) =>
+        UseAsync(value, table, error, missingTable: null, ledger => action(ledger!));
+
+    /// <summary>
+    /// As <see cref="UseAsync(string, string, TextWriter, Func{ICostLedger, Task{int}})"/>; a storage account without the
+    /// table runs <paramref name="action"/> with no ledger after writing <paramref name="missingTable"/> (when given,
+    /// else it is refused as a misspelt --table).
+    /// </summary>
+    public static async Task<int> UseAsync(string value, string table, TextWriter error, string? missingTable, Func<ICostLedger?, Task<int>> action)
     {
         var ledger = Open(value, table);
         try
         {
             if (IsAzure(value) && !await TableExistsAsync(value, table).ConfigureAwait(false))
             {
+                if (missingTable is not null)
+                {
+                    await error.WriteLineAsync(missingTable).ConfigureAwait(false);
+                    return await action(null).ConfigureAwait(false);
+                }
+
                 // Reading a table creates it: a misspelt --table reported nothing spent, and left an empty table behind.
                 await error.WriteLineAsync($"--table: the storage account in --store has no table '{table}' (the Functions app records costs in FrugalCosts unless Frugal:Costs:TableName says otherwise)").ConfigureAwait(false);
                 return ExitCodes.BadInput;

@@ -135,8 +135,26 @@ public sealed class PurgeCommandTests : IDisposable
         Assert.Equal($"--task-hub: this storage account has no task hub '{hub}' (its instances table does not exist); no run was purged", error.Trim());
     }
 
+    [Fact]
+    public async Task Purge_StorageAccountWithoutTheCostTable_GoesOnToTheTaskHub()
+    {
+        // frugal run --store keeps its cost records in the local ledger, so its account has no cost table; the purge was
+        // refused for it, and that task hub's runs could not be purged at all.
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8];
+        var hub = "NoSuchHub" + Guid.NewGuid().ToString("N")[..8];
+
+        var (_, _, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", table, "--task-hub", hub);
+
+        Assert.StartsWith($"the storage account in --store has no cost table '{table}': no cost records there to purge", error.Trim(), StringComparison.Ordinal);
+        Assert.EndsWith($"--task-hub: this storage account has no task hub '{hub}' (its instances table does not exist); no run was purged", error.Trim(), StringComparison.Ordinal);
+        await foreach (var _ in new Azure.Data.Tables.TableServiceClient(storage).QueryAsync(t => t.Name == table))
+        {
+            Assert.Fail("the table was created");
+        }
+    }
+
     [Theory]
-    [InlineData("purge")]
     [InlineData("cost", "report")]
     [InlineData("plan")]
     public async Task LedgerCommand_TableNotInTheStorageAccount_ExitsTwoNamingIt(params string[] command)
