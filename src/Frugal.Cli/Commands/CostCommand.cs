@@ -118,9 +118,12 @@ internal static class CostCommand
 
         if (from is { } start && to is { } end && start >= end)
         {
-            result.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--since ({start.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC) is not before --until ({end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"));
+            result.AddError(CostReportArguments.EmptyPeriod("--since", Given(result, since), "--until", Given(result, until), start, end));
         }
     }
+
+    private static string? Given(CommandResult result, Option<DateTimeOffset?> option) =>
+        result.GetResult(option)?.Tokens is [var token, ..] ? token.Value : null;
 
     /// <summary>A <c>--since</c>/<c>--until</c> option; a value that is not a date or time is a usage error naming it.</summary>
     internal static Option<DateTimeOffset?> TimeOption(string name, string description, bool isEnd) => new(name)

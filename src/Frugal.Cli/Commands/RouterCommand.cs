@@ -71,12 +71,20 @@ internal static class RouterCommand
                 NeighbourWeight = parse.GetValue(weight),
                 L2 = parse.GetValue(l2),
             };
-            using var generator = OnnxRouterEmbeddings.CreateGenerator();
-            var identity = OnnxRouterEmbeddings.Identity;
-            var vectors = await TrainingEmbeddings.EmbedAsync(generator, examples, parse.GetValue(cache)?.FullName, error, cancellationToken);
             var fraction = parse.GetValue(holdout);
             var isHoldout = examples.Select(e => fraction > 0 && RoutingSplit.IsHoldout(e.Id, fraction)).ToArray();
             var trainRows = Enumerable.Range(0, examples.Count).Where(i => !isHoldout[i]).ToList();
+            if (trainRows.Count < Frugal.Routing.RouterTrainer.MinExamples)
+            {
+                // Said before embedding every prompt (it embedded them all, then failed with an internal error, exit 1).
+                await error.WriteLineAsync(
+                    $"{file.FullName}: {trainRows.Count} row(s) to train on ({examples.Count} in all, {examples.Count - trainRows.Count} held out by --holdout {fraction}); a router needs at least {Frugal.Routing.RouterTrainer.MinExamples}");
+                return ExitCodes.BadInput;
+            }
+
+            using var generator = OnnxRouterEmbeddings.CreateGenerator();
+            var identity = OnnxRouterEmbeddings.Identity;
+            var vectors = await TrainingEmbeddings.EmbedAsync(generator, examples, parse.GetValue(cache)?.FullName, error, cancellationToken);
             await error.WriteLineAsync($"Training {(options.Kind.ToString().ToLowerInvariant()[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {options.Kind} router on {trainRows.Count} of {examples.Count} rows.");
             var model = RouterTrainer.Train([.. trainRows.Select(i => examples[i])], [.. trainRows.Select(i => vectors[i])], identity, options, TimeProvider.System.GetUtcNow());
             RouterEvaluation? figures = null;

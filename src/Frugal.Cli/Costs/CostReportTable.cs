@@ -13,7 +13,7 @@ internal static class CostReportTable
 
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(report.By.ToString().ToLowerInvariant())
-            .AddColumns("runs", "calls", "tokens in", "tokens out", "dollars", "saved", "cache hits", "GPU s", "p50 ms", "p95 ms");
+            .AddColumns("runs", "calls", "tokens in", "tokens out", "dollars", "escalations", "saved", "cache hits", "GPU s", "p50 ms", "p95 ms");
         foreach (var column in table.Columns.Skip(1))
         {
             column.RightAligned();
@@ -28,6 +28,7 @@ internal static class CostReportTable
                 g.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 g.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 MoneyText.Format(g.Dollars) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
+                g.Escalations == 0 ? "0" : $"{g.Escalations.ToString("N0", CultureInfo.InvariantCulture)} ({MoneyText.Format(g.EscalatedDollars)})",
                 MoneyText.Format(g.SavedDollars),
                 g.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
                 g.GpuSeconds.ToString("0.##", CultureInfo.InvariantCulture),

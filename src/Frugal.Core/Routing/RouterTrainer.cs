@@ -7,6 +7,9 @@ namespace Frugal.Routing;
 /// </summary>
 public static class RouterTrainer
 {
+    /// <summary>The fewest examples a router is trained on.</summary>
+    public const int MinExamples = 10;
+
     /// <summary>Trains a router.</summary>
     /// <param name="examples">The labelled examples.</param>
     /// <param name="embeddings">One unit vector per example, from <paramref name="embeddingModel"/>.</param>
@@ -21,9 +24,9 @@ public static class RouterTrainer
         ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentNullException.ThrowIfNull(embeddingModel);
         ArgumentNullException.ThrowIfNull(options);
-        if (examples.Count < 10 || embeddings.Count != examples.Count)
+        if (examples.Count < MinExamples || embeddings.Count != examples.Count)
         {
-            throw new ArgumentException($"Training needs at least 10 examples and one embedding each (got {examples.Count} and {embeddings.Count}).", nameof(examples));
+            throw new ArgumentException($"Training needs at least {MinExamples} examples and one embedding each (got {examples.Count} and {embeddings.Count}).", nameof(examples));
         }
 
         if (!RouterTrainingOptions.Kinds.Contains(options.Kind))

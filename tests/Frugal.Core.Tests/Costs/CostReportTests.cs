@@ -31,6 +31,9 @@ public sealed class CostReportTests
         var emptyHtml = await HtmlAsync(empty);
 
         Assert.Contains("(+1 unpriced)</td>", html, StringComparison.Ordinal); // as the table format shows it
+        Assert.Equal(2, html.Split("(+1 unpriced)</text>").Length - 1);        // the workflow's bar and the step's read $0 before
+        Assert.Equal(1, report.Workflows.Sum(w => w.UnpricedCalls));
+        Assert.Equal(1, report.TopSteps.Sum(w => w.UnpricedCalls));
         Assert.DoesNotContain("No cost records in this period.", html, StringComparison.Ordinal);
         Assert.Equal(4, emptyHtml.Split("No cost records in this period.").Length - 1);
 
@@ -40,6 +43,20 @@ public sealed class CostReportTests
             await CostReportWriter.WriteAsync(result, CostReportFormat.Html, writer, CancellationToken.None);
             return writer.ToString();
         }
+    }
+
+    [Fact]
+    public async Task Html_OneDayPeriod_NamesThatDayOnly()
+    {
+        // The period's end is exclusive (the next midnight): a report of 2026-12-04 read "2026-12-04 to 2026-12-05".
+        var day = new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero);
+        var report = await CostReport.AggregateAsync(
+            Array.Empty<CostRecord>().ToAsyncEnumerable(), new CostReportRequest { Since = day, Until = day.AddDays(1) }, Day1, null, CancellationToken.None);
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+
+        Assert.Contains("2026-12-04 to 2026-12-04", writer.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +157,28 @@ public sealed class CostReportTests
         Assert.Equal(CostReportWriter.CsvHeader, lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("support,2,true,4,4000,800,1200,0.022,0.003,0,0.25,0,", lines[1], StringComparison.Ordinal);
-        Assert.Equal(14, lines[2].Split(',').Length);
+        Assert.Equal(16, lines[2].Split(',').Length);
+        Assert.EndsWith(",0,0", lines[1], StringComparison.Ordinal); // no escalations
+    }
+
+    [Fact]
+    public async Task AggregateAsync_EscalatedCalls_CountedWithWhatTheReplacedAnswersCost()
+    {
+        // Escalations were merged into the step's calls: what they add to the bill could only be found in SQL.
+        CostRecord[] records =
+        [
+            Record(runId: "e1", step: "answer#cheap", tier: CostTier.Cheap, dollars: 0.001m) with { Outcome = CostOutcome.Escalated },
+            Record(runId: "e1", step: "answer", tier: CostTier.Premium, dollars: 0.02m),
+            Record(runId: "e2", step: "answer", tier: CostTier.Cheap, dollars: 0.001m),
+        ];
+
+        var report = await CostReport.AggregateAsync(records.ToAsyncEnumerable(), new CostReportRequest { By = CostGroupBy.Step }, Day1, null, CancellationToken.None);
+        using var writer = new StringWriter();
+        await CostReportWriter.WriteCsvAsync(report, writer, CancellationToken.None);
+
+        var group = Assert.Single(report.Groups);
+        Assert.Equal((3L, 1L, 0.001m), (group.Calls, group.Escalations, group.EscalatedDollars));
+        Assert.EndsWith(",1,0.001", writer.ToString().TrimEnd().Split(Environment.NewLine)[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,20 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Contains($"{csv}: line 4: 'premium_score' is 'high', not a number.", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_TooFewRowsAfterTheHoldout_ExitsTwoNamingTheFileBeforeEmbeddingAnything()
+    {
+        // It embedded every prompt, then failed with "Training needs at least 10 examples ... (Parameter 'examples')", exit 1.
+        var csv = Write("data.csv", Synthetic(3));
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{csv}: 3 row(s) to train on (3 in all, 0 held out by --holdout", error, StringComparison.Ordinal);
+        Assert.Contains("a router needs at least 10", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedding", error, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("train", "--k", "0", "--k: '0' is not a whole number above 0")]
     [InlineData("train", "--temperature", "0", "--temperature: '0' is not a number above 0")]

@@ -31,7 +31,7 @@ public sealed class CostCommandTests : IDisposable
         var (code, _, error) = await CliRunner.RunAsync(args);
 
         Assert.Equal(2, code);
-        Assert.Contains("--since (2026-12-06 00:00:00 UTC) is not before --until (2026-12-02 00:00:00 UTC)", error, StringComparison.Ordinal);
+        Assert.Contains("--since '2026-12-06' is not before --until '2026-12-01': the period would run from 2026-12-06 00:00:00 to 2026-12-02 00:00:00 UTC (a date as --until takes in its whole day)", error, StringComparison.Ordinal);
     }
 
     [Fact]

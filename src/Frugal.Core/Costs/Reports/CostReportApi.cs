@@ -92,8 +92,7 @@ public sealed class CostReportApi
         if (since is { } start && until is { } end && start >= end)
         {
             // An empty period reads as "nothing was spent" (200 with an empty report); frugal cost report refuses it too.
-            errors.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"since ({start.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC) is not before until ({end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)"));
+            errors.Add(CostReportArguments.EmptyPeriod("since", query("since"), "until", query("until"), start, end));
         }
 
         if (errors.Count > 0)

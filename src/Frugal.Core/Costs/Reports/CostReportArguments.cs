@@ -78,6 +78,14 @@ public static class CostReportArguments
         return true;
     }
 
+    /// <summary>
+    /// Why a period that ends before it starts is refused, quoting both bounds as given and the instants they became
+    /// (it quoted only the instants: an until of 2026-12-04 read as 2026-12-05, which the caller never typed).
+    /// </summary>
+    public static string EmptyPeriod(string sinceName, string? sinceText, string untilName, string? untilText, DateTimeOffset start, DateTimeOffset end) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{sinceName} '{sinceText}' is not before {untilName} '{untilText}': the period would run from {start.UtcDateTime:yyyy-MM-dd HH:mm:ss} to {end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (a date as {untilName} takes in its whole day)");
+
     private static bool TryParseName<T>(string name, string? value, IReadOnlyList<string> names, out T result, out string? error)
         where T : struct, Enum
     {

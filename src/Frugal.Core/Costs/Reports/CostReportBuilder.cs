@@ -37,8 +37,8 @@ internal sealed class CostReportBuilder(CostReportRequest request)
         group ??= new Group();
         group.Add(record, hit);
 
-        Amount.Add(_workflows, record.Workflow, record.Dollars);
-        Amount.Add(_steps, (record.Workflow, step), record.Dollars);
+        Amount.Add(_workflows, record.Workflow, record);
+        Amount.Add(_steps, (record.Workflow, step), record);
 
         var date = DateOnly.FromDateTime(record.StartedAt.UtcDateTime);
         if (!_days.TryGetValue(date, out var day))
@@ -65,10 +65,10 @@ internal sealed class CostReportBuilder(CostReportRequest request)
         SavedDollars = _saved,
         UnpricedCalls = _unpriced,
         Groups = _groups.Select(g => g.Value.ToGroup(g.Key)).OrderByDescending(g => g.Dollars).ThenBy(g => g.Key, StringComparer.Ordinal).ToList(),
-        Workflows = _workflows.Select(w => new CostReportItem(w.Key, w.Value.Calls, w.Value.Dollars))
+        Workflows = _workflows.Select(w => new CostReportItem(w.Key, w.Value.Calls, w.Value.Dollars, w.Value.Unpriced))
             .OrderByDescending(w => w.Dollars).ThenBy(w => w.Label, StringComparer.Ordinal).ToList(),
         Days = _days.Select(d => d.Value.ToDay(d.Key)).ToList(),
-        TopSteps = _steps.Select(s => new CostReportItem($"{s.Key.Workflow}/{s.Key.Step}", s.Value.Calls, s.Value.Dollars))
+        TopSteps = _steps.Select(s => new CostReportItem($"{s.Key.Workflow}/{s.Key.Step}", s.Value.Calls, s.Value.Dollars, s.Value.Unpriced))
             .OrderByDescending(s => s.Dollars).ThenBy(s => s.Label, StringComparer.Ordinal).Take(request.TopSteps).ToList(),
     };
 
@@ -93,8 +93,8 @@ internal sealed class CostReportBuilder(CostReportRequest request)
     {
         private readonly DistinctCounter _runs = new();
         private readonly LatencyHistogram _latency = new();
-        private long _calls, _input, _cached, _output, _unpriced, _hits;
-        private decimal _dollars, _saved;
+        private long _calls, _input, _cached, _output, _unpriced, _hits, _escalations;
+        private decimal _dollars, _saved, _escalated;
         private double _gpu;
 
         public void Add(CostRecord r, bool hit)
@@ -110,6 +110,11 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             _dollars += r.Dollars;
             _saved += r.SavedDollars;
             _gpu += r.GpuSeconds;
+            if (r.Outcome == CostOutcome.Escalated)
+            {
+                _escalations++;
+                _escalated += r.Dollars;
+            }
         }
 
         public CostReportGroup ToGroup(string key) => new()
@@ -124,6 +129,8 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             Dollars = _dollars,
             SavedDollars = _saved,
             UnpricedCalls = _unpriced,
+            Escalations = _escalations,
+            EscalatedDollars = _escalated,
             CacheHitRate = _calls == 0 ? 0 : Math.Round((double)_hits / _calls, 4),
             GpuSeconds = Math.Round(_gpu, 3),
             LatencyP50Ms = _latency.Quantile(0.50),
@@ -137,13 +144,16 @@ internal sealed class CostReportBuilder(CostReportRequest request)
 
         public decimal Dollars { get; private set; }
 
-        public static void Add<TKey>(Dictionary<TKey, Amount> amounts, TKey key, decimal dollars)
+        public long Unpriced { get; private set; }
+
+        public static void Add<TKey>(Dictionary<TKey, Amount> amounts, TKey key, CostRecord record)
             where TKey : notnull
         {
             ref var amount = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(amounts, key, out _);
             amount ??= new Amount();
             amount.Calls++;
-            amount.Dollars += dollars;
+            amount.Dollars += record.Dollars;
+            amount.Unpriced += record.Priced ? 0 : 1;
         }
     }
 

@@ -33,6 +33,12 @@ public sealed record CostReportGroup
     /// <summary>Calls whose model was missing from the price table (their cost is unknown, not zero).</summary>
     public long UnpricedCalls { get; init; }
 
+    /// <summary>Escalations: cheap answers that failed validation and were asked again of premium (their records, outcome escalated).</summary>
+    public long Escalations { get; init; }
+
+    /// <summary>What those replaced cheap answers cost (part of <see cref="Dollars"/>): what escalation adds to the bill.</summary>
+    public decimal EscalatedDollars { get; init; }
+
     /// <summary>Share of calls answered from the cache (exact or semantic), 0 to 1.</summary>
     public double CacheHitRate { get; init; }
 

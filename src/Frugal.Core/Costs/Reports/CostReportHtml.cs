@@ -56,7 +56,7 @@ internal static class CostReportHtml
             int y = 5 + i * RowHeight;
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\">{Encode(item.Label)}</text>")
                 .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-label=\"{Encode(item.Label)}\" data-value=\"{Num(item.Dollars)}\" x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{width:0.##}\" height=\"{RowHeight - 6}\" fill=\"#2980b9\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.##}\" y=\"{y + 15}\">{Money(item.Dollars)}</text>\n");
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.##}\" y=\"{y + 15}\">{Money(item.Dollars)}{(item.UnpricedCalls > 0 ? $" (+{item.UnpricedCalls:N0} unpriced)" : string.Empty)}</text>\n");
         }
 
         return svg.Append("</svg>\n").ToString();
@@ -110,11 +110,11 @@ internal static class CostReportHtml
 
     private static string GroupTable(CostReportResult report)
     {
-        var table = new StringBuilder("<table id=\"groups\">\n<tr><th>group</th><th>runs</th><th>calls</th><th>tokens in</th><th>tokens out</th><th>dollars</th><th>saved</th><th>cache hit rate</th><th>GPU s</th><th>p50 ms</th><th>p95 ms</th></tr>\n");
+        var table = new StringBuilder("<table id=\"groups\">\n<tr><th>group</th><th>runs</th><th>calls</th><th>tokens in</th><th>tokens out</th><th>dollars</th><th>escalations</th><th>saved</th><th>cache hit rate</th><th>GPU s</th><th>p50 ms</th><th>p95 ms</th></tr>\n");
         foreach (var g in report.Groups)
         {
             table.Append(CultureInfo.InvariantCulture, $"<tr data-key=\"{Encode(g.Key)}\" data-dollars=\"{Num(g.Dollars)}\"><td>{Encode(g.Key)}</td><td>{(g.RunsExact ? "" : "~")}{g.Runs:N0}</td><td>{g.Calls:N0}</td><td>{g.InputTokens:N0}</td><td>{g.OutputTokens:N0}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
+                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{g.Escalations:N0}{(g.Escalations > 0 ? $" ({Money(g.EscalatedDollars)})" : string.Empty)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
         }
 
         return table.Append("</table>\n").ToString();
@@ -141,8 +141,13 @@ internal static class CostReportHtml
         (report.Since, report.Until) switch
         {
             (null, null) => "all time",
-            var (since, until) => $"{since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"} to {until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}",
+            var (since, until) => $"{since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"} to {(until is { } end ? LastDay(end) : "now")}",
         };
+
+    // The period's end is exclusive: a report of one day (until = the next midnight) read as two days.
+    private static string LastDay(DateTimeOffset end) => end.UtcDateTime.TimeOfDay == TimeSpan.Zero
+        ? end.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : "before " + end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     // Runs in the browser after the page loads: compares every chart's bars with the embedded JSON and records the
     // rendered width of each chart, so a headless-browser test sees what a person would.

@@ -8,7 +8,7 @@ public static class CostReportWriter
 {
     /// <summary>The CSV header line.</summary>
     public const string CsvHeader =
-        "group,runs,runs_exact,calls,input_tokens,cached_input_tokens,output_tokens,dollars,saved_dollars,unpriced_calls,cache_hit_rate,gpu_seconds,latency_p50_ms,latency_p95_ms";
+        "group,runs,runs_exact,calls,input_tokens,cached_input_tokens,output_tokens,dollars,saved_dollars,unpriced_calls,cache_hit_rate,gpu_seconds,latency_p50_ms,latency_p95_ms,escalations,escalated_dollars";
 
     /// <summary>The report as indented JSON.</summary>
     /// <param name="report">The report.</param>
@@ -47,7 +47,7 @@ public static class CostReportWriter
             string line = string.Join(',',
                 Quote(g.Key), Num(g.Runs), g.RunsExact ? "true" : "false", Num(g.Calls), Num(g.InputTokens), Num(g.CachedInputTokens),
                 Num(g.OutputTokens), Money(g.Dollars), Money(g.SavedDollars), Num(g.UnpricedCalls), Num(g.CacheHitRate),
-                Num(g.GpuSeconds), Num(g.LatencyP50Ms), Num(g.LatencyP95Ms));
+                Num(g.GpuSeconds), Num(g.LatencyP50Ms), Num(g.LatencyP95Ms), Num(g.Escalations), Money(g.EscalatedDollars));
             await writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
     }
