@@ -69,7 +69,7 @@ internal sealed class RunReporter
                 // A run that failed has no result to read steps and tokens from: what it got through, from its
                 // progress; its spend, from the ledger like every run's.
                 var progress = row.Progress is { } p ? $"{p.CompletedSteps} of {p.TotalSteps} finished" : "-";
-                table.AddRow(Markup.Escape(row.Label), $"[red]{row.Status}[/]", Seconds(row.Elapsed), progress, string.Empty, tokensIn, tokensOut, cost);
+                table.AddRow(Markup.Escape(row.Label), $"[red]{row.Status}[/]", Seconds(row.Elapsed), progress, recorded.Tiers(), tokensIn, tokensOut, cost);
                 continue;
             }
 
@@ -121,8 +121,14 @@ internal sealed class RunReporter
 /// <param name="InputTokens">Its prompt tokens.</param>
 /// <param name="OutputTokens">Its completion tokens.</param>
 /// <param name="Unpriced">Its calls the price table could not price (their cost is unknown, not zero).</param>
-internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens, int Unpriced = 0)
+internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens, int Unpriced = 0, int Cheap = 0, int Premium = 0, int Onnx = 0)
 {
     public static RunSpend operator +(RunSpend spend, Frugal.Costs.CostRecord record) =>
-        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens, spend.Unpriced + (record.Priced ? 0 : 1));
+        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens, spend.Unpriced + (record.Priced ? 0 : 1),
+            spend.Cheap + (record.Tier == Frugal.Costs.CostTier.Cheap ? 1 : 0),
+            spend.Premium + (record.Tier == Frugal.Costs.CostTier.Premium ? 1 : 0),
+            spend.Onnx + (record.Tier == Frugal.Costs.CostTier.Onnx ? 1 : 0));
+
+    /// <summary>The model calls the ledger holds, per tier (<c>cheap:9 premium:1</c>): a failed run's, which has no result to count them from.</summary>
+    public string Tiers() => string.Join(' ', new[] { ("cheap", Cheap), ("premium", Premium), ("onnx", Onnx) }.Where(t => t.Item2 > 0).Select(t => $"{t.Item1}:{t.Item2}"));
 }

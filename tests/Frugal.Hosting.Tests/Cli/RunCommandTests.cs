@@ -280,7 +280,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(code == 1, $"exit {code}: {error}{output}");
         Assert.Contains("error: step 'answer': the cheap model refused the request with HTTP 401", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Task 'ExecuteStep'", output, StringComparison.Ordinal);
-        Assert.Matches(@"in\.json\s+.\s+Failed\s+.\s+[0-9.]+\s+.\s+1 of 2 finished", output);
+        Assert.Matches(@"in\.json\s+.\s+Failed\s+.\s+[0-9.]+\s+.\s+1 of 2 finished\s+.\s+cheap:1\s", output); // the call it made (the Tiers column was empty)
         Assert.Contains("0 completed, 1 failed", output, StringComparison.Ordinal);
     }
 

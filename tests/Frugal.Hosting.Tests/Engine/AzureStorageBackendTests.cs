@@ -214,7 +214,7 @@ public sealed class AzureStorageBackendTests
         var second = await RunAsync();
 
         Assert.Contains("2 completed, 0 failed", first, StringComparison.Ordinal);
-        Assert.Contains("2 run(s) of these inputs had finished against this --store and are reported, not run again", second, StringComparison.Ordinal);
+        Assert.Contains("2 run(s) of these inputs had finished against this --store and are reported, not run again; 0 unfinished one(s) resumed; 0 that had failed or were terminated started again; 0 new.", second, StringComparison.Ordinal);
         Assert.Contains("2 completed, 0 failed", second, StringComparison.Ordinal);
         using var ledger = new Frugal.Costs.SqliteCostLedger(costs);
         var runs = new HashSet<string>();
