@@ -26,10 +26,24 @@ internal static class InferenceRequestReader
         {
             return (null, ApiErrors.BadRequest($"The request body is not valid JSON: {JsonErrors.Describe(ex)}", null, "invalid_json"));
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's refusal (a body over its size limit: 413) escaped as an unhandled exception with an empty body.
+            return (null, ApiErrors.Result(ex.StatusCode, $"The request was refused: {ex.Message}", "invalid_request_error", null, "request_refused"));
+        }
 
         using (document)
         {
-            return Read(document.RootElement, options, modelRequired);
+            try
+            {
+                return Read(document.RootElement, options, modelRequired);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The parser accepts a lone surrogate escape ("\ud800", a cut emoji) and bytes that are not UTF-8 inside
+                // strings; reading such a string throws, which answered 500 with an empty body.
+                return (null, ApiErrors.BadRequest($"A string in the request body is not valid text (a lone UTF-16 surrogate such as \\ud800, or bytes that are not UTF-8): {ex.Message}", null, "invalid_json"));
+            }
         }
     }
 

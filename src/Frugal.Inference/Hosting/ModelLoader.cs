@@ -23,8 +23,10 @@ internal sealed class ModelLoader(
                     $"{InferenceOptions.SectionName}:DefaultModel '{model}' is not a loaded embedding model (loaded: {string.Join(", ", registry.Embeddings.Keys)}).");
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Every failure to load, not only the foreseen kinds: a damaged model.onnx (OnnxRuntimeException) or a
+            // folder it may not read escaped this filter, and the process aborted with exit code 134 and a stack trace.
             Log.ModelLoadFailed(logger, ex);
             failure.Fail();
             lifetime.StopApplication();

@@ -31,7 +31,8 @@ internal static partial class BertText
     };
 
     /// <summary>
-    /// The text with tabs and line breaks as spaces, which BERT's own text cleaning does first, and, for an uncased
+    /// The text with tabs and line breaks as spaces and format characters (zero-width space, soft hyphen) deleted, which
+/// BERT's own text cleaning does first, and, for an uncased
     /// model (<paramref name="stripAccents"/>: Hugging Face strips accents whenever it lower-cases), without accents.
     /// </summary>
     public static string Prepare(string text, bool stripAccents)
@@ -55,6 +56,11 @@ internal static partial class BertText
             {
                 prepared.Append(' ');
             }
+            else if (IsFormat(c))
+            {
+                // Deleted, as BERT's text cleaning deletes them: a zero-width space, soft hyphen, joiner or byte-order
+                // mark inside a word made the whole word [UNK] ("payment\u200bfailed" read nothing like "paymentfailed").
+            }
             else if (!stripAccents)
             {
                 prepared.Append(c);
@@ -73,8 +79,12 @@ internal static partial class BertText
     }
 
     private static bool Changes(char c, bool stripAccents) =>
-        c is '\t' or '\n' or '\r' || stripAccents && c >= '\u00C0'
+        c is '\t' or '\n' or '\r' || IsFormat(c) || stripAccents && c >= '\u00C0'
             && (Folding.ContainsKey(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark);
+
+    // Unicode's format characters (Cf), which Hugging Face's tokenizer drops with the control characters; the first
+    // is the soft hyphen, U+00AD, so ASCII text pays one comparison.
+    private static bool IsFormat(char c) => c >= '\u00AD' && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     /// <summary>
     /// A run of anything that is neither white space nor punctuation, or one punctuation character, where punctuation

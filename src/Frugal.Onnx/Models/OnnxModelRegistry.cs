@@ -104,7 +104,7 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
             if (card is null || !embeddings.TryGetValue(card.Name, out var batcher))
             {
                 throw new InvalidDataException(
-                    $"Onnx:ExtraModels entry '{folder}': a learned router needs the {Frugal.Onnx.Routing.OnnxRouterEmbeddings.ModelName} embedding model, which is not loaded.");
+                    $"Onnx:ExtraModels or Onnx:Router entry '{folder}': a learned router needs the {Frugal.Onnx.Routing.OnnxRouterEmbeddings.ModelName} embedding model, which is not loaded.");
             }
 
             Frugal.Routing.RouterModel router;
@@ -159,7 +159,7 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
         }
 
         var folders = Directory.EnumerateDirectories(root).Where(f => File.Exists(Path.Combine(f, "model.json"))).Order(StringComparer.Ordinal).ToList();
-        foreach (var extra in options.ExtraModels)
+        foreach (var extra in options.ModelFolders)
         {
             var folder = Path.GetFullPath(extra, AppContext.BaseDirectory);
             if (IsRouterFolder(folder))
@@ -169,7 +169,7 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
 
             if (!File.Exists(Path.Combine(folder, "model.json")))
             {
-                throw new InvalidDataException($"Onnx:ExtraModels entry '{extra}': {folder}/model.json (a model) or router.json (a learned router) does not exist.");
+                throw new InvalidDataException($"Onnx:ExtraModels or Onnx:Router entry '{extra}': {folder}/model.json (a model) or router.json (a learned router) does not exist.");
             }
 
             folders.Add(folder);
@@ -182,7 +182,7 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
         !File.Exists(Path.Combine(folder, "model.json")) && File.Exists(Path.Combine(folder, Frugal.Routing.RouterArtefact.RouterFile));
 
     private IEnumerable<string> RouterFolders() =>
-        options.ExtraModels.Select(e => Path.GetFullPath(e, AppContext.BaseDirectory)).Where(IsRouterFolder);
+        options.ModelFolders.Select(e => Path.GetFullPath(e, AppContext.BaseDirectory)).Where(IsRouterFolder);
 
     private static ModelCard ReadCard(string folder)
     {

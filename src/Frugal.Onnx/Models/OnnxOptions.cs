@@ -18,6 +18,16 @@ public sealed class OnnxOptions
     /// <summary>Gets extra model folders (each with a <c>model.json</c>) to load besides those under <see cref="ModelsPath"/>.</summary>
     public IList<string> ExtraModels { get; } = [];
 
+    /// <summary>
+    /// Gets or sets a learned router folder loaded beside <see cref="ExtraModels"/> (the inference app ships
+    /// <c>routers/default</c> here). It was the first entry of <see cref="ExtraModels"/>, so a deployment that listed a
+    /// model of its own as <c>Onnx__ExtraModels__0</c> silently lost the router (404 for model <c>default</c>).
+    /// </summary>
+    public string? Router { get; set; }
+
+    /// <summary>The folders of <see cref="Router"/> and <see cref="ExtraModels"/>.</summary>
+    internal IEnumerable<string> ModelFolders => Router is { Length: > 0 } router ? ExtraModels.Prepend(router) : ExtraModels;
+
     /// <summary>Gets or sets the execution provider.</summary>
     public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
 

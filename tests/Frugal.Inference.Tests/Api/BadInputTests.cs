@@ -39,4 +39,18 @@ public sealed class BadInputTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("The request body is not valid JSON:", (await response.ReadJsonAsync()).ErrorMessage(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x69, 0x6E, 0x70, 0x75, 0x74, 0x22, 0x3A, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x61, 0x22, 0x7D })] // {"input":"\ud800a"}
+    [InlineData(new byte[] { 0x7B, 0x22, 0x69, 0x6E, 0x70, 0x75, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D })]                               // {"input":"<FF FE>"}
+    public async Task Embeddings_StringThatIsNotText_Returns400(byte[] body)
+    {
+        // A lone surrogate (a cut emoji, as Python's json.dumps writes it) or bytes that are not UTF-8: 500, empty body.
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await service.Client.PostAsync(new Uri("/v1/embeddings", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("A string in the request body is not valid text", (await response.ReadJsonAsync()).ErrorMessage(), StringComparison.Ordinal);
+    }
 }

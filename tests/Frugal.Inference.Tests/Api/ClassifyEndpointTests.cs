@@ -24,12 +24,21 @@ public sealed class ClassifyEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Classify_ModelListedAsExtraModelZero_KeepsTheShippedRouter()
+    {
+        // This app lists its "topic" classifier as Onnx:ExtraModels:0, where the shipped router was: it was lost (404).
+        using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "default", input = "What is 2 + 2?" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Classify_UnknownClassifier_Returns404()
     {
         using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "all-MiniLM-L6-v2", input = "x" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("The classifier model 'all-MiniLM-L6-v2' does not exist. Available: urgency, topic.", (await response.ReadJsonAsync()).ErrorMessage());
+        Assert.Equal("The classifier model 'all-MiniLM-L6-v2' does not exist. Available: urgency, topic, default.", (await response.ReadJsonAsync()).ErrorMessage());
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class HealthAndMetricsTests(ServiceFixture service)
         Assert.Equal("ready", body.GetProperty("status").GetString());
         Assert.Equal("CPU", body.GetProperty("provider").GetString());
         var models = body.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["all-MiniLM-L6-v2", "urgency", "topic"], models);
+        Assert.Equal(["all-MiniLM-L6-v2", "urgency", "topic", "default"], models);
     }
 
     [Fact]

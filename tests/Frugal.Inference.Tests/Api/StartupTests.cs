@@ -67,9 +67,34 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task ModelLoader_DamagedModelFile_StopsTheAppAsAFailure()
+    {
+        // ONNX Runtime's exception for a damaged model.onnx escaped the loader: the process aborted (exit 134).
+        var folder = Path.Combine(Path.GetTempPath(), "frugal-damaged-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "model.json"), """{ "name": "broken", "kind": "embedding", "model": "model.onnx", "vocabulary": "vocab.txt", "dimensions": 384, "maxTokens": 256, "pooling": "mean", "normalize": true, "lowerCase": true }""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "model.onnx"), "not an onnx model");
+        await File.WriteAllTextAsync(Path.Combine(folder, "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
+        var options = new OnnxOptions { ExecutionProvider = ExecutionProviderPreference.Cpu };
+        options.ExtraModels.Add(folder);
+        var registry = new OnnxModelRegistry(options, new BatchingOptions());
+        await using var _ = registry;
+        var failure = new StartupFailure();
+        var lifetime = new StoppingLifetime();
+        var loader = new ModelLoader(registry, Options.Create(new InferenceOptions { ApiKey = "k" }), failure, lifetime, NullLogger<ModelLoader>.Instance);
+
+        await loader.StartAsync(CancellationToken.None);
+        await loader.ExecuteTask!;
+
+        Assert.True(lifetime.Stopped);
+        Assert.True(failure.Failed);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task Classify_ShippedLearnedRouter_ServedWithTheTierAndTheScoreOfTheInProcessRouter()
     {
-        // Issue 4: /v1/classify serves a router as well as classifiers; the shipped one is in Onnx:ExtraModels by default.
+        // Issue 4: /v1/classify serves a router as well as classifiers; the shipped one is Onnx:Router by default.
         const string Question = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether?";
         await using var app = new InferenceApp();
         using var client = await app.CreateReadyClientAsync();
