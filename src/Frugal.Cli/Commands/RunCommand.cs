@@ -70,8 +70,7 @@ internal static class RunCommand
         {
             definition = WorkflowFileReader.Read(workflowPath);
             var workflow = definition;
-            inputs = RunInputReader.Read(inputPath, i => WorkflowInputValidator.Validate(workflow, i.Input)
-                .Select(v => $"{i.Label}: {(v.Pointer.Length == 0 ? "/" : v.Pointer)}: {v.Message}"));
+            inputs = RunInputReader.Read(inputPath, input => WorkflowInputValidator.Validate(workflow, input).Select(v => (v.Pointer, v.Message)));
         }
         catch (WorkflowValidationException ex)
         {

@@ -7,11 +7,12 @@ namespace Frugal.Cli.Local;
 internal static class RunInputReader
 {
     /// <param name="path">The file.</param>
-    /// <param name="check">The problems of an input that parsed (its schema violations), listed in line order with the
-    /// lines that did not parse: reported apart, the violations showed only once every line was JSON.</param>
+    /// <param name="check">The problems of an input that parsed (its schema violations: a JSON Pointer and what is wrong
+    /// there), listed in line order with the lines that did not parse: reported apart, the violations showed only once
+    /// every line was JSON. Each is reported as <c>file:line:column: pointer: message</c>.</param>
     /// <exception cref="CliUsageException">The file is missing, a line is not JSON, or <paramref name="check"/> found
     /// problems; the message names file and line of each.</exception>
-    public static IReadOnlyList<RunInput> Read(string path, Func<RunInput, IEnumerable<string>>? check = null)
+    public static IReadOnlyList<RunInput> Read(string path, Func<JsonNode?, IEnumerable<(string Pointer, string Message)>>? check = null)
     {
         if (!File.Exists(path))
         {
@@ -21,8 +22,9 @@ internal static class RunInputReader
         var name = Path.GetFileName(path);
         if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            var single = new RunInput(name, Parse(File.ReadAllText(path), path, 0));
-            return check?.Invoke(single).ToList() is { Count: > 0 } violations
+            var text = File.ReadAllText(path);
+            var single = new RunInput(name, Parse(text, path, 0));
+            return Problems(check, single.Input, text, path, 0).ToList() is { Count: > 0 } violations
                 ? throw new CliUsageException(string.Join(Environment.NewLine, violations))
                 : [single];
         }
@@ -39,7 +41,7 @@ internal static class RunInputReader
                 {
                     var input = new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber));
                     inputs.Add(input);
-                    problems.AddRange(check?.Invoke(input) ?? []);
+                    problems.AddRange(Problems(check, input.Input, line, path, lineNumber));
                 }
                 catch (CliUsageException ex)
                 {
@@ -55,6 +57,17 @@ internal static class RunInputReader
         }
 
         return inputs.Count > 0 ? inputs : throw new CliUsageException($"{path}: no inputs (the file has no JSON lines)");
+    }
+
+    /// <summary>Each violation at its place: the line (of the file, or the JSONL line given) and column of its value.</summary>
+    private static IEnumerable<string> Problems(
+        Func<JsonNode?, IEnumerable<(string Pointer, string Message)>>? check, JsonNode? input, string text, string path, int line)
+    {
+        foreach (var (pointer, message) in check?.Invoke(input) ?? [])
+        {
+            var at = JsonLocations.Find(text, pointer) is { } place ? $"{(line > 0 ? line : place.Line)}:{place.Column}" : (line > 0 ? $"{line}" : "1");
+            yield return $"{path}:{at}: {(pointer.Length == 0 ? "/" : pointer)}: {message}";
+        }
     }
 
     private static JsonNode? Parse(string text, string path, int line)

@@ -60,8 +60,20 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2, code);
         var lines = error.Trim().ReplaceLineEndings("\n").Split('\n');
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("tickets.jsonl:1: /subject:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{input}:1:13: /subject:", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"{input}:2:13: expected a JSON value", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_JsonInputViolatingTheSchema_SaysWhereEachValueIs()
+    {
+        // A .json input's violations named only the pointer: in a file of many lines the value had to be found by hand.
+        var input = Temp("ticket.json", "{\n  \"subject\": \"Zahlung fehlgeschlagen\",\n  \"body\": \"ok\",\n  \"customer_tier\": 5\n}\n");
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}:4:20: /customer_tier: 'customer_tier' must be a text, found 5", error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,8 +84,8 @@ public sealed class RunCommandTests : IDisposable
         var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
 
         Assert.Equal(2, code);
-        Assert.Contains("tickets.jsonl:2: /subject:", error, StringComparison.Ordinal);
-        Assert.Contains("tickets.jsonl:2: /:", error, StringComparison.Ordinal); // the missing 'body'
+        Assert.Contains($"{input}:2:13: /subject:", error, StringComparison.Ordinal);
+        Assert.Contains($"{input}:2:1: /:", error, StringComparison.Ordinal); // the missing 'body'
     }
 
     [Fact]
@@ -178,7 +190,7 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(code == 2, $"exit {code}: {error}{output}");
         Assert.Equal(
-            "slug.json: /code: 'code' could not be checked against the pattern ^([a-z0-9]+-?)+$ within 1 s; the value is refused (a pattern with nested repetition, such as (a+)+, backtracks for a very long time on some texts)",
+            $"{input}:1:10: /code: 'code' could not be checked against the pattern ^([a-z0-9]+-?)+$ within 1 s; the value is refused (a pattern with nested repetition, such as (a+)+, backtracks for a very long time on some texts)",
             error.Trim());
     }
 
