@@ -11,6 +11,8 @@ var builder = FunctionsApplication.CreateBuilder(args);
 Frugal.KeyVaultReferences.ThrowIfUnresolved(builder.Configuration);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpMetricsMiddleware>();
+builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+    o => o.Limits.MaxRequestBodySize = Frugal.Functions.Runs.RunHttpFunctions.MaxRequestBodyBytes);
 
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);

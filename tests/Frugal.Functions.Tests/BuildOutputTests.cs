@@ -166,6 +166,10 @@ public sealed class BuildOutputTests
 
         Assert.Equal("FrugalHub", (string?)durable?["hubName"]);
         Assert.Equal("AzureStorage", (string?)durable?["storageProvider"]?["type"]);
+
+        // The worker's Durable client takes its gRPC receive limit from here (4 MB by default): GET /api/runs/{id} of a
+        // run whose input and output passed it failed with a 500, where frugal serve (no limit) answered.
+        Assert.Equal(int.MaxValue, (int?)durable?["maxGrpcMessageSizeInBytes"]);
     }
 
     [Fact]

@@ -30,14 +30,13 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxText = 30_000;
 
     private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private Task? _created;
 
     /// <summary>Creates the ledger over a table (created when missing).</summary>
     /// <param name="table">The table client.</param>
     public TableCostLedger(TableClient table)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
-        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
     }
 
     /// <summary>The table's address.</summary>
@@ -47,7 +46,7 @@ public sealed class TableCostLedger : ICostLedger
     public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var partitions = records
             .DistinctBy(r => (PartitionKeyOf(r), RowKeyOf(r)))
             .GroupBy(PartitionKeyOf, StringComparer.Ordinal);
@@ -64,7 +63,7 @@ public sealed class TableCostLedger : ICostLedger
     public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var filters = new List<string>();
         if (query.Since is { } since)
         {
@@ -93,7 +92,7 @@ public sealed class TableCostLedger : ICostLedger
     /// entity-group transactions of up to 100 per partition.</remarks>
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await _created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         string filter = TableClient.CreateQueryFilter($"PartitionKey lt {Day(before.AddDays(1))}")
             + " and " + TableClient.CreateQueryFilter($"StartedTicks lt {before.UtcTicks}");
         long deleted = 0;
@@ -121,6 +120,24 @@ public sealed class TableCostLedger : ICostLedger
     /// <returns>The RowKey.</returns>
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Creates the table once; a creation that failed is tried again by the next call. A failure was kept for the
+    /// instance's life (a transient error, or a role assignment not yet in effect on a first deployment), and every
+    /// later record, report and purge on that instance failed until it recycled. Two callers may both create: the
+    /// call is idempotent.
+    /// </summary>
+    private Task CreatedAsync()
+    {
+        var created = Volatile.Read(ref _created);
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = _table.CreateIfNotExistsAsync();
+            Volatile.Write(ref _created, created);
+        }
+
+        return created;
+    }
 
     private async Task AddBatchAsync(CostRecord[] chunk, CancellationToken cancellationToken)
     {

@@ -23,11 +23,24 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
     }
 
     /// <inheritdoc />
-    public override async Task<StepResponse> RunAsync(TaskActivityContext context, StepRequest input)
+    public override Task<StepResponse> RunAsync(TaskActivityContext context, StepRequest input)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return ExecuteAsync(context.InstanceId, input);
+    }
+
+    /// <summary>
+    /// Runs a step of run <paramref name="runId"/> with what every host gives each step: its span, the step-failure
+    /// metric and the log line. The Functions app's trigger calls this too; it called the executor directly, and in
+    /// Azure no step span or failure metric was ever sent. Not cancelled by the host's stop: a model call cut off
+    /// mid-answer is still billed and is made again by the retry.
+    /// </summary>
+    /// <param name="runId">The run (the orchestration instance id; the request does not carry it).</param>
+    /// <param name="input">The step's request.</param>
+    public async Task<StepResponse> ExecuteAsync(string runId, StepRequest input)
+    {
         ArgumentNullException.ThrowIfNull(input);
-        input = input with { RunId = context.InstanceId };
+        input = input with { RunId = runId };
         using var span = StepTelemetry.Start(input);
         StepResponse response;
         try

@@ -3,14 +3,14 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Frugal.Functions.Durable;
 
-/// <summary>The Functions trigger for the <c>ExecuteStep</c> activity, over the same <see cref="StepExecutor"/> the local host uses.</summary>
+/// <summary>The Functions trigger for the <c>ExecuteStep</c> activity, over the same <see cref="ExecuteStepActivity"/> the local host runs.</summary>
 public sealed class ExecuteStepFunction
 {
-    private readonly StepExecutor _executor;
+    private readonly ExecuteStepActivity _activity;
 
-    public ExecuteStepFunction(StepExecutor executor)
+    public ExecuteStepFunction(ExecuteStepActivity activity)
     {
-        _executor = executor;
+        _activity = activity;
     }
 
     [Function(ExecuteStepActivity.Name)]
@@ -27,6 +27,6 @@ public sealed class ExecuteStepFunction
             throw new InvalidOperationException($"the {ExecuteStepActivity.Name} activity trigger bound no 'instanceId'; its cost records would have no run");
         }
 
-        return _executor.ExecuteAsync(request with { RunId = runId }, context.CancellationToken);
+        return _activity.ExecuteAsync(runId, request);
     }
 }

@@ -10,6 +10,12 @@ namespace Frugal.Functions.Runs;
 /// read or judged only by its own tenant (header <c>x-frugal-tenant</c>).</summary>
 public sealed class RunHttpFunctions
 {
+    /// <summary>
+    /// The largest request body the worker reads: the Functions host's own limit (100 MB). The worker's web server kept
+    /// its default of 30 MB, so inputs that <c>frugal serve</c> and the workflows' schemas accept failed in Azure.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 100 * 1024 * 1024;
+
     private readonly WorkflowApi _api;
 
     public RunHttpFunctions(WorkflowApi api)
@@ -33,8 +39,8 @@ public sealed class RunHttpFunctions
         var statusQuery = request.Query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code)
             ? "?code=" + Uri.EscapeDataString(code.ToString())
             : null;
-        var result = await _api.StartRunAsync(
-            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, statusQuery, request.HttpContext.RequestAborted);
+        var result = await BodyReadAsync(() => _api.StartRunAsync(
+            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, statusQuery, request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
     }
 
@@ -56,7 +62,24 @@ public sealed class RunHttpFunctions
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await _api.FeedbackAsync(client, id, request.Body, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted);
+        var result = await BodyReadAsync(() => _api.FeedbackAsync(client, id, request.Body, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
+    }
+
+    /// <summary>
+    /// A body over the worker's size limit (<see cref="MaxRequestBodyBytes"/>), or cut off, fails while it is read:
+    /// answered as a problem, as <c>frugal serve</c> answers it (it was a 500 with no body).
+    /// </summary>
+    private static async Task<ApiResult> BodyReadAsync(Func<Task<ApiResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (BadHttpRequestException ex)
+        {
+            var title = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
+            return ApiResult.Problem(ex.StatusCode, title, ex.Message);
+        }
     }
 }

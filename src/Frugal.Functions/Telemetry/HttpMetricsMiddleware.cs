@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker.Middleware;
 
 namespace Frugal.Functions.Telemetry;
 
-/// <summary>Times the app's HTTP functions into <c>frugal.http.request.duration</c>, tagged with the function name.</summary>
+/// <summary>Times the app's HTTP functions into <c>frugal.http.request.duration</c>, tagged with the function name and the status sent.</summary>
 internal sealed class HttpMetricsMiddleware : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -19,15 +19,16 @@ internal sealed class HttpMetricsMiddleware : IFunctionsWorkerMiddleware
             return;
         }
 
+        // Recorded once the response is complete: the worker's HTTP proxying runs around this middleware and writes the
+        // function's result (its status, its body) only after this returns, so reading the status here tagged every
+        // request 200 and left the writing of large bodies (cost reports) out of the duration.
         long started = Stopwatch.GetTimestamp();
-        try
+        var function = context.FunctionDefinition.Name;
+        http.Response.OnCompleted(() =>
         {
-            await next(context);
-        }
-        finally
-        {
-            FrugalMetrics.RecordHttpRequest(
-                context.FunctionDefinition.Name, http.Request.Method, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
+            FrugalMetrics.RecordHttpRequest(function, http.Request.Method, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return Task.CompletedTask;
+        });
+        await next(context);
     }
 }

@@ -68,4 +68,30 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _table.DeleteAsync();
+
+    [Fact]
+    public async Task AppendAsync_TableCreationFailedOnce_TriedAgainByTheNextCall()
+    {
+        // A failed creation was kept for the instance's life: every later record failed until the process recycled.
+        var flaky = new FlakyCreation(
+            Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true",
+            "costs" + Guid.NewGuid().ToString("N")[..12]);
+        var ledger = new TableCostLedger(flaky);
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => ledger.AppendAsync([CostSamples.Record()], CancellationToken.None));
+        await ledger.AppendAsync([CostSamples.Record()], CancellationToken.None);
+
+        Assert.Single(await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None)));
+        await flaky.DeleteAsync();
+    }
+
+    private sealed class FlakyCreation(string connection, string name) : TableClient(connection, name)
+    {
+        private int _calls;
+
+        public override Task<Azure.Response<Azure.Data.Tables.Models.TableItem>> CreateIfNotExistsAsync(CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) == 1
+                ? Task.FromException<Azure.Response<Azure.Data.Tables.Models.TableItem>>(new Azure.RequestFailedException(403, "This request is not authorized (the role assignment is not in effect yet)."))
+                : base.CreateIfNotExistsAsync(cancellationToken);
+    }
 }

@@ -1,4 +1,5 @@
 using Frugal.Functions.Runs;
+using Microsoft.AspNetCore.Http;
 
 namespace Frugal.Functions.Tests.Runs;
 
@@ -44,6 +45,20 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
 
         Assert.Equal(400, status);
         Assert.EndsWith("(line 1, position 24)", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_BodyOverTheServersLimit_Returns413Problem()
+    {
+        // The worker's web server refuses a body over its limit while it is read: that was a 500 with no body.
+        var request = HttpTestContext.Request("POST");
+        request.Body = new RefusedBody();
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal((413, "application/problem+json"), (status, type));
+        Assert.Equal("Request body too large", body!["title"]!.GetValue<string>());
     }
 
     [Fact]
@@ -187,5 +202,14 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Equal(404, status);
         Assert.Equal("application/problem+json", type);
         Assert.Equal($"no run with id '{id}'", problem!["detail"]!.GetValue<string>());
+    }
+
+    private sealed class RefusedBody : MemoryStream
+    {
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            throw new BadHttpRequestException("Request body too large. The max request body size is 31457280 bytes.", 413);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new BadHttpRequestException("Request body too large. The max request body size is 31457280 bytes.", 413);
     }
 }
