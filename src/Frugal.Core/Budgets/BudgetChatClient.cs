@@ -21,6 +21,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private readonly BudgetGuard _guard;
     private readonly TokenEstimator _tokens;
     private readonly IChatClient? _downgradeTo;
+    private readonly string? _fallbackModel;
 
     // The model the deployment last answered with. A call is sent to a deployment, whose name prices it only when it is
     // a model's name; Azure OpenAI answers naming the model (gpt-4o-mini-2024-07-18), which is what cost records price.
@@ -32,12 +33,16 @@ public sealed class BudgetChatClient : DelegatingChatClient
     /// <param name="guard">The budgets.</param>
     /// <param name="tokens">Counts prompt tokens.</param>
     /// <param name="downgradeTo">The cheaper tier's client; null when this is the cheapest tier.</param>
-    public BudgetChatClient(IChatClient innerClient, BudgetGuard guard, TokenEstimator tokens, IChatClient? downgradeTo = null)
+    /// <param name="fallbackModel">The deployment the tier's calls fall back to when it keeps failing, if any: a call
+    /// is reserved at the dearer of its own deployment and that one (the fallback may be the premium model, and calls
+    /// reserved at the cheap price while a cheap outage sent them all to premium passed a budget six-fold).</param>
+    public BudgetChatClient(IChatClient innerClient, BudgetGuard guard, TokenEstimator tokens, IChatClient? downgradeTo = null, string? fallbackModel = null)
         : base(innerClient)
     {
         _guard = guard ?? throw new ArgumentNullException(nameof(guard));
         _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
         _downgradeTo = downgradeTo;
+        _fallbackModel = fallbackModel;
     }
 
     /// <inheritdoc />
@@ -136,6 +141,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
             }
 
             long maxCost = _guard.MaxCost(model, estimate, options?.MaxOutputTokens);
+            if (_fallbackModel is { } fallback)
+            {
+                maxCost = Math.Max(maxCost, _guard.MaxCost(fallback, estimate, options?.MaxOutputTokens));
+            }
+
             reservation = await _guard.ReserveAsync(context, maxCost, _downgradeTo is not null, cancellationToken).ConfigureAwait(false);
         }
         catch

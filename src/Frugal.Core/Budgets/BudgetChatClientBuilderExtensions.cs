@@ -13,8 +13,9 @@ public static class BudgetChatClientBuilderExtensions
     /// <param name="builder">The tier's pipeline builder.</param>
     /// <param name="downgradeToKey">The keyed chat client that premium calls go to when a budget is reached with the
     /// Downgrade action (the cheap tier); null for the cheapest tier.</param>
+    /// <param name="fallbackModel">The deployment the tier falls back to (reservations take the dearer price), if any.</param>
     /// <returns>The builder.</returns>
-    public static ChatClientBuilder UseBudgets(this ChatClientBuilder builder, string? downgradeToKey = null)
+    public static ChatClientBuilder UseBudgets(this ChatClientBuilder builder, string? downgradeToKey = null, Func<IServiceProvider, string?>? fallbackModel = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Use((inner, services) => services.GetService<BudgetGuard>() is { } guard
@@ -22,7 +23,8 @@ public static class BudgetChatClientBuilderExtensions
                 inner,
                 guard,
                 services.GetRequiredService<TokenEstimator>(),
-                downgradeToKey is null ? null : services.GetRequiredKeyedService<IChatClient>(downgradeToKey))
+                downgradeToKey is null ? null : services.GetRequiredKeyedService<IChatClient>(downgradeToKey),
+                fallbackModel?.Invoke(services))
             : inner);
     }
 }

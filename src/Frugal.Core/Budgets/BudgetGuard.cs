@@ -66,37 +66,23 @@ public sealed class BudgetGuard
     /// <param name="inputTokens">The estimated prompt tokens.</param>
     /// <param name="maxOutputTokens">The call's output cap, or null for <see cref="BudgetOptions.DefaultMaxOutputTokens"/>.</param>
     /// <returns>Nano-dollars.</returns>
-    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens)
-    {
-        var usage = new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0);
-        if (_prices.TryFind(model, out _))
-        {
-            return ToNano(_prices.Price(model, usage).Dollars);
-        }
-
-        var dearest = _prices.Models.Keys.MaxBy(m => _prices.Price(m, usage).Dollars);
-        if (dearest is null)
-        {
-            return 0;
-        }
-
-        if (_unpriced.TryAdd(model ?? "", 0))
-        {
-            Log.BudgetModelUnpriced(_logger, model ?? "(none)", _prices.Version, dearest);
-        }
-
-        return ToNano(_prices.Price(dearest, usage).Dollars);
-    }
+    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
+        Cost(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0));
 
     /// <summary>Whether the price table knows <paramref name="model"/>.</summary>
     /// <param name="model">A model or deployment name.</param>
     public bool IsPriced(string? model) => _prices.TryFind(model, out _);
 
-    /// <summary>What a finished call cost.</summary>
+    /// <summary>
+    /// What a finished call counts against its budgets. A model the price table does not know counts at the dearest
+    /// model's prices, as its reservation did: it settled at $0, so a Refuse budget over a model missing from the table
+    /// (a new model, a self-hosted endpoint) never filled and limited nothing. The ledger still records such a call as
+    /// unpriced, its cost unknown.
+    /// </summary>
     /// <param name="model">The model that answered.</param>
     /// <param name="usage">Its reported usage.</param>
     /// <returns>Nano-dollars.</returns>
-    public long ActualCost(string? model, TokenUsage usage) => _prices.TryFind(model, out _) ? ToNano(_prices.Price(model, usage).Dollars) : 0;
+    public long ActualCost(string? model, TokenUsage usage) => Cost(model, usage);
 
     /// <summary>
     /// Reserves <paramref name="amount"/> for a call. When a budget has no headroom: with <see cref="BudgetAction.Refuse"/>
@@ -392,6 +378,27 @@ public sealed class BudgetGuard
 
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
         Log.BudgetSeeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
+    }
+
+    private long Cost(string? model, TokenUsage usage)
+    {
+        if (_prices.TryFind(model, out _))
+        {
+            return ToNano(_prices.Price(model, usage).Dollars);
+        }
+
+        var dearest = _prices.Models.Keys.MaxBy(m => _prices.Price(m, usage).Dollars);
+        if (dearest is null)
+        {
+            return 0;
+        }
+
+        if (_unpriced.TryAdd(model ?? "", 0))
+        {
+            Log.BudgetModelUnpriced(_logger, model ?? "(none)", _prices.Version, dearest);
+        }
+
+        return ToNano(_prices.Price(dearest, usage).Dollars);
     }
 
     private string WindowKey(string tenant) =>

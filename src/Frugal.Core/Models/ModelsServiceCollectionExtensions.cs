@@ -59,7 +59,9 @@ public static class ModelsServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelHttpClientServiceCollectionExtensions.ClientName(key))));
         if (key != ModelTierKeys.Fallback)
         {
-            builder.UseBudgets(key == ModelTierKeys.Premium ? ModelTierKeys.Cheap : null);
+            builder.UseBudgets(
+                key == ModelTierKeys.Premium ? ModelTierKeys.Cheap : null,
+                withFallback ? sp => sp.GetRequiredService<IOptions<ModelsOptions>>().Value.Fallback?.Deployment : null);
         }
 
         if (withFallback)

@@ -90,6 +90,40 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_TierWithADearerFallback_ReservedAtTheFallbacksPrice()
+    {
+        // Reserved at the cheap deployment's price while a cheap outage sent every call to a premium fallback: a run's
+        // budget of $0.002 was passed six-fold.
+        var (guard, store) = Guard("acme", 1m);
+        var reserved = new List<long>();
+        using var inner = new CapturingChatClient(
+            _ => reserved.Add(store.GetAsync("frugal:budget:{acme}:month:2026-12", CancellationToken.None).GetAwaiter().GetResult().Reserved),
+            deployment: "gpt-4o-mini");
+        using var client = new BudgetChatClient(inner, guard, new TokenEstimator(), fallbackModel: "gpt-4o");
+        var options = BudgetedModels.Options("acme", "run-1");
+        options.MaxOutputTokens = 1000;
+        long prompt = new TokenEstimator().Count([new ChatMessage(ChatRole.User, "Classify this ticket.")]);
+
+        await client.GetResponseAsync("Classify this ticket.", options);
+
+        Assert.Equal([BudgetGuard.ToNano((prompt * 2.50m + 1000 * 10.00m) / 1_000_000m)], reserved);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ModelMissingFromThePriceTable_CountsAgainstTheBudget()
+    {
+        // Such a call settled at $0, so a Refuse budget over a self-hosted or new model never filled: 40 runs ran
+        // past a $0.0005 budget, and again the next day. It counts at the dearest model's price (10 in, 5 out).
+        var (guard, _) = Guard("acme", 1m);
+        using var inner = new CapturingChatClient(_ => { }, deployment: "my-llama-70b", answeredBy: "my-llama-70b");
+        using var client = new BudgetChatClient(inner, guard, new TokenEstimator());
+
+        await client.GetResponseAsync("Classify this ticket.", BudgetedModels.Options("acme", "run-1"));
+
+        Assert.Equal((10 * 2.50m + 5 * 10.00m) / 1_000_000m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoFrugalContext_PassesThrough()
     {
         await using var models = await BudgetedModels.StartAsync(new Dictionary<string, string?>
@@ -101,6 +135,15 @@ public sealed class BudgetChatClientTests
         var response = await models.Premium.GetResponseAsync("hello");
 
         Assert.Equal("gpt-4o", response.ModelId);
+    }
+
+    private static (BudgetGuard Guard, InMemoryBudgetStore Store) Guard(string tenant, decimal monthly)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
+        var store = new InMemoryBudgetStore(time);
+        var budget = new BudgetOptions();
+        budget.Tenants[tenant] = new TenantBudgetOptions { Monthly = monthly };
+        return (new BudgetGuard(Microsoft.Extensions.Options.Options.Create(budget), store, Frugal.Costs.PriceTable.LoadDefault(), time), store);
     }
 
     private sealed class CapturingChatClient(Action<ChatOptions?> capture, string? deployment = null, string answeredBy = "gpt-4o") : IChatClient
