@@ -64,6 +64,11 @@ public static partial class AnswerValidator
                 return "the answer reports no confidence (a 'confidence' field or 'Confidence: 0.8')";
             }
 
+            if (confidence is < 0 or > 1)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"the answer's confidence {confidence:0.##} is not between 0 and 1 (or a percentage)");
+            }
+
             if (confidence < floor)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"the answer's confidence {confidence:0.##} is below {floor:0.##}");
@@ -77,7 +82,8 @@ public static partial class AnswerValidator
     {
         if (json is JsonObject obj && obj["confidence"] is JsonValue value && value.TryGetValue<double>(out var number))
         {
-            return number;
+            // A percentage (67) read as far above any floor, as the text form already reads it: 0.67.
+            return number > 1 && number <= 100 ? number / 100 : number;
         }
 
         var match = ConfidenceRegex().Match(text);
