@@ -23,9 +23,11 @@ public static class RunStatus
             ["createdAt"] = metadata.CreatedAt,
             ["lastUpdatedAt"] = metadata.LastUpdatedAt,
         };
-        if (metadata.SerializedCustomStatus is { } progress)
+        // Written field by field: the Functions worker serialises the orchestrator's status with its own serializer
+        // (PascalCase, "CompletedSteps"), the local host with Frugal's (camelCase), and the two APIs answered differently.
+        if (metadata.SerializedCustomStatus is { } serialized && System.Text.Json.JsonSerializer.Deserialize<Engine.RunProgress>(serialized, Engine.FrugalDataConverter.SerializerOptions) is { } progress)
         {
-            status["progress"] = JsonNode.Parse(progress);
+            status["progress"] = new JsonObject { ["completedSteps"] = progress.CompletedSteps, ["totalSteps"] = progress.TotalSteps };
         }
 
         if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed && metadata.ReadOutputAs<WorkflowRunResult>() is { } result)

@@ -32,7 +32,10 @@ public static class FrugalDataConverter
     /// <see cref="Instance"/> for a worker that runs orchestrators through durabletask-dotnet's gRPC worker (the local
     /// host's), which fails a run whose orchestrator sends more than <see cref="MaxActionBytes"/> in one action: this
     /// one fails a step request that large first, naming the step. The Functions worker has no such limit (the Azure
-    /// Storage provider keeps large messages in blobs), so it uses <see cref="Instance"/>.
+    /// Storage provider keeps large messages in blobs), and its Durable extension serialises with the worker's own
+    /// serializer (<c>WorkerOptions.Serializer</c>), not with a converter given to it: Frugal's messages are read the same
+    /// either way (<see cref="StepResponseJson"/>'s converter, case-insensitive reading), and what the API answers from
+    /// a run's status is written field by field (<c>RunStatus</c>).
     /// </summary>
     public static DataConverter WithActionSizeCheck { get; } = new Converter(SerializerOptions, checkActionSize: true);
 
