@@ -20,8 +20,8 @@ param dotnetVersion string = '10.0'
 @description('Most instances the Functions app scales out to.')
 param functionMaxInstances int = 40
 
-@description('Memory per Functions instance in MB.')
-@allowed([512, 2048, 4096])
+@description('Memory per Functions instance in MB (not 512: the app loads MiniLM in process when no inference app is deployed).')
+@allowed([2048, 4096])
 param functionInstanceMemoryMB int = 2048
 
 @description('Cheap tier model: deployment name, model, version, capacity (thousands of tokens per minute).')

@@ -25,8 +25,10 @@ param dotnetVersion string
 @maxValue(1000)
 param maximumInstanceCount int
 
+// Not 512, which Flex Consumption offers: the app loads MiniLM in process (learned routers, semantic lookups) when no
+// inference endpoint is set, and is over 240 MB before it handles a request.
 @description('Memory per instance in MB (2048 or 4096).')
-@allowed([512, 2048, 4096])
+@allowed([2048, 4096])
 param instanceMemoryMB int
 
 @description('App settings Frugal reads, as name/value pairs (merged after the host settings).')

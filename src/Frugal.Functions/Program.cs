@@ -9,6 +9,13 @@ using Microsoft.Extensions.Logging;
 Frugal.RegexTimeout.Apply();
 var builder = FunctionsApplication.CreateBuilder(args);
 Frugal.KeyVaultReferences.ThrowIfUnresolved(builder.Configuration);
+
+// The routing feedback store is a SQLite file on the instance's disk; its default (.frugal/feedback.db) is relative to
+// the working folder, which on Flex Consumption is the app's read-only package: with the loop on, nothing could start.
+if (string.IsNullOrEmpty(builder.Configuration["Frugal:Routing:Feedback:Path"]))
+{
+    builder.Configuration["Frugal:Routing:Feedback:Path"] = Path.Combine(Path.GetTempPath(), "frugal", "feedback.db");
+}
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpMetricsMiddleware>();
 builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
