@@ -158,6 +158,15 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             // The cheap tier's own budget client meters the downgraded call's tokens and cost.
             await _guard.CorrectTokensAsync(charge, 0).ConfigureAwait(false);
+            if (context.Escalation)
+            {
+                throw new BudgetExceededException(
+                    $"tenant '{context.Tenant}' is at its budget (Downgrade): the escalation to premium is not made, since downgraded it would ask the cheap model again")
+                {
+                    EscalationSkipped = true,
+                };
+            }
+
             return (reservation, default);
         }
 

@@ -3,6 +3,12 @@ namespace Frugal.Budgets;
 /// <summary>A model call was refused because a budget is spent and the configured action is <see cref="BudgetAction.Refuse"/>.</summary>
 public sealed class BudgetExceededException : Exception
 {
+    /// <summary>
+    /// Whether it refused an escalation under the Downgrade action (premium was asked again of a cheap answer that failed
+    /// validation, and the budget would have sent it to the same cheap model): the step keeps its cheap answer.
+    /// </summary>
+    public bool EscalationSkipped { get; init; }
+
     /// <summary>Creates the exception.</summary>
     public BudgetExceededException()
     {

@@ -14,6 +14,12 @@ namespace Frugal.Models;
 /// <param name="Tier">The tier the call was sent to (<c>cheap</c>, <c>premium</c>).</param>
 public sealed record FrugalChatContext(string RunId, string Workflow, string Tenant, string StepId, int Attempt, string Tier)
 {
+    /// <summary>
+    /// Whether the call is an escalation (a cheap answer failed validation and premium is asked). A budget that would
+    /// downgrade it refuses it instead: downgraded, it asked the same cheap model again, paid twice for one invalid answer.
+    /// </summary>
+    public bool Escalation { get; init; }
+
     /// <summary>The key under which the context travels in <see cref="ChatOptions.AdditionalProperties"/>.</summary>
     public const string PropertyKey = "frugal.context";
 

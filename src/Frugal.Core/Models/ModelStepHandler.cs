@@ -134,21 +134,36 @@ public sealed class ModelStepHandler
                         first.Result.CachedInputTokens, first.Result.ReasoningTokens);
                     answered = null;
                     asking = ModelTier.Premium;
-                    var second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
-                    answered = second.Result;
-                    metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
-                    FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
-                    if (FeedbackFor(request.Tenant) is { } escalationFeedback)
+                    Answer? second = null;
+                    try
                     {
-                        await escalationFeedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
-                            .ConfigureAwait(false);
+                        second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken, escalation: true).ConfigureAwait(false);
+                    }
+                    catch (BudgetExceededException skipped) when (skipped.EscalationSkipped)
+                    {
+                        // At the budget under Downgrade: the cheap answer stands, marked invalid, and nothing is paid twice.
+                        (answered, replaced, asking) = (first.Result, null, tier);
+                        metadata["escalation_skipped"] = skipped.Message;
+                        EnsureUsable(call, first);
                     }
 
-                    result = second.Result with { Escalated = true, EscalatedFrom = replaced };
-                    if (second.Invalid is { } again)
+                    if (second is not null)
                     {
-                        metadata["validation"] = again;
-                        EnsureUsable(call, second);
+                        answered = second.Result;
+                        metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
+                        FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
+                        if (FeedbackFor(request.Tenant) is { } escalationFeedback)
+                        {
+                            await escalationFeedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)
+                                .ConfigureAwait(false);
+                        }
+
+                        result = second.Result with { Escalated = true, EscalatedFrom = replaced };
+                        if (second.Invalid is { } again)
+                        {
+                            metadata["validation"] = again;
+                            EnsureUsable(call, second);
+                        }
                     }
                 }
                 else
@@ -207,7 +222,7 @@ public sealed class ModelStepHandler
         }
     }
 
-    private async Task<Answer> AskAsync(ModelTier tier, ModelCall call, string prompt, StepRequest request, int index, CancellationToken cancellationToken)
+    private async Task<Answer> AskAsync(ModelTier tier, ModelCall call, string prompt, StepRequest request, int index, CancellationToken cancellationToken, bool escalation = false)
     {
         var name = TierName(tier);
         var client = _services.GetKeyedService<IChatClient>(name)
@@ -221,7 +236,7 @@ public sealed class ModelStepHandler
 
         messages.Add(new ChatMessage(ChatRole.User, prompt));
         var options = new ChatOptions { MaxOutputTokens = call.MaxOutputTokens, Temperature = call.Temperature };
-        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, name).ApplyTo(options);
+        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, name) { Escalation = escalation }.ApplyTo(options);
         if (call.OutputSchema is { } schema)
         {
             options.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(schema, JsonContext.Default.JsonNode), "answer");

@@ -13,6 +13,35 @@ namespace Frugal.Hosting.Tests.Engine;
 public sealed partial class ModelControlTests
 {
     [Fact]
+    public async Task Run_CheapAnswerFailsValidationAtABudgetThatDowngrades_KeepsTheCheapAnswerAndPaysOnce()
+    {
+        // The escalation's premium call was downgraded to the same cheap model: two cheap calls for one invalid answer.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Budgets:Tenants:Default:Monthly"] = "0.0000001",
+            ["Frugal:Budgets:Action"] = "Downgrade",
+        });
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+                validate: { min_confidence: 0.5 }
+            """);
+
+        var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(1, step.Tiers["cheap"]);
+        Assert.Contains("the escalation to premium is not made", step.Metadata!["escalation_skipped"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(step.Metadata["valid"]!.GetValue<bool>());
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal(("answer", CostTier.Cheap, CostOutcome.Succeeded), (record.StepId, record.Tier, record.Outcome));
+        Assert.Equal(1, runtime.Emulator!.Counters.ChatCompletions);
+    }
+
+    [Fact]
     public async Task Run_CheapAnswerFailsValidation_EscalatesOnceAndRecordsBothAttempts()
     {
         await using var runtime = await StartAsync();
