@@ -95,8 +95,18 @@ internal static partial class YamlJsonConverter
             {
                 state.Map.Add(pointer, node.Start, keyStart, null);
                 var obj = new JsonObject();
+                List<YamlNode>? merges = null;
                 foreach (var (key, value) in mapping.Children)
                 {
+                    if (key is YamlScalarNode { Value: "<<", Style: ScalarStyle.Plain or ScalarStyle.Any })
+                    {
+                        // A merge key (YAML 1.1, which YAML files share steps' settings with: "<<: *common"): the entries
+                        // of the mapping it names are added below, under the ones written here. It read as a property
+                        // named "<<", and the step as missing everything it merged.
+                        (merges ??= []).Add(value);
+                        continue;
+                    }
+
                     if (key is not YamlScalarNode { Value: { } name })
                     {
                         state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)key.Start.Line, (int)key.Start.Column),
@@ -106,6 +116,28 @@ internal static partial class YamlJsonConverter
 
                     var child = pointer + "/" + Escape(name);
                     obj[name] = ToJson(value, child, key.Start, state, depth + 1);
+                }
+
+                foreach (var merge in merges ?? [])
+                {
+                    // A list merges each mapping in turn; the first to give a key wins, as the written ones win over all.
+                    foreach (var source in merge is YamlSequenceNode list ? list.Children : [merge])
+                    {
+                        if (source is not YamlMappingNode merged)
+                        {
+                            state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)source.Start.Line, (int)source.Start.Column),
+                                "'<<' merges a mapping (an alias such as *common) or a list of them"));
+                            continue;
+                        }
+
+                        foreach (var (key, value) in merged.Children)
+                        {
+                            if (key is YamlScalarNode { Value: { } name } && !obj.ContainsKey(name))
+                            {
+                                obj[name] = ToJson(value, pointer + "/" + Escape(name), key.Start, state, depth + 1);
+                            }
+                        }
+                    }
                 }
 
                 return obj;

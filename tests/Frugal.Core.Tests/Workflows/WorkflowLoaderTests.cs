@@ -79,6 +79,33 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void Parse_MergeKey_SharesAStepsSettingsAndWrittenKeysWin()
+    {
+        // "<<: *common" read as a property named "<<": the step was refused as missing kind and prompt.
+        var workflow = WorkflowLoader.Parse(
+            """
+            name: merged
+            input: { type: object }
+            steps:
+              - &common
+                id: a
+                kind: model
+                tier: cheap
+                max_output_tokens: 50
+                prompt: hi
+              - <<: *common
+                id: b
+                tier: premium
+                prompt: there
+            """,
+            "merged.yaml");
+
+        var b = Assert.IsType<ModelStep>(workflow.Steps[1]);
+        Assert.Equal(("b", ModelTier.Premium, 50), (b.Id, b.Tier, b.MaxOutputTokens));
+        Assert.Equal("there", b.Prompt.ToString().Trim('"'));
+    }
+
+    [Fact]
     public void Parse_References_ComputesDependsOn()
     {
         var workflow = WorkflowLoader.Parse(AllKinds, "all.yaml");
