@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(5005, LogLevel.Warning, "Budget counter {Key} lost its seed from the cost ledger (the store restarted or dropped it); seeding it again")]
     public static partial void BudgetReseeding(ILogger logger, string key);
 
+    [LoggerMessage(5007, LogLevel.Warning, "A model call's cost could not be settled with the budget store; its answer is kept and its reservation stays until its lease passes")]
+    public static partial void BudgetSettleFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(5006, LogLevel.Warning, "Model {Model} is not in price table {Version}: until a call's answer names a priced model, budgets reserve for its calls at the table's dearest price, {Dearest}; add the model or name the deployment after it")]
     public static partial void BudgetModelUnpriced(ILogger logger, string model, string version, string dearest);
 }

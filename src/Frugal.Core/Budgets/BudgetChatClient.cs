@@ -75,8 +75,25 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
         finally
         {
+            await SettleQuietlyAsync(reservation, actual, charge, usedTokens).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Settles a call that has ended. A store that fails now (Redis timed out) must not replace the call's answer or
+    /// error: the answer was billed, and thrown away the step was retried and paid again, its record priced $0 as a call
+    /// the budget refused. The hold stays until its lease passes, so the budget errs towards spent.
+    /// </summary>
+    private async Task SettleQuietlyAsync(BudgetReservation reservation, long actual, TokenCharge charge, long usedTokens)
+    {
+        try
+        {
             await _guard.SettleAsync(reservation, actual).ConfigureAwait(false);
             await _guard.CorrectTokensAsync(charge, usedTokens).ConfigureAwait(false);
+        }
+        catch (BudgetStoreUnavailableException ex)
+        {
+            _guard.SettleFailed(ex);
         }
     }
 
@@ -119,9 +136,8 @@ public sealed class BudgetChatClient : DelegatingChatClient
             if (!reservation.Downgrade)
             {
                 Answered(model);
-                await _guard.SettleAsync(reservation, Cost(model ?? ModelOf(options), usage)).ConfigureAwait(false);
                 long used = usage is null ? charge.Tokens : (usage.InputTokenCount ?? charge.Tokens) + (usage.OutputTokenCount ?? 0);
-                await _guard.CorrectTokensAsync(charge, used).ConfigureAwait(false);
+                await SettleQuietlyAsync(reservation, Cost(model ?? ModelOf(options), usage), charge, used).ConfigureAwait(false);
             }
         }
     }

@@ -69,6 +69,10 @@ public sealed class BudgetGuard
     public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
         Cost(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0));
 
+    /// <summary>Logs a settle the store could not take (the call's answer is kept; its hold lapses with its lease).</summary>
+    /// <param name="exception">What the store said.</param>
+    public void SettleFailed(BudgetStoreUnavailableException exception) => Log.BudgetSettleFailed(_logger, exception);
+
     /// <summary>Whether the price table knows <paramref name="model"/>.</summary>
     /// <param name="model">A model or deployment name.</param>
     public bool IsPriced(string? model) => _prices.TryFind(model, out _);

@@ -11,6 +11,9 @@ namespace Frugal.Budgets;
 /// reservation's lease must outlast.</param>
 internal sealed class BudgetOptionsValidator(IConfigurationSection? section = null, TimeSpan? totalTimeout = null) : IValidateOptions<BudgetOptions>
 {
+    // The largest limit a counter of nano-dollars in 64 bits holds with room for what is spent past it: a billion dollars.
+    private const decimal MaxDollars = 1_000_000_000m;
+
     public ValidateOptionsResult Validate(string? name, BudgetOptions options)
     {
         var failures = new List<string>();
@@ -32,6 +35,10 @@ internal sealed class BudgetOptionsValidator(IConfigurationSection? section = nu
             {
                 failures.Add($"{Section}:Tenants:{tenant}:Monthly must be zero or more (was {limits.Monthly}).");
             }
+            else if (limits.Monthly is > MaxDollars)
+            {
+                failures.Add($"{Section}:Tenants:{tenant}:Monthly must be at most {MaxDollars:N0} dollars (was {limits.Monthly}); leave it out for no budget.");
+            }
 
             if (limits.TokensPerMinute is <= 0)
             {
@@ -42,6 +49,11 @@ internal sealed class BudgetOptionsValidator(IConfigurationSection? section = nu
         if (options.PerRun is < 0)
         {
             failures.Add($"{Section}:PerRun must be zero or more (was {options.PerRun}).");
+        }
+        else if (options.PerRun is > MaxDollars)
+        {
+            // Counters hold nano-dollars in 64 bits: a limit set far above any bill "for no limit" made every call throw.
+            failures.Add($"{Section}:PerRun must be at most {MaxDollars:N0} dollars (was {options.PerRun}); leave it out for no budget.");
         }
 
         if (!Enum.IsDefined(options.Action))
@@ -72,7 +84,7 @@ internal sealed class BudgetOptionsValidator(IConfigurationSection? section = nu
         else if (totalTimeout is { } longest && options.ReservationLease <= longest)
         {
             // A hold released while its call still runs lets other calls in past the budget.
-            failures.Add($"{Section}:ReservationLease ({options.ReservationLease}) must be longer than {Resilience.ModelResilienceOptions.Section}:TotalTimeout ({longest}), the longest a model call may take.");
+            failures.Add($"{Section}:ReservationLease ({options.ReservationLease}) must be longer than {longest}, the longest a model call may take ({Resilience.ModelResilienceOptions.Section}:TotalTimeout, twice over with a fallback deployment).");
         }
 
         if (options.ReservationMaxWait < TimeSpan.Zero)

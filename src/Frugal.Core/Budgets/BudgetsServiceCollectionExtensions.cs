@@ -27,6 +27,14 @@ public static class BudgetsServiceCollectionExtensions
         services.AddOptions<BudgetOptions>().Bind(section).ValidateOnStart();
         var totalTimeout = configuration.GetSection(Frugal.Resilience.ModelResilienceOptions.Section).Get<Frugal.Resilience.ModelResilienceOptions>()?.TotalTimeout
             ?? new Frugal.Resilience.ModelResilienceOptions().TotalTimeout;
+
+        // A call whose deployment keeps failing goes on to the fallback's pipeline, which has its own total timeout:
+        // one reservation may be held that much longer.
+        if (configuration.GetSection("Frugal:Models:Fallback").Exists())
+        {
+            totalTimeout *= 2;
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(new BudgetOptionsValidator(section, totalTimeout)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenEstimator>();

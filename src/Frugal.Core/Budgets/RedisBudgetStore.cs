@@ -14,18 +14,25 @@ namespace Frugal.Budgets;
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
     // Redis's own clock in milliseconds, and the release of a counter's holds whose lease has passed (their calls' hosts
-    // stopped): one text in the two scripts that need them.
+    // stopped): one text in the scripts that need them. A release never takes 'h' below zero nor makes a counter that is
+    // gone: a counter evicted or deleted while its holds remained came back at h = -900, and let ten more calls in.
     private const string HoldFunctions = """
         local function now_ms()
           local time = redis.call('TIME')
           return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        end
+        local function release(counter, amount)
+          if redis.call('EXISTS', counter) == 1 then
+            local held = tonumber(redis.call('HGET', counter, 'h') or '0')
+            redis.call('HSET', counter, 'h', math.max(0, held - amount))
+          end
         end
         local function release_lapsed(counter, holds, now)
           local lapsed = redis.call('ZRANGEBYSCORE', holds, '-inf', now)
           if #lapsed > 0 then
             local sum = 0
             for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
-            redis.call('HINCRBY', counter, 'h', -sum)
+            release(counter, sum)
             redis.call('ZREMRANGEBYSCORE', holds, '-inf', now)
           end
         end
@@ -68,11 +75,11 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 
     // KEYS as above; ARGV: held amount, actual, hold member, then per counter its time to live (ms). A hold already
     // released because its lease passed is not released twice.
-    private const string SettleScript = """
+    private const string SettleScript = HoldFunctions + """
         local n = #KEYS / 2
         for i = 1, n do
           if redis.call('ZREM', KEYS[n + i], ARGV[3]) == 1 then
-            redis.call('HINCRBY', KEYS[i], 'h', -tonumber(ARGV[1]))
+            release(KEYS[i], tonumber(ARGV[1]))
           end
           redis.call('HINCRBY', KEYS[i], 's', tonumber(ARGV[2]))
           redis.call('PEXPIRE', KEYS[i], ARGV[3 + i])
@@ -95,6 +102,8 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         return 1
         """;
+
+    private static readonly string[] UnavailableReplies = ["OOM", "LOADING", "READONLY", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"];
 
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly string _endpoints;
@@ -195,12 +204,21 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
             return await command(database).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException || IsUnavailable(ex))
         {
             throw new BudgetStoreUnavailableException(
                 $"the budget store (Redis at {_endpoints}, {BudgetOptions.SectionName}:RedisConnectionString) did not answer: {ex.Message.Split([". ", " - "], 2, StringSplitOptions.None)[0]}", ex);
         }
     }
+
+    /// <summary>
+    /// A reply that says Redis cannot take commands now (out of memory, loading, a read-only replica after a failover,
+    /// busy with a script, no primary): the call cannot be counted, as when Redis does not answer. These came out as a
+    /// raw exception: a 500 from the API instead of 503, and an unhandled exception in <c>frugal run</c>.
+    /// </summary>
+    private static bool IsUnavailable(Exception ex) =>
+        ex is RedisServerException { Message: var message }
+        && UnavailableReplies.Any(reply => message.StartsWith(reply, StringComparison.Ordinal));
 
     // The counters, then their holds' sorted sets; a counter's key carries its tenant as hash tag, so both share a slot.
     private static RedisKey[] Keys(IReadOnlyList<BudgetCounter> counters) =>

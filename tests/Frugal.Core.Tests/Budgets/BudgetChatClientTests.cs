@@ -124,6 +124,22 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_StoreFailsWhenTheCallIsSettled_KeepsTheAnswer()
+    {
+        // The answer was billed; the settle's timeout replaced it, the step was retried and paid again.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
+        var budget = new BudgetOptions();
+        budget.Tenants["acme"] = new TenantBudgetOptions { Monthly = 1m };
+        var guard = new BudgetGuard(Microsoft.Extensions.Options.Options.Create(budget), new SettleFails(new InMemoryBudgetStore(time)), Frugal.Costs.PriceTable.LoadDefault(), time);
+        using var inner = new CapturingChatClient(_ => { });
+        using var client = new BudgetChatClient(inner, guard, new TokenEstimator());
+
+        var response = await client.GetResponseAsync("Classify this ticket.", BudgetedModels.Options("acme", "run-1"));
+
+        Assert.Equal("ok", response.Text);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoFrugalContext_PassesThrough()
     {
         await using var models = await BudgetedModels.StartAsync(new Dictionary<string, string?>
@@ -144,6 +160,24 @@ public sealed class BudgetChatClientTests
         var budget = new BudgetOptions();
         budget.Tenants[tenant] = new TenantBudgetOptions { Monthly = monthly };
         return (new BudgetGuard(Microsoft.Extensions.Options.Options.Create(budget), store, Frugal.Costs.PriceTable.LoadDefault(), time), store);
+    }
+
+    private sealed class SettleFails(IBudgetStore inner) : IBudgetStore
+    {
+        public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
+            inner.TryReserveAsync(counters, hold, force, cancellationToken);
+
+        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+            throw new BudgetStoreUnavailableException("the budget store (Redis) did not answer: Timeout");
+
+        public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, cancellationToken);
+
+        public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+            inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
+
+        public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => inner.GetTokensAsync(key, cancellationToken);
     }
 
     private sealed class CapturingChatClient(Action<ChatOptions?> capture, string? deployment = null, string answeredBy = "gpt-4o") : IChatClient

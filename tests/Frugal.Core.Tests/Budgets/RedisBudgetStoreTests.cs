@@ -70,6 +70,29 @@ public sealed class RedisBudgetStoreTests
         Assert.Equal(new BudgetBalance(140, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task SettleAsync_CounterGoneWhileItsHoldsRemain_NeverHoldsLessThanNothing()
+    {
+        // A counter evicted or deleted (an operator resetting a budget) while its holds remained came back at
+        // h = -900, and ten more calls of 100 were let in against a limit of 1,000.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        var key = $"frugal:test:{{{Guid.NewGuid():N}}}:run";
+        BudgetCounter[] counters = [new(key, 1_000, TimeSpan.FromMinutes(5))];
+        var held = Hold(900);
+        Assert.Equal(-1, await store.TryReserveAsync(counters, held, force: false, CancellationToken.None));
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(BudgetedModels.Redis))
+        {
+            await redis.GetDatabase().KeyDeleteAsync(key);
+        }
+
+        await store.SettleAsync(counters, held, 900, CancellationToken.None);
+
+        Assert.Equal(new BudgetBalance(900, 0, Seeded: false), await store.GetAsync(key, CancellationToken.None));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(50), force: false, CancellationToken.None));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(100), force: false, CancellationToken.None)); // 950 < 1,000
+        Assert.Equal(0, await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));  // 1,050: full
+    }
+
     private static BudgetHold Hold(long amount) => new(Guid.NewGuid().ToString("N"), amount, TimeSpan.FromMinutes(10));
 
     private static int FreePort()
