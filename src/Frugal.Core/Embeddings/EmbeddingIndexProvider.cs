@@ -43,9 +43,9 @@ public sealed class EmbeddingIndexProvider
     /// <summary>
     /// Changes when the same model starts giving other vectors for the same text, so that indexes built before are
     /// rebuilt. 2: December 2026, when Frugal's BERT tokenization stopped gluing words across line breaks and dropping
-    /// ASCII symbols and accented letters.
+    /// ASCII symbols and accented letters. 3: when it started deleting format characters (zero-width space, soft hyphen).
     /// </summary>
-    private const char VectorRevision = '2';
+    private const char VectorRevision = '3';
 
     /// <summary>Gets the identity of the embedding model: its id and vector size.</summary>
     public string ModelIdentity
@@ -84,7 +84,7 @@ public sealed class EmbeddingIndexProvider
             return (cached, false, 0);
         }
 
-        if (await _store.TryGetAsync(id, cancellationToken).ConfigureAwait(false) is { } stored && stored.Keys.SequenceEqual(keys, StringComparer.Ordinal))
+        if (await _store.TryGetAsync(id, cancellationToken).ConfigureAwait(false) is { } stored && stored.Keys.SequenceEqual(keys, StringComparer.Ordinal) && IsWhole(stored))
         {
             return (_memory.GetOrAdd(id, stored), false, 0);
         }
@@ -93,6 +93,17 @@ public sealed class EmbeddingIndexProvider
         var index = new EmbeddingIndex(id, ModelIdentity, [.. keys], vectors);
         await _store.SaveAsync(index, cancellationToken).ConfigureAwait(false);
         return (_memory.GetOrAdd(id, index), true, seconds);
+    }
+
+    /// <summary>
+    /// Whether a stored index has a vector of the model's size for every key: one cut short (a damaged or hand-edited
+    /// copy) was used as it was, and lookups quietly answered from the wrong vectors.
+    /// </summary>
+    private bool IsWhole(EmbeddingIndex index)
+    {
+        var dimensions = Generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        return index.Vectors.Count == index.Keys.Count
+            && index.Vectors.All(v => v is { Length: > 0 } && (dimensions is null || v.Length == dimensions));
     }
 
     /// <summary>Embeds texts as unit vectors.</summary>

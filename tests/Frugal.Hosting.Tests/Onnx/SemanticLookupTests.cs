@@ -47,6 +47,33 @@ public sealed class SemanticLookupTests
     }
 
     [Fact]
+    public async Task Run_StoredIndexWithVectorsCutShort_IsBuiltAgain()
+    {
+        // A damaged copy (vectors of 10 values) was used as it was: "where is my package?" answered "other".
+        var folder = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "embeddings");
+        using var minilm = OnnxEmbeddingGenerator.Create(options: new() { IntraOpThreads = 2 });
+        var second = new CountingEmbeddingGenerator(minilm);
+        var input = new JsonObject { ["message"] = "where is my package?" };
+        await using (var runtime = await StartAsync(new() { ["Frugal:Embeddings:IndexPath"] = folder }, s => s.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new CountingEmbeddingGenerator(minilm))))
+        {
+            await RunCompletedAsync(runtime, Parse(IntentWorkflow), input);
+        }
+
+        var file = Assert.Single(Directory.GetFiles(folder, "*.json"));
+        var stored = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject();
+        var vectors = stored.First(p => p.Value is JsonArray { Count: 3 } a && a[0] is JsonArray).Key;
+        stored[vectors] = new JsonArray([.. stored[vectors]!.AsArray().Select(v => (JsonNode)new JsonArray([.. v!.AsArray().Take(10).Select(x => x!.DeepClone())]))]);
+        await File.WriteAllTextAsync(file, stored.ToJsonString());
+
+        await using (var runtime = await StartAsync(new() { ["Frugal:Embeddings:IndexPath"] = folder }, s => s.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(second)))
+        {
+            Assert.Equal("shipping", (await RunCompletedAsync(runtime, Parse(IntentWorkflow), input)).Output!["intent"]!.GetValue<string>());
+        }
+
+        Assert.Equal(3 + 1, second.Texts);
+    }
+
+    [Fact]
     public async Task Run_SecondRuntimeWithTheSameIndexFolder_ReusesTheCachedKeyEmbeddings()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "embeddings");
