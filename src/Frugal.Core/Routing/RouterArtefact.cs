@@ -105,7 +105,8 @@ public static class RouterArtefact
             _ when document.Inputs.Scale.Any(s => !(s > 0)) => "inputs.scale values must be positive",
             _ when document.Kind != "knn" && (document.Heads.Count != 2 || document.Heads.Any(h => h.Weights.Count != inputs)) =>
                 $"a {document.Kind} router needs the heads {RouterHead.PremiumCorrect} and {RouterHead.CheapCorrect} with {inputs} weights each",
-            _ when document.Kind != "logistic" && document.Neighbours is not { K: > 0, Rows: > 0, Temperature: > 0 } =>
+            // A logistic router may leave neighbours out, but ones it has are used (k = 0 failed every score).
+            _ when (document.Kind != "logistic" || document.Neighbours is not null) && document.Neighbours is not { K: > 0, Rows: > 0, Temperature: > 0 } =>
                 $"a {document.Kind} router needs 'neighbours' with positive k, rows and temperature",
             _ when document.Quantiles.Count != 101 => "'quantiles' needs 101 values",
             _ => null,

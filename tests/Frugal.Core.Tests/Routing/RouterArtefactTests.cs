@@ -95,6 +95,22 @@ public sealed class RouterArtefactTests : IDisposable
     }
 
     [Fact]
+    public void Load_NeighboursWithKZero_NamesFile()
+    {
+        // A router with k = 0 loaded, and every score then failed with an IndexOutOfRangeException.
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var path = Path.Combine(folder, "router.json");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        document["kind"] = "logistic";
+        document["neighbours"]!["k"] = 0;
+        File.WriteAllText(path, document.ToJsonString());
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.Equal($"{path}: a logistic router needs 'neighbours' with positive k, rows and temperature.", ex.Message);
+    }
+
+    [Fact]
     public void Load_MissingNeighbourFile_NamesFile()
     {
         RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);

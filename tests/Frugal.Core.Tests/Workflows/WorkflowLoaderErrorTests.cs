@@ -64,6 +64,7 @@ public sealed class WorkflowLoaderErrorTests
         { "input schema not an object", "name: demo\ninput: a ticket\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "2:8", "'input' must be a mapping, found 'a ticket'" },
         { "input schema invalid", "name: demo\ninput:\n  type: objekt\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "3:9", "'input' is not a valid JSON Schema: 'type' cannot be 'objekt'; expected one of: array, boolean, integer, null, number, object, string" },
         { "output_schema invalid", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      required: category\n", "10:17", "'output_schema' is not a valid JSON Schema: 'required' must be a list" },
+        { "max_escalations past an int", "name: demo\ninput:\n  type: object\nlimits:\n  max_escalations: 3000000000\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "5:20", "'max_escalations' must be at most 1000000, found 3000000000" },
         { "temperature too high", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 3\n", "8:18", "'temperature' must be at most 2, found 3" },
         { "steps.missing in output", "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\noutput:\n  answer: ${ steps.b.output }\n", "9:20", "'steps.b' refers to a step that does not exist; steps are: a" },
         { "empty file", "", "1:1", "the file holds no YAML document" },
