@@ -40,6 +40,10 @@ internal sealed partial class WorkflowRun
         IReadOnlyList<StepCall>? calls = null;
         var responses = new StepResponses();
 
+        // Escalations this step's answered calls made: a batch retried for its failed calls sends them with what is left
+        // of the grant (they were sent with all of it, and a foreach passed max_escalations by what the first attempt used).
+        var escalated = 0;
+
         // The batch positions still to answer, once some calls of a batch failed and others were answered; null: all.
         int[]? pending = null;
         try
@@ -49,7 +53,7 @@ internal sealed partial class WorkflowRun
                 StepRequest? request = null;
                 if (!_context.IsReplaying)
                 {
-                    _grant = grant;
+                    _grant = Math.Max(0, grant - escalated);
                     request = Request(build, state, ref calls, pending, stepId, attempt, batch, firstItem);
                 }
 
@@ -62,6 +66,7 @@ internal sealed partial class WorkflowRun
                         // Only model calls escalate; their count limits later calls, so a model step's response is read at once.
                         foreach (var result in response.Value.Results)
                         {
+                            escalated += result.Escalated ? 1 : 0;
                             _escalations += result.Escalated ? 1 : 0;
                         }
                     }

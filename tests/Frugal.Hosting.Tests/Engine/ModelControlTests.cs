@@ -436,6 +436,36 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_BatchRetriedForItsFailedCalls_KeepsWithinTheRunsEscalationLimit()
+    {
+        // The failed calls of a batch were sent again with the whole grant, though the answered ones had used it:
+        // max_escalations 2 let a foreach escalate 3 or 4 times when some cheap calls failed.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:ServerErrorRate"] = "0.5",
+            ["Frugal:Models:Resilience:MaxRetries"] = "0",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+        });
+        var definition = WorkflowLoader.Parse("""
+            name: cap
+            input: { type: object }
+            limits: { max_escalations: 2 }
+            steps:
+              - id: each
+                kind: foreach
+                items: [a, b, c, d, e, f, g, h, i, j, k, l]
+                batch_size: 12
+                do: { kind: model, tier: cheap, prompt: "I can't help with that. ${ item }", validate: { refusal: true } }
+            """, "cap.yaml");
+
+        var (_, metadata) = await RunToEndAsync(runtime, definition, new JsonObject());
+
+        Assert.True(runtime.Emulator!.Counters.ServerErrors > 0, "some cheap calls failed and were sent again");
+        var premium = (await RecordsAsync(runtime, metadata.InstanceId)).Count(r => r.Tier == CostTier.Premium);
+        Assert.InRange(premium, 0, 2);
+    }
+
+    [Fact]
     public async Task Run_AutoStepWhoseRouteWasSkipped_GoesToPremiumAndSaysWhy()
     {
         await using var runtime = await StartAsync();
