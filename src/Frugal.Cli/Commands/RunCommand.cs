@@ -87,9 +87,7 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
-
         var clock = Stopwatch.StartNew();
-        var began = DateTimeOffset.UtcNow;
         LocalRuntime runtime;
         try
         {
@@ -102,6 +100,9 @@ internal static class RunCommand
         }
 
         await using var runtimeScope = runtime;
+
+        // Runs created before this moment were created by an earlier command (on a store): see how they are timed below.
+        var began = (runtime.Host.Services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
 
         // The same admission check as the HTTP API's and the queue's: a tenant whose monthly budget is spent (with the
         // Refuse action) or who is over its tokens per minute starts nothing.
