@@ -123,20 +123,27 @@ public static class JsonErrors
             utf8 = next < 0 ? [] : utf8[(next + 1)..];
         }
 
-        // One character per byte that does not continue a UTF-8 sequence (10xxxxxx), as the text overload counts a
-        // surrogate pair as one letter.
-        var bytes = utf8[..(int)Math.Min(exception.BytePositionInLine ?? 0, utf8.Length)];
-        long column = 0;
-        foreach (var b in bytes)
+        return CountCharacters(utf8[..(int)Math.Min(exception.BytePositionInLine ?? 0, utf8.Length)]) + 1;
+    }
+
+    /// <summary>
+    /// The characters in <paramref name="utf8"/> up to its first line break: one per byte that does not continue a UTF-8
+    /// sequence (10xxxxxx), so a surrogate pair's letter counts once, as the text overload of <see cref="Column(string, JsonException)"/> counts it.
+    /// </summary>
+    /// <param name="utf8">UTF-8 text.</param>
+    public static long CountCharacters(ReadOnlySpan<byte> utf8)
+    {
+        long characters = 0;
+        foreach (var b in utf8)
         {
             if (b == '\n')
             {
                 break;
             }
 
-            column += (b & 0xC0) == 0x80 ? 0 : 1;
+            characters += (b & 0xC0) == 0x80 ? 0 : 1;
         }
 
-        return column + 1;
+        return characters;
     }
 }

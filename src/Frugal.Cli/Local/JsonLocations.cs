@@ -77,14 +77,7 @@ internal static class JsonLocations
             }
         }
 
-        // One character per byte that does not continue a UTF-8 sequence, as JsonErrors.Column counts.
-        var column = 1;
-        for (var i = start; i < offset; i++)
-        {
-            column += (utf8[i] & 0xC0) == 0x80 ? 0 : 1;
-        }
-
-        return (line, column);
+        return (line, (int)JsonErrors.CountCharacters(utf8.AsSpan(start, offset - start)) + 1);
     }
 
     private sealed class Frame

@@ -15,7 +15,4 @@ public sealed record BilledBeforeFailure(CallResult? Answered, TierUsage? Escala
 {
     /// <summary>The tier of the call that failed without an answer (premium, when an escalation's call failed).</summary>
     public string? FailedTier { get; init; }
-
-    /// <summary>The deployment the failed call went to, and its provider (the client's metadata), for its record.</summary>
-    public (string? Model, string? Provider) FailedDeployment { get; init; }
 }

@@ -1,5 +1,7 @@
 using Frugal.Costs;
 using Frugal.Models;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Engine;
@@ -15,7 +17,7 @@ public sealed class StepCostRecorder
     private readonly PriceTable _prices;
     private readonly TimeProvider _time;
     private readonly string? _gpuProfile;
-    private readonly Frugal.Models.ModelsOptions? _models;
+    private readonly IServiceProvider? _services;
 
     /// <summary>Creates the recorder.</summary>
     /// <param name="recorder">Writes the records.</param>
@@ -23,15 +25,16 @@ public sealed class StepCostRecorder
     /// <param name="time">The clock.</param>
     /// <param name="inference">Names the GPU profile (<c>Frugal:Inference:GpuProfile</c>) that prices accelerator seconds;
     /// without one those calls are recorded unpriced.</param>
-    /// <param name="models">The tiers' deployments, which name the model of an attempt that timed out.</param>
+    /// <param name="services">The tiers' chat clients, whose metadata names the deployment (and provider) of a call
+    /// that got no answer.</param>
     public StepCostRecorder(
-        CostRecorder recorder, PriceTable prices, TimeProvider time, IOptions<FrugalInferenceOptions>? inference = null, IOptions<Frugal.Models.ModelsOptions>? models = null)
+        CostRecorder recorder, PriceTable prices, TimeProvider time, IOptions<FrugalInferenceOptions>? inference = null, IServiceProvider? services = null)
     {
         _recorder = recorder;
         _prices = prices;
         _time = time;
         _gpuProfile = inference?.Value.GpuProfile;
-        _models = models?.Value;
+        _services = services;
     }
 
     /// <summary>
@@ -47,9 +50,7 @@ public sealed class StepCostRecorder
         // A failed call keeps what it was billed for on the way (BilledBeforeFailure, given only with a failure): the
         // answer it could not use is its own record's usage, and the cheap attempt an escalation replaced and timed-out
         // attempts get theirs.
-        result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier
-            ? new CallResult(null, failedTier, billed.FailedDeployment.Model, Provider: billed.FailedDeployment.Provider) { Unanswered = true }
-            : null);
+        result ??= billed?.Answered ?? (billed?.FailedTier is { } failedTier ? Unanswered(failedTier, failedTier) : null);
         if ((result?.EscalatedFrom ?? billed?.EscalatedFrom) is { } replaced)
         {
             var cheap = new CallResult(null, replaced.Tier, replaced.Model, replaced.InputTokens, replaced.OutputTokens, replaced.DurationMs, replaced.Provider)
@@ -66,7 +67,7 @@ public sealed class StepCostRecorder
             // No model and no usage: priced as unknown, never as free (costs.md).
             // A fallback deployment's attempt belongs to the tier that fell back to it.
             var tier = unanswered[i] is "cheap" or "premium" ? unanswered[i] : result?.Tier ?? TierOf(call);
-            var attempt = new CallResult(null, tier, Deployment(unanswered[i]), Provider: result?.Provider) { Unanswered = true };
+            var attempt = Unanswered(tier, unanswered[i]);
             await RecordOneAsync(request, index, call, attempt, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
         }
 
@@ -126,14 +127,15 @@ public sealed class StepCostRecorder
         return _recorder.RecordAsync(record, cancellationToken);
     }
 
-    /// <summary>The deployment an attempt of <paramref name="tier"/> went to (reports group a timed-out call under it, not "(none)").</summary>
-    private string? Deployment(string tier) => tier switch
+    /// <summary>
+    /// A call of <paramref name="tier"/> that got no answer, sent to <paramref name="deployment"/>'s client (a tier's own,
+    /// or <c>fallback</c>): its record names the deployment and provider (reports grouped such calls under "(none)").
+    /// </summary>
+    private CallResult Unanswered(string tier, string deployment)
     {
-        "cheap" => _models?.Cheap.Deployment,
-        "premium" => _models?.Premium.Deployment,
-        "fallback" => _models?.Fallback?.Deployment,
-        _ => null,
-    };
+        var metadata = _services?.GetKeyedService<IChatClient>(deployment)?.GetService<ChatClientMetadata>();
+        return new CallResult(null, tier, metadata?.DefaultModelId, Provider: metadata?.ProviderName) { Unanswered = true };
+    }
 
     private static string TierOf(StepCall call) => call switch
     {

@@ -188,12 +188,7 @@ public sealed class ModelStepHandler
             }
 
             var failedTier = answered is null && asking is ModelTier.Cheap or ModelTier.Premium ? TierName(asking) : null;
-            var deployment = failedTier is null ? null : _services.GetKeyedService<IChatClient>(failedTier)?.GetService<ChatClientMetadata>();
-            billedBeforeFailure?.Invoke(new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut)
-            {
-                FailedTier = failedTier,
-                FailedDeployment = (deployment?.DefaultModelId, deployment?.ProviderName),
-            });
+            billedBeforeFailure?.Invoke(new BilledBeforeFailure(answered, replaced, timedOut.Count == 0 ? null : timedOut) { FailedTier = failedTier });
             throw;
         }
 
