@@ -138,8 +138,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     {
         if (_drainingOrchestrations)
         {
-            await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            return null!;
+            return await NothingAsync<TaskOrchestrationWorkItem>(receiveTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         var workItem = await LockAsync(
@@ -220,9 +219,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     {
         if (_draining)
         {
-            // The dispatcher takes no work item as "nothing yet" and asks again after its own short delay.
-            await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            return null!;
+            return await NothingAsync<TaskActivityWorkItem>(receiveTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         return await LockAsync(_activitySlots, _activities, () => _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken)
@@ -245,19 +242,9 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     public async Task<int> DrainActivitiesAsync(TimeSpan timeout)
     {
         _draining = true;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!_activities.IsEmpty && waited.Elapsed < timeout)
-        {
-            await Task.Delay(50).ConfigureAwait(false);
-        }
-
+        await UntilEmptyAsync(_activities, timeout).ConfigureAwait(false);
         _drainingOrchestrations = true;
-        var episodes = System.Diagnostics.Stopwatch.StartNew();
-        while (!_orchestrations.IsEmpty && episodes.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(50).ConfigureAwait(false);
-        }
-
+        await UntilEmptyAsync(_orchestrations, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         return _activities.Count;
     }
 
@@ -346,6 +333,24 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         if (at >= 0)
         {
             events[at] = replacement;
+        }
+    }
+
+    /// <summary>No work item, after a short wait: the dispatcher takes that as "nothing yet" and asks again.</summary>
+    private static async Task<T> NothingAsync<T>(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+        where T : class
+    {
+        await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        return null!;
+    }
+
+    private static async Task UntilEmptyAsync<T>(ConcurrentDictionary<T, byte> inFlight, TimeSpan timeout)
+        where T : notnull
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!inFlight.IsEmpty && waited.Elapsed < timeout)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
