@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Information, "Tenant {Tenant}: seeded {Month} budget counter with ${Dollars} from the cost ledger")]
     public static partial void BudgetSeeded(ILogger logger, string tenant, string month, decimal dollars);
 
+    [LoggerMessage(5008, LogLevel.Information, "Run {RunId} (tenant {Tenant}): its budget counter was not in the store (a new process or a store restart); seeded with ${Dollars} the cost ledger holds for the run")]
+    public static partial void BudgetRunSeeded(ILogger logger, string runId, string tenant, decimal dollars);
+
     [LoggerMessage(5005, LogLevel.Warning, "Budget counter {Key} lost its seed from the cost ledger (the store restarted or dropped it); seeding it again")]
     public static partial void BudgetReseeding(ILogger logger, string key);
 

@@ -115,7 +115,7 @@ public sealed partial class BudgetGuard
         BudgetBalance balance;
         while (true)
         {
-            int refused = await TryReserveAsync(context.Tenant, counters, hold, force: false, cancellationToken).ConfigureAwait(false);
+            int refused = await TryReserveAsync(context.Tenant, context.RunId, counters, hold, force: false, cancellationToken).ConfigureAwait(false);
             if (refused < 0)
             {
                 return new BudgetReservation(counters, amount) { Id = hold.Id };
@@ -155,7 +155,7 @@ public sealed partial class BudgetGuard
             return new BudgetReservation([], 0, Downgrade: true);
         }
 
-        await TryReserveAsync(context.Tenant, counters, hold, force: true, cancellationToken).ConfigureAwait(false);
+        await TryReserveAsync(context.Tenant, context.RunId, counters, hold, force: true, cancellationToken).ConfigureAwait(false);
         return new BudgetReservation(counters, amount) { Id = hold.Id };
     }
 
@@ -240,7 +240,10 @@ public sealed partial class BudgetGuard
 
         if (_options.PerRun is { } perRun)
         {
-            counters.Add(new BudgetCounter($"frugal:budget:{{{Tag(tenant)}}}:run:{runId}", ToNano(perRun), RunTimeToLive));
+            // Seeded from the ledger when the store does not hold it (TryReserveAsync): a run resumed or started again
+            // in a new process (the memory store), or after a Redis restart, starts from what it has already spent,
+            // not from zero.
+            counters.Add(new BudgetCounter(RunKey(tenant, runId), ToNano(perRun), RunTimeToLive, FromLedger: true));
         }
 
         return counters;
@@ -255,7 +258,7 @@ public sealed partial class BudgetGuard
     /// Reserves on the store; a month counter the store no longer holds (a Redis restart or flush; this process had
     /// already seeded it, so it would otherwise count the month from zero) is seeded from the ledger again first.
     /// </summary>
-    private async Task<int> TryReserveAsync(string tenant, IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
+    private async Task<int> TryReserveAsync(string tenant, string runId, IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -271,7 +274,14 @@ public sealed partial class BudgetGuard
                 throw new InvalidOperationException($"budget counter {counter.Key} was seeded from the cost ledger twice and the store still does not hold it");
             }
 
-            await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+            if (counter.Key == RunKey(tenant, runId))
+            {
+                await SeedRunAsync(tenant, runId, counter, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -327,6 +337,32 @@ public sealed partial class BudgetGuard
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
         Log.BudgetSeeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
     }
+
+    /// <summary>
+    /// Seeds a run's counter with what the ledger holds for the run over the counter's life (<see cref="RunTimeToLive"/>).
+    /// Not remembered per process as a month's seed is: a run counter the store lacks is met once per run, and one
+    /// entry per run would grow without end. Two callers seeding at once both read the ledger; the store keeps one seed.
+    /// </summary>
+    private async Task SeedRunAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        decimal dollars = 0m;
+        if (_ledger is not null)
+        {
+            var query = new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false };
+            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                dollars += record.Dollars;
+            }
+        }
+
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        if (dollars > 0)
+        {
+            Log.BudgetRunSeeded(_logger, runId, tenant, dollars);
+        }
+    }
+
+    private static string RunKey(string tenant, string runId) => $"frugal:budget:{{{Tag(tenant)}}}:run:{runId}";
 
     private long Cost(string? model, TokenUsage usage)
     {

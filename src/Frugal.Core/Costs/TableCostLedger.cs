@@ -29,6 +29,9 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxBatch = 100;
     private const int MaxText = 30_000;
 
+    /// <summary>The longest span (days) a tenant's query reads partition by partition rather than as one range.</summary>
+    private const int MaxPartitionDays = 62;
+
     private readonly TableClient _table;
     private Task? _created;
 
@@ -60,6 +63,12 @@ public sealed class TableCostLedger : ICostLedger
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A time range becomes a PartitionKey range. One tenant's records over at most <see cref="MaxPartitionDays"/> days
+    /// are read day partition by day partition instead (a month-to-date budget seed, a tenant's report, a run's spend):
+    /// the range alone also reads every other tenant's records of those days, server-side. A run's records are then a
+    /// RowKey range within each partition.
+    /// </remarks>
     public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -67,23 +76,52 @@ public sealed class TableCostLedger : ICostLedger
         var filters = new List<string>();
         if (query.Since is { } since)
         {
-            filters.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(since)}"));
             filters.Add(TableClient.CreateQueryFilter($"StartedAt ge {since}"));
         }
 
         if (query.Until is { } until)
         {
-            filters.Add(TableClient.CreateQueryFilter($"PartitionKey lt {Day(until.AddDays(1))}"));
             filters.Add(TableClient.CreateQueryFilter($"StartedAt lt {until}"));
         }
 
-        AddEquals(filters, "Tenant", query.Tenant);
         AddEquals(filters, "Workflow", query.Workflow);
         AddEquals(filters, "RunId", query.RunId);
-        string? filter = filters.Count == 0 ? null : string.Join(" and ", filters);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        IEnumerable<string> partitions;
+        if (PartitionsOf(query) is { } days)
         {
-            yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
+            if (query.RunId is { } run)
+            {
+                // '|' ends the run id in a RowKey ('|' is escaped inside it), and '}' is the character after it.
+                filters.Add(TableClient.CreateQueryFilter($"RowKey ge {Escape(run) + "|"}"));
+                filters.Add(TableClient.CreateQueryFilter($"RowKey lt {Escape(run) + "}"}"));
+            }
+
+            partitions = days.Select(day => TableClient.CreateQueryFilter($"PartitionKey eq {day}"));
+        }
+        else
+        {
+            AddEquals(filters, "Tenant", query.Tenant);
+            var range = new List<string>(2);
+            if (query.Since is { } from)
+            {
+                range.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(from)}"));
+            }
+
+            if (query.Until is { } to)
+            {
+                range.Add(TableClient.CreateQueryFilter($"PartitionKey lt {Day(to.AddDays(1))}"));
+            }
+
+            partitions = [string.Join(" and ", range)];
+        }
+
+        foreach (string partition in partitions)
+        {
+            string filter = string.Join(" and ", filters.Prepend(partition).Where(f => f.Length > 0));
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
+            }
         }
     }
 
@@ -108,6 +146,34 @@ public sealed class TableCostLedger : ICostLedger
         }
 
         return deleted + await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The day partitions of one tenant a query reads, when it names a tenant and a start no more than
+    /// <see cref="MaxPartitionDays"/> days before its end (or before tomorrow: another instance's clock may run ahead);
+    /// otherwise null.
+    /// </summary>
+    private static List<string>? PartitionsOf(CostQuery query)
+    {
+        if (query.Tenant is not { } tenant || query.Since is not { } since)
+        {
+            return null;
+        }
+
+        var first = since.UtcDateTime.Date;
+        var last = (query.Until ?? DateTimeOffset.UtcNow.AddDays(1)).UtcDateTime.Date;
+        if ((last - first).TotalDays > MaxPartitionDays)
+        {
+            return null;
+        }
+
+        var days = new List<string>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            days.Add(Day(day) + "_" + Escape(tenant));
+        }
+
+        return days;
     }
 
     /// <summary>The PartitionKey of a record: its UTC start day, then its escaped tenant.</summary>

@@ -141,6 +141,54 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_RunResumedInANewProcess_StartsFromWhatTheLedgerHoldsForTheRun()
+    {
+        // frugal run --store killed mid-run: the run resumes in a new process whose memory store is empty. Its counter
+        // used to start from zero, giving it its whole per-run budget again.
+        var ledger = new ListLedger(
+            Record("acme", Now.AddHours(-1), 0.30m) with { RunId = "run-7" },
+            Record("acme", Now.AddHours(-1), 0.15m) with { RunId = "run-7", StepId = "review" },
+            Record("acme", Now.AddHours(-1), 5m) with { RunId = "run-8" },
+            Record("other", Now.AddHours(-1), 5m) with { RunId = "run-7" },
+            Record("acme", Now.AddDays(-8), 5m) with { RunId = "run-7" });
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0.50m;
+            o.Action = BudgetAction.Refuse;
+        }, ledger: ledger);
+
+        var admitted = await guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.04m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(admitted, BudgetGuard.ToNano(0.05m));
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.04m), canDowngrade: false, CancellationToken.None));
+
+        Assert.StartsWith("run 'run-7' has spent its budget: $0.50 of $0.50 ", ex.Message, StringComparison.Ordinal);
+        var fresh = await guard.ReserveAsync(Context("acme", "run-9"), BudgetGuard.ToNano(0.40m), canDowngrade: false, CancellationToken.None);
+        Assert.Equal(BudgetGuard.ToNano(0.40m), fresh.Amount);
+    }
+
+    [Fact]
+    public async Task ReserveAsync_StoreLostTheRunCounter_SeedsItFromTheLedgerNotFromZero()
+    {
+        var store = new RestartableStore(new FakeTimeProvider(Now));
+        var ledger = new ListLedger();
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0.10m;
+            o.Action = BudgetAction.Refuse;
+        }, store, ledger);
+        var first = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.02m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(first, BudgetGuard.ToNano(0.10m));
+        ledger.Records.Add(Record("acme", Now, 0.10m) with { RunId = "run-1" });
+
+        store.Restart();
+
+        await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.03m), canDowngrade: false, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.10m), 0, Seeded: true), await store.GetAsync(first.Counters[0].Key, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_BudgetSpentWithDowngrade_AsksPremiumToDowngradeAndLetsCheapThrough()
     {
         var guard = Guard(o => o.Tenants["Default"] = new TenantBudgetOptions { Monthly = 0m });

@@ -69,6 +69,32 @@ internal static class CostLedgerContract
         Assert.Equal(["r1"], await Runs(new CostQuery { RunId = "r1" }));
     }
 
+    /// <summary>
+    /// One tenant's run over several days, as a budget seeds a run counter (the Table ledger reads it partition by
+    /// partition, a RowKey range in each): not another tenant's records under the same run id, not a run whose id
+    /// begins with this one's, not a day outside the range.
+    /// </summary>
+    public static async Task Query_TenantRunOverDays_ReturnsOnlyThatRunsRecords(ICostLedger ledger)
+    {
+        const string run = "run/1|a%";
+        await ledger.AppendAsync(
+        [
+            Record(runId: run, step: "a", startedAt: Day1, tenant: "acme"),
+            Record(runId: run, step: "b", startedAt: Day1.AddDays(3), tenant: "acme"),
+            Record(runId: run + "0", step: "a", startedAt: Day1.AddDays(1), tenant: "acme"),
+            Record(runId: "run/1", step: "a", startedAt: Day1.AddDays(1), tenant: "acme"),
+            Record(runId: run, step: "c", startedAt: Day1.AddDays(1), tenant: "globex"),
+            Record(runId: run, step: "d", startedAt: Day1.AddDays(-1), tenant: "acme"),
+        ], CancellationToken.None);
+
+        var found = await ToListAsync(ledger.QueryAsync(
+            new CostQuery { Tenant = "acme", RunId = run, Since = Day1, Until = Day1.AddDays(5) }, CancellationToken.None));
+        var open = await ToListAsync(ledger.QueryAsync(new CostQuery { Tenant = "acme", RunId = run, Since = Day1.AddDays(-1) }, CancellationToken.None));
+
+        Assert.Equal(["a", "b"], found.Select(r => r.StepId).Order().ToArray());
+        Assert.Equal(["a", "b", "d"], open.Select(r => r.StepId).Order().ToArray());
+    }
+
     public static async Task Append_RoundTripsEveryField(ICostLedger ledger)
     {
         var record = Record(runId: "run/with#odd?chars|%_", tier: CostTier.Onnx, cache: CacheOutcome.Semantic, saved: 0.0123456789m)

@@ -22,6 +22,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(_ledger);
 
     [Fact]
+    public Task QueryAsync_TenantRunOverDays_ReturnsOnlyThatRunsRecords() => CostLedgerContract.Query_TenantRunOverDays_ReturnsOnlyThatRunsRecords(_ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(_ledger);
 
     [Fact]

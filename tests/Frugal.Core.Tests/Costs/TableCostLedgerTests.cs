@@ -28,6 +28,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task QueryAsync_Filters_ReturnMatchingRecords() => CostLedgerContract.Query_Filters_ReturnMatchingRecords(Ledger);
 
     [Fact]
+    public Task QueryAsync_TenantRunOverDays_ReturnsOnlyThatRunsRecords() => CostLedgerContract.Query_TenantRunOverDays_ReturnsOnlyThatRunsRecords(Ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(Ledger);
 
     [Fact]
