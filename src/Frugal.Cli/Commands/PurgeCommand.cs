@@ -38,7 +38,7 @@ internal static class PurgeCommand
 
             // The hub frugal run and serve use: a purge that ignored Frugal:Durable:TaskHub went to FrugalLocal, which
             // may be another project's.
-            DefaultValueFactory = _ => LocalRuntime.ReadConfiguration()["Frugal:Durable:TaskHub"] is { Length: > 0 } hub ? hub : "FrugalLocal",
+            DefaultValueFactory = _ => LocalRuntime.ReadConfiguration()["Frugal:Durable:TaskHub"] is { Length: > 0 } hub ? hub : LocalHostOptions.DefaultTaskHub,
         };
         var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub };
         command.SetAction(async (parse, cancellationToken) =>

@@ -6,6 +6,7 @@ using Frugal.Budgets;
 using Frugal.Cli.Local;
 using Frugal.Costs;
 using Frugal.Engine;
+using Frugal.Hosting.Durable;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,7 @@ internal static class RunCommand
                 + "a replay that runs every prompt with auto routing beside cheap-only and premium-only, and reports cost and quality.",
             Required = true,
         };
-        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite). Default: embedded, in memory.");
+        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts (UseDevelopmentStorage=true for Azurite); runs live in the task hub Frugal:Durable:TaskHub (FrugalLocal unless configured). Default: embedded, in memory.");
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the runs are for." };
         tenant.Validators.Add(result =>
         {
@@ -160,7 +161,7 @@ internal static class RunCommand
                 // finished ones instead of starting them all again beside them and paying twice. A failed run is
                 // started again. Each start is a look-up and a write to the store (about 70 ms on Azurite), so they
                 // go several at a time: one by one, a thousand inputs showed their first result after 67 s.
-                var ids = StoredRunIds(definition, tenant, inputs);
+                var ids = StoredRunIds(definition, tenant, inputs, runtime.Configuration["Frugal:Durable:TaskHub"]);
                 var slots = new (RunInput Input, string Id, TimeSpan At)?[inputs.Count];
                 try
                 {
@@ -271,9 +272,15 @@ internal static class RunCommand
     /// The instance ids of runs on a durable store: a hash of the workflow's version, the tenant, the input's content
     /// and how many identical inputs came before it (so two identical lines stay two runs). Not its place: with the
     /// line number in it, removing one line of a file (or renaming the file) started, and paid for, every run again.
+    /// A task hub other than the default is part of the id: the same input run in a new hub (a fresh start) is another
+    /// run, and its spend is not added to the first's in the cost ledger, its reports and its per-run budget.
     /// </summary>
-    internal static string[] StoredRunIds(WorkflowDefinition definition, string? tenant, IReadOnlyList<RunInput> inputs)
+    internal static string[] StoredRunIds(WorkflowDefinition definition, string? tenant, IReadOnlyList<RunInput> inputs, string? taskHub = null)
     {
+        // Hub names are case-insensitive in Azure Storage; the default hub keeps the ids it always had.
+        string hub = taskHub is { Length: > 0 } && !string.Equals(taskHub, LocalHostOptions.DefaultTaskHub, StringComparison.OrdinalIgnoreCase)
+            ? taskHub.ToUpperInvariant()
+            : "";
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new string[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
@@ -281,6 +288,11 @@ internal static class RunCommand
             var content = inputs[i].Input?.ToJsonString() ?? "null";
             var occurrence = seen[content] = seen.GetValueOrDefault(content) + 1;
             var key = string.Join('\0', definition.Hash, WorkflowRunRequest.TenantOrDefault(tenant), content, occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (hub.Length > 0)
+            {
+                key += "\0" + hub;
+            }
+
             ids[i] = "run-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
         }
 

@@ -26,7 +26,7 @@ internal static class ServeCommand
     {
         var port = NumberOption.Create("--port", "Port on 127.0.0.1; 0 takes any free port.", v => v is >= 0 and <= 65535, "a port from 0 to 65535", 7071, "-p");
         var workflows = new Option<string>("--workflows", "-w") { Description = "Folder of workflow files.", DefaultValueFactory = _ => "workflows" };
-        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts.");
+        var store = LocalRuntime.StoreOption("Azure Storage connection string for a durable backend that survives restarts; runs live in the task hub Frugal:Durable:TaskHub (FrugalLocal unless configured).");
         var command = new Command("serve", "Serve the run API (POST /api/workflows/{name}/runs, GET /api/runs/{id}) on loopback.") { port, workflows, store };
         command.SetAction((parse, ct) => ServeAsync(
             parse.GetValue(port), parse.GetValue(workflows)!, parse.GetValue(store), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));

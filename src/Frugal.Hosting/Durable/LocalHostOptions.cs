@@ -16,7 +16,10 @@ public sealed class LocalHostOptions
 
     /// <summary>The task hub's name (Azure Storage tables, queues and containers are prefixed with it).</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter")]
-    public string TaskHub { get; set; } = "FrugalLocal";
+    public string TaskHub { get; set; } = DefaultTaskHub;
+
+    /// <summary>The task hub when <c>Frugal:Durable:TaskHub</c> is not set.</summary>
+    public const string DefaultTaskHub = "FrugalLocal";
 
     /// <summary>Most orchestration work items in flight.</summary>
     [Range(1, 10_000, ErrorMessage = "Frugal:Durable:MaxConcurrentOrchestrations must be between 1 and 10000")]

@@ -39,5 +39,19 @@ public sealed class StoredRunIdsTests
         Assert.NotEqual(RunCommand.StoredRunIds(Triage, "acme", inputs), RunCommand.StoredRunIds(Triage, "globex", inputs));
     }
 
+    [Fact]
+    public void StoredRunIds_OtherTaskHub_OtherRunsButTheDefaultHubKeepsItsIds()
+    {
+        // The same input in a fresh hub is a fresh start: with the same id, the cost ledger (one per folder) added its
+        // spend to the first run's, and its per-run budget began with the first run's spend.
+        RunInput[] inputs = [Input("t.jsonl:1", "a")];
+        var unset = RunCommand.StoredRunIds(Triage, null, inputs);
+
+        Assert.Equal(unset, RunCommand.StoredRunIds(Triage, null, inputs, "FrugalLocal"));
+        Assert.Equal(unset, RunCommand.StoredRunIds(Triage, null, inputs, "frugallocal"));
+        Assert.NotEqual(unset, RunCommand.StoredRunIds(Triage, null, inputs, "Nightly2"));
+        Assert.Equal(RunCommand.StoredRunIds(Triage, null, inputs, "nightly2"), RunCommand.StoredRunIds(Triage, null, inputs, "Nightly2"));
+    }
+
     private static RunInput Input(string label, string subject) => new(label, new JsonObject { ["subject"] = subject, ["body"] = "?" });
 }
