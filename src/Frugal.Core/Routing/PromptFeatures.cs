@@ -37,7 +37,8 @@ public static partial class PromptFeatures
             if (double.TryParse(text.AsSpan(match.Index, match.Length).ToString().Replace(",", "", StringComparison.Ordinal),
                 System.Globalization.CultureInfo.InvariantCulture, out var value))
             {
-                largest = Math.Max(largest, Math.Abs(value));
+                // A number past double's range parses as infinity; it is only very large.
+                largest = Math.Max(largest, double.IsFinite(value) ? Math.Abs(value) : double.MaxValue);
             }
         }
 

@@ -123,12 +123,30 @@ public sealed class RouterModel
         features.CopyTo(row, embedding.Length);
         if (mean is not null && scale is not null)
         {
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = (row[i] - mean[i]) / scale[i];
-            }
+            Standardise(row, mean, scale, embedding.Length);
         }
 
         return row;
+    }
+
+    /// <summary>
+    /// The farthest, in standard deviations from the training mean, a hand feature is read. The training data reach
+    /// 13.2 (a prompt that is a third digits); past that a linear head only extrapolates, and a 400-digit number made
+    /// <c>log_max_number</c> infinite, which put both heads at certainty whatever the prompt said.
+    /// </summary>
+    internal const double MaxFeatureDeviations = 15;
+
+    /// <summary>Standardises a row in place with the training mean and scale, clipping the hand features (from
+    /// <paramref name="featuresStart"/>) to <see cref="MaxFeatureDeviations"/>.</summary>
+    internal static void Standardise(double[] row, IReadOnlyList<double> mean, IReadOnlyList<double> scale, int featuresStart)
+    {
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = (row[i] - mean[i]) / scale[i];
+            if (i >= featuresStart)
+            {
+                row[i] = double.IsNaN(row[i]) ? 0 : Math.Clamp(row[i], -MaxFeatureDeviations, MaxFeatureDeviations);
+            }
+        }
     }
 }

@@ -36,7 +36,12 @@ public static class RouterTrainer
 
         var raw = examples.Select((e, i) => RouterModel.BuildRow(embeddings[i], PromptFeatures.Compute(e.Prompt), null, null)).ToList();
         var (mean, scale) = Standardise(raw);
-        var rows = raw.Select(r => r.Select((v, j) => (v - mean[j]) / scale[j]).ToArray()).ToList();
+        var rows = raw.Select((r, i) =>
+        {
+            var row = r.ToArray();
+            RouterModel.Standardise(row, mean, scale, embeddings[i].Length);
+            return row;
+        }).ToList();
         var useLogistic = options.Kind != "knn";
         var useNeighbours = options.Kind != "logistic";
         var heads = new List<RouterHead>();

@@ -37,6 +37,19 @@ public sealed class RouterTrainerTests
     }
 
     [Fact]
+    public void Score_NumberPastTheRangeOfDouble_ReadAsFarAsTheTrainingDataReach()
+    {
+        // A 400-digit number parsed as infinity: log_max_number was infinite, both heads certain, the gain 0.
+        var model = RoutingTestData.Train(RoutingTestData.Sample(), "logistic");
+        string huge = "What is the last digit of " + new string('7', 400) + " times 3?";
+        var fromHuge = model.Estimate(FakeEmbeddingGenerator.Embed(huge), huge);
+
+        Assert.True(double.IsFinite(fromHuge.Raw));
+        Assert.InRange(fromHuge.PremiumCorrect, 0.0001, 0.9999);
+        Assert.InRange(fromHuge.CheapCorrect, 0.0001, 0.9999);
+    }
+
+    [Fact]
     public void Train_UnknownKind_Throws()
     {
         var examples = RoutingTestData.Sample();
