@@ -26,18 +26,18 @@ public static class CostsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CostsOptions>, CostsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CostsOptions>>().Value.LoadPrices());
-        services.TryAddSingleton<ICostLedger>(sp => CreateLedger(sp.GetRequiredService<IOptions<CostsOptions>>().Value));
+        services.TryAddSingleton<ICostLedger>(sp => CreateLedger(sp.GetRequiredService<IOptions<CostsOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CostRecorder>();
         services.TryAddSingleton<Frugal.Engine.StepCostRecorder>();
         return services;
     }
 
-    private static ICostLedger CreateLedger(CostsOptions options) => options switch
+    private static ICostLedger CreateLedger(CostsOptions options, TimeProvider time) => options switch
     {
         _ when !string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase) => new SqliteCostLedger(options.SqlitePath),
-        { TableConnectionString.Length: > 0 } => new TableCostLedger(new TableClient(options.TableConnectionString, options.TableName)),
+        { TableConnectionString.Length: > 0 } => new TableCostLedger(new TableClient(options.TableConnectionString, options.TableName), time),
 
         // Azure: the storage account refuses shared keys, so the app's managed identity writes the ledger.
-        _ => new TableCostLedger(new TableClient(options.TableEndpoint, options.TableName, new DefaultAzureCredential())),
+        _ => new TableCostLedger(new TableClient(options.TableEndpoint, options.TableName, new DefaultAzureCredential()), time),
     };
 }

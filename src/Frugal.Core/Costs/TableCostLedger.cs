@@ -33,13 +33,16 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxPartitionDays = 62;
 
     private readonly TableClient _table;
+    private readonly TimeProvider _time;
     private Task? _created;
 
     /// <summary>Creates the ledger over a table (created when missing).</summary>
     /// <param name="table">The table client.</param>
-    public TableCostLedger(TableClient table)
+    /// <param name="time">The clock: the last day partition a query with no end reads is tomorrow's.</param>
+    public TableCostLedger(TableClient table, TimeProvider? time = null)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The table's address.</summary>
@@ -153,7 +156,7 @@ public sealed class TableCostLedger : ICostLedger
     /// <see cref="MaxPartitionDays"/> days before its end (or before tomorrow: another instance's clock may run ahead);
     /// otherwise null.
     /// </summary>
-    private static List<string>? PartitionsOf(CostQuery query)
+    private List<string>? PartitionsOf(CostQuery query)
     {
         if (query.Tenant is not { } tenant || query.Since is not { } since)
         {
@@ -161,7 +164,7 @@ public sealed class TableCostLedger : ICostLedger
         }
 
         var first = since.UtcDateTime.Date;
-        var last = (query.Until ?? DateTimeOffset.UtcNow.AddDays(1)).UtcDateTime.Date;
+        var last = (query.Until ?? _time.GetUtcNow().AddDays(1)).UtcDateTime.Date;
         if ((last - first).TotalDays > MaxPartitionDays)
         {
             return null;
