@@ -31,7 +31,7 @@ builder.Services.AddFrugalCosts(builder.Configuration);
 builder.Services.AddFrugalBudgets(builder.Configuration);
 builder.Services.AddFrugalRoutingFeedback(builder.Configuration);
 builder.Services.AddFrugalRetention(builder.Configuration);
-builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions");
+builder.Services.AddFrugalTelemetry(builder.Configuration, serviceName: "frugal-functions", hostSources: [FunctionsTelemetry.WorkerSourceName]);
 
 var app = builder.Build();
 

@@ -12,14 +12,12 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
 
     private readonly StepExecutor _executor;
     private readonly ILogger<ExecuteStepActivity> _logger;
-    private readonly StepTelemetry _telemetry;
 
     /// <summary>Creates the activity.</summary>
-    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger, StepTelemetry telemetry)
+    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger)
     {
         _executor = executor;
         _logger = logger;
-        _telemetry = telemetry;
     }
 
     /// <inheritdoc />
@@ -53,7 +51,7 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
             throw;
         }
 
-        _telemetry.Complete(span, response);
+        StepTelemetry.Complete(span, response);
         Log.StepExecuted(_logger, input.RunId, input.StepId, input.Attempt, input.Calls.Count, response.Results.Sum(r => r.DurationMs));
         return response;
     }

@@ -20,7 +20,6 @@ public static class FrugalEngineServiceCollectionExtensions
         services.TryAddSingleton<PremiumShareGovernor>();
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<ExecuteStepActivity>();
-        services.TryAddSingleton(sp => new Frugal.Telemetry.StepTelemetry(sp.GetService<Frugal.Costs.PriceTable>()));
         return services;
     }
 }

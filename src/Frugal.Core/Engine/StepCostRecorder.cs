@@ -124,6 +124,7 @@ public sealed class StepCostRecorder
             },
             AnswerText = result?.Output?.ToJsonString(),
         };
+        Frugal.Telemetry.StepTelemetry.Count(record);
         return _recorder.RecordAsync(record, cancellationToken);
     }
 

@@ -5,16 +5,9 @@ using Frugal.Engine;
 namespace Frugal.Telemetry;
 
 /// <summary>The <c>frugal.step</c> span of one step attempt (in the activity) and the step-failure metric.</summary>
-public sealed class StepTelemetry
+public static class StepTelemetry
 {
-    private readonly PriceTable? _prices;
-
-    /// <summary>Creates the helper; with a price table the span carries the attempt's dollars.</summary>
-    /// <param name="prices">The price table, if costs are on.</param>
-    public StepTelemetry(PriceTable? prices = null)
-    {
-        _prices = prices;
-    }
+    private const string TallyProperty = "frugal.cost.tally";
 
     /// <summary>Starts the span of a step attempt (null when nobody listens).</summary>
     /// <param name="request">The attempt.</param>
@@ -29,13 +22,34 @@ public sealed class StepTelemetry
             .SetTag("frugal.step", request.StepId)
             .SetTag("frugal.attempt", request.Attempt)
             .SetTag("frugal.calls", request.Calls.Count);
+        activity?.SetCustomProperty(TallyProperty, new CostTally());
         return activity;
     }
 
-    /// <summary>Tags the span with what the attempt used: tiers, models, tokens and dollars.</summary>
+    /// <summary>
+    /// Adds a cost record to the span of the step attempt it belongs to (the nearest <c>frugal.step</c> span around
+    /// the current one), so that the span says what the ledger says: the cheap attempt an escalation replaced, timed-out
+    /// attempts and GPU time included. Pricing the step's answers again for the span missed those, and counted each
+    /// unpriced call a second time in <c>frugal.cost.unpriced</c>.
+    /// </summary>
+    /// <param name="record">The record, as written to the ledger.</param>
+    public static void Count(CostRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        for (var span = Activity.Current; span is not null; span = span.Parent)
+        {
+            if (span.GetCustomProperty(TallyProperty) is CostTally tally)
+            {
+                tally.Add(record);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Tags the span with what the attempt used: tiers, models, tokens and dollars of its cost records.</summary>
     /// <param name="activity">The span.</param>
     /// <param name="response">The attempt's results.</param>
-    public void Complete(Activity? activity, StepResponse response)
+    public static void Complete(Activity? activity, StepResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         if (activity is null)
@@ -43,19 +57,13 @@ public sealed class StepTelemetry
             return;
         }
 
-        var results = response.Results;
-        decimal dollars = 0m;
-        foreach (var r in results.Where(r => r.Model is not null && r.Tier is "cheap" or "premium"))
+        activity.SetTag("frugal.tier", string.Join(",", response.Results.Select(r => r.Tier).Distinct()));
+        if (activity.GetCustomProperty(TallyProperty) is CostTally tally)
         {
-            dollars += _prices?.Price(r.Model, new TokenUsage(r.InputTokens, r.CachedInputTokens, r.OutputTokens, r.ReasoningTokens)).Dollars ?? 0m;
+            tally.Tag(activity);
         }
 
-        activity.SetTag("frugal.tier", string.Join(",", results.Select(r => r.Tier).Distinct()))
-            .SetTag("gen_ai.request.model", string.Join(",", results.Select(r => r.Model).OfType<string>().Distinct()))
-            .SetTag("gen_ai.usage.input_tokens", results.Sum(r => r.InputTokens))
-            .SetTag("gen_ai.usage.output_tokens", results.Sum(r => r.OutputTokens))
-            .SetTag("frugal.cost.dollars", (double)dollars)
-            .SetStatus(ActivityStatusCode.Ok);
+        activity.SetStatus(ActivityStatusCode.Ok);
     }
 
     /// <summary>Marks the span failed and counts the failure.</summary>
@@ -66,6 +74,11 @@ public sealed class StepTelemetry
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(exception);
+        if (activity?.GetCustomProperty(TallyProperty) is CostTally tally)
+        {
+            tally.Tag(activity);
+        }
+
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message)
             .SetTag("error.type", exception.GetType().FullName);
         FrugalMetrics.StepFailures.Add(
@@ -73,5 +86,61 @@ public sealed class StepTelemetry
             new KeyValuePair<string, object?>("frugal.workflow", request.Workflow),
             new KeyValuePair<string, object?>("frugal.step", request.StepId),
             new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
+    }
+
+    /// <summary>
+    /// What a step attempt's cost records add up to. Its calls run concurrently (a foreach batch), hence the lock.
+    /// Tokens are tagged <c>frugal.usage.*</c>, not <c>gen_ai.usage.*</c>: the chat spans under the step carry those,
+    /// and a backend that sums <c>gen_ai.usage</c> over a trace would count every call twice.
+    /// </summary>
+    private sealed class CostTally
+    {
+        private readonly Lock _lock = new();
+        private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
+        private long _input;
+        private long _output;
+        private decimal _dollars;
+        private int _unpriced;
+        private double _gpuSeconds;
+
+        public void Add(CostRecord record)
+        {
+            lock (_lock)
+            {
+                _input += record.InputTokens;
+                _output += record.OutputTokens;
+                _dollars += record.Dollars;
+                _unpriced += record.Priced ? 0 : 1;
+                _gpuSeconds += record.GpuSeconds;
+                if (record.Model is { Length: > 0 } model)
+                {
+                    _models.Add(model);
+                }
+            }
+        }
+
+        public void Tag(Activity activity)
+        {
+            lock (_lock)
+            {
+                if (_models.Count > 0)
+                {
+                    activity.SetTag("gen_ai.request.model", string.Join(",", _models));
+                }
+
+                activity.SetTag("frugal.usage.input_tokens", _input)
+                    .SetTag("frugal.usage.output_tokens", _output)
+                    .SetTag("frugal.cost.dollars", (double)_dollars);
+                if (_unpriced > 0)
+                {
+                    activity.SetTag("frugal.cost.unpriced", _unpriced);
+                }
+
+                if (_gpuSeconds > 0)
+                {
+                    activity.SetTag("frugal.gpu.seconds", _gpuSeconds);
+                }
+            }
+        }
     }
 }

@@ -19,9 +19,11 @@ public static class TelemetryServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
     /// <param name="serviceName">The <c>service.name</c> resource attribute.</param>
+    /// <param name="hostSources">The host's own trace sources whose spans Frugal's must nest under (the Functions worker's
+    /// invocation span carries the host's trace context; unheard, every step span began a trace of its own).</param>
     /// <returns>The services.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The exporter is unknown or its setting is missing; the message names the key.</exception>
-    public static IServiceCollection AddFrugalTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "frugal")
+    public static IServiceCollection AddFrugalTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "frugal", IReadOnlyList<string>? hostSources = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -55,6 +57,7 @@ public static class TelemetryServiceCollectionExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName, FrugalTelemetry.DurableTaskSourceName);
+                tracing.AddSource([.. hostSources ?? []]);
                 tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio)));
                 if (exporter == "otlp")
                 {

@@ -74,7 +74,49 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public void Complete_StepAttempt_SpanCarriesRunStepTierModelTokensAndDollars()
+    public void Complete_StepAttempt_SpanCarriesRunStepTierAndWhatItsCostRecordsAddUpTo()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is FrugalTelemetry.SourceName or "test.chat",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var chatSource = new ActivitySource("test.chat");
+        var request = new StepRequest("triage", "h", "acme", "answer", 2, []) { RunId = "run-42" };
+
+        using (var span = StepTelemetry.Start(request))
+        {
+            // The cheap answer an escalation replaced, then the premium answer (counted while a chat span is current),
+            // then a timed-out attempt nobody could price.
+            StepTelemetry.Count(Record() with { Model = "gpt-4o-mini", InputTokens = 1000, OutputTokens = 100, Dollars = 0.00021m });
+            using (chatSource.StartActivity("chat"))
+            {
+                StepTelemetry.Count(Record() with { Model = "gpt-4o", InputTokens = 1000, OutputTokens = 100, Dollars = 0.0035m });
+            }
+
+            StepTelemetry.Count(Record() with { Model = "gpt-4o", Priced = false });
+            StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]));
+        }
+
+        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
+        Assert.Equal("frugal.step answer", step.DisplayName);
+        Assert.Equal("triage", step.GetTagItem("frugal.workflow"));
+        Assert.Equal("answer", step.GetTagItem("frugal.step"));
+        Assert.Equal(2, step.GetTagItem("frugal.attempt"));
+        Assert.Equal("premium", step.GetTagItem("frugal.tier"));
+        Assert.Equal("gpt-4o,gpt-4o-mini", step.GetTagItem("gen_ai.request.model"));
+        Assert.Equal(2000L, step.GetTagItem("frugal.usage.input_tokens"));
+        Assert.Equal(200L, step.GetTagItem("frugal.usage.output_tokens"));
+        Assert.Null(step.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(0.00371, (double)step.GetTagItem("frugal.cost.dollars")!, 9);
+        Assert.Equal(1, step.GetTagItem("frugal.cost.unpriced"));
+    }
+
+    [Fact]
+    public void Complete_DeterministicStep_SpanNamesNoModel()
     {
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
@@ -84,24 +126,17 @@ public sealed class TelemetryTests
             ActivityStopped = spans.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        var request = new StepRequest("triage", "h", "acme", "answer", 2, []) { RunId = "run-42" };
-        var telemetry = new StepTelemetry(PriceTable.LoadDefault());
+        var request = new StepRequest("triage", "h", "acme", "faq", 1, []) { RunId = "run-44" };
 
         using (var span = StepTelemetry.Start(request))
         {
-            telemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]));
+            StepTelemetry.Count(Record() with { Tier = CostTier.Deterministic });
+            StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "deterministic", null, 0, 0)]));
         }
 
-        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
-        Assert.Equal("frugal.step answer", step.DisplayName);
-        Assert.Equal("triage", step.GetTagItem("frugal.workflow"));
-        Assert.Equal("answer", step.GetTagItem("frugal.step"));
-        Assert.Equal(2, step.GetTagItem("frugal.attempt"));
-        Assert.Equal("premium", step.GetTagItem("frugal.tier"));
-        Assert.Equal("gpt-4o", step.GetTagItem("gen_ai.request.model"));
-        Assert.Equal(1000L, step.GetTagItem("gen_ai.usage.input_tokens"));
-        Assert.Equal(100L, step.GetTagItem("gen_ai.usage.output_tokens"));
-        Assert.Equal(0.0035, (double)step.GetTagItem("frugal.cost.dollars")!, 9);
+        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-44"));
+        Assert.DoesNotContain(step.TagObjects, t => t.Key == "gen_ai.request.model");
+        Assert.Equal(0.0, (double)step.GetTagItem("frugal.cost.dollars")!);
     }
 
     [Fact]
@@ -115,6 +150,8 @@ public sealed class TelemetryTests
         var failure = Assert.Single(listener.Measurements, m => m.Name == "frugal.step.failures" && Equals(m.Tags["frugal.workflow"], request.Workflow));
         Assert.Equal("InvalidOperationException", failure.Tags["error.type"]);
     }
+
+    private static CostRecord Record() => new() { RunId = "r", Workflow = "triage", StepId = "answer", Tenant = "acme" };
 
     private sealed record Measurement(string Name, double Value, Dictionary<string, object?> Tags);
 
