@@ -170,6 +170,10 @@ public sealed class BuildOutputTests
         // The worker's Durable client takes its gRPC receive limit from here (4 MB by default): GET /api/runs/{id} of a
         // run whose input and output passed it failed with a 500, where frugal serve (no limit) answered.
         Assert.Equal(int.MaxValue, (int?)durable?["maxGrpcMessageSizeInBytes"]);
+
+        // The isolated worker's orchestrator starts no spans: the host makes a run's orchestration and activity spans.
+        Assert.True((bool?)durable?["tracing"]?["distributedTracingEnabled"]);
+        Assert.Equal("V2", (string?)durable?["tracing"]?["version"]);
     }
 
     [Fact]

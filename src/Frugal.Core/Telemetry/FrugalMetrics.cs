@@ -25,8 +25,11 @@ public static class FrugalMetrics
         "frugal.step.failures", unit: "{attempt}", description: "Step attempts that failed.");
 
     /// <summary><c>frugal.http.request.duration</c>: seconds per API request, tagged endpoint, method and status.</summary>
-    public static readonly Histogram<double> HttpRequestDuration = s_meter.CreateHistogram<double>(
-        "frugal.http.request.duration", unit: "s", description: "Duration of Frugal's HTTP API requests per endpoint.");
+    /// <remarks>Bucket boundaries in seconds, as OpenTelemetry's HTTP conventions advise: without advice the SDK's
+    /// defaults (0, 5, 10, 25 ... 10000, meant for milliseconds) put every request under 5 s in one bucket.</remarks>
+    public static readonly Histogram<double> HttpRequestDuration = s_meter.CreateHistogram(
+        "frugal.http.request.duration", unit: "s", description: "Duration of Frugal's HTTP API requests per endpoint.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
 
     /// <summary>Counts a cost record's dollars and, for a cache hit, the hit.</summary>
     /// <param name="record">The record.</param>

@@ -53,6 +53,38 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public void AddFrugalTelemetry_HostSource_IsListenedTo()
+    {
+        // The Functions worker starts its invocation span, which carries the host's trace context, only when its source
+        // is listened to; unheard, every step span there began a trace of its own.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Telemetry:Exporter"] = "otlp",
+            ["Frugal:Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9",
+        }).Build();
+        string hostSource = "Test.Host." + Guid.NewGuid().ToString("N");
+        using var provider = new ServiceCollection()
+            .AddFrugalTelemetry(configuration, hostSources: [hostSource])
+            .BuildServiceProvider();
+        using var source = new ActivitySource(hostSource);
+
+        _ = provider.GetRequiredService<OpenTelemetry.Trace.TracerProvider>();
+
+        Assert.True(source.HasListeners());
+    }
+
+    [Fact]
+    public void HttpRequestDuration_Buckets_AreSecondsNotMilliseconds()
+    {
+        // Without advice the SDK's default boundaries (0, 5, 10, 25 ... 10000) put every request under 5 s in one bucket.
+        var boundaries = FrugalMetrics.HttpRequestDuration.Advice?.HistogramBucketBoundaries;
+
+        Assert.NotNull(boundaries);
+        Assert.Equal(0.005, boundaries[0]);
+        Assert.Equal(10, boundaries[^1]);
+    }
+
+    [Fact]
     public void Record_CostRecordWithDollarsAndCacheHit_CountsDollarsAndHitWithTags()
     {
         using var listener = new Instruments(FrugalTelemetry.SourceName);
