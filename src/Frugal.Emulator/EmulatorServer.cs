@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,7 @@ public static class EmulatorServer
 
         // Labelled quality data is read now, so a bad file stops the start with its name and line.
         app.Services.GetRequiredService<Quality.QualityJudge>();
+        app.Use(AnswerFailuresAsync);
         app.UseRouting();
         app.MapFrugalEmulator();
         await app.StartAsync(cancellationToken);
@@ -70,5 +72,23 @@ public static class EmulatorServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorServer));
         Log.Listening(logger, uri);
         return new EmulatorHandle(app, uri, options, app.Services.GetRequiredService<EmulatorCounters>());
+    }
+
+    /// <summary>
+    /// A defect of the emulator's own answers as an OpenAI-shaped 500 that says so, logged: it was an empty 500, with
+    /// nothing in the log, which a client takes for a failing deployment and retries.
+    /// </summary>
+    private static async Task AnswerFailuresAsync(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            Log.Failed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorServer)), http.Request.Path.Value ?? "", ex);
+            await Protocol.ErrorWriter.WriteAsync(
+                http, StatusCodes.Status500InternalServerError, $"The model emulator failed to answer this request ({ex.GetType().Name}: {ex.Message}); this is a defect of the emulator, not of the request.", "server_error");
+        }
     }
 }

@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Refused a request: {Reason}")]
     public static partial void Refused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The emulator failed to answer a request to {Path}")]
+    public static partial void Failed(ILogger logger, string path, Exception exception);
 }

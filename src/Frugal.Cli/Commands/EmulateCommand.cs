@@ -2,6 +2,8 @@ using System.CommandLine;
 using Frugal.Cli.Local;
 using Frugal.Emulator;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Cli.Commands;
@@ -51,7 +53,14 @@ internal static class EmulateCommand
             EmulatorHandle emulator;
             try
             {
-                emulator = await EmulatorServer.StartAsync(options, parseResult.GetValue(port), cancellationToken);
+                // Warnings and errors (a defect of the emulator's own answers) go to the console, on standard error.
+                emulator = await EmulatorServer.StartAsync(
+                    options,
+                    parseResult.GetValue(port),
+                    TimeProvider.System,
+                    logging => logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Warning)
+                        .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
+                    cancellationToken);
             }
             catch (Frugal.Routing.RoutingDataException ex)
             {

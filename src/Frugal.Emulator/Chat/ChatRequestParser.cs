@@ -135,11 +135,30 @@ internal static class ChatRequestParser
                         "response_format.json_schema.schema");
                 }
 
+                CheckSchema(schema);
                 return (ResponseFormatKind.JsonSchema, schema);
             case var other:
                 throw new EmulatorRequestException(
                     $"'response_format.type' must be 'text', 'json_object' or 'json_schema' (was '{other}').",
                     "response_format.type");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a schema that is not one (a keyword of the wrong type: <c>"type": 7</c>, <c>"required": [5]</c>) with a
+    /// 400, as OpenAI does. It reached the answer's generator, which failed with a 500, and a client takes a 500 for a
+    /// failing deployment: it retried, and Frugal's fallback deployment took over.
+    /// </summary>
+    private static void CheckSchema(JsonObject schema)
+    {
+        try
+        {
+            _ = Json.Schema.JsonSchema.Build(JsonSerializer.SerializeToElement(schema), new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() });
+        }
+        catch (Exception ex) when (ex is JsonException or Json.Schema.JsonSchemaException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new EmulatorRequestException(
+                $"Invalid schema for response_format: {ex.Message}", "response_format.json_schema.schema");
         }
     }
 

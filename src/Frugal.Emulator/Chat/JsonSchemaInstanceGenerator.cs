@@ -40,9 +40,9 @@ internal static class JsonSchemaInstanceGenerator
                 return JsonValue.Create(digest.FirstSentence);
             }
 
-            if (s["$ref"] is JsonValue reference && depth < HardDepth)
+            if (Text(s["$ref"]) is { } reference && depth < HardDepth)
             {
-                return Generate(Resolve(reference.GetValue<string>()), path, depth + 1);
+                return Generate(Resolve(reference), path, depth + 1);
             }
 
             if (s.TryGetPropertyValue("const", out var constant))
@@ -83,7 +83,7 @@ internal static class JsonSchemaInstanceGenerator
         {
             var result = new JsonObject();
             var required = schema["required"] is JsonArray names
-                ? names.Select(n => n?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal)
+                ? names.Select(Text).OfType<string>().ToHashSet(StringComparer.Ordinal)
                 : [];
             if (schema["properties"] is JsonObject properties)
             {
@@ -104,6 +104,22 @@ internal static class JsonSchemaInstanceGenerator
                 result[name] = JsonValue.Create(digest.FirstSentence);
             }
 
+            // Properties past those named, to reach minProperties: keys a patternProperties pattern matches, else
+            // plain ones, with values of that pattern's or additionalProperties' schema.
+            var minProperties = ReadInt(schema, "minProperties") ?? 0;
+            var patterns = schema["patternProperties"] as JsonObject;
+            var extra = schema["additionalProperties"];
+            for (var n = 1; result.Count < minProperties && n <= minProperties + 8; n++)
+            {
+                (string? pattern, JsonNode? valueSchema) = patterns is { Count: > 0 } ? (patterns.First().Key, patterns.First().Value) : (null, extra);
+                var key = pattern is not null ? Matching(pattern, 1, 64, $"{path}#key{n}") : null;
+                key ??= string.Create(CultureInfo.InvariantCulture, $"property{n}");
+                if (!result.ContainsKey(key))
+                {
+                    result[key] = Generate(valueSchema is JsonObject ? valueSchema : new JsonObject(), $"{path}.{key}", depth + 1);
+                }
+            }
+
             return result;
         }
 
@@ -111,13 +127,29 @@ internal static class JsonSchemaInstanceGenerator
         {
             var min = ReadInt(schema, "minItems") ?? 0;
             var max = ReadInt(schema, "maxItems") ?? int.MaxValue;
-            var count = Math.Min(Math.Max(depth >= SoftDepth ? 0 : 1, min), max);
+            var contains = schema["contains"];
+            var count = Math.Min(Math.Max(depth >= SoftDepth && contains is null ? 0 : 1, min), max);
             var prefix = schema["prefixItems"] as JsonArray;
+            var unique = schema["uniqueItems"] is JsonValue u && u.GetValueKind() == JsonValueKind.True;
             var result = new JsonArray();
             for (var i = 0; i < count; i++)
             {
-                var itemSchema = prefix is not null && i < prefix.Count ? prefix[i] : schema["items"];
-                result.Add(Generate(itemSchema ?? new JsonObject(), $"{path}[{i}]", depth + 1));
+                // An item that 'contains' asks for comes first (unless prefixItems fixes the first ones).
+                var itemSchema = prefix is not null && i < prefix.Count ? prefix[i] : i == 0 && contains is not null ? contains : schema["items"];
+                var item = Generate(itemSchema ?? new JsonObject(), $"{path}[{i}]", depth + 1);
+                for (var variant = 1; unique && variant <= 8 && result.Any(earlier => JsonNode.DeepEquals(earlier, item)); variant++)
+                {
+                    item = Generate(itemSchema ?? new JsonObject(), $"{path}[{i}]~{variant}", depth + 1);
+                    if (variant == 8 && item is JsonValue v && v.TryGetValue<string>(out var text))
+                    {
+                        // A string does not vary with its path (it is the prompt's first sentence): number it.
+                        var suffix = string.Create(CultureInfo.InvariantCulture, $" {i + 1}");
+                        var limit = ReadInt(itemSchema as JsonObject ?? new JsonObject(), "maxLength") ?? DefaultMaxStringLength;
+                        item = JsonValue.Create(text[..Math.Max(0, Math.Min(text.Length, limit - suffix.Length))] + suffix);
+                    }
+                }
+
+                result.Add(item);
             }
 
             return result;
@@ -167,7 +199,16 @@ internal static class JsonSchemaInstanceGenerator
 
         private JsonValue GenerateString(JsonObject schema, string path)
         {
-            var format = schema["format"] is JsonValue f ? f.GetValue<string>() : Hint(schema, "format");
+            var min = ReadInt(schema, "minLength") ?? 0;
+            var max = ReadInt(schema, "maxLength") ?? DefaultMaxStringLength;
+
+            // A pattern is a constraint, a format partly an annotation: a string that matches the pattern comes first.
+            if (Text(schema["pattern"]) is { } pattern && Matching(pattern, min, max, path) is { } matching)
+            {
+                return JsonValue.Create(matching);
+            }
+
+            var format = Text(schema["format"]) ?? Hint(schema, "format");
             var formatted = format switch
             {
                 "date-time" => "2025-01-01T00:00:00Z",
@@ -181,13 +222,6 @@ internal static class JsonSchemaInstanceGenerator
             if (formatted is not null)
             {
                 return JsonValue.Create(formatted);
-            }
-
-            var min = ReadInt(schema, "minLength") ?? 0;
-            var max = ReadInt(schema, "maxLength") ?? DefaultMaxStringLength;
-            if (schema["pattern"] is JsonValue p && p.TryGetValue<string>(out var pattern) && Matching(pattern, min, max, path) is { } matching)
-            {
-                return JsonValue.Create(matching);
             }
 
             var text = max < 20 && digest.Keywords.Count > 0
@@ -338,9 +372,9 @@ internal static class JsonSchemaInstanceGenerator
             switch (schema["type"])
             {
                 case JsonValue value:
-                    return value.GetValue<string>();
+                    return Text(value);
                 case JsonArray types:
-                    var named = types.Select(t => t?.GetValue<string>()).OfType<string>().ToList();
+                    var named = types.Select(Text).OfType<string>().ToList();
                     return named.FirstOrDefault(t => t != "null") ?? named.FirstOrDefault();
                 default:
                     return schema.ContainsKey("properties") ? "object" : schema.ContainsKey("items") ? "array" : null;
@@ -348,7 +382,11 @@ internal static class JsonSchemaInstanceGenerator
         }
 
         private static bool IsNullOnly(JsonNode? schema) =>
-            schema is JsonObject o && o["type"] is JsonValue t && t.GetValue<string>() == "null";
+            schema is JsonObject o && Text(o["type"]) == "null";
+
+        /// <summary>A keyword's string value; null when it is missing or not a string (the parser refuses such schemas,
+        /// and the generator never throws on one).</summary>
+        private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
 
         private static int? ReadInt(JsonObject schema, string property) =>
             schema[property] is JsonValue v && v.TryGetValue<int>(out var n) ? n

@@ -27,6 +27,13 @@ public sealed class JsonSchemaInstanceGeneratorTests
     [InlineData("""{"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["code"]}""")]
     [InlineData("""{"type":"object","properties":{"order":{"type":"string","pattern":"^ORD-\\d{4,6}$"},"sku":{"type":"string","pattern":"[a-z]+-[0-9]+","maxLength":12}},"required":["order","sku"]}""")]
     [InlineData("""{"type":"object","properties":{"level":{"type":"string","pattern":"^(low|medium|high)$"}},"required":["level"]}""")]
+    [InlineData("""{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"minItems":3,"uniqueItems":true}},"required":["tags"]}""")]
+    [InlineData("""{"type":"array","items":{"type":"integer","minimum":0,"maximum":50},"minItems":4,"uniqueItems":true}""")]
+    [InlineData("""{"type":"array","items":{"enum":["a","b","c"]},"minItems":3,"uniqueItems":true}""")]
+    [InlineData("""{"type":"array","items":{"type":"integer"},"contains":{"type":"integer","minimum":100}}""")]
+    [InlineData("""{"type":"object","additionalProperties":{"type":"integer"},"minProperties":2}""")]
+    [InlineData("""{"type":"object","patternProperties":{"^x-[a-z]+$":{"type":"string"}},"additionalProperties":false,"minProperties":2}""")]
+    [InlineData("""{"type":"object","properties":{"d":{"type":"string","format":"date","pattern":"^2024-0[1-9]-1[0-9]$"}},"required":["d"]}""")]
     public void Generate_Schema_InstanceValidates(string schemaText)
     {
         var instance = JsonSchemaInstanceGenerator.Generate(JsonNode.Parse(schemaText)!, Digest);
