@@ -6,6 +6,14 @@ namespace Frugal.Emulator;
 /// </summary>
 public sealed class DeploymentOptions
 {
+    /// <summary>
+    /// The model this deployment serves, named in every answer's <c>model</c> as Azure OpenAI names it
+    /// (<c>gpt-4o-mini-2024-07-18</c>, whatever the deployment is called); <see langword="null"/> answers with the
+    /// deployment's name. Frugal prices a call by the model its answer names, so a deployment named otherwise
+    /// (<c>chat-cheap</c>) needs this to be priced as it would be on Azure.
+    /// </summary>
+    public string? Model { get; set; }
+
     /// <summary>Fixed latency added to every answer, in milliseconds.</summary>
     public int LatencyMs { get; set; }
 

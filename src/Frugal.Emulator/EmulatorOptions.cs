@@ -28,6 +28,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public string? QualityData { get; set; }
 
+    /// <summary>
+    /// Answer a deployment not listed in <see cref="Deployments"/> with Azure OpenAI's 404 <c>DeploymentNotFound</c>
+    /// instead of <see cref="Defaults"/>: a misspelt deployment name then fails here as it would on Azure.
+    /// </summary>
+    public bool StrictDeployments { get; set; }
+
     /// <summary>Behaviour of deployments that are not listed in <see cref="Deployments"/>.</summary>
     public DeploymentOptions Defaults { get; set; } = new();
 
@@ -39,4 +45,14 @@ public sealed class EmulatorOptions
     /// <returns>The options that apply to that deployment.</returns>
     public DeploymentOptions For(string deployment) =>
         Deployments.TryGetValue(deployment, out var options) ? options : Defaults;
+
+    /// <summary>Whether <paramref name="deployment"/> is answered (always, unless <see cref="StrictDeployments"/>).</summary>
+    /// <param name="deployment">The deployment (model) name of a request.</param>
+    /// <returns>False when strict and not listed.</returns>
+    public bool Serves(string deployment) => !StrictDeployments || Deployments.ContainsKey(deployment);
+
+    /// <summary>The model named in answers of <paramref name="deployment"/>.</summary>
+    /// <param name="deployment">The deployment (model) name of a request.</param>
+    /// <returns><see cref="DeploymentOptions.Model"/>, else the deployment's name.</returns>
+    public string ModelOf(string deployment) => For(deployment).Model is { Length: > 0 } model ? model : deployment;
 }

@@ -58,6 +58,29 @@ internal sealed class RequestGate(
         return ErrorWriter.WriteAsync(http, StatusCodes.Status400BadRequest, message, "invalid_request_error", param);
     }
 
+    /// <summary>
+    /// Answers a deployment the emulator does not serve (<see cref="EmulatorOptions.StrictDeployments"/>) as Azure OpenAI
+    /// does, with 404 <c>DeploymentNotFound</c>, and returns <see langword="true"/>; else <see langword="false"/>.
+    /// </summary>
+    public async Task<bool> TryRefuseUnknownDeploymentAsync(HttpContext http, string deployment, EmulatorOptions options)
+    {
+        if (options.Serves(deployment))
+        {
+            return false;
+        }
+
+        counters.OnBadRequest();
+        var message = $"The API deployment '{deployment}' does not exist (Emulator:StrictDeployments is on and Emulator:Deployments does not list it).";
+        Log.Refused(logger, message);
+        await ErrorWriter.WriteAsync(
+            http,
+            StatusCodes.Status404NotFound,
+            message,
+            "invalid_request_error",
+            code: "DeploymentNotFound");
+        return true;
+    }
+
     /// <summary>Draws a fault for the deployment; when one is drawn, answers with it and returns <see langword="true"/>.</summary>
     public async Task<bool> TryInjectFaultAsync(HttpContext http, string deployment, DeploymentOptions deploymentOptions)
     {

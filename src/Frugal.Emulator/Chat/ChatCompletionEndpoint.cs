@@ -44,6 +44,11 @@ internal sealed class ChatCompletionEndpoint(
             return;
         }
 
+        if (await gate.TryRefuseUnknownDeploymentAsync(http, request.Deployment, options))
+        {
+            return;
+        }
+
         var deploymentOptions = options.For(request.Deployment);
         if (await gate.TryInjectFaultAsync(http, request.Deployment, deploymentOptions))
         {
@@ -62,7 +67,7 @@ internal sealed class ChatCompletionEndpoint(
 
         var id = "chatcmpl-" + DeterministicRandom.Hash(request.Deployment, answer, promptTokens.ToString(CultureInfo.InvariantCulture)).ToString("x16", CultureInfo.InvariantCulture);
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens);
+        var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens, new PromptTokensDetails(0), new CompletionTokensDetails(0));
 
         if (request.Stream)
         {
@@ -76,7 +81,7 @@ internal sealed class ChatCompletionEndpoint(
                 id,
                 "chat.completion",
                 created,
-                request.Deployment,
+                options.ModelOf(request.Deployment),
                 Fingerprint,
                 [new ChatChoice(0, new AssistantMessage("assistant", answer), finishReason)],
                 usage);
@@ -104,7 +109,7 @@ internal sealed class ChatCompletionEndpoint(
             id,
             "chat.completion.chunk",
             created,
-            request.Deployment,
+            options.ModelOf(request.Deployment),
             Fingerprint,
             delta is null ? [] : [new ChunkChoice(0, delta, finish)],
             chunkUsage);

@@ -54,6 +54,11 @@ internal sealed class EmbeddingsEndpoint(
             return;
         }
 
+        if (await gate.TryRefuseUnknownDeploymentAsync(http, deployment, options))
+        {
+            return;
+        }
+
         var deploymentOptions = options.For(deployment);
         if (await gate.TryInjectFaultAsync(http, deployment, deploymentOptions))
         {
@@ -95,7 +100,7 @@ internal sealed class EmbeddingsEndpoint(
             }
 
             writer.WriteEndArray();
-            writer.WriteString("model", deployment);
+            writer.WriteString("model", options.ModelOf(deployment));
             writer.WriteStartObject("usage");
             writer.WriteNumber("prompt_tokens", promptTokens);
             writer.WriteNumber("total_tokens", promptTokens);

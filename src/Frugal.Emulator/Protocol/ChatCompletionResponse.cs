@@ -15,7 +15,13 @@ internal sealed record ChatChoice(int Index, AssistantMessage Message, string Fi
 
 internal sealed record AssistantMessage(string Role, string Content);
 
-internal sealed record TokenUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+/// <summary>Usage as the gpt-4o family reports it, details included (the emulator caches no prompts and does no
+/// reasoning, so both are zero; a client reading them gets zeros, not nothing).</summary>
+internal sealed record TokenUsage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails, CompletionTokensDetails CompletionTokensDetails);
+
+internal sealed record PromptTokensDetails(int CachedTokens);
+
+internal sealed record CompletionTokensDetails(int ReasoningTokens);
 
 internal sealed record ChatCompletionChunk(
     string Id,

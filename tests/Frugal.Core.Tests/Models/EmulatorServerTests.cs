@@ -58,6 +58,45 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_DeploymentServingANamedModel_AnswersNameItAndReportUsageDetails()
+    {
+        // Azure names the model behind a deployment, which Frugal prices; the deployment's name alone went unpriced.
+        var options = new EmulatorOptions();
+        options.Deployments["chat-cheap"] = new DeploymentOptions { Model = "gpt-4o-mini-2024-07-18" };
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var chat = await http.PostAsJsonAsync("openai/deployments/chat-cheap/chat/completions?api-version=2024-10-21", Chat(null, "hi"));
+        using var embeddings = await http.PostAsJsonAsync("v1/embeddings", new { model = "chat-cheap", input = "hi" });
+
+        var body = await ReadJsonAsync(chat);
+        Assert.Equal("gpt-4o-mini-2024-07-18", body["model"]?.GetValue<string>());
+        Assert.Equal(0, body["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.GetValue<int>());
+        Assert.Equal(0, body["usage"]?["completion_tokens_details"]?["reasoning_tokens"]?.GetValue<int>());
+        Assert.Equal("gpt-4o-mini-2024-07-18", (await ReadJsonAsync(embeddings))["model"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_StrictAndDeploymentNotListed_404DeploymentNotFound()
+    {
+        var options = new EmulatorOptions { StrictDeployments = true };
+        options.Deployments["gpt-4o"] = new DeploymentOptions();
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var listed = await http.PostAsJsonAsync("openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", Chat(null, "hi"));
+        using var misspelt = await http.PostAsJsonAsync("openai/deployments/gpt4o/chat/completions?api-version=2024-10-21", Chat(null, "hi"));
+        using var embeddings = await http.PostAsJsonAsync("v1/embeddings", new { model = "gpt4o", input = "hi" });
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, misspelt.StatusCode);
+        var error = (await ReadJsonAsync(misspelt))["error"];
+        Assert.Equal("DeploymentNotFound", error?["code"]?.GetValue<string>());
+        Assert.StartsWith("The API deployment 'gpt4o' does not exist", error?["message"]?.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, embeddings.StatusCode);
+    }
+
+    [Fact]
     public async Task ChatCompletions_V1WithoutModel_400AsksForModel()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
