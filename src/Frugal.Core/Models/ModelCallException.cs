@@ -50,7 +50,7 @@ public sealed class ModelCallException : Exception
                 $"the {tier} model's circuit is open{tried}: its deployment failed repeatedly, so calls are held back" +
                 (open.RetryAfter is { } after ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Ceiling(after.TotalSeconds):0} s") : string.Empty),
                 ex),
-            // Every attempt answered with an error (a 429 whose Retry-After outlasted the call's time, a 5xx): none was
+            // Every attempt answered with an error (429s, 5xx): none was
             // in flight when time ran out, so nothing was billed. An attempt cut off (logged as a timeout) may have been.
             TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex)
             {

@@ -59,6 +59,10 @@ public sealed class FallbackChatClient : DelegatingChatClient
         _ when cancellationToken.IsCancellationRequested => false,
         BrokenCircuitException or TimeoutRejectedException or HttpRequestException => true,
         ClientResultException { Status: >= 500 or 0 } => true,
+
+        // Throttled past the retries, or asked to wait longer than the call may take: the fallback deployment (another
+        // quota or region) is what a 429 needs.
+        ClientResultException { Status: 429 } => true,
         OperationCanceledException => true,
         _ => ex.InnerException is { } inner && ShouldFallBack(inner, cancellationToken),
     };

@@ -55,14 +55,24 @@ public static class ModelHttpClientServiceCollectionExtensions
                         BreakDuration = options.CircuitBreakDuration,
                     });
                     pipeline.AddTimeout(options.TotalTimeout);
+                    var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+                    var transient = new HttpRetryStrategyOptions().ShouldHandle;
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(1, options.MaxRetries),
-                        ShouldHandle = options.MaxRetries == 0 ? static _ => ValueTask.FromResult(false) : new HttpRetryStrategyOptions().ShouldHandle,
+
+                        // A wait the service asks for that outlasts the call's whole time is not waited out: the call
+                        // fails at once (and a fallback deployment takes it) instead of at its total timeout.
+                        ShouldHandle = options.MaxRetries == 0 ? static _ => ValueTask.FromResult(false)
+                            : async args => await transient(args).ConfigureAwait(false) && !(RetryAfter(args.Outcome.Result, time) >= options.TotalTimeout),
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = options.BaseDelay,
-                        ShouldRetryAfterHeader = true,
+
+                        // The service's wait when it gives one above zero, else the backoff: Polly's own Retry-After
+                        // handling took 'Retry-After: 0' literally and sent every retry at once.
+                        ShouldRetryAfterHeader = false,
+                        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, time) is { } wait && wait > TimeSpan.Zero ? wait : (TimeSpan?)null),
                     });
                     pipeline.AddTimeout(options.AttemptTimeout);
                 });
@@ -72,5 +82,31 @@ public static class ModelHttpClientServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The wait a response asks for: Azure OpenAI's <c>retry-after-ms</c> when present (finer than seconds), else
+    /// <c>Retry-After</c> as seconds or a date; null when it asks for none.
+    /// </summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
+    {
+        if (response is null)
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValues("retry-after-ms", out var values)
+            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms >= 0)
+        {
+            return TimeSpan.FromMilliseconds(ms);
+        }
+
+        return response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow(),
+            _ => null,
+        };
     }
 }

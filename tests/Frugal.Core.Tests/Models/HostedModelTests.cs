@@ -134,7 +134,8 @@ public sealed class HostedModelTests
     {
         var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey, Seed = 7 };
         options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.5, RetryAfterSeconds = 0 };
-        await using var models = await EmulatedModels.StartAsync(options);
+        await using var models = await EmulatedModels.StartAsync(
+            options, extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010" });
 
         for (var i = 0; i < 6; i++)
         {
@@ -146,6 +147,44 @@ public sealed class HostedModelTests
         Assert.True(counters.RateLimited > 0, "The seed should inject at least one 429.");
         Assert.Equal(6, counters.ChatCompletions);
         Assert.Equal(6 + counters.RateLimited, counters.RequestsFor("gpt-4o-mini"));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RetryAfterLongerThanTheCallsTime_FailsAtOnceInsteadOfWaitingItOut()
+    {
+        // The retry waited 30 s of a 20 s total and failed at the total timeout; now the first 429 ends the call.
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 1.0, RetryAfterSeconds = 30 };
+        await using var models = await EmulatedModels.StartAsync(
+            options, extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Resilience:TotalTimeout"] = "00:00:20" });
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync("Hello"));
+
+        Assert.Equal(429, error.Status);
+        Assert.Equal(1, models.Emulator.Counters.RateLimited);
+    }
+
+    [Theory]
+    [InlineData("retry-after-ms", "1500", null, 1500.0)]
+    [InlineData(null, null, "7", 7000.0)]
+    [InlineData(null, null, "0", 0.0)]
+    [InlineData(null, null, null, null)]
+    public void RetryAfter_Headers_ReadAsTheWaitTheServiceAsksFor(string? msHeader, string? msValue, string? retryAfter, double? expectedMs)
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        if (msHeader is not null)
+        {
+            response.Headers.TryAddWithoutValidation(msHeader, msValue);
+        }
+
+        if (retryAfter is not null)
+        {
+            response.Headers.TryAddWithoutValidation("Retry-After", retryAfter);
+        }
+
+        var wait = Microsoft.Extensions.DependencyInjection.ModelHttpClientServiceCollectionExtensions.RetryAfter(response, TimeProvider.System);
+
+        Assert.Equal(expectedMs, wait?.TotalMilliseconds);
     }
 
     [Fact]

@@ -302,6 +302,33 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_CheapDeploymentThrottledLongerThanTheCallMayTake_AnswersFromTheFallbackAtOnce()
+    {
+        // A Retry-After past the call's total time was waited out until the total timeout; now the first 429 goes to
+        // the fallback deployment.
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o-mini:RateLimitRate"] = "1",
+            ["Emulator:Deployments:gpt-4o-mini:RetryAfterSeconds"] = "600",
+            ["Frugal:Models:Fallback:Deployment"] = "gpt-4o-mini-backup",
+        });
+        var definition = Parse("""
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                prompt: ${ input.q }
+            """);
+
+        var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "Say hi" });
+
+        var attempts = Assert.Single(result.Steps).Metadata!["attempts"]!.AsArray();
+        Assert.Equal(["http-429"], attempts.Where(a => a!["tier"]!.GetValue<string>() == "cheap").Select(a => a!["outcome"]!.GetValue<string>()));
+        Assert.Equal("fallback", attempts.Last()!["tier"]!.GetValue<string>());
+        Assert.Equal("ok", attempts.Last()!["outcome"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Run_CheapDeploymentFailing_RetriesThenAnswersFromTheFallbackDeployment()
     {
         await using var runtime = await StartAsync(new()
