@@ -108,14 +108,7 @@ public sealed class TelemetryTests
     [Fact]
     public void Complete_StepAttempt_SpanCarriesRunStepTierAndWhatItsCostRecordsAddUpTo()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is FrugalTelemetry.SourceName or "test.chat",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new Spans(FrugalTelemetry.SourceName, "test.chat");
         using var chatSource = new ActivitySource("test.chat");
         var request = new StepRequest("triage", "h", "acme", "answer", 2, []) { RunId = "run-42" };
 
@@ -133,7 +126,7 @@ public sealed class TelemetryTests
             StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]));
         }
 
-        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
+        var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
         Assert.Equal("frugal.step answer", step.DisplayName);
         Assert.Equal("triage", step.GetTagItem("frugal.workflow"));
         Assert.Equal("answer", step.GetTagItem("frugal.step"));
@@ -150,14 +143,7 @@ public sealed class TelemetryTests
     [Fact]
     public void Complete_DeterministicStep_SpanNamesNoModel()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == FrugalTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new Spans(FrugalTelemetry.SourceName);
         var request = new StepRequest("triage", "h", "acme", "faq", 1, []) { RunId = "run-44" };
 
         using (var span = StepTelemetry.Start(request))
@@ -166,7 +152,7 @@ public sealed class TelemetryTests
             StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "deterministic", null, 0, 0)]));
         }
 
-        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), "run-44"));
+        var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.run.id"), "run-44"));
         Assert.DoesNotContain(step.TagObjects, t => t.Key == "gen_ai.request.model");
         Assert.Equal(0.0, (double)step.GetTagItem("frugal.cost.dollars")!);
     }
@@ -184,6 +170,27 @@ public sealed class TelemetryTests
     }
 
     private static CostRecord Record() => new() { RunId = "r", Workflow = "triage", StepId = "answer", Tenant = "acme" };
+
+    /// <summary>Records every span of the named sources that stops while it lives.</summary>
+    private sealed class Spans : IDisposable
+    {
+        private readonly ActivityListener _listener;
+
+        public Spans(params string[] sources)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = s => sources.Contains(s.Name),
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = Stopped.Add,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public ConcurrentBag<Activity> Stopped { get; } = [];
+
+        public void Dispose() => _listener.Dispose();
+    }
 
     private sealed record Measurement(string Name, double Value, Dictionary<string, object?> Tags);
 

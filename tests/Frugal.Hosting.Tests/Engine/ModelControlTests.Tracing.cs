@@ -20,14 +20,7 @@ public sealed partial class ModelControlTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var runtime = await StartAsync();
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-                validate: { min_confidence: 0.5 }
-            """);
+        var definition = Parse(EscalatingStep);
 
         var (id, _) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
 

@@ -21,14 +21,7 @@ public sealed partial class ModelControlTests
             ["Frugal:Budgets:Tenants:Default:Monthly"] = "0.0000001",
             ["Frugal:Budgets:Action"] = "Downgrade",
         });
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-                validate: { min_confidence: 0.5 }
-            """);
+        var definition = Parse(EscalatingStep);
 
         var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
 
@@ -45,14 +38,7 @@ public sealed partial class ModelControlTests
     public async Task Run_CheapAnswerFailsValidation_EscalatesOnceAndRecordsBothAttempts()
     {
         await using var runtime = await StartAsync();
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-                validate: { min_confidence: 0.5 }
-            """);
+        var definition = Parse(EscalatingStep);
 
         var (id, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
 
@@ -71,13 +57,7 @@ public sealed partial class ModelControlTests
     {
         // Both were recorded as 0, so a prompt served from the provider's cache was priced at the full input price.
         await using var runtime = await StartAsync(services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new CachedUsageHandler())));
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-            """);
+        var definition = Parse(OneCheapStep);
 
         var (id, _) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
 
@@ -312,13 +292,7 @@ public sealed partial class ModelControlTests
             ["Emulator:Deployments:gpt-4o-mini:RetryAfterSeconds"] = "600",
             ["Frugal:Models:Fallback:Deployment"] = "gpt-4o-mini-backup",
         });
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-            """);
+        var definition = Parse(OneCheapStep);
 
         var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "Say hi" });
 
@@ -338,13 +312,7 @@ public sealed partial class ModelControlTests
             ["Frugal:Models:Resilience:MaxRetries"] = "2",
             ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
         });
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-            """);
+        var definition = Parse(OneCheapStep);
 
         var (_, result) = await RunAsync(runtime, definition, new JsonObject { ["q"] = "Say hi" });
 
@@ -519,14 +487,7 @@ public sealed partial class ModelControlTests
             ["Emulator:Deployments:gpt-4o:ServerErrorRate"] = "1",
             ["Frugal:Models:Resilience:MaxRetries"] = "0",
         });
-        var definition = Parse("""
-            steps:
-              - id: answer
-                kind: model
-                tier: cheap
-                prompt: ${ input.q }
-                validate: { min_confidence: 0.5 }
-            """);
+        var definition = Parse(EscalatingStep);
 
         var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
 
@@ -602,6 +563,16 @@ public sealed partial class ModelControlTests
             records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
         Assert.All(records, r => Assert.Equal((CostTier.Cheap, false, 0m), (r.Tier, r.Priced, r.Dollars)));
     }
+
+    /// <summary>One cheap step whose answer must be confident: the emulator's is not, so it escalates to premium.</summary>
+    private const string EscalatingStep = """
+        steps:
+          - id: answer
+            kind: model
+            tier: cheap
+            prompt: ${ input.q }
+            validate: { min_confidence: 0.5 }
+        """;
 
     private const string OneCheapStep = """
         steps:
