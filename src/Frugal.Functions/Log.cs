@@ -2,24 +2,24 @@ using Microsoft.Extensions.Logging;
 
 namespace Frugal.Functions;
 
-/// <summary>The Functions app's log messages (event ids 5xxx).</summary>
+/// <summary>The Functions app's log messages (event ids 60xx; Frugal.Core, loaded beside it, uses 1xxx-50xx).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(5001, LogLevel.Information, "Run {RunId} of {Workflow} started from the queue")]
+    [LoggerMessage(6001, LogLevel.Information, "Run {RunId} of {Workflow} started from the queue")]
     public static partial void RunStartedFromQueue(ILogger logger, string runId, string workflow);
 
-    [LoggerMessage(5002, LogLevel.Warning, "Queue message sent to the poison queue: {Reason}")]
+    [LoggerMessage(6002, LogLevel.Warning, "Queue message sent to the poison queue: {Reason}")]
     public static partial void JobRejected(ILogger logger, string reason);
 
-    [LoggerMessage(5003, LogLevel.Information, "Embedding refresh: {Tables} semantic lookup tables, {Built} indexes built with {Model}")]
+    [LoggerMessage(6003, LogLevel.Information, "Embedding refresh: {Tables} semantic lookup tables, {Built} indexes built with {Model}")]
     public static partial void EmbeddingsRefreshed(ILogger logger, int tables, int built, string model);
 
-    [LoggerMessage(5004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
+    [LoggerMessage(6004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
     public static partial void EmbeddingsRefreshSkipped(ILogger logger, int tables);
 
-    [LoggerMessage(5006, LogLevel.Information, "Run {RunId} of {Workflow} is already {Status}: the job naming it was delivered again and is not started twice")]
+    [LoggerMessage(6006, LogLevel.Information, "Run {RunId} of {Workflow} is already {Status}: the job naming it was delivered again and is not started twice")]
     public static partial void JobAlreadyStarted(ILogger logger, string runId, string workflow, Microsoft.DurableTask.Client.OrchestrationRuntimeStatus status);
 
-    [LoggerMessage(5005, LogLevel.Warning, "{Problem}")]
+    [LoggerMessage(6005, LogLevel.Warning, "{Problem}")]
     public static partial void UnknownSetting(ILogger logger, string problem);
 }

@@ -103,7 +103,7 @@ internal static class EmulateCommand
                     $"Served {counters.Requests} requests ({counters.FaultsInjected} faults injected), {counters.PromptTokens} prompt and {counters.CompletionTokens} completion tokens.");
             }
 
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

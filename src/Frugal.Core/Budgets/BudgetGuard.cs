@@ -140,7 +140,8 @@ public sealed partial class BudgetGuard
         string spent = balance.Reserved > 0
             ? $"{Dollars(balance.Spent)} spent and {Dollars(balance.Reserved)} reserved by calls in flight"
             : Dollars(balance.Spent);
-        string budget = counter.Key.Contains(":run:", StringComparison.Ordinal)
+        // Told apart by the whole key: a tenant may have ":run:" in its name.
+        string budget = counter.Key == RunKey(context.Tenant, context.RunId)
             ? $"run '{context.RunId}' has spent its budget: {spent} of {Dollars(counter.Limit)} ({BudgetOptions.SectionName}:PerRun)"
             : $"tenant '{context.Tenant}' has spent its monthly budget: {spent} of {Dollars(counter.Limit)} ({_options.MonthlyKey(context.Tenant)})";
         if (_options.Action == BudgetAction.Refuse)
@@ -323,11 +324,14 @@ public sealed partial class BudgetGuard
 
     private async Task SeedFromLedgerAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
     {
+        // The month is the counter's own (its key ends with it): read from the clock again, a seed made across midnight
+        // at a month's end put the new month's spend (about nothing) into the old month's counter.
+        string month = counter.Key[(counter.Key.LastIndexOf(':') + 1)..];
+        var start = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         decimal dollars = 0m;
         if (_ledger is not null)
         {
-            var now = _time.GetUtcNow();
-            var query = new CostQuery { Tenant = tenant, Since = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), IncludeDetails = false };
+            var query = new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false };
             await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 dollars += record.Dollars;
@@ -335,7 +339,7 @@ public sealed partial class BudgetGuard
         }
 
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
-        Log.BudgetSeeded(_logger, tenant, counter.Key[(counter.Key.LastIndexOf(':') + 1)..], dollars);
+        Log.BudgetSeeded(_logger, tenant, month, dollars);
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ namespace Frugal.Models;
 public sealed class ModelStepHandler
 {
     private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
     private readonly PremiumShareGovernor? _governor;
     private readonly IRoutingFeedbackSink? _feedback;
     private readonly HashSet<string> _feedbackTenants;
@@ -27,6 +28,7 @@ public sealed class ModelStepHandler
     public ModelStepHandler(IServiceProvider services, PremiumShareGovernor? governor = null, IRoutingFeedbackSink? feedback = null)
     {
         _services = services;
+        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _governor = governor;
         _feedback = feedback;
 
@@ -237,7 +239,7 @@ public sealed class ModelStepHandler
             options.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(schema, JsonContext.Default.JsonNode), "answer");
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         ModelAttemptLog.SetTier(name);
         ChatResponse response;
         try
@@ -262,7 +264,7 @@ public sealed class ModelStepHandler
             response.ModelId,
             response.Usage?.InputTokenCount ?? 0,
             response.Usage?.OutputTokenCount ?? 0,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            _time.GetElapsedTime(started).TotalMilliseconds,
             client.GetService<ChatClientMetadata>()?.ProviderName)
         {
             // Cached prompt tokens are priced lower (a quarter to a half of the input price): left out, a cached prompt's

@@ -141,6 +141,23 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_TenantNamedLikeARunKey_RefusalNamesItsMonthlyBudget()
+    {
+        // The refusal told the budgets apart by ":run:" in the counter's key, which a tenant's name may hold.
+        var guard = Guard(o =>
+        {
+            o.Tenants["a:run:b"] = new TenantBudgetOptions { Monthly = 0m };
+            o.PerRun = 5m;
+            o.Action = BudgetAction.Refuse;
+        });
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("a:run:b", "run-1"), 10, canDowngrade: false, CancellationToken.None));
+
+        Assert.StartsWith("tenant 'a:run:b' has spent its monthly budget", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReserveAsync_RunResumedInANewProcess_StartsFromWhatTheLedgerHoldsForTheRun()
     {
         // frugal run --store killed mid-run: the run resumes in a new process whose memory store is empty. Its counter
