@@ -89,41 +89,56 @@ public sealed class FrugalLocalHost : IAsyncDisposable
                 : FrugalDataConverter.WithActionSizeCheck,
             runOutputs);
         var (service, client) = await CreateBackendAsync(options, runInputs, runOutputs, loggerFactory).ConfigureAwait(false);
-        var sidecar = BuildSidecar(service, client, loggerFactory);
-        await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        // The worker and the client get their own channels: a client waiting on many runs holds one HTTP/2 stream
-        // per run, and those long polls must never take the streams the worker needs to report results.
-        var channel = CreateChannel(address);
-        var clientChannel = CreateChannel(address);
+        WebApplication? sidecar = null;
+        var channels = new List<GrpcChannel>(2);
+        IHost? worker = null;
+        try
+        {
+            sidecar = BuildSidecar(service, client, loggerFactory);
+            await sidecar.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            // The worker and the client get their own channels: a client waiting on many runs holds one HTTP/2 stream
+            // per run, and those long polls must never take the streams the worker needs to report results.
+            var channel = CreateChannel(address);
+            channels.Add(channel);
+            var clientChannel = CreateChannel(address);
+            channels.Add(clientChannel);
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        configureServices(builder.Services);
-        builder.Services.AddDurableTaskWorker(worker =>
-        {
-            worker.UseGrpc(channel);
-            worker.AddTasks(tasks =>
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(loggerFactory);
+            configureServices(builder.Services);
+            builder.Services.AddDurableTaskWorker(worker =>
             {
-                tasks.AddFrugalTasks();
-                registerTasks?.Invoke(tasks);
+                worker.UseGrpc(channel);
+                worker.AddTasks(tasks =>
+                {
+                    tasks.AddFrugalTasks();
+                    registerTasks?.Invoke(tasks);
+                });
+                worker.Configure(o =>
+                {
+                    o.DataConverter = converter;
+                    o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
+                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+                });
             });
-            worker.Configure(o =>
+            builder.Services.AddDurableTaskClient(c =>
             {
-                o.DataConverter = converter;
-                o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
-                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+                c.UseGrpc(clientChannel);
+                c.Configure(o => o.DataConverter = converter);
             });
-        });
-        builder.Services.AddDurableTaskClient(c =>
+            worker = builder.Build();
+            await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new FrugalLocalHost(sidecar, worker, [.. channels], service, options.Backend);
+        }
+        catch
         {
-            c.UseGrpc(clientChannel);
-            c.Configure(o => o.DataConverter = converter);
-        });
-        var worker = builder.Build();
-        await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new FrugalLocalHost(sidecar, worker, [channel, clientChannel], service, options.Backend);
+            // A start that failed or was cancelled (Ctrl+C while starting) left the sidecar's server listening, its
+            // channels open and an Azure Storage backend holding its partition leases.
+            await StopAsync(worker, service, channels, sidecar).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>On Azure Storage, the model calls in flight whose results would be lost at a stop (see <see cref="DrainAsync"/>).</summary>
@@ -141,22 +156,53 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             : Task.FromResult(0);
 
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAsync(_worker, _service, _channels, _sidecar));
+
+    /// <summary>
+    /// Stops what a host has started, worker first, each part even when one before it failed (the first failure is
+    /// thrown at the end): a worker that failed to stop left the sidecar listening and the backend's leases held.
+    /// </summary>
+    private static async Task StopAsync(IHost? worker, IOrchestrationService service, IEnumerable<GrpcChannel> channels, WebApplication? sidecar)
     {
-        await _worker.StopAsync().ConfigureAwait(false);
-        _worker.Dispose();
+        var failures = new List<Exception>();
+        async Task TryAsync(Func<Task> step)
+        {
+            try
+            {
+                await step().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        if (worker is not null)
+        {
+            await TryAsync(() => worker.StopAsync()).ConfigureAwait(false);
+            worker.Dispose();
+        }
 
         // The sidecar stops its backend from a fire-and-forget callback; stop it here and wait, so an Azure Storage
         // backend releases its partition leases before the process goes on (a restarted host then resumes at once).
-        await _service.StopAsync(isForced: false).ConfigureAwait(false);
-        foreach (var channel in _channels)
+        await TryAsync(() => service.StopAsync(isForced: false)).ConfigureAwait(false);
+        foreach (var channel in channels)
         {
-            await channel.ShutdownAsync().ConfigureAwait(false);
+            await TryAsync(() => channel.ShutdownAsync()).ConfigureAwait(false);
             channel.Dispose();
         }
-        await _sidecar.StopAsync().ConfigureAwait(false);
-        await _sidecar.DisposeAsync().ConfigureAwait(false);
-        (_service as SidecarOrchestrationService)?.Dispose();
+
+        if (sidecar is not null)
+        {
+            await TryAsync(() => sidecar.StopAsync()).ConfigureAwait(false);
+            await sidecar.DisposeAsync().ConfigureAwait(false);
+        }
+
+        (service as SidecarOrchestrationService)?.Dispose();
+        if (failures.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
     }
 
     private static async Task<(IOrchestrationService Service, IOrchestrationServiceClient Client)> CreateBackendAsync(
