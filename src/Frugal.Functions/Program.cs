@@ -19,7 +19,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Frugal:Routing:Feedback:Path"]))
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpMetricsMiddleware>();
 builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
-    o => o.Limits.MaxRequestBodySize = Frugal.Functions.Runs.RunHttpFunctions.MaxRequestBodyBytes);
+    o => o.Limits.MaxRequestBodySize = Frugal.Api.ApiProtocol.MaxRequestBodyBytes);
 
 builder.Services.AddFrugalEngine();
 builder.Services.AddFrugalModels(builder.Configuration);

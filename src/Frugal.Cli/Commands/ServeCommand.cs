@@ -84,7 +84,7 @@ internal static class ServeCommand
             k.Listen(IPAddress.Loopback, port);
 
             // The Functions host's default (Kestrel's 30 MB refused inputs that batch-summarise's own schema allows).
-            k.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = Frugal.Api.ApiProtocol.MaxRequestBodyBytes;
         });
 
         // ASP.NET Core logs every request at Information; a local server's console is for what goes wrong.

@@ -23,7 +23,7 @@ public sealed class CostReportFunction
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = request.Query;
-        var tenant = request.Headers[Runs.HttpHeaders.Tenant];
+        var tenant = request.Headers[Frugal.Api.ApiProtocol.TenantHeader];
         var response = await _api.GetAsync(
             name => query.TryGetValue(name, out var value) ? value.ToString() : null, tenant, request.HttpContext.RequestAborted);
         return new Writer(response);

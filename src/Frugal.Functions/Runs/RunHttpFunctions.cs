@@ -11,10 +11,11 @@ namespace Frugal.Functions.Runs;
 public sealed class RunHttpFunctions
 {
     /// <summary>
-    /// The largest request body the worker reads: the Functions host's own limit (100 MB). The worker's web server kept
-    /// its default of 30 MB, so inputs that <c>frugal serve</c> and the workflows' schemas accept failed in Azure.
+    /// The largest request body the worker reads, <see cref="ApiProtocol.MaxRequestBodyBytes"/>: the Functions host's own
+    /// limit. The worker's web server kept its default of 30 MB, so inputs that <c>frugal serve</c> and the workflows'
+    /// schemas accept failed in Azure.
     /// </summary>
-    public const long MaxRequestBodyBytes = 100 * 1024 * 1024;
+    public const long MaxRequestBodyBytes = ApiProtocol.MaxRequestBodyBytes;
 
     private readonly WorkflowApi _api;
 
@@ -40,7 +41,7 @@ public sealed class RunHttpFunctions
             ? "?code=" + Uri.EscapeDataString(code.ToString())
             : null;
         var result = await BodyReadAsync(() => _api.StartRunAsync(
-            client, name, request.Body, request.Headers[HttpHeaders.Tenant], baseUrl, statusQuery, request.HttpContext.RequestAborted));
+            client, name, request.Body, request.Headers[ApiProtocol.TenantHeader], baseUrl, statusQuery, request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
     }
 
@@ -51,7 +52,7 @@ public sealed class RunHttpFunctions
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await _api.GetRunAsync(client, id, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted);
+        var result = await _api.GetRunAsync(client, id, request.Headers[ApiProtocol.TenantHeader], request.HttpContext.RequestAborted);
         return ApiResultActionResult.From(result);
     }
 
@@ -62,7 +63,7 @@ public sealed class RunHttpFunctions
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await BodyReadAsync(() => _api.FeedbackAsync(client, id, request.Body, request.Headers[HttpHeaders.Tenant], request.HttpContext.RequestAborted));
+        var result = await BodyReadAsync(() => _api.FeedbackAsync(client, id, request.Body, request.Headers[ApiProtocol.TenantHeader], request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
     }
 

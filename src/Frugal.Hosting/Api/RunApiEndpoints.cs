@@ -35,17 +35,17 @@ public static class RunApiEndpoints
         {
             var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}/api";
             var result = await workflows.StartRunAsync(
-                client, name, http.Request.Body, http.Request.Headers["x-frugal-tenant"], baseUrl, statusQuery: null, http.RequestAborted);
+                client, name, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], baseUrl, statusQuery: null, http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapGet("/runs/{id}", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
-            var result = await workflows.GetRunAsync(client, id, http.Request.Headers["x-frugal-tenant"], http.RequestAborted);
+            var result = await workflows.GetRunAsync(client, id, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapPost("/runs/{id}/feedback", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
-            var result = await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers["x-frugal-tenant"], http.RequestAborted);
+            var result = await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapGet("/workflows", (WorkflowApi workflows) => Results.Json(workflows.List()));
