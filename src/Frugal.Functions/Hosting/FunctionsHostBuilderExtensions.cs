@@ -1,0 +1,49 @@
+using Frugal.Api;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Frugal.Functions.Hosting;
+
+/// <summary>What the Functions app sets up around Frugal's services, so that Program.cs reads as a list.</summary>
+internal static class FunctionsHostBuilderExtensions
+{
+    /// <summary>
+    /// Settings the Functions host needs that a local host does not: Key Vault references that did not resolve fail
+    /// start-up, the routing feedback file goes to the temp folder, and the worker reads request bodies as large as the
+    /// Functions host does.
+    /// </summary>
+    public static FunctionsApplicationBuilder AddFunctionsHostDefaults(this FunctionsApplicationBuilder builder)
+    {
+        KeyVaultReferences.ThrowIfUnresolved(builder.Configuration);
+
+        // The routing feedback store is a SQLite file on the instance's disk; its default (.frugal/feedback.db) is
+        // relative to the working folder, which on Flex Consumption is the app's read-only package: with the loop on,
+        // nothing could start.
+        if (string.IsNullOrEmpty(builder.Configuration["Frugal:Routing:Feedback:Path"]))
+        {
+            builder.Configuration["Frugal:Routing:Feedback:Path"] = Path.Combine(Path.GetTempPath(), "frugal", "feedback.db");
+        }
+
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = ApiProtocol.MaxRequestBodyBytes);
+        return builder;
+    }
+
+    /// <summary>
+    /// Logs each setting nothing reads: binding ignores a misspelt app setting without a word (a mistyped budget meant
+    /// none), so it is said at start.
+    /// </summary>
+    public static IHost LogUnknownSettings(this IHost app, IConfiguration configuration)
+    {
+        var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Frugal.Functions.Startup");
+        foreach (var line in UnknownSettings.Find(configuration, typeof(UnknownSettings).Assembly))
+        {
+            Log.UnknownSetting(startup, line);
+        }
+
+        return app;
+    }
+}
