@@ -46,7 +46,7 @@ internal static class PlanCommand
             };
             return await LedgerStore.UseAsync(parse.GetValue(store)!, parse.GetValue(table)!, parse.InvocationConfiguration.Error, async ledger =>
             {
-                var plan = await MarginPlanner.PlanAsync(ledger, request, cancellationToken);
+                var plan = await MarginPlanner.PlanAsync(ledger, request, TimeProvider.System, cancellationToken);
                 var output = parse.InvocationConfiguration.Output;
                 if (string.Equals(parse.GetValue(format), "json", StringComparison.OrdinalIgnoreCase))
                 {

@@ -18,13 +18,14 @@ public static class MarginPlanner
     /// <summary>Builds the plan from the ledger's records.</summary>
     /// <param name="ledger">The cost ledger.</param>
     /// <param name="request">The plan's parameters.</param>
+    /// <param name="time">The clock (a period's end in the future is clipped to now).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <param name="time">The clock (a period's end in the future is clipped to now); the system's by default.</param>
     /// <returns>The plan.</returns>
-    public static async Task<MarginPlan> PlanAsync(ICostLedger ledger, PlanRequest request, CancellationToken cancellationToken, TimeProvider? time = null)
+    public static async Task<MarginPlan> PlanAsync(ICostLedger ledger, PlanRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(time);
         var runs = new Dictionary<string, RunTotals>(StringComparer.Ordinal);
         var query = new CostQuery { Since = request.Since, Until = request.Until, IncludeDetails = false };
         await foreach (var record in ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
@@ -37,7 +38,7 @@ public static class MarginPlanner
             run.Add(record);
         }
 
-        return Plan(runs.Values.ToList(), request, (time ?? TimeProvider.System).GetUtcNow());
+        return Plan(runs.Values.ToList(), request, time.GetUtcNow());
     }
 
     private static MarginPlan Plan(List<RunTotals> runs, PlanRequest request, DateTimeOffset now)

@@ -15,7 +15,7 @@ public sealed class MarginPlannerTests
         var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest
         {
             Scale = 10, RevenuePerRun = 0.10m, TargetMargin = 0.7, Since = Start, Until = Start.AddDays(10),
-        }, CancellationToken.None);
+        }, TimeProvider.System, CancellationToken.None);
 
         // triage: 4 runs in 10 days -> 0.4/day x 30.4375 x 10 = 121.75 runs a month at $0.02 a run.
         var triage = plan.Workflows.Single(w => w.Workflow == "triage");
@@ -42,7 +42,7 @@ public sealed class MarginPlannerTests
     [Fact]
     public async Task PlanAsync_ObservedOverlap_ScalesPeakConcurrencyAndSizesGpuReplicas()
     {
-        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Scale = 10, Since = Start, Until = Start.AddDays(10) }, CancellationToken.None);
+        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Scale = 10, Since = Start, Until = Start.AddDays(10) }, TimeProvider.System, CancellationToken.None);
 
         // Runs 1 and 2 of triage overlap with the extract run: 3 at once, x 10 = 30.
         Assert.Equal(3, plan.ObservedPeakConcurrency);
@@ -60,7 +60,7 @@ public sealed class MarginPlannerTests
     [Fact]
     public async Task PlanAsync_GivenPeakConcurrency_UsesIt()
     {
-        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { PeakConcurrency = 500, GpuReplicaCapacity = 2 }, CancellationToken.None);
+        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { PeakConcurrency = 500, GpuReplicaCapacity = 2 }, TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(500, plan.PeakConcurrency);
         Assert.Equal(500 * 0.4 / 38, plan.PeakGpuDemand, 6);   // 5.26 GPU-s/s
@@ -70,7 +70,7 @@ public sealed class MarginPlannerTests
     [Fact]
     public async Task PlanAsync_EmptyLedger_ZeroPlan()
     {
-        var plan = await MarginPlanner.PlanAsync(new ListLedger(), new PlanRequest { Scale = 10 }, CancellationToken.None);
+        var plan = await MarginPlanner.PlanAsync(new ListLedger(), new PlanRequest { Scale = 10 }, TimeProvider.System, CancellationToken.None);
 
         Assert.Empty(plan.Workflows);
         Assert.Equal(0, plan.GpuReplicas);
@@ -81,7 +81,7 @@ public sealed class MarginPlannerTests
     public async Task PlanAsync_EmptyLedgerWithRevenue_HasNoMargin()
     {
         // With no run there is no cost per run to compare with the revenue; it read as a 100% margin.
-        var plan = await MarginPlanner.PlanAsync(new ListLedger(), new PlanRequest { RevenuePerRun = 0.01m }, CancellationToken.None);
+        var plan = await MarginPlanner.PlanAsync(new ListLedger(), new PlanRequest { RevenuePerRun = 0.01m }, TimeProvider.System, CancellationToken.None);
 
         Assert.Null(plan.Total.Margin);
         Assert.Null(plan.Total.MeetsTarget);
@@ -97,7 +97,7 @@ public sealed class MarginPlannerTests
                 new CostRecord { RunId = "o1", Workflow = "intent", StepId = "reply", Tier = CostTier.Cheap, Dollars = 0.001m, StartedAt = at, CompletedAt = at },
             ]),
             new PlanRequest(),
-            CancellationToken.None);
+            TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(1, plan.Total.UnpricedCalls);
         Assert.Equal(1, Assert.Single(plan.Workflows).UnpricedCalls);
@@ -114,7 +114,7 @@ public sealed class MarginPlannerTests
                 new CostRecord { RunId = "o1", Workflow = "intent", StepId = "other", Tier = CostTier.Cheap, Dollars = 0.001m, StartedAt = at, CompletedAt = at },
             ]),
             new PlanRequest { RevenuePerRun = 1m },
-            CancellationToken.None);
+            TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(0.999, plan.Total.Margin!.Value, 6);
         Assert.Null(plan.Total.MeetsTarget);
@@ -126,8 +126,8 @@ public sealed class MarginPlannerTests
         // "This month" asked on the 5th divided five days' runs by 31 days: a sixth of the real rate and cost.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddDays(10));
 
-        var bounded = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start, Until = Start.AddDays(31) }, CancellationToken.None, time);
-        var sinceOnly = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start }, CancellationToken.None, time);
+        var bounded = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start, Until = Start.AddDays(31) }, time, CancellationToken.None);
+        var sinceOnly = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Since = Start }, time, CancellationToken.None);
 
         Assert.Equal(10, bounded.ObservedDays, 6);
         Assert.Equal(10, sinceOnly.ObservedDays, 6);
@@ -137,7 +137,7 @@ public sealed class MarginPlannerTests
     public async Task PlanAsync_PeakPastAnInt_StaysExact()
     {
         // 3 runs at once x 1,000,000,000 was cut to int.MaxValue, and the replicas with it.
-        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Scale = 1_000_000_000, Since = Start, Until = Start.AddDays(10) }, CancellationToken.None);
+        var plan = await MarginPlanner.PlanAsync(Ledger(), new PlanRequest { Scale = 1_000_000_000, Since = Start, Until = Start.AddDays(10) }, TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(3_000_000_000L, plan.PeakConcurrency);
     }
