@@ -77,7 +77,7 @@ internal sealed partial class WorkflowRun
                     }
 
                     pending = FailedCalls(response.Value, pending, stepId, attempt);
-                    await _context.CreateTimer(RetryDelay(attempt, CircuitOpen(response.Value), stepId), CancellationToken.None);
+                    await _context.CreateTimer(RetryDelay(attempt, CircuitBreakLeft(response.Value), stepId), CancellationToken.None);
                 }
                 catch (TaskFailedException ex)
                 {
@@ -88,7 +88,10 @@ internal sealed partial class WorkflowRun
                     }
 
                     Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
-                    await _context.CreateTimer(RetryDelay(attempt, StepFailures.IsCausedBy<Models.ModelCircuitOpenException>(ex.FailureDetails), stepId), CancellationToken.None);
+                    var breakLeft = StepFailures.IsCausedBy<Models.ModelCircuitOpenException>(ex.FailureDetails)
+                        ? Models.ModelCircuitOpenException.BreakLeftIn(ex.FailureDetails.ErrorMessage) ?? DefaultCircuitBreak
+                        : (TimeSpan?)null;
+                    await _context.CreateTimer(RetryDelay(attempt, breakLeft, stepId), CancellationToken.None);
                 }
             }
         }
@@ -166,24 +169,41 @@ internal sealed partial class WorkflowRun
         return pending;
     }
 
+    /// <summary>The default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>), waited
+    /// when a circuit's failure does not say how long it stays open.</summary>
+    private static readonly TimeSpan DefaultCircuitBreak = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// The wait before attempt <paramref name="attempt"/> + 1: 1 s, then 2 s; or, when a model's circuit was open, the
-    /// default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>, 15 s), a second more
-    /// and up to 15 s of spread, so that the steps held back come back over a while rather than all on the moment the
-    /// circuit lets one trial call through (and refuses the rest). The spread is a hash of the run and the step, so a
-    /// replay waits the same. A durable timer: nothing runs while it waits.
+    /// rest of its break (<paramref name="circuitBreakLeft"/>, as the failure said), a second more and up to 15 s of
+    /// spread, so that the steps held back come back over a while rather than all on the moment the circuit lets one
+    /// trial call through (and refuses the rest). The spread is a hash of the run and the step, and the break comes from
+    /// the failure in the history, so a replay waits the same. A durable timer: nothing runs while it waits.
     /// </summary>
-    private TimeSpan RetryDelay(int attempt, bool circuitOpen, string stepId)
+    private TimeSpan RetryDelay(int attempt, TimeSpan? circuitBreakLeft, string stepId)
     {
-        if (!circuitOpen)
+        if (circuitBreakLeft is not { } left)
         {
             return TimeSpan.FromSeconds(attempt);
         }
 
         var spread = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes($"{_context.InstanceId}/{stepId}/{attempt}")) % 15_000;
-        return TimeSpan.FromMilliseconds(16_000 + spread);
+        return left + TimeSpan.FromMilliseconds(1_000 + spread);
     }
 
-    private static bool CircuitOpen(StepResponse response) =>
-        response.Failed!.Any(k => response.Results[k].Failure!.Type == typeof(Models.ModelCircuitOpenException).FullName);
+    /// <summary>The longest break left of the open circuits that held back calls of a batch; null when none did.</summary>
+    private static TimeSpan? CircuitBreakLeft(StepResponse response)
+    {
+        TimeSpan? longest = null;
+        foreach (var k in response.Failed!)
+        {
+            if (response.Results[k].Failure is { } failure && failure.Type == typeof(Models.ModelCircuitOpenException).FullName)
+            {
+                var left = Models.ModelCircuitOpenException.BreakLeftIn(failure.Message) ?? DefaultCircuitBreak;
+                longest = longest is { } l && l > left ? l : left;
+            }
+        }
+
+        return longest;
+    }
 }

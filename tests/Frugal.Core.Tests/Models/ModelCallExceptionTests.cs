@@ -24,6 +24,18 @@ public sealed class ModelCallExceptionTests
     }
 
     [Fact]
+    public void BreakLeftIn_OpenCircuitsMessage_ReadsTheBreakTheOrchestratorWaitsOut()
+    {
+        // A configured break longer than the default 15 s: the step's retries waited 16-31 s each, met the circuit still
+        // open and failed the step; the orchestrator now waits what the failure says is left.
+        var failure = ModelCallException.From("cheap", Attempts, new BrokenCircuitException("The circuit is now open", TimeSpan.FromSeconds(59.5)));
+
+        Assert.Equal(TimeSpan.FromSeconds(60), ModelCircuitOpenException.BreakLeftIn(failure!.Message));
+        Assert.Null(ModelCircuitOpenException.BreakLeftIn(ModelCallException.From("cheap", Attempts, new BrokenCircuitException("open"))!.Message));
+        Assert.Null(ModelCircuitOpenException.BreakLeftIn(null));
+    }
+
+    [Fact]
     public void From_Timeout_MayHaveBeenBilled()
     {
         var failure = ModelCallException.From("premium", [], new TimeoutRejectedException("timed out", TimeSpan.FromSeconds(60)));
