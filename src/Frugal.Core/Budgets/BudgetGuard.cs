@@ -29,6 +29,7 @@ public sealed partial class BudgetGuard
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unpriced = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _seedingRuns = new(StringComparer.Ordinal);
 
     /// <summary>Creates the guard.</summary>
     /// <param name="options">The limits.</param>
@@ -345,9 +346,19 @@ public sealed partial class BudgetGuard
     /// <summary>
     /// Seeds a run's counter with what the ledger holds for the run over the counter's life (<see cref="RunTimeToLive"/>).
     /// Not remembered per process as a month's seed is: a run counter the store lacks is met once per run, and one
-    /// entry per run would grow without end. Two callers seeding at once both read the ledger; the store keeps one seed.
+    /// entry per run would grow without end.
     /// </summary>
     private async Task SeedRunAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        // The calls of a new run's first batch all find its counter unseeded at once: one ledger read serves them all,
+        // and the entry goes when it is done, so the map holds only seeds in flight.
+        var seed = _seedingRuns.GetOrAdd(counter.Key, _ => new Lazy<Task>(() => SeedRunFromLedgerAsync(tenant, runId, counter, CancellationToken.None)));
+        var seeding = seed.Value;
+        _ = seeding.ContinueWith(_ => _seedingRuns.TryRemove(KeyValuePair.Create(counter.Key, seed)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await seeding.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedRunFromLedgerAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
     {
         decimal dollars = 0m;
         if (_ledger is not null)

@@ -42,7 +42,12 @@ public interface IBudgetStore
     /// <returns>The balance.</returns>
     Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Sets a counter's spending when it has none yet (the first instance to seed from the ledger wins).</summary>
+    /// <summary>
+    /// Sets a counter's spending from the ledger when it holds no seed yet (the first instance to seed wins): the larger
+    /// of what it holds and <paramref name="spent"/>. Not their sum: what a counter holds unseeded (settled after a
+    /// store restart, or written by a version that did not seed run counters) is in the ledger too, and added it was
+    /// counted twice.
+    /// </summary>
     /// <param name="counter">The counter.</param>
     /// <param name="spent">The nano-dollars already spent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -116,7 +116,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         {
             if (!_entries.ContainsKey(counter.Key) || !Get(counter.Key).Seeded)
             {
-                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + spent, Seeded = true });
+                Update(counter.Key, counter.TimeToLive, e => e with { Spent = Math.Max(e.Spent, spent), Seeded = true });
             }
         }
 

@@ -89,7 +89,8 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 
     private const string SeedScript = """
         if redis.call('HSETNX', KEYS[1], 'seeded', 1) == 1 then
-          redis.call('HINCRBY', KEYS[1], 's', tonumber(ARGV[1]))
+          local s = tonumber(redis.call('HGET', KEYS[1], 's') or '0')
+          if tonumber(ARGV[1]) > s then redis.call('HSET', KEYS[1], 's', ARGV[1]) end
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
         end
         return 0

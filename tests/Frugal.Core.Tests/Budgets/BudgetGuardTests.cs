@@ -185,6 +185,36 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_RunCounterHeldUnseeded_SeedsTheLargerNotTheSum()
+    {
+        // A run counter written before run counters were seeded holds the run's spend without the seed mark; the
+        // ledger holds the same spend. Added together, the run was refused at $0.60 of $0.50 having spent $0.30.
+        var store = new InMemoryBudgetStore(new FakeTimeProvider(Now));
+        var key = "frugal:budget:{acme}:run:run-7";
+        await store.SettleAsync([new BudgetCounter(key, BudgetGuard.ToNano(0.5m), TimeSpan.FromDays(7))], new BudgetHold("h", 0, TimeSpan.FromMinutes(10)), BudgetGuard.ToNano(0.30m), CancellationToken.None);
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0.50m;
+            o.Action = BudgetAction.Refuse;
+        }, store, new ListLedger(Record("acme", Now.AddHours(-1), 0.30m) with { RunId = "run-7" }));
+
+        var reservation = await guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.01m), canDowngrade: false, CancellationToken.None);
+
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.30m), BudgetGuard.ToNano(0.01m), Seeded: true), await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_NewRunsFirstBatch_ReadsTheLedgerOnce()
+    {
+        var ledger = new CountingLedger();
+        var guard = Guard(o => o.PerRun = 1m, ledger: ledger);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => guard.ReserveAsync(Context("acme", "run-new"), 10, canDowngrade: false, CancellationToken.None)));
+
+        Assert.Equal(1, ledger.Queries);
+    }
+
+    [Fact]
     public async Task ReserveAsync_StoreLostTheRunCounter_SeedsItFromTheLedgerNotFromZero()
     {
         var store = new RestartableStore(new FakeTimeProvider(Now));
@@ -396,6 +426,25 @@ public sealed class BudgetGuardTests
         StartedAt = at,
         CompletedAt = at,
     };
+
+    /// <summary>An empty ledger that counts its queries, each slow enough that concurrent callers overlap.</summary>
+    private sealed class CountingLedger : ICostLedger
+    {
+        private int _queries;
+
+        public int Queries => _queries;
+
+        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _queries);
+            await Task.Delay(50, cancellationToken);
+            yield break;
+        }
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
 
     /// <summary>The in-process store, whose contents can be dropped as a restarted Redis drops them.</summary>
     private sealed class RestartableStore(TimeProvider time) : IBudgetStore

@@ -31,6 +31,21 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
+    public async Task SeedAsync_CounterHoldingSpendUnseeded_KeepsTheLargerNotTheSum()
+    {
+        // Spend settled on an unseeded counter (after a flush, or by a version that did not seed run counters) is in the
+        // ledger's seed too: added, it was counted twice.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        var counter = new BudgetCounter($"frugal:test:{{{Guid.NewGuid():N}}}:run", 1_000, TimeSpan.FromMinutes(5), FromLedger: true);
+        await store.SettleAsync([counter], Hold(0), 300, CancellationToken.None);
+
+        await store.SeedAsync(counter, 300, CancellationToken.None);
+        await store.SeedAsync(counter, 900, CancellationToken.None);
+
+        Assert.Equal(new BudgetBalance(300, 0, Seeded: true), await store.GetAsync(counter.Key, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TryReserveAsync_RedisUnreachable_FailsNamingTheSettingAndDisposesQuietly()
     {
         // The connect error of an unreachable Redis was the client's own advice, and disposing the store at exit threw
