@@ -84,7 +84,8 @@ public static class EmulatorServer
         {
             await next(http);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !http.Response.HasStarted)
+        // Not Kestrel's own refusals (a body over its limit: 413) nor a client that went away.
+        catch (Exception ex) when (ex is not (OperationCanceledException or BadHttpRequestException) && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
         {
             Log.Failed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorServer)), http.Request.Path.Value ?? "", ex);
             await Protocol.ErrorWriter.WriteAsync(

@@ -145,21 +145,75 @@ internal static class ChatRequestParser
     }
 
     /// <summary>
-    /// Refuses a schema that is not one (a keyword of the wrong type: <c>"type": 7</c>, <c>"required": [5]</c>) with a
-    /// 400, as OpenAI does. It reached the answer's generator, which failed with a 500, and a client takes a 500 for a
-    /// failing deployment: it retried, and Frugal's fallback deployment took over.
+    /// Refuses a schema whose keywords have the wrong kind of value (<c>"type": 7</c>, <c>"required": [5]</c>) with a
+    /// 400 naming where, as OpenAI does. Such a schema reached the answer's generator, which failed with a 500, and a
+    /// client takes a 500 for a failing deployment: it retried, and Frugal's fallback deployment took over. Checked by
+    /// hand rather than by building it with JsonSchema.Net, which also refuses keywords it does not know
+    /// (<c>definitions</c>, <c>nullable</c>, <c>example</c>) that OpenAI accepts and client libraries write.
     /// </summary>
-    private static void CheckSchema(JsonObject schema)
+    private static void CheckSchema(JsonNode? schema, string path = "response_format.json_schema.schema")
     {
-        try
+        if (schema is JsonValue boolean && boolean.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
-            _ = Json.Schema.JsonSchema.Build(JsonSerializer.SerializeToElement(schema), new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() });
+            return;
         }
-        catch (Exception ex) when (ex is JsonException or Json.Schema.JsonSchemaException or ArgumentException or InvalidOperationException or FormatException)
+
+        if (schema is not JsonObject node)
         {
-            throw new EmulatorRequestException(
-                $"Invalid schema for response_format: {ex.Message}", "response_format.json_schema.schema");
+            throw Invalid(path, "a schema must be an object or a boolean");
         }
+
+        foreach (var (keyword, value) in node)
+        {
+            var at = $"{path}.{keyword}";
+            switch (keyword)
+            {
+                case "type" when !(IsString(value) || value is JsonArray types && types.All(IsString)):
+                    throw Invalid(at, "must be a string or an array of strings");
+                case "required" when !(value is JsonArray names && names.All(IsString)):
+                    throw Invalid(at, "must be an array of strings");
+                case "$ref" or "pattern" or "format" when !IsString(value):
+                    throw Invalid(at, "must be a string");
+                case "enum" when value is not JsonArray:
+                    throw Invalid(at, "must be an array");
+                case "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" or "multipleOf"
+                    or "minLength" or "maxLength" or "minItems" or "maxItems" or "minProperties" or "maxProperties"
+                    when value?.GetValueKind() != JsonValueKind.Number:
+                    throw Invalid(at, "must be a number");
+                case "properties" or "$defs" or "definitions" or "patternProperties":
+                    if (value is not JsonObject members)
+                    {
+                        throw Invalid(at, "must be an object of schemas");
+                    }
+
+                    foreach (var (name, member) in members)
+                    {
+                        CheckSchema(member, $"{at}.{name}");
+                    }
+
+                    break;
+                case "items" or "additionalProperties" or "contains" or "not" or "if" or "then" or "else" when value is not JsonArray:
+                    CheckSchema(value, at);
+                    break;
+                case "anyOf" or "oneOf" or "allOf" or "prefixItems" or "items":
+                    if (value is not JsonArray branches)
+                    {
+                        throw Invalid(at, "must be an array of schemas");
+                    }
+
+                    for (var i = 0; i < branches.Count; i++)
+                    {
+                        CheckSchema(branches[i], $"{at}[{i}]");
+                    }
+
+                    break;
+            }
+        }
+
+        static bool IsString(JsonNode? value) => value is JsonValue v && v.GetValueKind() == JsonValueKind.String;
+
+        static EmulatorRequestException Invalid(string at, string what) =>
+            new($"Invalid schema for response_format: '{at}' {what}.", "response_format.json_schema.schema");
     }
 
     private static string? ReadString(JsonObject node, string property) =>

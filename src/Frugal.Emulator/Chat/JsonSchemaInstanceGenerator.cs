@@ -135,17 +135,18 @@ internal static class JsonSchemaInstanceGenerator
             for (var i = 0; i < count; i++)
             {
                 // An item that 'contains' asks for comes first (unless prefixItems fixes the first ones).
-                var itemSchema = prefix is not null && i < prefix.Count ? prefix[i] : i == 0 && contains is not null ? contains : schema["items"];
+                // An item that 'contains' asks for is also an item of 'items': both schemas hold for it.
+                var itemSchema = prefix is not null && i < prefix.Count ? prefix[i]
+                    : i == 0 && contains is JsonObject wanted ? (schema["items"] is JsonObject all ? Merge(wanted, [all.DeepClone()]) : wanted)
+                    : schema["items"];
                 var item = Generate(itemSchema ?? new JsonObject(), $"{path}[{i}]", depth + 1);
                 for (var variant = 1; unique && variant <= 8 && result.Any(earlier => JsonNode.DeepEquals(earlier, item)); variant++)
                 {
                     item = Generate(itemSchema ?? new JsonObject(), $"{path}[{i}]~{variant}", depth + 1);
-                    if (variant == 8 && item is JsonValue v && v.TryGetValue<string>(out var text))
+                    if (variant == 8)
                     {
-                        // A string does not vary with its path (it is the prompt's first sentence): number it.
-                        var suffix = string.Create(CultureInfo.InvariantCulture, $" {i + 1}");
-                        var limit = ReadInt(itemSchema as JsonObject ?? new JsonObject(), "maxLength") ?? DefaultMaxStringLength;
-                        item = JsonValue.Create(text[..Math.Max(0, Math.Min(text.Length, limit - suffix.Length))] + suffix);
+                        // Strings do not vary with their path (they are the prompt's first sentence): number one.
+                        item = Numbered(item, itemSchema as JsonObject, i + 1);
                     }
                 }
 
@@ -154,6 +155,38 @@ internal static class JsonSchemaInstanceGenerator
 
             return result;
         }
+
+        /// <summary>
+        /// <paramref name="item"/> told apart by a number: a free string (no format, pattern, enum or const) gets
+        /// " n" within its maxLength; an object gets it in its first such string property. Anything else as it is.
+        /// </summary>
+        private static JsonNode? Numbered(JsonNode? item, JsonObject? schema, int n)
+        {
+            if (item is JsonValue v && v.TryGetValue<string>(out var text) && IsFreeString(schema))
+            {
+                var suffix = string.Create(CultureInfo.InvariantCulture, $" {n}");
+                var limit = schema is null ? DefaultMaxStringLength : ReadInt(schema, "maxLength") ?? DefaultMaxStringLength;
+                return limit < suffix.Length ? item : JsonValue.Create(text[..Math.Min(text.Length, limit - suffix.Length)] + suffix);
+            }
+
+            if (item is JsonObject obj && schema?["properties"] is JsonObject properties)
+            {
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (value is JsonValue && properties[name] is JsonObject propertySchema && IsFreeString(propertySchema))
+                    {
+                        var copy = (JsonObject)obj.DeepClone();
+                        copy[name] = Numbered(value.DeepClone(), propertySchema, n);
+                        return copy;
+                    }
+                }
+            }
+
+            return item;
+        }
+
+        private static bool IsFreeString(JsonObject? schema) =>
+            schema is null || !(schema.ContainsKey("format") || schema.ContainsKey("pattern") || schema.ContainsKey("enum") || schema.ContainsKey("const"));
 
         private JsonValue GenerateNumber(JsonObject schema, string path, bool integer)
         {

@@ -96,6 +96,39 @@ public sealed class EmulatorServerTests
         Assert.Equal(HttpStatusCode.NotFound, embeddings.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"type":"object","definitions":{"tag":{"type":"string"}},"properties":{"t":{"$ref":"#/definitions/tag"}},"required":["t"]}""")]
+    [InlineData("""{"type":"object","properties":{"n":{"type":"integer","nullable":true,"example":3}},"required":["n"]}""")]
+    [InlineData("""{"type":"array","items":[{"type":"string"},{"type":"integer"}]}""")]
+    public async Task ChatCompletions_SchemaWithKeywordsOpenAIAccepts_Answered(string schema)
+    {
+        // A schema library refused keywords it does not know (definitions, nullable, example) that client libraries write.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var body = """{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":SCHEMA}}}""".Replace("SCHEMA", schema, StringComparison.Ordinal);
+
+        using var response = await http.PostAsync(ChatPath, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_BodyOverTheServersLimit_413NotAnEmulatorDefect()
+    {
+        // The emulator's failure answer took Kestrel's refusal for a defect of its own and sent a 500, which clients retry.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(emulator.Uri.Host, emulator.Uri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: {emulator.Uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: 40000000\r\n\r\n{{"));
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync();
+
+        Assert.StartsWith("HTTP/1.1 413", statusLine, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ChatCompletions_V1WithoutModel_400AsksForModel()
     {

@@ -34,6 +34,9 @@ public sealed class JsonSchemaInstanceGeneratorTests
     [InlineData("""{"type":"object","additionalProperties":{"type":"integer"},"minProperties":2}""")]
     [InlineData("""{"type":"object","patternProperties":{"^x-[a-z]+$":{"type":"string"}},"additionalProperties":false,"minProperties":2}""")]
     [InlineData("""{"type":"object","properties":{"d":{"type":"string","format":"date","pattern":"^2024-0[1-9]-1[0-9]$"}},"required":["d"]}""")]
+    [InlineData("""{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]},"minItems":2,"uniqueItems":true}""")]
+    [InlineData("""{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"status":{"type":"string"}},"required":["id","status"]},"contains":{"properties":{"status":{"const":"open"}},"required":["status"]}}""")]
+    [InlineData("""{"type":"array","items":{"type":"integer","maximum":10},"contains":{"type":"integer","minimum":5}}""")]
     public void Generate_Schema_InstanceValidates(string schemaText)
     {
         var instance = JsonSchemaInstanceGenerator.Generate(JsonNode.Parse(schemaText)!, Digest);
