@@ -97,9 +97,10 @@ public static class ModelHttpClientServiceCollectionExtensions
 
         if (response.Headers.TryGetValues("retry-after-ms", out var values)
             && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms)
-            && ms >= 0)
+            && ms >= 0 && double.IsFinite(ms))
         {
-            return TimeSpan.FromMilliseconds(ms);
+            // Capped at a day: a service asking for longer (or for 1e300 ms, which TimeSpan cannot hold) is not waited.
+            return TimeSpan.FromMilliseconds(Math.Min(ms, TimeSpan.FromDays(1).TotalMilliseconds));
         }
 
         return response.Headers.RetryAfter switch

@@ -135,8 +135,17 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         catch
         {
             // A start that failed or was cancelled (Ctrl+C while starting) left the sidecar's server listening, its
-            // channels open and an Azure Storage backend holding its partition leases.
-            await StopAsync(worker, service, channels, sidecar).ConfigureAwait(false);
+            // channels open and an Azure Storage backend holding its partition leases. What the start failed with is
+            // what the caller hears, not a failure of this clean-up.
+            try
+            {
+                await StopAsync(worker, service, channels, sidecar).ConfigureAwait(false);
+            }
+            catch (Exception cleanup)
+            {
+                Frugal.Hosting.Log.StartCleanupFailed(loggerFactory.CreateLogger<FrugalLocalHost>(), cleanup);
+            }
+
             throw;
         }
     }
@@ -180,7 +189,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (worker is not null)
         {
             await TryAsync(() => worker.StopAsync()).ConfigureAwait(false);
-            worker.Dispose();
+            await TryAsync(() => { worker.Dispose(); return Task.CompletedTask; }).ConfigureAwait(false);
         }
 
         // The sidecar stops its backend from a fire-and-forget callback; stop it here and wait, so an Azure Storage
@@ -189,13 +198,13 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         foreach (var channel in channels)
         {
             await TryAsync(() => channel.ShutdownAsync()).ConfigureAwait(false);
-            channel.Dispose();
+            await TryAsync(() => { channel.Dispose(); return Task.CompletedTask; }).ConfigureAwait(false);
         }
 
         if (sidecar is not null)
         {
             await TryAsync(() => sidecar.StopAsync()).ConfigureAwait(false);
-            await sidecar.DisposeAsync().ConfigureAwait(false);
+            await TryAsync(() => sidecar.DisposeAsync().AsTask()).ConfigureAwait(false);
         }
 
         (service as SidecarOrchestrationService)?.Dispose();

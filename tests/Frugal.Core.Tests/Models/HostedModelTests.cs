@@ -169,6 +169,8 @@ public sealed class HostedModelTests
     [InlineData(null, null, "7", 7000.0)]
     [InlineData(null, null, "0", 0.0)]
     [InlineData(null, null, null, null)]
+    [InlineData("retry-after-ms", "1e300", null, 86_400_000.0)]
+    [InlineData("retry-after-ms", "Infinity", "3", 3000.0)]
     public void RetryAfter_Headers_ReadAsTheWaitTheServiceAsksFor(string? msHeader, string? msValue, string? retryAfter, double? expectedMs)
     {
         using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
