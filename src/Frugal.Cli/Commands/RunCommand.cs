@@ -162,6 +162,10 @@ internal static class RunCommand
                 // started again. Each start is a look-up and a write to the store (about 70 ms on Azurite), so they
                 // go several at a time: one by one, a thousand inputs showed their first result after 67 s.
                 var ids = StoredRunIds(definition, tenant, inputs, runtime.Configuration["Frugal:Durable:TaskHub"]);
+
+                // Ids made before a hub other than the default was part of them: a batch stopped then is still found
+                // under them, rather than started again, and paid for twice (one more look-up for each run not found).
+                var olderIds = StoredRunIds(definition, tenant, inputs);
                 var slots = new (RunInput Input, string Id, TimeSpan At)?[inputs.Count];
                 try
                 {
@@ -172,6 +176,12 @@ internal static class RunCommand
                         {
                             var (item, id) = (inputs[i], ids[i]);
                             var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: false, token);
+                            if (existing is null && olderIds[i] != id
+                                && await client.GetInstanceAsync(olderIds[i], getInputsAndOutputs: false, token) is { } older)
+                            {
+                                (id, existing) = (olderIds[i], older);
+                            }
+
                             if (existing is null)
                             {
                                 id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, token);
