@@ -49,6 +49,24 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryAsync_TenantRunSinceADayWithNoEnd_ReadsTheDaysUpToTheClocksTomorrow()
+    {
+        // What a run's budget seed asks: one tenant's run since a day, open-ended, read partition by partition up to the
+        // host clock's tomorrow.
+        var ledger = new TableCostLedger(_table, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CostSamples.Day1.AddDays(4)));
+        await ledger.AppendAsync(
+        [
+            CostSamples.Record(runId: "r1", step: "a", startedAt: CostSamples.Day1, tenant: "acme"),
+            CostSamples.Record(runId: "r1", step: "b", startedAt: CostSamples.Day1.AddDays(4), tenant: "acme"),
+            CostSamples.Record(runId: "r1", step: "c", startedAt: CostSamples.Day1.AddDays(2), tenant: "globex"),
+        ], CancellationToken.None);
+
+        var found = await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery { Tenant = "acme", RunId = "r1", Since = CostSamples.Day1.AddDays(-1) }, CancellationToken.None));
+
+        Assert.Equal(["a", "b"], found.Select(r => r.StepId).Order().ToArray());
+    }
+
+    [Fact]
     public void PartitionKeyOf_Record_IsUtcDayThenTenant()
     {
         var record = CostSamples.Record(tenant: "acme/eu", startedAt: new DateTimeOffset(2025, 6, 1, 23, 30, 0, TimeSpan.FromHours(-2)));
