@@ -13,7 +13,7 @@ namespace Frugal.Emulator.Chat;
 /// Like a real model, it also reads constraints that a client moved into <c>description</c> lines such as
 /// <c>maximum: 5</c> (Microsoft.Extensions.AI does so for OpenAI strict mode, which refuses those keywords).
 /// </summary>
-internal static class JsonSchemaInstanceGenerator
+internal static partial class JsonSchemaInstanceGenerator
 {
     // Past SoftDepth only required properties and minItems items are generated, so recursive schemas end;
     // HardDepth stops a $ref cycle that requires itself.
@@ -24,7 +24,7 @@ internal static class JsonSchemaInstanceGenerator
     public static JsonNode Generate(JsonNode schema, PromptDigest digest) =>
         new Context(schema, digest).Generate(schema, "$", 0) ?? new JsonObject();
 
-    private sealed class Context(JsonNode root, PromptDigest digest)
+    private sealed partial class Context(JsonNode root, PromptDigest digest)
     {
         private readonly string _seed = digest.Seed.ToString(CultureInfo.InvariantCulture);
 
@@ -156,38 +156,6 @@ internal static class JsonSchemaInstanceGenerator
             return result;
         }
 
-        /// <summary>
-        /// <paramref name="item"/> told apart by a number: a free string (no format, pattern, enum or const) gets
-        /// " n" within its maxLength; an object gets it in its first such string property. Anything else as it is.
-        /// </summary>
-        private static JsonNode? Numbered(JsonNode? item, JsonObject? schema, int n)
-        {
-            if (item is JsonValue v && v.TryGetValue<string>(out var text) && IsFreeString(schema))
-            {
-                var suffix = string.Create(CultureInfo.InvariantCulture, $" {n}");
-                var limit = schema is null ? DefaultMaxStringLength : ReadInt(schema, "maxLength") ?? DefaultMaxStringLength;
-                return limit < suffix.Length ? item : JsonValue.Create(text[..Math.Min(text.Length, limit - suffix.Length)] + suffix);
-            }
-
-            if (item is JsonObject obj && schema?["properties"] is JsonObject properties)
-            {
-                foreach (var (name, value) in obj.ToList())
-                {
-                    if (value is JsonValue && properties[name] is JsonObject propertySchema && IsFreeString(propertySchema))
-                    {
-                        var copy = (JsonObject)obj.DeepClone();
-                        copy[name] = Numbered(value.DeepClone(), propertySchema, n);
-                        return copy;
-                    }
-                }
-            }
-
-            return item;
-        }
-
-        private static bool IsFreeString(JsonObject? schema) =>
-            schema is null || !(schema.ContainsKey("format") || schema.ContainsKey("pattern") || schema.ContainsKey("enum") || schema.ContainsKey("const"));
-
         private JsonValue GenerateNumber(JsonObject schema, string path, bool integer)
         {
             var minimum = ReadDouble(schema, "minimum");
@@ -271,65 +239,6 @@ internal static class JsonSchemaInstanceGenerator
             }
 
             return JsonValue.Create(text);
-        }
-
-        /// <summary>
-        /// A string of <paramref name="min"/> to <paramref name="max"/> characters that <paramref name="pattern"/> (ECMA
-        /// syntax, unanchored, as JSON Schema reads it) matches, or null when none was found. Fare generates strings from
-        /// a regular expression in dk.brics syntax, which has no anchors or class escapes, so those are rewritten first;
-        /// every candidate is checked with .NET's own regex, so a pattern Fare reads differently only finds no string.
-        /// </summary>
-        private string? Matching(string pattern, int min, int max, string path)
-        {
-            Regex regex;
-            Fare.Xeger generator;
-            try
-            {
-                regex = new Regex(pattern, RegexOptions.ECMAScript, TimeSpan.FromSeconds(1));
-                generator = new Fare.Xeger(BricsSyntax(pattern), new Random(unchecked((int)DeterministicRandom.Hash(_seed, path))));
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
-            {
-                return null;
-            }
-
-            for (var attempt = 0; attempt < 20; attempt++)
-            {
-                string candidate;
-                try
-                {
-                    candidate = generator.Generate();
-                }
-                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
-                {
-                    return null;
-                }
-
-                if (candidate.Length >= min && candidate.Length <= max && regex.IsMatch(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            return null;
-        }
-
-        private static string BricsSyntax(string pattern)
-        {
-            var text = pattern;
-            if (text.StartsWith('^'))
-            {
-                text = text[1..];
-            }
-
-            if (text.EndsWith('$') && !text.EndsWith("\\$", StringComparison.Ordinal))
-            {
-                text = text[..^1];
-            }
-
-            return text.Replace("\\d", "[0-9]", StringComparison.Ordinal)
-                .Replace("\\w", "[A-Za-z0-9_]", StringComparison.Ordinal)
-                .Replace("\\s", "[ ]", StringComparison.Ordinal);
         }
 
         private JsonNode? Resolve(string reference)

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Frugal.Costs;
+
+namespace Frugal.Budgets;
+
+/// <summary>Seeding counters from the cost ledger: a tenant's month, and a run's when the store does not hold it.</summary>
+public sealed partial class BudgetGuard
+{
+    /// <summary>A month counter's balance, seeded from the ledger (again, when the store lost it).</summary>
+    private async Task<BudgetBalance> MonthBalanceAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        await SeedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        var balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+        if (balance.Seeded)
+        {
+            return balance;
+        }
+
+        await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
+        return await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task ReseedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        Log.BudgetReseeding(_logger, counter.Key);
+        _seeded.TryRemove(counter.Key, out _);
+        return SeedAsync(tenant, counter, cancellationToken);
+    }
+
+    private async Task SeedAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        // One ledger read per month counter and process; the seed itself is set-if-absent in the store.
+        var seed = _seeded.GetOrAdd(counter.Key, _ => new Lazy<Task>(() => SeedFromLedgerAsync(tenant, counter, CancellationToken.None)));
+        try
+        {
+            await seed.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (seed.Value.IsFaulted)
+        {
+            _seeded.TryRemove(KeyValuePair.Create(counter.Key, seed));
+            throw;
+        }
+    }
+
+    private async Task SeedFromLedgerAsync(string tenant, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        // The month is the counter's own (its key ends with it): read from the clock again, a seed made across midnight
+        // at a month's end put the new month's spend (about nothing) into the old month's counter.
+        string month = counter.Key[(counter.Key.LastIndexOf(':') + 1)..];
+        var start = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        decimal dollars = 0m;
+        if (_ledger is not null)
+        {
+            var query = new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false };
+            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                dollars += record.Dollars;
+            }
+        }
+
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        Log.BudgetSeeded(_logger, tenant, month, dollars);
+    }
+
+    /// <summary>
+    /// Seeds a run's counter with what the ledger holds for the run over the counter's life (<see cref="RunTimeToLive"/>).
+    /// Not remembered per process as a month's seed is: a run counter the store lacks is met once per run, and one
+    /// entry per run would grow without end.
+    /// </summary>
+    private async Task SeedRunAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        // The calls of a new run's first batch all find its counter unseeded at once: one ledger read serves them all,
+        // and the entry goes when it is done, so the map holds only seeds in flight.
+        var seed = _seedingRuns.GetOrAdd(counter.Key, _ => new Lazy<Task>(() => SeedRunFromLedgerAsync(tenant, runId, counter, CancellationToken.None)));
+        var seeding = seed.Value;
+        _ = seeding.ContinueWith(_ => _seedingRuns.TryRemove(KeyValuePair.Create(counter.Key, seed)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await seeding.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SeedRunFromLedgerAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
+    {
+        decimal dollars = 0m;
+        if (_ledger is not null)
+        {
+            var query = new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false };
+            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                dollars += record.Dollars;
+            }
+        }
+
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        if (dollars > 0)
+        {
+            Log.BudgetRunSeeded(_logger, runId, tenant, dollars);
+        }
+    }
+}
