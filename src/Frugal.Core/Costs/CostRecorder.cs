@@ -53,6 +53,7 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
         var done = new TaskCompletionSource();
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
         Frugal.Telemetry.FrugalMetrics.Record(record);
+        Frugal.Telemetry.StepTelemetry.Count(record);
 
         return done.Task.WaitAsync(cancellationToken);
     }

@@ -124,7 +124,6 @@ public sealed class StepCostRecorder
             },
             AnswerText = result?.Output?.ToJsonString(),
         };
-        Frugal.Telemetry.StepTelemetry.Count(record);
         return _recorder.RecordAsync(record, cancellationToken);
     }
 
