@@ -48,15 +48,7 @@ public sealed partial class BudgetGuard
         // at a month's end put the new month's spend (about nothing) into the old month's counter.
         string month = counter.Key[(counter.Key.LastIndexOf(':') + 1)..];
         var start = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        decimal dollars = 0m;
-        if (_ledger is not null)
-        {
-            var query = new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false };
-            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
-            {
-                dollars += record.Dollars;
-            }
-        }
+        var dollars = await LedgerDollarsAsync(new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
 
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
         Log.BudgetSeeded(_logger, tenant, month, dollars);
@@ -79,20 +71,27 @@ public sealed partial class BudgetGuard
 
     private async Task SeedRunFromLedgerAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
     {
-        decimal dollars = 0m;
-        if (_ledger is not null)
-        {
-            var query = new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false };
-            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
-            {
-                dollars += record.Dollars;
-            }
-        }
+        var dollars = await LedgerDollarsAsync(new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
 
         await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
         if (dollars > 0)
         {
             Log.BudgetRunSeeded(_logger, runId, tenant, dollars);
         }
+    }
+
+    /// <summary>The dollars of the ledger's records <paramref name="query"/> selects (0 without a ledger).</summary>
+    private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
+    {
+        decimal dollars = 0m;
+        if (_ledger is not null)
+        {
+            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                dollars += record.Dollars;
+            }
+        }
+
+        return dollars;
     }
 }
