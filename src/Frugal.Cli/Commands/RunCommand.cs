@@ -161,11 +161,12 @@ internal static class RunCommand
                 // finished ones instead of starting them all again beside them and paying twice. A failed run is
                 // started again. Each start is a look-up and a write to the store (about 70 ms on Azurite), so they
                 // go several at a time: one by one, a thousand inputs showed their first result after 67 s.
-                var ids = StoredRunIds(definition, tenant, inputs, runtime.Configuration["Frugal:Durable:TaskHub"]);
+                var hub = runtime.Configuration["Frugal:Durable:TaskHub"];
+                var ids = StoredRunIds(definition, tenant, inputs, hub);
 
                 // Ids made before a hub other than the default was part of them: a batch stopped then is still found
                 // under them, rather than started again, and paid for twice (one more look-up for each run not found).
-                var olderIds = StoredRunIds(definition, tenant, inputs);
+                var olderIds = HubInIds(hub) ? StoredRunIds(definition, tenant, inputs) : ids;
                 var slots = new (RunInput Input, string Id, TimeSpan At)?[inputs.Count];
                 try
                 {
@@ -278,6 +279,10 @@ internal static class RunCommand
         return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
+    /// <summary>Whether <paramref name="taskHub"/> is part of run ids: any hub but the default, which keeps the ids it always had.</summary>
+    private static bool HubInIds(string? taskHub) =>
+        taskHub is { Length: > 0 } && !string.Equals(taskHub, LocalHostOptions.DefaultTaskHub, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The instance ids of runs on a durable store: a hash of the workflow's version, the tenant, the input's content
     /// and how many identical inputs came before it (so two identical lines stay two runs). Not its place: with the
@@ -287,10 +292,8 @@ internal static class RunCommand
     /// </summary>
     internal static string[] StoredRunIds(WorkflowDefinition definition, string? tenant, IReadOnlyList<RunInput> inputs, string? taskHub = null)
     {
-        // Hub names are case-insensitive in Azure Storage; the default hub keeps the ids it always had.
-        string hub = taskHub is { Length: > 0 } && !string.Equals(taskHub, LocalHostOptions.DefaultTaskHub, StringComparison.OrdinalIgnoreCase)
-            ? taskHub.ToUpperInvariant()
-            : "";
+        // Hub names are case-insensitive in Azure Storage.
+        string hub = HubInIds(taskHub) ? taskHub!.ToUpperInvariant() : "";
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var ids = new string[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
