@@ -54,17 +54,21 @@ public static class ModelHttpClientServiceCollectionExtensions
                         SamplingDuration = options.CircuitSamplingDuration,
                         BreakDuration = options.CircuitBreakDuration,
                     });
-                    pipeline.AddTimeout(options.TotalTimeout);
                     var time = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+                    pipeline.AddStrategy(_ => new CallClockStrategy(time));
+                    pipeline.AddTimeout(options.TotalTimeout);
                     var transient = new HttpRetryStrategyOptions().ShouldHandle;
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = Math.Max(1, options.MaxRetries),
 
-                        // A wait the service asks for that outlasts the call's whole time is not waited out: the call
-                        // fails at once (and a fallback deployment takes it) instead of at its total timeout.
+                        // A wait the service asks for that outlasts what is left of the call's time is not waited out:
+                        // the call fails at once (and a fallback deployment takes it) instead of at its total timeout.
+                        // Compared with the whole total, a second 429 asking for the same wait as the first was
+                        // waited until the total timeout cut it off, and the call failed as a timeout, not a 429.
                         ShouldHandle = options.MaxRetries == 0 ? static _ => ValueTask.FromResult(false)
-                            : async args => await transient(args).ConfigureAwait(false) && !(RetryAfter(args.Outcome.Result, time) >= options.TotalTimeout),
+                            : async args => await transient(args).ConfigureAwait(false)
+                                && !(RetryAfter(args.Outcome.Result, time) >= options.TotalTimeout - CallClockStrategy.Elapsed(args.Context, time)),
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = options.BaseDelay,
