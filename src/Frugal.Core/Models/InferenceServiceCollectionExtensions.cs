@@ -29,7 +29,8 @@ public static class InferenceServiceCollectionExtensions
         var section = configuration.GetSection(FrugalInferenceOptions.SectionName);
         services.AddOptions<FrugalInferenceOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FrugalInferenceOptions>, FrugalInferenceOptionsValidator>());
-        services.AddOptions<EmbeddingIndexOptions>().Bind(configuration.GetSection(EmbeddingIndexOptions.SectionName));
+        services.AddOptions<EmbeddingIndexOptions>().Bind(configuration.GetSection(EmbeddingIndexOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmbeddingIndexOptions>, EmbeddingIndexOptionsValidator>());
         services.TryAddSingleton<IEmbeddingIndexStore>(sp => CreateIndexStore(sp.GetRequiredService<IOptions<EmbeddingIndexOptions>>().Value));
         services.TryAddSingleton<EmbeddingIndexProvider>();
         services.TryAddSingleton<SemanticLookupHandler>();

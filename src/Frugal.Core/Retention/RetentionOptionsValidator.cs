@@ -2,8 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Frugal.Retention;
 
-/// <summary>Checks <see cref="RetentionOptions"/> at start-up; failures name their keys.</summary>
-/// <summary>Validates <see cref="RetentionOptions"/>: a retention under a day would delete records and runs that just ended.</summary>
+/// <summary>Checks <see cref="RetentionOptions"/> at start-up, naming each key (a retention under a day would delete records and runs that just ended).</summary>
 public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
 {
     /// <inheritdoc />

@@ -13,7 +13,9 @@ public static class RoutingFeedbackServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(RoutingFeedbackOptions.Section);
-        services.AddOptions<RoutingFeedbackOptions>().Bind(section);
+        services.AddOptions<RoutingFeedbackOptions>().Bind(section)
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.Path), $"{RoutingFeedbackOptions.Section}:Path must name a file when Enabled is true.")
+            .ValidateOnStart();
         if (section.GetValue<bool>(nameof(RoutingFeedbackOptions.Enabled)))
         {
             services.TryAddSingleton(TimeProvider.System);
