@@ -33,9 +33,10 @@ public static class FrugalDataConverter
     /// host's), which fails a run whose orchestrator sends more than <see cref="MaxActionBytes"/> in one action: this
     /// one fails a step request that large first, naming the step. The Functions worker has no such limit (the Azure
     /// Storage provider keeps large messages in blobs), and its Durable extension serialises with the worker's own
-    /// serializer (<c>WorkerOptions.Serializer</c>), not with a converter given to it: Frugal's messages are read the same
-    /// either way (<see cref="StepResponseJson"/>'s converter, case-insensitive reading), and what the API answers from
-    /// a run's status is written field by field (<c>RunStatus</c>).
+    /// serializer (<c>WorkerOptions.Serializer</c>), not with a converter given to it: the Functions app sets that to a
+    /// serializer with <see cref="SerializerOptions"/>, so it writes what the local host writes (a
+    /// <see cref="StepResponseJson"/> is read through its own converter there), and what the API answers from a run's
+    /// status is written field by field (<c>RunStatus</c>).
     /// </summary>
     public static DataConverter WithActionSizeCheck { get; } = new Converter(SerializerOptions, checkActionSize: true);
 

@@ -1,4 +1,7 @@
+using Azure.Core.Serialization;
 using Frugal.Api;
+using Frugal.Engine;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -13,8 +16,8 @@ internal static class FunctionsHostBuilderExtensions
 {
     /// <summary>
     /// Settings the Functions host needs that a local host does not: Key Vault references that did not resolve fail
-    /// start-up, the routing feedback file goes to the temp folder, and the worker reads request bodies as large as the
-    /// Functions host does.
+    /// start-up, the routing feedback file goes to the temp folder, the worker reads request bodies as large as the
+    /// Functions host does, and Durable payloads are written as the local host writes them.
     /// </summary>
     public static FunctionsApplicationBuilder AddFunctionsHostDefaults(this FunctionsApplicationBuilder builder)
     {
@@ -29,6 +32,13 @@ internal static class FunctionsHostBuilderExtensions
         }
 
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = ApiProtocol.MaxRequestBodyBytes);
+
+        // Every step's request and result is stored in the task hub's history and read again on each replay. The Durable
+        // extension serialises them with the worker's serializer (it ignores a DataConverter on purpose, so that its
+        // activity bindings agree), whose default wrote every null and zero and each letter outside ASCII as a
+        // six-byte \uXXXX: larger histories, more storage transactions, and large messages moved to blobs sooner. With
+        // Frugal's options the Functions app writes what the local host writes; either reads the other's messages.
+        builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(FrugalDataConverter.SerializerOptions));
         return builder;
     }
 
