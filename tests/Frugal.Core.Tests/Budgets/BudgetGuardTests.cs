@@ -406,6 +406,29 @@ public sealed class BudgetGuardTests
         Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task MonthToDateAsync_SeededAcrossMidnightAtMonthEnd_SumsTheCountersMonth()
+    {
+        // The counter is made for March a moment before midnight; the clock's next read is April. Read from the clock
+        // again, the seed summed April (about nothing) into March's counter, and a spent tenant got its budget back.
+        var lastTick = new DateTimeOffset(2025, 3, 31, 23, 59, 59, 999, TimeSpan.Zero);
+        var time = new FakeTimeProvider(lastTick) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var store = new InMemoryBudgetStore(new FakeTimeProvider(lastTick));
+        var ledger = new ListLedger(
+            Record("acme", new DateTimeOffset(2025, 2, 28, 23, 59, 59, TimeSpan.Zero), 7m),
+            Record("acme", new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), 1m),
+            Record("acme", lastTick.AddMilliseconds(-1), 2m),
+            Record("acme", lastTick.AddMilliseconds(1), 0.25m),
+            Record("acme", new DateTimeOffset(2025, 4, 2, 0, 0, 0, TimeSpan.Zero), 4m));
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 5m }, store, ledger, time);
+
+        var spent = await guard.MonthToDateAsync("acme", CancellationToken.None);
+
+        Assert.Equal(3m, spent);
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(3m), 0, Seeded: true), await store.GetAsync("frugal:budget:{acme}:month:2025-03", CancellationToken.None));
+        Assert.Equal(4, time.GetUtcNow().Month); // the clock did pass midnight during the call
+    }
+
     internal static FrugalChatContext Context(string tenant, string runId) => new(runId, "triage", tenant, "answer", 1, "premium");
 
     private static BudgetGuard Guard(Action<BudgetOptions> configure, IBudgetStore? store = null, ICostLedger? ledger = null, TimeProvider? time = null)
