@@ -226,6 +226,50 @@ public sealed class AzureStorageBackendTests
         Assert.Equal(2, runs.Count); // two identical lines are two runs, each run once
     }
 
+    [Fact]
+    public async Task FrugalRun_HubOtherThanTheDefault_FindsARunUnderItsIdFromBeforeTheHubWasPartOfIt()
+    {
+        // A hub other than the default became part of run ids: a batch begun before that, under ids without it, must
+        // still be found, or the same command run again starts those runs again under the new ids and pays twice.
+        var hub = $"older{Guid.NewGuid():N}"[..20];
+        var folder = Directory.CreateTempSubdirectory("frugal-older-").FullName;
+        var costs = Path.Combine(folder, "costs.db");
+        var workflow = RepoPaths.Workflow("support-triage.yaml");
+        var input = Path.Combine(folder, "tickets.jsonl");
+        await File.WriteAllTextAsync(input, """
+            {"subject": "Export fails", "body": "The nightly export stopped working yesterday; what changed?"}
+            {"subject": "Login loop", "body": "I cannot log in since this morning."}
+            """);
+        var configuration = Configuration(hub, latencyMs: 0, costs);
+        var definition = WorkflowFileReader.Read(workflow);
+        var inputs = RunInputReader.Read(input);
+        var olderIds = RunCommand.StoredRunIds(definition, null, inputs);
+        var ids = RunCommand.StoredRunIds(definition, null, inputs, hub);
+        Assert.NotEqual(olderIds[0], ids[0]);
+        await using (var before = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null))
+        {
+            await WorkflowStarter.StartAsync(before.Host.Client, definition, inputs[0].Input, instanceId: olderIds[0]);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var earlier = await before.Host.Client.WaitForInstanceCompletionAsync(olderIds[0], timeout.Token);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, earlier.RuntimeStatus);
+        }
+
+        using var output = new StringWriter();
+        var code = await RunCommand.RunAsync(workflow, input, Storage, null, configuration, output, TextWriter.Null, CancellationToken.None);
+
+        Assert.True(code == 0, output.ToString());
+        Assert.Contains("1 run(s) of these inputs had finished against this --store and are reported, not run again; 0 unfinished one(s) resumed; 0 that had failed or were terminated started again; 1 new.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("2 completed, 0 failed", output.ToString(), StringComparison.Ordinal);
+        using var ledger = new Frugal.Costs.SqliteCostLedger(costs);
+        var runs = new HashSet<string>();
+        await foreach (var record in ledger.QueryAsync(new Frugal.Costs.CostQuery(), CancellationToken.None))
+        {
+            runs.Add(record.RunId);
+        }
+
+        Assert.Equal(new HashSet<string> { olderIds[0], ids[1] }, runs); // the older run was run once, under its older id
+    }
+
     /// <summary>Polls the task hub's instance table (no worker of its own, which would take the work) for the run.</summary>
     private static async Task<string> WaitForRunningInstanceAsync(string hub, Process process)
     {
