@@ -41,6 +41,18 @@ public sealed class DeploymentOptions
     /// <summary>How long an injected timeout holds the request, in milliseconds.</summary>
     public int TimeoutMs { get; set; } = 120_000;
 
+    /// <summary>
+    /// Rate of chat requests whose prompt trips the content filter: answered, as Azure OpenAI answers them,
+    /// <c>400</c> with error code <c>content_filter</c> (inner error <c>ResponsibleAIPolicyViolation</c>). Embedding requests are not filtered.
+    /// </summary>
+    public double PromptFilterRate { get; set; }
+
+    /// <summary>
+    /// Rate of chat requests whose completion trips the content filter: answered <c>200</c> with
+    /// <c>finish_reason: content_filter</c> and no content, the generated tokens still counted in <c>usage</c>, as Azure OpenAI bills them.
+    /// </summary>
+    public double CompletionFilterRate { get; set; }
+
     /// <summary>Dimension of this deployment's embeddings; <see langword="null"/> takes the emulator's default.</summary>
     public int? EmbeddingDimensions { get; set; }
 

@@ -18,13 +18,15 @@ public sealed class EmulatorCounters
     private long _serverErrors;
     private long _serviceUnavailable;
     private long _timeouts;
+    private long _promptsFiltered;
+    private long _completionsFiltered;
     private long _promptTokens;
     private long _completionTokens;
 
     /// <summary>Requests received on the model routes, whatever their outcome.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>Chat completions answered successfully.</summary>
+    /// <summary>Chat completions answered successfully (those whose completion an injected content filter cut included: they are billed).</summary>
     public long ChatCompletions => Interlocked.Read(ref _chatCompletions);
 
     /// <summary>Embedding requests answered successfully.</summary>
@@ -50,6 +52,12 @@ public sealed class EmulatorCounters
 
     /// <summary>Injected timeouts.</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <summary>Prompts refused by the injected content filter (400 <c>content_filter</c>).</summary>
+    public long PromptsFiltered => Interlocked.Read(ref _promptsFiltered);
+
+    /// <summary>Completions cut by the injected content filter (200, <c>finish_reason: content_filter</c>).</summary>
+    public long CompletionsFiltered => Interlocked.Read(ref _completionsFiltered);
 
     /// <summary>Prompt tokens of successful answers (chat and embeddings).</summary>
     public long PromptTokens => Interlocked.Read(ref _promptTokens);
@@ -88,6 +96,12 @@ public sealed class EmulatorCounters
                 break;
             case FaultKind.Timeout:
                 Interlocked.Increment(ref _timeouts);
+                break;
+            case FaultKind.PromptFilter:
+                Interlocked.Increment(ref _promptsFiltered);
+                break;
+            case FaultKind.CompletionFilter:
+                Interlocked.Increment(ref _completionsFiltered);
                 break;
             default:
                 break;

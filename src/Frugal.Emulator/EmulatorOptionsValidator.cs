@@ -70,6 +70,8 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
             ("ServerErrorRate", options.ServerErrorRate),
             ("ServiceUnavailableRate", options.ServiceUnavailableRate),
             ("TimeoutRate", options.TimeoutRate),
+            ("PromptFilterRate", options.PromptFilterRate),
+            ("CompletionFilterRate", options.CompletionFilterRate),
         };
         var allInRange = true;
         foreach (var (name, rate) in rates)
@@ -84,7 +86,7 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         var sum = rates.Sum(r => r.Item2);
         if (allInRange && sum > 1 + 1e-9)
         {
-            failures.Add($"{key}: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate) add up to {Format(sum)}; they must add up to 1 at most.");
+            failures.Add($"{key}: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to {Format(sum)}; they must add up to 1 at most.");
         }
 
         if (options.EmbeddingDimensions is { } dimensions)

@@ -81,20 +81,30 @@ internal sealed class RequestGate(
         return true;
     }
 
-    /// <summary>Draws a fault for the deployment; when one is drawn, answers with it and returns <see langword="true"/>.</summary>
-    public async Task<bool> TryInjectFaultAsync(HttpContext http, string deployment, DeploymentOptions deploymentOptions)
+    /// <summary>
+    /// Draws a fault for the deployment and returns it, having answered the request with it unless it is
+    /// <see cref="FaultKind.None"/> or <see cref="FaultKind.CompletionFilter"/> (see <see cref="Answered"/>): a filtered
+    /// completion is answered by the chat endpoint, cut. The content filter's kinds apply to chat completions only
+    /// (<paramref name="chat"/>); drawn for another request, they inject nothing.
+    /// </summary>
+    public async Task<FaultKind> InjectFaultAsync(HttpContext http, string deployment, DeploymentOptions deploymentOptions, bool chat)
     {
         counters.OnDeployment(deployment);
         var fault = faults.DrawFault(deployment, deploymentOptions);
-        if (fault == FaultKind.None)
+        if (fault == FaultKind.None || (!chat && fault is FaultKind.PromptFilter or FaultKind.CompletionFilter))
         {
-            return false;
+            return FaultKind.None;
         }
 
         counters.OnFault(fault);
         Log.FaultInjected(logger, fault, deployment);
         switch (fault)
         {
+            case FaultKind.CompletionFilter:
+                return fault;
+            case FaultKind.PromptFilter:
+                await ErrorWriter.WriteAsync(http, StatusCodes.Status400BadRequest, InjectedContentFilter.PromptRefused);
+                break;
             case FaultKind.RateLimit:
                 var seconds = deploymentOptions.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 http.Response.Headers.RetryAfter = seconds;
@@ -127,7 +137,7 @@ internal sealed class RequestGate(
                 catch (OperationCanceledException)
                 {
                     // The client gave up first, which is what an injected timeout is for.
-                    return true;
+                    return fault;
                 }
 
                 await ErrorWriter.WriteAsync(
@@ -138,6 +148,9 @@ internal sealed class RequestGate(
                 break;
         }
 
-        return true;
+        return fault;
     }
+
+    /// <summary>Whether <see cref="InjectFaultAsync"/> answered the request with <paramref name="fault"/>.</summary>
+    public static bool Answered(FaultKind fault) => fault is not (FaultKind.None or FaultKind.CompletionFilter);
 }

@@ -50,7 +50,8 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var deploymentOptions = options.For(request.Deployment);
-        if (await gate.TryInjectFaultAsync(http, request.Deployment, deploymentOptions))
+        var fault = await gate.InjectFaultAsync(http, request.Deployment, deploymentOptions, chat: true);
+        if (RequestGate.Answered(fault))
         {
             return;
         }
@@ -66,6 +67,13 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var id = "chatcmpl-" + DeterministicRandom.Hash(request.Deployment, answer, promptTokens.ToString(CultureInfo.InvariantCulture)).ToString("x16", CultureInfo.InvariantCulture);
+        IReadOnlyDictionary<string, ContentFilterResult>? filtered = null;
+        if (fault == FaultKind.CompletionFilter)
+        {
+            // Azure OpenAI sends a filtered completion without its content and bills the tokens generated (see InjectedContentFilter).
+            (answer, finishReason, filtered) = (string.Empty, "content_filter", InjectedContentFilter.Results);
+        }
+
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var usage = new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens, new PromptTokensDetails(0), new CompletionTokensDetails(0));
 
@@ -83,7 +91,7 @@ internal sealed class ChatCompletionEndpoint(
                 created,
                 options.ModelOf(request.Deployment),
                 Fingerprint,
-                [new ChatChoice(0, new AssistantMessage("assistant", answer), finishReason)],
+                [new ChatChoice(0, new AssistantMessage("assistant", filtered is null ? answer : null), finishReason, filtered)],
                 usage);
             await http.Response.WriteAsJsonAsync(response, EmulatorJsonContext.Default.ChatCompletionResponse, cancellationToken: http.RequestAborted);
         }

@@ -60,7 +60,7 @@ internal sealed class EmbeddingsEndpoint(
         }
 
         var deploymentOptions = options.For(deployment);
-        if (await gate.TryInjectFaultAsync(http, deployment, deploymentOptions))
+        if (RequestGate.Answered(await gate.InjectFaultAsync(http, deployment, deploymentOptions, chat: false)))
         {
             return;
         }

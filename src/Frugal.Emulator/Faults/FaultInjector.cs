@@ -13,7 +13,8 @@ internal sealed class FaultInjector(EmulatorOptions options)
     public FaultKind DrawFault(string deployment, DeploymentOptions deploymentOptions)
     {
         var total = deploymentOptions.RateLimitRate + deploymentOptions.ServerErrorRate
-            + deploymentOptions.ServiceUnavailableRate + deploymentOptions.TimeoutRate;
+            + deploymentOptions.ServiceUnavailableRate + deploymentOptions.TimeoutRate
+            + deploymentOptions.PromptFilterRate + deploymentOptions.CompletionFilterRate;
         if (total <= 0)
         {
             return FaultKind.None;
@@ -41,7 +42,18 @@ internal sealed class FaultInjector(EmulatorOptions options)
             return FaultKind.ServiceUnavailable;
         }
 
-        return draw - deploymentOptions.TimeoutRate < 0 ? FaultKind.Timeout : FaultKind.None;
+        if ((draw -= deploymentOptions.TimeoutRate) < 0)
+        {
+            return FaultKind.Timeout;
+        }
+
+        // Drawn after the older kinds, so a configuration without them meets the same faults as before.
+        if ((draw -= deploymentOptions.PromptFilterRate) < 0)
+        {
+            return FaultKind.PromptFilter;
+        }
+
+        return draw - deploymentOptions.CompletionFilterRate < 0 ? FaultKind.CompletionFilter : FaultKind.None;
     }
 
     public TimeSpan DrawLatency(string deployment, DeploymentOptions deploymentOptions, int outputTokens)

@@ -11,9 +11,17 @@ internal sealed record ChatCompletionResponse(
     IReadOnlyList<ChatChoice> Choices,
     TokenUsage Usage);
 
-internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
+internal sealed record ChatChoice(
+    int Index,
+    AssistantMessage Message,
+    string FinishReason,
+    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null);
 
-internal sealed record AssistantMessage(string Role, string Content);
+/// <summary>The answer; <see cref="Content"/> is left out when the content filter cut it, as Azure OpenAI leaves it out.</summary>
+internal sealed record AssistantMessage(string Role, string? Content);
+
+/// <summary>One category of Azure OpenAI's content filter annotations (<c>hate</c>, <c>self_harm</c>, <c>sexual</c>, <c>violence</c>).</summary>
+internal sealed record ContentFilterResult(bool Filtered, string Severity);
 
 /// <summary>Usage as the gpt-4o family reports it, details included (the emulator caches no prompts and does no
 /// reasoning, so both are zero; a client reading them gets zeros, not nothing).</summary>
@@ -41,7 +49,10 @@ internal sealed record ChunkDelta(string? Role, string? Content);
 
 internal sealed record ErrorResponse(ErrorBody Error);
 
-internal sealed record ErrorBody(string Message, string Type, string? Param, string? Code);
+internal sealed record ErrorBody(string Message, string? Type, string? Param, string? Code, int? Status = null, InnerError? Innererror = null);
+
+/// <summary>Azure OpenAI's <c>innererror</c> of a prompt the content filter refused.</summary>
+internal sealed record InnerError(string Code, IReadOnlyDictionary<string, ContentFilterResult> ContentFilterResult);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

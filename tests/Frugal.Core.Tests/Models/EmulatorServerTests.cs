@@ -30,6 +30,22 @@ public sealed class EmulatorServerTests
         Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Deployments:gpt-4o-mini: the fault rates", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StartAsync_ContentFilterRatesOutOfRange_ThrowsNamingKeys()
+    {
+        var options = new EmulatorOptions();
+        options.Deployments["gpt-4o"] = new DeploymentOptions { PromptFilterRate = -0.1, CompletionFilterRate = 2 };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { ServerErrorRate = 0.5, CompletionFilterRate = 0.6 };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
+
+        Assert.Contains("Emulator:Deployments:gpt-4o:PromptFilterRate must be between 0 and 1 (was -0.1).", error.Failures);
+        Assert.Contains("Emulator:Deployments:gpt-4o:CompletionFilterRate must be between 0 and 1 (was 2).", error.Failures);
+        Assert.Contains(
+            "Emulator:Deployments:gpt-4o-mini: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to 1.1; they must add up to 1 at most.",
+            error.Failures);
+    }
+
     [Theory]
     [InlineData("{not json", "The request body is not valid JSON")]
     [InlineData("""{"messages":[]}""", "'messages' is required and must be a non-empty array.")]
@@ -223,6 +239,67 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_PromptFilterFault_400ContentFilterAsAzureAnswersIt()
+    {
+        var options = new EmulatorOptions();
+        options.Defaults.PromptFilterRate = 1.0;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "hi"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"]!;
+        Assert.Equal(("content_filter", "prompt", 400), (error["code"]?.GetValue<string>(), error["param"]?.GetValue<string>(), error["status"]?.GetValue<int>()));
+        Assert.StartsWith("The response was filtered due to the prompt triggering Azure OpenAI's content management policy", error["message"]?.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ResponsibleAIPolicyViolation", error["innererror"]?["code"]?.GetValue<string>());
+        Assert.True(error["innererror"]?["content_filter_result"]?["violence"]?["filtered"]?.GetValue<bool>());
+        Assert.Equal((1, 1, 0, 0), (emulator.Counters.PromptsFiltered, emulator.Counters.FaultsInjected, emulator.Counters.BadRequests, emulator.Counters.ChatCompletions));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_CompletionFilterFault_200WithoutContentAndTheGeneratedTokensBilled()
+    {
+        static async Task<(JsonNode Body, EmulatorCounters Counters)> AskAsync(double completionFilterRate)
+        {
+            var options = new EmulatorOptions();
+            options.Defaults.CompletionFilterRate = completionFilterRate;
+            await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+            using var http = new HttpClient { BaseAddress = emulator.Uri };
+            using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "Describe the storm damage at the depot."));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await ReadJsonAsync(response), emulator.Counters);
+        }
+
+        var (whole, _) = await AskAsync(0);
+        var (cut, counters) = await AskAsync(1.0);
+
+        var choice = cut["choices"]![0]!;
+        Assert.Equal("content_filter", choice["finish_reason"]?.GetValue<string>());
+        Assert.False(choice["message"]!.AsObject().ContainsKey("content"));
+        Assert.True(choice["content_filter_results"]?["violence"]?["filtered"]?.GetValue<bool>());
+        Assert.Equal(whole["usage"]?.ToJsonString(), cut["usage"]?.ToJsonString());
+        Assert.True(whole["usage"]?["completion_tokens"]?.GetValue<int>() > 0);
+        Assert.Equal((1, 1, 1), (counters.CompletionsFiltered, counters.FaultsInjected, counters.ChatCompletions));
+    }
+
+    [Fact]
+    public async Task Embeddings_ContentFilterFaults_NotInjected()
+    {
+        // Azure OpenAI's content filter is about prompts and completions; an embeddings deployment answers as before.
+        var options = new EmulatorOptions();
+        options.Defaults.PromptFilterRate = 0.5;
+        options.Defaults.CompletionFilterRate = 0.5;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = "hello world" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((0, 0, 0), (emulator.Counters.FaultsInjected, emulator.Counters.PromptsFiltered, emulator.Counters.CompletionsFiltered));
+    }
+
+    [Fact]
     public async Task ChatCompletions_UnavailableFault_503()
     {
         var options = new EmulatorOptions();
@@ -268,6 +345,7 @@ public sealed class EmulatorServerTests
             var options = new EmulatorOptions { Seed = 1234 };
             options.Defaults.RateLimitRate = 0.3;
             options.Defaults.ServerErrorRate = 0.2;
+            options.Defaults.PromptFilterRate = 0.2;
             await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
             using var http = new HttpClient { BaseAddress = emulator.Uri };
             var statuses = new List<HttpStatusCode>();
@@ -286,6 +364,7 @@ public sealed class EmulatorServerTests
         Assert.Equal(first, second);
         Assert.Contains(HttpStatusCode.OK, first);
         Assert.Contains(HttpStatusCode.TooManyRequests, first);
+        Assert.Contains(HttpStatusCode.BadRequest, first);
     }
 
     [Fact]

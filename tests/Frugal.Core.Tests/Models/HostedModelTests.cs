@@ -340,6 +340,46 @@ public sealed class HostedModelTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_PromptTripsTheContentFilter_400ContentFilterSentOnceNotRetried()
+    {
+        // A 400 is not transient to the resilience pipeline (HttpClientResiliencePredicates): the same prompt is refused
+        // every time, so it is sent once however many retries are configured.
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { PromptFilterRate = 1.0 };
+        await using var models = await EmulatedModels.StartAsync(
+            options, extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Resilience:MaxRetries"] = "3" });
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync("Hello"));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("\"code\":\"content_filter\"", error.GetRawResponse()?.Content.ToString(), StringComparison.Ordinal);
+        Assert.Equal((1, 1), (models.Emulator.Counters.PromptsFiltered, models.Emulator.Counters.RequestsFor("gpt-4o-mini")));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_CompletionTripsTheContentFilter_FinishReasonContentFilterNoTextAndTokensBilled()
+    {
+        const string Prompt = "Describe the storm damage at the depot.";
+        await using var unfiltered = await EmulatedModels.StartAsync();
+        var whole = await unfiltered.Cheap.GetResponseAsync(Prompt);
+        var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { CompletionFilterRate = 1.0 };
+        await using var models = await EmulatedModels.StartAsync(options);
+
+        var cut = await models.Cheap.GetResponseAsync(Prompt);
+        var streamed = await models.Cheap.GetStreamingResponseAsync(Prompt).ToChatResponseAsync();
+
+        Assert.All([cut, streamed], response =>
+        {
+            Assert.Equal(ChatFinishReason.ContentFilter, response.FinishReason);
+            Assert.Equal(string.Empty, response.Text);
+            Assert.Equal(whole.Usage?.OutputTokenCount, response.Usage?.OutputTokenCount);
+        });
+        Assert.True(whole.Usage?.OutputTokenCount > 0);
+        Assert.Equal(2, models.Emulator.Counters.CompletionsFiltered);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_WrongApiKey_ThrowsWithStatus401()
     {
         await using var models = await EmulatedModels.StartAsync(clientKey: "wrong-key");
