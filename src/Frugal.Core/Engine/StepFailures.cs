@@ -9,13 +9,14 @@ internal static class StepFailures
 {
     /// <summary>
     /// False for failures that would come back the same on the next attempt: bad input (which includes a model's
-    /// client errors) and a spent budget whose action is Refuse (a month's budget does not come back in seconds).
+    /// client errors), a content filter's refusal or cut answer (the same prompt meets the same filter, and each try is
+    /// billed) and a spent budget whose action is Refuse (a month's budget does not come back in seconds).
     /// </summary>
-    public static bool IsRetryable(Exception error) => error is not (StepInputException or BudgetExceededException);
+    public static bool IsRetryable(Exception error) => error is not (StepInputException or ContentFilteredException or BudgetExceededException);
 
     /// <summary>The same rule for an activity's failure as the orchestrator sees it (its exception type, by name).</summary>
     public static bool IsRetryable(TaskFailureDetails failure) =>
-        !IsCausedBy<StepInputException>(failure) && !IsCausedBy<BudgetExceededException>(failure);
+        !IsCausedBy<StepInputException>(failure) && !IsCausedBy<ContentFilteredException>(failure) && !IsCausedBy<BudgetExceededException>(failure);
 
     /// <summary>
     /// <see cref="TaskFailureDetails.IsCausedBy{T}"/>, except that an exception type whose name two loaded assemblies

@@ -38,9 +38,11 @@ public sealed class ModelCallException : Exception
     /// What to throw for <paramref name="ex"/>, raised by the <paramref name="tier"/> model's client after
     /// <paramref name="attempts"/>; null when it is not a failure to reach the model (a refused budget, a cancelled
     /// call), which then goes up as it is. A client error (HTTP 4xx other than 408 and 429: a missing deployment, a
-    /// wrong key, a request the service rejects) fails the same way every time, so it is bad input, not retried.
+    /// wrong key, a request the service rejects) fails the same way every time, so it is bad input, not retried; so is a
+    /// prompt the content filter refuses, a <see cref="ContentFilteredException"/> naming the deployment
+    /// <paramref name="deploymentOf"/> gives for the client (<c>cheap</c>, <c>premium</c>, <c>fallback</c>) that sent the last attempt.
     /// </summary>
-    internal static Exception? From(string tier, IReadOnlyList<ModelAttempt> attempts, Exception ex)
+    internal static Exception? From(string tier, IReadOnlyList<ModelAttempt> attempts, Exception ex, Func<string, string?>? deploymentOf = null)
     {
         var tried = attempts.Count == 0 ? string.Empty
             : $" after {attempts.Count} attempt(s) ({string.Join(", ", attempts.Select(a => a.Tier == tier ? a.Outcome : $"{a.Tier} {a.Outcome}"))})";
@@ -56,6 +58,10 @@ public sealed class ModelCallException : Exception
             {
                 NothingBilled = attempts.Count > 0 && attempts.All(a => a.Outcome.StartsWith("http-", StringComparison.Ordinal)),
             },
+            ClientResultException { Status: 400 } refused when ContentFilteredException.Flagged(refused) is { } flagged => new ContentFilteredException(
+                $"{ContentFilteredException.FilterOf(tier, Client(tier, attempts), deploymentOf?.Invoke(Client(tier, attempts)))} refused the prompt with HTTP 400{tried}{flagged}; " +
+                "the same prompt is refused every time, so it is not tried again: change the prompt or the deployment's content filter",
+                ex),
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
                 new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
             ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex) { NothingBilled = true },
@@ -68,6 +74,9 @@ public sealed class ModelCallException : Exception
             _ => null,
         };
     }
+
+    /// <summary>The client that sent the last attempt: the tier's own, or <c>fallback</c>.</summary>
+    private static string Client(string tier, IReadOnlyList<ModelAttempt> attempts) => attempts.Count == 0 ? tier : attempts[^1].Tier;
 
     /// <summary>
     /// The service's own words: <c>error.message</c> of an OpenAI-style error body, else the body, else the client

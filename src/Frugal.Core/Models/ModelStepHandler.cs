@@ -246,7 +246,7 @@ public sealed class ModelStepHandler
         {
             response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ModelCallException.From(name, ModelAttemptLog.CurrentAttempts, ex) is { } failure)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ModelCallException.From(name, ModelAttemptLog.CurrentAttempts, ex, DeploymentOf) is { } failure)
         {
             throw failure;
         }
@@ -274,6 +274,10 @@ public sealed class ModelStepHandler
         };
         return new Answer(result, AnswerValidator.Check(call, response.Text, output is JsonValue ? null : output));
     }
+
+    /// <summary>The deployment the client of a tier (or the fallback) calls, as its metadata names it.</summary>
+    private string? DeploymentOf(string client) =>
+        _services.GetKeyedService<IChatClient>(client)?.GetService<ChatClientMetadata>()?.DefaultModelId;
 
     /// <summary>The configuration and service-key name of a tier.</summary>
     public static string TierName(ModelTier tier) => tier switch

@@ -21,6 +21,7 @@ public sealed class StepFailuresTests
     [Theory]
     [InlineData(typeof(StepInputException), false)]
     [InlineData(typeof(Frugal.Budgets.BudgetExceededException), false)]
+    [InlineData(typeof(Frugal.Models.ContentFilteredException), false)]
     [InlineData(typeof(InvalidOperationException), true)]
     public void IsRetryable_FailureOfType_AsItsException(Type type, bool retryable)
     {

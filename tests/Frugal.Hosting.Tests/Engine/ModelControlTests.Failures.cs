@@ -103,6 +103,25 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_PromptTripsTheContentFilter_FailsAtOnceNamingTheFilterAndDeploymentAndRecordsTheCallUnpriced()
+    {
+        // It failed as "refused the request with HTTP 400: The response was filtered ..." and was recorded at $0, though
+        // Azure OpenAI bills a refused prompt without saying for how many tokens.
+        await using var runtime = await StartAsync(new() { ["Emulator:Deployments:gpt-4o-mini:PromptFilterRate"] = "1" });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(EscalatingStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(
+            "step 'answer': the content filter of deployment 'gpt-4o-mini' (the cheap model) refused the prompt with HTTP 400 after 1 attempt(s) (http-400), " +
+            "flagging violence (medium); the same prompt is refused every time, so it is not tried again: change the prompt or the deployment's content filter",
+            metadata.FailureDetails!.ErrorMessage);
+        Assert.Equal((1, 0), (runtime.Emulator!.Counters.PromptsFiltered, runtime.Emulator.Counters.RequestsFor("gpt-4o"))); // not retried, not escalated
+        var record = Assert.Single(await RecordsAsync(runtime, id));
+        Assert.Equal(("gpt-4o-mini", CostOutcome.Failed, false), (record.Model, record.Outcome, record.Priced));
+    }
+
+    [Fact]
     public async Task Run_BudgetRefusesTheCall_FailsAtOnceAndRecordsTheCallAsCostingNothing()
     {
         await using var runtime = await StartAsync(new()
