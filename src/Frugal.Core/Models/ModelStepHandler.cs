@@ -210,9 +210,19 @@ public sealed class ModelStepHandler
     /// <summary>The tiers of the attempts that timed out: each may have been billed without Frugal seeing its usage.</summary>
     private static List<string> TimedOut(ModelAttemptLog log) => [.. log.Attempts.Where(a => a.Outcome == "timeout").Select(a => a.Tier)];
 
-    /// <summary>A model that ignored the requested JSON format is a transient failure: the attempt is retried.</summary>
+    /// <summary>
+    /// A model that ignored the requested JSON format is a transient failure: the attempt is retried. An answer the content
+    /// filter cut is never used, and not asked for again: the same prompt is likely cut again, and billed again.
+    /// </summary>
     private static void EnsureUsable(ModelCall call, Answer answer)
     {
+        if (answer.Filtered)
+        {
+            throw new ContentFilteredException(
+                $"{answer.Invalid}; an answer it cut is not used, and the step is not tried again since the same prompt is likely cut again " +
+                "(and billed again): change the prompt or the deployment's content filter");
+        }
+
         if (call.OutputSchema is not null && answer.Result.Output is null)
         {
             throw new InvalidOperationException($"the model's answer is not the JSON the step's output_schema asks for: {answer.Invalid}");
@@ -272,6 +282,14 @@ public sealed class ModelStepHandler
             CachedInputTokens = response.Usage?.CachedInputTokenCount ?? 0,
             ReasoningTokens = response.Usage?.ReasoningTokenCount ?? 0,
         };
+        if (response.FinishReason == ChatFinishReason.ContentFilter)
+        {
+            // Azure OpenAI cut the answer (or sent none) and billed the tokens it generated: it fails validation, so a cheap
+            // one escalates as any invalid cheap answer does, and one that would stand fails the step (EnsureUsable).
+            var sender = response.AdditionalProperties?.TryGetValue(FallbackChatClient.FallbackKey, out var fellBack) == true && fellBack is true ? ModelTierKeys.Fallback : answered;
+            return new Answer(result, $"{ContentFilteredException.FilterOf(answered, sender, DeploymentOf(sender))} cut the answer (finish_reason content_filter)", Filtered: true);
+        }
+
         return new Answer(result, AnswerValidator.Check(call, response.Text, output is JsonValue ? null : output));
     }
 
@@ -300,5 +318,5 @@ public sealed class ModelStepHandler
         }
     }
 
-    private sealed record Answer(CallResult Result, string? Invalid);
+    private sealed record Answer(CallResult Result, string? Invalid, bool Filtered = false);
 }

@@ -12,6 +12,9 @@ namespace Frugal.Resilience;
 /// </summary>
 public sealed class FallbackChatClient : DelegatingChatClient
 {
+    /// <summary>The key of <see cref="ChatResponse.AdditionalProperties"/> set to <see langword="true"/> when the fallback deployment answered.</summary>
+    public const string FallbackKey = "frugal.fallback";
+
     private readonly IChatClient _fallback;
     private readonly string _tier;
 
@@ -45,7 +48,7 @@ public sealed class FallbackChatClient : DelegatingChatClient
 
             ModelAttemptLog.SetTier("fallback");
             var response = await _fallback.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
-            (response.AdditionalProperties ??= [])["frugal.fallback"] = true;
+            (response.AdditionalProperties ??= [])[FallbackKey] = true;
             return response;
         }
         finally

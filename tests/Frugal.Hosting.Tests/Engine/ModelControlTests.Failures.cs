@@ -122,6 +122,48 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_CheapAnswerCutByTheContentFilter_EscalatesAndRecordsTheCutAnswersBilledTokens()
+    {
+        // The cut (empty) answer was taken as the step's answer.
+        await using var runtime = await StartAsync(new() { ["Emulator:Deployments:gpt-4o-mini:CompletionFilterRate"] = "1" });
+
+        var (id, result) = await RunAsync(runtime, Parse(EscalatingStep), new JsonObject { ["q"] = "Describe the storm damage at the depot." });
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(1, step.Tiers["premium"]);
+        Assert.Equal(
+            "the content filter of deployment 'gpt-4o-mini' (the cheap model) cut the answer (finish_reason content_filter)",
+            step.Metadata!["escalated"]!["reason"]!.GetValue<string>());
+        var cheap = (await RecordsAsync(runtime, id)).Single(r => r.StepId == "answer#cheap");
+        Assert.Equal((CostOutcome.Escalated, true), (cheap.Outcome, cheap.Priced));
+        Assert.True(cheap.OutputTokens > 0 && cheap.Dollars > 0, $"{cheap.OutputTokens} output tokens, ${cheap.Dollars}");
+        Assert.Equal(runtime.Emulator!.Counters.CompletionTokens, (await RecordsAsync(runtime, id)).Sum(r => r.OutputTokens));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-mini", OneCheapStep, "the content filter of deployment 'gpt-4o-mini' (the cheap model)")]
+    [InlineData("gpt-4o", EscalatingStep, "the content filter of deployment 'gpt-4o' (the premium model)")]
+    public async Task Run_AnswerThatWouldStandCutByTheContentFilter_FailsAtOnceAndRecordsTheBilledTokens(string deployment, string steps, string filter)
+    {
+        // A cheap answer of a step that does not escalate, or the premium answer an escalation got, was the step's answer
+        // though the filter had emptied it.
+        await using var runtime = await StartAsync(new() { [$"Emulator:Deployments:{deployment}:CompletionFilterRate"] = "1" });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(steps), new JsonObject { ["q"] = "Describe the storm damage at the depot." });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(
+            $"step 'answer': {filter} cut the answer (finish_reason content_filter); an answer it cut is not used, and the step is not tried again " +
+            "since the same prompt is likely cut again (and billed again): change the prompt or the deployment's content filter",
+            metadata.FailureDetails!.ErrorMessage);
+        Assert.Equal(1, runtime.Emulator!.Counters.CompletionsFiltered);
+        var failed = (await RecordsAsync(runtime, id)).Single(r => r.StepId == "answer");
+        Assert.Equal((CostOutcome.Failed, true), (failed.Outcome, failed.Priced));
+        Assert.True(failed.OutputTokens > 0 && failed.Dollars > 0, $"{failed.OutputTokens} output tokens, ${failed.Dollars}");
+        Assert.Equal(runtime.Emulator.Counters.CompletionTokens, (await RecordsAsync(runtime, id)).Sum(r => r.OutputTokens));
+    }
+
+    [Fact]
     public async Task Run_BudgetRefusesTheCall_FailsAtOnceAndRecordsTheCallAsCostingNothing()
     {
         await using var runtime = await StartAsync(new()
