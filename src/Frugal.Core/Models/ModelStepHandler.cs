@@ -69,7 +69,7 @@ public sealed class ModelStepHandler
 
         var metadata = new JsonObject();
         var tier = call.Tier;
-        if (call.AutoRouted && _governor?.Decide(call, request, tier == ModelTier.Premium) is { } downgrade)
+        if (call.AutoRouted && _governor?.Decide(call, request, index, tier == ModelTier.Premium) is { } downgrade)
         {
             tier = ModelTier.Cheap;
             metadata["downgraded"] = new JsonObject { ["from"] = "premium", ["to"] = "cheap", ["reason"] = downgrade };

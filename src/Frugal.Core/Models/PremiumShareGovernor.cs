@@ -6,12 +6,15 @@ namespace Frugal.Models;
 /// <summary>
 /// Keeps the share of <c>auto</c> calls that go to premium under the workflow's cap and the tenant's cap, over the
 /// most recent decisions. Counts are per instance (each Functions instance keeps its own window), which holds a
-/// cap approximately under scale-out and exactly on one instance.
+/// cap approximately under scale-out and exactly on one instance. A call is decided and counted once: a later attempt
+/// at the same call (its step retried) gets the first attempt's decision back.
 /// </summary>
 public sealed class PremiumShareGovernor
 {
     private readonly RoutingLimitsOptions _options;
     private readonly Dictionary<string, Queue<bool>> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _decided = new(StringComparer.Ordinal);
+    private readonly Queue<string> _decidedInOrder = new();
     private readonly Lock _lock = new();
 
     /// <summary>Creates the governor.</summary>
@@ -25,15 +28,29 @@ public sealed class PremiumShareGovernor
     /// Decides the tier of an auto-routed call that its classify step sent to premium, and counts the decision:
     /// premium unless a cap is reached (and the step is not premium-only). Returns the reason when it downgrades.
     /// </summary>
-    public string? Decide(ModelCall call, StepRequest request, bool premium)
+    /// <param name="call">The call.</param>
+    /// <param name="request">The step attempt it belongs to.</param>
+    /// <param name="index">The call's index in the request (its foreach item).</param>
+    /// <param name="premium">Whether its classify step sent it to premium.</param>
+    public string? Decide(ModelCall call, StepRequest request, int index, bool premium)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
+
+        // Counted again on each attempt, a step retried after a premium outage filled the window with its own
+        // decisions, and its next attempt could be downgraded by the count of its first.
+        var callKey = string.IsNullOrEmpty(request.RunId) ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{request.RunId}\n{request.Execution}\n{request.ItemStepId(index)}");
         var workflowKey = $"workflow:{request.Workflow}";
         var tenantKey = $"tenant:{request.Tenant}";
         var tenantCap = _options.Tenants.TryGetValue(request.Tenant, out var tenant) ? tenant.PremiumShare : _options.DefaultTenantPremiumShare;
         lock (_lock)
         {
+            if (callKey is not null && _decided.TryGetValue(callKey, out var earlier))
+            {
+                return earlier;
+            }
+
             string? reason = null;
             if (premium && !call.PremiumOnly)
             {
@@ -50,7 +67,23 @@ public sealed class PremiumShareGovernor
             var wentPremium = premium && reason is null;
             Count(workflowKey, wentPremium);
             Count(tenantKey, wentPremium);
+            if (callKey is not null)
+            {
+                Remember(callKey, reason);
+            }
+
             return reason;
+        }
+    }
+
+    /// <summary>Keeps the decisions of the most recent calls (four windows' worth, 10,000 to 100,000): a retry comes within minutes.</summary>
+    private void Remember(string callKey, string? reason)
+    {
+        _decided[callKey] = reason;
+        _decidedInOrder.Enqueue(callKey);
+        while (_decidedInOrder.Count > Math.Clamp(4L * _options.Window, 10_000, 100_000))
+        {
+            _decided.Remove(_decidedInOrder.Dequeue());
         }
     }
 
