@@ -26,7 +26,7 @@ internal static class CostCommand
         });
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant" };
         var workflow = new Option<string?>("--workflow") { Description = "Only this workflow" };
-        var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
+        var table = LedgerStore.CreateTableOption();
         var store = LedgerStore.CreateOption("The ledger");
 
         var report = new Command("report", "Report what runs cost, grouped by workflow, tenant, model, tier or step")

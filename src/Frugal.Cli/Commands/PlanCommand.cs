@@ -24,7 +24,7 @@ internal static class PlanCommand
         var until = CostCommand.TimeOption("--until", "Only records before this time; a date includes that whole day", isEnd: true);
         // The same option as cost report's: case-insensitive, and a wrong value names the option.
         var format = CostCommand.NameOption("--format", "Output format", ["table", "json"], "table");
-        var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
+        var table = LedgerStore.CreateTableOption();
         var store = LedgerStore.CreateOption("The ledger");
 
         var command = new Command("plan", "Project monthly cost, premium share, cache hits and GPU replicas at a planned scale, against a target margin")

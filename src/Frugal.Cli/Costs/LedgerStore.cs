@@ -5,6 +5,7 @@ using Azure.Identity;
 using Frugal.Cli.Commands;
 using Frugal.Cli.Local;
 using Frugal.Costs;
+using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Cli.Costs;
 
@@ -28,18 +29,42 @@ internal static class LedgerStore
     {
         var store = new Option<string>("--store")
         {
-            Description = $"{description}: a SQLite file (default {DefaultPath}), an Azure Storage connection string, or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login)",
-            DefaultValueFactory = _ => DefaultPath,
+            Description = $"{description}: a SQLite file, an Azure Storage connection string, or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login); by default the ledger frugal run writes (Frugal:Costs, else {DefaultPath})",
+            DefaultValueFactory = _ => ConfiguredStore(LocalRuntime.ReadConfiguration()),
         };
         store.Validators.Add(result =>
         {
             string value = result.GetValueOrDefault<string>();
-            if (!IsAzure(value) && Problem(value) is { } problem)
+
+            // A connection string with a malformed key failed only when the ledger was opened, with .NET's "not a valid
+            // Base-64 string" and no word of --store (frugal run --store says this much).
+            if ((IsConnectionString(value) ? StorageErrors.ConnectionStringProblem(value) : IsAzure(value) ? null : Problem(value)) is { } problem)
             {
                 result.AddError($"--store: {problem}");
             }
         });
         return store;
+    }
+
+    /// <summary>The <c>--table</c> option: the table of a storage account's ledger, by default the one configured (Frugal:Costs:TableName).</summary>
+    public static Option<string> CreateTableOption() => new("--table")
+    {
+        Description = "Table name when --store is a storage account (Frugal:Costs:TableName, else FrugalCosts)",
+        DefaultValueFactory = _ => LocalRuntime.ReadConfiguration().GetSection(CostsOptions.SectionName).Get<CostsOptions>()?.TableName ?? new CostsOptions().TableName,
+    };
+
+    /// <summary>
+    /// The ledger frugal run and serve write with <paramref name="configuration"/> (frugal.json and environment
+    /// variables): its table store's connection string or endpoint when <c>Frugal:Costs:Store</c> is <c>table</c>, else
+    /// its SQLite file. Defaulting to <see cref="DefaultPath"/> instead, a report, a plan or a purge after runs with
+    /// <c>Frugal:Costs:SqlitePath</c> set said the ledger did not exist, or read an older one left at the default path.
+    /// </summary>
+    public static string ConfiguredStore(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CostsOptions.SectionName).Get<CostsOptions>() ?? new CostsOptions();
+        return string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase)
+            ? options.TableConnectionString is { Length: > 0 } connection ? connection : options.TableEndpoint?.ToString() ?? DefaultPath
+            : options.SqlitePath is { Length: > 0 } path ? path : DefaultPath;
     }
 
     /// <summary>Whether <paramref name="value"/> is an Azure Storage connection string rather than a file.</summary>

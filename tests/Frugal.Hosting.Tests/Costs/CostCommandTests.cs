@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Frugal.Hosting.Tests.Cli;
 
 namespace Frugal.Hosting.Tests.Costs;
@@ -168,6 +169,60 @@ public sealed class CostCommandTests : IDisposable
         Assert.Contains("id=\"chart-cost-per-workflow\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://cdn", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<script src", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("cost", "report")]
+    [InlineData("plan", null)]
+    public async Task NoStore_ReadsTheLedgerFrugalJsonNames(string command, string? sub)
+    {
+        // With Frugal:Costs:SqlitePath set, frugal run wrote there, and these commands looked for .frugal/costs.db:
+        // "does not exist" right after a run, or an older ledger's figures when one was left at the default path.
+        var folder = Directory.CreateTempSubdirectory("frugal-ledger-setting-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "ledger"));
+            File.Copy(_ledger.Path, Path.Combine(folder, "ledger", "my.db"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "frugal.json"), """{ "Frugal": { "Costs": { "SqlitePath": "ledger/my.db" } } }""");
+            string[] args = [command, .. sub is null ? Array.Empty<string>() : [sub], "--since", "2025-06-01", "--until", "2025-06-10", "--format", "json"];
+
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, args);
+
+            Assert.True(code == 0, error);
+            Assert.Contains("support", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("cost", "report")]
+    [InlineData("plan", null)]
+    [InlineData("purge", null)]
+    public async Task Store_ConnectionStringWithAMalformedKey_ExitsTwoNamingStore(string command, string? sub)
+    {
+        string[] args = [command, .. sub is null ? Array.Empty<string>() : [sub], "--store", "DefaultEndpointsProtocol=http;AccountName=x;AccountKey=bad"];
+
+        var (code, _, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--store: not an Azure Storage connection string", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfiguredStore_TableLedger_IsItsConnectionStringOrEndpoint()
+    {
+        static string StoreOf(params (string Key, string Value)[] settings) => Frugal.Cli.Costs.LedgerStore.ConfiguredStore(
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+                .Build());
+
+        Assert.Equal(".frugal/costs.db", StoreOf());
+        Assert.Equal("x/costs.db", StoreOf(("Frugal:Costs:SqlitePath", "x/costs.db")));
+        Assert.Equal("UseDevelopmentStorage=true", StoreOf(("Frugal:Costs:Store", "Table"), ("Frugal:Costs:TableConnectionString", "UseDevelopmentStorage=true")));
+        Assert.Equal("https://acct.table.core.windows.net/", StoreOf(("Frugal:Costs:Store", "table"), ("Frugal:Costs:TableEndpoint", "https://acct.table.core.windows.net/")));
     }
 
     public void Dispose() => _ledger.Dispose();
