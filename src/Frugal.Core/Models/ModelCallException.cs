@@ -56,7 +56,7 @@ public sealed class ModelCallException : Exception
             // in flight when time ran out, so nothing was billed. An attempt cut off (logged as a timeout) may have been.
             TimeoutRejectedException timeout => new ModelCallException(string.Create(CultureInfo.InvariantCulture, $"the {tier} model did not answer within {timeout.Timeout.TotalSeconds:0.#} s{tried}"), ex)
             {
-                NothingBilled = attempts.Count > 0 && attempts.All(a => a.Outcome.StartsWith("http-", StringComparison.Ordinal)),
+                NothingBilled = NoneBilled(attempts),
             },
             ClientResultException { Status: 400 } refused when ContentFilteredException.Flagged(refused) is { } flagged => new ContentFilteredException(
                 $"{ContentFilteredException.FilterOf(tier, Client(tier, attempts), deploymentOf?.Invoke(Client(tier, attempts)))} refused the prompt with HTTP 400{tried}{flagged}; " +
@@ -65,15 +65,27 @@ public sealed class ModelCallException : Exception
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
                 new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
             ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex) { NothingBilled = true },
+            // The Azure OpenAI client wraps a failure to connect in a ClientResultException without a status; read as a
+            // call that got no answer, a deployment nobody could reach was recorded as possibly billed.
+            ClientResultException { InnerException: HttpRequestException http } => Unreached(tier, tried, attempts, http, ex),
             ClientResultException noAnswer => new ModelCallException($"the {tier} model did not answer{tried}: {noAnswer.Message}", ex),
-            HttpRequestException http => new ModelCallException(
-                $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex)
-            {
-                NothingBilled = http.StatusCode is not null || http.HttpRequestError == HttpRequestError.ConnectionError,
-            },
+            HttpRequestException http => Unreached(tier, tried, attempts, http, ex),
             _ => null,
         };
     }
+
+    private static ModelCallException Unreached(string tier, string tried, IReadOnlyList<ModelAttempt> attempts, HttpRequestException http, Exception ex) => new(
+        $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex)
+    {
+        NothingBilled = attempts.Count > 0 ? NoneBilled(attempts) : http.StatusCode is not null || ModelAttemptHandler.IsUnreachable(http),
+    };
+
+    /// <summary>
+    /// Whether no attempt can have been billed: each answered with an error status or never reached the service. One cut
+    /// off mid-answer (a timeout, a dropped connection) may have been.
+    /// </summary>
+    private static bool NoneBilled(IReadOnlyList<ModelAttempt> attempts) =>
+        attempts.Count > 0 && attempts.All(a => a.Outcome.StartsWith("http-", StringComparison.Ordinal) || a.Outcome == ModelAttemptHandler.Unreachable);
 
     /// <summary>The client that sent the last attempt: the tier's own, or <c>fallback</c>.</summary>
     private static string Client(string tier, IReadOnlyList<ModelAttempt> attempts) => attempts.Count == 0 ? tier : attempts[^1].Tier;

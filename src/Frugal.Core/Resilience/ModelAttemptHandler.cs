@@ -25,10 +25,19 @@ internal sealed class ModelAttemptHandler(TimeProvider? time = null) : Delegatin
             ModelAttemptLog.Add("timeout");
             throw;
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException ex)
         {
-            ModelAttemptLog.Add("error");
+            // "unreachable": no connection was made (refused, or the host name did not resolve), so the service never saw
+            // the request and cannot have billed it; "error": anything else (a connection dropped mid-answer may have been).
+            ModelAttemptLog.Add(IsUnreachable(ex) ? Unreachable : "error");
             throw;
         }
     }
+
+    /// <summary>The outcome of an attempt that never reached the service.</summary>
+    internal const string Unreachable = "unreachable";
+
+    /// <summary>Whether <paramref name="ex"/> says no connection was made.</summary>
+    internal static bool IsUnreachable(HttpRequestException ex) =>
+        ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
 }

@@ -90,6 +90,39 @@ public sealed partial class ModelControlTests
     }
 
     [Fact]
+    public async Task Run_EndpointRefusesConnections_FailsSayingItCouldNotBeReachedAndRecordsTheCallsAsCostingNothing()
+    {
+        // The client reports a refused connection as a ClientResultException without a status; read as a call that got
+        // no answer, each was recorded unpriced ("may have been billed") though no request ever reached a service.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var runtime = await StartAsync(new()
+        {
+            ["Frugal:Models:Cheap:Endpoint"] = $"http://127.0.0.1:{port}/",
+            ["Frugal:Models:Cheap:Deployment"] = "gpt-4o-mini",
+            ["Frugal:Models:Cheap:ApiKey"] = "unused",
+            ["Frugal:Models:Premium:Endpoint"] = $"http://127.0.0.1:{port}/",
+            ["Frugal:Models:Premium:Deployment"] = "gpt-4o",
+            ["Frugal:Models:Premium:ApiKey"] = "unused",
+            ["Frugal:Models:Resilience:MaxRetries"] = "1",
+            ["Frugal:Models:Resilience:BaseDelay"] = "00:00:00.010",
+        });
+
+        var (id, metadata) = await RunToEndAsync(runtime, Parse(OneCheapStep), new JsonObject { ["q"] = "Say hi" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith(
+            "step 'answer' failed after 3 attempt(s): the cheap model could not be reached after 2 attempt(s) (unreachable, unreachable): ",
+            metadata.FailureDetails!.ErrorMessage,
+            StringComparison.Ordinal);
+        var records = await RecordsAsync(runtime, id);
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r => Assert.Equal((CostOutcome.Failed, true, 0m), (r.Outcome, r.Priced, r.Dollars)));
+    }
+
+    [Fact]
     public async Task Run_ModelRefusesTheKey_FailsAtOnceWithoutRetrying()
     {
         await using var runtime = await StartAsync(new() { ["Emulator:ApiKey"] = "not-the-key-frugal-sends" });

@@ -618,7 +618,6 @@ public sealed partial class ModelControlTests
         return LocalRuntime.StartAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), store: null, TextWriter.Null, services);
     }
 
-    /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 503; passes everything else on.</summary>
     /// <summary>Adds prompt-cache and reasoning token details to the emulator's usage, as Azure OpenAI reports them.</summary>
     private sealed class CachedUsageHandler : DelegatingHandler
     {
@@ -641,6 +640,7 @@ public sealed partial class ModelControlTests
         }
     }
 
+    /// <summary>Answers the first request whose body mentions <paramref name="word"/> with a 503; passes everything else on.</summary>
     private sealed class FailFirstRequestHandler(string word)
     {
         private readonly string _word = word;
