@@ -167,13 +167,13 @@ public sealed class HostedModelTests
     [Fact]
     public async Task GetResponseAsync_SecondRetryAfterLongerThanTheTimeLeft_FailsAtOnceAsA429()
     {
-        // Each 429 asks for 1 s of a 1.5 s total. The first wait fits; after it, 0.5 s is left, so the second 429 ends
-        // the call. Compared with the whole total, the second wait was taken too and the total timeout cut it off: the
-        // call failed as a timeout, not as the 429 the service answered.
+        // Each 429 asks for 3 s of a 5 s total. The first wait fits (unless the first answer took over 2 s); after it, at
+        // most 2 s is left, so the second 429 ends the call. Compared with the whole total, the second wait was taken too
+        // and the total timeout cut it off: the call failed as a timeout, not as the 429 the service answered.
         var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey };
-        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 1.0, RetryAfterSeconds = 1 };
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 1.0, RetryAfterSeconds = 3 };
         await using var models = await EmulatedModels.StartAsync(
-            options, extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Resilience:TotalTimeout"] = "00:00:01.500" });
+            options, extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Resilience:TotalTimeout"] = "00:00:05" });
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => models.Cheap.GetResponseAsync("Hello"));
 
