@@ -54,11 +54,12 @@ internal static class EmulateCommand
             try
             {
                 // Warnings and errors (a defect of the emulator's own answers) go to the console, on standard error.
+                // Not the host's "Hosting failed to start" and its stack trace: the catches below report the cause in a line.
                 emulator = await EmulatorServer.StartAsync(
                     options,
                     parseResult.GetValue(port),
                     TimeProvider.System,
-                    logging => logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Warning)
+                    logging => logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical)
                         .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
                     cancellationToken);
             }

@@ -124,6 +124,20 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Process_PortInUse_PrintsTheLineAndNoStackTrace()
+    {
+        // The host also logged "Hosting failed to start" with a 26-line stack trace to standard error.
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, _, error) = await CliRunner.RunProcessAsync(_directory.FullName, "emulate", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--port: 127.0.0.1:{port} is already in use; stop what listens there or pass another port (0 takes any free one)", error.Trim());
+    }
+
+    [Fact]
     public async Task Serve_PortInUse_ExitsTwoBeforeStartingAnything()
     {
         // frugal serve and func start both default to 7071.
