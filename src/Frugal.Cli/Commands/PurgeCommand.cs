@@ -40,7 +40,24 @@ internal static class PurgeCommand
             // may be another project's.
             DefaultValueFactory = _ => LocalRuntime.ReadConfiguration()["Frugal:Durable:TaskHub"] is { Length: > 0 } hub ? hub : LocalHostOptions.DefaultTaskHub,
         };
+        taskHub.Validators.Add(result =>
+        {
+            // Said before anything is purged: the storage account refused the name with a 400 and its XML, after the
+            // cost records had gone.
+            if (!result.Implicit && result.GetValueOrDefault<string>() is { } hub && !LocalHostOptions.IsTaskHubName(hub))
+            {
+                result.AddError($"--task-hub: '{hub}' is not a task hub name ({LocalHostOptions.TaskHubRule})");
+            }
+        });
         var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub };
+        command.Validators.Add(result =>
+        {
+            // A SQLite ledger has no runs: the task hub named was ignored without a word.
+            if (result.GetResult(taskHub) is { Implicit: false } && !LedgerStore.IsAzure(result.GetValue(store) ?? string.Empty))
+            {
+                result.AddError("--task-hub: applies only with --store naming a storage account (whose task hub's runs are purged); the local ledger has no runs");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = LocalRuntime.ReadConfiguration();
@@ -68,6 +85,24 @@ internal static class PurgeCommand
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"--store: {endpointProblem}; nothing was purged");
                 return ExitCodes.BadInput;
+            }
+
+            // The hub from configuration, by the rule frugal run --store applies to it, before anything is purged.
+            if (LedgerStore.IsAzure(storeValue))
+            {
+                try
+                {
+                    new LocalHostOptions { Backend = DurableBackendKind.AzureStorage, TaskHub = parse.GetValue(taskHub)! }.Validate();
+                }
+                catch (OptionsValidationException ex)
+                {
+                    foreach (var failure in ex.Failures)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"configuration error: {failure}");
+                    }
+
+                    return ExitCodes.BadInput;
+                }
             }
 
             // frugal run --store keeps its cost records in the local ledger, not in the account: the account then has no

@@ -15,8 +15,20 @@ public sealed class LocalHostOptions
     public string? StorageConnectionString { get; set; }
 
     /// <summary>The task hub's name (Azure Storage tables, queues and containers are prefixed with it).</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter")]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = $"Frugal:Durable:TaskHub must be {TaskHubRule}")]
     public string TaskHub { get; set; } = DefaultTaskHub;
+
+    /// <summary>What a task hub's name must be, in words.</summary>
+    public const string TaskHubRule = "3-45 letters or digits, starting with a letter";
+
+    /// <summary>
+    /// Whether <paramref name="name"/> keeps the rule of <see cref="TaskHub"/>, for a hub named elsewhere than in
+    /// configuration (<c>frugal purge --task-hub</c>).
+    /// </summary>
+    /// <param name="name">The task hub's name.</param>
+    /// <returns>Whether Azure Storage can hold a task hub of that name.</returns>
+    public static bool IsTaskHubName(string name) =>
+        !string.IsNullOrEmpty(name) && Validator.TryValidateProperty(name, new ValidationContext(new LocalHostOptions()) { MemberName = nameof(TaskHub) }, null);
 
     /// <summary>The task hub when <c>Frugal:Durable:TaskHub</c> is not set.</summary>
     public const string DefaultTaskHub = "FrugalLocal";

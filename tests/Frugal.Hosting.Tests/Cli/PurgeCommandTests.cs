@@ -136,6 +136,52 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Purge_TaskHubThatIsNotAName_ExitsTwoBeforePurgingAnything()
+    {
+        // It said "its runs are purged", then failed with the storage account's 400 and its XML (exit 1).
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8];
+
+        var (code, output, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", table, "--task-hub", "bad-hub!");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--task-hub: 'bad-hub!' is not a task hub name (3-45 letters or digits, starting with a letter)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("its runs are purged", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("400", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Purge_TaskHubInConfigurationThatIsNotAName_ExitsTwoAsRunDoes()
+    {
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-hub-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), """{ "Frugal": { "Durable": { "TaskHub": "bad-hub!" } } }""");
+
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", storage, "--table", table);
+
+            Assert.True(code == 2, $"exit {code}: {error}{output}");
+            Assert.Equal("configuration error: Frugal:Durable:TaskHub must be 3-45 letters or digits, starting with a letter (was 'bad-hub!')", error.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_TaskHubWithoutAStorageAccount_ExitsTwoSayingItNeedsOne()
+    {
+        // A SQLite ledger has no task hubs: --task-hub was ignored without a word.
+        var (code, _, error) = await CliRunner.RunAsync("purge", "--store", _ledger.Path, "--task-hub", "OtherHub");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--task-hub: applies only with --store naming a storage account", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Purge_StorageAccountWithoutTheCostTable_GoesOnToTheTaskHub()
     {
         // frugal run --store keeps its cost records in the local ledger, so its account has no cost table; the purge was
