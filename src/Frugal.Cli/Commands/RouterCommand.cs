@@ -20,6 +20,14 @@ internal static class RouterCommand
     {
         var data = new Option<FileInfo>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "The router folder to write", Required = true };
+        output.Validators.Add(result =>
+        {
+            // Said before embedding every prompt (minutes on the real training set): the save after training failed.
+            if (result.GetValueOrDefault<DirectoryInfo>() is { } folder && OutProblem(folder) is { } problem)
+            {
+                result.AddError($"--out: {problem}");
+            }
+        });
         var name = new Option<string>("--name") { Description = "The router's name (what router: names)", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
         var holdout = NumberOption.Create("--holdout", "Hold out this share of rows (split by a hash of id) and print figures on them", v => v is >= 0 and <= 0.9, "a share from 0 to 0.9", 0.0);
         var holdoutOut = new Option<FileInfo?>("--holdout-out") { Description = "Write the held-out rows to this CSV (for 'router eval')" };
@@ -171,6 +179,46 @@ internal static class RouterCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why a router cannot be written to <paramref name="folder"/>, or null: it may be a new folder, an empty one or a
+    /// router's (retrained), not a file, nor another folder whose README.md or card.json the router's would replace.
+    /// </summary>
+    private static string? OutProblem(DirectoryInfo folder)
+    {
+        if (File.Exists(folder.FullName))
+        {
+            return $"'{folder.FullName}' is a file; --out names the folder to write the router to";
+        }
+
+        var nearest = folder;
+        while (!nearest.Exists)
+        {
+            if (File.Exists(nearest.FullName))
+            {
+                return $"'{nearest.FullName}' is a file, so the folder '{folder.FullName}' cannot be made";
+            }
+
+            nearest = nearest.Parent!;
+        }
+
+        if (folder.Exists && !File.Exists(Path.Combine(folder.FullName, RouterArtefact.RouterFile))
+            && new[] { "README.md", RouterArtefact.CardFile }.Where(f => File.Exists(Path.Combine(folder.FullName, f))).ToList() is { Count: > 0 } replaced)
+        {
+            return $"writing the router to '{folder.FullName}' would replace its {string.Join(" and ", replaced)} (it holds no router, {RouterArtefact.RouterFile}); name a new or empty folder, or a router's folder to retrain it";
+        }
+
+        try
+        {
+            using var probe = new FileStream(Path.Combine(nearest.FullName, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the folder '{nearest.FullName}' cannot be written to ({ex.Message})";
+        }
+
+        return null;
     }
 
     private static Option<double> TargetOption() =>

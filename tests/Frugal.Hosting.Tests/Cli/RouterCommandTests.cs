@@ -163,6 +163,66 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Contains("/no/feedback.db: feedback store not found", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Train_OutIsAFile_ExitsTwoBeforeEmbeddingAnything()
+    {
+        // It embedded every prompt and trained (about 10 minutes on the real training set), then failed with
+        // "The file ... already exists", exit 1.
+        var csv = Write("data.csv", Synthetic(12));
+        var file = Write("README.md", "# mine");
+
+        var (code, output, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", file);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: '{file}' is a file; --out names the folder to write the router to", error, StringComparison.Ordinal);
+        Assert.Contains("Usage:", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+        Assert.Equal("# mine", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task Train_OutUnderAFile_ExitsTwoSayingTheFolderCannotBeMade()
+    {
+        var csv = Write("data.csv", Synthetic(12));
+        var file = Write("notes.txt", "x");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(file, "r"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: '{file}' is a file, so the folder '{Path.Combine(file, "r")}' cannot be made", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_OutAFolderWithAReadmeButNoRouter_ExitsTwoLeavingItAlone()
+    {
+        // --out . in a repository wrote the router's README.md over the project's.
+        var csv = Write("data.csv", Synthetic(12));
+        var readme = Write("README.md", "# the project");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", _directory.FullName);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: writing the router to '{_directory.FullName}' would replace its README.md (it holds no router, router.json)", error, StringComparison.Ordinal);
+        Assert.Equal("# the project", File.ReadAllText(readme));
+    }
+
+    [Fact]
+    public async Task Train_OutInAFolderThatCannotBeWritten_ExitsTwoNamingIt()
+    {
+        // Not even root may create files in sysfs; the check is on the folder the router's would be made in.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var csv = Write("data.csv", Synthetic(12));
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", "/sys/frugal-router/r");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--out: the folder '/sys' cannot be written to (", error, StringComparison.Ordinal);
+    }
+
     private static string Synthetic(int rows)
     {
         var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
