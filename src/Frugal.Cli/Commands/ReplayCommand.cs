@@ -22,9 +22,21 @@ internal static class ReplayCommand
         var limit = NumberOption.Create("--limit", "Replay the first N rows", v => v >= 1, "a whole number above 0", 1000);
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var command = new Command("replay", "Replay labelled prompts: auto routing beside cheap-only and premium-only, cost and quality.") { data, workflow, limit, json };
-        command.SetAction((parse, ct) => ReplayAsync(
-            parse.GetValue(workflow)!, parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(json),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(workflow)!;
+            if (parse.GetResult(workflow) is not { Implicit: false } && !File.Exists(path))
+            {
+                // Outside the repository the default is not there, and the message named a file the user never typed.
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"{path}: workflow file not found; it is the default of -w/--workflow, the repository's example relative to the current folder ({Environment.CurrentDirectory}): pass -w <workflow.yaml>");
+                return ExitCodes.BadInput;
+            }
+
+            return await ReplayAsync(
+                path, parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(json),
+                parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct);
+        });
         return command;
     }
 

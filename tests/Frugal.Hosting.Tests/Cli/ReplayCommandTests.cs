@@ -108,6 +108,22 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(string.Empty, output);
     }
 
+    [Fact]
+    public async Task Replay_DefaultWorkflowNotInTheCurrentFolder_SaysItIsTheDefaultOfWorkflow()
+    {
+        // Outside the repository it said "workflows/routed-qa.yaml: workflow file not found", a file the user never named.
+        var data = Path.Combine(_directory.FullName, "labelled.csv");
+        File.WriteAllText(data, Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "replay", "--data", data);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"workflows/routed-qa.yaml: workflow file not found; it is the default of -w/--workflow, the repository's example relative to the current folder ({_directory.FullName}): pass -w <workflow.yaml>",
+            error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
+
     /// <summary>The replay's own cost ledgers in the temp folder (it deletes each when it is done).</summary>
     private static string[] ReplayLedgers() =>
         [.. Directory.GetDirectories(Path.GetTempPath(), "frugal-replay-*").Where(d => !d.Contains("frugal-replay-tests-", StringComparison.Ordinal)).Order()];
