@@ -16,7 +16,9 @@ internal static class RunInputReader
     {
         if (!File.Exists(path))
         {
-            throw new CliUsageException($"{path}: input file not found");
+            throw new CliUsageException(Directory.Exists(path)
+                ? $"{path}: is a folder; --input names a file: .json (one run) or .jsonl (one run per line)"
+                : $"{path}: input file not found");
         }
 
         var name = Path.GetFileName(path);

@@ -146,6 +146,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InputIsAFolder_ExitsTwoSayingSo()
+    {
+        // It said "input file not found" of a folder that is there.
+        var folder = Path.Combine(RepoPaths.Root, "workflows");
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", folder);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{folder}: is a folder; --input names a file: .json (one run) or .jsonl (one run per line)", error.Trim());
+    }
+
+    [Fact]
     public async Task Run_WithoutInputOption_ExitsTwoWithUsage()
     {
         var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"));
