@@ -15,23 +15,21 @@ internal sealed class StepParser(WorkflowParseContext context)
     public const string RetrieveUnavailable =
         "step kind 'retrieve' is not available yet: retrieval arrives with the semantic cache and embeddings; remove the step or use a model step";
 
-    /// <summary>A parsed step, with every reference it makes to other steps.</summary>
-    public sealed record Result(StepDefinition Step, IReadOnlyList<StepLink> Links);
+    /// <summary>A parsed step, with every reference it makes to other steps; no step when it cannot run (already reported).</summary>
+    public sealed record Result(StepDefinition? Step, IReadOnlyList<StepLink> Links);
 
-    /// <summary>Parses the step at <paramref name="pointer"/>; null when its kind or id is unusable (already reported).</summary>
+    /// <summary>
+    /// Parses the step at <paramref name="pointer"/>. A step with an unusable id, kind, tier or operation is still read
+    /// to its end, so the problems in the rest of it are listed with that one instead of after it is fixed.
+    /// </summary>
     /// <param name="step">The step's mapping.</param>
     /// <param name="pointer">Its JSON pointer.</param>
     /// <param name="bodyOf">The id of the foreach step whose 'do' this is; null for a top-level step.</param>
-    public Result? Parse(JsonObject step, string pointer, string? bodyOf)
+    public Result Parse(JsonObject step, string pointer, string? bodyOf)
     {
         var inForEach = bodyOf is not null;
         var id = bodyOf is null ? Text(step, "id") : bodyOf + ".do";
-        var kind = Text(step, "kind");
-        if (id is null || kind is null)
-        {
-            return null;
-        }
-
+        var name = id ?? string.Empty;
         var links = new List<StepLink>();
         foreach (var (need, index) in (step["needs"] as JsonArray ?? []).Select((n, i) => (n, i)))
         {
@@ -46,17 +44,32 @@ internal sealed class StepParser(WorkflowParseContext context)
             : null;
         var location = context.Map.Value(pointer);
 
-        StepDefinition? parsed = kind switch
+        StepDefinition? parsed = Text(step, "kind") switch
         {
-            "classify" => Classify(step, pointer, id, location, inForEach, links),
-            "deterministic" => Deterministic(step, pointer, id, location, inForEach, links),
-            "model" => Model(step, pointer, id, location, inForEach, links),
-            "foreach" when !inForEach => ForEach(step, pointer, id, location, links),
+            "classify" => Classify(step, pointer, name, location, inForEach, links),
+            "deterministic" => Deterministic(step, pointer, name, location, inForEach, links),
+            "model" => Model(step, pointer, name, location, inForEach, links),
+            "foreach" when !inForEach => ForEach(step, pointer, name, location, links),
             "retrieve" when !inForEach => Unavailable(pointer),
-            _ => null,
+            _ => UnknownKind(step, pointer, inForEach, links),
         };
 
-        return parsed is null ? null : new Result(parsed with { When = when }, links);
+        return new Result(parsed is null || id is null ? null : parsed with { When = when }, links);
+    }
+
+    private StepDefinition? UnknownKind(JsonObject step, string pointer, bool inForEach, List<StepLink> links)
+    {
+        // The schema has said what is wrong with the kind; the fields some kind reads as templates are checked all
+        // the same, so a bad expression in them is not the next problem the user meets.
+        foreach (var field in new[] { "input", "system", "prompt", "items" })
+        {
+            if (step.ContainsKey(field))
+            {
+                _ = Template(step, pointer, field, inForEach, links);
+            }
+        }
+
+        return null;
     }
 
     // Optional fields keep the records' defaults when absent, so the defaults live in one place.
@@ -88,16 +101,12 @@ internal sealed class StepParser(WorkflowParseContext context)
             "lookup" => DeterministicOperation.Lookup,
             _ => (DeterministicOperation?)null,
         };
-        if (operation is null)
-        {
-            return null;
-        }
-
         // The schema allows every deterministic key on every operation; one that the operation never reads is a
-        // mistake worth saying (a table on a template step was silently ignored).
+        // mistake worth saying (a table on a template step was silently ignored). With no usable operation, the
+        // schema has said so and no key is out of place yet.
         foreach (var (key, owner) in new[] { ("pattern", "regex"), ("table", "lookup"), ("match", "lookup"), ("min_similarity", "lookup"), ("default", "regex or lookup") })
         {
-            if (step.ContainsKey(key) && !owner.Contains(Text(step, "operation")!, StringComparison.Ordinal))
+            if (operation is not null && step.ContainsKey(key) && !owner.Contains(Text(step, "operation")!, StringComparison.Ordinal))
             {
                 context.Error(context.Map.Key(pointer + "/" + key), $"'{key}' does nothing in a {Text(step, "operation")} step; it belongs to operation {owner}");
             }
@@ -137,12 +146,13 @@ internal sealed class StepParser(WorkflowParseContext context)
             }
         }
 
-        return new DeterministicStep
+        var input = Template(step, pointer, "input", inForEach, links);
+        return operation is null ? null : new DeterministicStep
         {
             Id = id,
             Location = location,
             Operation = operation.Value,
-            Input = Template(step, pointer, "input", inForEach, links),
+            Input = input,
             Pattern = pattern,
             Table = table,
             Default = step["default"]?.DeepClone(),
@@ -180,11 +190,6 @@ internal sealed class StepParser(WorkflowParseContext context)
             outputSchema = schema.DeepClone();
         }
 
-        if (tierText is not null && tier is null)
-        {
-            return null;
-        }
-
         if (step["premium_only"] is JsonValue premiumOnly && premiumOnly.GetValueKind() == JsonValueKind.True && tier is ModelTier.Cheap or ModelTier.Onnx)
         {
             context.Error(context.Map.Key(pointer + "/premium_only"),
@@ -220,6 +225,11 @@ internal sealed class StepParser(WorkflowParseContext context)
             },
             PremiumOnly = step["premium_only"] is JsonValue only && only.GetValueKind() == JsonValueKind.True,
         };
+        if (tierText is not null && tier is null)
+        {
+            return null;
+        }
+
         return tier is { } chosen ? model with { Tier = chosen } : model;
     }
 
@@ -248,12 +258,18 @@ internal sealed class StepParser(WorkflowParseContext context)
             }
         }
 
-        if (step["do"] is not JsonObject body || Parse(body, pointer + "/do", id) is not { } parsed)
+        if (step["do"] is not JsonObject body)
         {
             return null;
         }
 
+        var parsed = Parse(body, pointer + "/do", id);
         links.AddRange(parsed.Links);
+        if (parsed.Step is null)
+        {
+            return null;
+        }
+
         var each = new ForEachStep { Id = id, Location = location, Items = items, Body = parsed.Step };
         each = Number(step, "batch_size") is { } batch ? each with { BatchSize = (int)batch } : each;
         return Number(step, "parallelism") is { } parallel ? each with { Parallelism = (int)parallel } : each;

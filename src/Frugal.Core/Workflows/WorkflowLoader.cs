@@ -100,27 +100,35 @@ public static partial class WorkflowLoader
             }
         }
 
+        // Every step is parsed, a duplicate or a rejected one too, so that one pass lists the problems in all of them;
+        // only the first step of each id joins the graph.
         var steps = new List<(StepDefinition Step, IReadOnlyList<StepLink> Links)>();
         var ids = new Dictionary<string, StepDefinition>(StringComparer.Ordinal);
+        var links = new List<StepLink>();
         for (var i = 0; i < list.Count; i++)
         {
-            if (!duplicates.Contains(i) && list[i] is JsonObject item && parser.Parse(item, $"/steps/{i}", bodyOf: null) is { } result)
+            if (list[i] is JsonObject item)
             {
-                ids[result.Step.Id] = result.Step;
-                steps.Add((result.Step, result.Links));
+                var result = parser.Parse(item, $"/steps/{i}", bodyOf: null);
+                links.AddRange(result.Links);
+                if (result.Step is { } step && !duplicates.Contains(i))
+                {
+                    ids[step.Id] = step;
+                    steps.Add((step, result.Links));
+                }
             }
         }
 
         var known = string.Join(", ", declared.Keys);
-        var dependsOn = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (step, links) in steps)
+        foreach (var link in links)
         {
-            foreach (var link in links)
-            {
-                CheckLink(link, declared, ids, known, context);
-            }
+            CheckLink(link, declared, ids, known, context);
+        }
 
-            dependsOn[step.Id] = [.. links.Select(l => l.StepId).Distinct(StringComparer.Ordinal)];
+        var dependsOn = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (step, stepLinks) in steps)
+        {
+            dependsOn[step.Id] = [.. stepLinks.Select(l => l.StepId).Distinct(StringComparer.Ordinal)];
         }
 
         foreach (var cycle in DependencyGraph.FindCycles([.. steps.Select(s => s.Step.Id)], dependsOn))

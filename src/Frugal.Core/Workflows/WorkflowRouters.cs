@@ -23,5 +23,6 @@ public static class WorkflowRouters
 
     /// <summary>The diagnostic for <paramref name="step"/>, whose router is not in <paramref name="available"/>.</summary>
     internal static WorkflowDiagnostic Diagnostic(ClassifyStep step, IReadOnlyCollection<string> available) =>
-        new(step.RouterLocation ?? step.Location, $"step '{step.Id}': router '{step.Router}' is not available; available: {string.Join(", ", available)}");
+        new(step.RouterLocation ?? step.Location,
+            $"{(step.Id.Length > 0 ? $"step '{step.Id}': " : string.Empty)}router '{step.Router}' is not available; available: {string.Join(", ", available)}");
 }

@@ -115,6 +115,55 @@ public sealed class WorkflowLoaderErrorTests
     }
 
     [Fact]
+    public void Parse_DuplicateStepAndBadTier_StillReportsTheirExpressions()
+    {
+        // The duplicate step was skipped and the step with an unknown tier dropped before its prompt was read: the
+        // unterminated '${' and the missing step came to light only after the first two problems were fixed.
+        const string yaml = "name: demo\ninput:\n  type: object\nsteps:\n  - id: s1\n    kind: model\n    tier: chep\n    prompt: ${ input.x\n  - id: s1\n    kind: model\n    tier: cheap\n    prompt: ${ steps.nope.output }\n";
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "demo.yaml"));
+
+        Assert.Equal(
+            [
+                "demo.yaml:7:11: 'tier' cannot be 'chep'; expected one of: cheap, premium, auto, onnx",
+                "demo.yaml:8:13: unterminated '${'; expected '}'",
+                "demo.yaml:9:9: duplicate step id 's1'; it is already used by the step at line 5",
+                "demo.yaml:12:22: 'steps.nope' refers to a step that does not exist; steps are: s1",
+            ],
+            ex.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Parse_RejectedSteps_ReportTheirOwnProblemsButNoneAboutReferencesToThem()
+    {
+        // A step with an unknown kind, an unknown operation, no id, or a body with an unknown tier is still read to its
+        // end; reading it, routing to it or naming it in 'needs' is no further error.
+        const string yaml = "name: demo\ninput:\n  type: object\nsteps:\n"
+            + "  - id: a\n    kind: modle\n    prompt: ${ steps.gone1.output }\n"
+            + "  - id: b\n    kind: deterministic\n    operation: sql\n    input: ${ steps.gone2.output }\n"
+            + "  - kind: classify\n    router: nosuch\n    input: ${ steps.gone3.output }\n"
+            + "  - id: c\n    kind: model\n    tier: auto\n    route: b\n    needs: [a]\n    prompt: ${ steps.a.output } ${ steps.b.output }\n"
+            + "  - id: f\n    kind: foreach\n    items: ${ steps.c.output }\n    do:\n      kind: model\n      tier: chep\n      prompt: ${ item } ${ steps.gone4 }\n"
+            + "  - id: d\n    kind: model\n    prompt: ${ steps.f.output }\n";
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "demo.yaml", routers: ["rules"]));
+
+        Assert.Equal(
+            [
+                "6:11: unknown step kind 'modle'; expected one of: classify, deterministic, model, foreach, retrieve",
+                "7:22: 'steps.gone1' refers to a step that does not exist; steps are: a, b, c, f, d",
+                "10:16: 'operation' cannot be 'sql'; expected one of: template, regex, lookup",
+                "11:21: 'steps.gone2' refers to a step that does not exist; steps are: a, b, c, f, d",
+                "12:5: missing required property 'id' (a classify step needs it)",
+                "13:13: router 'nosuch' is not available; available: rules",
+                "14:21: 'steps.gone3' refers to a step that does not exist; steps are: a, b, c, f, d",
+                "26:13: 'tier' cannot be 'chep'; expected one of: cheap, premium, auto, onnx",
+                "27:34: 'steps.gone4' refers to a step that does not exist; steps are: a, b, c, f, d",
+            ],
+            ex.Diagnostics.Select(d => $"{d.Location.Line}:{d.Location.Column}: {d.Message}"));
+    }
+
+    [Fact]
     public void Parse_SeveralBadExpressionsInOneString_ReportsEach()
     {
         // Only the first was reported: a file with five took five edits to learn of them all.
