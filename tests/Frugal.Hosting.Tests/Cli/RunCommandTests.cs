@@ -316,7 +316,7 @@ public sealed class RunCommandTests : IDisposable
         var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
 
         Assert.True(code == 2, $"exit {code}: {error}{output}");
-        Assert.Equal("configuration error: Failed to convert configuration value 'abc' at 'Frugal:Budgets:PerRun' to type 'System.Decimal'.", error.Trim());
+        Assert.Equal("configuration error: 'Frugal:Budgets:PerRun' cannot be 'abc'; expected a number such as 0.25 (with '.' before the decimals)", error.Trim());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Frugal.Inference.Tests.Api;
 public sealed class StartupTests
 {
     [Theory]
-    [InlineData("k", "Rejct", "configuration error: Failed to convert configuration value 'Rejct' at 'Inference:OverLimit' to type 'Frugal.Inference.Hosting.OverLimitPolicy'.")]
+    [InlineData("k", "Rejct", "configuration error: 'Inference:OverLimit' cannot be 'Rejct'; expected one of: Truncate, Reject")]
     [InlineData("", "Reject", "configuration error: Inference:ApiKey (environment Inference__ApiKey) is required unless Inference:AllowAnonymousLoopback is true.")]
     public async Task Process_BadSetting_ExitsTwoWithOneLineNamingTheKey(string key, string overLimit, string message)
     {
