@@ -22,13 +22,21 @@ public static class TelemetryServiceCollectionExtensions
     /// <param name="hostSources">The host's own trace sources whose spans Frugal's must nest under (the Functions worker's
     /// invocation span carries the host's trace context; unheard, every step span began a trace of its own).</param>
     /// <returns>The services.</returns>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The exporter is unknown or its setting is missing; the message names the key.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The exporter is unknown or its setting is missing, or the sampling ratio is outside 0-1 (whatever the exporter); the message names the key.</exception>
     public static IServiceCollection AddFrugalTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "frugal", IReadOnlyList<string>? hostSources = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         string exporter = options.Exporter.Trim().ToLowerInvariant();
+
+        // Checked whatever the exporter: a bad ratio set before telemetry is switched on would otherwise pass unseen
+        // and stop the host only on the day someone turns on an exporter.
+        if (options.TraceSamplingRatio is < 0 or > 1 || double.IsNaN(options.TraceSamplingRatio))
+        {
+            throw Invalid($"{TelemetryOptions.SectionName}:TraceSamplingRatio must be between 0 and 1 (was {options.TraceSamplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        }
+
         if (exporter is "none" or "")
         {
             return services;
@@ -43,11 +51,6 @@ public static class TelemetryServiceCollectionExtensions
         if (exporter == "azuremonitor" && string.IsNullOrWhiteSpace(connectionString))
         {
             throw Invalid($"{TelemetryOptions.SectionName}:AzureMonitorConnectionString (or APPLICATIONINSIGHTS_CONNECTION_STRING) is required when {TelemetryOptions.SectionName}:Exporter is azuremonitor.");
-        }
-
-        if (options.TraceSamplingRatio is < 0 or > 1 || double.IsNaN(options.TraceSamplingRatio))
-        {
-            throw Invalid($"{TelemetryOptions.SectionName}:TraceSamplingRatio must be between 0 and 1 (was {options.TraceSamplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         // One credential for both exporters, so they share its token cache.

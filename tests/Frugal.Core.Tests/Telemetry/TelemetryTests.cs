@@ -52,6 +52,26 @@ public sealed class TelemetryTests
         Assert.StartsWith("InstrumentationKey=", options.ConnectionString, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("none")]
+    [InlineData("otlp")]
+    public void AddFrugalTelemetry_SamplingRatioOutOfRange_FailsWhateverTheExporter(string? exporter)
+    {
+        // With no exporter (the default) the ratio was never checked: 2 passed unseen until an exporter was turned on.
+        var settings = new Dictionary<string, string?> { ["Frugal:Telemetry:TraceSamplingRatio"] = "2" };
+        if (exporter is not null)
+        {
+            settings["Frugal:Telemetry:Exporter"] = exporter;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddFrugalTelemetry(configuration));
+
+        Assert.Equal(["Frugal:Telemetry:TraceSamplingRatio must be between 0 and 1 (was 2)."], ex.Failures);
+    }
+
     [Fact]
     public void AddFrugalTelemetry_HostSource_IsListenedTo()
     {
