@@ -54,6 +54,34 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_Json_WritesDollarsToTheNanoDollar()
+    {
+        // A mean of three runs and its monthly projection came out with 28 decimal places of noise
+        // ("costPerRun": 0.0033333333333333333333333333).
+        using (var ledger = new Frugal.Costs.SqliteCostLedger(_ledger.Path))
+        {
+            await ledger.AppendAsync(
+            [
+                DigestRun("r3", CostLedgerFixture.Day1.AddDays(4)),
+                DigestRun("r4", CostLedgerFixture.Day1.AddDays(5)),
+            ], CancellationToken.None);
+        }
+
+        var (code, output, _) = await CliRunner.RunAsync(
+            "plan", "--store", _ledger.Path, "--scale", "3", "--revenue-per-run", "0.07", "--since", "2025-06-01", "--until", "2025-06-07", "--format", "json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var digest = json.RootElement.GetProperty("workflows").EnumerateArray().Single(w => w.GetProperty("workflow").GetString() == "digest");
+        Assert.Equal("0.003333333", digest.GetProperty("costPerRun").GetRawText());
+        var dollars = json.RootElement.GetProperty("workflows").EnumerateArray().Append(json.RootElement.GetProperty("total"))
+            .SelectMany(w => new[] { w.GetProperty("costPerRun"), w.GetProperty("monthlyCost"), w.GetProperty("maxCostPerRun") })
+            .Select(d => d.GetRawText())
+            .ToList();
+        Assert.All(dollars, d => Assert.Matches(@"^\d+(\.\d{1,9})?$", d));
+    }
+
+    [Fact]
     public async Task Plan_Table_PrintsWorkflowsAndGpuLine()
     {
         var (code, output, _) = await CliRunner.RunAsync("plan", "--store", _ledger.Path, "--scale", "10", "--peak-concurrency", "40");
@@ -65,4 +93,20 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     public void Dispose() => _ledger.Dispose();
+
+    private static Frugal.Costs.CostRecord DigestRun(string run, DateTimeOffset at) => new()
+    {
+        RunId = run,
+        Workflow = "digest",
+        StepId = "answer",
+        Tenant = "globex",
+        Tier = Frugal.Costs.CostTier.Cheap,
+        Model = "gpt-4o-mini",
+        InputTokens = 100,
+        OutputTokens = 50,
+        Dollars = 0.003m,
+        LatencyMs = 120,
+        StartedAt = at,
+        CompletedAt = at.AddMilliseconds(120),
+    };
 }
