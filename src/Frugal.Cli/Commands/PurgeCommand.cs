@@ -31,7 +31,7 @@ internal static class PurgeCommand
             },
         };
         var store = LedgerStore.CreateOption("The ledger, whose task hub's finished runs are purged too when it is a storage account");
-        var table = new Option<string>("--table") { Description = "Table name when --store is a storage account", DefaultValueFactory = _ => "FrugalCosts" };
+        var table = LedgerStore.CreateTableOption();
         var taskHub = new Option<string>("--task-hub")
         {
             Description = "Task hub whose runs to purge when --store is a storage account: by default frugal's own (Frugal:Durable:TaskHub, else FrugalLocal); FrugalHub is the Functions app's (host.json)",
