@@ -190,7 +190,8 @@ internal sealed class StepParser(WorkflowParseContext context)
             outputSchema = schema.DeepClone();
         }
 
-        if (step["premium_only"] is JsonValue premiumOnly && premiumOnly.GetValueKind() == JsonValueKind.True && tier is ModelTier.Cheap or ModelTier.Onnx)
+        // A step without a tier is cheap: premium_only there did nothing, and was accepted without a word.
+        if (step["premium_only"] is JsonValue premiumOnly && premiumOnly.GetValueKind() == JsonValueKind.True && (tierText is null || tier is ModelTier.Cheap or ModelTier.Onnx))
         {
             context.Error(context.Map.Key(pointer + "/premium_only"),
                 $"'premium_only' keeps an auto step on premium over a premium-share cap; this step's tier is {tierText ?? "cheap"}");
