@@ -31,6 +31,14 @@ internal static class RouterCommand
         var name = new Option<string>("--name") { Description = "The router's name (what router: names)", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
         var holdout = NumberOption.Create("--holdout", "Hold out this share of rows (split by a hash of id) and print figures on them", v => v is >= 0 and <= 0.9, "a share from 0 to 0.9", 0.0);
         var holdoutOut = new Option<FileInfo?>("--holdout-out") { Description = "Write the held-out rows to this CSV (for 'router eval')" };
+        holdoutOut.Validators.Add(result =>
+        {
+            // Written after embedding and training, as --out is: a folder, or a folder that is not there, failed then.
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && HoldoutOutProblem(file) is { } problem)
+            {
+                result.AddError($"--holdout-out: {problem}");
+            }
+        });
         var refit = new Option<bool>("--refit") { Description = "After measuring on the hold-out, retrain on every row and save that router" };
         var defaults = new RouterTrainingOptions();
         var kind = new Option<string>("--kind") { Description = "logistic, knn or ensemble", DefaultValueFactory = _ => defaults.Kind };
@@ -47,6 +55,15 @@ internal static class RouterCommand
         {
             data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache, feedback,
         };
+        command.Validators.Add(result =>
+        {
+            // The held-out rows written over the training data would leave the user a tenth of it.
+            if (result.GetValue(holdoutOut) is { } held && result.GetValue(data) is { } source
+                && string.Equals(held.FullName, source.FullName, StringComparison.Ordinal))
+            {
+                result.AddError($"--holdout-out: '{held.FullName}' is the --data file; writing the held-out rows there would replace the training data");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -220,6 +237,12 @@ internal static class RouterCommand
 
         return null;
     }
+
+    /// <summary>Why the held-out rows cannot be written to <paramref name="file"/>, or null.</summary>
+    private static string? HoldoutOutProblem(FileInfo file) =>
+        Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; --holdout-out names the CSV file to write"
+        : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
+        : null;
 
     private static Option<double> TargetOption() =>
         NumberOption.Create("--target", "Quality target as a fraction of premium-only quality", v => v is > 0 and <= 1, "a fraction above 0, at most 1", 0.95);

@@ -181,6 +181,36 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_HoldoutOutIsTheDataFile_ExitsTwoLeavingTheDataAlone()
+    {
+        // The held-out rows were written over the training data, after embedding and training.
+        var csv = Write("data.csv", Synthetic(12));
+        var before = File.ReadAllText(csv);
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--holdout", "0.3", "--holdout-out", csv);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--holdout-out: '{csv}' is the --data file; writing the held-out rows there would replace the training data", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(csv));
+    }
+
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("missing")]
+    public async Task Train_HoldoutOutCannotBeWritten_ExitsTwoBeforeEmbeddingAnything(string what)
+    {
+        var csv = Write("data.csv", Synthetic(12));
+        var target = what == "folder" ? _directory.FullName : Path.Combine(_directory.FullName, "no-such-folder", "held.csv");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--holdout", "0.3", "--holdout-out", target);
+
+        Assert.Equal(2, code);
+        Assert.Contains(what == "folder" ? $"--holdout-out: '{target}' is a folder" : $"--holdout-out: the folder '{Path.GetDirectoryName(target)}' does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_OutUnderAFile_ExitsTwoSayingTheFolderCannotBeMade()
     {
         var csv = Write("data.csv", Synthetic(12));
