@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Frugal.Emulator;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Core.Tests.Models;
@@ -151,7 +152,7 @@ public sealed class EmulatorServerTests
     {
         // An exception of the emulator's own was an empty 500, with nothing in the log, which a client takes for a
         // failing deployment and retries. The clock is one the endpoint reads for each answer's 'created'.
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, new BrokenClock(), logging => logging.AddProvider(logs), CancellationToken.None);
         using var http = new HttpClient { BaseAddress = emulator.Uri };
 
@@ -165,7 +166,7 @@ public sealed class EmulatorServerTests
             error?["message"]?.GetValue<string>());
         Assert.Equal("server_error", error?["type"]?.GetValue<string>());
         Assert.Equal("500", error?["code"]?.GetValue<string>());
-        var logged = Assert.Single(logs.Entries, e => e.Id == 4304);
+        var logged = Assert.Single(logs.Collector.GetSnapshot(), e => e.Id.Id == 4304);
         Assert.Equal((LogLevel.Error, "The emulator failed to answer a request to /openai/deployments/gpt-4o-mini/chat/completions"), (logged.Level, logged.Message));
         Assert.IsType<InvalidOperationException>(logged.Exception);
     }
@@ -410,25 +411,5 @@ public sealed class EmulatorServerTests
     private sealed class BrokenClock : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => throw new InvalidOperationException("the clock is broken");
-    }
-
-    /// <summary>Keeps what is logged.</summary>
-    private sealed class CollectingLoggerProvider : ILoggerProvider, ILogger
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<(int Id, LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception), exception));
-
-        public void Dispose()
-        {
-        }
     }
 }

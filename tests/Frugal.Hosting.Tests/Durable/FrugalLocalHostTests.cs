@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Frugal.Hosting.Durable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Frugal.Hosting.Tests.Durable;
 
@@ -14,7 +14,7 @@ public sealed class FrugalLocalHostTests
     public async Task StartAsync_AServiceOfTheWorkerFailsToStart_ThrowsItsErrorAndLeavesNothingListeningOrRunning()
     {
         // A failed start left the sidecar's server listening, its channels open and the worker's services running.
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
         var running = new RunningService();
 
@@ -26,7 +26,7 @@ public sealed class FrugalLocalHostTests
         Assert.Equal("the service could not start", error.Message);
         Assert.True(running.ExecuteTask is { IsCompleted: true }, "a service of the worker keeps running");
         await AssertNothingListensAsync(SidecarAddress(logs));
-        Assert.DoesNotContain(logs.Entries, e => e.Id == 7001);
+        Assert.DoesNotContain(logs.Collector.GetSnapshot(), e => e.Id.Id == 7001);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class FrugalLocalHostTests
     {
         // What the start failed with is what the caller hears; the clean-up's own failure is logged, and the parts
         // after the one that failed to stop are stopped all the same.
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FrugalLocalHost.StartAsync(
@@ -43,17 +43,17 @@ public sealed class FrugalLocalHostTests
             loggerFactory));
 
         Assert.Equal("the service could not start", error.Message);
-        var logged = Assert.Single(logs.Entries, e => e.Id == 7001);
+        var logged = Assert.Single(logs.Collector.GetSnapshot(), e => e.Id.Id == 7001);
         Assert.Equal((LogLevel.Warning, "Stopping what a failed start of the local host had started failed"), (logged.Level, logged.Message));
         Assert.Contains("the service could not stop", logged.Exception?.ToString(), StringComparison.Ordinal);
         await AssertNothingListensAsync(SidecarAddress(logs));
     }
 
     /// <summary>The sidecar's address, as its server logged it when it started listening.</summary>
-    private static Uri SidecarAddress(CollectingLoggerProvider logs)
+    private static Uri SidecarAddress(FakeLoggerProvider logs)
     {
         const string Listening = "Now listening on: ";
-        var message = Assert.Single(logs.Entries, e => e.Message.StartsWith(Listening, StringComparison.Ordinal)).Message;
+        var message = Assert.Single(logs.Collector.GetSnapshot(), e => e.Message.StartsWith(Listening, StringComparison.Ordinal)).Message;
         return new Uri(message[Listening.Length..]);
     }
 
@@ -77,25 +77,5 @@ public sealed class FrugalLocalHostTests
 
         public Task StopAsync(CancellationToken cancellationToken) =>
             failsToStop ? throw new InvalidOperationException("the service could not stop") : Task.CompletedTask;
-    }
-
-    /// <summary>Keeps what is logged.</summary>
-    private sealed class CollectingLoggerProvider : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<(int Id, LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception), exception));
-
-        public void Dispose()
-        {
-        }
     }
 }
