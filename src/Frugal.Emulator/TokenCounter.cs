@@ -5,7 +5,9 @@ namespace Frugal.Emulator;
 
 /// <summary>
 /// Counts tokens the way OpenAI bills them for o200k_base models (gpt-4o family): each message costs its role,
-/// name and content plus 3 tokens of framing (1 more with a name), and every reply is primed with 3 tokens.
+/// name and content plus 3 tokens of framing (1 more with a name), and every reply is primed with 3 tokens. A
+/// <c>json_schema</c> response format is billed too (the service puts the schema in front of the model), counted here
+/// as the schema's compact JSON: OpenAI does not publish its exact framing, so this is close, not exact.
 /// </summary>
 internal sealed class TokenCounter
 {
@@ -17,9 +19,10 @@ internal sealed class TokenCounter
 
     public int Count(string text) => _tokenizer.CountTokens(text);
 
-    public int CountPrompt(IReadOnlyList<PromptMessage> messages)
+    public int CountPrompt(IReadOnlyList<PromptMessage> messages, System.Text.Json.Nodes.JsonNode? schema = null)
     {
-        var total = ReplyPrimingTokens;
+        // Left out, a step with an output_schema was billed here for its messages alone, below what the service bills.
+        var total = ReplyPrimingTokens + (schema is null ? 0 : Count(schema.ToJsonString()));
         foreach (var message in messages)
         {
             total += TokensPerMessage + Count(message.Role) + Count(message.Text);

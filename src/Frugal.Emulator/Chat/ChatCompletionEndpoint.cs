@@ -57,7 +57,7 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var answer = AnswerComposer.Compose(request, quality.Judge(deploymentOptions, request.Messages));
-        var promptTokens = tokens.CountPrompt(request.Messages);
+        var promptTokens = tokens.CountPrompt(request.Messages, request.Schema);
         var completionTokens = tokens.Count(answer);
         var finishReason = "stop";
         if (request.MaxTokens is { } max && completionTokens > max)

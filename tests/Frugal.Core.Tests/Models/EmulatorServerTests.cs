@@ -95,6 +95,25 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_JsonSchemaFormat_BillsTheSchemasTokensWithThePrompt()
+    {
+        // The service bills the schema it puts before the model; counted for the messages alone, a step with an
+        // output_schema cost less here than it would in Azure.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var schema = JsonNode.Parse("""{"type":"object","properties":{"category":{"type":"string","enum":["billing","outage","other"]},"urgent":{"type":"boolean"}},"required":["category","urgent"],"additionalProperties":false}""")!;
+        var messages = new[] { new { role = "user", content = "Classify: my invoice is wrong" } };
+
+        using var plain = await http.PostAsJsonAsync(ChatPath, new { messages });
+        using var structured = await http.PostAsJsonAsync(ChatPath, new { messages, response_format = new { type = "json_schema", json_schema = new { name = "answer", schema } } });
+
+        var schemaTokens = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(schema.ToJsonString());
+        Assert.Equal(
+            (await ReadJsonAsync(plain))["usage"]!["prompt_tokens"]!.GetValue<int>() + schemaTokens,
+            (await ReadJsonAsync(structured))["usage"]!["prompt_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ChatCompletions_StrictAndDeploymentNotListed_404DeploymentNotFound()
     {
         var options = new EmulatorOptions { StrictDeployments = true };
