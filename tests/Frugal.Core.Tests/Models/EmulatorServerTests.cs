@@ -113,6 +113,23 @@ public sealed class EmulatorServerTests
             (await ReadJsonAsync(structured))["usage"]!["prompt_tokens"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("openai/deployments/gpt-4o-mini/chat/completions")]
+    [InlineData("openai/deployments/text-embedding-3-small/embeddings")]
+    public async Task AzureRoute_WithoutApiVersion_404ResourceNotFoundAsAzureAnswers(string path)
+    {
+        // Answered anyway, a client that dropped api-version worked here and failed against Azure.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(path, new { messages = new[] { new { role = "user", content = "hi" } }, input = "hi" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"];
+        Assert.Equal(("Resource not found", "404"), (error?["message"]?.GetValue<string>(), error?["code"]?.GetValue<string>()));
+        Assert.Equal(1, emulator.Counters.BadRequests);
+    }
+
     [Fact]
     public async Task ChatCompletions_StrictAndDeploymentNotListed_404DeploymentNotFound()
     {
