@@ -1,7 +1,5 @@
 using Frugal.Costs;
 using Frugal.Models;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Engine;
@@ -133,7 +131,7 @@ public sealed class StepCostRecorder
     /// </summary>
     private CallResult Unanswered(string tier, string deployment)
     {
-        var metadata = _services?.GetKeyedService<IChatClient>(deployment)?.GetService<ChatClientMetadata>();
+        var metadata = _services is null ? null : ModelTierKeys.MetadataOf(_services, deployment);
         return new CallResult(null, tier, metadata?.DefaultModelId, Provider: metadata?.ProviderName) { Unanswered = true };
     }
 

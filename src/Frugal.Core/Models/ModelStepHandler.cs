@@ -295,7 +295,7 @@ public sealed class ModelStepHandler
 
     /// <summary>The deployment the client of a tier (or the fallback) calls, as its metadata names it.</summary>
     private string? DeploymentOf(string client) =>
-        _services.GetKeyedService<IChatClient>(client)?.GetService<ChatClientMetadata>()?.DefaultModelId;
+        ModelTierKeys.MetadataOf(_services, client)?.DefaultModelId;
 
     /// <summary>The configuration and service-key name of a tier.</summary>
     public static string TierName(ModelTier tier) => tier switch
