@@ -50,7 +50,7 @@ internal static class LedgerStore
     public static Option<string> CreateTableOption() => new("--table")
     {
         Description = "Table name when --store is a storage account (Frugal:Costs:TableName, else FrugalCosts)",
-        DefaultValueFactory = _ => LocalRuntime.ReadConfiguration().GetSection(CostsOptions.SectionName).Get<CostsOptions>()?.TableName ?? new CostsOptions().TableName,
+        DefaultValueFactory = _ => Configured(LocalRuntime.ReadConfiguration()).TableName,
     };
 
     /// <summary>
@@ -61,11 +61,14 @@ internal static class LedgerStore
     /// </summary>
     public static string ConfiguredStore(IConfiguration configuration)
     {
-        var options = configuration.GetSection(CostsOptions.SectionName).Get<CostsOptions>() ?? new CostsOptions();
+        var options = Configured(configuration);
         return string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase)
             ? options.TableConnectionString is { Length: > 0 } connection ? connection : options.TableEndpoint?.ToString() ?? DefaultPath
             : options.SqlitePath is { Length: > 0 } path ? path : DefaultPath;
     }
+
+    private static CostsOptions Configured(IConfiguration configuration) =>
+        configuration.GetSection(CostsOptions.SectionName).Get<CostsOptions>() ?? new CostsOptions();
 
     /// <summary>Whether <paramref name="value"/> is an Azure Storage connection string rather than a file.</summary>
     public static bool IsConnectionString(string value) =>
