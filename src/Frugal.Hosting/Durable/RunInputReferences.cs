@@ -5,13 +5,14 @@ using DurableTask.Core;
 namespace Frugal.Hosting.Durable;
 
 /// <summary>
-/// The large run inputs of the embedded backend's runs in flight, so that a replay carries a reference instead of the
+/// The run inputs of the embedded backend's runs in flight, so that a replay carries a reference instead of the
 /// input. The whole history goes to the worker on every replay, the run input first: a batch of 1,000 documents of
 /// 19 KB each crossed the sidecar, was decoded and parsed again on each of its 125 batch completions, and
-/// `frugal run` peaked at 3.5 GB for it. The sidecar and the worker share this process, so the sidecar keeps the
-/// input here, sends a reference, and the worker's converter (<see cref="RunInputReferenceConverter"/>) reads it back
-/// and parses it once per run. Entries go when their run completes; the embedded backend keeps nothing past the
-/// process either.
+/// `frugal run` peaked at 3.5 GB for it; and every run's input carries its workflow's YAML (about 1.3 KB for ten
+/// steps), which a ten-step chain sent and parsed again on each of its eleven episodes. The sidecar and the worker
+/// share this process, so the sidecar keeps the input here, sends a reference, and the worker's converter
+/// (<see cref="RunInputReferenceConverter"/>) reads it back and parses it once per run. Entries go when their run
+/// completes; the embedded backend keeps nothing past the process either.
 /// </summary>
 /// <remarks>
 /// Hand-written because the SDK's own large-payload support (durabletask-dotnet's AzureBlobPayloads extension) stores
@@ -21,7 +22,7 @@ namespace Frugal.Hosting.Durable;
 internal sealed class RunInputReferences
 {
     /// <summary>Inputs of at least this many characters travel as references.</summary>
-    public const int Threshold = 16 * 1024;
+    public const int Threshold = 256;
 
     // Not JSON (a serialised input never starts with '@'), so a reference cannot be mistaken for an input.
     private const string Prefix = "@frugal-run-input:";

@@ -106,6 +106,25 @@ public sealed class SidecarOrchestrationServiceTests
     }
 
     [Fact]
+    public void WithoutScheduledInputs_RunRequestOfASmallWorkflow_SendsAReference()
+    {
+        // Every run request carries its workflow's source, sent and parsed again on every episode before: even a
+        // one-step workflow's request with a tiny input now goes by reference.
+        var definition = EchoWorkflow(batchSize: 1);
+        var request = new Frugal.Engine.WorkflowRunRequest(
+            definition.Name, definition.Hash, definition.Source, "echo.yaml", System.Text.Json.Nodes.JsonNode.Parse("""{ "items": [1] }"""));
+        var serialized = Frugal.Engine.FrugalDataConverter.Instance.Serialize(request)!;
+        var instance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" };
+        var started = new ExecutionStartedEvent(-1, serialized) { Name = "Run", OrchestrationInstance = instance };
+        var inputs = new RunInputReferences();
+
+        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
+
+        Assert.StartsWith("@frugal-run-input:", trimmed.Input, StringComparison.Ordinal);
+        Assert.Equal(serialized, inputs.Restore(trimmed.Input));
+    }
+
+    [Fact]
     public void Converter_RunRequestByReference_ParsedOncePerRun()
     {
         var inputs = new RunInputReferences();
