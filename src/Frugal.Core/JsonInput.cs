@@ -14,6 +14,8 @@ public static class JsonInput
 {
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Parses <paramref name="text"/>.</summary>
     /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
     public static JsonNode? Parse(string text) => Checked(() => JsonNode.Parse(text, documentOptions: Strict));
@@ -31,6 +33,15 @@ public static class JsonInput
         using var buffer = new MemoryStream();
         await utf8Json.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var utf8 = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+
+        // A UTF-8 byte order mark, which Windows tools write at the start of a file (Notepad, PowerShell 5's
+        // -Encoding UTF8), is not part of the JSON, and parsing bytes does not skip it as the stream parser and frugal
+        // run's file reader do: such a body was refused with "'0xEF' is an invalid start of a value (line 1, position 1)".
+        if (utf8.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            utf8 = utf8[Utf8ByteOrderMark.Length..];
+        }
+
         try
         {
             return Checked(() => JsonNode.Parse(utf8.Span, documentOptions: Strict));

@@ -120,6 +120,34 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task StartRun_BodyStartingWithAUtf8ByteOrderMark_StartsTheRun()
+    {
+        // A file saved by Notepad or PowerShell 5 starts with EF BB BF: frugal run read it, the API answered 400
+        // "'0xEF' is an invalid start of a value (line 1, position 1)".
+        var request = HttpTestContext.Request("POST");
+        request.Body = new MemoryStream([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("""{"subject": "Refund policy", "body": "Can I get a refund?"}""")]);
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(202, status);
+        await fixture.Host.Client.WaitForInstanceCompletionAsync(body!["id"]!.GetValue<string>(), getInputsAndOutputs: false);
+    }
+
+    [Fact]
+    public async Task StartRun_MalformedJsonAfterAUtf8ByteOrderMark_GivesThePositionAsAnEditorShowsIt()
+    {
+        var request = HttpTestContext.Request("POST");
+        request.Body = new MemoryStream([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("{x}")]);
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.EndsWith("(line 1, position 2)", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartRun_InputViolatesSchema_Returns400ListingEveryViolation()
     {
         var request = HttpTestContext.Request("POST", """{"subject": 42, "customer_tier": "gold", "extra": 1}""");
