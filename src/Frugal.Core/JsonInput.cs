@@ -12,7 +12,14 @@ namespace Frugal;
 /// </summary>
 public static class JsonInput
 {
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+    /// <summary>
+    /// How deeply the JSON read here may nest (System.Text.Json's default). What carries a run input nests it further
+    /// (the run request, a step's request, the status answered), so those write with room to spare
+    /// (<see cref="Engine.FrugalDataConverter.SerializerOptions"/>).
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 

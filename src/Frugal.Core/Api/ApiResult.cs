@@ -16,7 +16,8 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
     // Messages quote names and values ('subject', café); the default encoder sends them as \u0027 and \u00E9, which
     // a person reading the answer with curl should not have to decode. The body is JSON sent as JSON, never put into
     // HTML, which is what the default's extra escaping guards against.
-    private static readonly JsonSerializerOptions BodyOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // A run's status holds its output a level or two down, and the output may hold an input as deep as the parser takes.
+    private static readonly JsonSerializerOptions BodyOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 2 * JsonInput.MaxDepth };
 
     /// <summary>The body as it is sent.</summary>
     public string BodyText => Body.ToJsonString(BodyOptions);

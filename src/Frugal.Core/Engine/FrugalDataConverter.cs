@@ -23,6 +23,11 @@ public static class FrugalDataConverter
         // messages never go into HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         TypeInfoResolver = JsonTypeInfoResolver.Combine(JsonContext.Default, new DefaultJsonTypeInfoResolver()),
+
+        // A run input may nest as deeply as the API's parser allows (JsonInput.MaxDepth, 64), and the messages that
+        // carry it add levels of their own: at the default of 64, an input of 64 levels, accepted and valid, failed
+        // its start with a 500 ("CurrentDepth (64) is equal to or larger than the maximum allowed depth").
+        MaxDepth = 2 * JsonInput.MaxDepth,
     };
 
     /// <summary>The converter to give both the worker and the client.</summary>

@@ -10,6 +10,9 @@ namespace Frugal.Functions.Tests.Runs;
 /// <summary>Builds requests for function classes and reads what their results write.</summary>
 internal static class HttpTestContext
 {
+    // A run's status holds its output two levels down, and an output may be as deep as a run input (64 levels).
+    private static readonly System.Text.Json.JsonDocumentOptions DeepBodies = new() { MaxDepth = 2 * Frugal.JsonInput.MaxDepth };
+
     public static HttpRequest Request(string method, string? body = null, string? tenant = null, string? path = null, string? query = null)
     {
         var context = new DefaultHttpContext();
@@ -34,6 +37,6 @@ internal static class HttpTestContext
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         context.Response.Body.Position = 0;
         var text = await new StreamReader(context.Response.Body).ReadToEndAsync();
-        return (context.Response.StatusCode, context.Response.ContentType ?? string.Empty, text.Length == 0 ? null : JsonNode.Parse(text), context.Response.Headers);
+        return (context.Response.StatusCode, context.Response.ContentType ?? string.Empty, text.Length == 0 ? null : JsonNode.Parse(text, documentOptions: DeepBodies), context.Response.Headers);
     }
 }
