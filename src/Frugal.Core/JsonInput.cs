@@ -48,6 +48,12 @@ public static class JsonInput
         {
             utf8 = utf8[Utf8ByteOrderMark.Length..];
         }
+        else if (utf8.Span is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        {
+            // Windows PowerShell writes files as UTF-16 (Out-File, >), which frugal run reads but JSON sent to a
+            // service must not be: this said "'0xFF' is an invalid start of a value (line 1, position 1)".
+            throw new JsonException("it is UTF-16 (it starts with a UTF-16 byte order mark); send the input as UTF-8");
+        }
 
         try
         {

@@ -147,6 +147,25 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.EndsWith("(line 1, position 2)", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StartRun_BodyInUtf16_Returns400SayingToSendUtf8(bool bigEndian)
+    {
+        // Windows PowerShell's Out-File writes UTF-16: the answer was "'0xFF' is an invalid start of a value (line 1, position 1)".
+        var request = HttpTestContext.Request("POST");
+        request.Body = new MemoryStream(new System.Text.UnicodeEncoding(bigEndian, byteOrderMark: true).GetPreamble()
+            .Concat(new System.Text.UnicodeEncoding(bigEndian, byteOrderMark: false).GetBytes("""{"subject": "Refund policy", "body": "Can I get a refund?"}""")).ToArray());
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal((400, "application/problem+json"), (status, type));
+        Assert.Equal(
+            "the request body is not valid JSON: it is UTF-16 (it starts with a UTF-16 byte order mark); send the input as UTF-8",
+            body!["detail"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task StartRun_InputNestedAsDeeplyAsTheParserTakes_RunsAndItsStatusShowsTheOutput()
     {
