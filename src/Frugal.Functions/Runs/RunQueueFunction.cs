@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Frugal.Budgets;
@@ -19,7 +21,18 @@ public sealed class RunQueueFunction
     public const string QueueName = "workflow-jobs";
     public const string PoisonQueueName = "workflow-jobs-poison";
 
+    /// <summary>The most a queue message may hold (Azure Queue Storage), as UTF-8: <c>host.json</c> sets no base64 encoding.</summary>
+    internal const int MaxMessageBytes = 64 * 1024;
+
     private const int MaxRunIdLength = 256;
+
+    // The job's fields. Any other is refused: a job with "tenantId" or "Tenant" ran, and was billed, as the default
+    // tenant, and one with "Input" was refused as having no input.
+    private static readonly string[] Fields = ["workflow", "input", "tenant", "id"];
+
+    // The poison entry keeps the job's text as it is: letters outside ASCII escaped as \uXXXX took up to six bytes
+    // where the job had two or three, and pushed an entry over the queue's limit.
+    private static readonly JsonSerializerOptions PoisonJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly WorkflowCatalog _catalog;
     private readonly ILogger<RunQueueFunction> _logger;
@@ -89,7 +102,39 @@ public sealed class RunQueueFunction
         }
 
         Log.JobRejected(_logger, error!);
-        return new JsonObject { ["reason"] = error, ["message"] = message }.ToJsonString();
+        return PoisonEntry(error!, message);
+    }
+
+    /// <summary>
+    /// The poison queue's entry for <paramref name="message"/>: <c>{"reason", "message"}</c>, within the queue's limit. A
+    /// long reason (an input of a thousand items, each failing the schema) is cut to fit, saying so (the log has it
+    /// whole); a job too large to fit with any reason goes as it was, as the host itself moves a job that kept failing.
+    /// The job is never cut: before, such an entry failed to be written, the job was delivered five times over and
+    /// reached the poison queue without its reason.
+    /// </summary>
+    internal static string PoisonEntry(string reason, string message)
+    {
+        var entry = Entry(reason);
+        if (Encoding.UTF8.GetByteCount(entry) <= MaxMessageBytes)
+        {
+            return entry;
+        }
+
+        const string Cut = " ... (cut to fit the queue's 64 KiB; the log has the whole reason)";
+        var room = MaxMessageBytes - Encoding.UTF8.GetByteCount(Entry(Cut));
+        for (var length = Math.Min(reason.Length, room); length >= 100; length = length * 3 / 4)
+        {
+            var end = char.IsHighSurrogate(reason[length - 1]) ? length - 1 : length;
+            entry = Entry(string.Concat(reason.AsSpan(0, end), Cut));
+            if (Encoding.UTF8.GetByteCount(entry) <= MaxMessageBytes)
+            {
+                return entry;
+            }
+        }
+
+        return message;
+
+        string Entry(string why) => new JsonObject { ["reason"] = why, ["message"] = message }.ToJsonString(PoisonJson);
     }
 
     internal static (QueueJob? Job, string? Error) ParseJob(string message)
@@ -107,6 +152,16 @@ public sealed class RunQueueFunction
         if (node is not JsonObject obj)
         {
             return (null, "message must be a JSON object with 'workflow' and 'input'");
+        }
+
+        foreach (var (field, _) in obj)
+        {
+            if (!Fields.Contains(field, StringComparer.Ordinal))
+            {
+                var meant = Fields.FirstOrDefault(f => string.Equals(f, field, StringComparison.OrdinalIgnoreCase)
+                    || (field.StartsWith(f, StringComparison.OrdinalIgnoreCase) && field.Length > f.Length));
+                return (null, $"unknown field '{field}'{(meant is null ? "" : $" (did you mean '{meant}'?)")}: a job has 'workflow', 'input', 'tenant' and 'id', and nothing else");
+            }
         }
 
         if (obj["workflow"] is not JsonValue workflow || !workflow.TryGetValue<string>(out var name) || name.Length == 0)

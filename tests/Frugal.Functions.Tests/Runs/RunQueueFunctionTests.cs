@@ -19,6 +19,9 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
     [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": 7}""", "'id' must be a string when it is given")]
     [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": ""}""", "'id' must not be empty")]
     [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "id": "jobs/7"}""", "'id' must not contain '/', '\\', '#', '?' or control characters")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "tenantId": "acme"}""", "unknown field 'tenantId' (did you mean 'tenant'?)")]
+    [InlineData("""{"workflow": "support-triage", "Input": {"subject": "Hi", "body": "Hi"}}""", "unknown field 'Input' (did you mean 'input'?)")]
+    [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "priority": 1}""", "unknown field 'priority': a job has 'workflow', 'input', 'tenant' and 'id', and nothing else")]
     public async Task Run_BadMessage_GoesToPoisonQueueWithReason(string message, string reason)
     {
         var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
@@ -27,6 +30,47 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         var node = JsonNode.Parse(poison)!;
         Assert.Contains(reason, node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(message, node["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_JobOfManyInvalidItems_PoisonEntryFitsTheQueueWithTheJobWhole()
+    {
+        // Every item fails the schema: the reason lists them all, and with the job it was over the queue's 64 KiB, so
+        // the entry could not be written and the job reached the poison queue, five deliveries later, without a reason.
+        var documents = new JsonArray([.. Enumerable.Range(0, 1_000).Select(i => (JsonNode?)new JsonObject { ["id"] = i, ["text"] = "Caf\u00e9 \"n\u00b0" + i })]);
+        var message = new JsonObject { ["workflow"] = "batch-summarise", ["input"] = new JsonObject { ["documents"] = documents } }
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+
+        Assert.NotNull(poison);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(poison), 1, RunQueueFunction.MaxMessageBytes);
+        var node = JsonNode.Parse(poison)!;
+        Assert.Equal(message, node["message"]!.GetValue<string>());
+        Assert.StartsWith("input does not match the input schema of 'batch-summarise'", node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PoisonEntry_LongReason_IsCutToFitAndSaysSo()
+    {
+        var message = "{\"workflow\": \"w\", \"input\": \"" + new string('é', 20_000) + "\"}";
+        var reason = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"/items/{i}: expected a string; "));
+
+        var entry = RunQueueFunction.PoisonEntry(reason, message);
+
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(entry), 60_000, RunQueueFunction.MaxMessageBytes);
+        var node = JsonNode.Parse(entry)!;
+        Assert.Equal(message, node["message"]!.GetValue<string>());
+        Assert.StartsWith("/items/0: expected a string; /items/1:", node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("(cut to fit the queue's 64 KiB; the log has the whole reason)", node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PoisonEntry_JobTooLargeForAnyReason_GoesAsItWas()
+    {
+        var message = "{\"workflow\": \"w\", \"input\": \"" + string.Concat(Enumerable.Repeat("\\\"", 21_000)) + "\"}";
+
+        Assert.Same(message, RunQueueFunction.PoisonEntry("input does not match", message));
     }
 
     [Fact]
