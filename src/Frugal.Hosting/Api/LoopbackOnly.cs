@@ -30,12 +30,26 @@ public static class LoopbackOnly
 
     /// <summary>
     /// Refuses requests for other host names (400) and cross-site browser requests (403), and answers every error that
-    /// has no body of its own (no such route, a method a route does not take) with a problem: clients got Kestrel's
-    /// HTML page or an empty body where the API promises <c>application/problem+json</c>.
+    /// has no body of its own (no such route, a method a route does not take, a failure of the server itself) with a
+    /// problem: clients got Kestrel's HTML page or an empty body where the API promises <c>application/problem+json</c>.
     /// </summary>
     public static IApplicationBuilder UseLoopbackOnly(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // ASP.NET Core's handler logs the exception with its stack; the client is told what failed and where to look.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => RunApiEndpoints.WriteAsync(
+                context.Response,
+                ApiResult.Problem(
+                    StatusCodes.Status500InternalServerError,
+                    "Server error",
+                    $"{context.Request.Method} {context.Request.Path} failed: "
+                    + (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error.Message ?? "no reason given")
+                    + "; the server's log has the details"),
+                context.RequestAborted),
+        });
         app.UseStatusCodePages(async context => await RunApiEndpoints.WriteAsync(
             context.HttpContext.Response, Problem(context.HttpContext), context.HttpContext.RequestAborted).ConfigureAwait(false));
         return app.Use(async (context, next) =>

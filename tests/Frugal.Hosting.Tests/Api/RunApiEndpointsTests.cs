@@ -71,6 +71,28 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task Api_ServerFailure_AnswersWithProblemJsonNamingIt()
+    {
+        // An exception no endpoint handled was an empty 500.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddLoopbackOnly();
+        await using var app = builder.Build();
+        app.UseLoopbackOnly();
+        app.MapGet("/api/broken", string () => throw new InvalidOperationException("the ledger is gone"));
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        using var response = await http.GetAsync("/api/broken");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(
+            "GET /api/broken failed: the ledger is gone; the server's log has the details",
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Api_ListWorkflows_ShowsNamesAndVersions()
     {
         await using var app = await StartAsync();
