@@ -21,8 +21,8 @@ internal static class LedgerStore
     public const string DefaultPath = ".frugal/costs.db";
 
     /// <summary>
-    /// The option. A path must name an existing SQLite database: a missing file, a folder, an empty file or another
-    /// kind of file is a usage error, said before anything opens it (SQLite would create tables in an empty file, and
+    /// The option. A path must name an existing cost ledger: a missing file, a folder, an empty file, another kind of
+    /// file or another SQLite database is a usage error, said before anything opens it (SQLite would create tables in an empty file, and
     /// fail with "file is not a database" on anything else).
     /// </summary>
     public static Option<string> CreateOption(string description)
@@ -155,5 +155,6 @@ internal static class LedgerStore
         : !File.Exists(path) ? $"the cost ledger '{path}' does not exist (record some runs first, or pass a SQLite file or connection string)"
         : new FileInfo(path).Length == 0 ? $"'{path}' is empty, not a cost ledger"
         : !IsSqliteFile(path) ? $"'{path}' is not a cost ledger (not a SQLite database)"
+        : SqliteCostLedger.LacksCostTable(path) ? $"'{path}' is a SQLite database but not a cost ledger (it has no cost_records table; frugal run writes {DefaultPath} unless Frugal:Costs:SqlitePath says otherwise)"
         : null;
 }

@@ -105,6 +105,40 @@ public sealed class CostCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("cost", "report")]
+    [InlineData("plan", null)]
+    [InlineData("purge", null)]
+    public async Task LedgerCommands_StoreThatIsAnotherSqliteDatabase_ExitTwoAndLeaveItAlone(string command, string? sub)
+    {
+        // The routing feedback file lies next to the ledger: read as one, it got a cost_records table and WAL mode, and
+        // the report said nothing was spent.
+        var other = Path.Combine(Path.GetTempPath(), "frugal-feedback-" + Guid.NewGuid().ToString("N") + ".db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE examples (prompt TEXT)";
+            create.ExecuteNonQuery();
+        }
+
+        var before = await File.ReadAllBytesAsync(other);
+        try
+        {
+            string[] args = sub is null ? [command, "--store", other] : [command, sub, "--store", other];
+
+            var (code, _, error) = await CliRunner.RunAsync(args);
+
+            Assert.Equal(2, code);
+            Assert.Contains($"--store: '{other}' is a SQLite database but not a cost ledger (it has no cost_records table", error, StringComparison.Ordinal);
+            Assert.Equal(before, await File.ReadAllBytesAsync(other));
+        }
+        finally
+        {
+            File.Delete(other);
+        }
+    }
+
     [Fact]
     public async Task Report_StorageAccountThatCannotBeReached_ExitsOneNamingTheStore()
     {
