@@ -59,6 +59,61 @@ public sealed partial class CostReportHtmlTests
         Assert.Equal(expected, segments);
     }
 
+    [Fact]
+    public async Task Render_LongLabelsAndUnpricedCalls_EveryChartTextFitsItsChart()
+    {
+        // Workflow and step names have no length limit: a fixed 240px label column cut them off on the left, and the
+        // 110px after the longest bar cut off its "(+N unpriced)".
+        const string workflow = "quarterly-financial-statement-reconciliation-assistant";
+        const string step = workflow + "/summarise-reconciliation-discrepancies-per-ledger-and-per-cost-centre";
+        var report = new CostReportResult
+        {
+            By = CostGroupBy.Workflow,
+            Records = 3,
+            Dollars = 0.0125m,
+            UnpricedCalls = 1234,
+            Groups = [],
+            Workflows = [new CostReportItem(workflow, 3, 0.0125m, 1234), new CostReportItem("digest", 1, 0.001m)],
+            Days = [],
+            TopSteps = [new CostReportItem(step, 3, 0.0125m, 1234), new CostReportItem("digest/answer", 1, 0.001m)],
+        };
+        string file = Path.Combine(Path.GetTempPath(), "frugal-report-" + Guid.NewGuid().ToString("N") + ".html");
+        await using (var writer = File.CreateText(file))
+        {
+            await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+        }
+
+        // The test's own measurement, after the page's: every text of every chart inside its chart's box.
+        string html = await File.ReadAllTextAsync(file);
+        await File.WriteAllTextAsync(file, html.Replace("</body>", MeasureScript + "</body>", StringComparison.Ordinal));
+        string dom = await DumpDomAsync(file);
+        File.Delete(file);
+
+        Assert.Matches("<body[^>]*data-check=\"ok\"", dom);
+        var clipped = Regex.Match(dom, "<body[^>]*data-clipped=\"([^\"]*)\"");
+        Assert.True(clipped.Success, "the measuring script did not run");
+        Assert.Equal(string.Empty, WebDecode(clipped.Groups[1].Value));
+        Assert.Contains($"{workflow}</text>", dom, StringComparison.Ordinal);
+        Assert.Contains("(+1,234 unpriced)", dom, StringComparison.Ordinal);
+        Assert.Contains($"<title>{step}</title>", dom, StringComparison.Ordinal);
+    }
+
+    private const string MeasureScript = """
+        <script>
+        (function () {
+          var clipped = [];
+          document.querySelectorAll('svg.chart').forEach(function (svg) {
+            var width = svg.width.baseVal.value;
+            svg.querySelectorAll('text').forEach(function (text) {
+              var box = text.getBBox();
+              if (box.x < 0 || box.x + box.width > width) { clipped.push(svg.id + ': ' + text.textContent); }
+            });
+          });
+          document.body.setAttribute('data-clipped', clipped.join(' | '));
+        })();
+        </script>
+        """;
+
     private static List<(string Label, decimal Value)> Bars(string chartId, string dom)
     {
         var chart = Regex.Match(dom, $"<svg id=\"{chartId}\".*?</svg>", RegexOptions.Singleline).Value;

@@ -14,7 +14,13 @@ internal static class CostReportHtml
 {
     private const int Width = 760;
     private const int LabelWidth = 240;
+    private const int BarWidth = Width - LabelWidth - 110;
     private const int RowHeight = 22;
+
+    // Room a character of the 12px labels may take (wider than the average letter, so that a label fits), and the most
+    // a label column may take before the label is shortened in the middle (its whole text stays in its tooltip).
+    private const double CharWidth = 7.5;
+    private const int MaxLabelWidth = 600;
 
     private static readonly Dictionary<string, string> TierColours = new(StringComparer.Ordinal)
     {
@@ -48,19 +54,32 @@ internal static class CostReportHtml
     {
         decimal max = items.Count == 0 ? 0 : items.Max(i => i.Dollars);
         int height = Math.Max(1, items.Count) * RowHeight + 10;
-        var svg = Open(id, title, height, items.Count);
+
+        // The columns grow with their text: a fixed 240px cut long workflow and step names off on the left, and the 110px
+        // after the longest bar cut off its "(+N unpriced)".
+        var amounts = items.Select(i => Money(i.Dollars) + (i.UnpricedCalls > 0 ? $" (+{i.UnpricedCalls:N0} unpriced)" : string.Empty)).ToList();
+        int labelWidth = Math.Clamp(TextWidth(items.Select(i => i.Label)) + 12, LabelWidth, MaxLabelWidth);
+        int amountWidth = Math.Max(110, TextWidth(amounts) + 12);
+        int labelChars = (int)((labelWidth - 12) / CharWidth);
+        var svg = Open(id, title, height, items.Count, labelWidth + BarWidth + amountWidth);
         for (int i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            double width = Scale(item.Dollars, max, Width - LabelWidth - 110);
+            double width = Scale(item.Dollars, max, BarWidth);
             int y = 5 + i * RowHeight;
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\">{Encode(item.Label)}</text>")
-                .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-label=\"{Encode(item.Label)}\" data-value=\"{Num(item.Dollars)}\" x=\"{LabelWidth}\" y=\"{y + 3}\" width=\"{width:0.##}\" height=\"{RowHeight - 6}\" fill=\"#2980b9\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.##}\" y=\"{y + 15}\">{Money(item.Dollars)}{(item.UnpricedCalls > 0 ? $" (+{item.UnpricedCalls:N0} unpriced)" : string.Empty)}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\"><title>{Encode(item.Label)}</title>{Encode(Shorten(item.Label, labelChars))}</text>")
+                .Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-label=\"{Encode(item.Label)}\" data-value=\"{Num(item.Dollars)}\" x=\"{labelWidth}\" y=\"{y + 3}\" width=\"{width:0.##}\" height=\"{RowHeight - 6}\" fill=\"#2980b9\"/>")
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + width + 6:0.##}\" y=\"{y + 15}\">{Encode(amounts[i])}</text>\n");
         }
 
         return svg.Append("</svg>\n").ToString();
     }
+
+    private static int TextWidth(IEnumerable<string> texts) => (int)Math.Ceiling(texts.Select(t => t.Length).DefaultIfEmpty(0).Max() * CharWidth);
+
+    // Keeps both ends (the workflow and the step of "workflow/step") of a label too long for the widest column.
+    private static string Shorten(string label, int chars) =>
+        label.Length <= chars ? label : string.Concat(label.AsSpan(0, (chars - 1) / 2), "\u2026", label.AsSpan(label.Length - (chars - 1 - ((chars - 1) / 2))));
 
     private static string TierMix(IReadOnlyList<CostReportDay> days)
     {
@@ -120,10 +139,10 @@ internal static class CostReportHtml
         return table.Append("</table>\n").ToString();
     }
 
-    private static StringBuilder Open(string id, string title, int height, int count)
+    private static StringBuilder Open(string id, string title, int height, int count, int width = Width)
     {
         var svg = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{Encode(title)}\" data-count=\"{count}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n");
+            $"<svg id=\"{id}\" class=\"chart\" role=\"img\" aria-label=\"{Encode(title)}\" data-count=\"{count}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n");
 
         // An empty chart is a blank box; say why it is empty.
         return count == 0 ? svg.Append("<text class=\"empty\" x=\"10\" y=\"20\">No cost records in this period.</text>\n") : svg;
