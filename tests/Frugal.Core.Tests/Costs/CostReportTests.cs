@@ -208,6 +208,20 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task BuildAsync_WorkflowFilterSpeltOtherwise_FindsTheWorkflowsRecords()
+    {
+        // Workflow names are lower case (workflows/schema.json); a report for "Support" said nothing was spent.
+        var expected = Sample.Where(r => r.Workflow == "support").Sum(r => r.Dollars);
+
+        var report = await new CostReport(new Budgets.ListLedger(Sample), TimeProvider.System)
+            .BuildAsync(new CostReportRequest { By = CostGroupBy.Workflow, Workflow = " Support " }, null, CancellationToken.None);
+
+        Assert.Equal("support", Assert.Single(report.Groups).Key);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, report.Dollars);
+    }
+
+    [Fact]
     public async Task ToJson_Report_HasDocumentedShape()
     {
         var report = await ReportAsync(CostGroupBy.Tier);

@@ -31,7 +31,9 @@ public sealed class CostReport
         ArgumentNullException.ThrowIfNull(request);
         // Tenants are recorded in one spelling (WorkflowRunRequest.TenantOrDefault): --tenant ACME finds acme's records.
         var tenant = request.Tenant is null ? null : Engine.WorkflowRunRequest.TenantOrDefault(request.Tenant);
-        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = tenant, Workflow = request.Workflow, IncludeDetails = false };
+        // Workflow names are lower case (workflows/schema.json): --workflow Support-Triage found nothing and reported $0.
+        var workflow = request.Workflow?.Trim().ToLowerInvariant();
+        var query = new CostQuery { Since = request.Since, Until = request.Until, Tenant = tenant, Workflow = workflow, IncludeDetails = false };
         return AggregateAsync(_ledger.QueryAsync(query, cancellationToken), request, _time.GetUtcNow(), progress, cancellationToken);
     }
 
