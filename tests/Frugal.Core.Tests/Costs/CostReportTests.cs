@@ -46,6 +46,21 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task Html_PeriodStartingInsideADay_NamesTheStartTime()
+    {
+        // --since 2026-12-01T00:00:00+01:00 is 23:00 UTC on 2026-11-30: the page read "2026-11-30 to now", as if the
+        // whole of that day were in the report.
+        var since = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.FromHours(1)).ToUniversalTime();
+        var report = await CostReport.AggregateAsync(
+            Array.Empty<CostRecord>().ToAsyncEnumerable(), new CostReportRequest { Since = since }, Day1, null, CancellationToken.None);
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+
+        Assert.Contains("(2026-11-30 23:00 UTC to now;", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Html_OneDayPeriod_NamesThatDayOnly()
     {
         // The period's end is exclusive (the next midnight): a report of 2026-12-04 read "2026-12-04 to 2026-12-05".

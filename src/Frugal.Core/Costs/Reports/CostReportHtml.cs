@@ -160,8 +160,14 @@ internal static class CostReportHtml
         (report.Since, report.Until) switch
         {
             (null, null) => "all time",
-            var (since, until) => $"{since?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"} to {(until is { } end ? LastDay(end) : "now")}",
+            var (since, until) => $"{(since is { } start ? FirstDay(start) : "start")} to {(until is { } end ? LastDay(end) : "now")}",
         };
+
+    // A start inside a day kept only its date: --since 2026-12-01T00:00:00+01:00 (23:00 UTC the day before) read as the
+    // whole of 2026-11-30.
+    private static string FirstDay(DateTimeOffset start) => start.UtcDateTime.TimeOfDay == TimeSpan.Zero
+        ? start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     // The period's end is exclusive: a report of one day (until = the next midnight) read as two days.
     private static string LastDay(DateTimeOffset end) => end.UtcDateTime.TimeOfDay == TimeSpan.Zero
