@@ -22,10 +22,8 @@ public sealed class CostReportFunction
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "costs/report")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = request.Query;
         var tenant = request.Headers[Frugal.Api.ApiProtocol.TenantHeader];
-        var response = await _api.GetAsync(
-            name => query.TryGetValue(name, out var value) ? value.ToString() : null, tenant, request.HttpContext.RequestAborted);
+        var response = await _api.GetAsync(request.Query, tenant, request.HttpContext.RequestAborted);
         return new Writer(response);
     }
 

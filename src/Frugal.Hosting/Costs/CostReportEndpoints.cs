@@ -27,9 +27,8 @@ public static class CostReportEndpoints
     {
         var services = context.RequestServices;
         var api = new CostReportApi(services.GetRequiredService<ICostLedger>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
-        var query = context.Request.Query;
         var tenant = context.Request.Headers[Frugal.Api.ApiProtocol.TenantHeader];
-        var response = await api.GetAsync(name => query.TryGetValue(name, out var value) ? value.ToString() : null, tenant, cancellationToken).ConfigureAwait(false);
+        var response = await api.GetAsync(context.Request.Query, tenant, cancellationToken).ConfigureAwait(false);
         return Results.Content(response.Body, response.ContentType, statusCode: response.StatusCode);
     }
 }

@@ -35,6 +35,20 @@ public sealed class CostReportFunctionTests : IDisposable
         Assert.Equal(["acme", "globex"], body!["groups"]!.AsArray().Select(g => g!["key"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task CostReport_MisspeltFilter_Returns400NamingIt()
+    {
+        // ?tennant=acme was ignored, and the answer was every tenant's spend; the function key (?code=) is taken.
+        var request = HttpTestContext.Request("GET");
+        request.QueryString = new QueryString("?code=key&by=tenant&tennant=acme");
+
+        var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("tennant: not an argument of the cost report (it takes by, since, until, tenant, workflow, format)", body!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30", 200)]
     [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30&tenant=acme", 200)]

@@ -35,6 +35,17 @@ public sealed class CostReportEndpointsTests : IAsyncLifetime, IDisposable
         Assert.StartsWith(start, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Report_FunctionKeyAndArgumentsSpeltInCapitals_AreTaken()
+    {
+        // The Functions app's key comes as ?code=; query-string names are matched ignoring case, as ASP.NET Core does.
+        using var response = await _client!.GetAsync(new Uri("/api/costs/report?code=k&By=tenant&Tenant=acme", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["acme"], json.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()));
+    }
+
     [Theory]
     [InlineData("by=colour", "by: 'colour' is not one of workflow, tenant, model, tier, step")]
     [InlineData("format=table", "format: 'table' is not one of json, csv, html")]
@@ -42,6 +53,8 @@ public sealed class CostReportEndpointsTests : IAsyncLifetime, IDisposable
     [InlineData("until=9999-12-31", "until: '9999-12-31' is outside the times a report covers, 1970-01-01 to 9000-01-01")]
     [InlineData("since=1600-01-01", "since: '1600-01-01' is outside the times a report covers")]
     [InlineData("since=2026-12-06&until=2026-12-01", "since '2026-12-06' is not before until '2026-12-01': the period would run from 2026-12-06 00:00:00 to 2026-12-02 00:00:00 UTC")]
+    [InlineData("tennant=acme&format=csv", "tennant: not an argument of the cost report (it takes by, since, until, tenant, workflow, format)")]
+    [InlineData("by=tenant&from=2025-06-01", "from: not an argument of the cost report")]
     public async Task Report_BadArgument_Returns400NamingIt(string query, string message)
     {
         using var response = await _client!.GetAsync(new Uri("/api/costs/report?" + query, UriKind.Relative));

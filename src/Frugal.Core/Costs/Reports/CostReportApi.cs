@@ -26,6 +26,37 @@ public sealed class CostReportApi
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
+    /// <summary>The query-string arguments a report takes; <c>code</c> is the Functions app's function key.</summary>
+    public static readonly IReadOnlyList<string> ArgumentNames = ["by", "since", "until", "tenant", "workflow", "format"];
+
+    /// <summary>
+    /// As <see cref="GetAsync(Func{string, string?}, StringValues, CancellationToken)"/>, over the whole query string: an
+    /// argument the report does not take answers 400 naming it. A misspelt filter (<c>?tennant=acme</c>) was ignored,
+    /// and the answer was every tenant's spend, where <c>frugal cost report --tennant</c> is refused.
+    /// </summary>
+    /// <param name="query">The query string's arguments (ASP.NET Core's <c>IQueryCollection</c> is one).</param>
+    /// <param name="callerTenant">The caller's tenant (the header's values), or none for an operator.</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <returns>The answer.</returns>
+    public Task<CostReportResponse> GetAsync(IEnumerable<KeyValuePair<string, StringValues>> query, StringValues callerTenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var arguments = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in query)
+        {
+            arguments[name] = arguments.TryGetValue(name, out var earlier) ? StringValues.Concat(earlier, value) : value;
+        }
+
+        var unknown = arguments.Keys.Where(name => !ArgumentNames.Contains(name, StringComparer.OrdinalIgnoreCase) && !string.Equals(name, "code", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Task.FromResult(Problem(400, "Bad cost report arguments",
+                string.Join("; ", unknown.Select(name => $"{name}: not an argument of the cost report (it takes {string.Join(", ", ArgumentNames)})"))));
+        }
+
+        return GetAsync(name => arguments.TryGetValue(name, out var value) ? value.ToString() : null, callerTenant, cancellationToken);
+    }
+
     /// <summary>Builds the report the query asks for; bad arguments answer 400 with a problem naming each of them.</summary>
     /// <param name="query">Reads a query-string argument (null when absent).</param>
     /// <param name="cancellationToken">Cancels the report.</param>
