@@ -145,7 +145,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private async Task<(BudgetReservation Reservation, TokenCharge Charge)> AdmitAsync(
         FrugalChatContext context, IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        long estimate = _tokens.Count(messages);
+        long estimate = _tokens.Count(messages, options);
         var charge = await _guard.AcquireTokensAsync(context.Tenant, estimate, cancellationToken).ConfigureAwait(false);
         BudgetReservation reservation;
         try

@@ -5,7 +5,8 @@ namespace Frugal.Budgets;
 
 /// <summary>
 /// Counts the prompt tokens of a call before it is sent, with the o200k_base encoding (GPT-4o family) from
-/// Microsoft.ML.Tokenizers, plus OpenAI's per-message framing (about 3 tokens per message and 3 for the reply).
+/// Microsoft.ML.Tokenizers, plus OpenAI's per-message framing (about 3 tokens and the role per message, and 3 for the
+/// reply) and a structured answer's JSON schema.
 /// Other model families tokenize differently; the estimate only sizes reservations and the token-rate check, and the
 /// provider's reported usage settles both afterwards.
 /// </summary>
@@ -30,9 +31,21 @@ public sealed class TokenEstimator
         int total = PerReply;
         foreach (var message in messages)
         {
-            total += PerMessage + Count(message.Text);
+            total += PerMessage + Count(message.Role.Value) + Count(message.Text);
         }
 
         return total;
     }
+
+    /// <summary>
+    /// Counts the prompt tokens of a call: its messages and, for a structured answer, the JSON schema it asks for, which
+    /// the service bills as prompt tokens. Left out, a step with an <c>output_schema</c> was estimated at its messages
+    /// alone (support-triage's answer at about half of what it is billed), so a tokens-per-minute limit let twice its
+    /// prompts through in a minute.
+    /// </summary>
+    /// <param name="messages">The messages sent.</param>
+    /// <param name="options">The call's options (its response format).</param>
+    /// <returns>The estimated input tokens.</returns>
+    public int Count(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        Count(messages) + (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema } ? Count(schema.GetRawText()) : 0);
 }

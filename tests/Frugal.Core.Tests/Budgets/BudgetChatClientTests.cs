@@ -1,5 +1,6 @@
 using Frugal.Budgets;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Core.Tests.Budgets;
 
@@ -140,6 +141,34 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_StructuredAnswer_CountsWhatTheCallIsBilledBeforeSendingIt()
+    {
+        // The service bills a json_schema response format as prompt tokens: counted at its messages alone, the support-triage
+        // answer was estimated at about half its prompt, and a tokens-per-minute limit of 600 let 1,242 tokens through in
+        // its first minute.
+        var counted = new List<long>();
+        await using var models = await BudgetedModels.StartAsync(
+            new Dictionary<string, string?> { ["Frugal:Budgets:Tenants:acme:TokensPerMinute"] = "100000" },
+            services => services.AddSingleton<IBudgetStore>(new CountingStore(new InMemoryBudgetStore(TimeProvider.System), counted)));
+        var options = BudgetedModels.Options("acme", "run-1", tier: "cheap", maxOutputTokens: 200);
+        options.ResponseFormat = ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonDocument.Parse("""
+            {"type":"object","required":["category","priority","summary","reply"],"additionalProperties":false,
+             "properties":{"category":{"type":"string","enum":["billing","technical","account","other"]},
+                           "priority":{"type":"string","enum":["low","normal","high","urgent"]},
+                           "summary":{"type":"string","description":"One sentence for the agent queue."},
+                           "reply":{"type":"string","description":"The reply sent to the customer."}}}
+            """).RootElement, "answer");
+
+        var response = await models.Cheap.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "You are a support engineer. Categorise the ticket."), new ChatMessage(ChatRole.User, "Subject: login fails\n\nI cannot log in since this morning.")],
+            options);
+
+        long billed = response.Usage!.InputTokenCount!.Value;
+        long before = Assert.Single(counted);
+        Assert.True(before >= billed, $"{before} prompt tokens counted before the call, {billed} billed");
+    }
+
+    [Fact]
     public async Task GetResponseAsync_NoFrugalContext_PassesThrough()
     {
         await using var models = await BudgetedModels.StartAsync(new Dictionary<string, string?>
@@ -176,6 +205,31 @@ public sealed class BudgetChatClientTests
 
         public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
             inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
+
+        public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => inner.GetTokensAsync(key, cancellationToken);
+    }
+
+    private sealed class CountingStore(IBudgetStore inner, List<long> counted) : IBudgetStore
+    {
+        public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
+            inner.TryReserveAsync(counters, hold, force, cancellationToken);
+
+        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+            inner.SettleAsync(counters, hold, actual, cancellationToken);
+
+        public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, cancellationToken);
+
+        public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken)
+        {
+            if (check)
+            {
+                counted.Add(tokens);
+            }
+
+            return inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
+        }
 
         public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => inner.GetTokensAsync(key, cancellationToken);
     }
