@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Frugal.Costs;
 using Frugal.Costs.Reports;
 using static Frugal.Core.Tests.Costs.CostSamples;
@@ -58,6 +60,40 @@ public sealed class CostReportTests
         await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
 
         Assert.Contains("(2026-11-30 23:00 UTC to now;", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Html_MonthWithQuietDays_DailyChartsPlaceDaysByDateWithDatesApart()
+    {
+        // Placed one after the other, a September without records on the 6th, 13th, 20th and 27th read as 26 days in a
+        // row, and the 26 dates under the bars ran into one another.
+        var days = Enumerable.Range(1, 30).Where(d => d % 7 != 6).Select(d => new CostReportDay
+        {
+            Date = string.Create(CultureInfo.InvariantCulture, $"2026-09-{d:00}"),
+            Calls = 3,
+            CallsByTier = new Dictionary<string, long> { ["cheap"] = 3 },
+            DollarsByTier = new Dictionary<string, decimal> { ["cheap"] = 0.01m },
+        }).ToList();
+        var report = new CostReportResult { Records = 78, Dollars = 0.26m, Groups = [], Workflows = [], Days = days, TopSteps = [] };
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+
+        foreach (string chart in new[] { "chart-tier-mix", "chart-cache-savings" })
+        {
+            string svg = Regex.Match(writer.ToString(), $"<svg id=\"{chart}\".*?</svg>", RegexOptions.Singleline).Value;
+            var bars = Regex.Matches(svg, "<rect class=\"\\w+\" data-day=\"2026-09-(\\d\\d)\"[^>]* x=\"([\\d.]+)\"")
+                .ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            double column = bars[2] - bars[1];
+            Assert.Equal(26, bars.Count);
+            Assert.Equal(29, (bars[30] - bars[1]) / column, 1);
+            Assert.Equal(2, (bars[7] - bars[5]) / column, 1);
+
+            var labels = Regex.Matches(svg, "<text x=\"([\\d.]+)\" y=\"\\d+\">\\d\\d-\\d\\d</text>")
+                .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+            Assert.True(labels.Count >= 5, chart + ": " + labels.Count + " dates");
+            Assert.All(labels.Zip(labels.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 36, $"{chart}: dates at {pair.First} and {pair.Second} overlap"));
+        }
     }
 
     [Fact]

@@ -85,20 +85,19 @@ internal static class CostReportHtml
     {
         const int plot = 220;
         long max = days.Count == 0 ? 0 : days.Max(d => d.Calls);
-        double column = days.Count == 0 ? 0 : Math.Min(60, (Width - 60.0) / days.Count);
+        var axis = new DayAxis(days, plot + 28);
         var svg = Open("chart-tier-mix", "Tier mix over time", plot + 40, days.Count);
-        for (int i = 0; i < days.Count; i++)
+        foreach (var day in days)
         {
-            var day = days[i];
-            double x = 50 + i * column, top = plot + 10;
+            double x = axis.X(day), top = plot + 10;
             foreach (var (tier, calls) in day.CallsByTier.Where(t => t.Value > 0))
             {
                 double height = Scale(calls, max, plot);
                 top -= height;
-                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"segment\" data-day=\"{day.Date}\" data-tier=\"{tier}\" data-value=\"{calls}\" x=\"{x:0.##}\" y=\"{top:0.##}\" width=\"{column * 0.8:0.##}\" height=\"{height:0.##}\" fill=\"{TierColours.GetValueOrDefault(tier, "#777")}\"><title>{day.Date} {tier}: {calls}</title></rect>");
+                svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"segment\" data-day=\"{day.Date}\" data-tier=\"{tier}\" data-value=\"{calls}\" x=\"{x:0.##}\" y=\"{top:0.##}\" width=\"{axis.BarWidth:0.##}\" height=\"{height:0.##}\" fill=\"{TierColours.GetValueOrDefault(tier, "#777")}\"><title>{day.Date} {tier}: {calls}</title></rect>");
             }
 
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.##}\" y=\"{plot + 28}\">{day.Date[5..]}</text>\n");
+            svg.Append(axis.Label(day)).Append('\n');
         }
 
         svg.Append("</svg>\n<p class=\"legend\">");
@@ -114,14 +113,13 @@ internal static class CostReportHtml
     {
         const int plot = 200;
         decimal max = days.Count == 0 ? 0 : days.Max(d => d.SavedDollars);
-        double column = days.Count == 0 ? 0 : Math.Min(60, (Width - 60.0) / days.Count);
+        var axis = new DayAxis(days, plot + 28);
         var svg = Open("chart-cache-savings", "Cache savings per day", plot + 40, days.Count);
-        for (int i = 0; i < days.Count; i++)
+        foreach (var day in days)
         {
-            var day = days[i];
-            double height = Scale(day.SavedDollars, max, plot), x = 50 + i * column;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-day=\"{day.Date}\" data-value=\"{Num(day.SavedDollars)}\" x=\"{x:0.##}\" y=\"{plot + 10 - height:0.##}\" width=\"{column * 0.8:0.##}\" height=\"{height:0.##}\" fill=\"#27ae60\"><title>{day.Date}: {Money(day.SavedDollars)} saved, {day.CacheHits} hits</title></rect>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.##}\" y=\"{plot + 28}\">{day.Date[5..]}</text>\n");
+            double height = Scale(day.SavedDollars, max, plot), x = axis.X(day);
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" data-day=\"{day.Date}\" data-value=\"{Num(day.SavedDollars)}\" x=\"{x:0.##}\" y=\"{plot + 10 - height:0.##}\" width=\"{axis.BarWidth:0.##}\" height=\"{height:0.##}\" fill=\"#27ae60\"><title>{day.Date}: {Money(day.SavedDollars)} saved, {day.CacheHits} hits</title></rect>")
+                .Append(axis.Label(day)).Append('\n');
         }
 
         return svg.Append("</svg>\n").ToString();
@@ -173,6 +171,52 @@ internal static class CostReportHtml
     private static string LastDay(DateTimeOffset end) => end.UtcDateTime.TimeOfDay == TimeSpan.Zero
         ? end.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
         : "before " + end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>
+    /// The days of the daily charts, placed by date: the days between the first and the last that have no records keep
+    /// their place, empty, and a date is written only where it does not run into the one before. Placed one after the
+    /// other, a month with a quiet day each week read as 26 busy days in a row, and its 26 dates ran into one another.
+    /// </summary>
+    private sealed class DayAxis
+    {
+        private const double LabelSpacing = 5 * CharWidth + 4; // "MM-dd"
+
+        private readonly int _first;
+        private readonly double _column;
+        private readonly int _labelY;
+        private double _nextLabel = double.MinValue;
+
+        public DayAxis(IReadOnlyList<CostReportDay> days, int labelY)
+        {
+            _labelY = labelY;
+            if (days.Count == 0)
+            {
+                return;
+            }
+
+            _first = DayNumber(days[0]);
+            // Room after the last day for its date.
+            _column = Math.Min(60, (Width - 100.0) / (DayNumber(days[^1]) - _first + 1));
+        }
+
+        public double BarWidth => _column * 0.8;
+
+        public double X(CostReportDay day) => 50 + (DayNumber(day) - _first) * _column;
+
+        public string Label(CostReportDay day)
+        {
+            double x = X(day);
+            if (x < _nextLabel)
+            {
+                return string.Empty;
+            }
+
+            _nextLabel = x + LabelSpacing;
+            return string.Create(CultureInfo.InvariantCulture, $"<text x=\"{x:0.##}\" y=\"{_labelY}\">{day.Date[5..]}</text>");
+        }
+
+        private static int DayNumber(CostReportDay day) => DateOnly.ParseExact(day.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber;
+    }
 
     // Runs in the browser after the page loads: compares every chart's bars with the embedded JSON and records the
     // rendered width of each chart, so a headless-browser test sees what a person would.
