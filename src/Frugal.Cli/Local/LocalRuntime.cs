@@ -18,11 +18,14 @@ namespace Frugal.Cli.Local;
 /// </summary>
 internal sealed class LocalRuntime : IAsyncDisposable
 {
-    private LocalRuntime(FrugalLocalHost host, EmulatorHandle? emulator, IConfiguration configuration)
+    private readonly ILoggerFactory? _ownLogging;
+
+    private LocalRuntime(FrugalLocalHost host, EmulatorHandle? emulator, IConfiguration configuration, ILoggerFactory? ownLogging)
     {
         Host = host;
         Emulator = emulator;
         Configuration = configuration;
+        _ownLogging = ownLogging;
     }
 
     public FrugalLocalHost Host { get; }
@@ -104,6 +107,8 @@ internal sealed class LocalRuntime : IAsyncDisposable
 
         var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(overrides).Build();
         var hostOptions = merged.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        var ownLogging = loggerFactory is null ? CommandLogging.Create(merged, warnings ?? notices) : null;
+        loggerFactory ??= ownLogging;
         try
         {
             var host = await FrugalLocalHost.StartAsync(
@@ -126,10 +131,11 @@ internal sealed class LocalRuntime : IAsyncDisposable
                 },
                 loggerFactory,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new LocalRuntime(host, emulator, merged);
+            return new LocalRuntime(host, emulator, merged, ownLogging);
         }
         catch (Exception ex) when (store is not null && StorageErrors.Describe(ex) is { } reason)
         {
+            ownLogging?.Dispose();
             if (emulator is not null)
             {
                 await emulator.DisposeAsync().ConfigureAwait(false);
@@ -139,6 +145,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
         }
         catch
         {
+            ownLogging?.Dispose();
             if (emulator is not null)
             {
                 await emulator.DisposeAsync().ConfigureAwait(false);
@@ -179,5 +186,7 @@ internal sealed class LocalRuntime : IAsyncDisposable
         {
             await Emulator.DisposeAsync().ConfigureAwait(false);
         }
+
+        _ownLogging?.Dispose();
     }
 }

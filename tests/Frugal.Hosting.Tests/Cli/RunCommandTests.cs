@@ -485,6 +485,19 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StepRetried_WarnsOnStandardErrorNamingTheStepAndWhy()
+    {
+        // The local host ran with no logger: a step's retries, budget downgrades and failed cost writes went nowhere.
+        Temp("frugal.json", """{ "Emulator": { "Defaults": { "ServerErrorRate": 1.0 } }, "Frugal": { "Models": { "Resilience": { "MaxRetries": 0 } } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Login loop", "body": "I cannot log in since this morning." }"""));
+
+        Assert.True(code == 1, $"exit {code}: {error}{output}");
+        var warning = Assert.Single(error.ReplaceLineEndings("\n").Split('\n'), l => l.Contains("attempt 1 failed", StringComparison.Ordinal));
+        Assert.Matches("^warning: Run [0-9a-f]+: step answer attempt 1 failed, retrying: the cheap model failed with HTTP 500", warning);
+    }
+
+    [Fact]
     public async Task Run_OutputWithSymbols_PrintedAsTheyAre()
     {
         // The README's first command printed the invoice answer as "Settings \u003E Billing \u003E Invoices".
