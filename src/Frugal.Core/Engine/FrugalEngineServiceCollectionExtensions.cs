@@ -2,6 +2,7 @@ using Frugal.Classification;
 using Frugal.Engine;
 using Frugal.Models;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +17,8 @@ public static class FrugalEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IComplexityClassifier, RulesComplexityClassifier>());
         services.TryAddSingleton<ComplexityClassifierRegistry>();
         services.TryAddSingleton<ModelStepHandler>();
-        services.AddOptions<RoutingLimitsOptions>().BindConfiguration(RoutingLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RoutingLimitsOptions>().BindConfiguration(RoutingLimitsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingLimitsOptions>, RoutingLimitsOptionsValidator>());
         services.TryAddSingleton<PremiumShareGovernor>();
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<ExecuteStepActivity>();
