@@ -13,6 +13,7 @@ builder.AddInferenceTelemetry();
 try
 {
     var app = builder.Build();
+    app.CheckSettings();
 
     app.UseApiKeys();
 

@@ -13,7 +13,8 @@ internal static class InferenceHostingExtensions
 {
     public static WebApplicationBuilder AddInferenceOptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, SettingRulesValidator<InferenceOptions>>();
         builder.Services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         return builder;
     }
@@ -21,8 +22,10 @@ internal static class InferenceHostingExtensions
     public static WebApplicationBuilder AddOnnxModels(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<OnnxOptions>().BindConfiguration(OnnxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OnnxOptions>().BindConfiguration(OnnxOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OnnxOptions>, SettingRulesValidator<OnnxOptions>>();
+        services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BatchingOptions>, SettingRulesValidator<BatchingOptions>>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BatcherMetrics>();
         services.AddSingleton(sp => new OnnxModelRegistry(
@@ -35,6 +38,19 @@ internal static class InferenceHostingExtensions
         services.AddSingleton<StartupFailure>();
         services.AddHostedService<ModelLoader>();
         return builder;
+    }
+
+    /// <summary>
+    /// Checks every setting before the app starts, so a bad one stops it with the line Program prints alone: checked
+    /// only as the host started (<c>ValidateOnStart</c>), the host first logged "Hosting failed to start" with the
+    /// exception's stack trace (<c>Onnx__IntraOpThreads=-1</c>).
+    /// </summary>
+    public static WebApplication CheckSettings(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<IOptions<OnnxOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<BatchingOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<InferenceOptions>>().Value;
+        return app;
     }
 
     public static WebApplicationBuilder AddInferenceTelemetry(this WebApplicationBuilder builder)

@@ -14,13 +14,13 @@ public sealed class InferenceOptions
     public bool AllowAnonymousLoopback { get; set; }
 
     /// <summary>Gets or sets the most texts one request may carry.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "Inference:MaxInputs must be between 1 and 100000")]
     public int MaxInputs { get; set; } = 2048;
 
     /// <summary>Gets or sets what happens to a text over the model's token limit.</summary>
     public OverLimitPolicy OverLimit { get; set; } = OverLimitPolicy.Truncate;
 
     /// <summary>Gets or sets the model used when a request names none.</summary>
-    [Required]
+    [Required(ErrorMessage = "Inference:DefaultModel must name a model")]
     public string DefaultModel { get; set; } = "all-MiniLM-L6-v2";
 }

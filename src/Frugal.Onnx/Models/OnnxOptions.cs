@@ -12,7 +12,7 @@ public sealed class OnnxOptions
     /// Gets or sets the folder whose sub-folders each hold a <c>model.json</c>; relative paths are taken from the
     /// application's base directory.
     /// </summary>
-    [Required]
+    [Required(ErrorMessage = "Onnx:ModelsPath must name a folder")]
     public string ModelsPath { get; set; } = "models";
 
     /// <summary>Gets extra model folders (each with a <c>model.json</c>) to load besides those under <see cref="ModelsPath"/>.</summary>
@@ -32,10 +32,10 @@ public sealed class OnnxOptions
     public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
 
     /// <summary>Gets or sets the CUDA device id.</summary>
-    [Range(0, 64)]
+    [Range(0, 64, ErrorMessage = "Onnx:DeviceId must be between 0 and 64")]
     public int DeviceId { get; set; }
 
     /// <summary>Gets or sets the threads one inference may use on CPU; 0 lets ONNX Runtime choose (one per core).</summary>
-    [Range(0, 1024)]
+    [Range(0, 1024, ErrorMessage = "Onnx:IntraOpThreads must be between 0 and 1024 (0: ONNX Runtime chooses)")]
     public int IntraOpThreads { get; set; }
 }

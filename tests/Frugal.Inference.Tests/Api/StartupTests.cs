@@ -33,6 +33,32 @@ public sealed class StartupTests
         Assert.Equal(message, (await error).Trim());
     }
 
+    [Theory]
+    [InlineData("Onnx__Batching__MaxBatchSize", "0", "configuration error: Onnx:Batching:MaxBatchSize must be between 1 and 4096")]
+    [InlineData("Onnx__IntraOpThreads", "-1", "configuration error: Onnx:IntraOpThreads must be between 0 and 1024 (0: ONNX Runtime chooses)")]
+    [InlineData("Inference__MaxInputs", "0", "configuration error: Inference:MaxInputs must be between 1 and 100000")]
+    public async Task Process_SettingOutOfRange_ExitsTwoWithOneLineNamingTheKeyAndNoStackTrace(string variable, string value, string message)
+    {
+        // "DataAnnotation validation failed for 'BatchingOptions' members: 'MaxBatchSize' ..." named no setting, and an
+        // Onnx setting was checked only as the host started, which logged "Hosting failed to start" with a stack trace first.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Frugal.Inference.dll"));
+        start.Environment["Inference__ApiKey"] = "k";
+        start.Environment[variable] = value;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {await error}{await output}");
+        Assert.Equal(message, (await error).Trim());
+        Assert.DoesNotContain("Exception", await output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Embeddings_AnonymousLoopbackOnRealKestrel_NeedsNoKey()
     {
