@@ -36,9 +36,15 @@ internal static class EmulateCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             EmulatorOptions options;
+            var settings = LocalRuntime.ReadConfiguration();
+            foreach (var line in UnknownSettingWarnings(settings))
+            {
+                await error.WriteLineAsync(line);
+            }
+
             try
             {
-                options = LoadOptions(parseResult.GetValue(config), LocalRuntime.ReadConfiguration());
+                options = LoadOptions(parseResult.GetValue(config), settings);
                 if (parseResult.GetValue(quality) is { } qualityFile)
                 {
                     options.QualityData = qualityFile.FullName;
@@ -162,6 +168,14 @@ internal static class EmulateCommand
 
         return options;
     }
+
+    /// <summary>
+    /// A warning per key of the <c>Emulator</c> section of <c>frugal.json</c> or the environment that the emulator does not
+    /// read, as <c>frugal run</c> prints for the same section: a misspelt fault rate there started an emulator without
+    /// that fault and without a word, where <c>frugal run</c> named it.
+    /// </summary>
+    internal static IEnumerable<string> UnknownSettingWarnings(IConfiguration settings) =>
+        Frugal.UnknownSettings.Find(settings, [(EmulatorOptions.SectionName, typeof(EmulatorOptions))]).Select(line => $"warning: {line}");
 
     /// <summary>The configuration paths of the properties the binder reported as not found, if that is what it reported.</summary>
     private static List<string> UnknownSettings(string message, IConfiguration configuration)

@@ -51,6 +51,25 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void UnknownSettingWarnings_MisspeltKeyInTheSettings_NamesItAndWhatItWasLikelyMeantToBe()
+    {
+        // frugal run warned about a misspelt Emulator key in frugal.json or the environment; frugal emulate started
+        // an emulator without that fault and said nothing.
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Emulator:Defaults:ServerErrorRat"] = "0.5",
+            ["Emulator:Seed"] = "3",
+            ["Frugal:Budgets:PerRun"] = "1",
+        }).Build();
+
+        var warnings = EmulateCommand.UnknownSettingWarnings(settings).ToList();
+
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith("warning: Emulator:Defaults:ServerErrorRat is not a setting Frugal reads; it is ignored", warning, StringComparison.Ordinal);
+        Assert.Contains("ServerErrorRate", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_MissingConfigFile_ExitsTwoNamingFile()
     {
         var (code, _, error) = await InvokeAsync("emulate", "--config", Path.Combine(_directory.FullName, "none.json"));
