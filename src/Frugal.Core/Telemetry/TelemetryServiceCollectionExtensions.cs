@@ -37,6 +37,13 @@ public static class TelemetryServiceCollectionExtensions
             throw Invalid($"{TelemetryOptions.SectionName}:TraceSamplingRatio must be between 0 and 1 (was {options.TraceSamplingRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
+        // A relative address ("collector:4317", no scheme) ended frugal with "This operation is not supported for a
+        // relative URI" and exit 1, naming no setting.
+        if (options.OtlpEndpoint is { } endpoint && !(endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https"))
+        {
+            throw Invalid($"{TelemetryOptions.SectionName}:OtlpEndpoint must be an absolute http or https address such as http://localhost:4317 (was '{endpoint.OriginalString}').");
+        }
+
         if (exporter is "none" or "")
         {
             return services;

@@ -53,6 +53,38 @@ public sealed class TelemetryTests
     }
 
     [Theory]
+    [InlineData("notaurl")]
+    [InlineData("collector:4317")]
+    [InlineData("ftp://collector:4317")]
+    public void AddFrugalTelemetry_OtlpEndpointNotAnHttpAddress_FailsNamingTheKey(string endpoint)
+    {
+        // A relative address ended frugal run with "error: This operation is not supported for a relative URI" (exit 1).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Telemetry:Exporter"] = "otlp",
+            ["Frugal:Telemetry:OtlpEndpoint"] = endpoint,
+        }).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddFrugalTelemetry(configuration));
+
+        Assert.Equal([$"Frugal:Telemetry:OtlpEndpoint must be an absolute http or https address such as http://localhost:4317 (was '{endpoint}')."], ex.Failures);
+    }
+
+    [Fact]
+    public void AddFrugalTelemetry_OtlpEndpointHttp_IsAccepted()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Telemetry:Exporter"] = "otlp",
+            ["Frugal:Telemetry:OtlpEndpoint"] = "http://localhost:4317",
+        }).Build();
+
+        var services = new ServiceCollection().AddFrugalTelemetry(configuration);
+
+        Assert.NotEmpty(services);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("none")]
     [InlineData("otlp")]
