@@ -22,6 +22,13 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
             failures.Add($"{Prefix}TableConnectionString or {Prefix}TableEndpoint: one is required when Store is 'table'");
         }
 
+        if (table && !string.IsNullOrWhiteSpace(options.TableConnectionString) && ConnectionStringProblem(options.TableConnectionString) is { } parse)
+        {
+            // Found only when the first cost record was written: every step failed, or frugal ended with the SDK's
+            // "Connection string doesn't have value for keyword ..." and exit 1, naming no setting.
+            failures.Add($"{Prefix}TableConnectionString: is not an Azure Storage connection string ({parse}); use UseDevelopmentStorage=true for Azurite, or the account's connection string");
+        }
+
         if (table && options.TableEndpoint is { IsAbsoluteUri: false } relative)
         {
             failures.Add($"{Prefix}TableEndpoint: must be an absolute URL such as https://<account>.table.core.windows.net/ (was '{relative}')");
@@ -87,6 +94,20 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return $"cannot be opened or made: {ex.Message}";
+        }
+    }
+
+    /// <summary>Why the Azure SDK cannot parse <paramref name="connectionString"/>, or null when it can.</summary>
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Azure.Data.Tables.TableServiceClient(connectionString);
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return ex.Message.TrimEnd('.');
         }
     }
 

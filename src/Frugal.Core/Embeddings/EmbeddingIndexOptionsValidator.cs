@@ -27,6 +27,13 @@ public sealed partial class EmbeddingIndexOptionsValidator : IValidateOptions<Em
             failures.Add($"{section}:BlobServiceUri '{uri}' must be an absolute http(s) address, such as https://<account>.blob.core.windows.net/.");
         }
 
+        if (!string.IsNullOrEmpty(options.BlobConnectionString) && ConnectionStringProblem(options.BlobConnectionString) is { } parse)
+        {
+            // Found only at the first semantic lookup, which failed its step three times with the SDK's "Settings must
+            // be of the form "name=value"", naming no setting.
+            failures.Add($"{section}:BlobConnectionString is not an Azure Storage connection string ({parse}); use UseDevelopmentStorage=true for Azurite, or the account's connection string.");
+        }
+
         if (!string.IsNullOrEmpty(options.BlobConnectionString) && options.BlobServiceUri is not null)
         {
             failures.Add($"{section}: set BlobConnectionString or BlobServiceUri, not both (one store holds the index).");
@@ -38,6 +45,19 @@ public sealed partial class EmbeddingIndexOptionsValidator : IValidateOptions<Em
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
     }
 
     // Azure's rule for container names.

@@ -10,9 +10,10 @@ internal sealed class FrugalInferenceOptionsValidator(IServiceProvider services)
     public ValidateOptionsResult Validate(string? name, FrugalInferenceOptions options)
     {
         var failures = new List<string>();
-        if (options.Endpoint is { IsAbsoluteUri: false } endpoint)
+        // Another scheme (ftp://) passed, and every onnx step then failed three times with "The 'ftp' scheme is not supported".
+        if (options.Endpoint is { } endpoint && !(endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https"))
         {
-            failures.Add($"Frugal:Inference:Endpoint '{endpoint}' must be an absolute URL, for example https://frugal-inference.example.net/.");
+            failures.Add($"Frugal:Inference:Endpoint '{endpoint}' must be an absolute http or https URL, for example https://frugal-inference.example.net/.");
         }
 
         if (options.GpuProfile is { } profile && services.GetService<PriceTable>() is { } prices && !prices.GpuDollarsPerHour.ContainsKey(profile))

@@ -79,6 +79,27 @@ public sealed class CostsServiceCollectionExtensionsTests
         Assert.Contains(ex.Failures, f => f.StartsWith("Frugal:Costs:TableEndpoint: must be an absolute URL", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_TableConnectionStringNotAConnectionString_FailsNamingKey()
+    {
+        // It ended frugal run with the SDK's "Connection string doesn't have value for keyword 'garbage'" and exit 1.
+        using var provider = Build(new() { ["Frugal:Costs:Store"] = "table", ["Frugal:Costs:TableConnectionString"] = "garbage" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CostsOptions>>().Value);
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("Frugal:Costs:TableConnectionString: is not an Azure Storage connection string (", failure, StringComparison.Ordinal);
+        Assert.EndsWith("use UseDevelopmentStorage=true for Azurite, or the account's connection string", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TableConnectionStringForAzurite_IsAccepted()
+    {
+        using var provider = Build(new() { ["Frugal:Costs:Store"] = "table", ["Frugal:Costs:TableConnectionString"] = "UseDevelopmentStorage=true" });
+
+        Assert.Equal("table", provider.GetRequiredService<IOptions<CostsOptions>>().Value.Store);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

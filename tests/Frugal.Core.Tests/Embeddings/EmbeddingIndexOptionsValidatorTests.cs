@@ -42,6 +42,17 @@ public sealed class EmbeddingIndexOptionsValidatorTests
     }
 
     [Fact]
+    public void Options_BlobConnectionStringNotAConnectionString_FailsAtStartNamingTheKey()
+    {
+        // Found only at the first semantic lookup, whose step failed three times with "Settings must be of the form "name=value"".
+        using var services = Build(new Dictionary<string, string?> { ["Frugal:Embeddings:BlobConnectionString"] = "garbage" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<EmbeddingIndexOptions>>().Value);
+
+        Assert.StartsWith("Frugal:Embeddings:BlobConnectionString is not an Azure Storage connection string (", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_EmptyIndexPathWithoutBlobStore_FailsAtStart()
     {
         using var services = Build(new Dictionary<string, string?> { ["Frugal:Embeddings:IndexPath"] = " " });

@@ -235,6 +235,15 @@ public sealed class OnnxTierTests
         Assert.Contains("Frugal:Inference:GpuProfile 'H100-dreams' is not a GPU profile of price table", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_InferenceEndpointNotHttp_FailsNamingTheSetting()
+    {
+        // It started, and every onnx step then failed three times with "The 'ftp' scheme is not supported".
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(new() { ["Frugal:Inference:Endpoint"] = "ftp://inference.example.net/" }));
+
+        Assert.Contains("Frugal:Inference:Endpoint 'ftp://inference.example.net/' must be an absolute http or https URL", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilReadyAsync(HttpClient client)
     {
         for (var attempt = 0; attempt < 600; attempt++)
