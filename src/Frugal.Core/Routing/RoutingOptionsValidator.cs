@@ -18,7 +18,10 @@ internal sealed class RoutingOptionsValidator([FromKeyedServices(FrugalRoutingSe
                 var model = RouterArtefact.Load(folder, identity());
                 if (!string.Equals(model.Name, router, StringComparison.OrdinalIgnoreCase))
                 {
-                    failures.Add($"{RoutingOptions.SectionName}:Routers:{router}: the folder {Path.GetFullPath(folder)} holds router '{model.Name}'; the names must match.");
+                    // frugal router train names a router 'default' unless told otherwise, so a router trained into
+                    // routers/mine and configured as Routers:mine was refused without a word on how to put it right.
+                    failures.Add($"{RoutingOptions.SectionName}:Routers:{router}: the folder {Path.GetFullPath(folder)} holds router '{model.Name}'; the names must match "
+                        + $"(train it with 'frugal router train --name {router}', or configure it as {RoutingOptions.SectionName}:Routers:{model.Name}).");
                 }
             }
             catch (RouterLoadException ex)

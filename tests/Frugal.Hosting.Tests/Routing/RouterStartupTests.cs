@@ -33,6 +33,20 @@ public sealed class RouterStartupTests : IDisposable
         Assert.Contains($"Frugal:Routing:Routers:absent: Router folder '{folder}' does not exist.", ex.Failures);
     }
 
+    [Fact]
+    public async Task StartAsync_RouterNamedOtherwise_SaysHowToPutItRight()
+    {
+        // frugal router train names a router 'default' unless --name says otherwise: one trained into routers/mine and
+        // configured as Routers:mine was refused with "the names must match" and nothing on what to change.
+        var folder = Path.Combine(AppContext.BaseDirectory, "routers", "default");
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(("Frugal:Routing:Routers:mine", folder)));
+
+        Assert.Contains(
+            $"Frugal:Routing:Routers:mine: the folder {folder} holds router 'default'; the names must match (train it with 'frugal router train --name mine', or configure it as Frugal:Routing:Routers:default).",
+            ex.Failures);
+    }
+
     private static async Task StartAsync((string Key, string Value) setting)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(setting.Key, setting.Value)]).Build();
