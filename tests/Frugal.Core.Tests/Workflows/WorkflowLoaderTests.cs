@@ -197,6 +197,44 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void Parse_KeysLeftOut_TakeTheDefaultsTheSchemaShowsEditors()
+    {
+        // schema.json told editors that premium_threshold defaults to 0.5 while a classify step without one routes at
+        // 0.35 (support-triage's triage step relies on it), so a ticket scoring 0.4 went to premium against the hover text.
+        var workflow = WorkflowLoader.Parse("""
+            name: d
+            input: {type: object}
+            steps:
+              - id: triage
+                kind: classify
+                input: hi
+              - id: each
+                kind: foreach
+                items: ${ input.docs }
+                do:
+                  kind: model
+                  prompt: hi
+              - id: faq
+                kind: deterministic
+                operation: lookup
+                match: semantic
+                input: hi
+                table: { a: b }
+            """, "d.yaml");
+        var definitions = SchemaValidation.WorkflowSchemaNode["$defs"]!;
+        double Default(string step, string key) => definitions[step]!["properties"]![key]!["default"]!.GetValue<double>();
+
+        var classify = Assert.IsType<ClassifyStep>(workflow.Steps[0]);
+        var foreach_ = Assert.IsType<ForEachStep>(workflow.Steps[1]);
+        var lookup = Assert.IsType<DeterministicStep>(workflow.Steps[2]);
+        Assert.Equal(Default("classifyStep", "premium_threshold"), classify.PremiumThreshold);
+        Assert.Equal(definitions["classifyStep"]!["properties"]!["router"]!["default"]!.GetValue<string>(), classify.Router);
+        Assert.Equal(Default("foreachStep", "batch_size"), foreach_.BatchSize);
+        Assert.Equal(Default("foreachStep", "parallelism"), foreach_.Parallelism);
+        Assert.Equal(Default("deterministicStep", "min_similarity"), lookup.MinSimilarity);
+    }
+
+    [Fact]
     public void ValidateSchemaDocument_WorkflowSchema_IsAValidJsonSchema()
     {
         Assert.Empty(SchemaValidation.ValidateSchemaDocument(SchemaValidation.WorkflowSchemaNode));
