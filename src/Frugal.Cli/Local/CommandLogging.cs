@@ -18,13 +18,14 @@ internal static class CommandLogging
 {
     public static ILoggerFactory Create(IConfiguration configuration, TextWriter writer) =>
         LoggerFactory.Create(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
-
             // The libraries' errors repeat what Frugal's own lines and the command's messages say, each in its own words:
             // a failed model call (Polly, Microsoft.Extensions.AI) after Frugal's line about its step, a failed start
             // (Microsoft.Extensions.Hosting, DurableTask.AzureStorage) before the command's "configuration error".
             .SetMinimumLevel(LogLevel.Critical)
             .AddFilter("Frugal", LogLevel.Warning)
+
+            // After the defaults, so that its rules for the same categories are the ones taken.
+            .AddConfiguration(configuration.GetSection("Logging"))
             .AddProvider(new WriterLoggerProvider(writer)));
 
     private sealed class WriterLoggerProvider(TextWriter writer) : ILoggerProvider
