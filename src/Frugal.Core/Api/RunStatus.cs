@@ -25,7 +25,10 @@ public static class RunStatus
         };
         // Written field by field: the Functions worker serialises the orchestrator's status with its own serializer
         // (PascalCase, "CompletedSteps"), the local host with Frugal's (camelCase), and the two APIs answered differently.
-        if (metadata.SerializedCustomStatus is { } serialized && System.Text.Json.JsonSerializer.Deserialize<Engine.RunProgress>(serialized, Engine.FrugalDataConverter.SerializerOptions) is { } progress)
+        var progress = metadata.SerializedCustomStatus is { } serialized
+            ? System.Text.Json.JsonSerializer.Deserialize<Engine.RunProgress>(serialized, Engine.FrugalDataConverter.SerializerOptions)
+            : null;
+        if (progress is not null)
         {
             status["progress"] = new JsonObject { ["completedSteps"] = progress.CompletedSteps, ["totalSteps"] = progress.TotalSteps };
         }
@@ -34,6 +37,12 @@ public static class RunStatus
         {
             status["output"] = result.Output?.DeepClone();
             status["steps"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Steps, JsonContext.Default.IReadOnlyListStepSummary);
+        }
+        else if (metadata.RuntimeStatus == OrchestrationRuntimeStatus.Failed && progress?.Steps is { } steps)
+        {
+            // A failed run has no result: the orchestrator left its steps' summaries in its progress as it failed, the
+            // one that failed last, so both read alike.
+            status["steps"] = System.Text.Json.JsonSerializer.SerializeToNode(steps, JsonContext.Default.IReadOnlyListStepSummary);
         }
 
         if (metadata.FailureDetails is { } failure)

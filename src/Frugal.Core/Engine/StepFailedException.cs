@@ -19,6 +19,12 @@ public sealed class StepFailedException : Exception
     {
     }
 
+    /// <summary>The step that failed (a failed run's status marks it), when the failure is one step's.</summary>
+    public string? StepId { get; init; }
+
+    /// <summary>The step's activity attempts, retries included; 0 when it failed before its first (its <c>when</c>, its <c>items</c>).</summary>
+    public int Attempts { get; init; }
+
     /// <summary>
     /// The failure of step <paramref name="stepId"/> from its last attempt's <paramref name="error"/>: said as is when
     /// the input was bad (the activity's message names the step already when the step's own expressions failed).
@@ -29,6 +35,10 @@ public sealed class StepFailedException : Exception
         return new StepFailedException(
             badInput ? error.StartsWith(step, StringComparison.Ordinal) ? error : $"{step}: {error}"
             : $"{step} failed after {attempts} attempt(s): {error}",
-            inner);
+            inner)
+        {
+            StepId = stepId,
+            Attempts = attempts,
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Frugal.Workflows;
 
 namespace Frugal.Engine;
@@ -6,8 +7,8 @@ namespace Frugal.Engine;
 /// <summary>What one step did: how it ran, where, and what it used.</summary>
 /// <param name="StepId">The step.</param>
 /// <param name="Kind">The step's kind.</param>
-/// <param name="Status"><c>completed</c> or <c>skipped</c>.</param>
-/// <param name="Calls">Calls made (items, for a foreach).</param>
+/// <param name="Status"><c>completed</c> or <c>skipped</c>; <c>failed</c> for the step that failed a run (in its status only).</param>
+/// <param name="Calls">Calls made (items, for a foreach); a failed step counts none: what its calls used is in the cost ledger.</param>
 /// <param name="Attempts">Activity attempts, retries included.</param>
 /// <param name="Tiers">The tiers that answered, with how many calls each.</param>
 /// <param name="InputTokens">Prompt tokens, all calls together.</param>
@@ -15,6 +16,7 @@ namespace Frugal.Engine;
 /// <param name="DurationMs">Activity time, all attempts together.</param>
 /// <param name="Metadata">For a single call: its attempts, escalation, trimming and downgrades; for a foreach: how many
 /// items were escalated, trimmed, downgraded or answered by the fallback deployment.</param>
+/// <param name="Error">Why the step failed; only a failed step has one.</param>
 public sealed record StepSummary(
     string StepId,
     string Kind,
@@ -25,7 +27,8 @@ public sealed record StepSummary(
     long InputTokens,
     long OutputTokens,
     double DurationMs,
-    JsonNode? Metadata = null)
+    JsonNode? Metadata = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null)
 {
     /// <summary>The summary of a finished step (built once, when the run is over).</summary>
     internal static StepSummary From(StepDefinition step, StepOutcome outcome)
@@ -48,6 +51,10 @@ public sealed record StepSummary(
             outcome.DurationMs,
             MetadataOf(outcome.Results));
     }
+
+    /// <summary>The summary of the step that failed a run: no calls answered, the attempts it made, and why.</summary>
+    internal static StepSummary Failed(StepDefinition step, int attempts, string error) =>
+        new(step.Id, step.Kind, "failed", 0, attempts, new Dictionary<string, int>(StringComparer.Ordinal), 0, 0, 0, Error: error);
 
     private static JsonNode? MetadataOf(IReadOnlyList<CallResult> results)
     {

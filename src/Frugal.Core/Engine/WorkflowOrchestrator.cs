@@ -22,6 +22,16 @@ public sealed class WorkflowOrchestrator : TaskOrchestrator<WorkflowRunRequest, 
 
         var definition = DefinitionCache.Get(input);
         var run = new WorkflowRun(context, input, definition);
-        return await run.ExecuteAsync();
+        try
+        {
+            return await run.ExecuteAsync();
+        }
+        catch (Exception ex)
+        {
+            // A failed run has no result, so its status carries what a completed run's result says of its steps:
+            // Durable Task keeps the custom status the failing episode sets, and it is built only here, once.
+            context.SetCustomStatus(run.FailedProgress(ex));
+            throw;
+        }
     }
 }

@@ -162,7 +162,11 @@ internal sealed partial class WorkflowRun
         if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
         {
             throw new StepFailedException(
-                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first: {first.Message}");
+                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first: {first.Message}")
+            {
+                StepId = stepId,
+                Attempts = attempt,
+            };
         }
 
         Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");

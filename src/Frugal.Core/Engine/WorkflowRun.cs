@@ -18,6 +18,9 @@ internal sealed partial class WorkflowRun
     private readonly JsonObject _steps = [];
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
 
+    // Steps finished or skipped, in the order they finished: what a run's result, or a failed run's status, summarises.
+    private readonly List<(StepDefinition Step, StepResult Result)> _finished = [];
+
     // Steps that finished while replaying and whose results nothing has read yet: a replay reads a result only when a
     // call it sends, a condition or the run's end refers to it (see StepResponseJson).
     private readonly Dictionary<string, StepResult> _unread = new(StringComparer.Ordinal);
@@ -52,7 +55,7 @@ internal sealed partial class WorkflowRun
     {
         var pending = _definition.Steps.ToList();
         var running = new Dictionary<Task<StepResult>, StepDefinition>();
-        var finished = new List<(StepDefinition Step, StepResult Result)>(pending.Count);
+        var finished = _finished;
 
         // Progress from the start, so a run's status shows it before its first step ends (and a run that fails in it).
         _context.SetCustomStatus(new RunProgress(0, _definition.Steps.Count));
@@ -184,7 +187,7 @@ internal sealed partial class WorkflowRun
         catch (Frugal.Expressions.ExpressionException ex)
         {
             // Evaluated on every replay too, so failing here fails the same way each time; it says where.
-            throw new StepFailedException($"step '{step.Id}': 'when' ({when.ToString().Trim()}) failed: {ex.Message}", ex);
+            throw new StepFailedException($"step '{step.Id}': 'when' ({when.ToString().Trim()}) failed: {ex.Message}", ex) { StepId = step.Id };
         }
     }
 
@@ -240,8 +243,8 @@ internal sealed partial class WorkflowRun
         Read(step.DependsOn);
         var value = step.Items.Evaluate(_scope);
         var items = value as JsonArray
-            ?? throw new InvalidOperationException(
-                $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}");
+            ?? throw new StepFailedException(
+                $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}") { StepId = step.Id };
         var size = Math.Max(1, step.BatchSize);
         var batches = (items.Count + size - 1) / size;
         var responses = new StepResponses[batches];

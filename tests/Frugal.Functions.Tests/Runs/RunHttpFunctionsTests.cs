@@ -1,4 +1,5 @@
 using Frugal.Functions.Runs;
+using Frugal.Workflows;
 using Microsoft.AspNetCore.Http;
 
 namespace Frugal.Functions.Tests.Runs;
@@ -253,6 +254,41 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Equal("Completed", run!["status"]!.GetValue<string>());
         Assert.Equal("acme", run["tenant"]!.GetValue<string>());
         Assert.Equal("faq", run["output"]!["answered_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetRun_RunFailedAtItsSecondStep_SummarisesTheStepsThatFinishedAndTheOneThatFailed()
+    {
+        // The status of a failed run had its progress and error only; a completed run's has every step's summary.
+        var workflow = WorkflowLoader.Parse("""
+            name: fails-on-text
+            input: { type: object }
+            steps:
+              - id: greet
+                kind: deterministic
+                operation: template
+                input: hello ${ input.text }
+              - id: count
+                kind: deterministic
+                operation: template
+                input: ${ number(steps.greet.output) }
+            """, "fails-on-text.yaml");
+        var functions = new RunHttpFunctions(new Frugal.Api.WorkflowApi(new WorkflowCatalog([workflow])));
+        var start = HttpTestContext.Request("POST", """{"text": "abc"}""");
+        var (_, _, body, _) = await HttpTestContext.ExecuteAsync(await functions.StartRunAsync(start, fixture.Host.Client, "fails-on-text"), start);
+        var id = body!["id"]!.GetValue<string>();
+        await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+        var get = HttpTestContext.Request("GET");
+
+        var (status, _, run, _) = await HttpTestContext.ExecuteAsync(await functions.GetRunAsync(get, fixture.Host.Client, id), get);
+
+        Assert.Equal(200, status);
+        Assert.Equal("Failed", run!["status"]!.GetValue<string>());
+        var steps = run["steps"]!.AsArray();
+        Assert.Equal(["completed:greet", "failed:count"], steps.Select(s => $"{s!["status"]}:{s["stepId"]}"));
+        Assert.Equal(1, steps[0]!["tiers"]!["deterministic"]!.GetValue<int>());
+        Assert.Equal("step 'count': number() cannot read 'hello abc' as a number", steps[1]!["error"]!.GetValue<string>());
+        Assert.Equal(run["error"]!["message"]!.GetValue<string>(), steps[1]!["error"]!.GetValue<string>());
     }
 
     [Fact]

@@ -41,6 +41,32 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         Assert.Equal(4, status["steps"]!.AsArray().Count);
     }
 
+    [Fact]
+    public async Task Api_RunFailsAtItsSecondStep_StatusSummarisesItsStepsAsACompletedRunsDoes()
+    {
+        // A failed run's status had only its progress and error: which steps had finished, and which failed, was not said.
+        await using var app = await StartAsync(new WorkflowCatalog([FailsOnText]));
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        var completed = await RunAsync(http, """{"text": "12"}""");
+        var failed = await RunAsync(http, """{"text": "abc"}""");
+
+        Assert.Equal("Completed", completed["status"]!.GetValue<string>());
+        Assert.Equal("Failed", failed["status"]!.GetValue<string>());
+        Assert.Equal("""{"completedSteps":2,"totalSteps":4}""", failed["progress"]!.ToJsonString());
+        var steps = failed["steps"]!.AsArray();
+        Assert.Equal(["skipped:maybe", "completed:greet", "failed:count"], steps.Select(s => $"{s!["status"]}:{s["stepId"]}"));
+        var fields = completed["steps"]!.AsArray()[0]!.AsObject().Select(f => f.Key).ToList(); // a completed run's, read alike
+        Assert.Equal(fields, steps[1]!.AsObject().Select(f => f.Key));
+        Assert.Equal([.. fields, "error"], steps[2]!.AsObject().Select(f => f.Key));
+        Assert.Equal("deterministic", steps[1]!["kind"]!.GetValue<string>());
+        Assert.Equal(1, steps[1]!["tiers"]!["deterministic"]!.GetValue<int>());
+        var count = steps[2]!.AsObject();
+        Assert.Equal("step 'count': number() cannot read 'abc' as a number", count["error"]!.GetValue<string>());
+        Assert.Equal(count["error"]!.GetValue<string>(), failed["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(1, count["attempts"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("/api/workflows/nope/runs", "{}", 404)]
     [InlineData("/api/workflows/support-triage/runs", "{not json", 400)]
@@ -103,7 +129,46 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         Assert.Contains(list!, w => w!["name"]!.GetValue<string>() == "support-triage" && w["version"]!.GetValue<string>().Length == 64);
     }
 
-    private async Task<WebApplication> StartAsync(long? maxRequestBodySize = null)
+    /// <summary>Four steps: 'count' fails after 'greet' on text that is not a number, while 'shout' waits on it and 'maybe' is skipped.</summary>
+    internal static readonly WorkflowDefinition FailsOnText = WorkflowLoader.Parse("""
+        name: fails-on-text
+        input: { type: object }
+        steps:
+          - id: greet
+            kind: deterministic
+            operation: template
+            input: hello ${ input.text }
+          - id: count
+            kind: deterministic
+            needs: [greet]
+            operation: template
+            input: ${ number(input.text) + 1 }
+          - id: shout
+            kind: deterministic
+            operation: template
+            input: ${ upper(steps.count.output) }
+          - id: maybe
+            kind: deterministic
+            when: ${ false }
+            operation: template
+            input: never
+        """, "fails-on-text.yaml");
+
+    private static async Task<JsonObject> RunAsync(HttpClient http, string input)
+    {
+        using var start = await http.PostAsync("/api/workflows/fails-on-text/runs", Json(input));
+        var statusUrl = (await start.Content.ReadFromJsonAsync<JsonObject>())!["statusQueryGetUri"]!.GetValue<string>();
+        JsonObject? status = null;
+        for (var i = 0; i < 400 && status?["status"]?.GetValue<string>() is null or "Running" or "Pending"; i++)
+        {
+            await Task.Delay(50);
+            status = await http.GetFromJsonAsync<JsonObject>(statusUrl);
+        }
+
+        return status!;
+    }
+
+    private async Task<WebApplication> StartAsync(WorkflowCatalog? catalog = null, long? maxRequestBodySize = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -112,7 +177,7 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limit);
         }
 
-        builder.Services.AddSingleton(WorkflowCatalog.LoadFolder(Path.Combine(RepoPaths.Root, "workflows")));
+        builder.Services.AddSingleton(catalog ?? WorkflowCatalog.LoadFolder(Path.Combine(RepoPaths.Root, "workflows")));
         builder.Services.AddSingleton<WorkflowApi>();
         builder.Services.AddSingleton(fixture.Runtime.Host.Client);
         var app = builder.Build();

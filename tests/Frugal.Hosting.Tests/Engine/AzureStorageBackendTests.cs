@@ -36,6 +36,30 @@ public sealed class AzureStorageBackendTests
     }
 
     [Fact]
+    public async Task Run_FailsAtItsSecondStep_StatusSummarisesTheStepsThatFinishedAndTheOneThatFailed()
+    {
+        // Azure Storage keeps a failed run's message as its output and no failure details: the custom status the
+        // failing episode set, with the steps' summaries, must be kept all the same.
+        var options = new LocalHostOptions
+        {
+            Backend = DurableBackendKind.AzureStorage,
+            StorageConnectionString = Storage,
+            TaskHub = $"failed{Guid.NewGuid():N}"[..20],
+        };
+        await using var host = await FrugalLocalHost.StartAsync(options, services => services.AddFrugalEngine());
+        var id = await WorkflowStarter.StartAsync(host.Client, Api.RunApiEndpointsTests.FailsOnText, new JsonObject { ["text"] = "abc" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        var status = Frugal.Api.RunStatus.ToJson(metadata, metadata.ReadInputAs<WorkflowRunRequest>());
+
+        Assert.Equal("Failed", status["status"]!.GetValue<string>());
+        Assert.Equal("step 'count': number() cannot read 'abc' as a number", status["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(["skipped:maybe", "completed:greet", "failed:count"], status["steps"]!.AsArray().Select(s => $"{s!["status"]}:{s["stepId"]}"));
+        Assert.Equal("step 'count': number() cannot read 'abc' as a number", status["steps"]![2]!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Run_HostStoppedMidRun_ResumesWhenAHostStartsOnTheSameStore()
     {
         var hub = $"resume{Guid.NewGuid():N}"[..20];

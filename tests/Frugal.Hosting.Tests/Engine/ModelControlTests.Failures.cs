@@ -132,7 +132,10 @@ public sealed partial class ModelControlTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.Equal("step 'answer': the cheap model refused the request with HTTP 401 after 1 attempt(s) (http-401): Access denied: the API key is wrong. Send the key configured as Emulator:ApiKey in the 'api-key' header or as 'Authorization: Bearer <key>'.", metadata.FailureDetails!.ErrorMessage);
         Assert.Equal(1, runtime.Emulator!.Counters.Unauthorized);
-        Assert.Equal(new RunProgress(0, 1), metadata.ReadCustomStatusAs<RunProgress>()); // how far it got, though no step ended
+        var progress = metadata.ReadCustomStatusAs<RunProgress>()!;
+        Assert.Equal((0, 1), (progress.CompletedSteps, progress.TotalSteps)); // how far it got, though no step ended
+        var answer = Assert.Single(progress.Steps!); // and which step failed, why, after how many attempts
+        Assert.Equal(("answer", "failed", 1, metadata.FailureDetails.ErrorMessage), (answer.StepId, answer.Status, answer.Attempts, answer.Error));
     }
 
     [Fact]

@@ -255,6 +255,41 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_FailsAfterMoreStepsThanItsStatusHolds_KeepsTheLastSummariesAndTheFailedStepWithinDurableFunctionsLimit()
+    {
+        // A failed run's status carries its steps' summaries; Durable Functions fails a run whose custom status is over
+        // 16 KB of UTF-16, and Azure Storage cannot store one over its column: 100 summaries are more than that.
+        var names = Enumerable.Range(0, 100).Select(i => $"step{i}").ToList();
+        var definition = WorkflowLoader.Parse($$"""
+            name: wide
+            input: { type: object }
+            steps:
+            {{string.Join('\n', names.Select(n => $"  - {{ id: {n}, kind: deterministic, operation: template, input: '{n} of ${{ input.text }}' }}"))}}
+              - id: last
+                kind: deterministic
+                needs: [{{string.Join(", ", names)}}]
+                operation: template
+                input: ${ number(input.long) }
+            """, "wide.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["text"] = "abc", ["long"] = new string('x', 3_000) });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.InRange(metadata.SerializedCustomStatus!.Length, 4_000, 16 * 1024 / 2);
+        var progress = metadata.ReadCustomStatusAs<RunProgress>()!;
+        Assert.Equal((100, 101), (progress.CompletedSteps, progress.TotalSteps));
+        var failed = progress.Steps![^1];
+        Assert.Equal(("last", "failed"), (failed.StepId, failed.Status));
+        Assert.StartsWith("step 'last': number() cannot read 'xxx", failed.Error, StringComparison.Ordinal);
+        Assert.Equal((1_000, '…'), (failed.Error!.Length, failed.Error[^1])); // the run's error has it in full
+        Assert.EndsWith("' as a number", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.InRange(progress.Steps.Count, 20, 99); // the last ones that fit, not every one of the 100
+        Assert.All(progress.Steps.SkipLast(1), s => Assert.Equal("completed", s.Status));
+    }
+
+    [Fact]
     public async Task StartAsync_InputViolatesSchema_ThrowsWithEveryViolation()
     {
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
