@@ -78,7 +78,7 @@ public sealed partial class PriceTable
 
     /// <summary>Prices a model call. An unknown model is unpriced and counted by <c>frugal.cost.unpriced</c>.</summary>
     /// <param name="model">The model or deployment name; a provider prefix (<c>azure/</c>) and a date suffix
-    /// (<c>-2024-08-06</c>) are tried off when the exact name is missing.</param>
+    /// (<c>-2024-08-06</c>) are tried off when the exact name is missing, then the name under <c>azure/</c>.</param>
     /// <param name="usage">The call's tokens. Cached tokens above the input count, or reasoning tokens above the
     /// output count, are clamped rather than failing the caller's activity.</param>
     /// <returns>The dollars and whether the model was priced.</returns>
@@ -116,7 +116,7 @@ public sealed partial class PriceTable
         return new PriceResult((decimal)Math.Max(0, gpuSeconds) * perHour / 3600m, true, Version);
     }
 
-    /// <summary>Finds a model's price, trying the provider prefix and date suffix off.</summary>
+    /// <summary>Finds a model's price, trying the provider prefix and date suffix off, then the name under <c>azure/</c>.</summary>
     /// <param name="model">The model or deployment name.</param>
     /// <param name="price">The price, when found.</param>
     /// <returns>Whether the model is priced.</returns>
@@ -146,8 +146,17 @@ public sealed partial class PriceTable
         }
 
         string undated = DateSuffix().Replace(bare, "");
-        return models.GetValueOrDefault(undated);
+        if (models.TryGetValue(undated, out price))
+        {
+            return price;
+        }
+
+        // LiteLLM's file prices some models only under their Azure name ("azure/gpt-4o-mini" and no "gpt-4o-mini"),
+        // while Azure OpenAI answers with the bare model name, so those calls were unpriced.
+        return models.GetValueOrDefault(AzurePrefix + bare) ?? models.GetValueOrDefault(AzurePrefix + undated);
     }
+
+    private const string AzurePrefix = "azure/";
 
     private static string ReadFile(string path)
     {

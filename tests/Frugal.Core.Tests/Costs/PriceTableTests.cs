@@ -159,6 +159,25 @@ public sealed class PriceTableTests
     }
 
     [Fact]
+    public void FromLiteLlm_ModelPricedOnlyUnderItsAzureName_PricesTheModelAzureNames()
+    {
+        // Azure OpenAI answers "gpt-4.1-nano-2025-04-14"; LiteLLM had it only as "azure/gpt-4.1-nano": the call was unpriced.
+        string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, """{ "azure/gpt-4.1-nano": { "input_cost_per_token": 1e-7, "output_cost_per_token": 4e-7 } }""");
+        try
+        {
+            var table = PriceTable.FromLiteLlm(path);
+
+            Assert.True(table.Price("gpt-4.1-nano-2025-04-14", new TokenUsage(1_000_000, 0, 1_000_000, 0)) is { Priced: true, Dollars: 0.5m });
+            Assert.True(table.Price("gpt-4.1-nano", new TokenUsage(1_000_000, 0, 0, 0)) is { Priced: true, Dollars: 0.1m });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void FromLiteLlm_NegativeCost_ThrowsNamingFileAndField()
     {
         string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
