@@ -48,6 +48,22 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task Html_DaysWithNothingSaved_CacheChartSaysSo()
+    {
+        // An empty box, as if the chart had failed to draw.
+        var unsaved = await CostReport.AggregateAsync(
+            Sample.Where(r => r.SavedDollars == 0).ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+        using var writer = new StringWriter();
+        using var savedWriter = new StringWriter();
+
+        await CostReportWriter.WriteAsync(unsaved, CostReportFormat.Html, writer, CancellationToken.None);
+        await CostReportWriter.WriteAsync(await ReportAsync(CostGroupBy.Workflow), CostReportFormat.Html, savedWriter, CancellationToken.None);
+
+        Assert.Contains("No cache hits in this period: nothing saved.", writer.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("No cache hits in this period", savedWriter.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Html_PeriodStartingInsideADay_NamesTheStartTime()
     {
         // --since 2026-12-01T00:00:00+01:00 is 23:00 UTC on 2026-11-30: the page read "2026-11-30 to now", as if the

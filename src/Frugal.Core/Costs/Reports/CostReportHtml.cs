@@ -115,6 +115,12 @@ internal static class CostReportHtml
         decimal max = days.Count == 0 ? 0 : days.Max(d => d.SavedDollars);
         var axis = new DayAxis(days, plot + 28);
         var svg = Open("chart-cache-savings", "Cache savings per day", plot + 40, days.Count);
+        if (days.Count > 0 && max <= 0)
+        {
+            // Days with records but nothing saved drew an empty box, which read as a chart that failed to draw.
+            svg.Append("<text class=\"empty\" x=\"10\" y=\"20\">No cache hits in this period: nothing saved.</text>\n");
+        }
+
         foreach (var day in days)
         {
             double height = Scale(day.SavedDollars, max, plot), x = axis.X(day);
