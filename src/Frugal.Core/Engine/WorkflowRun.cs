@@ -92,6 +92,12 @@ internal sealed partial class WorkflowRun
 
             if (running.Count == 0)
             {
+                if (pending.Count == 0)
+                {
+                    // The last steps were skipped once the steps they read had finished: the run is done.
+                    break;
+                }
+
                 // Only reachable if validation missed a dependency; fail loudly rather than spin.
                 throw new InvalidOperationException(
                     $"steps {string.Join(", ", pending.Select(s => s.Id))} wait on steps that never run");

@@ -135,6 +135,32 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_LastStepSkippedAfterTheStepItReads_Completes()
+    {
+        // The run failed with "steps  wait on steps that never run": nothing was left to run once 'extra' was skipped.
+        var definition = WorkflowLoader.Parse("""
+            name: tail
+            input: { type: object }
+            steps:
+              - id: first
+                kind: deterministic
+                operation: template
+                input: x
+              - id: extra
+                kind: deterministic
+                operation: template
+                when: ${ steps.first.output == 'y' }
+                input: z
+            """, "tail.yaml");
+
+        var result = await RunAsync(definition, new JsonObject());
+
+        Assert.Equal("x", result.Output!["first"]!.GetValue<string>());
+        Assert.Null(result.Output["extra"]);
+        Assert.Equal("skipped", Step(result, "extra").Status);
+    }
+
+    [Fact]
     public async Task RunAsync_NoOutputSection_OutputsEveryStepInTheFilesOrder()
     {
         // The keys came in completion order, which differs from run to run: diffs and snapshots of the output broke.
