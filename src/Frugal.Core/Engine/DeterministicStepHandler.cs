@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Frugal.Expressions;
 using Frugal.Workflows;
 
 namespace Frugal.Engine;
@@ -124,10 +125,7 @@ internal static class DeterministicStepHandler
         return sb.ToString().TrimEnd();
     }
 
-    private static string Text(JsonNode? node) => node switch
-    {
-        null => string.Empty,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
-    };
+    // A list or an object as a template shows it (quotes and letters as themselves), so a pattern written for the
+    // text finds 'é' in it.
+    private static string Text(JsonNode? node) => ExpressionValues.Render(node);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Frugal.Embeddings;
+using Frugal.Expressions;
 
 namespace Frugal.Engine;
 
@@ -24,12 +25,7 @@ public sealed class SemanticLookupHandler
     {
         ArgumentNullException.ThrowIfNull(call);
         var table = call.Table ?? throw new StepInputException("lookup needs a table");
-        var input = call.Input switch
-        {
-            null => string.Empty,
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            var node => node.ToJsonString(),
-        };
+        var input = ExpressionValues.Render(call.Input);
         if (string.IsNullOrWhiteSpace(input) || table.Count == 0)
         {
             return new CallResult(call.Default?.DeepClone(), "deterministic") { Metadata = new JsonObject { ["match"] = null } };

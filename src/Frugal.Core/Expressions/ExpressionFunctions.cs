@@ -6,10 +6,6 @@ namespace Frugal.Expressions;
 /// <summary>The functions expressions may call. All are pure and bounded by the size of their arguments.</summary>
 internal static class ExpressionFunctions
 {
-    // tojson makes text for prompts and templates, where the default encoder's \u0022 for every quote (and \u003C for
-    // '<', and every non-ASCII letter) is noise a model pays tokens for.
-    private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static readonly Dictionary<string, ExpressionFunction> All = new ExpressionFunction[]
     {
         new("len", 1, 1, (a, o) => a[0] switch
@@ -37,7 +33,7 @@ internal static class ExpressionFunctions
             .Split(ExpressionValues.Render(a[1]), StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => (JsonNode?)JsonValue.Create(s))])),
         new("coalesce", 1, 8, (a, _) => a.FirstOrDefault(v => v is not null)?.DeepClone()),
-        new("tojson", 1, 1, (a, _) => JsonValue.Create(a[0]?.ToJsonString(RelaxedJson) ?? "null")),
+        new("tojson", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.ToText(a[0]))),
         new("string", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]))),
         new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n)
             : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n)

@@ -27,6 +27,18 @@ public sealed class ValueTemplateTests
     }
 
     [Fact]
+    public void Render_ObjectInText_WritesQuotesSymbolsAndLettersAsThemselves()
+    {
+        // A record in a prompt reached the model as {\u0022q\u0022:\u0022caf\u00E9 \u003E \u65E5\u672C\u0022}: escapes it
+        // paid tokens for and read as noise (tojson() already wrote them as themselves).
+        var scope = new JsonObject { ["input"] = new JsonObject { ["rec"] = new JsonObject { ["q"] = "café > 日本 & 'x'" } } };
+
+        var text = ValueTemplate.Parse("Data: ${ input.rec } / ${ string(input.rec) }").Render(scope);
+
+        Assert.Equal("""Data: {"q":"café > 日本 & 'x'"} / {"q":"café > 日本 & 'x'"}""", text);
+    }
+
+    [Fact]
     public void Render_DoubleDollar_WritesLiteralTemplate()
     {
         Assert.Equal("cost: ${ input.name } Ada", ValueTemplate.Parse("cost: $${ input.name } ${ input.name }").Render(Scope()));
