@@ -48,10 +48,12 @@ internal static class ReplayCommand
     internal static async Task<int> ReplayAsync(string workflowPath, string dataPath, int limit, bool json, TextWriter output, TextWriter error, CancellationToken ct)
     {
         WorkflowDefinition definition;
+        IReadOnlyList<(string Name, WorkflowDefinition Definition)> pinned;
         IReadOnlyList<RoutingExample> rows;
         try
         {
             definition = WorkflowFileReader.Read(workflowPath);
+            pinned = ReplayRunner.Variants(definition);
             rows = [.. RoutingDataReader.Read(dataPath).Take(limit)];
             if (rows.Count > 0 && WorkflowInputValidator.Validate(definition, ReplayRunner.Input(rows[0])) is { Count: > 0 } violations)
             {
@@ -75,7 +77,7 @@ internal static class ReplayCommand
             return ExitCodes.BadInput;
         }
 
-        var variants = await ReplayRunner.RunAsync(definition, dataPath, rows, LocalRuntime.ReadConfiguration(), error, ct);
+        var variants = await ReplayRunner.RunAsync(pinned, dataPath, rows, LocalRuntime.ReadConfiguration(), error, ct);
         if (json)
         {
             await output.WriteLineAsync(ToJson(definition, variants).ToJsonString());

@@ -19,14 +19,44 @@ namespace Frugal.Cli.Replay;
 /// </summary>
 internal static partial class ReplayRunner
 {
+    /// <summary>
+    /// The three workflows a replay runs: as written, and with every <c>tier: auto</c> model step pinned to cheap and to
+    /// premium.
+    /// </summary>
+    /// <exception cref="CliUsageException">The workflow has no auto step, or one the pin could not reach: the
+    /// "cheap-only" and "premium-only" figures would be the auto ones under other names.</exception>
+    public static IReadOnlyList<(string Name, WorkflowDefinition Definition)> Variants(WorkflowDefinition definition)
+    {
+        if (!AutoSteps(definition).Any())
+        {
+            throw new CliUsageException(
+                $"{definition.File}: replay compares the workflow's 'tier: auto' model steps with cheap-only and premium-only runs, and it has none: the three would run the same calls");
+        }
+
+        var variants = new List<(string, WorkflowDefinition)> { ("auto", definition) };
+        foreach (var tier in new[] { "cheap", "premium" })
+        {
+            var pinned = Pin(definition, tier);
+            if (AutoSteps(pinned).FirstOrDefault() is { } left)
+            {
+                throw new CliUsageException(
+                    $"{left.Location}: step '{left.Id}': replay cannot pin its 'tier: auto' to cheap and premium: it rewrites lines that read 'tier: auto' (in block style); write the key on a line of its own");
+            }
+
+            variants.Add(($"{tier}-only", pinned));
+        }
+
+        return variants;
+    }
+
     public static async Task<IReadOnlyList<ReplayVariant>> RunAsync(
-        WorkflowDefinition definition, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, TextWriter progress, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, WorkflowDefinition Definition)> variants, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, TextWriter progress, CancellationToken cancellationToken)
     {
         // The replay prices its runs in a ledger of its own (the user's is not touched), deleted when it is done.
         var ledgerFolder = Path.Combine(Path.GetTempPath(), $"frugal-replay-{Guid.NewGuid():N}");
         try
         {
-            return await ReplayAsync(definition, dataPath, rows, configuration, Path.Combine(ledgerFolder, "costs.db"), progress, cancellationToken);
+            return await ReplayAsync(variants, dataPath, rows, configuration, Path.Combine(ledgerFolder, "costs.db"), progress, cancellationToken);
         }
         finally
         {
@@ -38,7 +68,7 @@ internal static partial class ReplayRunner
     }
 
     private static async Task<IReadOnlyList<ReplayVariant>> ReplayAsync(
-        WorkflowDefinition definition, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, string ledgerPath, TextWriter progress, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, WorkflowDefinition Definition)> variants, string dataPath, IReadOnlyList<RoutingExample> rows, IConfiguration configuration, string ledgerPath, TextWriter progress, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -50,24 +80,23 @@ internal static partial class ReplayRunner
         };
         var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(settings).Build();
         await using var runtime = await LocalRuntime.StartAsync(merged, store: null, progress, cancellationToken: cancellationToken);
-        var variants = new List<ReplayVariant>();
-        foreach (var (name, variant) in new[]
-        {
-            ("auto", definition),
-            ("cheap-only", Pin(definition, "cheap")),
-            ("premium-only", Pin(definition, "premium")),
-        })
+        var results = new List<ReplayVariant>();
+        foreach (var (name, variant) in variants)
         {
             await progress.WriteLineAsync($"replaying {rows.Count} prompts: {name} ...");
-            variants.Add(await RunVariantAsync(runtime, name, variant, rows, cancellationToken));
+            results.Add(await RunVariantAsync(runtime, name, variant, rows, cancellationToken));
         }
 
-        return variants;
+        return results;
     }
 
     /// <summary>The same workflow with its auto model steps pinned to one tier (the YAML edited, so the run is pinned to it).</summary>
     internal static WorkflowDefinition Pin(WorkflowDefinition definition, string tier) =>
-        WorkflowLoader.Parse(AutoTier().Replace(definition.Source, $"${{indent}}tier: {tier}"), definition.File);
+        WorkflowLoader.Parse(AutoTier().Replace(definition.Source, $"${{indent}}tier: {tier}${{rest}}"), definition.File);
+
+    /// <summary>The auto model steps, a foreach's body named by its foreach.</summary>
+    private static IEnumerable<StepDefinition> AutoSteps(WorkflowDefinition definition) =>
+        definition.Steps.Where(s => (s is ForEachStep each ? each.Body : s) is ModelStep { Tier: ModelTier.Auto });
 
     private static async Task<ReplayVariant> RunVariantAsync(
         LocalRuntime runtime, string name, WorkflowDefinition definition, IReadOnlyList<RoutingExample> rows, CancellationToken cancellationToken)
@@ -107,7 +136,8 @@ internal static partial class ReplayRunner
         return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds);
     }
 
-    [GeneratedRegex(@"^(?<indent>[ \t]*)tier:[ \t]*auto[ \t]*$", RegexOptions.Multiline)]
+    // Quoted or not, before a comment or a Windows line end: the line was left as it was, and "cheap-only" ran auto.
+    [GeneratedRegex(@"^(?<indent>[ \t]*(?:-[ \t]+)?)tier:[ \t]*(?:auto|'auto'|""auto"")(?<rest>[ \t]*(?:#[^\r\n]*)?\r?)$", RegexOptions.Multiline)]
     private static partial Regex AutoTier();
 
     /// <summary>The input a replayed run starts with: the row's prompt.</summary>

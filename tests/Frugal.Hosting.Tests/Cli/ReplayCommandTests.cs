@@ -39,6 +39,69 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_AutoTierWithACommentAndWindowsLineEnds_PinsCheapOnlyAndPremiumOnly()
+    {
+        // The line "tier: auto   # the router decides" was left as it was: "cheap-only" and "premium-only" ran auto
+        // routing and printed its figures under their names.
+        var source = File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml")).ReplaceLineEndings("\r\n");
+        Assert.Contains("    tier: auto\r\n", source, StringComparison.Ordinal);
+        var workflow = Write("commented.yaml", source.Replace("    tier: auto\r\n", "    tier: 'auto'   # the router decides\r\n", StringComparison.Ordinal));
+        var csv = Write("labelled.csv", Labelled(4));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow, "--json");
+
+        Assert.True(code == 0, error + output);
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(0, json["cheap-only"]!["premium_share"]!.GetValue<double>());
+        Assert.Equal(1, json["premium-only"]!["premium_share"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Replay_AutoTierInAFlowMapping_ExitsTwoNamingTheStep()
+    {
+        var workflow = Write("flow.yaml", """
+            name: flow
+            input: { type: object, required: [prompt], properties: { prompt: { type: string } } }
+            steps:
+              - { id: route, kind: classify, input: "${ input.prompt }" }
+              - { id: answer, kind: model, tier: auto, route: route, prompt: "${ input.prompt }" }
+            output: { answer: "${ steps.answer.output }" }
+            """);
+        var csv = Write("labelled.csv", Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"{workflow}:5:5: step 'answer': replay cannot pin its 'tier: auto' to cheap and premium: it rewrites lines that read 'tier: auto' (in block style); write the key on a line of its own",
+            error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
+    public async Task Replay_WorkflowWithoutAutoSteps_ExitsTwoSayingTheVariantsWouldBeTheSame()
+    {
+        var workflow = Write("cheap.yaml", """
+            name: cheap
+            input: { type: object, required: [prompt], properties: { prompt: { type: string } } }
+            steps:
+              - id: answer
+                kind: model
+                prompt: ${ input.prompt }
+            output: { answer: "${ steps.answer.output }" }
+            """);
+        var csv = Write("labelled.csv", Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"{workflow}: replay compares the workflow's 'tier: auto' model steps with cheap-only and premium-only runs, and it has none: the three would run the same calls",
+            error.Trim());
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
     public async Task Run_LabelledCsvAsInput_ReportsAutoBesideCheapOnlyAndPremiumOnly()
     {
         // Issue 5 asks for it from `frugal run` itself ("same command, same run").
