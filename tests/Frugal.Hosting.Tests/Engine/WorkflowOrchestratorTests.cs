@@ -316,6 +316,34 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_FailsAfterAStepWasSkipped_ProgressCountsTheSkippedStep()
+    {
+        // 'frugal run' printed "0 of 2 finished" (and GET /api/runs/{id} the same) though 'optional' had been skipped.
+        var definition = WorkflowLoader.Parse("""
+            name: progress
+            input: { type: object }
+            steps:
+              - id: optional
+                kind: deterministic
+                operation: template
+                when: ${ input.wanted }
+                input: x
+              - id: count
+                kind: deterministic
+                operation: template
+                input: ${ input.n - 1 }
+            """, "progress.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["wanted"] = false, ["n"] = "three" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        var progress = metadata.ReadCustomStatusAs<RunProgress>()!;
+        Assert.Equal((1, 2), (progress.CompletedSteps, progress.TotalSteps));
+    }
+
+    [Fact]
     public async Task StartAsync_InputViolatesSchema_ThrowsWithEveryViolation()
     {
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
