@@ -35,7 +35,7 @@ internal static class ExpressionFunctions
         new("coalesce", 1, 8, (a, _) => a.FirstOrDefault(v => v is not null)?.DeepClone()),
         new("tojson", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.ToText(a[0]))),
         new("string", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]))),
-        new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n)
+        new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n, o)
             : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n)
                 ? ExpressionValues.Number(n)
                 : throw new ExpressionException($"number() cannot read '{ExpressionValues.Render(a[0])}' as a number", o)),

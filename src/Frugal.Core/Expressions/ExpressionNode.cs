@@ -64,7 +64,7 @@ internal sealed record NegateNode(ExpressionNode Operand, int Offset) : Expressi
     {
         var value = Operand.Evaluate(scope);
         return ExpressionValues.TryNumber(value, out var n)
-            ? ExpressionValues.Number(-n)
+            ? ExpressionValues.Number(-n, Offset)
             : throw new ExpressionException($"'-' needs a number, got {ExpressionValues.Describe(value)}", Offset);
     }
 }
@@ -102,11 +102,11 @@ internal sealed record BinaryNode(string Operator, ExpressionNode Left, Expressi
         };
     }
 
-    private static JsonNode? Add(JsonNode? left, JsonNode? right)
+    private JsonNode? Add(JsonNode? left, JsonNode? right)
     {
         if (ExpressionValues.TryNumber(left, out var a) && ExpressionValues.TryNumber(right, out var b))
         {
-            return ExpressionValues.Number(a + b);
+            return ExpressionValues.Number(a + b, Offset);
         }
 
         if (left is JsonArray la && right is JsonArray ra)
@@ -119,7 +119,7 @@ internal sealed record BinaryNode(string Operator, ExpressionNode Left, Expressi
 
     private JsonNode? Subtract(JsonNode? left, JsonNode? right) =>
         ExpressionValues.TryNumber(left, out var a) && ExpressionValues.TryNumber(right, out var b)
-            ? ExpressionValues.Number(a - b)
+            ? ExpressionValues.Number(a - b, Offset)
             : throw new ExpressionException(
                 $"'-' needs two numbers, got {ExpressionValues.Describe(left)} and {ExpressionValues.Describe(right)}", Offset);
 }

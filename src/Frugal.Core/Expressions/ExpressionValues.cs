@@ -58,6 +58,13 @@ internal static class ExpressionValues
     public static JsonNode? Number(double value) =>
         value == Math.Floor(value) && Math.Abs(value) < 1e15 ? JsonValue.Create((long)value) : JsonValue.Create(value);
 
+    /// <summary>The result of arithmetic at <paramref name="offset"/>; one past the range of numbers is an error there.</summary>
+    /// <exception cref="ExpressionException">The result is infinite or not a number: JSON cannot hold it, and the step
+    /// failed on .NET's message when its request was written.</exception>
+    public static JsonNode? Number(double value, int offset) => double.IsFinite(value)
+        ? Number(value)
+        : throw new ExpressionException("the result is beyond the range of numbers (64-bit floating point, about ±1.8e308)", offset);
+
     public static bool DeepEquals(JsonNode? left, JsonNode? right)
     {
         if (TryNumber(left, out var a) && TryNumber(right, out var b))

@@ -122,6 +122,23 @@ public sealed class ExpressionTests
         Assert.Contains($"number() cannot read '{text}' as a number", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("input.big + input.big", 10)]
+    [InlineData("input.huge - 1", 11)]
+    [InlineData("-input.huge", 0)]
+    [InlineData("number(input.huge)", 0)]
+    public void Evaluate_ArithmeticPastTheRangeOfNumbers_ThrowsSayingSo(string text, int offset)
+    {
+        // An input of 1e400 (valid JSON) or a sum past 1.8e308 failed the step with "NET number values such as positive
+        // and negative infinity cannot be written as valid JSON. To make it work when using 'JsonSerializer', ...".
+        var scope = new JsonObject { ["input"] = JsonNode.Parse("""{"big": 1e308, "huge": 1e400}""") };
+
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text).Evaluate(scope));
+
+        Assert.Equal("the result is beyond the range of numbers (64-bit floating point, about ±1.8e308)", ex.Message);
+        Assert.Equal(offset, ex.Offset);
+    }
+
     [Fact]
     public void Evaluate_SubtractText_ThrowsNamingTypes()
     {
