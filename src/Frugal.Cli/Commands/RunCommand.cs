@@ -139,6 +139,17 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        if (runtime.Host.Services.GetService<Frugal.Cli.Onnx.LocalOnnxModels>() is { } onnx && onnx.Unknown(definition) is { Count: > 0 } unknownModels)
+        {
+            // Like an unknown router: each run failed at its onnx step, after the steps before it ran (and were paid for).
+            foreach (var diagnostic in unknownModels)
+            {
+                await error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.BadInput;
+        }
+
         var client = runtime.Host.Client;
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         var reporter = new RunReporter(output, definition, inputs.Count);

@@ -13,12 +13,15 @@ internal sealed class LocalOnnxClassifier(LocalOnnxModels models) : IOnnxClassif
         var classifiers = models.Registry.Classifiers;
         if (!classifiers.TryGetValue(model, out var classifier))
         {
-            throw new StepInputException(
-                $"ONNX model '{model}' is not an in-process classifier (available: {string.Join(", ", classifiers.Keys.Order(StringComparer.Ordinal))}); add its folder under models/ or set Frugal:Inference:Endpoint to use the inference app's");
+            throw new StepInputException(UnknownModel(null, model, classifiers.Keys));
         }
 
         var results = await classifier.ClassifyAsync([text], cancellationToken).ConfigureAwait(false);
         var result = results[0];
         return new OnnxClassification(result.Label, result.Scores.ToDictionary(s => s.Key, s => (double)s.Value, StringComparer.Ordinal), result.Tokens, result.ComputeSeconds);
     }
+
+    /// <summary>What is wrong with a step (<paramref name="stepId"/>, when given) whose model is not one of <paramref name="available"/>.</summary>
+    internal static string UnknownModel(string? stepId, string? model, IEnumerable<string> available) =>
+        $"{(stepId is { Length: > 0 } ? $"step '{stepId}': " : string.Empty)}ONNX model '{model}' is not an in-process classifier (available: {string.Join(", ", available.Order(StringComparer.Ordinal))}); add its folder under models/ or set Frugal:Inference:Endpoint to use the inference app's";
 }

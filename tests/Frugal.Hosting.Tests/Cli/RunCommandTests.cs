@@ -572,6 +572,34 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OnnxStepNamingAModelNotShipped_ExitsTwoBeforeAnythingRuns()
+    {
+        // Each run failed at 'rate' after 'answer' had called (and paid for) the cheap model.
+        var workflow = Temp("sentiment.yaml", """
+            name: sentiment
+            input: { type: object }
+            steps:
+              - id: answer
+                kind: model
+                prompt: hi
+              - id: rate
+                kind: model
+                tier: onnx
+                model: sentiment
+                prompt: ${ steps.answer.output }
+            """);
+
+        var (code, output, error) = await CliRunner.RunAsync("run", workflow, "--input", Temp("in.json", "{}"));
+
+        Assert.Equal(2, code);
+        Assert.Contains(
+            $"{workflow}:7:5: step 'rate': ONNX model 'sentiment' is not an in-process classifier (available: urgency); add its folder under models/ or set Frugal:Inference:Endpoint to use the inference app's",
+            error,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("[1/1]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_UnknownRouterAndAnotherProblem_ListsBothInFileOrder()
     {
         // The router used to be checked only once the file had no other problem, so fixing one showed the next.
