@@ -19,8 +19,8 @@ internal static class StepCallBuilder
                 ? JsonValue.Create(d.Input.Render(scope))
                 : d.Input.Evaluate(scope)?.DeepClone(),
             d.Pattern,
-            d.Table,
-            d.Default)
+            d.TableTemplates is { } values ? Evaluate(values, scope) : d.Table,
+            d.DefaultTemplate?.Evaluate(scope)?.DeepClone())
         {
             Match = d.Match,
             MinSimilarity = d.MinSimilarity,
@@ -46,6 +46,18 @@ internal static class StepCallBuilder
         },
         _ => throw new InvalidOperationException($"step '{step.Id}' of kind '{step.Kind}' is not a single call"),
     };
+
+    /// <summary>A lookup table whose values hold expressions, with their values for this run.</summary>
+    private static Dictionary<string, JsonNode?> Evaluate(IReadOnlyDictionary<string, ValueTemplate> values, JsonObject scope)
+    {
+        var table = new Dictionary<string, JsonNode?>(values.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in values)
+        {
+            table[key] = value.Evaluate(scope)?.DeepClone();
+        }
+
+        return table;
+    }
 
     /// <summary>
     /// An <c>auto</c> step takes the tier its classify step chose. Without a decision (the classify step was skipped)

@@ -21,8 +21,17 @@ public sealed record DeterministicStep : StepDefinition
     /// <summary>The table, for <see cref="DeterministicOperation.Lookup"/>; keys are normalised (case, spacing, punctuation).</summary>
     public IReadOnlyDictionary<string, JsonNode?>? Table { get; init; }
 
-    /// <summary>The output when a lookup or a regex finds nothing.</summary>
+    /// <summary>
+    /// The table's values as templates, when any of them holds an expression (<c>${ }</c>): each call evaluates them
+    /// against the run, so the value found is output with its expressions' values. Null when every value is plain.
+    /// </summary>
+    public IReadOnlyDictionary<string, ValueTemplate>? TableTemplates { get; init; }
+
+    /// <summary>The output when a lookup or a regex finds nothing, as written.</summary>
     public JsonNode? Default { get; init; }
+
+    /// <summary><see cref="Default"/> as a template: its strings may hold <c>${ }</c> expressions, evaluated per call.</summary>
+    public ValueTemplate? DefaultTemplate { get; init; }
 
     /// <summary>How a lookup matches its input against the table's keys.</summary>
     public LookupMatch Match { get; init; } = LookupMatch.Normalized;

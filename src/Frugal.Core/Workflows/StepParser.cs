@@ -146,6 +146,18 @@ internal sealed class StepParser(WorkflowParseContext context)
             }
         }
 
+        // Values and the default are templates like every other string: written '${ input.name }', they were output as
+        // that text, literally. A table none of whose values holds '${' is kept as it is, with nothing to evaluate.
+        Dictionary<string, ValueTemplate>? tableTemplates = null;
+        if (step["table"] is JsonObject values && values.Any(p => HoldsTemplate(p.Value)))
+        {
+            tableTemplates = values.ToDictionary(
+                p => p.Key,
+                p => context.Template(p.Value, pointer + "/table/" + YamlJsonConverter.Escape(p.Key), inForEach, links),
+                StringComparer.Ordinal);
+        }
+
+        var fallback = step.ContainsKey("default") ? Template(step, pointer, "default", inForEach, links) : null;
         var input = Template(step, pointer, "input", inForEach, links);
         return operation is null ? null : new DeterministicStep
         {
@@ -155,7 +167,9 @@ internal sealed class StepParser(WorkflowParseContext context)
             Input = input,
             Pattern = pattern,
             Table = table,
+            TableTemplates = tableTemplates,
             Default = step["default"]?.DeepClone(),
+            DefaultTemplate = fallback,
             Match = Text(step, "match") == "semantic" ? LookupMatch.Semantic : LookupMatch.Normalized,
             MinSimilarity = Number(step, "min_similarity") ?? 0.8,
         };
@@ -291,6 +305,15 @@ internal sealed class StepParser(WorkflowParseContext context)
         step.TryGetPropertyValue(field, out var value)
             ? context.Template(value, pointer + "/" + field, inForEach, links)
             : ValueTemplate.Constant(null);
+
+    /// <summary>Whether a string in <paramref name="value"/> holds <c>${</c> (an expression, or <c>$${</c> for a literal one).</summary>
+    private static bool HoldsTemplate(JsonNode? value) => value switch
+    {
+        JsonObject obj => obj.Any(p => HoldsTemplate(p.Value)),
+        JsonArray array => array.Any(HoldsTemplate),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Contains("${", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private static string? Text(JsonObject obj, string name) =>
         obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -161,6 +161,38 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_LookupTableValueAndDefaultWithExpressions_OutputsTheirValues()
+    {
+        // Both were output as written: a customer read "Hello ${ input.name }", and the default "${ input.subject }".
+        var definition = WorkflowLoader.Parse("""
+            name: canned
+            input: { type: object }
+            steps:
+              - id: greet
+                kind: deterministic
+                operation: template
+                input: Hello ${ input.name }
+              - id: answer
+                kind: deterministic
+                operation: lookup
+                input: ${ input.subject }
+                table:
+                  hello: ${ steps.greet.output }, how can we help?
+                  cost: "Write $${ price } for a quote"
+                default: { subject: "${ input.subject }" }
+            output: ${ steps.answer.output }
+            """, "canned.yaml");
+
+        var hit = await RunAsync(definition, new JsonObject { ["name"] = "Ada", ["subject"] = "Hello!" });
+        var literal = await RunAsync(definition, new JsonObject { ["name"] = "Ada", ["subject"] = "cost" });
+        var miss = await RunAsync(definition, new JsonObject { ["name"] = "Ada", ["subject"] = "Refund" });
+
+        Assert.Equal("Hello Ada, how can we help?", hit.Output!.GetValue<string>());
+        Assert.Equal("Write ${ price } for a quote", literal.Output!.GetValue<string>());
+        Assert.Equal("Refund", miss.Output!["subject"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task RunAsync_NoOutputSection_OutputsEveryStepInTheFilesOrder()
     {
         // The keys came in completion order, which differs from run to run: diffs and snapshots of the output broke.
