@@ -140,6 +140,15 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void Evaluate_NumberOfAMissingField_SaysItGotNull()
+    {
+        // It said "number() cannot read '' as a number", quoting text the input never had.
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse("number(input.missing)").Evaluate(Scope()));
+
+        Assert.Equal("number() got null (a missing field or a skipped step's output); give it a default: number(coalesce(x, 0))", ex.Message);
+    }
+
+    [Fact]
     public void Evaluate_SubtractText_ThrowsNamingTypes()
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse("input.name - 1").Evaluate(Scope()));
