@@ -34,6 +34,9 @@ public sealed class ValueTemplate
     /// <summary>Every root name the template's expressions read. Offsets are relative to the string that holds them.</summary>
     public IReadOnlyList<RootReference> RootReferences { get; }
 
+    /// <summary>Whether the template is a string that always yields text: not exactly one <c>${ ... }</c>.</summary>
+    internal bool IsTextOnly { get; private init; }
+
     /// <summary>Parses a single string.</summary>
     /// <exception cref="ExpressionException">An expression inside does not parse; the offset is in <paramref name="text"/>.</exception>
     public static ValueTemplate Parse(string text)
@@ -44,16 +47,16 @@ public sealed class ValueTemplate
         var roots = parts.OfType<Expression>().SelectMany(e => e.RootReferences).ToArray();
         if (parts.Count == 1 && parts[0] is Expression only)
         {
-            return new ValueTemplate(JsonValue.Create(text), only.Evaluate, references, roots);
+            return new ValueTemplate(JsonValue.Create(text), only.Evaluate, references, roots) { IsTextOnly = false };
         }
 
         if (parts.All(p => p is string))
         {
             var literal = string.Concat(parts.Cast<string>());
-            return new ValueTemplate(JsonValue.Create(text), _ => JsonValue.Create(literal), references, roots);
+            return new ValueTemplate(JsonValue.Create(text), _ => JsonValue.Create(literal), references, roots) { IsTextOnly = true };
         }
 
-        return new ValueTemplate(JsonValue.Create(text), scope => JsonValue.Create(Render(parts, scope)), references, roots);
+        return new ValueTemplate(JsonValue.Create(text), scope => JsonValue.Create(Render(parts, scope)), references, roots) { IsTextOnly = true };
     }
 
     /// <summary>Parses a JSON value whose strings may be templates.</summary>

@@ -258,6 +258,13 @@ internal sealed class StepParser(WorkflowParseContext context)
     private ForEachStep? ForEach(JsonObject step, string pointer, string id, SourceLocation location, List<StepLink> links)
     {
         var items = Template(step, pointer, "items", inForEach: false, links);
+        if (items.IsTextOnly)
+        {
+            // Text around or between expressions makes text, never a list: every run failed at this step saying so.
+            context.Error(context.Map.Value(pointer + "/items"),
+                "'items' must be a list, or one expression that yields one (${ input.documents }); this text always yields text");
+        }
+
         if (step["do"] is JsonObject inner)
         {
             // The schema allows every step key in 'do', but the body runs once per item, unconditionally and together
