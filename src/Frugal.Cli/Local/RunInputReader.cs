@@ -25,7 +25,18 @@ internal static class RunInputReader
         if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             var text = File.ReadAllText(path);
-            var single = new RunInput(name, Parse(text, path, 0));
+            JsonNode? parsed;
+            try
+            {
+                parsed = Parse(text, path, 0);
+            }
+            catch (CliUsageException ex) when (IsJsonLines(text))
+            {
+                // A JSONL file named .json read as one broken value: "'{' is invalid after a single JSON value".
+                throw new CliUsageException($"{ex.Message}; the file holds one JSON value per line: name it .jsonl for one run per line");
+            }
+
+            var single = new RunInput(name, parsed);
             return Problems(check, single.Input, text, path, 0).ToList() is { Count: > 0 } violations
                 ? throw new CliUsageException(string.Join(Environment.NewLine, violations))
                 : [single];
@@ -59,6 +70,26 @@ internal static class RunInputReader
         }
 
         return inputs.Count > 0 ? inputs : throw new CliUsageException($"{path}: no inputs (the file has no JSON lines)");
+    }
+
+    /// <summary>Whether <paramref name="text"/> has several non-blank lines, the first of them a JSON value of its own.</summary>
+    private static bool IsJsonLines(string text)
+    {
+        var lines = text.Split('\n').Where(l => !string.IsNullOrWhiteSpace(l)).Take(2).ToList();
+        if (lines.Count < 2)
+        {
+            return false;
+        }
+
+        try
+        {
+            JsonInput.Parse(lines[0]);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Each violation at its place: the line (of the file, or the JSONL line given) and column of its value.</summary>

@@ -50,6 +50,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_JsonLinesInADotJsonFile_ExitsTwoSayingToNameItJsonl()
+    {
+        // It said only "'{' is invalid after a single JSON value. Expected end of data", and nothing of .jsonl.
+        var input = Temp("tickets.json", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"c\", \"body\": \"d\"}\n");
+
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}:2:1: expected a JSON value: ", error, StringComparison.Ordinal);
+        Assert.EndsWith("; the file holds one JSON value per line: name it .jsonl for one run per line", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("[1/", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_JsonlWithABadLineAndASchemaViolation_ListsBothInLineOrder()
     {
         // The schema's violations showed only once every line parsed: one more fix-and-retry.
