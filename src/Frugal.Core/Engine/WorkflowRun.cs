@@ -129,7 +129,8 @@ internal sealed partial class WorkflowRun
         }
         catch (Frugal.Expressions.ExpressionException ex)
         {
-            throw new InvalidOperationException($"the workflow's output failed: {ex.Message}", ex);
+            throw new InvalidOperationException(
+                ex.Path is { } path ? $"the workflow's output failed at '{path}': {ex.Message}" : $"the workflow's output failed: {ex.Message}", ex);
         }
     }
 

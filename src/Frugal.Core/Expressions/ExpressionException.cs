@@ -16,8 +16,18 @@ public sealed class ExpressionException : Exception
     public int Offset { get; }
 
     /// <summary>
+    /// Where in an object template the failing expression is, as keys joined by '.' (<c>reply.subject</c>); null when
+    /// the template is the expression's string itself.
+    /// </summary>
+    public string? Path { get; private init; }
+
+    /// <summary>
     /// The problems found after this one in the same text (a template's later <c>${ }</c> expressions), so that a
     /// file's every problem is reported at once, not one per edit.
     /// </summary>
     public IReadOnlyList<ExpressionException> Also { get; init; } = [];
+
+    /// <summary>The same problem, found under the member <paramref name="key"/> of an object template.</summary>
+    internal ExpressionException Under(string key) =>
+        new(Message, Offset) { Also = Also, Path = Path is null ? key : $"{key}.{Path}" };
 }

@@ -98,7 +98,15 @@ public sealed class ValueTemplate
                     var result = new JsonObject();
                     foreach (var (key, member) in members)
                     {
-                        result[key] = member(scope)?.DeepClone();
+                        try
+                        {
+                            result[key] = member(scope)?.DeepClone();
+                        }
+                        catch (ExpressionException ex)
+                        {
+                            // Which member: an output of a dozen fields said only what failed, not where.
+                            throw ex.Under(key);
+                        }
                     }
 
                     return result;

@@ -59,6 +59,17 @@ public sealed class ValueTemplateTests
     }
 
     [Fact]
+    public void Evaluate_ObjectTemplateMemberFails_SaysWhichMember()
+    {
+        var template = ValueTemplate.FromNode(JsonNode.Parse("""{"who":"${ input.name }","reply":{"count":"${ input.name - 1 }"}}"""));
+
+        var ex = Assert.Throws<ExpressionException>(() => template.Evaluate(Scope()));
+
+        Assert.Equal("reply.count", ex.Path);
+        Assert.StartsWith("'-' needs two numbers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_BraceInsideString_DoesNotCloseTemplate()
     {
         Assert.Equal("x}y", ValueTemplate.Parse("${ 'x}y' }").Render(Scope()));

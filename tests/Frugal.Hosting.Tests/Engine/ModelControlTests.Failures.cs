@@ -239,7 +239,7 @@ public sealed partial class ModelControlTests
         var (_, failedOutput) = await RunToEndAsync(runtime, output, new JsonObject { ["n"] = "abc" });
 
         Assert.Equal("step 'a': 'when' (number(input.n) > 1) failed: number() cannot read 'abc' as a number", failedWhen.FailureDetails!.ErrorMessage);
-        Assert.Equal("the workflow's output failed: number() cannot read 'abc' as a number", failedOutput.FailureDetails!.ErrorMessage);
+        Assert.Equal("the workflow's output failed at 'n': number() cannot read 'abc' as a number", failedOutput.FailureDetails!.ErrorMessage);
     }
 
     [Fact]
