@@ -8,10 +8,13 @@ internal static class WorkflowFileReader
     /// <summary>
     /// The files <paramref name="paths"/> name: a folder stands for the workflow files in it (<c>*.yaml</c>,
     /// <c>*.yml</c>, in name order), so <c>frugal validate workflows</c> checks the folder the app deploys. A folder
-    /// with none stands for itself, so that <see cref="Read"/> reports it instead of it passing as checked.
+    /// with none stands for itself, so that <see cref="Read"/> reports it instead of it passing as checked. A file
+    /// named twice (<c>workflows workflows/a.yaml</c>, or two globs that overlap) is checked once: the second was
+    /// refused as a workflow whose name the first already used.
     /// </summary>
-    public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths.SelectMany(path =>
-        Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path]);
+    public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths
+        .SelectMany(path => Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path])
+        .DistinctBy(path => Path.GetFullPath(path), StringComparer.Ordinal);
 
     /// <param name="path">The workflow file.</param>
     /// <param name="routers">The routers the host has, to list a classify step naming another with the file's other

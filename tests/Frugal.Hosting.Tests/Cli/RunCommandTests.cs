@@ -638,6 +638,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_FileNamedTwice_ChecksItOnce()
+    {
+        // The second mention was refused as "workflow name 'support-triage' is already used by" itself, exit 2.
+        var folder = _directory.CreateSubdirectory("twice").FullName;
+        var workflow = Path.Combine(folder, "support-triage.yaml");
+        File.Copy(RepoPaths.Workflow("support-triage.yaml"), workflow);
+
+        var (code, output, error) = await CliRunner.RunAsync("validate", folder, workflow);
+
+        Assert.True(code == 0, error + output);
+        Assert.Equal(string.Empty, error.Trim());
+        Assert.Single(output.Split('\n'), line => line.Contains("support-triage.yaml: ok", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Validate_FolderWithNoWorkflowFiles_ExitsTwoSayingSo()
     {
         var empty = _directory.CreateSubdirectory("empty").FullName;
