@@ -76,7 +76,7 @@ internal sealed partial class WorkflowRun
                         return complete(responses, attempt);
                     }
 
-                    pending = FailedCalls(response.Value, pending, stepId, attempt);
+                    pending = FailedCalls(response.Value, pending, stepId, attempt, batch >= 0 ? firstItem : -1);
                     await _context.CreateTimer(RetryDelay(attempt, CircuitBreakLeft(response.Value), stepId), CancellationToken.None);
                 }
                 catch (TaskFailedException ex)
@@ -154,15 +154,19 @@ internal sealed partial class WorkflowRun
     /// run) when a failure is bad input or the attempts are spent. Not part of <see cref="CallAsync"/>: its locals
     /// would enlarge that method's state machine, which every replay allocates for every call.
     /// </summary>
-    private int[] FailedCalls(StepResponse response, int[]? sent, string stepId, int attempt)
+    private int[] FailedCalls(StepResponse response, int[]? sent, string stepId, int attempt, int firstItem)
     {
         var failed = response.Failed!;
         var first = response.Results[failed[0]].Failure!;
         int[] pending = [.. failed.Select(k => sent is null ? k : sent[k])];
         if (attempt >= MaxAttempts || failed.Any(k => !response.Results[k].Failure!.Retryable))
         {
+            // Which items of the foreach's list (as 'index' counts them): "1 call(s) of the batch" left a list of
+            // hundreds to search for the one the content filter refused.
+            var items = firstItem < 0 ? string.Empty
+                : $" (item{(pending.Length == 1 ? string.Empty : "s")} {string.Join(", ", pending.Take(10).Select(k => firstItem + k))}{(pending.Length > 10 ? ", ..." : string.Empty)})";
             throw new StepFailedException(
-                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s), the first: {first.Message}")
+                $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s){items}, the first: {first.Message}")
             {
                 StepId = stepId,
                 Attempts = attempt,

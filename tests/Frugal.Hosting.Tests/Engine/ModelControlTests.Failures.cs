@@ -13,6 +13,30 @@ namespace Frugal.Hosting.Tests.Engine;
 public sealed partial class ModelControlTests
 {
     [Fact]
+    public async Task Run_CallOfALaterBatchFails_NamesItsItemInTheList()
+    {
+        // It said "1 call(s) of the batch failed", and nothing of which of the list's items.
+        await using var runtime = await StartAsync();
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 2
+                parallelism: 1
+                do:
+                  kind: deterministic
+                  operation: regex
+                  pattern: "^(a+)+$"
+                  input: ${ item }
+            """);
+        var (_, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("a", "aa", "aaa", new string('a', 40) + "!", "a") });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s) (item 3), the first: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_OneCallOfABatchHasBadInput_FailsAtOnceNamingItAndKeepsTheOthersRecords()
     {
         // Bad input fails the same way every time: no retry, and the answered calls are not run again.
@@ -32,7 +56,7 @@ public sealed partial class ModelControlTests
         var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("aaa", new string('a', 40) + "!", "a") });
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
-        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s), the first: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s) (item 1), the first: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
         var records = await RecordsAsync(runtime, id);
         Assert.Equal(["each[0]/1 Succeeded", "each[1]/1 Failed", "each[2]/1 Succeeded"], records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
     }
