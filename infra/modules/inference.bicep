@@ -133,6 +133,9 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           image: image
           env: [
             { name: 'Inference__ApiKey', secretRef: 'inference-api-key' }
+            // The image listens on 8080 (its ASPNETCORE_URLS): without this, another targetPort moved the ingress and the
+            // probes but not the app, and no revision ever became ready.
+            { name: 'ASPNETCORE_URLS', value: 'http://+:${targetPort}' }
             // Not read by the app: changing a secret does not restart revisions (Container Apps), so a new key would
             // reach the Functions app and not this one, and every onnx step and semantic lookup would get 401 until
             // someone restarted it. The template changes with the key's version, which makes a new revision.

@@ -132,6 +132,23 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_InferencePort_IsWhereTheContainerListensAndIsProbed()
+    {
+        // inferencePort moved the ingress and the probes, but the image kept listening on 8080 (its ASPNETCORE_URLS): with
+        // any other port no probe was answered and no revision became ready.
+        var template = await TemplateAsync();
+        var app = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.App/containerApps");
+        var container = app["properties"]?["template"]?["containers"]?[0];
+        const string Port = "[parameters('targetPort')]";
+
+        Assert.Equal(Port, (string?)app["properties"]?["configuration"]?["ingress"]?["targetPort"]);
+        Assert.All(container?["probes"]?.AsArray() ?? [], p => Assert.Equal(Port, (string?)p?["httpGet"]?["port"]));
+        var urls = Assert.Single(container?["env"]?.AsArray() ?? [], e => (string?)e?["name"] == "ASPNETCORE_URLS");
+        Assert.Equal("[format('http://+:{0}', parameters('targetPort'))]", (string?)urls?["value"]);
+        Assert.Equal("[parameters('inferencePort')]", (string?)Module(template, "inference")["properties"]?["parameters"]?["targetPort"]?["value"]);
+    }
+
+    [BicepFact]
     public async Task MainBicep_FunctionAppSecrets_AreKeyVaultReferencesItsIdentityMayRead()
     {
         // The Redis key and the inference key were plain app settings: anyone who could read the app's configuration
