@@ -54,6 +54,12 @@ internal static class EmbeddingsEndpoints
         {
             return ModelCalls.QueueFull(context, ex);
         }
+#pragma warning disable CA1031 // Any failure of the model's run is the caller's 500, in the API's error shape.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return ModelCalls.ModelFailed(batcher.Model.Name, ex);
+        }
 
         ModelCalls.WriteCostHeaders(context.Response, results.Sum(r => r.ComputeSeconds), results.Count(r => r.Truncated));
         return new EmbeddingsResult(batcher.Model.Name, results, request.EncodingFormat == "base64");

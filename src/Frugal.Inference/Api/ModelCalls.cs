@@ -46,6 +46,13 @@ internal static class ModelCalls
         return ApiErrors.Result(StatusCodes.Status429TooManyRequests, ex.Message, "rate_limit_error", null, "queue_full");
     }
 
+    /// <summary>
+    /// A model run that failed (ONNX Runtime out of GPU memory, a CUDA error): the batcher has logged it; without this the
+    /// exception escaped the endpoint and the caller got 500 with an empty body, not the OpenAI-shaped error it parses.
+    /// </summary>
+    public static IResult ModelFailed(string model, Exception ex) =>
+        ApiErrors.Result(StatusCodes.Status500InternalServerError, $"Model '{model}' failed to run: {ex.Message}", "server_error", null, "model_error");
+
     public static void WriteCostHeaders(HttpResponse response, double gpuSeconds, int truncated)
     {
         response.Headers[GpuSecondsHeader] = gpuSeconds.ToString("0.######", CultureInfo.InvariantCulture);
