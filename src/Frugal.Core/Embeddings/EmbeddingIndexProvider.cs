@@ -112,10 +112,24 @@ public sealed class EmbeddingIndexProvider
     {
         ArgumentNullException.ThrowIfNull(texts);
         var generator = Generator;
-        var result = await generator.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var vectors = result.Select(e => Normalize(e.Vector.ToArray())).ToArray();
-        return (vectors, InferenceEmbeddingGenerator.BilledSeconds(generator, result));
+        var vectors = new List<float[]>(texts.Count);
+        var seconds = 0d;
+
+        // A few hundred texts per call: a table of more keys than one request may carry (the inference app's
+        // Inference:MaxInputs, the in-process batch queue's capacity, both 2048) failed every time, in process with
+        // "the queue ... is full (0 texts waiting); retry after 1 s".
+        foreach (var chunk in texts.Chunk(MaxTextsPerCall))
+        {
+            var result = await generator.GenerateAsync(chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            vectors.AddRange(result.Select(e => Normalize(e.Vector.ToArray())));
+            seconds += InferenceEmbeddingGenerator.BilledSeconds(generator, result);
+        }
+
+        return ([.. vectors], seconds);
     }
+
+    /// <summary>The most texts sent in one embedding call.</summary>
+    internal const int MaxTextsPerCall = 256;
 
     private static float[] Normalize(float[] vector)
     {
