@@ -55,7 +55,7 @@ internal static class InferenceRequestReader
         }
 
         var model = options.DefaultModel;
-        if (root.TryGetProperty("model", out var modelElement))
+        if (TryGetOptional(root, "model", out var modelElement))
         {
             if (modelElement.ValueKind != JsonValueKind.String || modelElement.GetString() is not { Length: > 0 } name)
             {
@@ -81,7 +81,7 @@ internal static class InferenceRequestReader
         }
 
         var format = "float";
-        if (root.TryGetProperty("encoding_format", out var formatElement))
+        if (TryGetOptional(root, "encoding_format", out var formatElement))
         {
             format = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString()! : "";
             if (format is not ("float" or "base64"))
@@ -91,7 +91,7 @@ internal static class InferenceRequestReader
         }
 
         int? dimensions = null;
-        if (root.TryGetProperty("dimensions", out var dimensionsElement))
+        if (TryGetOptional(root, "dimensions", out var dimensionsElement))
         {
             if (dimensionsElement.ValueKind != JsonValueKind.Number || !dimensionsElement.TryGetInt32(out var value) || value < 1)
             {
@@ -148,6 +148,11 @@ internal static class InferenceRequestReader
                 return (null, ApiErrors.BadRequest($"'input' must be a string or an array of strings, not {Describe(input)}.", "input", "invalid_type"));
         }
     }
+
+    // OpenAI's API takes null for an optional field as if it were absent, and clients whose serializers write nulls
+    // ("dimensions": null) send it so: they were refused with 400 "'dimensions' must be a positive integer, not null".
+    private static bool TryGetOptional(JsonElement root, string name, out JsonElement value) =>
+        root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
 
     private static string Describe(JsonElement element) => element.ValueKind switch
     {

@@ -21,6 +21,18 @@ public sealed class EmbeddingsEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Embeddings_NullOptionalFields_AreTakenAsAbsent()
+    {
+        // As OpenAI's API takes them; this app answered 400 "'dimensions' must be a positive integer, not null".
+        using var response = await service.Client.PostAsync("/v1/embeddings", """{"input": "hello", "model": null, "encoding_format": null, "dimensions": null, "user": null}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(384, body.Vector(0).Length);
+        Assert.Equal("all-MiniLM-L6-v2", body.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public async Task Embeddings_SimilarSentences_AreCloserThanUnrelatedOnes()
     {
         using var response = await service.Client.PostJsonAsync("/v1/embeddings", new
