@@ -62,6 +62,14 @@ public sealed class InferenceOnnxClassifier : IOnnxClassifier
                 $"the inference app at {_options.Endpoint} refused the key ({(int)response.StatusCode} {response.ReasonPhrase}) for ONNX model '{model}': check Frugal:Inference:ApiKey ({ErrorMessage(body)})");
         }
 
+        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+        {
+            // The app refused the input (400: an empty prompt; 413: a text over the token limit under OverLimit=Reject):
+            // the same on every attempt, and nothing ran, so the step is not tried again and the call costs nothing.
+            throw new StepInputException(
+                $"the inference app at {_options.Endpoint} refused the input of ONNX model '{model}' ({(int)response.StatusCode} {response.ReasonPhrase}): {ErrorMessage(body)}");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The inference app answered {(int)response.StatusCode} {response.ReasonPhrase} for ONNX model '{model}': {ErrorMessage(body)}", null, response.StatusCode);
