@@ -27,7 +27,18 @@ public sealed class ComplexityClassifierRegistry
                 $"router '{call.Router}' is not available; available: {string.Join(", ", _classifiers.Keys)}");
         }
 
-        var score = await classifier.ScoreAsync(call.Text, cancellationToken).ConfigureAwait(false);
+        ComplexityScore score;
+        try
+        {
+            score = await classifier.ScoreAsync(call.Text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (Embeddings.InferenceEmbeddingGenerator.IsRefusal(ex))
+        {
+            // A learned router's embedding refused by the inference app (400 for an empty text): the same on every
+            // attempt, and nothing ran; as an HttpRequestException the step was tried three times.
+            throw new StepInputException($"router '{classifier.Name}': {ex.Message}", ex);
+        }
+
         var tier = score.Score >= call.PremiumThreshold ? "premium" : "cheap";
         var complexity = score.Score switch
         {

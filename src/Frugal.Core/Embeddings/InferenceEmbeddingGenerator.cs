@@ -39,6 +39,16 @@ public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Em
                 : 0;
     }
 
+    /// <summary>
+    /// Whether a failure of <see cref="GenerateAsync"/> is the app refusing the request itself (HTTP 4xx other than 408
+    /// and 429: an empty text, a text over the token limit under OverLimit=Reject, too many texts, a wrong key), which
+    /// comes back the same on every attempt and ran nothing.
+    /// </summary>
+    /// <param name="error">The failure.</param>
+    /// <returns>True for a refusal.</returns>
+    public static bool IsRefusal(HttpRequestException error) =>
+        error?.StatusCode is { } status && (int)status is >= 400 and < 500 and not 408 and not 429;
+
     private readonly HttpClient httpClient;
     private readonly InferenceEmbeddingGeneratorOptions options;
     private readonly Uri embeddingsUri;

@@ -32,8 +32,22 @@ public sealed class SemanticLookupHandler
         }
 
         var keys = table.Keys.ToList();
-        var (index, built, buildSeconds) = await _indexes.GetAsync(keys, cancellationToken).ConfigureAwait(false);
-        var (vectors, seconds) = await _indexes.EmbedAsync([input], cancellationToken).ConfigureAwait(false);
+        EmbeddingIndex index;
+        bool built;
+        double buildSeconds, seconds;
+        float[][] vectors;
+        try
+        {
+            (index, built, buildSeconds) = await _indexes.GetAsync(keys, cancellationToken).ConfigureAwait(false);
+            (vectors, seconds) = await _indexes.EmbedAsync([input], cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (InferenceEmbeddingGenerator.IsRefusal(ex))
+        {
+            // Refused by the inference app (413 for a text over the token limit under OverLimit=Reject): the same on
+            // every attempt, and nothing ran; as an HttpRequestException the step was tried three times.
+            throw new StepInputException($"semantic lookup: {ex.Message}", ex);
+        }
+
         var (best, similarity) = Nearest(index, vectors[0]);
         var matched = similarity >= call.MinSimilarity;
         var metadata = new JsonObject
