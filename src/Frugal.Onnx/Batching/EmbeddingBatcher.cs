@@ -64,6 +64,7 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
     /// <param name="inputs">The texts, from <see cref="IEmbeddingModel.Tokenize"/>.</param>
     /// <param name="cancellationToken">Cancels the wait; texts already in a running batch still run.</param>
     /// <returns>One result per input, in order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="inputs"/> holds more texts than the whole queue.</exception>
     /// <exception cref="BatchQueueFullException">The queue has no room for all of <paramref name="inputs"/>.</exception>
     public async Task<IReadOnlyList<BatchedEmbedding>> EmbedAsync(IReadOnlyList<TokenizedText> inputs, CancellationToken cancellationToken = default)
     {
@@ -72,6 +73,14 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         if (inputs.Count == 0)
         {
             return [];
+        }
+
+        // Refused as full, it was told to retry after a second, which could never succeed.
+        if (inputs.Count > options.QueueCapacity)
+        {
+            throw new ArgumentException(
+                $"{inputs.Count} texts are more than the queue of model '{Model.Name}' holds (Onnx:Batching:QueueCapacity {options.QueueCapacity}): send at most {options.QueueCapacity} at a time.",
+                nameof(inputs));
         }
 
         // The whole request is admitted or refused: a half-queued request would hold room it cannot use.

@@ -32,6 +32,20 @@ public sealed class EmbeddingBatcherTests
     }
 
     [Fact]
+    public async Task EmbedAsync_MoreTextsThanTheQueueHolds_SaysSoInsteadOfRetryLater()
+    {
+        // The queue was empty, and the message said it was full and to retry after 1 s, which could never succeed.
+        var model = new FakeEmbeddingModel();
+        await using var batcher = new EmbeddingBatcher(model, new BatchingOptions { QueueCapacity = 4 });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => batcher.EmbedAsync([.. Enumerable.Range(0, 5).Select(i => model.Tokenize("x"))]));
+
+        Assert.Equal("inputs", error.ParamName);
+        Assert.StartsWith("5 texts are more than the queue of model 'fake' holds (Onnx:Batching:QueueCapacity 4): send at most 4 at a time.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, batcher.QueueLength);
+    }
+
+    [Fact]
     public async Task EmbedAsync_BatchingDisabled_RunsEachTextAlone()
     {
         var (model, gate, entered) = HeldModel();
