@@ -32,7 +32,7 @@ internal static class CliApp
             EnableDefaultExceptionHandler = false,
 
             // Ctrl+C and SIGTERM cancel the command's token; this is how long it may then take to let the steps in
-            // flight on a store finish (LocalRuntime.DrainTimeout), say what finished and stop its host before the
+            // flight finish (LocalRuntime.DrainTimeout), say what finished and stop its host before the
             // process ends anyway (System.CommandLine's default is 2 s).
             ProcessTerminationTimeout = Local.LocalRuntime.DrainTimeout + TimeSpan.FromSeconds(5),
         };

@@ -262,8 +262,9 @@ internal static class RunCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C or SIGTERM, while runs start or while they run: say what finished and what it cost before the
-            // host stops. The records of finished calls are already durable; what they cost is read without the
-            // cancelled token.
+            // host stops. The steps in flight are waited for first, on either backend: their model calls are not cut
+            // off, and the total read before them left out calls the ledger recorded moments later. The records of
+            // finished calls are durable; what they cost is read without the cancelled token.
             stopped = true;
             await runtime.DrainAsync(error);
         }
@@ -282,7 +283,7 @@ internal static class RunCommand
         if (stopped)
         {
             await error.WriteLineAsync(store is null
-                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (their finished calls are in the cost ledger and in the total above; calls still answering when it stopped may add to the ledger after it)"
+                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (what they spent, the steps that finished while it stopped included, is in the cost ledger and in the total above)"
                 : $"stopped: {reporter.Reported} of {inputs.Count} run(s) reported finished; the others stay in the task hub and resume when the same command runs again against the same --store (what they spent so far, the steps that finished while it stopped included, is in the total above)");
             return ExitCodes.Cancelled;
         }

@@ -159,23 +159,28 @@ internal sealed class LocalRuntime : IAsyncDisposable
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Before a stop on a store: takes no new steps and waits (at most <see cref="DrainTimeout"/>) for those in flight,
-    /// saying so, so that a restart goes on from their answers instead of paying for them again.
+    /// Before a stop: takes no new steps and waits (at most <see cref="DrainTimeout"/>) for those in flight, saying so.
+    /// On a store, so that a restart goes on from their answers instead of paying for them again; on the embedded
+    /// backend, whose runs are dropped, because their model calls are paid for all the same (the stop waits for them),
+    /// so that what they cost is in the ledger before a summary reads it.
     /// </summary>
     public async Task DrainAsync(TextWriter error)
     {
+        bool store = Host.Backend == DurableBackendKind.AzureStorage;
         var inFlight = Host.ActivitiesInFlight;
         if (inFlight > 0)
         {
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"stopping: waiting up to {DrainTimeout.TotalSeconds:0} s for {inFlight} step(s) in flight to finish and be stored, so the next start goes on from their answers instead of paying for them again")).ConfigureAwait(false);
+            await error.WriteLineAsync(store
+                ? string.Create(CultureInfo.InvariantCulture, $"stopping: waiting up to {DrainTimeout.TotalSeconds:0} s for {inFlight} step(s) in flight to finish and be stored, so the next start goes on from their answers instead of paying for them again")
+                : string.Create(CultureInfo.InvariantCulture, $"stopping: waiting up to {DrainTimeout.TotalSeconds:0} s for {inFlight} step(s) in flight, whose model calls are paid for whether their runs finish or not, so that what they cost is recorded and counted")).ConfigureAwait(false);
         }
 
         var left = await Host.DrainAsync(DrainTimeout).ConfigureAwait(false);
         if (left > 0)
         {
-            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"stopping: {left} step(s) did not finish in time; they run again (and their model calls are paid again) when the runs resume")).ConfigureAwait(false);
+            await error.WriteLineAsync(store
+                ? string.Create(CultureInfo.InvariantCulture, $"stopping: {left} step(s) did not finish in time; they run again (and their model calls are paid again) when the runs resume")
+                : string.Create(CultureInfo.InvariantCulture, $"stopping: {left} step(s) did not finish in time; model calls of theirs answered before the process ends are recorded in the cost ledger after this")).ConfigureAwait(false);
         }
     }
 

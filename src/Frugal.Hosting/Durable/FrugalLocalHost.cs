@@ -150,19 +150,19 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         }
     }
 
-    /// <summary>On Azure Storage, the model calls in flight whose results would be lost at a stop (see <see cref="DrainAsync"/>).</summary>
-    public int ActivitiesInFlight => _backend == DurableBackendKind.AzureStorage && _service is SidecarOrchestrationService sidecar ? sidecar.ActivitiesInFlight : 0;
+    /// <summary>The steps in flight, whose model calls a stop does not cut off (see <see cref="DrainAsync"/>).</summary>
+    public int ActivitiesInFlight => _service is SidecarOrchestrationService sidecar ? sidecar.ActivitiesInFlight : 0;
 
     /// <summary>
-    /// On Azure Storage, takes no new steps and waits, at most <paramref name="timeout"/>, for those in flight to finish
-    /// and be stored, so that a restart resumes from their results instead of running (and paying for) them again. The
-    /// embedded backend keeps nothing across a stop, so there it returns at once.
+    /// Takes no new steps and waits, at most <paramref name="timeout"/>, for those in flight to finish. On Azure Storage
+    /// their results are stored, so that a restart resumes from them instead of running (and paying for) them again.
+    /// The embedded backend keeps nothing across a stop, but its steps' model calls are not cut off either (a stopping
+    /// worker waits for them): once this returns, what they cost is in the cost ledger, so a summary read after it
+    /// counts it, where one read before it left out calls that were paid for and recorded moments later.
     /// </summary>
     /// <returns>How many steps were still in flight when the wait ended.</returns>
     public Task<int> DrainAsync(TimeSpan timeout) =>
-        _backend == DurableBackendKind.AzureStorage && _service is SidecarOrchestrationService sidecar
-            ? sidecar.DrainActivitiesAsync(timeout)
-            : Task.FromResult(0);
+        _service is SidecarOrchestrationService sidecar ? sidecar.DrainActivitiesAsync(timeout) : Task.FromResult(0);
 
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
     public ValueTask DisposeAsync() => new(StopAsync(_worker, _service, _channels, _sidecar));

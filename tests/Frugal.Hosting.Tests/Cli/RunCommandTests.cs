@@ -260,6 +260,32 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TerminatedWhileModelsAnswerOnTheEmbeddedBackend_SummaryCountsTheCallsTheLedgerRecords()
+    {
+        // The stop waits for model calls in flight (they are not cut off); the summary was read before them, so it
+        // said $0.000000 while the ledger recorded what those calls cost moments later. The other tickets' answers go
+        // out right after the FAQ ones finish; the stop comes while they are answering.
+        var ledger = Path.Combine(_directory.FullName, "costs.db");
+        Temp("frugal.json", $$"""{ "Emulator": { "Defaults": { "LatencyMs": 9000 } }, "Frugal": { "Costs": { "SqlitePath": "{{ledger}}" } } }""");
+
+        var (code, output, error) = await TerminateAsync("[1/9]", TimeSpan.FromSeconds(3), "run", RepoPaths.Workflow("support-triage.yaml"), "--input", RepoPaths.Sample("support-triage.jsonl"));
+
+        Assert.True(code == 130, $"exit {code}: {error}{output}");
+        var total = System.Text.RegularExpressions.Regex.Match(output, @"failed; \$([0-9.]+) recorded in the cost ledger");
+        Assert.True(total.Success, output);
+        using var costs = new SqliteCostLedger(ledger);
+        decimal recorded = 0;
+        await foreach (var record in costs.QueryAsync(new CostQuery(), CancellationToken.None))
+        {
+            recorded += record.Dollars;
+        }
+
+        Assert.True(recorded > 0, "the answers in flight were paid for and recorded");
+        Assert.Equal(recorded.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture), total.Groups[1].Value);
+        Assert.Contains("step(s) in flight, whose model calls are paid for whether their runs finish or not", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingWorkflowFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "nope.yaml");
@@ -686,6 +712,51 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("batch-summarise.yaml: ok", output, StringComparison.Ordinal);
         Assert.Contains("rag-answer.yaml:", error, StringComparison.Ordinal);
         Assert.Contains("not available", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts frugal with <paramref name="args"/>, sends SIGTERM <paramref name="delay"/> after it prints a line starting with <paramref name="line"/>, and waits for it to end.</summary>
+    private async Task<(int Code, string Output, string Error)> TerminateAsync(string line, TimeSpan delay, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _directory.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "frugal.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var output = new System.Text.StringBuilder();
+        string? read;
+        while ((read = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null)
+        {
+            output.AppendLine(read);
+            if (read.StartsWith(line, StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        if (read is null)
+        {
+            Assert.Fail($"frugal ended before printing '{line}': {output}{await error}");
+        }
+
+        await Task.Delay(delay, timeout.Token);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        output.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, output.ToString(), await error);
     }
 
     private string Temp(string name, string content)
