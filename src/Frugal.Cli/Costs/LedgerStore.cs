@@ -87,7 +87,7 @@ internal static class LedgerStore
     public static TokenCredential Credential { get; } = new DefaultAzureCredential();
 
     /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other).</summary>
-    public static bool IsSqliteFile(string path) => SqliteCostLedger.IsSqliteFile(path);
+    public static bool IsSqliteFile(string path) => SqliteLedgerFile.IsSqliteFile(path);
 
     /// <summary>Opens the ledger <paramref name="value"/> names; <paramref name="table"/> is the table of a connection string.</summary>
     public static ICostLedger Open(string value, string table) =>
@@ -155,6 +155,6 @@ internal static class LedgerStore
         : !File.Exists(path) ? $"the cost ledger '{path}' does not exist (record some runs first, or pass a SQLite file or connection string)"
         : new FileInfo(path).Length == 0 ? $"'{path}' is empty, not a cost ledger"
         : !IsSqliteFile(path) ? $"'{path}' is not a cost ledger (not a SQLite database)"
-        : SqliteCostLedger.LacksCostTable(path) ? $"'{path}' is a SQLite database but not a cost ledger (it has no cost_records table; frugal run writes {DefaultPath} unless Frugal:Costs:SqlitePath says otherwise)"
+        : SqliteLedgerFile.LacksCostTable(path) ? $"'{path}' is a SQLite database but not a cost ledger (it has no cost_records table; frugal run writes {DefaultPath} unless Frugal:Costs:SqlitePath says otherwise)"
         : null;
 }

@@ -84,7 +84,7 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
                 {
                 }
 
-                return new FileInfo(path).Length == 0 || SqliteCostLedger.IsSqliteFile(path) ? null : "is not a SQLite database (a cost ledger is one)";
+                return new FileInfo(path).Length == 0 || SqliteLedgerFile.IsSqliteFile(path) ? null : "is not a SQLite database (a cost ledger is one)";
             }
 
             // The ledger makes its folder on first use; make it now, so that a place it cannot be made is said at start.

@@ -15,50 +15,6 @@ namespace Frugal.Costs;
 /// </summary>
 public sealed class SqliteCostLedger : ICostLedger, IDisposable
 {
-    /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other): its header.</summary>
-    /// <param name="path">The file.</param>
-    public static bool IsSqliteFile(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            Span<byte> header = stackalloc byte[16];
-            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual("SQLite format 3\0"u8);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Whether <paramref name="path"/> is a SQLite database that holds no cost ledger (no <c>cost_records</c> table), such
-    /// as the routing feedback file next to the ledger. Reading or purging one as a ledger created the ledger's table in
-    /// it, switched it to WAL mode, and reported nothing spent. Only reads the file's schema; a file whose schema cannot
-    /// be read (damaged, locked) is not said to lack the table, so that opening it as a ledger reports what is wrong.
-    /// </summary>
-    /// <param name="path">The file.</param>
-    public static bool LacksCostTable(string path)
-    {
-        if (!IsSqliteFile(path))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'cost_records'";
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0;
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
-    }
-
     private const string Columns =
         "run_id, step_id, attempt, workflow, workflow_version, activity, tenant, tier, provider, model, input_tokens, " +
         "cached_input_tokens, output_tokens, reasoning_tokens, dollars, price_table_version, priced, cache, saved_dollars, " +
