@@ -78,6 +78,13 @@ internal static class ReplayCommand
         }
 
         var variants = await ReplayRunner.RunAsync(pinned, dataPath, rows, LocalRuntime.ReadConfiguration(), error, ct);
+        if (variants.Sum(v => v.Unmarked) is > 0 and var unmarked)
+        {
+            await error.WriteLineAsync(
+                $"{definition.File}: {unmarked} completed run(s) have no marked answer in their output, counted as wrong: quality is read from the model step's answer the emulator marks "
+                + "(text starting 'CORRECT: ' or 'WRONG: ', or a JSON answer's 'correct'), so the workflow's output must carry it (e.g. 'answer: ${ steps.answer.output }')");
+        }
+
         if (json)
         {
             await output.WriteLineAsync(ToJson(definition, variants).ToJsonString());

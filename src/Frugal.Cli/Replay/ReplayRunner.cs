@@ -111,7 +111,7 @@ internal static partial class ReplayRunner
 
         var finished = await Task.WhenAll(ids.Select(id => client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken)));
         var seconds = clock.Elapsed.TotalSeconds;
-        int runs = 0, failed = 0, premium = 0, correct = 0;
+        int runs = 0, failed = 0, premium = 0, correct = 0, unmarked = 0;
         foreach (var metadata in finished)
         {
             var result = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<WorkflowRunResult>() : null;
@@ -123,7 +123,15 @@ internal static partial class ReplayRunner
 
             runs++;
             premium += result.Steps.Sum(s => s.Tiers.GetValueOrDefault("premium"));
-            correct += result.Output?["answer"]?.ToString().StartsWith("CORRECT:", StringComparison.Ordinal) == true ? 1 : 0;
+            switch (Mark(result.Output))
+            {
+                case true:
+                    correct++;
+                    break;
+                case null:
+                    unmarked++;
+                    break;
+            }
         }
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
@@ -133,7 +141,32 @@ internal static partial class ReplayRunner
             dollars += record.Dollars;
         }
 
-        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds);
+        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { Unmarked = unmarked };
+    }
+
+    /// <summary>
+    /// The emulator's verdict on a run's answer, wherever the workflow's output puts it: a text answer starting with
+    /// <c>CORRECT: </c> or <c>WRONG: </c>, or a JSON answer's boolean <c>correct</c>; null when the output carries
+    /// neither. Only an output key named <c>answer</c> was read, so a workflow naming it otherwise measured 0 quality.
+    /// </summary>
+    internal static bool? Mark(JsonNode? output)
+    {
+        switch (output)
+        {
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                return text.StartsWith("CORRECT:", StringComparison.Ordinal) ? true : text.StartsWith("WRONG:", StringComparison.Ordinal) ? false : null;
+            case JsonObject item:
+                if (item["correct"] is JsonValue flag && flag.TryGetValue<bool>(out var correct))
+                {
+                    return correct;
+                }
+
+                return item.Select(p => Mark(p.Value)).FirstOrDefault(m => m is not null);
+            case JsonArray items:
+                return items.Select(Mark).FirstOrDefault(m => m is not null);
+            default:
+                return null;
+        }
     }
 
     // Quoted or not, before a comment or a Windows line end: the line was left as it was, and "cheap-only" ran auto.

@@ -10,6 +10,9 @@ namespace Frugal.Cli.Replay;
 /// <param name="Seconds">Wall time of the variant.</param>
 internal sealed record ReplayVariant(string Name, int Runs, int Failed, int PremiumCalls, int Correct, decimal Dollars, double Seconds)
 {
+    /// <summary>Completed runs whose output carries no answer the emulator marked, counted as wrong.</summary>
+    public int Unmarked { get; init; }
+
     public double Quality => Runs == 0 ? 0 : Correct / (double)Runs;
 
     public double PremiumShare => Runs == 0 ? 0 : PremiumCalls / (double)Runs;

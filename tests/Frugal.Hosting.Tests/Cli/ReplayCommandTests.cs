@@ -57,6 +57,40 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_AnswerUnderAnotherOutputName_MeasuresItsQuality()
+    {
+        // Only an output key named 'answer' was read: this workflow measured 0.000 quality for every variant.
+        var source = File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml"));
+        Assert.Contains("  answer: ${ steps.answer.output }", source, StringComparison.Ordinal);
+        var workflow = Write("renamed.yaml", source.Replace("  answer: ${ steps.answer.output }", "  result:\n    text: ${ steps.answer.output }", StringComparison.Ordinal));
+        var csv = Write("labelled.csv", Labelled(4));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow, "--json");
+
+        Assert.True(code == 0, error + output);
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(0.5, json["cheap-only"]!["quality"]!.GetValue<double>());
+        Assert.Equal(1, json["premium-only"]!["quality"]!.GetValue<double>());
+        Assert.DoesNotContain("no marked answer", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_OutputWithoutTheAnswer_WarnsThatQualityCannotBeRead()
+    {
+        var source = File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml"));
+        var workflow = Write("tier-only.yaml", source.Replace("  answer: ${ steps.answer.output }", string.Empty, StringComparison.Ordinal));
+        var csv = Write("labelled.csv", Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow, "--json");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains(
+            $"{workflow}: 6 completed run(s) have no marked answer in their output, counted as wrong: quality is read from the model step's answer the emulator marks "
+            + "(text starting 'CORRECT: ' or 'WRONG: ', or a JSON answer's 'correct'), so the workflow's output must carry it (e.g. 'answer: ${ steps.answer.output }')",
+            error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_AutoTierInAFlowMapping_ExitsTwoNamingTheStep()
     {
         var workflow = Write("flow.yaml", """
