@@ -82,7 +82,17 @@ internal static class RouterCommand
                     return ExitCodes.BadInput;
                 }
 
-                var learnt = await FeedbackExamples.ReadAsync(store.FullName, cancellationToken);
+                List<RoutingExample> learnt;
+                try
+                {
+                    learnt = await FeedbackExamples.ReadAsync(store.FullName, cancellationToken);
+                }
+                catch (RoutingDataException ex)
+                {
+                    await error.WriteLineAsync(ex.Message);
+                    return ExitCodes.BadInput;
+                }
+
                 await error.WriteLineAsync($"Adding {learnt.Count} example(s) learnt in production from {store.FullName}.");
                 examples = [.. examples, .. learnt];
             }

@@ -164,6 +164,43 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_FeedbackIsNotSqlite_ExitsTwoNamingIt()
+    {
+        // It failed with "error: SQLite Error 26: 'file is not a database'", exit 1, naming no file.
+        var csv = Write("data.csv", Synthetic(10));
+        var db = Write("notes.db", "not a database");
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", db);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{db}: not a feedback store: SQLite Error 26: 'file is not a database'.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Train_FeedbackIsAnotherDatabase_ExitsTwoAndLeavesItUnchanged()
+    {
+        // The cost ledger given by mistake got the store's two tables created in it, and the router trained on
+        // "0 example(s) learnt in production".
+        var csv = Write("data.csv", Synthetic(10));
+        var db = Path.Combine(_directory.FullName, "costs.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE cost_records (run_id TEXT)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var before = File.ReadAllBytes(db);
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", db);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{db}: not a feedback store: it has no 'examples' table (the store is Frugal:Routing:Feedback:Path, e.g. .frugal/feedback.db)", error.Trim());
+        Assert.Equal(before, File.ReadAllBytes(db));
+    }
+
+    [Fact]
     public async Task Train_OutIsAFile_ExitsTwoBeforeEmbeddingAnything()
     {
         // It embedded every prompt and trained (about 10 minutes on the real training set), then failed with
