@@ -229,8 +229,15 @@ public sealed class WorkflowApi
             return ApiResult.Problem(400, "Invalid feedback", "the body must be {\"step\": \"<step id>\", \"verdict\": \"good\" or \"bad\"}");
         }
 
-        return await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false)
-            ? new ApiResult(200, new JsonObject { ["run"] = runId, ["step"] = step, ["verdict"] = verdict, ["recorded"] = true })
+        if (await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false))
+        {
+            return new ApiResult(200, new JsonObject { ["run"] = runId, ["step"] = step, ["verdict"] = verdict, ["recorded"] = true });
+        }
+
+        // A foreach is reported under its own id but its calls are recorded per item: the tenant hint misled there.
+        var items = await _feedback.ItemStepsAsync(runId, step, 4, cancellationToken).ConfigureAwait(false);
+        return items.Count > 0
+            ? ApiResult.Problem(404, "Unknown step", $"step '{step}' of run '{runId}' is a foreach: a verdict judges one item's model call, named by its index ({string.Join(", ", items.Select(i => $"'{i}'"))}{(items.Count == 4 ? ", ..." : string.Empty)})")
             : ApiResult.Problem(404, "Unknown step", $"run '{runId}' has no recorded model call for step '{step}' (examples are kept only for the tenants in Frugal:Costs:StoreTextForTenants, whose prompt text may be stored)");
     }
 }

@@ -83,6 +83,47 @@ public sealed class RoutingFeedbackTests
     }
 
     [Fact]
+    public async Task Feedback_OnAForeachStep_SaysToJudgeAnItemNamingThem()
+    {
+        // The run reports the step as 'each', but its calls are recorded per item: the 404 blamed the tenant list.
+        var dir = Directory.CreateTempSubdirectory("frugal-feedback-");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Costs:SqlitePath"] = Path.Combine(dir.FullName, "costs.db"),
+            ["Frugal:Routing:Feedback:Enabled"] = "true",
+            ["Frugal:Costs:StoreTextForTenants:0"] = "default",
+            ["Frugal:Routing:Feedback:Path"] = Path.Combine(dir.FullName, "feedback.db"),
+        }).Build();
+        await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
+        var definition = WorkflowLoader.Parse("""
+            name: fb-each
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 1
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: "Say something about ${ item }"
+            """, "fb-each.yaml");
+        var items = new JsonArray([.. Enumerable.Range(0, 12).Select(i => (JsonNode)$"item {i}")]);
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["items"] = items });
+        await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+        var api = new WorkflowApi(new WorkflowCatalog([]), feedback: runtime.Host.Services.GetRequiredService<SqliteRoutingFeedbackStore>());
+
+        var whole = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "each", "verdict": "bad"}"""), default, CancellationToken.None);
+        var item = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "each[10]", "verdict": "bad"}"""), default, CancellationToken.None);
+
+        Assert.Equal(404, whole.StatusCode);
+        Assert.Equal(
+            $"step 'each' of run '{id}' is a foreach: a verdict judges one item's model call, named by its index ('each[0]', 'each[1]', 'each[2]', 'each[3]', ...)",
+            whole.Body["detail"]!.GetValue<string>());
+        Assert.Equal(200, item.StatusCode);
+    }
+
+    [Fact]
     public async Task Feedback_WhenDisabled_AnswersConflictSayingHowToEnable()
     {
         var api = new WorkflowApi(new WorkflowCatalog([]));

@@ -80,6 +80,28 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         return true;
     }
 
+    /// <summary>
+    /// The recorded calls of a foreach step's items (<c>each[0]</c>, <c>each[1]</c>, ...) in item order, at most
+    /// <paramref name="limit"/>: a verdict judges one item's call, and the run reports the step by its own id.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ItemStepsAsync(string runId, string stepId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT step_id FROM calls WHERE run_id = $run AND substr(step_id, 1, length($prefix)) = $prefix ORDER BY length(step_id), step_id LIMIT $limit";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$prefix", stepId + "[");
+        command.Parameters.AddWithValue("$limit", limit);
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            steps.Add(reader.GetString(0));
+        }
+
+        return steps;
+    }
+
     /// <summary>Every labelled example, oldest first.</summary>
     public async IAsyncEnumerable<RoutingFeedback> ReadExamplesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
