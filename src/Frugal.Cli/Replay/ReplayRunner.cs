@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Frugal.Cli.Local;
 using Frugal.Costs;
 using Frugal.Engine;
+using Frugal.Models;
 using Frugal.Routing;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
@@ -81,10 +82,14 @@ internal static partial class ReplayRunner
         var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(settings).Build();
         await using var runtime = await LocalRuntime.StartAsync(merged, store: null, progress, cancellationToken: cancellationToken);
         var results = new List<ReplayVariant>();
+
+        // The share is of the calls the workflow routes (its auto steps, pinned in the other variants by the same ids):
+        // premium calls per run read 200% for a workflow with two auto steps.
+        var autoSteps = AutoSteps(variants[0].Definition).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, variant) in variants)
         {
             await progress.WriteLineAsync($"replaying {rows.Count} prompts: {name} ...");
-            results.Add(await RunVariantAsync(runtime, name, variant, rows, cancellationToken));
+            results.Add(await RunVariantAsync(runtime, name, variant, autoSteps, rows, cancellationToken));
         }
 
         return results;
@@ -99,7 +104,7 @@ internal static partial class ReplayRunner
         definition.Steps.Where(s => (s is ForEachStep each ? each.Body : s) is ModelStep { Tier: ModelTier.Auto });
 
     private static async Task<ReplayVariant> RunVariantAsync(
-        LocalRuntime runtime, string name, WorkflowDefinition definition, IReadOnlyList<RoutingExample> rows, CancellationToken cancellationToken)
+        LocalRuntime runtime, string name, WorkflowDefinition definition, HashSet<string> autoSteps, IReadOnlyList<RoutingExample> rows, CancellationToken cancellationToken)
     {
         var client = runtime.Host.Client;
         var clock = Stopwatch.StartNew();
@@ -111,7 +116,7 @@ internal static partial class ReplayRunner
 
         var finished = await Task.WhenAll(ids.Select(id => client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken)));
         var seconds = clock.Elapsed.TotalSeconds;
-        int runs = 0, failed = 0, premium = 0, correct = 0, unmarked = 0;
+        int runs = 0, failed = 0, premium = 0, routed = 0, correct = 0, unmarked = 0;
         foreach (var metadata in finished)
         {
             var result = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<WorkflowRunResult>() : null;
@@ -122,7 +127,12 @@ internal static partial class ReplayRunner
             }
 
             runs++;
-            premium += result.Steps.Sum(s => s.Tiers.GetValueOrDefault("premium"));
+            foreach (var step in result.Steps.Where(s => autoSteps.Contains(s.StepId)))
+            {
+                premium += step.Tiers.GetValueOrDefault(ModelTierKeys.Premium);
+                routed += step.Tiers.GetValueOrDefault(ModelTierKeys.Premium) + step.Tiers.GetValueOrDefault(ModelTierKeys.Cheap);
+            }
+
             switch (Mark(result.Output))
             {
                 case true:
@@ -141,7 +151,7 @@ internal static partial class ReplayRunner
             dollars += record.Dollars;
         }
 
-        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { Unmarked = unmarked };
+        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { RoutedCalls = routed, Unmarked = unmarked };
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Frugal.Cli.Replay;
 /// <param name="Name">The variant: <c>auto</c>, <c>cheap-only</c>, <c>premium-only</c>.</param>
 /// <param name="Runs">Runs that completed.</param>
 /// <param name="Failed">Runs that failed.</param>
-/// <param name="PremiumCalls">Model calls answered by premium.</param>
+/// <param name="PremiumCalls">Calls of the auto steps answered by premium.</param>
 /// <param name="Correct">Answers the emulator marked correct.</param>
 /// <param name="Dollars">Recorded cost.</param>
 /// <param name="Seconds">Wall time of the variant.</param>
@@ -15,5 +15,8 @@ internal sealed record ReplayVariant(string Name, int Runs, int Failed, int Prem
 
     public double Quality => Runs == 0 ? 0 : Correct / (double)Runs;
 
-    public double PremiumShare => Runs == 0 ? 0 : PremiumCalls / (double)Runs;
+    /// <summary>Calls of the workflow's auto steps (each answered by cheap or premium): the premium share's base.</summary>
+    public int RoutedCalls { get; init; }
+
+    public double PremiumShare => RoutedCalls == 0 ? 0 : PremiumCalls / (double)RoutedCalls;
 }

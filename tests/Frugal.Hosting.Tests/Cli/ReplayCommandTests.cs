@@ -91,6 +91,24 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_TwoAutoSteps_PremiumShareIsOfTheirCalls()
+    {
+        // Premium calls were divided by runs: premium-only read 200.0 % for a workflow with two auto steps.
+        var source = File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml"));
+        var second = "  - id: again\n    kind: model\n    tier: auto\n    route: route\n    max_output_tokens: 50\n    prompt: ${ input.prompt }\n\noutput:\n";
+        var workflow = Write("two.yaml", source.Replace("output:\n", second, StringComparison.Ordinal));
+        var csv = Write("labelled.csv", Labelled(4));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow, "--json");
+
+        Assert.True(code == 0, error + output);
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(0, json["cheap-only"]!["premium_share"]!.GetValue<double>());
+        Assert.Equal(1, json["premium-only"]!["premium_share"]!.GetValue<double>());
+        Assert.InRange(json["auto"]!["premium_share"]!.GetValue<double>(), 0, 1);
+    }
+
+    [Fact]
     public async Task Replay_AutoTierInAFlowMapping_ExitsTwoNamingTheStep()
     {
         var workflow = Write("flow.yaml", """
