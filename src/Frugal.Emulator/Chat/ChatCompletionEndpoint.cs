@@ -56,7 +56,7 @@ internal sealed class ChatCompletionEndpoint(
             return;
         }
 
-        var answer = AnswerComposer.Compose(request, quality.Judge(deploymentOptions, request.Messages));
+        var answer = CutAtStop(AnswerComposer.Compose(request, quality.Judge(deploymentOptions, request.Messages)), request.Stop);
         var promptTokens = tokens.CountPrompt(request.Messages, request.Schema);
         var completionTokens = tokens.Count(answer);
         var finishReason = "stop";
@@ -97,6 +97,26 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         counters.OnChatCompletion(promptTokens, completionTokens);
+    }
+
+    /// <summary>
+    /// Ends the answer before the first of the request's stop sequences, as OpenAI does ("the returned text will not
+    /// contain the stop sequence"); the finish reason stays <c>stop</c>. Ignored, a client's stop sequence came back in
+    /// the answer and was billed, so a test of the client's stop handling passed here and failed against the service.
+    /// </summary>
+    private static string CutAtStop(string answer, IReadOnlyList<string>? stop)
+    {
+        var end = answer.Length;
+        foreach (var sequence in stop ?? [])
+        {
+            var at = sequence.Length == 0 ? -1 : answer.IndexOf(sequence, StringComparison.Ordinal);
+            if (at >= 0 && at < end)
+            {
+                end = at;
+            }
+        }
+
+        return answer[..end];
     }
 
     private async Task StreamAsync(

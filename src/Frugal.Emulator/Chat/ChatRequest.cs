@@ -10,7 +10,8 @@ internal sealed record ChatRequest(
     ResponseFormatKind ResponseFormat,
     JsonNode? Schema,
     bool Stream,
-    bool IncludeUsage);
+    bool IncludeUsage,
+    IReadOnlyList<string>? Stop = null);
 
 internal sealed record PromptMessage(string Role, string? Name, string Text);
 

@@ -55,7 +55,7 @@ internal static class ChatRequestParser
         var stream = ReadBool(root, "stream");
         var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage");
 
-        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage);
+        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]));
     }
 
     private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool"];
@@ -214,6 +214,37 @@ internal static class ChatRequestParser
 
         static EmulatorRequestException Invalid(string at, string what) =>
             new($"Invalid schema for response_format: '{at}' {what}.", "response_format.json_schema.schema");
+    }
+
+    /// <summary>
+    /// Reads <c>stop</c>: a string or an array of up to 4 strings, as OpenAI takes it ("Up to 4 sequences where the API
+    /// will stop generating further tokens").
+    /// </summary>
+    private static List<string>? ReadStop(JsonNode? node)
+    {
+        const string Expected = "'stop' must be a string or an array of up to 4 strings";
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonValue value when value.TryGetValue<string>(out var one):
+                return [one];
+            case JsonArray array when array.Count <= 4:
+                var sequences = new List<string>(array.Count);
+                foreach (var item in array)
+                {
+                    if (item is not JsonValue sequence || !sequence.TryGetValue<string>(out var text))
+                    {
+                        throw new EmulatorRequestException($"{Expected} (was {node.ToJsonString()}).", "stop");
+                    }
+
+                    sequences.Add(text);
+                }
+
+                return sequences;
+            default:
+                throw new EmulatorRequestException($"{Expected} (was {node.ToJsonString()}).", "stop");
+        }
     }
 
     private static string? ReadString(JsonObject node, string property) =>

@@ -62,6 +62,8 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":null}]}""", "'messages[0].content' is required in a user message.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":3}""", "'n' must be 1")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "'stop' must be a string or an array of up to 4 strings (was [\"a\",\"b\",\"c\",\"d\",\"e\"]).")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":7}""", "'stop' must be a string or an array of up to 4 strings (was 7).")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
@@ -111,6 +113,26 @@ public sealed class EmulatorServerTests
         Assert.Equal(
             (await ReadJsonAsync(plain))["usage"]!["prompt_tokens"]!.GetValue<int>() + schemaTokens,
             (await ReadJsonAsync(structured))["usage"]!["prompt_tokens"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("""["Paris"]""")]
+    [InlineData("\"Paris\"")]
+    public async Task ChatCompletions_StopSequence_AnswerEndsBeforeItAndIsBilledSo(string stop)
+    {
+        // Ignored, the stop sequence came back in the answer (and its tokens were billed), unlike the service's.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var body = $$"""{"messages":[{"role":"user","content":"Tell me about the weather in Paris today."}],"stop":{{stop}}}""";
+
+        using var response = await http.PostAsync(ChatPath, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var json = await ReadJsonAsync(response);
+        var content = json["choices"]![0]!["message"]!["content"]!.GetValue<string>();
+        Assert.Equal("[gpt-4o-mini] Tell me about the weather in ", content);
+        Assert.Equal("stop", json["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        var tokens = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(content);
+        Assert.Equal(tokens, json["usage"]!["completion_tokens"]!.GetValue<int>());
     }
 
     [Theory]
