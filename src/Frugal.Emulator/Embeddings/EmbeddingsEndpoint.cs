@@ -16,6 +16,8 @@ internal sealed class EmbeddingsEndpoint(
     FaultInjector faults,
     TimeProvider timeProvider)
 {
+    private const int MaxInputs = 2048;
+
     public async Task HandleAsync(HttpContext http, string? routeDeployment)
     {
         if (!await gate.AuthorizeAsync(http))
@@ -112,12 +114,20 @@ internal sealed class EmbeddingsEndpoint(
         counters.OnEmbeddings(promptTokens);
     }
 
+    /// <summary>
+    /// Reads <c>input</c> as OpenAI takes it, refusing what the service refuses: an empty string and an array of more
+    /// than 2048 inputs ("cannot be an empty string, and any array must be 2048 dimensions or less"). Answered here, a
+    /// client embedding an empty text passed its tests and failed against the service.
+    /// </summary>
     private List<(string Text, int Tokens)> ReadInputs(JsonNode? input)
     {
         switch (input)
         {
             case JsonValue value when value.TryGetValue<string>(out var text):
-                return [(text, tokens.Count(text))];
+                return [(NotEmpty(text, "input"), tokens.Count(text))];
+            case JsonArray array when array.Count > MaxInputs:
+                throw new EmulatorRequestException(
+                    $"'input' must hold {MaxInputs.ToString(CultureInfo.InvariantCulture)} inputs at most (was {array.Count.ToString(CultureInfo.InvariantCulture)}).", "input");
             case JsonArray array when array.Count > 0:
                 if (array.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number))
                 {
@@ -130,7 +140,7 @@ internal sealed class EmbeddingsEndpoint(
                 {
                     inputs.Add(array[i] switch
                     {
-                        JsonValue v when v.TryGetValue<string>(out var s) => (s, tokens.Count(s)),
+                        JsonValue v when v.TryGetValue<string>(out var s) => (NotEmpty(s, $"input[{i}]"), tokens.Count(s)),
                         JsonArray ids when ids.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) =>
                             (string.Join(' ', ids.Select(n => n!.ToJsonString())), ids.Count),
                         _ => throw new EmulatorRequestException(
@@ -144,6 +154,9 @@ internal sealed class EmbeddingsEndpoint(
                     "'input' is required and must be a string, a non-empty array of strings or an array of token ids.", "input");
         }
     }
+
+    private static string NotEmpty(string text, string where) =>
+        text.Length > 0 ? text : throw new EmulatorRequestException($"'{where}' cannot be an empty string.", where);
 
     private static int? ReadDimensions(JsonObject body)
     {

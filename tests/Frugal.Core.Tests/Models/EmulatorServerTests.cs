@@ -448,6 +448,8 @@ public sealed class EmulatorServerTests
     [InlineData("""{"model":"emb","input":"x","dimensions":0}""", "'dimensions' must be a whole number between 1 and 8192 (was 0).")]
     [InlineData("""{"model":"emb","input":"x","encoding_format":"hex"}""", "'encoding_format' must be 'float' or 'base64' (was 'hex').")]
     [InlineData("""{"model":"emb","input":["x",{}]}""", "'input[1]' must be a string or an array of token ids.")]
+    [InlineData("""{"model":"emb","input":""}""", "'input' cannot be an empty string.")]
+    [InlineData("""{"model":"emb","input":["x",""]}""", "'input[1]' cannot be an empty string.")]
     public async Task Embeddings_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
@@ -457,6 +459,18 @@ public sealed class EmulatorServerTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(expected, (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Embeddings_MoreThan2048Inputs_400AsTheServiceRefusesThem()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = Enumerable.Repeat("x", 2049).ToArray() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("'input' must hold 2048 inputs at most (was 2049).", (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
     }
 
     private static object Chat(string? model, string content) =>
