@@ -53,6 +53,12 @@ internal static class ChatRequestParser
         var maxTokens = ReadPositiveInt(root, "max_completion_tokens") ?? ReadPositiveInt(root, "max_tokens");
         var (format, schema) = ParseResponseFormat(root["response_format"]);
         var stream = ReadBool(root, "stream");
+        if (!stream && root["stream_options"] is not null)
+        {
+            // OpenAI's own refusal; accepted here, a client sending it on every call passed its tests and failed live.
+            throw new EmulatorRequestException("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
+        }
+
         var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage");
 
         return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]));
