@@ -81,6 +81,12 @@ internal static class ChatRequestParser
             throw new EmulatorRequestException($"'{where}.role' must be one of {string.Join(", ", Roles)}, not '{role}'.", $"{where}.role");
         }
 
+        if (role == "tool" && ReadString(message, "tool_call_id") is null)
+        {
+            // OpenAI's own refusal: a tool message answers one call, which it names.
+            throw new EmulatorRequestException($"Missing required parameter: '{where}.tool_call_id'.", $"{where}.tool_call_id");
+        }
+
         var name = ReadString(message, "name");
         var content = message["content"];
         string text;

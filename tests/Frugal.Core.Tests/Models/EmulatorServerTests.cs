@@ -64,6 +64,7 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "'stop' must be a string or an array of up to 4 strings (was [\"a\",\"b\",\"c\",\"d\",\"e\"]).")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":7}""", "'stop' must be a string or an array of up to 4 strings (was 7).")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"42"}]}""", "Missing required parameter: 'messages[1].tool_call_id'.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "The 'stream_options' parameter is only allowed when 'stream' is enabled.")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
     {
