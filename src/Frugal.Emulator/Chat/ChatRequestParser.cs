@@ -148,6 +148,11 @@ internal static class ChatRequestParser
                 }
 
                 CheckSchema(schema);
+                if (ReadBool(jsonSchema, "strict"))
+                {
+                    CheckStrictSchema(schema, ReadString(jsonSchema, "name") ?? string.Empty, []);
+                }
+
                 return (ResponseFormatKind.JsonSchema, schema);
             case var other:
                 throw new EmulatorRequestException(
@@ -257,6 +262,66 @@ internal static class ChatRequestParser
             default:
                 throw new EmulatorRequestException($"{Expected} (was {node.ToJsonString()}).", "stop");
         }
+    }
+
+    /// <summary>
+    /// Refuses a <c>strict</c> schema that Structured Outputs does not take, as OpenAI does: every object must set
+    /// <c>additionalProperties: false</c> and list all its properties in <c>required</c>. Accepted here, a team's
+    /// strict schema passed its tests and was a 400 against the service.
+    /// </summary>
+    private static void CheckStrictSchema(JsonNode? schema, string name, List<string> context)
+    {
+        if (schema is not JsonObject node)
+        {
+            return;
+        }
+
+        var isObject = node["properties"] is JsonObject
+            || node["type"] is JsonValue type && type.TryGetValue<string>(out var kind) && kind == "object";
+        if (isObject)
+        {
+            if (node["additionalProperties"] is not JsonValue additional || additional.GetValueKind() != JsonValueKind.False)
+            {
+                throw Invalid("'additionalProperties' is required to be supplied and to be false.");
+            }
+
+            var properties = node["properties"] as JsonObject ?? [];
+            var required = node["required"] as JsonArray ?? [];
+            var missing = properties.Select(p => p.Key)
+                .FirstOrDefault(key => !required.Any(r => r is JsonValue v && v.TryGetValue<string>(out var s) && s == key));
+            if (missing is not null)
+            {
+                throw Invalid($"'required' is required to be supplied and to be an array including every key in properties. Missing '{missing}'.");
+            }
+        }
+
+        foreach (var (keyword, value) in node)
+        {
+            switch (value)
+            {
+                case JsonObject members when keyword is "properties" or "$defs" or "definitions":
+                    foreach (var (member, memberSchema) in members)
+                    {
+                        CheckStrictSchema(memberSchema, name, [.. context, keyword, member]);
+                    }
+
+                    break;
+                case JsonObject child when keyword is "items" or "additionalProperties":
+                    CheckStrictSchema(child, name, [.. context, keyword]);
+                    break;
+                case JsonArray branches when keyword is "anyOf" or "allOf" or "oneOf" or "prefixItems":
+                    for (var i = 0; i < branches.Count; i++)
+                    {
+                        CheckStrictSchema(branches[i], name, [.. context, keyword, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    }
+
+                    break;
+            }
+        }
+
+        EmulatorRequestException Invalid(string what) => new(
+            $"Invalid schema for response_format '{name}': In context=({string.Join(", ", context.Select(c => $"'{c}'"))}), {what}",
+            "response_format");
     }
 
     private static string? ReadString(JsonObject node, string property) =>

@@ -64,6 +64,8 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "'stop' must be a string or an array of up to 4 strings (was [\"a\",\"b\",\"c\",\"d\",\"e\"]).")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":7}""", "'stop' must be a string or an array of up to 4 strings (was 7).")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":{"type":"object","properties":{"x":{"type":"string"}},"required":["x"]}}}}""", "Invalid schema for response_format 'a': In context=(), 'additionalProperties' is required to be supplied and to be false.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":{"type":"object","properties":{"x":{"type":"object","properties":{"y":{"type":"string"},"z":{"type":"string"}},"required":["y"],"additionalProperties":false}},"required":["x"],"additionalProperties":false}}}}""", "Invalid schema for response_format 'a': In context=('properties', 'x'), 'required' is required to be supplied and to be an array including every key in properties. Missing 'z'.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"42"}]}""", "Missing required parameter: 'messages[1].tool_call_id'.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "The 'stream_options' parameter is only allowed when 'stream' is enabled.")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
@@ -115,6 +117,18 @@ public sealed class EmulatorServerTests
         Assert.Equal(
             (await ReadJsonAsync(plain))["usage"]!["prompt_tokens"]!.GetValue<int>() + schemaTokens,
             (await ReadJsonAsync(structured))["usage"]!["prompt_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_StrictSchemaStructuredOutputsTakes_Answered()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var body = """{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":{"type":"object","properties":{"tags":{"type":"array","items":{"type":"object","properties":{"t":{"type":"string"}},"required":["t"],"additionalProperties":false}},"n":{"anyOf":[{"type":"integer"},{"type":"null"}]}},"required":["tags","n"],"additionalProperties":false}}}}""";
+
+        using var response = await http.PostAsync(ChatPath, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
