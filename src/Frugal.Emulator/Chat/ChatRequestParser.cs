@@ -102,12 +102,31 @@ internal static class ChatRequestParser
                 text = s;
                 break;
             case JsonArray parts:
-                var builder = new StringBuilder();
-                foreach (var part in parts)
+                // What OpenAI refuses in content parts, with its messages: an empty array, a text part without text.
+                if (parts.Count == 0)
                 {
-                    if (part is JsonObject partObject && ReadString(partObject, "text") is { } partText)
+                    throw new EmulatorRequestException(
+                        $"Invalid '{where}.content': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+                        $"{where}.content");
+                }
+
+                var builder = new StringBuilder();
+                for (var p = 0; p < parts.Count; p++)
+                {
+                    if (parts[p] is not JsonObject partObject)
+                    {
+                        throw new EmulatorRequestException(
+                            $"'{where}.content[{p}]' must be a content part object with a 'type'.", $"{where}.content[{p}]");
+                    }
+
+                    if (ReadString(partObject, "text") is { } partText)
                     {
                         builder.Append(partText);
+                    }
+                    else if (ReadString(partObject, "type") is "text")
+                    {
+                        throw new EmulatorRequestException(
+                            $"Missing required parameter: '{where}.content[{p}].text'.", $"{where}.content[{p}].text");
                     }
                 }
 
