@@ -79,7 +79,7 @@ internal sealed class ChatCompletionEndpoint(
 
         if (request.Stream)
         {
-            await StreamAsync(http, request, deploymentOptions, id, created, answer, finishReason, usage);
+            await StreamAsync(http, request, deploymentOptions, id, created, answer, finishReason, usage, filtered);
         }
         else
         {
@@ -127,19 +127,20 @@ internal sealed class ChatCompletionEndpoint(
         long created,
         string answer,
         string finishReason,
-        TokenUsage usage)
+        TokenUsage usage,
+        IReadOnlyDictionary<string, ContentFilterResult>? filtered)
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         var ct = http.RequestAborted;
 
-        ChatCompletionChunk Chunk(ChunkDelta? delta, string? finish, TokenUsage? chunkUsage) => new(
+        ChatCompletionChunk Chunk(ChunkDelta? delta, string? finish, TokenUsage? chunkUsage, IReadOnlyDictionary<string, ContentFilterResult>? results = null) => new(
             id,
             "chat.completion.chunk",
             created,
             options.ModelOf(request.Deployment),
             Fingerprint,
-            delta is null ? [] : [new ChunkChoice(0, delta, finish)],
+            delta is null ? [] : [new ChunkChoice(0, delta, finish, results)],
             chunkUsage);
 
         await Task.Delay(faults.DrawLatency(request.Deployment, deploymentOptions, 0), timeProvider, ct);
@@ -154,7 +155,8 @@ internal sealed class ChatCompletionEndpoint(
             await WriteEventAsync(http, Chunk(new ChunkDelta(null, piece), null, null), ct);
         }
 
-        await WriteEventAsync(http, Chunk(new ChunkDelta(null, null), finishReason, null), ct);
+        // Azure OpenAI annotates the chunk that ends a filtered completion with why, as it does the whole answer.
+        await WriteEventAsync(http, Chunk(new ChunkDelta(null, null), finishReason, null, filtered), ct);
         if (request.IncludeUsage)
         {
             await WriteEventAsync(http, Chunk(null, null, usage), ct);

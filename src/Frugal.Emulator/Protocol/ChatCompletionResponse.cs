@@ -43,7 +43,8 @@ internal sealed record ChatCompletionChunk(
 internal sealed record ChunkChoice(
     int Index,
     ChunkDelta Delta,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason,
+    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null);
 
 internal sealed record ChunkDelta(string? Role, string? Content);
 

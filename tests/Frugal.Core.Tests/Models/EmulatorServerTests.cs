@@ -362,6 +362,27 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_CompletionFilterFaultStreamed_LastChunkSaysWhy()
+    {
+        var options = new EmulatorOptions();
+        options.Defaults.CompletionFilterRate = 1.0;
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, new { messages = new[] { new { role = "user", content = "Describe the storm damage." } }, stream = true });
+
+        var chunks = (await response.Content.ReadAsStringAsync())
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e["data: ".Length..])
+            .Where(d => d != "[DONE]")
+            .Select(d => JsonNode.Parse(d)!)
+            .ToList();
+        var last = chunks[^1]["choices"]![0]!;
+        Assert.Equal("content_filter", last["finish_reason"]?.GetValue<string>());
+        Assert.True(last["content_filter_results"]?["violence"]?["filtered"]?.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Embeddings_ContentFilterFaults_NotInjected()
     {
         // Azure OpenAI's content filter is about prompts and completions; an embeddings deployment answers as before.
