@@ -52,6 +52,13 @@ internal static class ChatRequestParser
 
         var maxTokens = ReadPositiveInt(root, "max_completion_tokens") ?? ReadPositiveInt(root, "max_tokens");
         var (format, schema) = ParseResponseFormat(root["response_format"]);
+        if (format == ResponseFormatKind.JsonObject && !prompt.Any(m => m.Text.Contains("json", StringComparison.OrdinalIgnoreCase)))
+        {
+            // OpenAI's own refusal (JSON mode needs the prompt to ask for JSON); answered here, it failed first in production.
+            throw new EmulatorRequestException(
+                "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages");
+        }
+
         var stream = ReadBool(root, "stream");
         if (!stream && root["stream_options"] is not null)
         {

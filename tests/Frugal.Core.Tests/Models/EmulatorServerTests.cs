@@ -64,6 +64,7 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "'stop' must be a string or an array of up to 4 strings (was [\"a\",\"b\",\"c\",\"d\",\"e\"]).")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":7}""", "'stop' must be a string or an array of up to 4 strings (was 7).")]
+    [InlineData("""{"messages":[{"role":"user","content":"Classify this ticket."}],"response_format":{"type":"json_object"}}""", "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.")]
     [InlineData("""{"messages":[{"role":"user","content":[]}]}""", "Invalid 'messages[0].content': empty array. Expected an array with minimum length 1, but got an empty array instead.")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}""", "Missing required parameter: 'messages[0].content[1].text'.")]
     [InlineData("""{"messages":[{"role":"user","content":["hi"]}]}""", "'messages[0].content[0]' must be a content part object with a 'type'.")]
@@ -291,7 +292,7 @@ public sealed class EmulatorServerTests
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = emulator.Uri };
-        var body = JsonNode.Parse("""{"messages":[{"role":"user","content":"Classify this ticket about billing."}],"response_format":{"type":"json_object"}}""");
+        var body = JsonNode.Parse("""{"messages":[{"role":"system","content":"Answer in JSON."},{"role":"user","content":"Classify this ticket about billing."}],"response_format":{"type":"json_object"}}""");
 
         using var response = await http.PostAsJsonAsync(ChatPath, body);
 
