@@ -17,6 +17,7 @@ internal sealed class EmbeddingsEndpoint(
     TimeProvider timeProvider)
 {
     private const int MaxInputs = 2048;
+    private const int MaxInputTokens = 8192;
 
     public async Task HandleAsync(HttpContext http, string? routeDeployment)
     {
@@ -36,6 +37,15 @@ internal sealed class EmbeddingsEndpoint(
             deployment = routeDeployment ?? ReadString(body, "model")
                 ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
             inputs = ReadInputs(body["input"]);
+            if (inputs.FirstOrDefault(i => i.Tokens > MaxInputTokens) is { Text: not null } tooLong)
+            {
+                // The embedding models' context, which the service enforces per input; accepted here, a long document
+                // embedded in a team's tests was a 400 in production.
+                var requested = tooLong.Tokens.ToString(CultureInfo.InvariantCulture);
+                throw new EmulatorRequestException(
+                    $"This model's maximum context length is {MaxInputTokens.ToString(CultureInfo.InvariantCulture)} tokens, however you requested {requested} tokens ({requested} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.");
+            }
+
             dimensions = ReadDimensions(body) ?? options.For(deployment).EmbeddingDimensions ?? options.EmbeddingDimensions;
             base64 = ReadString(body, "encoding_format") switch
             {

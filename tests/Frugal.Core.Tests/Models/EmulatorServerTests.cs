@@ -503,6 +503,21 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task Embeddings_InputOverTheModelsContext_400AsTheServiceRefusesIt()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var tokens = Enumerable.Range(0, 8193).ToArray();
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = new object[] { "short", tokens } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(
+            "This model's maximum context length is 8192 tokens, however you requested 8193 tokens (8193 in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
+            (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Embeddings_MoreThan2048Inputs_400AsTheServiceRefusesThem()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
