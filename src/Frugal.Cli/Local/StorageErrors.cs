@@ -29,18 +29,10 @@ internal static class StorageErrors
     };
 
     /// <summary>Why <paramref name="connectionString"/> is not an Azure Storage connection string, or null when it is one.</summary>
-    public static string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            _ = new TableServiceClient(connectionString);
-            return null;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return $"not an Azure Storage connection string ({ex.Message.TrimEnd('.')}); use UseDevelopmentStorage=true for Azurite, or the account's connection string";
-        }
-    }
+    public static string? ConnectionStringProblem(string connectionString) =>
+        StorageConnectionStrings.Problem(connectionString, static s => new TableServiceClient(s)) is { } problem
+            ? $"not an Azure Storage connection string ({problem}); use UseDevelopmentStorage=true for Azurite, or the account's connection string"
+            : null;
 
     private static string FirstLine(string message) => message.ReplaceLineEndings("\n").Split('\n', 2)[0];
 }

@@ -22,7 +22,8 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
             failures.Add($"{Prefix}TableConnectionString or {Prefix}TableEndpoint: one is required when Store is 'table'");
         }
 
-        if (table && !string.IsNullOrWhiteSpace(options.TableConnectionString) && ConnectionStringProblem(options.TableConnectionString) is { } parse)
+        if (table && !string.IsNullOrWhiteSpace(options.TableConnectionString)
+            && StorageConnectionStrings.Problem(options.TableConnectionString, static s => new Azure.Data.Tables.TableServiceClient(s)) is { } parse)
         {
             // Found only when the first cost record was written: every step failed, or frugal ended with the SDK's
             // "Connection string doesn't have value for keyword ..." and exit 1, naming no setting.
@@ -94,20 +95,6 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return $"cannot be opened or made: {ex.Message}";
-        }
-    }
-
-    /// <summary>Why the Azure SDK cannot parse <paramref name="connectionString"/>, or null when it can.</summary>
-    private static string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            _ = new Azure.Data.Tables.TableServiceClient(connectionString);
-            return null;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return ex.Message.TrimEnd('.');
         }
     }
 

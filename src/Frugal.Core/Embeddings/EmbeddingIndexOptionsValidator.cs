@@ -27,7 +27,8 @@ public sealed partial class EmbeddingIndexOptionsValidator : IValidateOptions<Em
             failures.Add($"{section}:BlobServiceUri '{uri}' must be an absolute http(s) address, such as https://<account>.blob.core.windows.net/.");
         }
 
-        if (!string.IsNullOrEmpty(options.BlobConnectionString) && ConnectionStringProblem(options.BlobConnectionString) is { } parse)
+        if (!string.IsNullOrEmpty(options.BlobConnectionString)
+            && StorageConnectionStrings.Problem(options.BlobConnectionString, static s => new Azure.Storage.Blobs.BlobServiceClient(s)) is { } parse)
         {
             // Found only at the first semantic lookup, which failed its step three times with the SDK's "Settings must
             // be of the form "name=value"", naming no setting.
@@ -45,19 +46,6 @@ public sealed partial class EmbeddingIndexOptionsValidator : IValidateOptions<Em
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            _ = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
-            return null;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return ex.Message.TrimEnd('.');
-        }
     }
 
     // Azure's rule for container names.
