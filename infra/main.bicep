@@ -6,7 +6,7 @@ targetScope = 'resourceGroup'
 @description('Azure region for every resource. It must offer Flex Consumption, the OpenAI models and the GPU type.')
 param location string = resourceGroup().location
 
-@description('Short prefix for resource names (lowercase letters and digits).')
+@description('Short prefix for resource names: a lowercase letter, then lowercase letters and digits (checked when the deployment is validated).')
 @minLength(2)
 @maxLength(10)
 param namePrefix string = 'frugal'
@@ -101,19 +101,22 @@ var jobsQueueName = 'workflow-jobs'
 @description('Table that holds the cost ledger.')
 param costTableName string = 'FrugalCosts'
 
-var suffix = uniqueString(resourceGroup().id, namePrefix)
+// ARM cannot hold a parameter to a pattern, so a namePrefix that a resource name refuses (an uppercase letter, a hyphen)
+// used to fail mid-deployment, at the storage account, after other resources had been created. ARM evaluates this
+// variable when it validates the template, before anything is created. (One line: InfraTests evaluates it alone.)
+var prefix = contains('abcdefghijklmnopqrstuvwxyz', substring(namePrefix, 0, 1)) && empty(filter(range(0, length(namePrefix)), i => !contains('abcdefghijklmnopqrstuvwxyz0123456789', substring(namePrefix, i, 1)))) ? namePrefix : fail('namePrefix \'${namePrefix}\' is not valid: it must be a lowercase letter followed by lowercase letters and digits (it begins the storage account\'s name, which takes nothing else, and the container apps\' names, which must begin with a letter)')
+var suffix = uniqueString(resourceGroup().id, prefix)
 var names = {
-  storage: take('${namePrefix}${suffix}', 24)
-  workspace: '${namePrefix}-logs-${suffix}'
-  appInsights: '${namePrefix}-ai-${suffix}'
-  plan: '${namePrefix}-plan-${suffix}'
-  functionApp: '${namePrefix}-func-${suffix}'
-  openAi: '${namePrefix}-oai-${suffix}'
-  redis: '${namePrefix}-redis-${suffix}'
-  // Vault names must start with a letter; namePrefix may start with a digit.
-  keyVault: take('kv${namePrefix}${suffix}', 24)
-  containerEnv: '${namePrefix}-cae-${suffix}'
-  inferenceApp: take('${namePrefix}-inference-${suffix}', 32)
+  storage: take('${prefix}${suffix}', 24)
+  workspace: '${prefix}-logs-${suffix}'
+  appInsights: '${prefix}-ai-${suffix}'
+  plan: '${prefix}-plan-${suffix}'
+  functionApp: '${prefix}-func-${suffix}'
+  openAi: '${prefix}-oai-${suffix}'
+  redis: '${prefix}-redis-${suffix}'
+  keyVault: take('kv${prefix}${suffix}', 24)
+  containerEnv: '${prefix}-cae-${suffix}'
+  inferenceApp: take('${prefix}-inference-${suffix}', 32)
   deploymentContainer: 'app-package'
 }
 

@@ -29,6 +29,44 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task NamePrefix_ThatAResourceNameRefuses_FailsValidationNamingIt()
+    {
+        // `bicep test` evaluates a template with ARM's own engine, but not main.bicep whole (its names need module
+        // outputs), so it evaluates main.bicep's check, its 'var prefix' line as written, in a template of its own.
+        var check = File.ReadLines(RepositoryPaths.InRepo("infra", "main.bicep")).Single(l => l.StartsWith("var prefix = ", StringComparison.Ordinal));
+        var folder = Directory.CreateTempSubdirectory("frugal-bicep-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "bicepconfig.json"), """{ "experimentalFeaturesEnabled": { "testFramework": true } }""");
+            await File.WriteAllTextAsync(Path.Combine(folder, "prefix.bicep"), $"param namePrefix string\n{check}\noutput prefix string = prefix\n");
+            string[] accepted = ["frugal", "fr2ugal9"];
+            string[] refused = ["Frugal", "my-app", "1frugal", "frugal_1"];
+            var cases = accepted.Concat(refused).Select((prefix, i) => $"test case{i} 'prefix.bicep' = {{ params: {{ namePrefix: '{prefix}' }} }}");
+            await File.WriteAllLinesAsync(Path.Combine(folder, "prefix.test.bicep"), cases);
+
+            var (_, stdout, stderr) = await BicepCli.RunAsync(folder, CancellationToken.None, "test", "prefix.test.bicep");
+            var output = stdout + stderr;
+
+            for (var i = 0; i < accepted.Length; i++)
+            {
+                Assert.True(output.Contains($"Evaluation case{i} Passed!", StringComparison.Ordinal), $"'{accepted[i]}' was refused:\n{output}");
+            }
+
+            for (var i = 0; i < refused.Length; i++)
+            {
+                Assert.True(output.Contains($"Evaluation case{accepted.Length + i} Skipped!", StringComparison.Ordinal), $"'{refused[i]}' was not refused:\n{output}");
+                Assert.True(
+                    output.Contains($"namePrefix '{refused[i]}' is not valid: it must be a lowercase letter followed by lowercase letters and digits", StringComparison.Ordinal),
+                    $"'{refused[i]}' was not refused with the check's message:\n{output}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [BicepFact]
     public async Task MainBicep_Template_DeclaresEveryPartOfFrugal()
     {
         var types = ResourceTypes(await TemplateAsync()).ToHashSet(StringComparer.OrdinalIgnoreCase);
