@@ -101,6 +101,11 @@ var jobsQueueName = 'workflow-jobs'
 @description('Table that holds the cost ledger.')
 param costTableName string = 'FrugalCosts'
 
+// The Functions app module adds the two secret settings as Key Vault references (modules/functionapp.bicep); the same
+// name in extraSettings would make a second app setting of that name, whose value depended on which one the platform
+// read. Checked when the template is validated, like the prefix. (One line: InfraTests evaluates it alone.)
+var checkedExtraSettings = empty(filter(objectKeys(extraSettings), k => contains(['frugal__inference__apikey', 'frugal__budgets__redisconnectionstring'], toLower(k)))) ? extraSettings : fail('extraSettings sets ${join(filter(objectKeys(extraSettings), k => contains(['frugal__inference__apikey', 'frugal__budgets__redisconnectionstring'], toLower(k))), ', ')}, which the template keeps in Key Vault and sets itself: pass inferenceApiKey for the inference key; the Redis connection string is the deployed cache\'s')
+
 // ARM cannot hold a parameter to a pattern, so a namePrefix that a resource name refuses (an uppercase letter, a hyphen)
 // used to fail mid-deployment, at the storage account, after other resources had been created. ARM evaluates this
 // variable when it validates the template, before anything is created. (One line: InfraTests evaluates it alone.)
@@ -217,7 +222,7 @@ module functionApp 'modules/functionapp.bicep' = {
     inferenceKeyUri: keyVault.outputs.inferenceKeyUri
     redisConnectionUri: keyVault.outputs.redisConnectionUri
     // The default monthly budget unless monthlyBudgetPerTenant is empty (no budget for tenants without their own).
-    extraSettings: union(empty(monthlyBudgetPerTenant) ? {} : { Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant }, extraSettings)
+    extraSettings: union(empty(monthlyBudgetPerTenant) ? {} : { Frugal__Budgets__Tenants__Default__Monthly: monthlyBudgetPerTenant }, checkedExtraSettings)
     // The same keys as local.settings.sample.json; no model ApiKey in Azure: the app reaches Azure OpenAI with its
     // managed identity. The inference app's key and the Redis connection string are Key Vault references the module
     // adds (keyvault.bicep).

@@ -31,34 +31,65 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     [BicepFact]
     public async Task NamePrefix_ThatAResourceNameRefuses_FailsValidationNamingIt()
     {
-        // `bicep test` evaluates a template with ARM's own engine, but not main.bicep whole (its names need module
-        // outputs), so it evaluates main.bicep's check, its 'var prefix' line as written, in a template of its own.
-        var check = File.ReadLines(RepositoryPaths.InRepo("infra", "main.bicep")).Single(l => l.StartsWith("var prefix = ", StringComparison.Ordinal));
+        var results = await EvaluateMainBicepLineAsync("prefix", "param namePrefix string", ["namePrefix: 'frugal'", "namePrefix: 'fr2ugal9'",
+            "namePrefix: 'Frugal'", "namePrefix: 'my-app'", "namePrefix: '1frugal'", "namePrefix: 'frugal_1'"]);
+
+        Assert.All(results[..2], r => Assert.True(r.Passed, r.Output));
+        foreach (var (result, prefix) in results[2..].Zip(["Frugal", "my-app", "1frugal", "frugal_1"]))
+        {
+            Assert.False(result.Passed, $"'{prefix}' was not refused:\n{result.Output}");
+            Assert.Contains($"namePrefix '{prefix}' is not valid: it must be a lowercase letter followed by lowercase letters and digits", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [BicepFact]
+    public async Task ExtraSettings_NamingAKeyVaultSetting_FailsValidationNamingIt()
+    {
+        // Every setting the Functions app module adds as a Key Vault reference is one extraSettings must not repeat.
+        var secretNames = Regex.Matches(await File.ReadAllTextAsync(RepositoryPaths.InRepo("infra", "modules", "functionapp.bicep")),
+            @"\{ name: '([^']+)', value: '@Microsoft\.KeyVault").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, secretNames.Count);
+
+        var results = await EvaluateMainBicepLineAsync("checkedExtraSettings", "param extraSettings object",
+            ["extraSettings: {}", "extraSettings: { Frugal__Budgets__PerRun: '0.50' }",
+             .. secretNames.Select(n => $"extraSettings: {{ Frugal__Budgets__PerRun: '0.50', {n}: 'x' }}"),
+             $"extraSettings: {{ {secretNames[0].ToUpperInvariant()}: 'x' }}"]);
+
+        Assert.All(results[..2], r => Assert.True(r.Passed, r.Output));
+        foreach (var (result, name) in results[2..].Zip([.. secretNames, secretNames[0].ToUpperInvariant()]))
+        {
+            Assert.False(result.Passed, $"extraSettings with {name} was not refused:\n{result.Output}");
+            Assert.Contains($"extraSettings sets {name}, which the template keeps in Key Vault and sets itself", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates main.bicep's <c>var <paramref name="variable"/> = ...</c> line, as written, with ARM's own template
+    /// engine (`bicep test`), once per parameter set. main.bicep cannot be evaluated whole that way (its names need
+    /// module outputs), so the line goes into a template of its own with <paramref name="parameter"/>.
+    /// </summary>
+    private static async Task<(bool Passed, string Output)[]> EvaluateMainBicepLineAsync(string variable, string parameter, string[] parameterSets)
+    {
+        var line = File.ReadLines(RepositoryPaths.InRepo("infra", "main.bicep")).Single(l => l.StartsWith($"var {variable} = ", StringComparison.Ordinal));
         var folder = Directory.CreateTempSubdirectory("frugal-bicep-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "bicepconfig.json"), """{ "experimentalFeaturesEnabled": { "testFramework": true } }""");
-            await File.WriteAllTextAsync(Path.Combine(folder, "prefix.bicep"), $"param namePrefix string\n{check}\noutput prefix string = prefix\n");
-            string[] accepted = ["frugal", "fr2ugal9"];
-            string[] refused = ["Frugal", "my-app", "1frugal", "frugal_1"];
-            var cases = accepted.Concat(refused).Select((prefix, i) => $"test case{i} 'prefix.bicep' = {{ params: {{ namePrefix: '{prefix}' }} }}");
-            await File.WriteAllLinesAsync(Path.Combine(folder, "prefix.test.bicep"), cases);
-
-            var (_, stdout, stderr) = await BicepCli.RunAsync(folder, CancellationToken.None, "test", "prefix.test.bicep");
+            await File.WriteAllTextAsync(Path.Combine(folder, "line.bicep"), $"{parameter}\n{line}\noutput result object = {{ value: {variable} }}\n");
+            await File.WriteAllLinesAsync(Path.Combine(folder, "line.test.bicep"),
+                parameterSets.Select((p, i) => $"test case{i} 'line.bicep' = {{ params: {{ {p} }} }}"));
+            var (_, stdout, stderr) = await BicepCli.RunAsync(folder, CancellationToken.None, "test", "line.test.bicep");
             var output = stdout + stderr;
 
-            for (var i = 0; i < accepted.Length; i++)
+            // Each case prints "[✓] Evaluation caseN Passed!", or "[-] Evaluation caseN Skipped!" and the reason.
+            return [.. parameterSets.Select((_, i) =>
             {
-                Assert.True(output.Contains($"Evaluation case{i} Passed!", StringComparison.Ordinal), $"'{accepted[i]}' was refused:\n{output}");
-            }
-
-            for (var i = 0; i < refused.Length; i++)
-            {
-                Assert.True(output.Contains($"Evaluation case{accepted.Length + i} Skipped!", StringComparison.Ordinal), $"'{refused[i]}' was not refused:\n{output}");
-                Assert.True(
-                    output.Contains($"namePrefix '{refused[i]}' is not valid: it must be a lowercase letter followed by lowercase letters and digits", StringComparison.Ordinal),
-                    $"'{refused[i]}' was not refused with the check's message:\n{output}");
-            }
+                var at = output.IndexOf($"Evaluation case{i} ", StringComparison.Ordinal);
+                Assert.True(at >= 0, $"bicep test did not evaluate case{i}:\n{output}");
+                var next = output.IndexOf("Evaluation case", at + 1, StringComparison.Ordinal);
+                var text = next < 0 ? output[at..] : output[at..next];
+                return (text.StartsWith($"Evaluation case{i} Passed!", StringComparison.Ordinal), text);
+            })];
         }
         finally
         {
