@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Frugal.Emulator.Chat;
@@ -7,9 +8,19 @@ internal static class AnswerComposer
 {
     /// <param name="request">The request.</param>
     /// <param name="correct">The quality verdict from labelled data, or <see langword="null"/> for none.</param>
-    public static string Compose(ChatRequest request, bool? correct = null)
+    /// <param name="choice">
+    /// Which of the request's <c>n</c> choices: 0 is the answer a request for one gets; each other index gives an
+    /// answer of its own (a structured one drawn from a seed of its index, a text one marked with it), so a client
+    /// that picks among choices has different ones to pick from, as the service's sampling gives.
+    /// </param>
+    public static string Compose(ChatRequest request, bool? correct = null, int choice = 0)
     {
         var digest = PromptDigest.From(request.Deployment, request.Messages);
+        if (choice > 0)
+        {
+            digest = digest with { Seed = DeterministicRandom.Hash(digest.Seed.ToString(CultureInfo.InvariantCulture), "choice", choice.ToString(CultureInfo.InvariantCulture)) };
+        }
+
         switch (request.ResponseFormat)
         {
             case ResponseFormatKind.JsonSchema:
@@ -31,11 +42,17 @@ internal static class AnswerComposer
                     answer["correct"] = judged;
                 }
 
+                if (choice > 0)
+                {
+                    answer["alternative"] = choice;
+                }
+
                 return answer.ToJsonString();
             default:
                 var mark = correct switch { true => "CORRECT: ", false => "WRONG: ", null => "" };
                 var text = $"{mark}[{request.Deployment}] {(digest.FirstSentence.Length == 0 ? "(empty prompt)" : digest.FirstSentence)}";
-                return digest.Keywords.Count == 0 ? text : $"{text} Key points: {string.Join(", ", digest.Keywords)}.";
+                text = digest.Keywords.Count == 0 ? text : $"{text} Key points: {string.Join(", ", digest.Keywords)}.";
+                return choice == 0 ? text : $"{text} (Alternative {choice.ToString(CultureInfo.InvariantCulture)}.)";
         }
     }
 

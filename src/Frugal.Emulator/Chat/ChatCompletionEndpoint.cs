@@ -56,22 +56,23 @@ internal sealed class ChatCompletionEndpoint(
             return;
         }
 
-        var answer = CutAtStop(AnswerComposer.Compose(request, quality.Judge(deploymentOptions, request.Messages)), request.Stop);
+        var verdict = quality.Judge(deploymentOptions, request.Messages);
         var promptTokens = tokens.CountPrompt(request.Messages, request.Schema);
-        var completionTokens = tokens.Count(answer);
-        var finishReason = "stop";
-        if (request.MaxTokens is { } max && completionTokens > max)
+        var answers = new List<Answer>(request.Choices);
+        for (var choice = 0; choice < request.Choices; choice++)
         {
-            answer = tokens.Truncate(answer, max, out completionTokens);
-            finishReason = "length";
+            answers.Add(ComposeAnswer(request, verdict, choice));
         }
 
-        var id = "chatcmpl-" + DeterministicRandom.Hash(request.Deployment, answer, promptTokens.ToString(CultureInfo.InvariantCulture)).ToString("x16", CultureInfo.InvariantCulture);
+        // The prompt is billed once however many choices there are; every choice's tokens are billed.
+        var completionTokens = answers.Sum(a => a.Tokens);
+        var id = "chatcmpl-" + DeterministicRandom.Hash(request.Deployment, answers[0].Text, promptTokens.ToString(CultureInfo.InvariantCulture)).ToString("x16", CultureInfo.InvariantCulture);
         IReadOnlyDictionary<string, ContentFilterResult>? filtered = null;
         if (fault == FaultKind.CompletionFilter)
         {
             // Azure OpenAI sends a filtered completion without its content and bills the tokens generated (see InjectedContentFilter).
-            (answer, finishReason, filtered) = (string.Empty, "content_filter", InjectedContentFilter.Results);
+            answers = [.. answers.Select(a => a with { Text = string.Empty, FinishReason = "content_filter" })];
+            filtered = InjectedContentFilter.Results;
         }
 
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
@@ -79,11 +80,12 @@ internal sealed class ChatCompletionEndpoint(
 
         if (request.Stream)
         {
-            await StreamAsync(http, request, deploymentOptions, id, created, answer, finishReason, usage, filtered);
+            await StreamAsync(http, request, deploymentOptions, id, created, answers, usage, filtered);
         }
         else
         {
-            var latency = faults.DrawLatency(request.Deployment, deploymentOptions, completionTokens);
+            // The choices are generated side by side: the longest one takes the time.
+            var latency = faults.DrawLatency(request.Deployment, deploymentOptions, answers.Max(a => a.Tokens));
             await Task.Delay(latency, timeProvider, http.RequestAborted);
             var response = new ChatCompletionResponse(
                 id,
@@ -91,12 +93,25 @@ internal sealed class ChatCompletionEndpoint(
                 created,
                 options.ModelOf(request.Deployment),
                 Fingerprint,
-                [new ChatChoice(0, new AssistantMessage("assistant", filtered is null ? answer : null), finishReason, filtered)],
+                [.. answers.Select((a, index) => new ChatChoice(index, new AssistantMessage("assistant", filtered is null ? a.Text : null), a.FinishReason, filtered))],
                 usage);
             await http.Response.WriteAsJsonAsync(response, EmulatorJsonContext.Default.ChatCompletionResponse, cancellationToken: http.RequestAborted);
         }
 
         counters.OnChatCompletion(promptTokens, completionTokens);
+    }
+
+    /// <summary>One choice's answer: ended at a stop sequence, cut at the token limit, and its tokens.</summary>
+    private Answer ComposeAnswer(ChatRequest request, bool? verdict, int choice)
+    {
+        var text = CutAtStop(AnswerComposer.Compose(request, verdict, choice), request.Stop);
+        var count = tokens.Count(text);
+        if (request.MaxTokens is { } max && count > max)
+        {
+            return new Answer(tokens.Truncate(text, max, out count), "length", count);
+        }
+
+        return new Answer(text, "stop", count);
     }
 
     /// <summary>
@@ -125,8 +140,7 @@ internal sealed class ChatCompletionEndpoint(
         DeploymentOptions deploymentOptions,
         string id,
         long created,
-        string answer,
-        string finishReason,
+        IReadOnlyList<Answer> answers,
         TokenUsage usage,
         IReadOnlyDictionary<string, ContentFilterResult>? filtered)
     {
@@ -134,32 +148,49 @@ internal sealed class ChatCompletionEndpoint(
         http.Response.Headers.CacheControl = "no-cache";
         var ct = http.RequestAborted;
 
-        ChatCompletionChunk Chunk(ChunkDelta? delta, string? finish, TokenUsage? chunkUsage, IReadOnlyDictionary<string, ContentFilterResult>? results = null) => new(
+        ChatCompletionChunk Chunk(int index, ChunkDelta? delta, string? finish, TokenUsage? chunkUsage, IReadOnlyDictionary<string, ContentFilterResult>? results = null) => new(
             id,
             "chat.completion.chunk",
             created,
             options.ModelOf(request.Deployment),
             Fingerprint,
-            delta is null ? [] : [new ChunkChoice(0, delta, finish, results)],
+            delta is null ? [] : [new ChunkChoice(index, delta, finish, results)],
             chunkUsage);
 
         await Task.Delay(faults.DrawLatency(request.Deployment, deploymentOptions, 0), timeProvider, ct);
-        await WriteEventAsync(http, Chunk(new ChunkDelta("assistant", string.Empty), null, null), ct);
-        foreach (var piece in Pieces(answer))
+        for (var index = 0; index < answers.Count; index++)
+        {
+            await WriteEventAsync(http, Chunk(index, new ChunkDelta("assistant", string.Empty), null, null), ct);
+        }
+
+        // The choices are generated side by side, so their pieces come interleaved, each chunk naming its choice.
+        var pieces = answers.Select(a => Pieces(a.Text).ToList()).ToList();
+        for (var step = 0; step < pieces.Max(p => p.Count); step++)
         {
             if (deploymentOptions.PerOutputTokenMs > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(deploymentOptions.PerOutputTokenMs * tokens.Count(piece)), timeProvider, ct);
+                var longest = pieces.Where(p => step < p.Count).Max(p => tokens.Count(p[step]));
+                await Task.Delay(TimeSpan.FromMilliseconds(deploymentOptions.PerOutputTokenMs * longest), timeProvider, ct);
             }
 
-            await WriteEventAsync(http, Chunk(new ChunkDelta(null, piece), null, null), ct);
+            for (var index = 0; index < answers.Count; index++)
+            {
+                if (step < pieces[index].Count)
+                {
+                    await WriteEventAsync(http, Chunk(index, new ChunkDelta(null, pieces[index][step]), null, null), ct);
+                }
+            }
         }
 
         // Azure OpenAI annotates the chunk that ends a filtered completion with why, as it does the whole answer.
-        await WriteEventAsync(http, Chunk(new ChunkDelta(null, null), finishReason, null, filtered), ct);
+        for (var index = 0; index < answers.Count; index++)
+        {
+            await WriteEventAsync(http, Chunk(index, new ChunkDelta(null, null), answers[index].FinishReason, null, filtered), ct);
+        }
+
         if (request.IncludeUsage)
         {
-            await WriteEventAsync(http, Chunk(null, null, usage), ct);
+            await WriteEventAsync(http, Chunk(0, null, null, usage), ct);
         }
 
         await http.Response.WriteAsync("data: [DONE]\n\n", ct);
@@ -192,4 +223,6 @@ internal sealed class ChatCompletionEndpoint(
             yield return answer[start..];
         }
     }
+
+    private sealed record Answer(string Text, string FinishReason, int Tokens);
 }

@@ -11,7 +11,8 @@ internal sealed record ChatRequest(
     JsonNode? Schema,
     bool Stream,
     bool IncludeUsage,
-    IReadOnlyList<string>? Stop = null);
+    IReadOnlyList<string>? Stop = null,
+    int Choices = 1);
 
 internal sealed record PromptMessage(string Role, string? Name, string Text);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,11 +29,7 @@ internal static class ChatRequestParser
             ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
 
         // What OpenAI refuses, the emulator refuses too, so a client bug shows here rather than in production.
-        if (root["n"] is { } n && !(n is JsonValue one && one.TryGetValue<int>(out var count) && count == 1))
-        {
-            throw new EmulatorRequestException("'n' must be 1: the emulator gives one answer per request.", "n");
-        }
-
+        var choices = ReadChoiceCount(root["n"]);
         if (root["temperature"] is { } temperature
             && !(temperature is JsonValue t && t.GetValueKind() == JsonValueKind.Number && t.GetValue<double>() is >= 0 and <= 2))
         {
@@ -68,7 +65,7 @@ internal static class ChatRequestParser
 
         var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage");
 
-        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]));
+        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]), choices);
     }
 
     private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool"];
@@ -260,6 +257,41 @@ internal static class ChatRequestParser
     }
 
     /// <summary>
+    /// Reads <c>n</c>, how many choices to answer: 1 to 128, as the service takes it, with its messages for a value
+    /// outside that range or not a whole number.
+    /// </summary>
+    private static int ReadChoiceCount(JsonNode? node)
+    {
+        const int MaxChoices = 128;
+        if (node is null)
+        {
+            return 1;
+        }
+
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue<long>(out var n))
+        {
+            var kind = node.GetValueKind() switch
+            {
+                JsonValueKind.Number => "a decimal number",
+                JsonValueKind.String => "a string",
+                JsonValueKind.True or JsonValueKind.False => "a boolean",
+                JsonValueKind.Array => "an array",
+                _ => "an object",
+            };
+            throw new EmulatorRequestException($"Invalid type for 'n': expected an integer, but got {kind} instead.", "n");
+        }
+
+        return n switch
+        {
+            < 1 => throw new EmulatorRequestException(
+                $"Invalid 'n': integer below minimum value. Expected a value greater than or equal to 1, but got {n.ToString(CultureInfo.InvariantCulture)} instead.", "n"),
+            > MaxChoices => throw new EmulatorRequestException(
+                $"Invalid 'n': integer above maximum value. Expected a value less than or equal to {MaxChoices.ToString(CultureInfo.InvariantCulture)}, but got {n.ToString(CultureInfo.InvariantCulture)} instead.", "n"),
+            _ => (int)n,
+        };
+    }
+
+    /// <summary>
     /// Reads <c>stop</c>: a string or an array of up to 4 strings, as OpenAI takes it ("Up to 4 sequences where the API
     /// will stop generating further tokens").
     /// </summary>
@@ -338,7 +370,7 @@ internal static class ChatRequestParser
                 case JsonArray branches when keyword is "anyOf" or "allOf" or "oneOf" or "prefixItems":
                     for (var i = 0; i < branches.Count; i++)
                     {
-                        CheckStrictSchema(branches[i], name, [.. context, keyword, i.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                        CheckStrictSchema(branches[i], name, [.. context, keyword, i.ToString(CultureInfo.InvariantCulture)]);
                     }
 
                     break;

@@ -60,7 +60,9 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"string","format":5}}}}""", "Invalid schema for response_format: ")]
     [InlineData("""{"messages":[{"role":"wizard","content":"hi"}]}""", "'messages[0].role' must be one of system, developer, user, assistant, tool, not 'wizard'.")]
     [InlineData("""{"messages":[{"role":"user","content":null}]}""", "'messages[0].content' is required in a user message.")]
-    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":3}""", "'n' must be 1")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":129}""", "Invalid 'n': integer above maximum value. Expected a value less than or equal to 128, but got 129 instead.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":0}""", "Invalid 'n': integer below minimum value. Expected a value greater than or equal to 1, but got 0 instead.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":"2"}""", "Invalid type for 'n': expected an integer, but got a string instead.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "'temperature' must be a number from 0 to 2, not \"hot\".")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}""", "'stop' must be a string or an array of up to 4 strings (was [\"a\",\"b\",\"c\",\"d\",\"e\"]).")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":7}""", "'stop' must be a string or an array of up to 4 strings (was 7).")]
@@ -153,6 +155,66 @@ public sealed class EmulatorServerTests
         Assert.Equal("stop", json["choices"]![0]!["finish_reason"]!.GetValue<string>());
         var tokens = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(content);
         Assert.Equal(tokens, json["usage"]!["completion_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_NAbove1_AnswersNDifferentChoicesBillingThePromptOnceAndEveryChoice()
+    {
+        // Refused with a 400, a client asking for several candidates (to vote or pick among) could not be tested here,
+        // and its cost, n answers' tokens for one prompt's, could not be measured.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var messages = new[] { new { role = "user", content = "Suggest a subject line for the outage report." } };
+
+        using var one = await http.PostAsJsonAsync(ChatPath, new { messages });
+        using var three = await http.PostAsJsonAsync(ChatPath, new { messages, n = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, three.StatusCode);
+        var single = await ReadJsonAsync(one);
+        var body = await ReadJsonAsync(three);
+        var choices = body["choices"]!.AsArray();
+        Assert.Equal([0, 1, 2], choices.Select(c => c!["index"]!.GetValue<int>()));
+        var contents = choices.Select(c => c!["message"]!["content"]!.GetValue<string>()).ToList();
+        Assert.Equal(3, contents.Distinct().Count());
+        Assert.Equal(single["choices"]![0]!["message"]!["content"]!.GetValue<string>(), contents[0]);
+        Assert.All(choices, c => Assert.Equal("stop", c!["finish_reason"]!.GetValue<string>()));
+        var tokenizer = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base");
+        Assert.Equal(single["usage"]!["prompt_tokens"]!.GetValue<int>(), body["usage"]!["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal(contents.Sum(c => tokenizer.CountTokens(c)), body["usage"]!["completion_tokens"]!.GetValue<int>());
+        Assert.Equal(
+            body["usage"]!["prompt_tokens"]!.GetValue<int>() + body["usage"]!["completion_tokens"]!.GetValue<int>(),
+            body["usage"]!["total_tokens"]!.GetValue<int>());
+
+        using var again = await http.PostAsJsonAsync(ChatPath, new { messages, n = 3 });
+        Assert.Equal(body["choices"]!.ToJsonString(), (await ReadJsonAsync(again))["choices"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_NAbove1Streamed_ChunksNameTheirChoiceAndAddUpToTheWholeAnswers()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var messages = new[] { new { role = "user", content = "Suggest a subject line for the outage report about the storage account." } };
+
+        using var whole = await http.PostAsJsonAsync(ChatPath, new { messages, n = 2 });
+        using var streamed = await http.PostAsJsonAsync(ChatPath, new { messages, n = 2, stream = true, stream_options = new { include_usage = true } });
+
+        var wholeBody = await ReadJsonAsync(whole);
+        var chunks = await ReadChunksAsync(streamed);
+        var texts = new[] { new StringBuilder(), new StringBuilder() };
+        var finishes = new string?[2];
+        foreach (var choice in chunks.SelectMany(c => c["choices"]!.AsArray()))
+        {
+            var index = choice!["index"]!.GetValue<int>();
+            texts[index].Append(choice["delta"]?["content"]?.GetValue<string>());
+            finishes[index] ??= choice["finish_reason"]?.GetValue<string>();
+        }
+
+        Assert.Equal(
+            wholeBody["choices"]!.AsArray().Select(c => c!["message"]!["content"]!.GetValue<string>()),
+            texts.Select(t => t.ToString()));
+        Assert.Equal(new[] { "stop", "stop" }, finishes.Select(f => f ?? "(none)"));
+        Assert.Equal(wholeBody["usage"]!.ToJsonString(), chunks[^1]["usage"]!.ToJsonString());
     }
 
     [Theory]
@@ -534,6 +596,14 @@ public sealed class EmulatorServerTests
 
     private static async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    /// <summary>The JSON chunks of a server-sent event stream, <c>[DONE]</c> left out.</summary>
+    private static async Task<List<JsonNode>> ReadChunksAsync(HttpResponseMessage response) =>
+        [.. (await response.Content.ReadAsStringAsync())
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e["data: ".Length..])
+            .Where(d => d != "[DONE]")
+            .Select(d => JsonNode.Parse(d)!)];
 
     /// <summary>A clock that fails when read, as a defect in a handler would.</summary>
     private sealed class BrokenClock : TimeProvider
