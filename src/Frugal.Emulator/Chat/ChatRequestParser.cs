@@ -20,6 +20,7 @@ internal static class ChatRequestParser
             throw new EmulatorRequestException("The request body must be a JSON object.");
         }
 
+        RequestFields.CheckChat(root, azure: routeDeployment is not null);
         if (routeDeployment is null && root["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
         {
             throw new EmulatorRequestException($"'model' must be a string naming the deployment, not {model.GetValueKind().ToString().ToLowerInvariant()}.", "model");

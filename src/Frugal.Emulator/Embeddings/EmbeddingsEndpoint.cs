@@ -34,6 +34,7 @@ internal sealed class EmbeddingsEndpoint(
         {
             var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject
                 ?? throw new EmulatorRequestException("The request body must be a JSON object.");
+            RequestFields.CheckEmbeddings(body, azure: routeDeployment is not null);
             deployment = routeDeployment ?? ReadString(body, "model")
                 ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
             inputs = ReadInputs(body["input"]);
