@@ -19,6 +19,14 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         const string Section = EmulatorOptions.SectionName;
 
         CheckDimensions(failures, $"{Section}:EmbeddingDimensions", options.EmbeddingDimensions);
+        foreach (var (key, pixels) in new[] { ("RemoteImageWidth", options.RemoteImageWidth), ("RemoteImageHeight", options.RemoteImageHeight) })
+        {
+            if (pixels < 1)
+            {
+                failures.Add($"{Section}:{key} must be 1 or more (was {pixels.ToString(CultureInfo.InvariantCulture)}).");
+            }
+        }
+
         if (options.Defaults is null)
         {
             failures.Add($"{Section}:Defaults must not be null.");

@@ -57,7 +57,9 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var verdict = quality.Judge(deploymentOptions, request.Messages);
-        var promptTokens = tokens.CountPrompt(request.Messages, request.Schema);
+        var model = options.ModelOf(request.Deployment);
+        var promptTokens = tokens.CountPrompt(request.Messages, request.Schema)
+            + request.Messages.SelectMany(m => m.Images ?? []).Sum(image => ImageTokens.Count(image, model, options));
         var answers = new List<Answer>(request.Choices);
         for (var choice = 0; choice < request.Choices; choice++)
         {

@@ -14,7 +14,7 @@ internal sealed record ChatRequest(
     IReadOnlyList<string>? Stop = null,
     int Choices = 1);
 
-internal sealed record PromptMessage(string Role, string? Name, string Text);
+internal sealed record PromptMessage(string Role, string? Name, string Text, IReadOnlyList<ImageInput>? Images = null);
 
 internal enum ResponseFormatKind
 {

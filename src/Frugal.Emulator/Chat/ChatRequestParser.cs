@@ -95,6 +95,7 @@ internal static class ChatRequestParser
         var name = ReadString(message, "name");
         var content = message["content"];
         string text;
+        List<ImageInput>? images = null;
         switch (content)
         {
             case null when role == "assistant":
@@ -118,6 +119,12 @@ internal static class ChatRequestParser
                 var builder = new StringBuilder();
                 for (var p = 0; p < parts.Count; p++)
                 {
+                    if (parts[p] is JsonObject { } imagePart && ReadString(imagePart, "type") is "image_url")
+                    {
+                        (images ??= []).Add(ReadImage(imagePart, $"{where}.content[{p}]"));
+                        continue;
+                    }
+
                     if (parts[p] is not JsonObject partObject)
                     {
                         throw new EmulatorRequestException(
@@ -142,7 +149,48 @@ internal static class ChatRequestParser
                     $"'{where}.content' must be a string or an array of content parts.", $"{where}.content");
         }
 
-        return new PromptMessage(role, name, text);
+        return new PromptMessage(role, name, text, images);
+    }
+
+    /// <summary>
+    /// Reads an <c>image_url</c> part: its detail, and for a <c>data:</c> URL the image's size from its header (an
+    /// http(s) URL is not fetched: its size is <see cref="EmulatorOptions.RemoteImageWidth"/> and height). Refused
+    /// with the service's messages: no URL, an unknown detail, data that is not a PNG, JPEG, GIF or WebP image.
+    /// </summary>
+    private static ImageInput ReadImage(JsonObject part, string where)
+    {
+        var url = (part["image_url"] as JsonObject) is { } image ? ReadString(image, "url") : null;
+        if (url is null)
+        {
+            throw new EmulatorRequestException($"Missing required parameter: '{where}.image_url.url'.", $"{where}.image_url.url");
+        }
+
+        var detail = ReadString(part["image_url"]!.AsObject(), "detail") switch
+        {
+            null or "auto" => ImageDetail.Auto,
+            "low" => ImageDetail.Low,
+            "high" => ImageDetail.High,
+            var other => throw new EmulatorRequestException(
+                $"Invalid value: '{other}'. Supported values are: 'low', 'high', and 'auto'.", $"{where}.image_url.detail"),
+        };
+
+        if (!url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ImageInput(null, null, detail);
+        }
+
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        var isBase64 = comma > 0 && url[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase);
+        var bytes = new byte[comma < 0 ? 0 : (url.Length - comma) * 3 / 4 + 3];
+        if (!isBase64 || !Convert.TryFromBase64String(url[(comma + 1)..], bytes, out var written)
+            || !ImageDimensions.TryRead(bytes.AsSpan(0, written), out var width, out var height))
+        {
+            throw new EmulatorRequestException(
+                "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+                $"{where}.image_url.url");
+        }
+
+        return new ImageInput(width, height, detail);
     }
 
     private static (ResponseFormatKind Kind, JsonNode? Schema) ParseResponseFormat(JsonNode? node)

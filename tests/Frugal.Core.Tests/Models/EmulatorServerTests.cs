@@ -19,13 +19,14 @@ public sealed class EmulatorServerTests
     [Fact]
     public async Task StartAsync_InvalidOptions_ThrowsNamingKeys()
     {
-        var options = new EmulatorOptions { EmbeddingDimensions = 0 };
+        var options = new EmulatorOptions { EmbeddingDimensions = 0, RemoteImageWidth = 0 };
         options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1 };
         options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.6, ServerErrorRate = 0.6 };
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
 
         Assert.Contains("Emulator:EmbeddingDimensions must be between 1 and 8192 (was 0).", error.Failures);
+        Assert.Contains("Emulator:RemoteImageWidth must be 1 or more (was 0).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:RateLimitRate must be between 0 and 1 (was 1.5).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:LatencyMs must be zero or more (was -1).", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Deployments:gpt-4o-mini: the fault rates", StringComparison.Ordinal));
@@ -73,6 +74,9 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":{"type":"object","properties":{"x":{"type":"string"}},"required":["x"]}}}}""", "Invalid schema for response_format 'a': In context=(), 'additionalProperties' is required to be supplied and to be false.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":{"type":"object","properties":{"x":{"type":"object","properties":{"y":{"type":"string"},"z":{"type":"string"}},"required":["y"],"additionalProperties":false}},"required":["x"],"additionalProperties":false}}}}""", "Invalid schema for response_format 'a': In context=('properties', 'x'), 'required' is required to be supplied and to be an array including every key in properties. Missing 'z'.")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"42"}]}""", "Missing required parameter: 'messages[1].tool_call_id'.")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"detail":"low"}}]}]}""", "Missing required parameter: 'messages[0].content[0].image_url.url'.")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"medium"}}]}]}""", "Invalid value: 'medium'. Supported values are: 'low', 'high', and 'auto'.")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,aGVsbG8="}}]}]}""", "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "The 'stream_options' parameter is only allowed when 'stream' is enabled.")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
     {
@@ -215,6 +219,28 @@ public sealed class EmulatorServerTests
             texts.Select(t => t.ToString()));
         Assert.Equal(new[] { "stop", "stop" }, finishes.Select(f => f ?? "(none)"));
         Assert.Equal(wholeBody["usage"]!.ToJsonString(), chunks[^1]["usage"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(null, null, "auto", 85 + (170 * 4))]
+    [InlineData(null, null, "low", 85)]
+    [InlineData(1920, 1080, "high", 85 + (170 * 6))]
+    public async Task ChatCompletions_ImageByUrl_CountedAtTheConfiguredSizeSinceTheEmulatorFetchesNothing(int? width, int? height, string detail, int imageTokens)
+    {
+        var options = new EmulatorOptions();
+        options.Deployments["vision"] = new DeploymentOptions { Model = "gpt-4o-2024-08-06" };
+        (options.RemoteImageWidth, options.RemoteImageHeight) = (width ?? options.RemoteImageWidth, height ?? options.RemoteImageHeight);
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var text = new { type = "text", text = "What does this show?" };
+        var image = new { type = "image_url", image_url = new { url = "https://example.com/scan.png", detail } };
+
+        using var withImage = await http.PostAsJsonAsync("v1/chat/completions", new { model = "vision", messages = new[] { new { role = "user", content = new object[] { text, image } } } });
+        using var withoutImage = await http.PostAsJsonAsync("v1/chat/completions", new { model = "vision", messages = new[] { new { role = "user", content = new object[] { text } } } });
+
+        Assert.Equal(
+            (await ReadJsonAsync(withoutImage))["usage"]!["prompt_tokens"]!.GetValue<int>() + imageTokens,
+            (await ReadJsonAsync(withImage))["usage"]!["prompt_tokens"]!.GetValue<int>());
     }
 
     [Theory]

@@ -407,6 +407,39 @@ public sealed class HostedModelTests
         Assert.Equal(1, models.Emulator.Counters.RequestsFor("llama-3.1-8b"));
     }
 
+    [Theory]
+    [InlineData("gpt-4o", 1024, 1024, null, 85 + (170 * 4))]
+    [InlineData("gpt-4o", 512, 512, "high", 85 + 170)]
+    [InlineData("gpt-4o", 2048, 4096, "auto", 85 + (170 * 6))]
+    [InlineData("gpt-4o", 4000, 3000, "low", 85)]
+    [InlineData("gpt-4o-mini", 1024, 1024, null, 2833 + (5667 * 4))]
+    public async Task GetResponseAsync_ImageInTheMessage_BilledAsOpenAICountsImages(string deployment, int width, int height, string? detail, int imageTokens)
+    {
+        // Left out of prompt_tokens, a step that sends screenshots or scans cost next to nothing here and a lot live.
+        await using var models = await EmulatedModels.StartAsync();
+        var client = deployment == "gpt-4o" ? models.Premium : models.Cheap;
+        var image = new DataContent(Png(width, height), "image/png");
+        if (detail is not null)
+        {
+            image.AdditionalProperties = new() { ["detail"] = detail };
+        }
+
+        var withImage = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent("What does this show?"), image])]);
+        var withoutImage = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent("What does this show?")])]);
+
+        Assert.Equal(withoutImage.Text, withImage.Text);
+        Assert.Equal(withoutImage.Usage?.InputTokenCount + imageTokens, withImage.Usage?.InputTokenCount);
+    }
+
+    /// <summary>The start of a PNG file, up to the header that gives its size: all the emulator reads of it.</summary>
+    private static byte[] Png(int width, int height)
+    {
+        byte[] header = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 0, 0, 0, 0, 0, 0, 8, 6, 0, 0, 0, 0, 0, 0, 0];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(20), height);
+        return header;
+    }
+
     private static int Count(string text) => Tokenizer.CountTokens(text);
 
     private static double Norm(ReadOnlySpan<float> vector)
