@@ -17,7 +17,46 @@ internal sealed class TokenCounter
 
     private readonly TiktokenTokenizer _tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
 
+    /// <summary>The o200k_base ids below its special tokens, all of them ordinary tokens.</summary>
+    private const int OrdinaryTokens = 199_998;
+
     public int Count(string text) => _tokenizer.CountTokens(text);
+
+    /// <summary>The texts of <paramref name="text"/>'s tokens, which concatenate back to it.</summary>
+    public IReadOnlyList<string> Split(string text)
+    {
+        var tokens = _tokenizer.EncodeToTokens(text, out _);
+        var pieces = new List<string>(tokens.Count);
+        var at = 0;
+        foreach (var token in tokens)
+        {
+            // A character split over two tokens goes whole with the first, so the pieces still make up the text.
+            var end = Math.Max(at, token.Offset.End.GetOffset(text.Length));
+            pieces.Add(text[at..end]);
+            at = end;
+        }
+
+        if (at < text.Length && pieces.Count > 0)
+        {
+            pieces[^1] += text[at..];
+        }
+
+        return pieces;
+    }
+
+    /// <summary>A token of the vocabulary, drawn by <paramref name="random"/>, for a made-up alternative.</summary>
+    public string AnyToken(DeterministicRandom random)
+    {
+        while (true)
+        {
+            // Tokens that are part of a character decode to a replacement character: drawn again.
+            var text = _tokenizer.Decode([random.Next(OrdinaryTokens)]);
+            if (text.Length > 0 && !text.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+    }
 
     public int CountPrompt(IReadOnlyList<PromptMessage> messages, System.Text.Json.Nodes.JsonNode? schema = null)
     {

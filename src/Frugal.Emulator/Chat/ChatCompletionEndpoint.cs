@@ -73,7 +73,7 @@ internal sealed class ChatCompletionEndpoint(
         if (fault == FaultKind.CompletionFilter)
         {
             // Azure OpenAI sends a filtered completion without its content and bills the tokens generated (see InjectedContentFilter).
-            answers = [.. answers.Select(a => a with { Text = string.Empty, FinishReason = "content_filter" })];
+            answers = [.. answers.Select(a => a with { Text = string.Empty, FinishReason = "content_filter", Logprobs = null })];
             filtered = InjectedContentFilter.Results;
         }
 
@@ -95,7 +95,7 @@ internal sealed class ChatCompletionEndpoint(
                 created,
                 options.ModelOf(request.Deployment),
                 Fingerprint,
-                [.. answers.Select((a, index) => new ChatChoice(index, new AssistantMessage("assistant", filtered is null ? a.Text : null), a.FinishReason, filtered))],
+                [.. answers.Select((a, index) => new ChatChoice(index, new AssistantMessage("assistant", filtered is null ? a.Text : null), a.FinishReason, filtered, LogprobsOf(a.Logprobs)))],
                 usage);
             await http.Response.WriteAsJsonAsync(response, EmulatorJsonContext.Default.ChatCompletionResponse, cancellationToken: http.RequestAborted);
         }
@@ -103,18 +103,27 @@ internal sealed class ChatCompletionEndpoint(
         counters.OnChatCompletion(promptTokens, completionTokens);
     }
 
-    /// <summary>One choice's answer: ended at a stop sequence, cut at the token limit, and its tokens.</summary>
+    /// <summary>
+    /// One choice's answer: ended at a stop sequence, cut at the token limit, its tokens, and their log probabilities
+    /// when the request asks for them.
+    /// </summary>
     private Answer ComposeAnswer(ChatRequest request, bool? verdict, int choice)
     {
         var text = CutAtStop(AnswerComposer.Compose(request, verdict, choice), request.Stop);
         var count = tokens.Count(text);
+        var finishReason = "stop";
         if (request.MaxTokens is { } max && count > max)
         {
-            return new Answer(tokens.Truncate(text, max, out count), "length", count);
+            (text, finishReason) = (tokens.Truncate(text, max, out count), "length");
         }
 
-        return new Answer(text, "stop", count);
+        var logprobs = request.TopLogprobs is { } top
+            ? LogprobsComposer.Compose(tokens, text, top, DeterministicRandom.Hash(request.Deployment, text, choice.ToString(CultureInfo.InvariantCulture)))
+            : null;
+        return new Answer(text, finishReason, count, logprobs);
     }
+
+    private static ChoiceLogprobs? LogprobsOf(IReadOnlyList<TokenLogprob>? entries) => entries is null ? null : new ChoiceLogprobs(entries);
 
     /// <summary>
     /// Ends the answer before the first of the request's stop sequences, as OpenAI does ("the returned text will not
@@ -150,13 +159,13 @@ internal sealed class ChatCompletionEndpoint(
         http.Response.Headers.CacheControl = "no-cache";
         var ct = http.RequestAborted;
 
-        ChatCompletionChunk Chunk(int index, ChunkDelta? delta, string? finish, TokenUsage? chunkUsage, IReadOnlyDictionary<string, ContentFilterResult>? results = null) => new(
+        ChatCompletionChunk Chunk(int index, ChunkDelta? delta, string? finish, TokenUsage? chunkUsage, IReadOnlyDictionary<string, ContentFilterResult>? results = null, IReadOnlyList<TokenLogprob>? logprobs = null) => new(
             id,
             "chat.completion.chunk",
             created,
             options.ModelOf(request.Deployment),
             Fingerprint,
-            delta is null ? [] : [new ChunkChoice(index, delta, finish, results)],
+            delta is null ? [] : [new ChunkChoice(index, delta, finish, results, LogprobsOf(logprobs))],
             chunkUsage);
 
         await Task.Delay(faults.DrawLatency(request.Deployment, deploymentOptions, 0), timeProvider, ct);
@@ -166,12 +175,17 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         // The choices are generated side by side, so their pieces come interleaved, each chunk naming its choice.
-        var pieces = answers.Select(a => Pieces(a.Text).ToList()).ToList();
+        // With log probabilities asked for, a piece is a few whole tokens, so each chunk carries its own tokens' entries.
+        var pieces = answers
+            .Select(a => a.Logprobs is { } entries
+                ? [.. entries.Chunk(WordsPerChunk).Select(group => (string.Concat(group.Select(e => e.Token)), (IReadOnlyList<TokenLogprob>?)group))]
+                : Pieces(a.Text).Select(p => (Text: p, Logprobs: (IReadOnlyList<TokenLogprob>?)null)).ToList())
+            .ToList();
         for (var step = 0; step < pieces.Max(p => p.Count); step++)
         {
             if (deploymentOptions.PerOutputTokenMs > 0)
             {
-                var longest = pieces.Where(p => step < p.Count).Max(p => tokens.Count(p[step]));
+                var longest = pieces.Where(p => step < p.Count).Max(p => tokens.Count(p[step].Text));
                 await Task.Delay(TimeSpan.FromMilliseconds(deploymentOptions.PerOutputTokenMs * longest), timeProvider, ct);
             }
 
@@ -179,7 +193,8 @@ internal sealed class ChatCompletionEndpoint(
             {
                 if (step < pieces[index].Count)
                 {
-                    await WriteEventAsync(http, Chunk(index, new ChunkDelta(null, pieces[index][step]), null, null), ct);
+                    var (text, logprobs) = pieces[index][step];
+                    await WriteEventAsync(http, Chunk(index, new ChunkDelta(null, text), null, null, logprobs: logprobs), ct);
                 }
             }
         }
@@ -226,5 +241,5 @@ internal sealed class ChatCompletionEndpoint(
         }
     }
 
-    private sealed record Answer(string Text, string FinishReason, int Tokens);
+    private sealed record Answer(string Text, string FinishReason, int Tokens, IReadOnlyList<TokenLogprob>? Logprobs = null);
 }

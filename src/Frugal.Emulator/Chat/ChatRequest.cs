@@ -12,7 +12,8 @@ internal sealed record ChatRequest(
     bool Stream,
     bool IncludeUsage,
     IReadOnlyList<string>? Stop = null,
-    int Choices = 1);
+    int Choices = 1,
+    int? TopLogprobs = null);
 
 internal sealed record PromptMessage(string Role, string? Name, string Text, IReadOnlyList<ImageInput>? Images = null);
 

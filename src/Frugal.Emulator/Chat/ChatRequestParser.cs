@@ -66,7 +66,7 @@ internal static class ChatRequestParser
 
         var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage");
 
-        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]), choices);
+        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]), choices, ReadLogprobs(root));
     }
 
     private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool"];
@@ -338,6 +338,39 @@ internal static class ChatRequestParser
                 $"Invalid 'n': integer above maximum value. Expected a value less than or equal to {MaxChoices.ToString(CultureInfo.InvariantCulture)}, but got {n.ToString(CultureInfo.InvariantCulture)} instead.", "n"),
             _ => (int)n,
         };
+    }
+
+    /// <summary>
+    /// Reads <c>logprobs</c> and <c>top_logprobs</c>: how many alternatives per token to answer (0 to 20), or null when
+    /// log probabilities are not asked for; <c>top_logprobs</c> without <c>logprobs: true</c> is refused, as the service
+    /// refuses it.
+    /// </summary>
+    private static int? ReadLogprobs(JsonObject root)
+    {
+        const int MaxTopLogprobs = 20;
+        var wanted = ReadBool(root, "logprobs");
+        if (root["top_logprobs"] is not { } node)
+        {
+            return wanted ? 0 : null;
+        }
+
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue<long>(out var top))
+        {
+            throw new EmulatorRequestException($"Invalid type for 'top_logprobs': expected an integer, but got {node.ToJsonString()} instead.", "top_logprobs");
+        }
+
+        if (top < 0 || top > MaxTopLogprobs)
+        {
+            throw new EmulatorRequestException(
+                top < 0
+                    ? $"Invalid 'top_logprobs': integer below minimum value. Expected a value greater than or equal to 0, but got {top.ToString(CultureInfo.InvariantCulture)} instead."
+                    : $"Invalid 'top_logprobs': integer above maximum value. Expected a value less than or equal to {MaxTopLogprobs.ToString(CultureInfo.InvariantCulture)}, but got {top.ToString(CultureInfo.InvariantCulture)} instead.",
+                "top_logprobs");
+        }
+
+        return wanted
+            ? (int)top
+            : throw new EmulatorRequestException("Invalid value for 'logprobs': must be true when 'top_logprobs' is set.", "logprobs");
     }
 
     /// <summary>

@@ -15,7 +15,15 @@ internal sealed record ChatChoice(
     int Index,
     AssistantMessage Message,
     string FinishReason,
-    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null);
+    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null,
+    ChoiceLogprobs? Logprobs = null);
+
+/// <summary>A choice's <c>logprobs</c>, when the request asked for them: one entry per output token.</summary>
+internal sealed record ChoiceLogprobs(IReadOnlyList<TokenLogprob> Content);
+
+internal sealed record TokenLogprob(string Token, double Logprob, IReadOnlyList<int> Bytes, IReadOnlyList<TopLogprob> TopLogprobs);
+
+internal sealed record TopLogprob(string Token, double Logprob, IReadOnlyList<int> Bytes);
 
 /// <summary>The answer; <see cref="Content"/> is left out when the content filter cut it, as Azure OpenAI leaves it out.</summary>
 internal sealed record AssistantMessage(string Role, string? Content);
@@ -44,7 +52,8 @@ internal sealed record ChunkChoice(
     int Index,
     ChunkDelta Delta,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FinishReason,
-    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null);
+    IReadOnlyDictionary<string, ContentFilterResult>? ContentFilterResults = null,
+    ChoiceLogprobs? Logprobs = null);
 
 internal sealed record ChunkDelta(string? Role, string? Content);
 

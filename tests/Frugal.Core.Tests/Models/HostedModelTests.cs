@@ -431,6 +431,43 @@ public sealed class HostedModelTests
         Assert.Equal(withoutImage.Usage?.InputTokenCount + imageTokens, withImage.Usage?.InputTokenCount);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_LogprobsAsked_OneDeterministicEntryPerOutputTokenWithItsAlternatives()
+    {
+        // Ignored, a client reading token log probabilities (to score confidence, or escalate on low ones) found none.
+        await using var models = await EmulatedModels.StartAsync();
+        var chat = new ModelClientFactory().CreateChatClient(new ModelEndpointOptions { Endpoint = models.Emulator.Uri, Deployment = "gpt-4o", ApiKey = EmulatedModels.ApiKey });
+        var options = new ChatOptions
+        {
+            RawRepresentationFactory = _ => new OpenAI.Chat.ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 3 },
+        };
+        const string Prompt = "Is the invoice for order 42 overdue? Answer yes or no.";
+
+        var response = await chat.GetResponseAsync(Prompt, options);
+        var again = await chat.GetResponseAsync(Prompt, options);
+        var streamedLogprobs = new List<OpenAI.Chat.ChatTokenLogProbabilityDetails>();
+        await foreach (var update in chat.GetStreamingResponseAsync(Prompt, options))
+        {
+            streamedLogprobs.AddRange(((OpenAI.Chat.StreamingChatCompletionUpdate)update.RawRepresentation!).ContentTokenLogProbabilities);
+        }
+
+        var logprobs = ((OpenAI.Chat.ChatCompletion)response.RawRepresentation!).ContentTokenLogProbabilities;
+        Assert.Equal(Count(response.Text), logprobs.Count);
+        Assert.Equal(response.Text, string.Concat(logprobs.Select(l => l.Token)));
+        Assert.All(logprobs, l =>
+        {
+            Assert.InRange(l.LogProbability, float.MinValue, 0);
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(l.Token), l.Utf8Bytes?.ToArray());
+            Assert.Equal(3, l.TopLogProbabilities.Count);
+            Assert.Equal(l.Token, l.TopLogProbabilities[0].Token);
+            Assert.Equal(3, l.TopLogProbabilities.Select(t => t.Token).Distinct().Count());
+            Assert.True(l.TopLogProbabilities.Sum(t => Math.Exp(t.LogProbability)) <= 1);
+        });
+        var repeated = ((OpenAI.Chat.ChatCompletion)again.RawRepresentation!).ContentTokenLogProbabilities;
+        Assert.Equal(logprobs.Select(l => (l.Token, l.LogProbability)), repeated.Select(l => (l.Token, l.LogProbability)));
+        Assert.Equal(logprobs.Select(l => (l.Token, l.LogProbability)), streamedLogprobs.Select(l => (l.Token, l.LogProbability)));
+    }
+
     /// <summary>The start of a PNG file, up to the header that gives its size: all the emulator reads of it.</summary>
     private static byte[] Png(int width, int height)
     {
