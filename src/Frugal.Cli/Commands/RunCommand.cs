@@ -155,6 +155,7 @@ internal static class RunCommand
         var reporter = new RunReporter(output, definition, inputs.Count);
         var (earlier, resumed, restarted, fresh) = (0, 0, 0, 0);
         var stopped = false;
+        var reported = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             if (store is null)
@@ -257,6 +258,7 @@ internal static class RunCommand
             {
                 var (runInput, metadata, elapsed) = await finished;
                 reporter.Report(runInput, metadata, elapsed);
+                reported.Add(metadata.InstanceId);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -267,6 +269,20 @@ internal static class RunCommand
             // finished calls are durable; what they cost is read without the cancelled token.
             stopped = true;
             await runtime.DrainAsync(error);
+
+            // Runs whose last step finished during the drain have completed: their outputs were paid for, and on the
+            // embedded backend this is the only chance to print them (the waits above were cancelled with the stop).
+            foreach (var (runInput, id, at) in started)
+            {
+                if (reported.Contains(id)
+                    || await client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None) is not { IsCompleted: true } metadata)
+                {
+                    continue;
+                }
+
+                reporter.Report(runInput, metadata, metadata.CreatedAt < began ? metadata.LastUpdatedAt - metadata.CreatedAt : clock.Elapsed - at);
+                reported.Add(id);
+            }
         }
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
@@ -282,7 +298,9 @@ internal static class RunCommand
         reporter.Summarize(clock.Elapsed, spend);
         if (stopped)
         {
-            await error.WriteLineAsync(store is null
+            await error.WriteLineAsync(reporter.Reported == inputs.Count
+                ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished"
+                : store is null
                 ? $"stopped: {reporter.Reported} of {inputs.Count} run(s) finished; the others were dropped with the embedded backend (what they spent, the steps that finished while it stopped included, is in the cost ledger and in the total above)"
                 : $"stopped: {reporter.Reported} of {inputs.Count} run(s) reported finished; the others stay in the task hub and resume when the same command runs again against the same --store (what they spent so far, the steps that finished while it stopped included, is in the total above)");
             return ExitCodes.Cancelled;

@@ -107,6 +107,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
+            builder.Services.AddSingleton<IHostLifetime, OwnerStoppedLifetime>();
             configureServices(builder.Services);
             builder.Services.AddDurableTaskWorker(worker =>
             {
@@ -261,6 +262,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, OwnerStoppedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             // Kestrel allows 100 streams per HTTP/2 connection by default; one client waiting on a thousand runs needs more.

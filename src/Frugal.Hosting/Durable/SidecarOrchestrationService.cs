@@ -46,6 +46,9 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     private volatile bool _draining;
     private volatile bool _drainingOrchestrations;
 
+    // While draining: the results of activities completed that no orchestration work item has taken yet (instance, task id).
+    private readonly ConcurrentDictionary<(string Instance, int TaskId), byte> _undeliveredResults = new();
+
     public SidecarOrchestrationService(
         IOrchestrationService inner,
         int maxOrchestrations,
@@ -144,6 +147,17 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         var workItem = await LockAsync(
             _orchestrationSlots, _orchestrations, () => _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
+        if (_draining && workItem?.NewMessages is { } messages && workItem.InstanceId is { } instanceId)
+        {
+            foreach (var message in messages)
+            {
+                if (TaskIdOf(message.Event) is { } taskId)
+                {
+                    _undeliveredResults.TryRemove((instanceId, taskId), out _);
+                }
+            }
+        }
+
         if (_trimReplayedInputs && workItem?.OrchestrationRuntimeState is { } state)
         {
             workItem.OrchestrationRuntimeState = WithoutScheduledInputs(state, _runInputs);
@@ -234,7 +248,8 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     /// completed. A stopping worker drops the results of activities still running (it completes them with its stopping
     /// token), so each ran again after a restart and paid for its model calls twice; once completed here, their results
     /// are stored with the backend and the restarted host goes on from them. Orchestration work goes on meanwhile, so
-    /// runs whose last step finishes complete; then no orchestration work item is handed out either, and those in
+    /// runs whose last step finishes complete; once every result completed meanwhile has been taken by its
+    /// orchestration (at most 5 s more), no orchestration work item is handed out either, and those in
     /// flight (short: an episode of the orchestrator) are waited for, since one the stopping worker abandons stays
     /// hidden from the next host for its lock's lifetime (the next host of a test took a minute to finish the run, 8 s now).
     /// </summary>
@@ -243,8 +258,14 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     {
         _draining = true;
         await UntilEmptyAsync(_activities, timeout).ConfigureAwait(false);
+
+        // The last results must reach their orchestrations before orchestration work stops: a result still in the
+        // backend's queue (Azure Storage polls it up to a second later) left its run unfinished, and on the embedded
+        // backend that run's answer, paid for, was dropped with the process.
+        var orchestrationWait = System.Diagnostics.Stopwatch.StartNew();
+        await UntilEmptyAsync(_undeliveredResults, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _drainingOrchestrations = true;
-        await UntilEmptyAsync(_orchestrations, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await UntilEmptyAsync(_orchestrations, TimeSpan.FromSeconds(5) - orchestrationWait.Elapsed).ConfigureAwait(false);
         return _activities.Count;
     }
 
@@ -255,6 +276,11 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     {
         try
         {
+            if (_draining && responseMessage?.OrchestrationInstance?.InstanceId is { } instanceId && TaskIdOf(responseMessage.Event) is { } taskId)
+            {
+                _undeliveredResults.TryAdd((instanceId, taskId), 0);
+            }
+
             await _inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage).ConfigureAwait(false);
         }
         finally
@@ -326,6 +352,14 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
 
         return new OrchestrationRuntimeState(events);
     }
+
+    /// <summary>The scheduled task an activity's result answers, or null for any other event.</summary>
+    private static int? TaskIdOf(HistoryEvent? e) => e switch
+    {
+        TaskCompletedEvent completed => completed.TaskScheduledId,
+        TaskFailedEvent failed => failed.TaskScheduledId,
+        _ => null,
+    };
 
     private static void Replace(IList<HistoryEvent> events, HistoryEvent old, HistoryEvent replacement)
     {

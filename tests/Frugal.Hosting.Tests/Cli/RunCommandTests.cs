@@ -286,6 +286,45 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TerminatedWhileTheLastStepAnswersWithinTheDrain_PrintsTheRunAsCompleted()
+    {
+        // The stop waited for the model call in flight, which the ledger recorded, but the run it finished was never
+        // read again: its answer, paid for, was neither printed nor counted. The first line has no model call and
+        // finishes at once; the second's only step answers about 4 s after the stop, well within the 10 s drain.
+        var ledger = Path.Combine(_directory.FullName, "costs.db");
+        Temp("frugal.json", $$"""{ "Emulator": { "Defaults": { "LatencyMs": 5000 } }, "Frugal": { "Costs": { "SqlitePath": "{{ledger}}" } } }""");
+        var workflow = Temp("last.yaml", """
+            name: last
+            input: { type: object, properties: { ask: { type: boolean } } }
+            steps:
+              - id: answer
+                kind: model
+                tier: cheap
+                when: ${ input.ask }
+                max_output_tokens: 20
+                prompt: Say hello.
+            """);
+        var input = Temp("two.jsonl", "{\"ask\": false}\n{\"ask\": true}\n");
+
+        var (code, output, error) = await TerminateAsync("[1/2]", TimeSpan.FromSeconds(1), "run", workflow, "--input", input);
+
+        Assert.True(code == 130, $"exit {code}: {error}{output}");
+        Assert.True(output.Contains("[2/2] two.jsonl:2 Completed", StringComparison.Ordinal), error + output);
+        Assert.Contains("2 completed, 0 failed", output, StringComparison.Ordinal);
+        Assert.Contains("stopped: 2 of 2 run(s) finished", error, StringComparison.Ordinal);
+        using var costs = new SqliteCostLedger(ledger);
+        var records = new List<CostRecord>();
+        await foreach (var record in costs.QueryAsync(new CostQuery(), CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        var answered = Assert.Single(records, r => r.StepId == "answer");
+        Assert.Equal(CostOutcome.Succeeded, answered.Outcome);
+        Assert.Contains(answered.Dollars.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture) + " recorded in the cost ledger", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingWorkflowFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "nope.yaml");
