@@ -38,6 +38,20 @@ internal static class CostReportTable
 
         table.Caption($"{report.Records:N0} records, {MoneyText.Format(report.Dollars)} spent, {MoneyText.Format(report.SavedDollars)} saved, {report.UnpricedCalls:N0} unpriced calls");
         console.Write(table);
+        if (report.UnfinishedCalls > 0)
+        {
+            // Not in the table's dollars: each was sent and never recorded an end (the process died mid-call, or it is
+            // in flight now), so whether, and how much, it was billed is unknown; its bound is what it can have cost.
+            output.WriteLine(Unfinished(report));
+        }
     }
 
+    /// <summary>The line saying what the unfinished calls can have cost, by group.</summary>
+    internal static string Unfinished(CostReportResult report)
+    {
+        var groups = string.Join(", ", report.Groups.Where(g => g.UnfinishedCalls > 0)
+            .Select(g => $"{g.Key}: {g.UnfinishedCalls.ToString("N0", CultureInfo.InvariantCulture)} (up to {MoneyText.Format(g.UnfinishedMaxDollars)})"));
+        var unpriced = report.UnfinishedUnpricedCalls > 0 ? $", {report.UnfinishedUnpricedCalls.ToString("N0", CultureInfo.InvariantCulture)} of them with no price for their model (bound unknown)" : "";
+        return $"{report.UnfinishedCalls.ToString("N0", CultureInfo.InvariantCulture)} unfinished call(s), outcome unknown, not in the spend above: up to {MoneyText.Format(report.UnfinishedMaxDollars)} more{unpriced} ({groups})";
+    }
 }

@@ -96,6 +96,13 @@ internal sealed class RunReporter
             // lacks, or a call that got no answer, a timeout most often, and may have been billed unseen).
             _out.WriteLine($"{unpriced} call(s) unpriced, not in that total: their cost is unknown, not zero (a model or GPU profile the price table lacks, or a call that got no answer and may have been billed; see `frugal cost report`)");
         }
+
+        if (spend.Values.Sum(r => r.Unfinished) is > 0 and var unfinished)
+        {
+            // Calls a stop did not wait for: sent, maybe billed, with no answer yet. Their write-ahead records say so.
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{unfinished} model call(s) had no answer yet, not in that total: up to ${spend.Values.Sum(r => r.UnfinishedMaxDollars):0.000000} more (the ledger keeps them as unfinished calls until they end; see `frugal cost report`)"));
+        }
     }
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture);
@@ -121,13 +128,16 @@ internal sealed class RunReporter
 /// <param name="InputTokens">Its prompt tokens.</param>
 /// <param name="OutputTokens">Its completion tokens.</param>
 /// <param name="Unpriced">Its calls the price table could not price (their cost is unknown, not zero).</param>
-internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens, int Unpriced = 0, int Cheap = 0, int Premium = 0, int Onnx = 0)
+/// <param name="Unfinished">Its model calls that recorded a start and no end yet: in flight when the summary was read.</param>
+/// <param name="UnfinishedMaxDollars">The most those can cost; not in <paramref name="Dollars"/>.</param>
+internal readonly record struct RunSpend(decimal Dollars, long InputTokens, long OutputTokens, int Unpriced = 0, int Cheap = 0, int Premium = 0, int Onnx = 0, int Unfinished = 0, decimal UnfinishedMaxDollars = 0m)
 {
-    public static RunSpend operator +(RunSpend spend, Frugal.Costs.CostRecord record) =>
-        new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens, spend.Unpriced + (record.Priced ? 0 : 1),
+    public static RunSpend operator +(RunSpend spend, Frugal.Costs.CostRecord record) => record.Unfinished
+        ? spend with { Unfinished = spend.Unfinished + 1, UnfinishedMaxDollars = spend.UnfinishedMaxDollars + record.Dollars }
+        : new(spend.Dollars + record.Dollars, spend.InputTokens + record.InputTokens, spend.OutputTokens + record.OutputTokens, spend.Unpriced + (record.Priced ? 0 : 1),
             spend.Cheap + (record.Tier == Frugal.Costs.CostTier.Cheap ? 1 : 0),
             spend.Premium + (record.Tier == Frugal.Costs.CostTier.Premium ? 1 : 0),
-            spend.Onnx + (record.Tier == Frugal.Costs.CostTier.Onnx ? 1 : 0));
+            spend.Onnx + (record.Tier == Frugal.Costs.CostTier.Onnx ? 1 : 0), spend.Unfinished, spend.UnfinishedMaxDollars);
 
     /// <summary>The model calls the ledger holds, per tier (<c>cheap:9 premium:1</c>): a failed run's, which has no result to count them from.</summary>
     public string Tiers() => string.Join(' ', new[] { ("cheap", Cheap), ("premium", Premium), ("onnx", Onnx) }.Where(t => t.Item2 > 0).Select(t => $"{t.Item1}:{t.Item2}"));

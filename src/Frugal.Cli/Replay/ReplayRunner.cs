@@ -148,7 +148,7 @@ internal static partial class ReplayRunner
         var dollars = 0m;
         await foreach (var record in ledger.QueryAsync(new CostQuery { Tenant = $"replay-{name}", IncludeDetails = false }, cancellationToken))
         {
-            dollars += record.Dollars;
+            dollars += record.Unfinished ? 0m : record.Dollars;
         }
 
         return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { RoutedCalls = routed, Unmarked = unmarked };

@@ -88,7 +88,8 @@ public sealed partial class BudgetGuard
         {
             await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                dollars += record.Dollars;
+                // A call in flight (or cut off by a kill) holds its upper bound, not a cost: its own record adds what it cost.
+                dollars += record.Unfinished ? 0m : record.Dollars;
             }
         }
 

@@ -14,4 +14,12 @@ public enum CostOutcome
 
     /// <summary>The step did not run (its condition was false).</summary>
     Skipped,
+
+    /// <summary>
+    /// A write-ahead record: a hosted model call was about to be sent. Its tokens are the prompt's estimate and the
+    /// most the call may answer, its dollars the most it can cost; the call's own record replaces it (same key and
+    /// invocation). One that stays means the process ended mid-call (a kill, an out-of-memory, a power loss): the call
+    /// may have been billed, so reports show it apart from the measured spend, as unfinished with outcome unknown.
+    /// </summary>
+    Started,
 }

@@ -108,6 +108,21 @@ public sealed record CostRecord
     /// </summary>
     public string? Invocation { get; init; }
 
+    /// <summary>
+    /// True on a call's own record when the call wrote a write-ahead record (<see cref="CostOutcome.Started"/>) under the
+    /// same key and <see cref="Invocation"/> before it was sent: a ledger replaces that record with this one. Not stored.
+    /// </summary>
+    [JsonIgnore]
+    public bool ReplacesStart { get; init; }
+
+    /// <summary>
+    /// Whether this is a write-ahead record no call's own record replaced (<see cref="CostOutcome.Started"/>): a call in
+    /// flight, or one the process died during. Its dollars are the most the call can cost, not what it cost, so sums
+    /// of spend leave it out and reports show it apart.
+    /// </summary>
+    [JsonIgnore]
+    public bool Unfinished => Outcome == CostOutcome.Started;
+
     /// <summary>The record's identity.</summary>
     [JsonIgnore]
     public CostRecordKey Key => new(RunId, StepId, Attempt);

@@ -52,8 +52,12 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
         // Continuations run synchronously, on the commit loop (see CommitLoopAsync).
         var done = new TaskCompletionSource();
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
-        Frugal.Telemetry.FrugalMetrics.Record(record);
-        Frugal.Telemetry.StepTelemetry.Count(record);
+        if (!record.Unfinished)
+        {
+            // A write-ahead record is a bound, not a cost: the call's own record is what metrics and spans count.
+            Frugal.Telemetry.FrugalMetrics.Record(record);
+            Frugal.Telemetry.StepTelemetry.Count(record);
+        }
 
         return done.Task.WaitAsync(cancellationToken);
     }

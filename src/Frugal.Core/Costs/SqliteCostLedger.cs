@@ -20,7 +20,12 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         "cached_input_tokens, output_tokens, reasoning_tokens, dollars, price_table_version, priced, cache, saved_dollars, " +
         "gpu_seconds, batch_size, latency_ms, outcome, started_at, completed_at, prompt_hash, answer_hash, prompt_text, answer_text";
 
-    private const string FindInvocationSql = "SELECT invocation FROM cost_records WHERE run_id = ?1 AND step_id = ?2 AND attempt = ?3";
+    private const string FindInvocationSql = "SELECT invocation, outcome FROM cost_records WHERE run_id = ?1 AND step_id = ?2 AND attempt = ?3";
+
+    // A call's write-ahead record, replaced by the call's own record (CostOutcome.Started).
+    private static readonly string DeleteStartedSql =
+        "DELETE FROM cost_records WHERE run_id = ?1 AND step_id = ?2 AND attempt = ?3 AND invocation = ?4 AND outcome = "
+        + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture);
 
     private static readonly string[] ColumnNames = Columns.Split(", ");
 
@@ -34,6 +39,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     private SqliteConnection? _writer;
     private sqlite3_stmt? _insert;
     private sqlite3_stmt? _findInvocation;
+    private sqlite3_stmt? _deleteStarted;
 
     /// <summary>Opens (and creates when missing) the ledger file.</summary>
     /// <param name="path">The SQLite file; its folder is created when missing.</param>
@@ -76,8 +82,22 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
                     // The key is taken. By this same record (appended again): done. By another execution of the same
                     // attempt (its host stopped before the result was stored, and it ran again): a real cost, kept
                     // under the next free re-run key (see CostRecord.Invocation).
-                    if (record.Invocation is null || FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate) == record.Invocation)
+                    if (record.Invocation is null)
                     {
+                        break;
+                    }
+
+                    var (invocation, outcome) = FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate);
+                    if (invocation == record.Invocation)
+                    {
+                        // The same call: its write-ahead record (CostOutcome.Started) gives way to its own record, in
+                        // this transaction, so a report never counts both; anything else is this record appended again.
+                        if (outcome == CostOutcome.Started && record.Outcome != CostOutcome.Started)
+                        {
+                            DeleteStarted(connection, _deleteStarted ??= Prepare(connection, DeleteStartedSql), candidate);
+                            Insert(connection, insert, candidate);
+                        }
+
                         break;
                     }
 
@@ -161,6 +181,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     {
         _insert?.Dispose();
         _findInvocation?.Dispose();
+        _deleteStarted?.Dispose();
         _writer?.Dispose();
         using (var pooled = new SqliteConnection(_connectionString))
         {
@@ -235,8 +256,11 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         return raw.sqlite3_changes(connection.Handle) > 0;
     }
 
-    /// <summary>The invocation of the stored record with <paramref name="r"/>'s key (null for records written before invocations).</summary>
-    private static string? FindInvocation(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
+    /// <summary>
+    /// The invocation (null for records written before invocations) and outcome of the stored record with
+    /// <paramref name="r"/>'s key.
+    /// </summary>
+    private static (string? Invocation, CostOutcome? Outcome) FindInvocation(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
     {
         Text(s, 1, r.RunId);
         Text(s, 2, r.StepId);
@@ -246,14 +270,31 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         {
             return rc switch
             {
-                raw.SQLITE_ROW => raw.sqlite3_column_type(s, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 0).utf8_to_string(),
-                raw.SQLITE_DONE => null,
+                raw.SQLITE_ROW => (
+                    raw.sqlite3_column_type(s, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 0).utf8_to_string(),
+                    (CostOutcome)raw.sqlite3_column_int(s, 1)),
+                raw.SQLITE_DONE => (null, null),
                 _ => throw Error(connection, rc),
             };
         }
         finally
         {
             raw.sqlite3_reset(s);
+        }
+    }
+
+    /// <summary>Deletes the write-ahead record of <paramref name="r"/>'s call (its key and invocation).</summary>
+    private static void DeleteStarted(SqliteConnection connection, sqlite3_stmt s, CostRecord r)
+    {
+        Text(s, 1, r.RunId);
+        Text(s, 2, r.StepId);
+        raw.sqlite3_bind_int64(s, 3, r.Attempt);
+        Text(s, 4, r.Invocation);
+        var rc = raw.sqlite3_step(s);
+        raw.sqlite3_reset(s);
+        if (rc != raw.SQLITE_DONE)
+        {
+            throw Error(connection, rc);
         }
     }
 

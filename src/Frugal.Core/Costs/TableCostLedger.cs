@@ -53,7 +53,15 @@ public sealed class TableCostLedger : ICostLedger
     {
         ArgumentNullException.ThrowIfNull(records);
         await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A call's own record that replaces its write-ahead record would fail its whole batch with a 409 (the key is
+        // taken by that start): each goes on its own, and the rest keep their one transaction per partition.
+        foreach (var record in records.Where(r => r.ReplacesStart))
+        {
+            await AddOneAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
         var partitions = records
+            .Where(r => !r.ReplacesStart)
             .DistinctBy(r => (PartitionKeyOf(r), RowKeyOf(r)))
             .GroupBy(PartitionKeyOf, StringComparer.Ordinal);
         foreach (var partition in partitions)
@@ -248,9 +256,16 @@ public sealed class TableCostLedger : ICostLedger
                 }
 
                 var stored = await _table.GetEntityIfExistsAsync<TableEntity>(
-                    PartitionKeyOf(candidate), RowKeyOf(candidate), ["Invocation"], cancellationToken).ConfigureAwait(false);
-                if (stored.HasValue && stored.Value?.GetString("Invocation") == record.Invocation)
+                    PartitionKeyOf(candidate), RowKeyOf(candidate), ["Invocation", "Outcome"], cancellationToken).ConfigureAwait(false);
+                if (stored.HasValue && stored.Value is { } entity && entity.GetString("Invocation") == record.Invocation)
                 {
+                    // The same call: its write-ahead record (CostOutcome.Started) gives way to its own record, replaced
+                    // in place under its ETag, so a report never counts both; anything else is this record appended again.
+                    if (entity.GetInt32("Outcome") == (int)CostOutcome.Started && record.Outcome != CostOutcome.Started)
+                    {
+                        await _table.UpdateEntityAsync(ToEntity(candidate), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return;
                 }
 

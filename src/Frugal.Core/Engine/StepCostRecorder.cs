@@ -1,5 +1,6 @@
 using Frugal.Costs;
 using Frugal.Models;
+using Frugal.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Engine;
@@ -35,12 +36,74 @@ public sealed class StepCostRecorder
         _services = services;
     }
 
+    /// <summary>The output tokens a start's upper bound assumes for a step that sets no <c>max_output_tokens</c> (GPT-4o's most).</summary>
+    public const int DefaultMaxOutputTokens = 16_384;
+
+    /// <summary>
+    /// Writes a hosted model call's write-ahead record (<see cref="CostOutcome.Started"/>) and completes when it is durable,
+    /// before the call is sent: the estimated prompt tokens, the most it may answer (<see cref="ModelCall.MaxOutputTokens"/>,
+    /// else <see cref="DefaultMaxOutputTokens"/>) and the most that can cost at the price table's prices, a premium answer
+    /// included when a cheap one may escalate. The call's own record, written by <see cref="RecordAsync"/> with the
+    /// invocation returned here, replaces it; one left alone says the process ended while the call was in flight.
+    /// </summary>
+    /// <returns>The invocation the call's own record carries.</returns>
+    public async Task<string> RecordStartAsync(StepRequest request, int index, ModelCall call, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
+        var invocation = Guid.NewGuid().ToString("N");
+        var tier = call.Tier.ToString().ToLowerInvariant();
+        var metadata = _services is null ? null : ModelTierKeys.MetadataOf(_services, tier);
+        long prompt = PromptTrimmer.CountTokens(call.System is null ? call.Prompt : $"{call.System}\n\n{call.Prompt}");
+        if (call.MaxInputTokens is { } limit)
+        {
+            prompt = Math.Min(prompt, limit);
+        }
+
+        long output = call.MaxOutputTokens ?? DefaultMaxOutputTokens;
+        var bound = _prices.Price(metadata?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+        if (call is { Tier: ModelTier.Cheap, Escalate: true, EscalationsLeft: > 0 })
+        {
+            // A cheap answer that fails validation is asked again of premium within the same call.
+            var premium = _prices.Price(_services is null ? null : ModelTierKeys.MetadataOf(_services, ModelTierKeys.Premium)?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+            bound = new PriceResult(bound.Dollars + premium.Dollars, bound.Priced && premium.Priced, bound.PriceTableVersion);
+        }
+
+        await _recorder.RecordAsync(new CostRecord
+        {
+            Invocation = invocation,
+            RunId = request.RunId,
+            Workflow = request.Workflow,
+            WorkflowVersion = request.Hash,
+            StepId = StepIdOf(request, index, string.Empty),
+            Activity = ExecuteStepActivity.Name,
+            Attempt = request.Attempt,
+            Tenant = request.Tenant,
+            Tier = Tier(tier),
+            Provider = metadata?.ProviderName,
+            Model = metadata?.DefaultModelId,
+            InputTokens = prompt,
+            OutputTokens = output,
+            Dollars = bound.Dollars,
+            PriceTableVersion = bound.PriceTableVersion,
+            Priced = bound.Priced,
+            BatchSize = request.Calls.Count,
+            Outcome = CostOutcome.Started,
+            StartedAt = startedAt,
+            CompletedAt = startedAt,
+            PromptText = call.System is null ? call.Prompt : $"{call.System}\n\n{call.Prompt}",
+        }, cancellationToken).ConfigureAwait(false);
+        return invocation;
+    }
+
     /// <summary>
     /// Records a finished call; completes when the record is durable. An escalated call also records the cheap
     /// attempt it replaced (step id <c>id#cheap</c>, outcome escalated): both attempts cost money.
     /// </summary>
+    /// <remarks>Given <c>started</c>, the invocation <see cref="RecordStartAsync"/> returned, the call's own record takes
+    /// the place of its write-ahead record.</remarks>
     public async Task RecordAsync(
-        StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, BilledBeforeFailure? billed, CancellationToken cancellationToken)
+        StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, BilledBeforeFailure? billed, CancellationToken cancellationToken, string? started = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
@@ -69,10 +132,17 @@ public sealed class StepCostRecorder
             await RecordOneAsync(request, index, call, attempt, startedAt, null, $"~timeout{i + 1}", CostOutcome.Failed, cancellationToken).ConfigureAwait(false);
         }
 
-        await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken).ConfigureAwait(false);
+        await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken, started).ConfigureAwait(false);
     }
 
-    private Task RecordOneAsync(StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, string suffix, CostOutcome? outcome, CancellationToken cancellationToken)
+    // A run started again under its id records its calls as answer@2, answer@3, ...: attempts count from 1 again.
+    private static string StepIdOf(StepRequest request, int index, string suffix) =>
+        request.ItemStepId(index)
+        + (request.Execution > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@{request.Execution + 1}") : string.Empty)
+        + suffix;
+
+    private Task RecordOneAsync(
+        StepRequest request, int index, StepCall call, CallResult? result, DateTimeOffset startedAt, Exception? failure, string suffix, CostOutcome? outcome, CancellationToken cancellationToken, string? started = null)
     {
         var tier = Tier(result?.Tier ?? TierOf(call));
         var usage = new TokenUsage(result?.InputTokens ?? 0, result?.CachedInputTokens ?? 0, result?.OutputTokens ?? 0, result?.ReasoningTokens ?? 0);
@@ -83,13 +153,11 @@ public sealed class StepCostRecorder
             : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result is { Unanswered: true } ? null : result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);
-        // A run started again under its id records its calls as answer@2, answer@3, ...: attempts count from 1 again.
-        var stepId = request.ItemStepId(index)
-            + (request.Execution > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@{request.Execution + 1}") : string.Empty)
-            + suffix;
+        var stepId = StepIdOf(request, index, suffix);
         var record = new CostRecord
         {
-            Invocation = Guid.NewGuid().ToString("N"),
+            Invocation = started ?? Guid.NewGuid().ToString("N"),
+            ReplacesStart = started is not null,
             RunId = request.RunId,
             Workflow = request.Workflow,
             WorkflowVersion = request.Hash,

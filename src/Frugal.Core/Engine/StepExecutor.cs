@@ -82,6 +82,13 @@ public sealed class StepExecutor
         }
 
         var startedAt = _time.GetUtcNow();
+
+        // A hosted model call is paid for once sent, even if this process dies before it answers: a durable start
+        // first, which the call's own record replaces, so a kill leaves it in the ledger as unfinished. Only those
+        // calls: deterministic and classify steps spend nothing and do not pay for the extra write.
+        var started = call is ModelCall { Tier: ModelTier.Cheap or ModelTier.Premium } model
+            ? await _costs.RecordStartAsync(request, index, model, startedAt, cancellationToken).ConfigureAwait(false)
+            : null;
         CallResult result;
         BilledBeforeFailure? billed = null;
         try
@@ -90,11 +97,11 @@ public sealed class StepExecutor
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await _costs.RecordAsync(request, index, call, null, startedAt, ex, billed, cancellationToken).ConfigureAwait(false);
+            await _costs.RecordAsync(request, index, call, null, startedAt, ex, billed, cancellationToken, started).ConfigureAwait(false);
             throw;
         }
 
-        await _costs.RecordAsync(request, index, call, result, startedAt, null, null, cancellationToken).ConfigureAwait(false);
+        await _costs.RecordAsync(request, index, call, result, startedAt, null, null, cancellationToken, started).ConfigureAwait(false);
         return result;
     }
 

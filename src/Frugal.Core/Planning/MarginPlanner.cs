@@ -30,6 +30,12 @@ public static class MarginPlanner
         var query = new CostQuery { Since = request.Since, Until = request.Until, IncludeDetails = false };
         await foreach (var record in ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
         {
+            if (record.Unfinished)
+            {
+                // An upper bound, not a measured cost: a plan projects what calls did cost.
+                continue;
+            }
+
             if (!runs.TryGetValue(record.RunId, out var run))
             {
                 runs[record.RunId] = run = new RunTotals(record.Workflow, record.StartedAt, record.CompletedAt);

@@ -95,6 +95,49 @@ internal static class CostLedgerContract
         Assert.Equal(["a", "b", "d"], open.Select(r => r.StepId).Order().ToArray());
     }
 
+    /// <summary>
+    /// A hosted model call writes a start before it is sent; the process is then killed (no completion). The report
+    /// shows the call as unfinished, with its upper bound apart from the measured spend, which it does not change.
+    /// </summary>
+    public static async Task StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend(ICostLedger ledger)
+    {
+        await ledger.AppendAsync([Record(runId: "r1", dollars: 0.5m)], CancellationToken.None);
+        await ledger.AppendAsync([Started(Record(runId: "r2", dollars: 0.02m), "killed")], CancellationToken.None);
+
+        var report = await new Frugal.Costs.Reports.CostReport(ledger, TimeProvider.System)
+            .BuildAsync(new Frugal.Costs.Reports.CostReportRequest(), null, CancellationToken.None);
+
+        Assert.Equal(0.5m, report.Dollars);
+        Assert.Equal(1, report.UnfinishedCalls);
+        Assert.Equal(0.02m, report.UnfinishedMaxDollars);
+        var group = Assert.Single(report.Groups);
+        Assert.Equal((1, 0.5m, 1, 0.02m), (group.Calls, group.Dollars, group.UnfinishedCalls, group.UnfinishedMaxDollars));
+        Assert.Equal(1, report.Days.Single().Calls);
+    }
+
+    /// <summary>
+    /// The call's own record replaces its start (same key and invocation), so a report never counts both; a start an
+    /// earlier execution of the same attempt left (its host killed) stays, and the new execution's start and record
+    /// take the next re-run key together.
+    /// </summary>
+    public static async Task CompletionAfterStart_ReplacesTheStart(ICostLedger ledger)
+    {
+        var call = Record(dollars: 0.004m) with { Outcome = CostOutcome.Succeeded };
+        await ledger.AppendAsync([Started(call with { Dollars = 0.02m }, "killed")], CancellationToken.None);
+        await ledger.AppendAsync([Started(call with { Dollars = 0.02m }, "again")], CancellationToken.None);
+        await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }, Record(step: "other")], CancellationToken.None);
+        await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }], CancellationToken.None);
+
+        var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+
+        Assert.Equal(
+            ["answer Started 0.02", "answer~rerun1 Succeeded 0.004", "other Succeeded 0.001"],
+            stored.Select(r => $"{r.StepId} {r.Outcome} {r.Dollars}").Order(StringComparer.Ordinal));
+    }
+
+    private static CostRecord Started(CostRecord call, string invocation) =>
+        call with { Outcome = CostOutcome.Started, Invocation = invocation, InputTokens = 40, OutputTokens = 700 };
+
     public static async Task Append_RoundTripsEveryField(ICostLedger ledger)
     {
         var record = Record(runId: "run/with#odd?chars|%_", tier: CostTier.Onnx, cache: CacheOutcome.Semantic, saved: 0.0123456789m)

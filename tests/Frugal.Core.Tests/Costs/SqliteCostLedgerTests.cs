@@ -16,6 +16,12 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(_ledger);
 
     [Fact]
+    public Task AppendAsync_StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend() => CostLedgerContract.StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend(_ledger);
+
+    [Fact]
+    public Task AppendAsync_CompletionAfterStart_ReplacesTheStart() => CostLedgerContract.CompletionAfterStart_ReplacesTheStart(_ledger);
+
+    [Fact]
     public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(_ledger);
 
     [Fact]

@@ -22,6 +22,12 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(Ledger);
 
     [Fact]
+    public Task AppendAsync_StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend() => CostLedgerContract.StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend(Ledger);
+
+    [Fact]
+    public Task AppendAsync_CompletionAfterStart_ReplacesTheStart() => CostLedgerContract.CompletionAfterStart_ReplacesTheStart(Ledger);
+
+    [Fact]
     public Task AppendAsync_RetryAttempt_KeepsBothAttempts() => CostLedgerContract.AppendRetryAttempt_KeepsBothAttempts(Ledger);
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Frugal.Hosting.Tests.Cli;
+using Frugal.Costs;
 
 namespace Frugal.Hosting.Tests.Costs;
 
@@ -33,6 +34,35 @@ public sealed class CostCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("--since '2026-12-06' is not before --until '2026-12-01': the period would run from 2026-12-06 00:00:00 to 2026-12-02 00:00:00 UTC (a date as --until takes in its whole day)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_CallStartedAndNeverFinished_ShowsItUnfinishedApartFromTheSpend()
+    {
+        // A premium call wrote its start, then the process was killed: no record of its end ever came.
+        using (var ledger = new SqliteCostLedger(_ledger.Path))
+        {
+            await ledger.AppendAsync(
+            [
+                new CostRecord
+                {
+                    RunId = "r3", Workflow = "support", StepId = "answer", Tenant = "acme", Tier = CostTier.Premium, Model = "gpt-4o",
+                    InputTokens = 120, OutputTokens = 700, Dollars = 0.0073m, Outcome = CostOutcome.Started, Invocation = "killed",
+                    StartedAt = CostLedgerFixture.Day1, CompletedAt = CostLedgerFixture.Day1,
+                },
+            ], CancellationToken.None);
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path);
+        var (_, json, _) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--format", "json");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("$0.0250 spent", output, StringComparison.Ordinal);
+        Assert.Contains("1 unfinished call(s), outcome unknown, not in the spend above: up to $0.0073 more (support: 1 (up to $0.0073))", output, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(json);
+        Assert.Equal(1, report.RootElement.GetProperty("unfinishedCalls").GetInt64());
+        Assert.Equal(0.0073m, report.RootElement.GetProperty("unfinishedMaxDollars").GetDecimal());
+        Assert.Equal(0.025m, report.RootElement.GetProperty("dollars").GetDecimal());
     }
 
     [Fact]

@@ -18,12 +18,27 @@ internal sealed class CostReportBuilder(CostReportRequest request)
     private decimal _dollars;
     private decimal _saved;
     private long _unpriced;
+    private long _unfinished;
+    private decimal _unfinishedMax;
+    private long _unfinishedUnpriced;
 
     public long Records => _records;
 
     public void Add(CostRecord record)
     {
         _records++;
+        if (record.Unfinished)
+        {
+            // A call that started and never ended: what it cost is unknown, at most its bound. Apart from the spend.
+            _unfinished++;
+            _unfinishedMax += record.Dollars;
+            _unfinishedUnpriced += record.Priced ? 0 : 1;
+            ref var row = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_groups, KeyOf(record, StepName(record.StepId)), out _);
+            row ??= new Group();
+            row.AddUnfinished(record);
+            return;
+        }
+
         _dollars += record.Dollars;
         _saved += record.SavedDollars;
         bool hit = record.Cache != CacheOutcome.None;
@@ -64,6 +79,9 @@ internal sealed class CostReportBuilder(CostReportRequest request)
         Dollars = _dollars,
         SavedDollars = _saved,
         UnpricedCalls = _unpriced,
+        UnfinishedCalls = _unfinished,
+        UnfinishedMaxDollars = _unfinishedMax,
+        UnfinishedUnpricedCalls = _unfinishedUnpriced,
         Groups = _groups.Select(g => g.Value.ToGroup(g.Key)).OrderByDescending(g => g.Dollars).ThenBy(g => g.Key, StringComparer.Ordinal).ToList(),
         Workflows = _workflows.Select(w => new CostReportItem(w.Key, w.Value.Calls, w.Value.Dollars, w.Value.Unpriced))
             .OrderByDescending(w => w.Dollars).ThenBy(w => w.Label, StringComparer.Ordinal).ToList(),
@@ -96,6 +114,15 @@ internal sealed class CostReportBuilder(CostReportRequest request)
         private long _calls, _input, _cached, _output, _unpriced, _hits, _escalations;
         private decimal _dollars, _saved, _escalated;
         private double _gpu;
+        private long _unfinished;
+        private decimal _unfinishedMax;
+
+        public void AddUnfinished(CostRecord r)
+        {
+            _runs.Add(r.RunId);
+            _unfinished++;
+            _unfinishedMax += r.Dollars;
+        }
 
         public void Add(CostRecord r, bool hit)
         {
@@ -135,6 +162,8 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             GpuSeconds = Math.Round(_gpu, 3),
             LatencyP50Ms = _latency.Quantile(0.50),
             LatencyP95Ms = _latency.Quantile(0.95),
+            UnfinishedCalls = _unfinished,
+            UnfinishedMaxDollars = _unfinishedMax,
         };
     }
 

@@ -45,6 +45,16 @@ public sealed record CostReportGroup
     /// <summary>GPU seconds on the inference app.</summary>
     public double GpuSeconds { get; init; }
 
+    /// <summary>
+    /// Unfinished calls: hosted model calls that were sent (or about to be) and never recorded an end, because the
+    /// process ended mid-call (or they are in flight now). Their outcome is unknown and they are not in
+    /// <see cref="Calls"/>, the tokens or <see cref="Dollars"/>.
+    /// </summary>
+    public long UnfinishedCalls { get; init; }
+
+    /// <summary>The most the <see cref="UnfinishedCalls"/> can have cost (their prompts and their most output tokens, priced); kept apart from <see cref="Dollars"/>.</summary>
+    public decimal UnfinishedMaxDollars { get; init; }
+
     /// <summary>Median latency in milliseconds (histogram estimate, within 2%).</summary>
     public double LatencyP50Ms { get; init; }
 

@@ -37,6 +37,13 @@ internal static class CostReportHtml
             .Append("</style>\n</head>\n<body>\n<h1>Frugal cost report</h1>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {Money(report.Dollars)} spent, {Money(report.SavedDollars)} saved by the cache, {report.UnpricedCalls:N0} unpriced calls")
             .Append(CultureInfo.InvariantCulture, $" ({Period(report)}; generated {report.GeneratedAt:u}).</p>\n");
+        if (report.UnfinishedCalls > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p id=\"unfinished\">{report.UnfinishedCalls:N0} unfinished calls (started, never recorded an end: outcome unknown), not in the spend above: up to {Money(report.UnfinishedMaxDollars)} more")
+                .Append(report.UnfinishedUnpricedCalls > 0 ? string.Create(CultureInfo.InvariantCulture, $", {report.UnfinishedUnpricedCalls:N0} of them unpriced") : string.Empty)
+                .Append(".</p>\n");
+        }
+
         Section(html, "Cost per workflow", HorizontalBars("chart-cost-per-workflow", "Cost per workflow", report.Workflows));
         Section(html, "Tier mix over time (calls per day)", TierMix(report.Days));
         Section(html, "Cache savings per day", CacheSavings(report.Days));

@@ -27,6 +27,18 @@ public sealed record CostReportResult
     /// <summary>Calls with an unpriced model (cost unknown).</summary>
     public long UnpricedCalls { get; init; }
 
+    /// <summary>
+    /// Hosted model calls that recorded a start and no end (the process ended mid-call, or they are in flight): outcome
+    /// unknown, not counted in <see cref="Dollars"/> or the groups' calls and tokens.
+    /// </summary>
+    public long UnfinishedCalls { get; init; }
+
+    /// <summary>The most the <see cref="UnfinishedCalls"/> can have cost, kept apart from the measured <see cref="Dollars"/>.</summary>
+    public decimal UnfinishedMaxDollars { get; init; }
+
+    /// <summary>Unfinished calls whose upper bound the price table could not price (not in <see cref="UnfinishedMaxDollars"/>).</summary>
+    public long UnfinishedUnpricedCalls { get; init; }
+
     /// <summary>One row per group, costliest first.</summary>
     public required IReadOnlyList<CostReportGroup> Groups { get; init; }
 
