@@ -18,7 +18,7 @@ internal sealed class LocalOnnxClassifier(LocalOnnxModels models) : IOnnxClassif
 
         var results = await classifier.ClassifyAsync([text], cancellationToken).ConfigureAwait(false);
         var result = results[0];
-        return new OnnxClassification(result.Label, result.Scores.ToDictionary(s => s.Key, s => (double)s.Value, StringComparer.Ordinal), result.Tokens, result.ComputeSeconds);
+        return new OnnxClassification(result.Label, result.Scores.ToDictionary(s => s.Key, s => (double)s.Value, StringComparer.Ordinal), result.Tokens, result.ComputeSeconds, result.Truncated);
     }
 
     /// <summary>What is wrong with a step (<paramref name="stepId"/>, when given) whose model is not one of <paramref name="available"/>.</summary>

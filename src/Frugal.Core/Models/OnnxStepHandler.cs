@@ -5,7 +5,8 @@ namespace Frugal.Models;
 
 /// <summary>
 /// Answers <c>model</c> steps of tier <c>onnx</c> with an <see cref="IOnnxClassifier"/>: the output is
-/// <c>{"label": "...", "scores": {label: score}}</c>, and the call carries the accelerator seconds its cost is priced by.
+/// <c>{"label": "...", "scores": {label: score}}</c> (with <c>"truncated": true</c> when the text was longer than the
+/// model reads and only its head was classified), and the call carries the accelerator seconds its cost is priced by.
 /// </summary>
 public sealed class OnnxStepHandler : IOnnxStepHandler
 {
@@ -78,6 +79,12 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
         }
 
         var output = new JsonObject { ["label"] = answer.Label, ["scores"] = scores };
+        if (answer.Truncated)
+        {
+            // As the inference app answers: present only on a text that was cut, so a workflow can tell.
+            output["truncated"] = true;
+        }
+
         return new CallResult(output, "onnx", modelCall.Model, answer.Tokens, 0, 0, _classifier.Provider, answer.GpuSeconds);
     }
 }

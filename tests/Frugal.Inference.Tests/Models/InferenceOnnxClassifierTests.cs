@@ -1,5 +1,6 @@
 using Frugal.Engine;
 using Frugal.Models;
+using Frugal.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Inference.Tests.Models;
@@ -18,6 +19,21 @@ public sealed class InferenceOnnxClassifierTests(ServiceFixture service)
         Assert.Equal("high", result.Label);
         Assert.Equal(["low", "high"], result.Scores.Keys);
         Assert.True(result.GpuSeconds > 0);
+    }
+
+    [Fact]
+    public async Task Execute_OnnxStepOverTheTokenLimit_OutputsTruncated()
+    {
+        // The app cut the text and said so ("truncated": true), but the step's output was only label and scores, so a
+        // workflow could not tell that the classification read the first 256 word pieces alone.
+        var handler = new OnnxStepHandler(CreateClassifier());
+        var request = new StepRequest("wf", "hash", "tenant", "urgency", 1, []) { RunId = "run" };
+
+        var cut = await handler.ExecuteAsync(new ModelCall(ModelTier.Onnx, string.Join(' ', Enumerable.Repeat("outage", 400))) { Model = "urgency" }, request, CancellationToken.None);
+        var whole = await handler.ExecuteAsync(new ModelCall(ModelTier.Onnx, "the server is down") { Model = "urgency" }, request, CancellationToken.None);
+
+        Assert.True(cut.Output!["truncated"]!.GetValue<bool>());
+        Assert.False(whole.Output!.AsObject().ContainsKey("truncated"));
     }
 
     [Fact]
