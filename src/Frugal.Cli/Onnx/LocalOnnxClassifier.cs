@@ -1,5 +1,6 @@
 using Frugal.Engine;
 using Frugal.Models;
+using Frugal.Onnx.Embeddings;
 
 namespace Frugal.Cli.Onnx;
 
@@ -14,6 +15,12 @@ internal sealed class LocalOnnxClassifier(LocalOnnxModels models) : IOnnxClassif
         if (!classifiers.TryGetValue(model, out var classifier))
         {
             throw new StepInputException(UnknownModel(null, model, classifiers.Keys));
+        }
+
+        // As the inference app refuses it (400), so a workflow that passes here does not fail deployed.
+        if (BlankText.Is(text))
+        {
+            throw new StepInputException($"ONNX model '{model}' refused the input: {BlankText.Message("input")}");
         }
 
         var results = await classifier.ClassifyAsync([text], cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Frugal.Inference.Hosting;
+using Frugal.Onnx.Embeddings;
 
 namespace Frugal.Inference.Api;
 
@@ -110,8 +111,8 @@ internal static class InferenceRequestReader
         {
             case JsonValueKind.String:
                 var text = input.GetString()!;
-                return text.Length == 0
-                    ? (null, ApiErrors.BadRequest("'input' is an empty string; send at least one character.", "input", "empty_input"))
+                return BlankText.Is(text)
+                    ? (null, ApiErrors.BadRequest(BlankText.Message("input"), "input", "empty_input"))
                     : ([text], null);
             case JsonValueKind.Array:
                 var count = input.GetArrayLength();
@@ -135,9 +136,9 @@ internal static class InferenceRequestReader
                     }
 
                     texts[i] = item.GetString()!;
-                    if (texts[i].Length == 0)
+                    if (BlankText.Is(texts[i]))
                     {
-                        return (null, ApiErrors.BadRequest($"'input[{i}]' is an empty string; send at least one character.", $"input[{i}]", "empty_input"));
+                        return (null, ApiErrors.BadRequest(BlankText.Message($"input[{i}]"), $"input[{i}]", "empty_input"));
                     }
 
                     i++;

@@ -26,4 +26,16 @@ public sealed class LocalOnnxClassifierTests : IAsyncDisposable
         Assert.True(cut.Output!["truncated"]!.GetValue<bool>());
         Assert.False(whole.Output!.AsObject().ContainsKey("truncated"));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \t\n ")]
+    public async Task ClassifyAsync_EmptyOrWhitespacePrompt_FailsAsBadInputLikeTheApp(string text)
+    {
+        // Both were classified in process (an embedding of [CLS] [SEP] alone, labelled as if it said something), where
+        // the inference app refuses "" with a 400: the same workflow passed locally and failed deployed.
+        var error = await Assert.ThrowsAsync<StepInputException>(() => new LocalOnnxClassifier(models).ClassifyAsync("urgency", text, CancellationToken.None));
+
+        Assert.Equal("ONNX model 'urgency' refused the input: 'input' is empty or only whitespace; send some text.", error.Message);
+    }
 }

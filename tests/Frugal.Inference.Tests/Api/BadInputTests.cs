@@ -6,9 +6,11 @@ namespace Frugal.Inference.Tests.Api;
 public sealed class BadInputTests(ServiceFixture service)
 {
     [Theory]
-    [InlineData("""{"input": ""}""", "'input' is an empty string; send at least one character.", "input")]
+    [InlineData("""{"input": ""}""", "'input' is empty or only whitespace; send some text.", "input")]
+    [InlineData("""{"input": "   "}""", "'input' is empty or only whitespace; send some text.", "input")]
     [InlineData("""{"input": []}""", "'input' is an empty array; send at least one string.", "input")]
-    [InlineData("""{"input": ["a", ""]}""", "'input[1]' is an empty string; send at least one character.", "input[1]")]
+    [InlineData("""{"input": ["a", ""]}""", "'input[1]' is empty or only whitespace; send some text.", "input[1]")]
+    [InlineData("""{"input": ["a", " \t\n"]}""", "'input[1]' is empty or only whitespace; send some text.", "input[1]")]
     [InlineData("""{"model": "all-MiniLM-L6-v2"}""", "'input' is required: a string or an array of strings.", "input")]
     [InlineData("""{"input": ["1","2","3","4","5","6","7","8","9"]}""", "'input' has 9 items; at most 8 are allowed per request.", "input")]
     [InlineData("""{"input": 42}""", "'input' must be a string or an array of strings, not a number.", "input")]

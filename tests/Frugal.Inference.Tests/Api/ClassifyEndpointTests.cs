@@ -42,6 +42,18 @@ public sealed class ClassifyEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Classify_WhitespaceOnlyInput_Returns400NamingItLikeAnEmptyOne()
+    {
+        // "" was refused but "   " was classified: an embedding of [CLS] [SEP] alone, labelled as if it said something.
+        using var empty = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = new[] { "a pet", "" } });
+        using var blank = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = new[] { "a pet", "  \t " } });
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (empty.StatusCode, blank.StatusCode));
+        Assert.Equal("'input[1]' is empty or only whitespace; send some text.", (await empty.ReadJsonAsync()).ErrorMessage());
+        Assert.Equal("'input[1]' is empty or only whitespace; send some text.", (await blank.ReadJsonAsync()).ErrorMessage());
+    }
+
+    [Fact]
     public async Task Classify_EmptyInput_Returns400()
     {
         using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = Array.Empty<string>() });

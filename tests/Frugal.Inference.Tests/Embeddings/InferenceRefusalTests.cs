@@ -24,7 +24,7 @@ public sealed class InferenceRefusalTests(ServiceFixture service)
 
         var error = await Assert.ThrowsAsync<StepInputException>(() => registry.ClassifyAsync(new ClassifyCall("", "learned", 0.5), CancellationToken.None));
 
-        Assert.Equal("router 'learned': The inference app answered 400 Bad Request: 'input[0]' is an empty string; send at least one character.", error.Message);
+        Assert.Equal("router 'learned': The inference app answered 400 Bad Request: 'input[0]' is empty or only whitespace; send some text.", error.Message);
     }
 
     [Fact]

@@ -36,16 +36,18 @@ public sealed class InferenceOnnxClassifierTests(ServiceFixture service)
         Assert.False(whole.Output!.AsObject().ContainsKey("truncated"));
     }
 
-    [Fact]
-    public async Task ClassifyAsync_InputTheAppRefuses_FailsAsBadInput()
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task ClassifyAsync_InputTheAppRefuses_FailsAsBadInput(string text)
     {
         // A 400 (an empty prompt) or 413 (a text over the token limit under OverLimit=Reject) comes back the same on
         // every attempt: it was an HttpRequestException, so the step was tried three times and each refused attempt
         // recorded as an unanswered call that may have been billed.
-        var error = await Assert.ThrowsAsync<StepInputException>(() => CreateClassifier().ClassifyAsync("urgency", "", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StepInputException>(() => CreateClassifier().ClassifyAsync("urgency", text, CancellationToken.None));
 
         Assert.Equal(
-            "the inference app at http://localhost/ refused the input of ONNX model 'urgency' (400 Bad Request): 'input' is an empty string; send at least one character.",
+            "the inference app at http://localhost/ refused the input of ONNX model 'urgency' (400 Bad Request): 'input' is empty or only whitespace; send some text.",
             error.Message);
     }
 }
