@@ -52,6 +52,10 @@ internal static class ClassifyEndpoints
         {
             return ModelCalls.QueueFull(context, ex);
         }
+        catch (BatcherStoppedException ex)
+        {
+            return ModelCalls.Stopping(context, ex);
+        }
 #pragma warning disable CA1031 // Any failure of the model's run is the caller's 500, in the API's error shape.
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031

@@ -47,6 +47,17 @@ internal static class ModelCalls
     }
 
     /// <summary>
+    /// A request that reached the models while the app shut down (or whose texts were still queued then): nothing ran.
+    /// The batcher cancelled such texts, and the request was answered 500 with an empty body, which a client retries
+    /// blindly or not at all; a 503 with Retry-After is what a load balancer or retry policy expects of a stopping replica.
+    /// </summary>
+    public static IResult Stopping(HttpContext context, BatcherStoppedException ex)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ApiErrors.Result(StatusCodes.Status503ServiceUnavailable, ex.Message, "server_error", null, "shutting_down");
+    }
+
+    /// <summary>
     /// A model run that failed (ONNX Runtime out of GPU memory, a CUDA error): the batcher has logged it; without this the
     /// exception escaped the endpoint and the caller got 500 with an empty body, not the OpenAI-shaped error it parses.
     /// </summary>

@@ -66,10 +66,15 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
     /// <returns>One result per input, in order.</returns>
     /// <exception cref="ArgumentException"><paramref name="inputs"/> holds more texts than the whole queue.</exception>
     /// <exception cref="BatchQueueFullException">The queue has no room for all of <paramref name="inputs"/>.</exception>
+    /// <exception cref="BatcherStoppedException">The batcher is being disposed, before the texts ran.</exception>
     public async Task<IReadOnlyList<BatchedEmbedding>> EmbedAsync(IReadOnlyList<TokenizedText> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
+        if (stopping.IsCancellationRequested)
+        {
+            throw Stopped();
+        }
+
         if (inputs.Count == 0)
         {
             return [];
@@ -101,7 +106,13 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
             items[i] = new WorkItem(inputs[i], now, cancellationToken);
         }
 
-        channel.Writer.TryWrite(items);
+        // Disposal completes the writer before it stops the workers and fails what they left: a request that passed
+        // the check above while disposal began is refused here, not written to a channel no one reads (it waited for ever).
+        if (!channel.Writer.TryWrite(items))
+        {
+            Interlocked.Add(ref queued, -items.Length);
+            throw Stopped();
+        }
 
         var results = new BatchedEmbedding[items.Length];
         for (var i = 0; i < items.Length; i++)
@@ -126,6 +137,9 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
                 do
                 {
                     await WaitForBatchAsync(reader, token).ConfigureAwait(false);
+
+                    // Once disposal began no batch starts: what is left is failed as stopped, the same for every text.
+                    token.ThrowIfCancellationRequested();
                     var batch = TakeBatch();
                     if (batch.Count > 0)
                     {
@@ -275,7 +289,11 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the workers and cancels texts still waiting.</summary>
+    /// <summary>
+    /// Refuses new texts, lets the batches already running finish, and fails the texts still waiting with
+    /// <see cref="BatcherStoppedException"/> (they were cancelled, which their callers could not tell from their own
+    /// cancellation: the inference app answered them 500 with an empty body).
+    /// </summary>
     /// <returns>A task that completes when the workers have stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -284,6 +302,8 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
             return;
         }
 
+        // In this order: once the writer is complete no text can be added, so the drain below finds every text the
+        // workers did not run.
         channel.Writer.TryComplete();
         await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -291,16 +311,20 @@ public sealed class EmbeddingBatcher : IAsyncDisposable
         Drain(channel.Reader);
         lock (pendingLock)
         {
+            var stopped = Stopped();
             foreach (var item in pending)
             {
-                item.Completion.TrySetCanceled();
+                item.Completion.TrySetException(stopped);
             }
 
+            Interlocked.Add(ref queued, -pending.Count);
             pending.Clear();
         }
 
         stopping.Dispose();
     }
+
+    private BatcherStoppedException Stopped() => new($"Model '{Model.Name}' is stopping (the process is shutting down); retry after 5 s.");
 
     private sealed class WorkItem(TokenizedText input, long enqueued, CancellationToken cancellationToken)
     {

@@ -219,10 +219,8 @@ public sealed class OnnxModelRegistry : IAsyncDisposable
     /// <returns>A task that completes when everything is released.</returns>
     public async ValueTask DisposeAsync()
     {
-        foreach (var batcher in Embeddings.Values)
-        {
-            await batcher.DisposeAsync().ConfigureAwait(false);
-        }
+        // All at once: disposed one after another, the later models took new requests while the first finished its run.
+        await Task.WhenAll(Embeddings.Values.Select(b => b.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         foreach (var disposable in owned)
         {
