@@ -145,21 +145,25 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             cpu: cpu
             memory: memory
           }
-          // /healthz answers 503 while the models load and 200 once they serve. Startup allows a cold start's image
-          // pull and model load (up to 5 minutes: Container Apps takes at most 10 failures, so 30 s apart) before
-          // liveness counts; liveness restarts a replica that stops answering (there was only readiness, so a hung
-          // process was never replaced).
+          // /healthz answers 503 while the models load and 200 once they serve. Probes start once the container runs,
+          // after the image pull. Startup asks from 5 s, every 10 s, and gives up after 10 failures (Container Apps'
+          // most), about 95 s after the container started: a GPU replica loads MiniLM in seconds, and one that has
+          // not in a minute and a half is restarted. It asked every 30 s, so a replica ready in a few seconds waited
+          // for the next probe on every cold start. Readiness every 5 s, so traffic follows soon after.
+          // Liveness restarts a replica that stops answering (there was only readiness, so a hung process was never
+          // replaced).
           probes: [
             {
               type: 'Startup'
               httpGet: { path: '/healthz', port: targetPort }
-              periodSeconds: 30
+              initialDelaySeconds: 5
+              periodSeconds: 10
               failureThreshold: 10
             }
             {
               type: 'Readiness'
               httpGet: { path: '/healthz', port: targetPort }
-              periodSeconds: 10
+              periodSeconds: 5
             }
             {
               type: 'Liveness'

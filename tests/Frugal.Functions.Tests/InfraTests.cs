@@ -201,6 +201,25 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_InferenceProbes_SeeAReadyReplicaWithinSecondsAndAllowAMinuteAndMoreForTheModelLoad()
+    {
+        // The startup probe came every 30 s: a replica whose model had loaded after a few seconds waited for the next
+        // probe (30 s on every cold start, GPU billed). Container Apps allows at most 10 failures, so a shorter period
+        // means less time to start: the startup probe must still leave well over a minute for a GPU replica's load.
+        var template = await TemplateAsync();
+        var app = Assert.Single(Resources(template), r => (string?)r["type"] == "Microsoft.App/containerApps");
+        var probes = app["properties"]?["template"]?["containers"]?[0]?["probes"]?.AsArray() ?? [];
+        var startup = Assert.Single(probes, p => (string?)p?["type"] == "Startup")!;
+        var readiness = Assert.Single(probes, p => (string?)p?["type"] == "Readiness")!;
+        var (delay, period, failures) = ((int?)startup["initialDelaySeconds"] ?? 0, (int?)startup["periodSeconds"] ?? 10, (int?)startup["failureThreshold"] ?? 3);
+
+        Assert.InRange(delay, 0, 10);
+        Assert.InRange(period, 1, 10);
+        Assert.InRange((int?)readiness["periodSeconds"] ?? 10, 1, 5);
+        Assert.True(delay + ((failures - 1) * period) >= 90, $"the startup probe gives up {delay + ((failures - 1) * period)} s after the container starts");
+    }
+
+    [BicepFact]
     public async Task MainBicep_InferencePort_IsWhereTheContainerListensAndIsProbed()
     {
         // inferencePort moved the ingress and the probes, but the image kept listening on 8080 (its ASPNETCORE_URLS): with
