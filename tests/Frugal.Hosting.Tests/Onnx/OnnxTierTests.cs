@@ -48,6 +48,34 @@ public sealed class OnnxTierTests
     }
 
     [Fact]
+    public async Task Run_OnnxForEachBatch_ItsCallsRunTogetherSoASlowOneDelaysNoneOfTheOthers()
+    {
+        // A batch is one activity, which hands its results back together: it lasts as long as its slowest call. Its
+        // calls must still all be under way at once: "slow" answers only once every other item of its batch was called.
+        var classifier = new GatedClassifier(others: 3);
+        await using var runtime = await StartAsync(services: s => s.AddSingleton<IOnnxClassifier>(classifier));
+        var definition = Parse("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 4
+                do:
+                  kind: model
+                  tier: onnx
+                  model: urgency
+                  prompt: ${ item }
+            output:
+              labels: ${ steps.each.output }
+            """);
+
+        var result = await RunCompletedAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("slow", "a", "b", "c") });
+
+        Assert.Equal(["slow", "a", "b", "c"], result.Output!["labels"]!.AsArray().Select(o => o!["label"]!.GetValue<string>()));
+        Assert.Equal(1, classifier.SlowCalls);
+    }
+
+    [Fact]
     public async Task Run_OnnxStepsPastTheBudget_CountedAgainstItAndRefused()
     {
         // ONNX calls never went through the budget: 40 runs spent 100x a monthly budget, all completed.
@@ -258,6 +286,33 @@ public sealed class OnnxTierTests
         }
 
         throw new TimeoutException("The inference app did not load its models within a minute.");
+    }
+
+    /// <summary>Labels a text with itself; "slow" waits (at most 30 s) until the other texts have all been called.</summary>
+    private sealed class GatedClassifier(int others) : IOnnxClassifier
+    {
+        private readonly TaskCompletionSource othersCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int called;
+        private int slowCalls;
+
+        public string Provider => "test";
+
+        public int SlowCalls => Volatile.Read(ref slowCalls);
+
+        public async Task<OnnxClassification> ClassifyAsync(string model, string text, CancellationToken cancellationToken)
+        {
+            if (text == "slow")
+            {
+                Interlocked.Increment(ref slowCalls);
+                await othersCalled.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+            else if (Interlocked.Increment(ref called) == others)
+            {
+                othersCalled.TrySetResult();
+            }
+
+            return new OnnxClassification(text, new Dictionary<string, double> { [text] = 1 }, 1, 0, false);
+        }
     }
 
     /// <summary>Frugal's inference app (found through a type of its assembly: the CLI has a <c>Program</c> too).</summary>
