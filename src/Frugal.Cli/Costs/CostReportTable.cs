@@ -19,24 +19,28 @@ internal static class CostReportTable
             column.RightAligned();
         }
 
-        foreach (var g in report.Groups)
+        // The dollars and saved columns add up to the totals under them (MoneyColumn); the escalations' dollars have no total.
+        var dollars = MoneyColumn.ForReport([.. report.Groups.Select(g => g.Dollars)]);
+        var saved = MoneyColumn.ForReport([.. report.Groups.Select(g => g.SavedDollars)]);
+        for (int i = 0; i < report.Groups.Count; i++)
         {
+            var g = report.Groups[i];
             table.AddRow(
                 Markup.Escape(g.Key),
                 (g.RunsExact ? "" : "~") + g.Runs.ToString("N0", CultureInfo.InvariantCulture),
                 g.Calls.ToString("N0", CultureInfo.InvariantCulture),
                 g.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 g.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
-                MoneyText.Format(g.Dollars) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
+                dollars.Format(dollars[i]) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
                 g.Escalations == 0 ? "0" : $"{g.Escalations.ToString("N0", CultureInfo.InvariantCulture)} ({MoneyText.Format(g.EscalatedDollars)})",
-                MoneyText.Format(g.SavedDollars),
+                saved.Format(saved[i]),
                 g.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
                 g.GpuSeconds.ToString("0.##", CultureInfo.InvariantCulture),
                 g.LatencyP50Ms.ToString("0.##", CultureInfo.InvariantCulture),
                 g.LatencyP95Ms.ToString("0.##", CultureInfo.InvariantCulture));
         }
 
-        table.Caption($"{report.Records:N0} records, {MoneyText.Format(report.Dollars)} spent, {MoneyText.Format(report.SavedDollars)} saved, {report.UnpricedCalls:N0} unpriced calls");
+        table.Caption($"{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved, {report.UnpricedCalls:N0} unpriced calls");
         console.Write(table);
         if (report.UnfinishedCalls > 0)
         {

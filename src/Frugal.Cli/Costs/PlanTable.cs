@@ -1,4 +1,5 @@
 using System.Globalization;
+using Frugal.Costs.Reports;
 using Frugal.Planning;
 using Spectre.Console;
 
@@ -21,13 +22,17 @@ internal static class PlanTable
             column.RightAligned();
         }
 
-        foreach (var w in plan.Workflows.Append(plan.Total))
+        // The workflows' dollars per month, to the cent, add up to the total's (MoneyColumn); the total row is last.
+        var monthly = MoneyColumn.Round([.. plan.Workflows.Select(w => w.MonthlyCost)], 2);
+        var rows = plan.Workflows.Append(plan.Total).ToList();
+        for (int i = 0; i < rows.Count; i++)
         {
+            var w = rows[i];
             table.AddRow(
                 Markup.Escape(w.Workflow),
                 w.RunsPerMonth.ToString("N0", CultureInfo.InvariantCulture),
                 w.CostPerRun.ToString("$0.00####", CultureInfo.InvariantCulture),
-                w.MonthlyCost.ToString("$#,0.00", CultureInfo.InvariantCulture),
+                (i < plan.Workflows.Count ? monthly[i] : monthly.Total).ToString("$#,0.00", CultureInfo.InvariantCulture),
                 w.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 w.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
                 w.GpuSecondsPerRun.ToString("0.###", CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Frugal.Costs.Reports;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
@@ -56,12 +57,19 @@ internal sealed class RunReporter
     {
         var table = new Table().Title($"[bold]{Markup.Escape(_definition.Name)}[/] ({_definition.Hash[..12]}): {_rows.Count} run(s) in {total.TotalSeconds:F2}s");
         table.AddColumns("Input", "Status", "Seconds", "Steps", "Tiers", "Tokens in", "Tokens out", "Dollars");
-        foreach (var row in _rows)
+
+        // Each run's dollars to the millionth, rounded so that the column adds up to the total printed below it. A stop
+        // leaves runs unreported whose calls were paid for all the same: the total counts them, on a row of their own.
+        var reported = _rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        var unreported = spend.Where(s => !reported.Contains(s.Key)).Select(s => s.Value).ToList();
+        var dollars = MoneyColumn.Round([.. _rows.Select(r => spend.GetValueOrDefault(r.RunId).Dollars), unreported.Sum(s => s.Dollars)], 6);
+        for (int i = 0; i < _rows.Count; i++)
         {
+            var row = _rows[i];
             var recorded = spend.GetValueOrDefault(row.RunId);
             var cost = !spend.ContainsKey(row.RunId) ? "-"
-                : recorded.Unpriced > 0 ? $"{recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture)} (+{recorded.Unpriced} unpriced)"
-                : recorded.Dollars.ToString("0.000000", CultureInfo.InvariantCulture);
+                : recorded.Unpriced > 0 ? $"{dollars[i].ToString("0.000000", CultureInfo.InvariantCulture)} (+{recorded.Unpriced} unpriced)"
+                : dollars[i].ToString("0.000000", CultureInfo.InvariantCulture);
             var tokensIn = spend.ContainsKey(row.RunId) ? recorded.InputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             var tokensOut = spend.ContainsKey(row.RunId) ? recorded.OutputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             if (row.Result is not { } result)
@@ -86,10 +94,19 @@ internal sealed class RunReporter
                 cost);
         }
 
+        if (unreported.Count > 0)
+        {
+            table.AddRow(
+                $"({unreported.Count} unfinished)", "-", "-", "-", "-",
+                unreported.Sum(s => s.InputTokens).ToString(CultureInfo.InvariantCulture),
+                unreported.Sum(s => s.OutputTokens).ToString(CultureInfo.InvariantCulture),
+                dollars[_rows.Count].ToString("0.000000", CultureInfo.InvariantCulture));
+        }
+
         var console = CliConsole.For(_out);
         console.Write(table);
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{_rows.Count - Failed} completed, {Failed} failed; ${spend.Values.Sum(r => r.Dollars):0.000000} recorded in the cost ledger"));
+            $"{_rows.Count - Failed} completed, {Failed} failed; ${dollars.Total:0.000000} recorded in the cost ledger"));
         if (spend.Values.Sum(r => r.Unpriced) is > 0 and var unpriced)
         {
             // Shown as $0 they read as free; their cost is unknown (costs.md: a model or GPU profile the price table

@@ -35,7 +35,10 @@ internal static class CostReportHtml
             .Append("table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}")
             .Append("td:first-child,th:first-child{text-align:left}text{font-size:12px}.legend span{margin-right:1rem}")
             .Append("</style>\n</head>\n<body>\n<h1>Frugal cost report</h1>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {Money(report.Dollars)} spent, {Money(report.SavedDollars)} saved by the cache, {report.UnpricedCalls:N0} unpriced calls")
+        // The group table's dollars and saved columns add up to the totals in the summary (MoneyColumn).
+        var dollars = MoneyColumn.ForReport([.. report.Groups.Select(g => g.Dollars)]);
+        var saved = MoneyColumn.ForReport([.. report.Groups.Select(g => g.SavedDollars)]);
+        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved by the cache, {report.UnpricedCalls:N0} unpriced calls")
             .Append(CultureInfo.InvariantCulture, $" ({Period(report)}; generated {report.GeneratedAt:u}).</p>\n");
         if (report.UnfinishedCalls > 0)
         {
@@ -48,7 +51,7 @@ internal static class CostReportHtml
         Section(html, "Tier mix over time (calls per day)", TierMix(report.Days));
         Section(html, "Cache savings per day", CacheSavings(report.Days));
         Section(html, "Top costly steps", HorizontalBars("chart-top-steps", "Top costly steps", report.TopSteps));
-        Section(html, "By " + report.By.ToString().ToLowerInvariant(), GroupTable(report));
+        Section(html, "By " + report.By.ToString().ToLowerInvariant(), GroupTable(report, dollars, saved));
         html.Append("<script type=\"application/json\" id=\"report-data\">").Append(CostReportWriter.ToJson(report)).Append("</script>\n")
             .Append("<script>\n").Append(CheckScript).Append("</script>\n</body>\n</html>\n");
         return html.ToString();
@@ -138,13 +141,14 @@ internal static class CostReportHtml
         return svg.Append("</svg>\n").ToString();
     }
 
-    private static string GroupTable(CostReportResult report)
+    private static string GroupTable(CostReportResult report, MoneyColumn dollars, MoneyColumn saved)
     {
         var table = new StringBuilder("<table id=\"groups\">\n<tr><th>group</th><th>runs</th><th>calls</th><th>tokens in</th><th>tokens out</th><th>dollars</th><th>escalations</th><th>saved</th><th>cache hit rate</th><th>GPU s</th><th>p50 ms</th><th>p95 ms</th></tr>\n");
-        foreach (var g in report.Groups)
+        for (int i = 0; i < report.Groups.Count; i++)
         {
+            var g = report.Groups[i];
             table.Append(CultureInfo.InvariantCulture, $"<tr data-key=\"{Encode(g.Key)}\" data-dollars=\"{Num(g.Dollars)}\"><td>{Encode(g.Key)}</td><td>{(g.RunsExact ? "" : "~")}{g.Runs:N0}</td><td>{g.Calls:N0}</td><td>{g.InputTokens:N0}</td><td>{g.OutputTokens:N0}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{Money(g.Dollars)}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{g.Escalations:N0}{(g.Escalations > 0 ? $" ({Money(g.EscalatedDollars)})" : string.Empty)}</td><td>{Money(g.SavedDollars)}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
+                .Append(CultureInfo.InvariantCulture, $"<td>{dollars.Format(dollars[i])}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{g.Escalations:N0}{(g.Escalations > 0 ? $" ({Money(g.EscalatedDollars)})" : string.Empty)}</td><td>{saved.Format(saved[i])}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
         }
 
         return table.Append("</table>\n").ToString();
