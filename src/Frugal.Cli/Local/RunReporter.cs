@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Frugal.Costs.Reports;
 using Frugal.Engine;
+using Frugal.Expressions;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
 using Spectre.Console;
@@ -11,9 +12,6 @@ namespace Frugal.Cli.Local;
 /// <summary>Prints each run's output as it finishes, then a summary table.</summary>
 internal sealed class RunReporter
 {
-    // Relaxed escaping: this is text for a terminal, not for an HTML page, and the default encoder wrote a reply's
-    // "Settings > Billing" as "Settings \u003E Billing" (and every quote, ampersand and non-ASCII letter likewise).
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter _out;
     private readonly WorkflowDefinition _definition;
     private readonly int _total;
@@ -42,7 +40,7 @@ internal sealed class RunReporter
 
         _out.WriteLine($"[{_rows.Count + 1}/{_total}] {input.Label} {status} in {elapsed.TotalSeconds:F2}s (run {metadata?.InstanceId})");
         _out.WriteLine(result is not null
-            ? result.Output?.ToJsonString(Indented) ?? "null"
+            ? JsonText.Write(result.Output, indented: true) // text for a terminal: "Settings > Billing", "café", an emoji as themselves
             : $"  error: {Frugal.Api.RunStatus.FailureMessage(metadata)}");
         _out.Flush();
         _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result, result is null ? Progress(metadata) : null));

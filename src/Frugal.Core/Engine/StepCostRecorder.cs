@@ -188,7 +188,7 @@ public sealed class StepCostRecorder
                 ClassifyCall c => c.Text,
                 _ => null,
             },
-            AnswerText = result?.Output?.ToJsonString(),
+            AnswerText = result?.Output is { } output ? Frugal.Expressions.JsonText.Write(output) : null, // for people reading the ledger: "café", not "caf\u00E9"
         };
         return _recorder.RecordAsync(record, cancellationToken);
     }

@@ -7,10 +7,6 @@ namespace Frugal.Expressions;
 /// <summary>Conversions and comparisons shared by the evaluator and the functions.</summary>
 internal static class ExpressionValues
 {
-    // Lists and objects become text for prompts and templates, where the default encoder's \u0022 for every quote (and
-    // \u003C for '<', and every non-ASCII letter) is noise a model pays tokens for and reads as escapes.
-    private static readonly JsonSerializerOptions TextJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static bool IsTruthy(JsonNode? value) => value switch
     {
         null => false,
@@ -46,11 +42,11 @@ internal static class ExpressionValues
     {
         null => null,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        _ => value.ToJsonString(TextJson),
+        _ => JsonText.Write(value),
     };
 
-    /// <summary>A value as JSON text for a prompt or a template: quotes, symbols and letters outside ASCII as themselves.</summary>
-    public static string ToText(JsonNode? value) => value?.ToJsonString(TextJson) ?? "null";
+    /// <summary>A value as JSON text for a prompt or a template: quotes, symbols, letters and emoji as themselves.</summary>
+    public static string ToText(JsonNode? value) => JsonText.Write(value);
 
     /// <summary>Renders a value into template text: strings as they are, null as nothing, the rest as JSON.</summary>
     public static string Render(JsonNode? value) => AsString(value) ?? string.Empty;

@@ -100,7 +100,7 @@ internal static partial class SchemaMessages
                 return new(pointer, $"{subject} lists the same value twice", false);
 
             case "const":
-                return new(pointer, $"{subject} must be {rule?["const"]?.ToJsonString()}, found {Describe(value)}", false);
+                return new(pointer, $"{subject} must be {Frugal.Expressions.JsonText.Write(rule?["const"])}, found {Describe(value)}", false);
 
             default:
                 return new(pointer, $"{subject}: {fallback}", false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Frugal.Expressions;
 
 namespace Frugal.Emulator.Chat;
 
@@ -30,7 +31,7 @@ internal static class AnswerComposer
                     structured["correct"] = verdict;
                 }
 
-                return instance.ToJsonString();
+                return JsonText.Write(instance); // as the service writes it: non-ASCII as itself, not escaped
             case ResponseFormatKind.JsonObject:
                 var answer = new JsonObject
                 {
@@ -47,7 +48,7 @@ internal static class AnswerComposer
                     answer["alternative"] = choice;
                 }
 
-                return answer.ToJsonString();
+                return JsonText.Write(answer);
             default:
                 var mark = correct switch { true => "CORRECT: ", false => "WRONG: ", null => "" };
                 var text = $"{mark}[{request.Deployment}] {(digest.FirstSentence.Length == 0 ? "(empty prompt)" : digest.FirstSentence)}";

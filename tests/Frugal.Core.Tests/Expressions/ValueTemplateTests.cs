@@ -39,6 +39,21 @@ public sealed class ValueTemplateTests
     }
 
     [Fact]
+    public void Render_ObjectWithEmojiAndUnicodeSpaces_WritesThemAsThemselves()
+    {
+        // An emoji reached the model as \uD83D\uDE00, a no-break space as \u00A0 and an ideographic space as \u3000:
+        // more tokens paid and a different prompt. JSON requires only the quote, the backslash and control characters escaped.
+        var record = new JsonObject { ["q"] = "ok 😀 10\u00A0€ 日本\u3000語 \"quoted\" back\\slash\nline\u0001" };
+        var scope = new JsonObject { ["input"] = new JsonObject { ["rec"] = record.DeepClone() } };
+
+        var text = ValueTemplate.Parse("${ input.rec } ${ tojson(input.rec) }").Render(scope);
+
+        var json = "{\"q\":\"ok 😀 10\u00A0€ 日本\u3000語 \\\"quoted\\\" back\\\\slash\\nline\\u0001\"}";
+        Assert.Equal($"{json} {json}", text);
+        Assert.True(JsonNode.DeepEquals(record, JsonNode.Parse(text[..json.Length]))); // still JSON, the same value
+    }
+
+    [Fact]
     public void Render_DoubleDollar_WritesLiteralTemplate()
     {
         Assert.Equal("cost: ${ input.name } Ada", ValueTemplate.Parse("cost: $${ input.name } ${ input.name }").Render(Scope()));
