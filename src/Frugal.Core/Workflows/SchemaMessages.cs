@@ -31,9 +31,15 @@ internal static partial class SchemaMessages
             }
 
             case "":
-                return new(pointer, name == "id" && pointer.EndsWith("/do/id", StringComparison.Ordinal)
-                    ? "'id' is not allowed in 'do': the step runs once per item and takes the foreach step's id"
-                    : $"property '{name}' is not allowed here", true);
+                // The body runs once per item, unconditionally and together with the others: a 'when' there was ignored
+                // (paying for the items it meant to leave out), and so was 'needs'.
+                return new(pointer, pointer.EndsWith("/do/" + name, StringComparison.Ordinal) ? name switch
+                {
+                    "id" => "'id' is not allowed in 'do': the step runs once per item and takes the foreach step's id",
+                    "when" => "'when' is not supported inside 'do': the step runs for every item; put 'when' on the foreach step, or give it only the items you want in 'items'",
+                    "needs" => "'needs' is not supported inside 'do'; put it on the foreach step",
+                    _ => $"property '{name}' is not allowed here",
+                } : $"property '{name}' is not allowed here", true);
 
             case "required":
             {

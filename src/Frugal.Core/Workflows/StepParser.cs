@@ -265,21 +265,7 @@ internal sealed class StepParser(WorkflowParseContext context)
                 "'items' must be a list, or one expression that yields one (${ input.documents }); this text always yields text");
         }
 
-        if (step["do"] is JsonObject inner)
-        {
-            // The schema allows every step key in 'do', but the body runs once per item, unconditionally and together
-            // with the others: a 'when' there was ignored (paying for the items it meant to leave out), and so was 'needs'.
-            foreach (var key in new[] { "when", "needs" })
-            {
-                if (inner.ContainsKey(key))
-                {
-                    context.Error(context.Map.Key($"{pointer}/do/{key}"), key == "when"
-                        ? "'when' is not supported inside 'do': the step runs for every item; put 'when' on the foreach step, or give it only the items you want in 'items'"
-                        : "'needs' is not supported inside 'do'; put it on the foreach step");
-                }
-            }
-        }
-
+        // 'when' and 'needs' inside 'do' are refused by the schema (bodyStep), which editors read too.
         if (step["do"] is not JsonObject body)
         {
             return null;
