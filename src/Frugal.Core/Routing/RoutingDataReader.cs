@@ -16,8 +16,8 @@ public static class RoutingDataReader
     /// <summary>Reads every example of a file.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The examples, in file order.</returns>
-    /// <exception cref="RoutingDataException">The file is missing or wrong; the message names the file and the line
-    /// where the faulty record starts.</exception>
+    /// <exception cref="RoutingDataException">The file is missing or wrong; the message has a line per faulty record,
+    /// <c>file:line: what is wrong</c>, every one of them, so that one pass fixes the file.</exception>
     public static IReadOnlyList<RoutingExample> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -53,10 +53,12 @@ public static class RoutingDataReader
         {
             var found = reader.Header.IsEmpty ? "no header" : $"found {string.Join(",", reader.Header.ColNames)}";
             throw new RoutingDataException(
-                $"{path}: line 1: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", RequiredColumns)} ({found}).");
+                $"{path}:1: missing column(s) {string.Join(", ", missing)}; expected {string.Join(",", RequiredColumns)} ({found}).");
         }
 
+        // Every faulty row is listed, each with all its problems: the first alone made fixing a file one run per row.
         var examples = new List<RoutingExample>();
+        var problems = new List<string>();
         var width = reader.Header.ColNames.Count;
         foreach (var row in reader)
         {
@@ -65,29 +67,41 @@ public static class RoutingDataReader
             {
                 // A blank line (a trailing one, most often) is skipped as other CSV tools skip it; any other row of the
                 // wrong width is said in this file's terms rather than the parser's "Found 2 column(s) on row 41/lines".
-                if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
+                if (!(row.ColCount == 1 && row[0].Span.IsWhiteSpace()))
                 {
-                    continue;
+                    problems.Add($"{path}:{line}: {row.ColCount} field(s), but the header has {width}.");
                 }
 
-                throw new RoutingDataException($"{path}: line {line}: {row.ColCount} field(s), but the header has {width}.");
+                continue;
             }
 
+            var wrong = new List<string>();
             var id = row[columns[0]].ToString();
             if (id.Length == 0)
             {
-                throw new RoutingDataException($"{path}: line {line}: 'id' is empty.");
+                wrong.Add("'id' is empty");
             }
 
             var prompt = row[columns[2]].ToString();
             if (prompt.Length == 0)
             {
-                throw new RoutingDataException($"{path}: line {line}: 'prompt' is empty.");
+                wrong.Add("'prompt' is empty");
             }
 
-            var cheap = ParseScore(row[columns[3]].Span, "cheap_score", path, line);
-            var premium = ParseScore(row[columns[4]].Span, "premium_score", path, line);
+            var cheap = ParseScore(row[columns[3]].Span, "cheap_score", wrong);
+            var premium = ParseScore(row[columns[4]].Span, "premium_score", wrong);
+            if (wrong.Count > 0)
+            {
+                problems.Add($"{path}:{line}: {string.Join("; ", wrong)}.");
+                continue;
+            }
+
             examples.Add(new RoutingExample(id, row[columns[1]].ToString(), prompt, cheap, premium, line));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RoutingDataException(string.Join(Environment.NewLine, problems));
         }
 
         if (examples.Count == 0)
@@ -98,16 +112,18 @@ public static class RoutingDataReader
         return examples;
     }
 
-    private static double ParseScore(ReadOnlySpan<char> text, string column, string path, int line)
+    private static double ParseScore(ReadOnlySpan<char> text, string column, List<string> wrong)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
         {
-            throw new RoutingDataException($"{path}: line {line}: '{column}' is '{text}', not a number.");
+            wrong.Add($"'{column}' is '{text}', not a number");
+            return 0;
         }
 
         if (value is < 0 or > 1)
         {
-            throw new RoutingDataException($"{path}: line {line}: '{column}' is {text}, outside [0, 1].");
+            wrong.Add($"'{column}' is {text}, outside [0, 1]");
+            return 0;
         }
 
         return value;

@@ -73,7 +73,7 @@ public sealed class EmulatorQualityTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<RoutingDataException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
 
-        Assert.Equal($"{path}: line 2: 'cheap_score' is 'yes', not a number.", ex.Message);
+        Assert.Equal($"{path}:2: 'cheap_score' is 'yes', not a number.", ex.Message);
     }
 
     [Fact]

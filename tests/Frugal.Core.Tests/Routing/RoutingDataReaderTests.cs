@@ -34,7 +34,7 @@ public sealed class RoutingDataReaderTests : IDisposable
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("line 1: missing column(s) premium_score", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(":1: missing column(s) premium_score", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class RoutingDataReaderTests : IDisposable
 
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
-        Assert.Equal($"{path}: line 4: 'cheap_score' is 'abc', not a number.", ex.Message);
+        Assert.Equal($"{path}:4: 'cheap_score' is 'abc', not a number.", ex.Message);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class RoutingDataReaderTests : IDisposable
 
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
-        Assert.Equal($"{path}: line 2: 'premium_score' is 1.5, outside [0, 1].", ex.Message);
+        Assert.Equal($"{path}:2: 'premium_score' is 1.5, outside [0, 1].", ex.Message);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class RoutingDataReaderTests : IDisposable
 
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
-        Assert.Equal($"{path}: line 3: 4 field(s), but the header has 5.", ex.Message);
+        Assert.Equal($"{path}:3: 4 field(s), but the header has 5.", ex.Message);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RoutingDataReaderTests : IDisposable
 
         var ex = Assert.Throws<RoutingDataException>(() => RoutingDataReader.Read(path));
 
-        Assert.StartsWith($"{path}: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -181,6 +181,33 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(string.Empty, output);
     }
 
+    [Fact]
+    public async Task Replay_SeveralBadRows_ExitsTwoListingEveryOneAndRunsNothing()
+    {
+        // It stopped at the first bad row ("line 3: 'cheap_score' is 'high', not a number."), so a file with three took
+        // three tries to fix.
+        var csv = Write("bad.csv", "id,source,prompt,cheap_score,premium_score\n"
+            + "r1,mmlu,What is 2+2?,1,1\n"
+            + "r2,mmlu,What is 3+3?,high,1\n"
+            + "r3,mmlu,,1,2\n"
+            + "r4,mmlu,What is 4+4?,1\n"
+            + "r5,mmlu,What is 5+5?,0,1\n");
+        var ledgersBefore = ReplayLedgers();
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal(
+            [
+                $"{csv}:3: 'cheap_score' is 'high', not a number.",
+                $"{csv}:4: 'prompt' is empty; 'premium_score' is 2, outside [0, 1].",
+                $"{csv}:5: 4 field(s), but the header has 5.",
+            ],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ledgersBefore, ReplayLedgers()); // nothing ran
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]

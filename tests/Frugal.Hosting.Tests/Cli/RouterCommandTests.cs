@@ -20,7 +20,7 @@ public sealed class RouterCommandTests : IDisposable
         var (code, _, error) = await InvokeAsync("router", "eval", "--router", "default", "--data", csv);
 
         Assert.Equal(2, code);
-        Assert.Contains($"{csv}: line 1: missing column(s) premium_score", error, StringComparison.Ordinal);
+        Assert.Contains($"{csv}:1: missing column(s) premium_score", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class RouterCommandTests : IDisposable
         var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"));
 
         Assert.Equal(2, code);
-        Assert.Contains($"{csv}: line 4: 'premium_score' is 'high', not a number.", error, StringComparison.Ordinal);
+        Assert.Contains($"{csv}:4: 'premium_score' is 'high', not a number.", error, StringComparison.Ordinal);
     }
 
     [Fact]
