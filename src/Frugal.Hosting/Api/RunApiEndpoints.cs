@@ -10,6 +10,9 @@ namespace Frugal.Hosting.Api;
 /// <summary>Maps the run API of the Functions app onto a local web app (<c>frugal serve</c>): same routes, same answers.</summary>
 public static class RunApiEndpoints
 {
+    /// <summary>The methods a GET route answers: GET and HEAD.</summary>
+    internal static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     /// <summary>Maps <c>POST /api/workflows/{name}/runs</c> and <c>GET /api/runs/{id}</c>.</summary>
     public static IEndpointRouteBuilder MapFrugalRunApi(this IEndpointRouteBuilder endpoints)
     {
@@ -38,7 +41,9 @@ public static class RunApiEndpoints
                 client, name, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], baseUrl, statusQuery: null, http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
-        api.MapGet("/runs/{id}", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
+        // GET routes answer HEAD too, as ASP.NET Core's and the Functions host's do: the same status and headers, no body
+        // (Kestrel drops what is written). It was a 405 that told a monitor probing the URL the route did not exist.
+        api.MapMethods("/runs/{id}", GetAndHead, async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
             var result = await workflows.GetRunAsync(client, id, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
@@ -48,7 +53,7 @@ public static class RunApiEndpoints
             var result = await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
-        api.MapGet("/workflows", (WorkflowApi workflows) => Results.Json(workflows.List()));
+        api.MapMethods("/workflows", GetAndHead, (WorkflowApi workflows) => Results.Json(workflows.List()));
         return endpoints;
     }
 

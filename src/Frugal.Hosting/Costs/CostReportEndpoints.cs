@@ -20,7 +20,7 @@ public static class CostReportEndpoints
     public static RouteHandlerBuilder MapFrugalCostReports(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapGet("/api/costs/report", ReportAsync).WithName("FrugalCostReport");
+        return endpoints.MapMethods("/api/costs/report", Frugal.Hosting.Api.RunApiEndpoints.GetAndHead, ReportAsync).WithName("FrugalCostReport"); // HEAD: as GET, no body
     }
 
     private static async Task<IResult> ReportAsync(HttpContext context, CancellationToken cancellationToken)
