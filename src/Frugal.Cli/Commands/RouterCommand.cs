@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Frugal.Classification;
 using Frugal.Cli.Routing;
 using Frugal.Onnx.Routing;
 using Frugal.Routing;
@@ -154,7 +155,7 @@ internal static class RouterCommand
 
     private static Command CreateEval()
     {
-        var router = new Option<string>("--router") { Description = "A router folder, or 'default' for the shipped router", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
+        var router = new Option<string>("--router") { Description = "A router folder, 'default' for the shipped router, or 'rules' for the transparent rules classifier", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
         var data = new Option<FileInfo>("--data") { Description = "Labelled CSV: id,source,prompt,cheap_score,premium_score", Required = true };
         var target = TargetOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
@@ -171,19 +172,25 @@ internal static class RouterCommand
                 return ExitCodes.BadInput;
             }
 
-            RouterModel model;
-            try
+            // 'rules' is the built-in classifier a classify step names with 'router: rules', not a folder: it said the
+            // folder "rules" did not exist, so the baseline a learned router must beat could not be measured.
+            var name = parse.GetValue(router)!;
+            RouterModel? model = null;
+            if (!string.Equals(name, RulesComplexityClassifier.RouterName, StringComparison.OrdinalIgnoreCase))
             {
-                model = RouterArtefact.Load(RoutingOptions.ResolveFolder(parse.GetValue(router)!), OnnxRouterEmbeddings.Identity);
-            }
-            catch (RouterLoadException ex)
-            {
-                await error.WriteLineAsync(ex.Message);
-                return ExitCodes.BadInput;
+                try
+                {
+                    model = RouterArtefact.Load(RoutingOptions.ResolveFolder(name), OnnxRouterEmbeddings.Identity);
+                }
+                catch (RouterLoadException ex)
+                {
+                    await error.WriteLineAsync(ex.Message);
+                    return ExitCodes.BadInput;
+                }
             }
 
-            using var generator = OnnxRouterEmbeddings.CreateGenerator();
-            var classifier = new LearnedComplexityClassifier(model, generator);
+            using var generator = model is null ? null : OnnxRouterEmbeddings.CreateGenerator();
+            IComplexityClassifier classifier = model is null ? new RulesComplexityClassifier() : new LearnedComplexityClassifier(model, generator!);
 
             // Warm-up (JIT, ONNX Runtime's first runs) stays out of the latency figures.
             foreach (var example in examples.Take(8))

@@ -25,7 +25,12 @@ internal static class RouterFiguresTable
         }
 
         console.Write(table);
-        if (evaluation.P50DecisionMs > 0)
+        if (evaluation.P50DecisionMs > 0 && evaluation.Router == Frugal.Classification.RulesComplexityClassifier.RouterName)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Decision latency: rules p50 {evaluation.RulesP50DecisionMs:F4} ms, p99 {evaluation.RulesP99DecisionMs:F4} ms."));
+        }
+        else if (evaluation.P50DecisionMs > 0)
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Decision latency: learned p50 {evaluation.P50DecisionMs:F3} ms, p99 {evaluation.P99DecisionMs:F3} ms; rules p50 {evaluation.RulesP50DecisionMs:F4} ms, p99 {evaluation.RulesP99DecisionMs:F4} ms."));

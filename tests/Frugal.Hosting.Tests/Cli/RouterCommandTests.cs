@@ -124,6 +124,22 @@ public sealed class RouterCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(router, "card.json")));
     }
 
+    [Theory]
+    [InlineData("rules")]
+    [InlineData("Rules")]
+    public async Task Eval_RulesRouter_MeasuresTheRulesClassifier(string router)
+    {
+        // 'rules' is the built-in classifier ('router: rules' in a classify step); eval said the folder "rules" did not exist.
+        var csv = Write("data.csv", Synthetic(20));
+
+        var (code, output, error) = await InvokeAsync("router", "eval", "--router", router, "--data", csv, "--json");
+
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("rules", json["router"]!.GetValue<string>());
+        Assert.Equal(20, json["rows"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task Eval_DefaultRouter_Resolves()
     {
