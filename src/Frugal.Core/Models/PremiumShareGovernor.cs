@@ -7,7 +7,9 @@ namespace Frugal.Models;
 /// Keeps the share of <c>auto</c> calls that go to premium under the workflow's cap and the tenant's cap, over the
 /// most recent decisions. Counts are per instance (each Functions instance keeps its own window), which holds a
 /// cap approximately under scale-out and exactly on one instance. A call is decided and counted once: a later attempt
-/// at the same call (its step retried) gets the first attempt's decision back.
+/// at the same call (its step retried) gets the first attempt's decision back. A call goes to premium only when the
+/// share, counting it, stays within the cap: an empty window let its first premium call through, so two runs at a
+/// 0.25 cap sent half their calls to premium.
 /// </summary>
 public sealed class PremiumShareGovernor
 {
@@ -26,7 +28,8 @@ public sealed class PremiumShareGovernor
 
     /// <summary>
     /// Decides the tier of an auto-routed call that its classify step sent to premium, and counts the decision:
-    /// premium unless a cap is reached (and the step is not premium-only). Returns the reason when it downgrades.
+    /// premium unless it would take a window's share past its cap (and the step is not premium-only). Returns the reason
+    /// when it downgrades.
     /// </summary>
     /// <param name="call">The call.</param>
     /// <param name="request">The step attempt it belongs to.</param>
@@ -54,13 +57,13 @@ public sealed class PremiumShareGovernor
             string? reason = null;
             if (premium && !call.PremiumOnly)
             {
-                if (call.PremiumShareCap is { } cap && Share(workflowKey) >= cap)
+                if (call.PremiumShareCap is { } cap && ShareWithOneMore(workflowKey) > cap)
                 {
-                    reason = $"workflow premium share reached its cap of {cap:P0}";
+                    reason = $"workflow premium share would pass its cap of {cap:P0}";
                 }
-                else if (tenantCap is { } tcap && Share(tenantKey) >= tcap)
+                else if (tenantCap is { } tcap && ShareWithOneMore(tenantKey) > tcap)
                 {
-                    reason = $"tenant '{request.Tenant}' premium share reached its cap of {tcap:P0}";
+                    reason = $"tenant '{request.Tenant}' premium share would pass its cap of {tcap:P0}";
                 }
             }
 
@@ -87,8 +90,21 @@ public sealed class PremiumShareGovernor
         }
     }
 
-    private double Share(string key) =>
-        _windows.TryGetValue(key, out var window) && window.Count > 0 ? window.Count(p => p) / (double)window.Count : 0;
+    /// <summary>The window's share of premium calls were one more premium call counted (and its oldest dropped when full).</summary>
+    private double ShareWithOneMore(string key)
+    {
+        if (!_windows.TryGetValue(key, out var window) || window.Count == 0)
+        {
+            return 1;
+        }
+
+        bool full = window.Count >= _options.Window;
+        int premium = window.Count(p => p) + 1 - (full && window.Peek() ? 1 : 0);
+        int count = full ? window.Count : window.Count + 1;
+
+        // 1 of 4 is exactly a 0.25 cap, not a hair over it.
+        return Math.Round(premium / (double)count, 12);
+    }
 
     private void Count(string key, bool premium)
     {
