@@ -128,7 +128,7 @@ internal static class ReplayCommand
         {
             table.AddRow(
                 v.Name,
-                v.Runs.ToString(CultureInfo.InvariantCulture),
+                v.Runs.ToString(CultureInfo.InvariantCulture) + (v.Failed > 0 ? $" ([red]{v.Failed} failed[/], counted wrong)" : string.Empty),
                 v.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 v.Quality.ToString("0.000", CultureInfo.InvariantCulture),
                 premium.Quality == 0 ? "-" : (v.Quality / premium.Quality).ToString("P1", CultureInfo.InvariantCulture),

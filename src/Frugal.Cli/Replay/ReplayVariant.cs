@@ -13,7 +13,11 @@ internal sealed record ReplayVariant(string Name, int Runs, int Failed, int Prem
     /// <summary>Completed runs whose output carries no answer the emulator marked, counted as wrong.</summary>
     public int Unmarked { get; init; }
 
-    public double Quality => Runs == 0 ? 0 : Correct / (double)Runs;
+    /// <summary>
+    /// The share of the variant's prompts answered correctly: a failed run gave its user no answer, so it counts as a
+    /// wrong one. Left out, a router whose premium calls failed read as good as premium-only on the runs that were left.
+    /// </summary>
+    public double Quality => Runs + Failed == 0 ? 0 : Correct / (double)(Runs + Failed);
 
     /// <summary>Calls of the workflow's auto steps (each answered by cheap or premium): the premium share's base.</summary>
     public int RoutedCalls { get; init; }

@@ -109,6 +109,23 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_RunsThatFail_CountAsWrongAnswersInQuality()
+    {
+        // Quality was correct answers over completed runs: premium-only read 1.000 with half its runs failed.
+        var source = File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml"));
+        var check = "  - id: check\n    kind: deterministic\n    operation: template\n    input: ${ startswith(input.prompt, 'What') && number(input.prompt) }\n\noutput:\n";
+        var workflow = Write("fails.yaml", source.Replace("\noutput:\n", "\n" + check, StringComparison.Ordinal));
+        var csv = Write("labelled.csv", Labelled(4)); // rows 1 and 3 ask "What is ...": their runs fail
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", workflow, "--json");
+
+        Assert.True(code == 1, error + output);
+        var premium = JsonNode.Parse(output)!["premium-only"]!;
+        Assert.Equal((2, 2), (premium["runs"]!.GetValue<int>(), premium["failed"]!.GetValue<int>()));
+        Assert.Equal(0.5, premium["quality"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task Replay_AutoTierInAFlowMapping_ExitsTwoNamingTheStep()
     {
         var workflow = Write("flow.yaml", """
