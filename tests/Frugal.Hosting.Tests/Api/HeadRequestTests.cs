@@ -7,6 +7,8 @@ using Frugal.Hosting.Tests.Costs;
 using Frugal.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Hosting.Tests.Api;
@@ -25,7 +27,7 @@ public sealed class HeadRequestTests(LocalHostFixture fixture)
         // HEAD was a 405 on every route, where ASP.NET Core and the Functions host answer it as GET without the body.
         using var ledger = new CostLedgerFixture();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:7761");
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(WorkflowCatalog.LoadFolder(Path.Combine(RepoPaths.Root, "workflows")));
         builder.Services.AddSingleton<WorkflowApi>();
         builder.Services.AddSingleton(fixture.Runtime.Host.Client);
@@ -35,7 +37,7 @@ public sealed class HeadRequestTests(LocalHostFixture fixture)
         app.MapFrugalRunApi();
         app.MapFrugalCostReports();
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:7761") };
+        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
 
         using var get = await http.GetAsync(new Uri(path, UriKind.Relative));
         using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)));
