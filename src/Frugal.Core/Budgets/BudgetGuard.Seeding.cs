@@ -80,7 +80,12 @@ public sealed partial class BudgetGuard
         }
     }
 
-    /// <summary>The dollars of the ledger's records <paramref name="query"/> selects (0 without a ledger).</summary>
+    /// <summary>
+    /// What the ledger's records <paramref name="query"/> selects count against budgets (0 without a ledger): their
+    /// dollars, and for an unpriced record of a model the price table does not know, its usage at the dearest model's
+    /// prices, as its settle counted it. Summed at $0, a new process or a restarted Redis gave a tenant of a self-hosted
+    /// model its whole budget again.
+    /// </summary>
     private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
     {
         decimal dollars = 0m;
@@ -89,7 +94,9 @@ public sealed partial class BudgetGuard
             await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 // A call in flight (or cut off by a kill) holds its upper bound, not a cost: its own record adds what it cost.
-                dollars += record.Unfinished ? 0m : record.Dollars;
+                dollars += record.Unfinished ? 0m
+                    : record.Priced || record.InputTokens + record.OutputTokens == 0 ? record.Dollars
+                    : Math.Max(record.Dollars, ActualCost(record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens)) / NanoPerDollar);
             }
         }
 

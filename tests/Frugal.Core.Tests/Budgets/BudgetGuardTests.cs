@@ -394,6 +394,26 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_LedgerHoldsUnpricedCallsOfAModelTheTableLacks_SeedsThemAtTheDearestPrice()
+    {
+        // A self-hosted model the price table does not know counts against budgets at the dearest model's prices, but
+        // its records are unpriced ($0): a new process (frugal run's memory store) or a Redis restart seeded the month
+        // from them at $0, and the tenant got its whole budget again however much it had used.
+        var ledger = new ListLedger(
+            Record("acme", Now.AddDays(-1), 0m) with { Model = "my-llama-70b", Priced = false, InputTokens = 10_000, OutputTokens = 100_000 },
+            Record("acme", Now.AddDays(-1), 0m) with { Model = "my-llama-70b", Priced = false, InputTokens = 10_000, OutputTokens = 0 },
+            Record("acme", Now.AddDays(-1), 0.05m) with { Model = "gpt-4o-mini" });
+        var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait) = (new TenantBudgetOptions { Monthly = 1m }, BudgetAction.Refuse, TimeSpan.Zero), ledger: ledger);
+
+        // gpt-4o, the dearest: 10,000 x $2.50/M + 100,000 x $10/M = $1.025, then 10,000 x $2.50/M = $0.025.
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-1"), 10, canDowngrade: false, CancellationToken.None));
+
+        Assert.StartsWith("tenant 'acme' has spent its monthly budget: $1.10 of $1.00 ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1.10m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task MonthToDateAsync_StoreLostTheMonthCounter_ReadsTheLedgerSpendAgain()
     {
         var store = new RestartableStore(new FakeTimeProvider(Now));
