@@ -173,8 +173,9 @@ public sealed partial class BudgetGuard
         return reservation.Counters.Count == 0 ? Task.CompletedTask : _store.SettleAsync(reservation.Counters, new BudgetHold(reservation.Id, reservation.Amount, _options.ReservationLease), actual, CancellationToken.None);
     }
 
-    /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent and the action
-    /// is Refuse, or (429) when it is over its tokens per minute.</summary>
+    /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent (settled spend at
+    /// or over it: reservations of calls in flight do not refuse a run) and the action is Refuse, or (429) when it is over
+    /// its tokens per minute.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>Null when admitted; otherwise why not.</returns>
@@ -186,16 +187,20 @@ public sealed partial class BudgetGuard
         {
             var counter = MonthCounter(tenant, limit);
             var balance = await MonthBalanceAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
-            if (balance.Spent + balance.Reserved >= counter.Limit)
+
+            // What is spent decides, not what calls in flight reserved: they reserved each call's maximum and usually
+            // settle far lower, and a model call that meets them waits for them. Counted as spent, they refused new runs
+            // (402, which no client retries; a queue job went to the poison queue) with most of the budget unspent.
+            if (balance.Spent >= counter.Limit)
             {
-                decimal spent = (balance.Spent + balance.Reserved) / NanoPerDollar;
+                string reserved = balance.Reserved > 0 ? $" (and {Dollars(balance.Reserved)} is reserved by calls in flight)" : string.Empty;
                 return new BudgetRefusal(
                     402,
                     "Monthly budget spent",
-                    $"tenant '{tenant}' has spent {Dollars(balance.Spent + balance.Reserved)} of its monthly budget of {Dollars(counter.Limit)} ({_options.MonthlyKey(tenant)}); new runs are refused until the month ends or the budget is raised",
+                    $"tenant '{tenant}' has spent {Dollars(balance.Spent)} of its monthly budget of {Dollars(counter.Limit)}{reserved} ({_options.MonthlyKey(tenant)}); new runs are refused until the month ends or the budget is raised",
                     tenant,
                     limit,
-                    spent);
+                    balance.Spent / NanoPerDollar);
             }
         }
 

@@ -102,7 +102,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     {
         lock (_lock)
         {
-            // Lapsed holds are released on reads too: a tenant refused at run start never reserves again.
+            // Lapsed holds are released on reads too: a balance read shows only what calls still in flight hold.
             ReleaseLapsed(key, null, _time.GetUtcNow());
             var entry = Get(key);
             return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved, entry.Seeded));

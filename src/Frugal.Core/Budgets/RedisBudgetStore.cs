@@ -163,8 +163,8 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken)
     {
-        // Lapsed holds are released here too: a tenant refused at run start (402) never reserves again, so holds left by
-        // a stopped host kept it refused until the month's key expired.
+        // Lapsed holds are released here too: a balance read (month to date, a refusal's message) shows only what calls
+        // still in flight hold, not what a stopped host's calls left until the month's key expired.
         var values = (RedisResult[])(await EvaluateAsync(GetScript, [key, key + ":holds"], []).ConfigureAwait(false))!;
         return new BudgetBalance(ToLong((RedisValue)values[0]), ToLong((RedisValue)values[1]), !((RedisValue)values[2]).IsNull);
     }

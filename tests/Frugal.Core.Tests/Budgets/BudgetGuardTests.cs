@@ -92,19 +92,32 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
-    public async Task CheckRunStartAsync_HoldsOfAStoppedHostPastTheirLease_AdmitsTheTenantAgain()
+    public async Task CheckRunStartAsync_BudgetFullOnlyOfCallsInFlight_AdmitsTheRun()
     {
-        // Lapsed holds were released only when a call reserved, and a tenant refused at run start never gets to one:
-        // it stayed refused (402) until the month's key expired.
-        var time = new FakeTimeProvider(Now);
-        var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait, o.ReservationLease)
-            = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.Zero, TimeSpan.FromMinutes(10)), time: time);
+        // Calls in flight reserve their maximum and usually settle far lower, and a model call that meets them waits for
+        // them; a new run was refused at once instead (402, which no client retries; a queue job went to the poison
+        // queue) saying the tenant "has spent $0.0015 of its monthly budget of $0.001" with nothing spent.
+        var guard = Guard(o => (o.Tenants["acme"], o.Action) = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse));
         await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
-        Assert.NotNull(await guard.CheckRunStartAsync("acme", CancellationToken.None));
-
-        time.Advance(TimeSpan.FromMinutes(10));
 
         Assert.Null(await guard.CheckRunStartAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CheckRunStartAsync_BudgetSpentWithCallsInFlight_RefusesNamingWhatIsSpentAndWhatIsReserved()
+    {
+        var guard = Guard(o => (o.Tenants["acme"], o.Action) = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse));
+        var spent = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0004m), canDowngrade: false, CancellationToken.None);
+        await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0005m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(spent, BudgetGuard.ToNano(0.0012m));
+
+        var refusal = await guard.CheckRunStartAsync("acme", CancellationToken.None);
+
+        Assert.NotNull(refusal);
+        Assert.Equal(0.0012m, refusal.Used);
+        Assert.Equal(
+            "tenant 'acme' has spent $0.0012 of its monthly budget of $0.001 (and $0.0005 is reserved by calls in flight) (Frugal:Budgets:Tenants:acme:Monthly); new runs are refused until the month ends or the budget is raised",
+            refusal.Detail);
     }
 
     [Fact]

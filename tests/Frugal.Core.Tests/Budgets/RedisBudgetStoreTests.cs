@@ -73,7 +73,7 @@ public sealed class RedisBudgetStoreTests
 
         await Task.Delay(TimeSpan.FromSeconds(3.5)); // Redis's clock decides; a fake one cannot stand in
 
-        // A read releases lapsed holds too (a tenant refused at run start never reserves again).
+        // A read releases lapsed holds too (a balance read shows only what calls still in flight hold).
         Assert.Equal(new BudgetBalance(0, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
         var next = Hold(50);
         Assert.Equal(-1, await store.TryReserveAsync(counters, next, force: false, CancellationToken.None));
