@@ -21,6 +21,10 @@ public sealed partial class BudgetGuard
     private static readonly TimeSpan RunTimeToLive = TimeSpan.FromDays(7);
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
+    // How often a call refused while the budget then shows headroom tries again without waiting (other calls may take
+    // the headroom first each time: after these it waits like any call that meets calls in flight).
+    private const int MaxRetriesAtOnce = 3;
+
     private readonly BudgetOptions _options;
     private readonly IBudgetStore _store;
     private readonly PriceTable _prices;
@@ -112,6 +116,7 @@ public sealed partial class BudgetGuard
         var hold = new BudgetHold(Guid.NewGuid().ToString("N"), amount, _options.ReservationLease);
         var waited = TimeSpan.Zero;
         var delay = TimeSpan.FromMilliseconds(25);
+        var retriesAtOnce = 0;
         BudgetCounter counter;
         BudgetBalance balance;
         while (true)
@@ -124,11 +129,22 @@ public sealed partial class BudgetGuard
 
             counter = counters[refused];
             balance = await _store.GetAsync(counter.Key, cancellationToken).ConfigureAwait(false);
+            if (balance.Spent >= counter.Limit)
+            {
+                break;
+            }
+
+            // Calls in flight settled (or their leases passed) between the refusal and this read, and left headroom: try
+            // again at once. Refused here, the call was told the budget was spent with most of it unspent.
+            if (balance.Spent + balance.Reserved < counter.Limit && ++retriesAtOnce <= MaxRetriesAtOnce)
+            {
+                continue;
+            }
 
             // Only calls in flight fill the budget while what has settled is under it: they reserved each call's
             // maximum and usually settle far lower, so wait for them rather than refuse (or downgrade) with the budget
             // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds.
-            if (balance.Spent >= counter.Limit || balance.Reserved <= 0 || waited >= _options.ReservationMaxWait)
+            if (balance.Reserved <= 0 || waited >= _options.ReservationMaxWait)
             {
                 break;
             }

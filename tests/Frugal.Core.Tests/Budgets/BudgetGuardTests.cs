@@ -53,6 +53,24 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_CallsInFlightSettleBetweenTheRefusalAndTheBalanceRead_TriesAgainAndIsAdmitted()
+    {
+        // The budget was full of a call in flight when this call tried, and that call settled (far lower) before the
+        // balance was read: with nothing reserved any more it was refused at once, "has spent its monthly budget:
+        // $0.0002 of $0.002", the budget mostly unspent (frugal run: three of five cheap calls refused at $0.0013 of $0.002).
+        var time = new FakeTimeProvider(Now);
+        var store = new InterceptingStore(new InMemoryBudgetStore(time));
+        var guard = Guard(o => (o.Tenants["acme"], o.Action) = (new TenantBudgetOptions { Monthly = 0.002m }, BudgetAction.Refuse), store, time: time);
+        var inFlight = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
+        store.AfterRefusal = () => guard.SettleAsync(inFlight, BudgetGuard.ToNano(0.0002m));
+
+        var admitted = await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0009m), canDowngrade: false, CancellationToken.None);
+
+        Assert.Equal(BudgetGuard.ToNano(0.0009m), admitted.Amount);
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0002m), BudgetGuard.ToNano(0.0009m), Seeded: true), await store.GetAsync(admitted.Counters[0].Key, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_ReservationOfACallThatNeverSettles_ReleasedWhenItsLeasePasses()
     {
         // A host killed (scaled in, redeployed) during a call never settles it: its maximum stayed reserved for the
@@ -500,6 +518,37 @@ public sealed class BudgetGuardTests
         }
 
         public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
+
+    /// <summary>The in-process store, running <see cref="AfterRefusal"/> once after a reservation it refuses (another
+    /// instance's settle landing between the refusal and what the guard does next).</summary>
+    private sealed class InterceptingStore(InMemoryBudgetStore inner) : IBudgetStore
+    {
+        public Func<Task>? AfterRefusal { get; set; }
+
+        public async Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken)
+        {
+            int result = await inner.TryReserveAsync(counters, hold, force, cancellationToken);
+            if (result >= 0 && AfterRefusal is { } after)
+            {
+                AfterRefusal = null;
+                await after();
+            }
+
+            return result;
+        }
+
+        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+            inner.SettleAsync(counters, hold, actual, cancellationToken);
+
+        public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, cancellationToken);
+
+        public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
+            inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
+
+        public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => inner.GetTokensAsync(key, cancellationToken);
     }
 
     /// <summary>The in-process store, whose contents can be dropped as a restarted Redis drops them.</summary>
