@@ -143,8 +143,9 @@ public sealed partial class BudgetGuard
 
             // Only calls in flight fill the budget while what has settled is under it: they reserved each call's
             // maximum and usually settle far lower, so wait for them rather than refuse (or downgrade) with the budget
-            // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds.
-            if (balance.Reserved <= 0 || waited >= _options.ReservationMaxWait)
+            // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds. A call with
+            // no cheaper tier under Downgrade goes on whatever they settle at: waiting only delayed it.
+            if (balance.Reserved <= 0 || waited >= _options.ReservationMaxWait || (_options.Action == BudgetAction.Downgrade && !canDowngrade))
             {
                 break;
             }

@@ -280,6 +280,23 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_CheapCallWithDowngradeWhileCallsInFlightFillTheBudget_AdmittedWithoutWaiting()
+    {
+        // Under Downgrade a cheap call goes on whatever the budget holds: it waited up to ReservationMaxWait (60 s) for
+        // the calls in flight to settle, and was then let through all the same.
+        var time = new FakeTimeProvider(Now);
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0.001m }, time: time);
+        await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: true, CancellationToken.None);
+
+        var cheap = guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0001m), canDowngrade: false, CancellationToken.None);
+
+        // The clock does not move: a call that waits never completes.
+        var reservation = await cheap.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(reservation.Downgrade);
+        Assert.Equal(BudgetGuard.ToNano(0.0001m), reservation.Amount);
+    }
+
+    [Fact]
     public async Task SettleAsync_AfterReserve_CountsActualAndReleasesReservation()
     {
         var store = new InMemoryBudgetStore(new FakeTimeProvider(Now));
