@@ -9,7 +9,7 @@ internal static class CostMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    /// <summary>Calls whose model was missing from the price table (tagged with the model).</summary>
+    /// <summary>Cost records written unpriced (tagged with tier, model and workflow), counted by <see cref="Frugal.Telemetry.FrugalMetrics.Record"/>.</summary>
     public static readonly Counter<long> Unpriced = Meter.CreateCounter<long>(
-        "frugal.cost.unpriced", unit: "{call}", description: "Calls whose model is missing from the price table.");
+        "frugal.cost.unpriced", unit: "{call}", description: "Cost records nobody could price: a model missing from the price table, GPU seconds without a GPU profile, a call whose usage is unknown.");
 }

@@ -76,7 +76,11 @@ public sealed partial class PriceTable
     /// <exception cref="PriceTableException">The file is missing, not JSON, or a price is negative or not a number.</exception>
     public static PriceTable FromLiteLlm(string path) => PriceFileReader.ReadLiteLlm(ReadFile(path), path);
 
-    /// <summary>Prices a model call. An unknown model is unpriced and counted by <c>frugal.cost.unpriced</c>.</summary>
+    /// <summary>
+    /// Prices a model call. An unknown model is unpriced. Not counted here: a call is priced more than once (its
+    /// write-ahead bound, by the deployment's name; its record, by the model that answered), so
+    /// <c>frugal.cost.unpriced</c> counts the records the ledger keeps unpriced (<see cref="Frugal.Telemetry.FrugalMetrics.Record"/>).
+    /// </summary>
     /// <param name="model">The model or deployment name; a provider prefix (<c>azure/</c>) and a date suffix
     /// (<c>-2024-08-06</c>) are tried off when the exact name is missing, then the name under <c>azure/</c>.</param>
     /// <param name="usage">The call's tokens. Cached tokens above the input count, or reasoning tokens above the
@@ -86,7 +90,6 @@ public sealed partial class PriceTable
     {
         if (!TryFind(model, out var price))
         {
-            CostMetrics.Unpriced.Add(1, new KeyValuePair<string, object?>("gen_ai.request.model", model ?? ""));
             return new PriceResult(0m, false, Version);
         }
 
@@ -101,7 +104,7 @@ public sealed partial class PriceTable
         return new PriceResult(dollars, true, Version);
     }
 
-    /// <summary>Prices GPU time on the inference app. An unknown profile is unpriced and counted.</summary>
+    /// <summary>Prices GPU time on the inference app. An unknown profile is unpriced (counted as <see cref="Price"/> says).</summary>
     /// <param name="profile">The GPU profile, for example <c>NC8as-T4</c>.</param>
     /// <param name="gpuSeconds">The GPU seconds used.</param>
     /// <returns>The dollars and whether the profile was priced.</returns>
@@ -109,7 +112,6 @@ public sealed partial class PriceTable
     {
         if (profile is null || !_gpuDollarsPerHour.TryGetValue(profile, out var perHour))
         {
-            CostMetrics.Unpriced.Add(1, new KeyValuePair<string, object?>("frugal.gpu.profile", profile ?? ""));
             return new PriceResult(0m, false, Version);
         }
 

@@ -31,7 +31,10 @@ public static class FrugalMetrics
         "frugal.http.request.duration", unit: "s", description: "Duration of Frugal's HTTP API requests per endpoint.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
 
-    /// <summary>Counts a cost record's dollars and, for a cache hit, the hit.</summary>
+    /// <summary>
+    /// Counts a cost record's dollars, an unpriced record in <c>frugal.cost.unpriced</c> (so the metric agrees with the
+    /// ledger's unpriced calls) and, for a cache hit, the hit.
+    /// </summary>
     /// <param name="record">The record.</param>
     public static void Record(CostRecord record)
     {
@@ -44,6 +47,15 @@ public static class FrugalMetrics
                 new KeyValuePair<string, object?>("gen_ai.request.model", record.Model ?? ""),
                 new KeyValuePair<string, object?>("frugal.workflow", record.Workflow),
                 new KeyValuePair<string, object?>("frugal.tenant", record.Tenant));
+        }
+
+        if (!record.Priced)
+        {
+            CostMetrics.Unpriced.Add(
+                1,
+                new KeyValuePair<string, object?>("frugal.tier", record.Tier.ToString().ToLowerInvariant()),
+                new KeyValuePair<string, object?>("gen_ai.request.model", record.Model ?? ""),
+                new KeyValuePair<string, object?>("frugal.workflow", record.Workflow));
         }
 
         if (record.Cache != CacheOutcome.None)

@@ -7,6 +7,7 @@ using Frugal.Costs;
 using Frugal.Engine;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Frugal.Telemetry;
+using Frugal.Workflows;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -221,7 +222,55 @@ public sealed class TelemetryTests
         Assert.Equal("InvalidOperationException", failure.Tags["error.type"]);
     }
 
+    [Fact]
+    public async Task RecordAsync_DeploymentNamedOtherThanItsModel_UnpricedCountsWhatTheLedgerLeftUnpriced()
+    {
+        // An Azure deployment named 'chat-...' answers naming its model: the ledger prices the answer by that model. The
+        // write-ahead record's bound, priced by the deployment's name, counted one unpriced call per call all the same.
+        string deployment = "chat-" + Guid.NewGuid().ToString("N"), unknown = "mystery-" + Guid.NewGuid().ToString("N");
+        using var services = new ServiceCollection().AddKeyedSingleton<IChatClient>("cheap", new NamedChatClient(deployment)).BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var recorder = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var steps = new StepCostRecorder(recorder, PriceTable.LoadDefault(), TimeProvider.System, services: services);
+        var call = new ModelCall(ModelTier.Cheap, "hello");
+        var request = new StepRequest("wf-unpriced-" + Guid.NewGuid().ToString("N"), "h", "acme", "answer", 1, [call, call]) { RunId = "run-45" };
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+
+        string[] answeredBy = ["gpt-4o-mini-2024-07-18", unknown];
+        for (var i = 0; i < answeredBy.Length; i++)
+        {
+            string started = await steps.RecordStartAsync(request, i, call, DateTimeOffset.UtcNow, CancellationToken.None);
+            await steps.RecordAsync(
+                request, i, call, new CallResult(JsonValue.Create("ok"), "cheap", answeredBy[i], 10, 5), DateTimeOffset.UtcNow, null, null, CancellationToken.None, started);
+        }
+
+        var unpriced = Assert.Single(ledger.Records, r => !r.Unfinished && !r.Priced);
+        Assert.Equal(unknown, unpriced.Model);
+        var counted = listener.Measurements.Where(m => m.Name == "frugal.cost.unpriced"
+            && m.Tags.GetValueOrDefault("gen_ai.request.model") is string model && (model == deployment || model == unknown)).ToList();
+        var measurement = Assert.Single(counted);
+        Assert.Equal(unknown, measurement.Tags["gen_ai.request.model"]);
+        Assert.Equal(1, measurement.Value);
+    }
+
     private static CostRecord Record() => new() { RunId = "r", Workflow = "triage", StepId = "answer", Tenant = "acme" };
+
+    /// <summary>A chat client that only names its deployment, as a tier's client does in its metadata.</summary>
+    private sealed class NamedChatClient(string deployment) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("azure.ai.openai", defaultModelId: deployment) : null;
+
+        public void Dispose()
+        {
+        }
+    }
 
     /// <summary>Records every span of the named sources that stops while it lives.</summary>
     private sealed class Spans : IDisposable
