@@ -49,7 +49,11 @@ internal static class PurgeCommand
                 result.AddError($"--task-hub: '{hub}' is not a task hub name ({LocalHostOptions.TaskHubRule})");
             }
         });
-        var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Say what would be deleted, with the same cut-offs, and delete nothing",
+        };
+        var command = new Command("purge", "Delete cost records, finished run histories and routing feedback older than their retention") { olderThan, store, table, taskHub, dryRun };
         command.Validators.Add(result =>
         {
             // A SQLite ledger has no runs: the task hub named was ignored without a word.
@@ -107,29 +111,39 @@ internal static class PurgeCommand
 
             // frugal run --store keeps its cost records in the local ledger, not in the account: the account then has no
             // cost table, and refusing for it left that task hub's runs unpurgeable.
-            var noTable = $"the storage account in --store has no cost table '{parse.GetValue(table)}': no cost records there to purge (frugal run --store records costs in the local ledger, which frugal purge without --store purges); its runs are purged";
+            var noTable = $"the storage account in --store has no cost table '{parse.GetValue(table)}': no cost records there to purge (frugal run --store records costs in the local ledger, which frugal purge without --store purges); its runs are " + (parse.GetValue(dryRun) ? "counted" : "purged");
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, noTable, async ledger =>
             {
                 var feedbackPath = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
-                var result = await new RetentionPurger(TimeProvider.System).PurgeAsync(ledger, null, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken);
+                bool dry = parse.GetValue(dryRun);
+                var purger = new RetentionPurger(TimeProvider.System);
+                var result = dry
+                    ? await purger.PreviewAsync(ledger, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken)
+                    : await purger.PurgeAsync(ledger, null, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken);
+                string deleted = dry ? "Would delete" : "Deleted";
                 if (result.CostRecords is { } records)
                 {
-                    await output.WriteLineAsync($"Deleted {records} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
+                    await output.WriteLineAsync($"{deleted} {records} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
                         + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
                 }
                 if (result.Feedback is { } feedback)
                 {
-                    await output.WriteLineAsync($"Deleted {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackPath}");
+                    await output.WriteLineAsync($"{deleted} {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackPath}");
                 }
 
                 if (LedgerStore.IsAzure(storeValue))
                 {
                     int runs;
+                    string hub = parse.GetValue(taskHub)!;
                     try
                     {
-                        runs = LedgerStore.IsConnectionString(storeValue)
-                            ? await AzureStorageRunPurger.PurgeAsync(storeValue, parse.GetValue(taskHub)!, result.RunsBefore)
-                            : await AzureStorageRunPurger.PurgeAsync(new Uri(storeValue), LedgerStore.Credential, parse.GetValue(taskHub)!, result.RunsBefore);
+                        runs = (dry, LedgerStore.IsConnectionString(storeValue)) switch
+                        {
+                            (false, true) => await AzureStorageRunPurger.PurgeAsync(storeValue, hub, result.RunsBefore),
+                            (false, false) => await AzureStorageRunPurger.PurgeAsync(new Uri(storeValue), LedgerStore.Credential, hub, result.RunsBefore),
+                            (true, true) => await AzureStorageRunPurger.CountAsync(storeValue, hub, result.RunsBefore),
+                            (true, false) => await AzureStorageRunPurger.CountAsync(new Uri(storeValue), LedgerStore.Credential, hub, result.RunsBefore),
+                        };
                     }
                     catch (Exception ex) when (ex.ToString().Contains("TableNotFound", StringComparison.Ordinal))
                     {
@@ -138,7 +152,12 @@ internal static class PurgeCommand
                         return ExitCodes.BadInput;
                     }
 
-                    await output.WriteLineAsync($"Deleted {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm:ss} UTC, with their offloaded blobs");
+                    await output.WriteLineAsync($"{deleted} {runs} finished run(s) created before {result.RunsBefore:yyyy-MM-dd HH:mm:ss} UTC, with their offloaded blobs");
+                }
+
+                if (dry)
+                {
+                    await output.WriteLineAsync("Dry run: nothing was deleted.");
                 }
 
                 return ExitCodes.Ok;

@@ -23,4 +23,23 @@ public interface ICostLedger
     /// <param name="cancellationToken">Cancels the purge; records already deleted stay deleted.</param>
     /// <returns>How many records were deleted.</returns>
     Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts the records <see cref="PurgeAsync"/> would delete given <paramref name="before"/>, deleting nothing
+    /// (<c>frugal purge --dry-run</c>). This default reads them with <see cref="QueryAsync"/>; the ledgers count them
+    /// with the purge's own filter.
+    /// </summary>
+    /// <param name="before">Records that started before this instant are counted.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>How many records a purge would delete now.</returns>
+    async Task<long> CountBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in QueryAsync(new CostQuery { Until = before, IncludeDetails = false }, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
 }

@@ -172,6 +172,18 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         }
     }
 
+    /// <inheritdoc />
+    public async Task<long> CountBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureSchema(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM cost_records WHERE started_at < $before";
+        command.Parameters.AddWithValue("$before", before.UtcTicks);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Closes the file: the writer and the pooled connections queries used. Microsoft.Data.Sqlite keeps a disposed
     /// connection open in its pool, so without clearing it a disposed ledger still held the file (and whoever deleted the

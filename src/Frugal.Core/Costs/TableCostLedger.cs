@@ -142,11 +142,9 @@ public sealed class TableCostLedger : ICostLedger
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey lt {Day(before.AddDays(1))}")
-            + " and " + TableClient.CreateQueryFilter($"StartedTicks lt {before.UtcTicks}");
         long deleted = 0;
         var batch = new List<TableEntity>(MaxBatch);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in KeysBefore(before, cancellationToken).ConfigureAwait(false))
         {
             if (batch.Count == MaxBatch || (batch.Count > 0 && batch[0].PartitionKey != entity.PartitionKey))
             {
@@ -157,6 +155,28 @@ public sealed class TableCostLedger : ICostLedger
         }
 
         return deleted + await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads the keys <see cref="PurgeAsync"/> would delete, with its filter.</remarks>
+    public async Task<long> CountBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        long count = 0;
+        await foreach (var _ in KeysBefore(before, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The keys of the records that started before <paramref name="before"/>: a PartitionKey range, then the start time.</summary>
+    private Azure.AsyncPageable<TableEntity> KeysBefore(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey lt {Day(before.AddDays(1))}")
+            + " and " + TableClient.CreateQueryFilter($"StartedTicks lt {before.UtcTicks}");
+        return _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken);
     }
 
     /// <summary>

@@ -49,19 +49,7 @@ public sealed class RetentionPurger
         TimeSpan runAge,
         CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        DateTimeOffset costsBefore = now - costRecordAge, runsBefore = now - runAge;
-
-        // Monthly budgets count this month's spend from the ledger whenever their counter is seeded (a new instance of
-        // the in-memory store, a Redis flush or restart): a retention shorter than the month would make them forget
-        // spend that was made. The current (UTC) month's records are kept whatever the retention.
-        var monthStart = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        bool keptForBudgets = costsBefore > monthStart;
-        if (keptForBudgets)
-        {
-            costsBefore = monthStart;
-        }
-
+        var (costsBefore, keptForBudgets, runsBefore, examplesBefore) = CutOffs(costRecordAge, runAge);
         long? records = null;
         int? runs = null;
         if (ledger is not null)
@@ -80,13 +68,50 @@ public sealed class RetentionPurger
         (int Calls, int Examples)? purgedFeedback = null;
         if (feedback is not null)
         {
-            // Not moved back to the month's start: that is for budgets, which examples do not feed.
-            var examplesBefore = now - costRecordAge;
             purgedFeedback = await feedback.PurgeAsync(runsBefore, examplesBefore, cancellationToken).ConfigureAwait(false);
             Log.FeedbackPurged(_logger, purgedFeedback.Value.Calls, runsBefore, purgedFeedback.Value.Examples, examplesBefore);
         }
 
         return new RetentionResult(records, runs, costsBefore, runsBefore) { CostRecordsKeptForBudgets = keptForBudgets, Feedback = purgedFeedback };
+    }
+
+    /// <summary>
+    /// Counts what <see cref="PurgeAsync"/> would delete now with the same retention, deleting nothing: cost records and
+    /// routing feedback (run histories are counted by whoever purges them, <see cref="RetentionResult.Runs"/> is null).
+    /// </summary>
+    /// <param name="ledger">The cost ledger, or null to leave it.</param>
+    /// <param name="feedback">The routing feedback store, or null to leave it.</param>
+    /// <param name="costRecordAge">How old a cost record (and a feedback example) may be.</param>
+    /// <param name="runAge">How old a finished run (and a remembered model call) may be.</param>
+    /// <param name="cancellationToken">Stops the count.</param>
+    /// <returns>What a purge would delete, and the cut-offs it would apply.</returns>
+    public async Task<RetentionResult> PreviewAsync(
+        ICostLedger? ledger,
+        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback,
+        TimeSpan costRecordAge,
+        TimeSpan runAge,
+        CancellationToken cancellationToken)
+    {
+        var (costsBefore, keptForBudgets, runsBefore, examplesBefore) = CutOffs(costRecordAge, runAge);
+        long? records = ledger is null ? null : await ledger.CountBeforeAsync(costsBefore, cancellationToken).ConfigureAwait(false);
+        (int Calls, int Examples)? feedbackCount = feedback is null ? null
+            : await feedback.CountAsync(runsBefore, examplesBefore, cancellationToken).ConfigureAwait(false);
+        return new RetentionResult(records, null, costsBefore, runsBefore) { CostRecordsKeptForBudgets = keptForBudgets, Feedback = feedbackCount };
+    }
+
+    private (DateTimeOffset CostsBefore, bool KeptForBudgets, DateTimeOffset RunsBefore, DateTimeOffset ExamplesBefore) CutOffs(TimeSpan costRecordAge, TimeSpan runAge)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset costsBefore = now - costRecordAge;
+
+        // Monthly budgets count this month's spend from the ledger whenever their counter is seeded (a new instance of
+        // the in-memory store, a Redis flush or restart): a retention shorter than the month would make them forget
+        // spend that was made. The current (UTC) month's records are kept whatever the retention.
+        var monthStart = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        bool keptForBudgets = costsBefore > monthStart;
+
+        // Feedback examples are not moved back to the month's start: that is for budgets, which examples do not feed.
+        return (keptForBudgets ? monthStart : costsBefore, keptForBudgets, now - runAge, now - costRecordAge);
     }
 
     /// <summary>Parses an age such as <c>30d</c>, <c>12h</c> or <c>90m</c>.</summary>

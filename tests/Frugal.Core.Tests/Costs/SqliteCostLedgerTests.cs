@@ -34,6 +34,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(_ledger);
 
     [Fact]
+    public Task CountBeforeAsync_OldRecords_CountsWhatThePurgeDeletesAndDeletesNothing() => CostLedgerPurgeContract.CountBefore_OldRecords_CountsWhatThePurgeDeletesAndDeletesNothing(_ledger);
+
+    [Fact]
     public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(_ledger);
 
     [Fact]

@@ -40,6 +40,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(Ledger);
 
     [Fact]
+    public Task CountBeforeAsync_OldRecords_CountsWhatThePurgeDeletesAndDeletesNothing() => CostLedgerPurgeContract.CountBefore_OldRecords_CountsWhatThePurgeDeletesAndDeletesNothing(Ledger);
+
+    [Fact]
     public Task AppendAsync_AnyRecord_RoundTripsEveryField() => CostLedgerContract.Append_RoundTripsEveryField(Ledger);
 
     [Fact]

@@ -121,6 +121,67 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Purge_DryRun_SaysWhatThePurgeDeletesAndDeletesNothing()
+    {
+        // A destructive command without a dry run: the only way to learn what a cut-off took was to take it.
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-dry-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, ".frugal", "feedback.db");
+            var store = new SqliteRoutingFeedbackStore(
+                Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+            await store.RememberAsync("run", "answer", "cheap", null, "a prompt", CancellationToken.None);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+            var (dryCode, dryOutput, dryError) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d", "--dry-run");
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d");
+
+            Assert.True(dryCode == 0, $"exit {dryCode}: {dryError}{dryOutput}");
+            var dryLines = dryOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.StartsWith("Would delete 3 cost record(s) that started before ", dryLines[0], StringComparison.Ordinal);
+            Assert.Equal("Would delete 1 remembered model call(s) and 1 routing feedback example(s) from .frugal/feedback.db", dryLines[1]);
+            Assert.Equal("Dry run: nothing was deleted.", dryLines[^1]);
+
+            // What it said is what the purge then deleted.
+            Assert.True(code == 0, $"exit {code}: {error}{output}");
+            Assert.StartsWith("Deleted 3 cost record(s) that started before ", lines[0], StringComparison.Ordinal);
+            Assert.Equal("Deleted 1 remembered model call(s) and 1 routing feedback example(s) from .frugal/feedback.db", lines[1]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_DryRunOnAStorageAccount_CountsRecordsAndSaysItsRunsAreCounted()
+    {
+        var storage = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = "DryRun" + Guid.NewGuid().ToString("N")[..8];
+        var hub = "NoSuchHub" + Guid.NewGuid().ToString("N")[..8];
+        var ledger = new TableCostLedger(new Azure.Data.Tables.TableClient(storage, table));
+        await ledger.AppendAsync(
+            [new CostRecord { RunId = "r1", Workflow = "w", StepId = "s", StartedAt = DateTimeOffset.UtcNow.AddDays(-90), CompletedAt = DateTimeOffset.UtcNow.AddDays(-90) }],
+            CancellationToken.None);
+
+        var (code, output, error) = await CliRunner.RunAsync("purge", "--store", storage, "--table", table, "--task-hub", hub, "--older-than", "30d", "--dry-run");
+        long left = await ledger.CountBeforeAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+        await new Azure.Data.Tables.TableClient(storage, table).DeleteAsync();
+
+        // Said as the purge says it, and the misspelt hub is not made by asking about it.
+        Assert.Equal(2, code);
+        Assert.StartsWith("Would delete 1 cost record(s) that started before ", output, StringComparison.Ordinal);
+        Assert.Equal($"--task-hub: this storage account has no task hub '{hub}' (its instances table does not exist); no run was purged", error.Trim());
+        Assert.Equal(1, left);
+        await foreach (var made in new Azure.Data.Tables.TableServiceClient(storage).QueryAsync(t => t.Name == hub + "Instances"))
+        {
+            Assert.Fail($"the dry run made the task hub's table {made.Name}");
+        }
+    }
+
+    [Fact]
     public async Task Purge_TaskHubNotInTheStorageAccount_ExitsTwoNamingIt()
     {
         // It ended in an unhandled TableNotFound exception and about 40 lines of stack trace (exit 134).

@@ -45,6 +45,29 @@ public sealed class RunHistoryPurgeTests
     }
 
     [Fact]
+    public async Task CountAsync_FinishedRunsOnAzureStorage_CountsWhatThePurgeDeletesAndKeepsThem()
+    {
+        // frugal purge --dry-run: the same filter as the purge, nothing deleted.
+        string hub = NewTaskHub("purgedry");
+        await using var runtime = await StartAsync(hub);
+        var client = runtime.Host.Client;
+        var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
+        var input = new JsonObject { ["subject"] = "Password reset", ["body"] = "I forgot my password, how do I reset it?" };
+        string first = await RunAsync(client, definition, input);
+        string second = await RunAsync(client, definition, input);
+
+        int none = await AzureStorageRunPurger.CountAsync(Storage, hub, DateTimeOffset.UtcNow.AddDays(-1));
+        int counted = await AzureStorageRunPurger.CountAsync(Storage, hub, DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.NotNull(await client.GetInstanceAsync(first));
+        Assert.NotNull(await client.GetInstanceAsync(second));
+        int purged = await AzureStorageRunPurger.PurgeAsync(Storage, hub, DateTimeOffset.UtcNow.AddMinutes(1));
+
+        Assert.Equal(0, none);
+        Assert.Equal(2, counted);
+        Assert.Equal(counted, purged);
+    }
+
+    [Fact]
     public async Task PurgeAsync_RunWhoseMessagesWereOffloadedToBlobs_DeletesTheBlobsToo()
     {
         // Azure Storage moves a message over about 45 KB out of its queue into a blob ("<hub>-largemessages"); a

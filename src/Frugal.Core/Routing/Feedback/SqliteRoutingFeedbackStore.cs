@@ -138,6 +138,24 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         }
     }
 
+    /// <summary>
+    /// Counts what <see cref="PurgeAsync"/> would delete given the same cut-offs, deleting nothing (<c>frugal purge --dry-run</c>).
+    /// </summary>
+    /// <returns>How many calls and examples a purge would delete now.</returns>
+    public async Task<(int Calls, int Examples)> CountAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await CountAsync("calls", callsBefore).ConfigureAwait(false), await CountAsync("examples", examplesBefore).ConfigureAwait(false));
+
+        async Task<int> CountAsync(string table, DateTimeOffset before)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM {table} WHERE created < $before";
+            command.Parameters.AddWithValue("$before", Text(before));
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+    }
+
     private static string Text(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private string Now() => Text(_time.GetUtcNow());
