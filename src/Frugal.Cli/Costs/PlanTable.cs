@@ -11,6 +11,12 @@ internal static class PlanTable
     public static void Write(MarginPlan plan, TextWriter output)
     {
         var console = CliConsole.For(output);
+        if (plan.Total.ObservedRuns == 0)
+        {
+            // A table of zeros read as a workload that costs nothing.
+            console.WriteLine("No finished run is recorded in the ledger for this period: nothing to project (check --store, --since and --until; a run counts once one of its calls has finished).");
+            return;
+        }
 
         var request = plan.Request;
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -92,6 +92,21 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("Peak concurrency 40 run(s) (given)", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--since", "2024-01-01", "--until", "2024-01-31")]
+    [InlineData("--until", "2024-01-31")]
+    public async Task Plan_PeriodWithoutRuns_SaysThereIsNothingToProject(params string[] period)
+    {
+        // It printed "Plan at 1x the 0 run(s) recorded over 1 day(s)" over a table of zeros and "0 replica(s)", as if
+        // the ledger had been read and the workload cost nothing.
+        var (code, output, _) = await CliRunner.RunAsync(["plan", "--store", _ledger.Path, .. period]);
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            "No finished run is recorded in the ledger for this period: nothing to project (check --store, --since and --until; a run counts once one of its calls has finished).",
+            output.Trim());
+    }
+
     public void Dispose() => _ledger.Dispose();
 
     private static Frugal.Costs.CostRecord DigestRun(string run, DateTimeOffset at) => new()
