@@ -124,7 +124,7 @@ internal static class PurgeCommand
                 if (result.CostRecords is { } records)
                 {
                     await output.WriteLineAsync($"{deleted} {records} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
-                        + (result.CostRecordsKeptForBudgets ? " (this month's records are kept: monthly budgets count them)" : string.Empty));
+                        + (result.CostRecordsKeptForBudgets ? " (this month's records and the last 7 days' are kept: budgets count them)" : string.Empty));
                 }
                 if (result.Feedback is { } feedback)
                 {

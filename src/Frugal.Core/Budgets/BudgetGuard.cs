@@ -18,7 +18,11 @@ public sealed partial class BudgetGuard
 {
     private const decimal NanoPerDollar = 1_000_000_000m;
     private static readonly TimeSpan MonthTimeToLive = TimeSpan.FromDays(40);
-    private static readonly TimeSpan RunTimeToLive = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How long a run's counter lives, and how far back the ledger is read to seed one: retention keeps this much
+    /// of the ledger whatever its own setting (<see cref="Retention.RetentionPurger"/>).
+    /// </summary>
+    internal static readonly TimeSpan RunTimeToLive = TimeSpan.FromDays(7);
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     // How often a call refused while the budget then shows headroom tries again without waiting (other calls may take

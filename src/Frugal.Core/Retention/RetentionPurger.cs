@@ -105,13 +105,15 @@ public sealed class RetentionPurger
         DateTimeOffset costsBefore = now - costRecordAge;
 
         // Monthly budgets count this month's spend from the ledger whenever their counter is seeded (a new instance of
-        // the in-memory store, a Redis flush or restart): a retention shorter than the month would make them forget
-        // spend that was made. The current (UTC) month's records are kept whatever the retention.
+        // the in-memory store, a Redis flush or restart), and per-run budgets their run's spend over the last seven
+        // days: a retention shorter than that would make them forget spend that was made. The current (UTC) month's
+        // records, and those of the last seven days early in a month, are kept whatever the retention.
         var monthStart = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        bool keptForBudgets = costsBefore > monthStart;
+        var keepFrom = monthStart < now - Budgets.BudgetGuard.RunTimeToLive ? monthStart : now - Budgets.BudgetGuard.RunTimeToLive;
+        bool keptForBudgets = costsBefore > keepFrom;
 
-        // Feedback examples are not moved back to the month's start: that is for budgets, which examples do not feed.
-        return (keptForBudgets ? monthStart : costsBefore, keptForBudgets, now - runAge, now - costRecordAge);
+        // Feedback examples are not moved back: that is for budgets, which examples do not feed.
+        return (keptForBudgets ? keepFrom : costsBefore, keptForBudgets, now - runAge, now - costRecordAge);
     }
 
     /// <summary>Parses an age such as <c>30d</c>, <c>12h</c> or <c>90m</c>.</summary>
