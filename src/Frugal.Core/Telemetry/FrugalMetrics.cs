@@ -85,6 +85,14 @@ public static class FrugalMetrics
     public static void RecordHttpRequest(string endpoint, string method, int status, double seconds) => HttpRequestDuration.Record(
         seconds,
         new KeyValuePair<string, object?>("http.route", endpoint),
-        new KeyValuePair<string, object?>("http.request.method", method),
+        new KeyValuePair<string, object?>("http.request.method", KnownMethod(method)),
         new KeyValuePair<string, object?>("http.response.status_code", status));
+
+    // OpenTelemetry's HTTP conventions: a method outside the known set is reported as _OTHER, so a client sending made-up
+    // methods cannot add a metric series (each one a row on the metrics bill) per request.
+    private static string KnownMethod(string method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => method,
+        _ => "_OTHER",
+    };
 }

@@ -85,7 +85,7 @@ public static class StepTelemetry
             1,
             new KeyValuePair<string, object?>("frugal.workflow", request.Workflow),
             new KeyValuePair<string, object?>("frugal.step", request.StepId),
-            new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
+            new KeyValuePair<string, object?>("error.type", exception.GetType().FullName)); // as on the span: the conventions' fully qualified name
     }
 
     /// <summary>

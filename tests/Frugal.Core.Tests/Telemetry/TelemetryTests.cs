@@ -219,7 +219,26 @@ public sealed class TelemetryTests
         StepTelemetry.Fail(null, request, new InvalidOperationException("boom"));
 
         var failure = Assert.Single(listener.Measurements, m => m.Name == "frugal.step.failures" && Equals(m.Tags["frugal.workflow"], request.Workflow));
-        Assert.Equal("InvalidOperationException", failure.Tags["error.type"]);
+        // The span's error.type is the fully qualified name, as the conventions ask; the metric's was the short name, so
+        // a dashboard could not join the two.
+        Assert.Equal("System.InvalidOperationException", failure.Tags["error.type"]);
+    }
+
+    [Theory]
+    [InlineData("GET", "GET")]
+    [InlineData("PATCH", "PATCH")]
+    [InlineData("FOO", "_OTHER")]
+    [InlineData("get", "_OTHER")]
+    public void RecordHttpRequest_Method_IsAKnownMethodOrOther(string method, string tagged)
+    {
+        // The raw method was the tag: a client sending made-up methods made a new metric series with each.
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        string route = "/api/test/" + Guid.NewGuid().ToString("N");
+
+        FrugalMetrics.RecordHttpRequest(route, method, 405, 0.001);
+
+        var measurement = Assert.Single(listener.Measurements, m => m.Name == "frugal.http.request.duration" && Equals(m.Tags["http.route"], route));
+        Assert.Equal(tagged, measurement.Tags["http.request.method"]);
     }
 
     [Fact]
