@@ -50,8 +50,11 @@ internal static partial class Log
     [LoggerMessage(5005, LogLevel.Warning, "Budget counter {Key} lost its seed from the cost ledger (the store restarted or dropped it); seeding it again")]
     public static partial void BudgetReseeding(ILogger logger, string key);
 
-    [LoggerMessage(5007, LogLevel.Warning, "A model call's cost could not be settled with the budget store; its answer is kept and its reservation stays until its lease passes")]
+    [LoggerMessage(5007, LogLevel.Warning, "A model call's cost could not be settled with the budget store after its retries; its answer is kept and its reservation counts as spent at its maximum when its lease passes (a settle that lands later counts what the call cost)")]
     public static partial void BudgetSettleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5009, LogLevel.Information, "A model call's cost could not be settled with the budget store; trying again (attempt {Attempt}) in {DelayMs} ms")]
+    public static partial void BudgetSettleRetrying(ILogger logger, int attempt, double delayMs, Exception exception);
 
     [LoggerMessage(5006, LogLevel.Warning, "Model {Model} is not in price table {Version}: until a call's answer names a priced model, budgets reserve for its calls at the table's dearest price, {Dearest}; add the model or name the deployment after it")]
     public static partial void BudgetModelUnpriced(ILogger logger, string model, string version, string dearest);

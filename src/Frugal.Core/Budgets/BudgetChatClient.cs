@@ -80,9 +80,10 @@ public sealed class BudgetChatClient : DelegatingChatClient
     }
 
     /// <summary>
-    /// Settles a call that has ended. A store that fails now (Redis timed out) must not replace the call's answer or
-    /// error: the answer was billed, and thrown away the step was retried and paid again, its record priced $0 as a call
-    /// the budget refused. The hold stays until its lease passes, so the budget errs towards spent.
+    /// Settles a call that has ended (the guard tries again while the store does not answer). A store that still fails
+    /// (Redis down longer than the retries) must not replace the call's answer or error: the answer was billed, and
+    /// thrown away the step was retried and paid again, its record priced $0 as a call the budget refused. The hold
+    /// stays until its lease passes and then counts as spent at its maximum, so the budget errs towards spent.
     /// </summary>
     private async Task SettleQuietlyAsync(BudgetReservation reservation, long actual, TokenCharge charge, long usedTokens)
     {

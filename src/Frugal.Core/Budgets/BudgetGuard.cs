@@ -5,6 +5,8 @@ using Frugal.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Frugal.Budgets;
 
@@ -38,6 +40,7 @@ public sealed partial class BudgetGuard
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unpriced = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seedingRuns = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline _settleRetry;
 
     /// <summary>Creates the guard.</summary>
     /// <param name="options">The limits.</param>
@@ -55,6 +58,25 @@ public sealed partial class BudgetGuard
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _ledger = ledger;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+        // A settle that fails (a network drop, a timeout, a failover) is tried again for about 15 s: the store's settle
+        // is idempotent by the reservation's id, so an attempt whose reply was lost but which landed is not counted
+        // twice. Should the store stay away longer, the hold counts as spent when its lease passes (IBudgetStore).
+        _settleRetry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<BudgetStoreUnavailableException>(),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxRetryAttempts = 5,
+                OnRetry = args =>
+                {
+                    Log.BudgetSettleRetrying(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception!);
+                    return default;
+                },
+            })
+            .Build();
     }
 
     /// <summary>The options in force.</summary>
@@ -78,7 +100,8 @@ public sealed partial class BudgetGuard
     public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
         Cost(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0));
 
-    /// <summary>Logs a settle the store could not take (the call's answer is kept; its hold lapses with its lease).</summary>
+    /// <summary>Logs a settle the store could not take after its retries (the call's answer is kept; its hold counts as
+    /// spent when its lease passes).</summary>
     /// <param name="exception">What the store said.</param>
     public void SettleFailed(BudgetStoreUnavailableException exception) => Log.BudgetSettleFailed(_logger, exception);
 
@@ -182,16 +205,28 @@ public sealed partial class BudgetGuard
         return new BudgetReservation(counters, amount) { Id = hold.Id };
     }
 
-    /// <summary>Releases a reservation and counts the actual cost.</summary>
+    /// <summary>
+    /// Releases a reservation and counts the actual cost, trying again for a while when the store does not answer
+    /// (settling is idempotent: a reservation is counted once however often its settle is sent).
+    /// </summary>
     /// <param name="reservation">The reservation.</param>
     /// <param name="actual">The call's actual cost in nano-dollars (zero when it failed).</param>
     /// <returns>A task that completes when settled.</returns>
-    public Task SettleAsync(BudgetReservation reservation, long actual)
+    /// <exception cref="BudgetStoreUnavailableException">The store did not answer through the retries.</exception>
+    public async Task SettleAsync(BudgetReservation reservation, long actual)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        if (reservation.Counters.Count == 0)
+        {
+            return;
+        }
 
         // Settling must not be cancelled with the call: a leaked reservation would shrink the budget until it expires.
-        return reservation.Counters.Count == 0 ? Task.CompletedTask : _store.SettleAsync(reservation.Counters, new BudgetHold(reservation.Id, reservation.Amount, _options.ReservationLease), actual, CancellationToken.None);
+        var hold = new BudgetHold(reservation.Id, reservation.Amount, _options.ReservationLease);
+        await _settleRetry.ExecuteAsync(
+            static (state, token) => new ValueTask(state.Store.SettleAsync(state.Counters, state.Hold, state.Actual, token)),
+            (Store: _store, reservation.Counters, Hold: hold, Actual: actual),
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent (settled spend at

@@ -39,9 +39,9 @@ public sealed class BudgetOptions
     public TimeSpan ReservationMaxWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How long a call's reservation is held before the store takes its host to have stopped and releases it. Longer
-    /// than any call with its retries and fallback (<c>Frugal:Models:Resilience:TotalTimeout</c>, 3 min, per tier);
-    /// a call that settles later still counts what it spent.
+    /// How long a call's reservation is held before the store takes it to be one nothing will settle and counts it as
+    /// spent. Longer than any call with its retries and fallback (<c>Frugal:Models:Resilience:TotalTimeout</c>, 3 min,
+    /// per tier); a call that settles later is counted at what it spent.
     /// </summary>
     public TimeSpan ReservationLease { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -9,7 +9,8 @@ public interface IBudgetStore
     /// <summary>
     /// Holds <paramref name="hold"/>'s amount on every counter when each still has headroom (spent + reserved below its
     /// limit), or on none. With <paramref name="force"/> the reservation is made without the check. Holds whose lease
-    /// has passed unsettled are released first (their calls' hosts stopped).
+    /// has passed unsettled count as spent at their amount first: their calls' hosts stopped, or their settles could not
+    /// reach the store, and either way what they cost is unknown, not nothing.
     /// </summary>
     /// <param name="counters">The counters.</param>
     /// <param name="hold">The reservation: its id, nano-dollars and lease.</param>
@@ -26,8 +27,9 @@ public interface IBudgetStore
     static int Unseeded(int index) => -2 - index;
 
     /// <summary>
-    /// Releases a reservation and adds the actual spending, on every counter at once. A hold already released because
-    /// its lease passed is not released twice; the spending is added all the same.
+    /// Releases a reservation and adds the actual spending, on every counter at once. Idempotent: a reservation settled
+    /// again (a retry whose first attempt landed but whose reply was lost) is counted once, while the store remembers it
+    /// (an hour). A hold counted as spent because its lease passed is corrected to <paramref name="actual"/>.
     /// </summary>
     /// <param name="counters">The counters the reservation was made on.</param>
     /// <param name="hold">The reservation, as reserved.</param>

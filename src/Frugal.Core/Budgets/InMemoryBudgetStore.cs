@@ -11,11 +11,17 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
+    // How long a settled or lapsed reservation is remembered, as RedisBudgetStore does (see there).
+    private static readonly TimeSpan SettledFor = TimeSpan.FromHours(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     // Per counter, the reservations not yet settled: id -> (amount, when the lease ends).
     private readonly Dictionary<string, Dictionary<string, (long Amount, DateTimeOffset Until)>> _holds = new(StringComparer.Ordinal);
+
+    // Per counter, the reservations settled, or counted as spent when their lease passed (Lapsed), for SettledFor.
+    private readonly Dictionary<string, Dictionary<string, (bool Lapsed, DateTimeOffset Until)>> _settled = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private DateTimeOffset _nextSweep;
 
@@ -81,16 +87,37 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         ArgumentNullException.ThrowIfNull(hold);
         lock (_lock)
         {
+            var now = _time.GetUtcNow();
             foreach (var counter in counters)
             {
-                // A hold whose lease passed was released already: count the spending, release nothing twice.
-                var held = _holds.TryGetValue(counter.Key, out var holds) && holds.Remove(hold.Id) ? hold.Amount : 0;
+                if (!_settled.TryGetValue(counter.Key, out var settled))
+                {
+                    _settled[counter.Key] = settled = new Dictionary<string, (bool, DateTimeOffset)>(StringComparer.Ordinal);
+                }
+
+                // Settled already (a retry whose first attempt landed): counted once.
+                if (settled.TryGetValue(hold.Id, out var marker) && marker.Until > now && !marker.Lapsed)
+                {
+                    continue;
+                }
+
+                long held = 0, spent = actual;
+                if (_holds.TryGetValue(counter.Key, out var holds) && holds.Remove(hold.Id))
+                {
+                    held = hold.Amount;
+                }
+                else if (marker.Lapsed && marker.Until > now)
+                {
+                    spent -= hold.Amount; // counted at its amount when its lease passed: keep what it cost instead
+                }
+
                 if (holds is { Count: 0 })
                 {
                     _holds.Remove(counter.Key); // one per run with a per-run budget: a long-running host kept them all
                 }
 
-                Update(counter.Key, counter.TimeToLive, e => e with { Spent = e.Spent + actual, Reserved = e.Reserved - held });
+                settled[hold.Id] = (false, now + SettledFor);
+                Update(counter.Key, counter.TimeToLive, e => e with { Spent = Math.Max(0, e.Spent + spent), Reserved = e.Reserved - held });
             }
         }
 
@@ -147,7 +174,10 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         }
     }
 
-    /// <summary>Releases the holds on <paramref name="key"/> whose lease has passed (refreshing its time to live when given).</summary>
+    /// <summary>
+    /// Counts the holds on <paramref name="key"/> whose lease has passed as spent (refreshing its time to live when
+    /// given), as <see cref="RedisBudgetStore"/> does: their calls' cost is unknown, and released it was forgotten.
+    /// </summary>
     private void ReleaseLapsed(string key, TimeSpan? timeToLive, DateTimeOffset now)
     {
         if (!_holds.TryGetValue(key, out var holds))
@@ -156,20 +186,31 @@ public sealed class InMemoryBudgetStore : IBudgetStore
         }
 
         long lapsed = 0;
+        bool counted = _entries.ContainsKey(key);
         foreach (var (id, (amount, until)) in holds)
         {
             if (until <= now)
             {
                 lapsed += amount;
                 holds.Remove(id);
+                if (counted)
+                {
+                    if (!_settled.TryGetValue(key, out var settled))
+                    {
+                        _settled[key] = settled = new Dictionary<string, (bool, DateTimeOffset)>(StringComparer.Ordinal);
+                    }
+
+                    settled[id] = (true, now + SettledFor);
+                }
             }
         }
 
-        if (lapsed > 0 && _entries.ContainsKey(key))
+        if (lapsed > 0 && counted)
         {
             var entry = Get(key);
             _entries[key] = entry with
             {
+                Spent = entry.Spent + lapsed,
                 Reserved = Math.Max(0, entry.Reserved - lapsed),
                 ExpiresAt = timeToLive is { } ttl ? now + ttl : entry.ExpiresAt,
             };
@@ -220,6 +261,22 @@ public sealed class InMemoryBudgetStore : IBudgetStore
                 if (entry.ExpiresAt <= now && !_holds.ContainsKey(other))
                 {
                     _entries.Remove(other);
+                }
+            }
+
+            foreach (var (other, settled) in _settled)
+            {
+                foreach (var (id, marker) in settled)
+                {
+                    if (marker.Until <= now)
+                    {
+                        settled.Remove(id);
+                    }
+                }
+
+                if (settled.Count == 0)
+                {
+                    _settled.Remove(other);
                 }
             }
         }

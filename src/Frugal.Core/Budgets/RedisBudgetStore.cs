@@ -5,7 +5,8 @@ namespace Frugal.Budgets;
 
 /// <summary>
 /// The store shared by every instance of the app: each counter is a Redis hash (<c>s</c> spent, <c>h</c> held by calls
-/// in flight, in nano-dollars) with a sorted set of those calls' holds (<see cref="BudgetHold"/>), changed by Lua
+/// in flight, in nano-dollars) with a sorted set of those calls' holds (<see cref="BudgetHold"/>) and one of the
+/// reservations lately settled (which makes settling idempotent), changed by Lua
 /// scripts, which Redis runs atomically, so the check-and-reserve of concurrent calls on any number of instances is
 /// serialised. (Before holds had leases, reservations were summed in <c>r</c>, which a stopped host's calls kept full
 /// for the month; that field is no longer read.) The keys of one reservation carry the tenant as hash tag
@@ -13,10 +14,22 @@ namespace Frugal.Budgets;
 /// </summary>
 public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
 {
-    // Redis's own clock in milliseconds, and the release of a counter's holds whose lease has passed (their calls' hosts
-    // stopped): one text in the scripts that need them. A release never takes 'h' below zero nor makes a counter that is
-    // gone: a counter evicted or deleted while its holds remained came back at h = -900, and let ten more calls in.
+    // Redis's own clock in milliseconds, and what happens to a counter's holds whose lease has passed unsettled: their
+    // amounts count as spent. Such a call's cost is unknown: its host stopped during the call (the provider bills an
+    // answer nobody read all the same), or its settle could not reach Redis (a network drop, a timeout, a failover
+    // longer than the settle's retries). Released, its spend was forgotten for the month; counted at its maximum, the
+    // budget errs towards spent, by at most the gap to what the call really cost, and a settle that still comes corrects
+    // it to that (the hold is remembered as 'id:amount' in the counter's settled set). Reseeding the counter from the
+    // ledger instead was rejected: the record may not be written yet (or ever, for a stopped host), a month's ledger
+    // read per lapse is costly on Table storage, and max(counter, ledger) cannot add one call to a counter other calls
+    // are settling at the same time.
+    // The settled set ('<counter>:settled') remembers, for an hour (far longer than a settle's retries, which come
+    // within a minute of the call's end, itself within the lease), each reservation settled ('id') and each counted
+    // as spent when its lease passed ('id:amount'), so a settle retried after a reply lost to a timeout, whose first
+    // attempt did land, is not counted twice. A release never takes 'h' below zero nor makes a counter that is gone: a
+    // counter evicted or deleted while its holds remained came back at h = -900, and let ten more calls in.
     private const string HoldFunctions = """
+        local settled_ms = 3600000
         local function now_ms()
           local time = redis.call('TIME')
           return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -27,30 +40,40 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             redis.call('HSET', counter, 'h', math.max(0, held - amount))
           end
         end
-        local function release_lapsed(counter, holds, now)
+        local function remember(settled, member, now)
+          redis.call('ZADD', settled, now + settled_ms, member)
+          redis.call('PEXPIRE', settled, settled_ms)
+        end
+        local function lapse(counter, holds, settled, now)
           local lapsed = redis.call('ZRANGEBYSCORE', holds, '-inf', now)
           if #lapsed > 0 then
-            local sum = 0
-            for _, member in ipairs(lapsed) do sum = sum + tonumber(string.match(member, ':(%d+)$')) end
-            release(counter, sum)
+            if redis.call('EXISTS', counter) == 1 then
+              local sum = 0
+              for _, member in ipairs(lapsed) do
+                sum = sum + tonumber(string.match(member, ':(%d+)$'))
+                remember(settled, member, now)
+              end
+              release(counter, sum)
+              redis.call('HINCRBY', counter, 's', sum)
+            end
             redis.call('ZREMRANGEBYSCORE', holds, '-inf', now)
           end
         end
 
         """;
 
-    // KEYS: the counters, then each counter's holds (a sorted set of "id:amount" by the time its lease ends, in ms).
-    // ARGV: amount, force, hold member, lease (ms), then per counter its limit, time to live (ms) and whether it comes
-    // from the ledger (and so must hold its seed). Held amounts are counted in 'h'; holds whose lease has passed are
-    // released first. Redis's own clock decides, so instances' clocks do not matter.
+    // KEYS: the counters, then each counter's holds (a sorted set of "id:amount" by the time its lease ends, in ms), then
+    // each counter's settled set. ARGV: amount, force, hold member, lease (ms), then per counter its limit, time to live
+    // (ms) and whether it comes from the ledger (and so must hold its seed). Held amounts are counted in 'h'; holds whose
+    // lease has passed are counted as spent first. Redis's own clock decides, so instances' clocks do not matter.
     private const string ReserveScript = HoldFunctions + """
-        local n = #KEYS / 2
+        local n = #KEYS / 3
         local amount = tonumber(ARGV[1])
         for i = 1, n do
           if ARGV[3 * i + 4] == '1' and redis.call('HEXISTS', KEYS[i], 'seeded') == 0 then return -1 - i end
         end
         local now = now_ms()
-        for i = 1, n do release_lapsed(KEYS[i], KEYS[n + i], now) end
+        for i = 1, n do lapse(KEYS[i], KEYS[n + i], KEYS[2 * n + i], now) end
         if ARGV[2] == '0' then
           for i = 1, n do
             local spent = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
@@ -67,22 +90,34 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         return -1
         """;
 
-    // KEYS: a counter and its holds. Releases the holds whose lease has passed, then reads s, h and seeded.
+    // KEYS: a counter, its holds and its settled set. Counts the holds whose lease has passed, then reads s, h and seeded.
     private const string GetScript = HoldFunctions + """
-        release_lapsed(KEYS[1], KEYS[2], now_ms())
+        lapse(KEYS[1], KEYS[2], KEYS[3], now_ms())
         return redis.call('HMGET', KEYS[1], 's', 'h', 'seeded')
         """;
 
-    // KEYS as above; ARGV: held amount, actual, hold member, then per counter its time to live (ms). A hold already
-    // released because its lease passed is not released twice.
+    // KEYS as above; ARGV: held amount, actual, hold member, hold id, then per counter its time to live (ms). Idempotent:
+    // a reservation already settled (its id in the settled set) is not counted again. A hold still held is released; one
+    // counted as spent when its lease passed ('id:amount' in the settled set) has its amount taken back, so the counter
+    // keeps what the call cost; one the counter no longer knows of (gone with its counter) only adds the cost.
     private const string SettleScript = HoldFunctions + """
-        local n = #KEYS / 2
+        local n = #KEYS / 3
+        local held = tonumber(ARGV[1])
+        local now = now_ms()
         for i = 1, n do
-          if redis.call('ZREM', KEYS[n + i], ARGV[3]) == 1 then
-            release(KEYS[i], tonumber(ARGV[1]))
+          local settled = KEYS[2 * n + i]
+          redis.call('ZREMRANGEBYSCORE', settled, '-inf', now)
+          if not redis.call('ZSCORE', settled, ARGV[4]) then
+            local actual = tonumber(ARGV[2])
+            if redis.call('ZREM', KEYS[n + i], ARGV[3]) == 1 then
+              release(KEYS[i], held)
+            elseif redis.call('ZREM', settled, ARGV[3]) == 1 then
+              actual = actual - held
+            end
+            if redis.call('HINCRBY', KEYS[i], 's', actual) < 0 then redis.call('HSET', KEYS[i], 's', 0) end
+            redis.call('PEXPIRE', KEYS[i], ARGV[4 + i])
+            remember(settled, ARGV[4], now)
           end
-          redis.call('HINCRBY', KEYS[i], 's', tonumber(ARGV[2]))
-          redis.call('PEXPIRE', KEYS[i], ARGV[3 + i])
         end
         return 0
         """;
@@ -156,7 +191,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             return;
         }
 
-        RedisValue[] args = [hold.Amount, actual, Member(hold), .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive))];
+        RedisValue[] args = [hold.Amount, actual, Member(hold), hold.Id, .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive))];
         await EvaluateAsync(SettleScript, Keys(counters), args).ConfigureAwait(false);
     }
 
@@ -165,7 +200,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     {
         // Lapsed holds are released here too: a balance read (month to date, a refusal's message) shows only what calls
         // still in flight hold, not what a stopped host's calls left until the month's key expired.
-        var values = (RedisResult[])(await EvaluateAsync(GetScript, [key, key + ":holds"], []).ConfigureAwait(false))!;
+        var values = (RedisResult[])(await EvaluateAsync(GetScript, [key, key + ":holds", key + ":settled"], []).ConfigureAwait(false))!;
         return new BudgetBalance(ToLong((RedisValue)values[0]), ToLong((RedisValue)values[1]), !((RedisValue)values[2]).IsNull);
     }
 
@@ -221,9 +256,10 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         ex is RedisServerException { Message: var message }
         && UnavailableReplies.Any(reply => message.StartsWith(reply, StringComparison.Ordinal));
 
-    // The counters, then their holds' sorted sets; a counter's key carries its tenant as hash tag, so both share a slot.
+    // The counters, their holds' sorted sets, then their settled sets; a counter's key carries its tenant as hash tag, so
+    // all share a slot.
     private static RedisKey[] Keys(IReadOnlyList<BudgetCounter> counters) =>
-        [.. counters.Select(c => (RedisKey)c.Key), .. counters.Select(c => (RedisKey)(c.Key + ":holds"))];
+        [.. counters.Select(c => (RedisKey)c.Key), .. counters.Select(c => (RedisKey)(c.Key + ":holds")), .. counters.Select(c => (RedisKey)(c.Key + ":settled"))];
 
     private static string Member(BudgetHold hold) => string.Create(CultureInfo.InvariantCulture, $"{hold.Id}:{hold.Amount}");
 

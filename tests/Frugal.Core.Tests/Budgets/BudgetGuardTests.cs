@@ -71,26 +71,31 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
-    public async Task ReserveAsync_ReservationOfACallThatNeverSettles_ReleasedWhenItsLeasePasses()
+    public async Task ReserveAsync_ReservationOfACallThatNeverSettles_CountsAsSpentWhenItsLeasePassesUntilItSettles()
     {
         // A host killed (scaled in, redeployed) during a call never settles it: its maximum stayed reserved for the
-        // rest of the month, and with Refuse every later call waited and was refused with the budget unspent.
+        // rest of the month, and with Refuse every later call waited for it. Released when its lease passed, the spend
+        // of a call whose settle could not reach the store was lost: its cost is unknown, so it counts at its maximum.
         var time = new FakeTimeProvider(Now);
         var store = new InMemoryBudgetStore(time);
         var guard = Guard(o => (o.Tenants["acme"], o.Action, o.ReservationMaxWait, o.ReservationLease)
-            = (new TenantBudgetOptions { Monthly = 0.001m }, BudgetAction.Refuse, TimeSpan.Zero, TimeSpan.FromMinutes(10)), store, time: time);
-        var orphan = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0015m), canDowngrade: false, CancellationToken.None);
-        await Assert.ThrowsAsync<BudgetExceededException>(
+            = (new TenantBudgetOptions { Monthly = 0.002m }, BudgetAction.Refuse, TimeSpan.Zero, TimeSpan.FromMinutes(10)), store, time: time);
+        var orphan = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0025m), canDowngrade: false, CancellationToken.None);
+        var held = await Assert.ThrowsAsync<BudgetExceededException>(
             () => guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None));
+        Assert.Contains("$0.00 spent and $0.0025 reserved by calls in flight", held.Message, StringComparison.Ordinal);
 
         time.Advance(TimeSpan.FromMinutes(10));
-        var next = await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None);
+        var spent = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None));
+        Assert.Contains("has spent its monthly budget: $0.0025 of $0.002", spent.Message, StringComparison.Ordinal);
         var month = orphan.Counters[0].Key;
-        Assert.Equal(BudgetGuard.ToNano(0.0002m), (await store.GetAsync(month, CancellationToken.None)).Reserved);
 
-        // Should the call settle after all, its spending counts and its hold is not released a second time.
+        // Should the call settle after all (twice, its reply lost the first time), it counts what it cost, once.
         await guard.SettleAsync(orphan, BudgetGuard.ToNano(0.0001m));
-        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0001m), BudgetGuard.ToNano(0.0002m), Seeded: true), await store.GetAsync(month, CancellationToken.None));
+        await guard.SettleAsync(orphan, BudgetGuard.ToNano(0.0001m));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0001m), 0, Seeded: true), await store.GetAsync(month, CancellationToken.None));
+        var next = await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None);
         await guard.SettleAsync(next, BudgetGuard.ToNano(0.0001m));
         Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.0002m), 0, Seeded: true), await store.GetAsync(month, CancellationToken.None));
     }

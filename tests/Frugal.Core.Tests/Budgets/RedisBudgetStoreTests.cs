@@ -61,9 +61,10 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
-    public async Task TryReserveAsync_HoldWhoseLeasePassedUnsettled_IsReleasedOnceAndItsLateSettlementStillCounts()
+    public async Task TryReserveAsync_HoldWhoseLeasePassedUnsettled_CountsAsSpentUntilItsLateSettlementCorrectsIt()
     {
         // A host that stops during a call never settles it; its maximum stayed reserved on every instance's counter.
+        // Released when its lease passed, the spend of a call whose settle could not reach Redis was lost for the month.
         await using var store = new RedisBudgetStore(BudgetedModels.Redis);
         BudgetCounter[] counters = [new($"frugal:test:{{{Guid.NewGuid():N}}}:run", 1_000, TimeSpan.FromMinutes(5))];
         var orphan = new BudgetHold("orphan", 900, TimeSpan.FromSeconds(3));
@@ -73,16 +74,40 @@ public sealed class RedisBudgetStoreTests
 
         await Task.Delay(TimeSpan.FromSeconds(3.5)); // Redis's clock decides; a fake one cannot stand in
 
-        // A read releases lapsed holds too (a balance read shows only what calls still in flight hold).
-        Assert.Equal(new BudgetBalance(0, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
-        var next = Hold(50);
-        Assert.Equal(-1, await store.TryReserveAsync(counters, next, force: false, CancellationToken.None));
-        Assert.Equal(new BudgetBalance(0, 250, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        // A read counts lapsed holds too (a balance read shows only what calls still in flight hold).
+        Assert.Equal(new BudgetBalance(900, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        Assert.Equal(0, await store.TryReserveAsync(counters, Hold(50), force: false, CancellationToken.None));
 
         await store.SettleAsync(counters, orphan, 100, CancellationToken.None);
-        Assert.Equal(new BudgetBalance(100, 250, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        await store.SettleAsync(counters, orphan, 100, CancellationToken.None);
+        Assert.Equal(new BudgetBalance(100, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        var next = Hold(50);
+        Assert.Equal(-1, await store.TryReserveAsync(counters, next, force: false, CancellationToken.None));
         await store.SettleAsync(counters, next, 40, CancellationToken.None);
         Assert.Equal(new BudgetBalance(140, 200, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        await DeleteAsync(counters[0].Key);
+    }
+
+    [Fact]
+    public async Task SettleAsync_SameReservationSettledTwice_CountsItOnce()
+    {
+        // A settle whose reply was lost to a timeout is sent again; its first attempt may have landed.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        var key = $"frugal:test:{{{Guid.NewGuid():N}}}";
+        BudgetCounter[] counters = [new(key + ":month", 1_000, TimeSpan.FromMinutes(5)), new(key + ":run", 1_000, TimeSpan.FromMinutes(5))];
+        var hold = Hold(500);
+        var other = Hold(200);
+        Assert.Equal(-1, await store.TryReserveAsync(counters, hold, force: false, CancellationToken.None));
+        Assert.Equal(-1, await store.TryReserveAsync(counters, other, force: false, CancellationToken.None));
+
+        await store.SettleAsync(counters, hold, 300, CancellationToken.None);
+        await store.SettleAsync(counters, hold, 300, CancellationToken.None);
+
+        foreach (var counter in counters)
+        {
+            Assert.Equal(new BudgetBalance(300, 200, Seeded: false), await store.GetAsync(counter.Key, CancellationToken.None));
+            await DeleteAsync(counter.Key);
+        }
     }
 
     [Fact]
@@ -106,6 +131,12 @@ public sealed class RedisBudgetStoreTests
         Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(50), force: false, CancellationToken.None));
         Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(100), force: false, CancellationToken.None)); // 950 < 1,000
         Assert.Equal(0, await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));  // 1,050: full
+    }
+
+    private static async Task DeleteAsync(string key)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(BudgetedModels.Redis);
+        await redis.GetDatabase().KeyDeleteAsync([key, key + ":holds", key + ":settled"]);
     }
 
     private static BudgetHold Hold(long amount) => new(Guid.NewGuid().ToString("N"), amount, TimeSpan.FromMinutes(10));
