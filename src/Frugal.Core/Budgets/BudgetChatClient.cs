@@ -69,7 +69,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             var response = await base.GetResponseAsync(list, Capped(options, reservation), cancellationToken).ConfigureAwait(false);
             Answered(response.ModelId);
-            actual = Cost(response.ModelId ?? ModelOf(options), response.Usage);
+            actual = Cost(response.ModelId ?? ModelOf(options), response.Usage, reservation);
             usedTokens = (response.Usage?.InputTokenCount ?? charge.Tokens) + (response.Usage?.OutputTokenCount ?? 0);
             return response;
         }
@@ -119,6 +119,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var sent = reservation.Downgrade ? Downgraded(options!, context) : Capped(options, reservation);
         UsageDetails? usage = null;
         string? model = null;
+        var ended = false;
         try
         {
             await foreach (var update in client.GetStreamingResponseAsync(list, sent, cancellationToken).ConfigureAwait(false))
@@ -131,6 +132,8 @@ public sealed class BudgetChatClient : DelegatingChatClient
 
                 yield return update;
             }
+
+            ended = true;
         }
         finally
         {
@@ -138,7 +141,9 @@ public sealed class BudgetChatClient : DelegatingChatClient
             {
                 Answered(model);
                 long used = usage is null ? charge.Tokens : (usage.InputTokenCount ?? charge.Tokens) + (usage.OutputTokenCount ?? 0);
-                await SettleQuietlyAsync(reservation, Cost(model ?? ModelOf(options), usage), charge, used).ConfigureAwait(false);
+                // A stream that failed or was left before its end without usage settles at 0, as a failed call does.
+                long actual = ended || usage is not null ? Cost(model ?? ModelOf(options), usage, reservation) : 0;
+                await SettleQuietlyAsync(reservation, actual, charge, used).ConfigureAwait(false);
             }
         }
     }
@@ -217,10 +222,16 @@ public sealed class BudgetChatClient : DelegatingChatClient
 
     private string? ModelOf(ChatOptions? options) => options?.ModelId ?? this.GetService<ChatClientMetadata>()?.DefaultModelId;
 
-    private long Cost(string? model, UsageDetails? usage) => usage is null
-        ? 0
-        : _guard.ActualCost(model, new TokenUsage(
-            usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0));
+    /// <summary>
+    /// What an answered call counts: the cost of its reported usage, or, when it reported none (an OpenAI-compatible
+    /// endpoint may leave <c>usage</c> out), its reservation's maximum, since it was billed for an unknown amount. It
+    /// settled at $0, and such a deployment's budget never filled.
+    /// </summary>
+    private long Cost(string? model, UsageDetails? usage, BudgetReservation reservation) =>
+        usage?.InputTokenCount is null && usage?.OutputTokenCount is null
+            ? reservation.Amount
+            : _guard.ActualCost(model, new TokenUsage(
+                usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0, usage.ReasoningTokenCount ?? 0));
 
     private static ChatOptions Downgraded(ChatOptions options, FrugalChatContext context)
     {

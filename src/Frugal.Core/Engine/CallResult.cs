@@ -39,6 +39,13 @@ public sealed record CallResult(
     /// </summary>
     public bool Unanswered { get; init; }
 
+    /// <summary>
+    /// Whether the answer reported no token usage (an OpenAI-compatible endpoint may leave <c>usage</c> out): its cost is
+    /// unknown, not zero. <see cref="InputTokens"/> and <see cref="OutputTokens"/> then hold the estimated prompt and the
+    /// call's output cap, an upper bound; its cost record is unpriced, and budgets count it at its reservation's maximum.
+    /// </summary>
+    public bool UsageUnreported { get; init; }
+
     /// <summary>Whether a cheap answer failed validation and premium answered instead.</summary>
     public bool Escalated { get; init; }
 

@@ -149,7 +149,10 @@ public sealed class StepCostRecorder
         // A failed call that got no answer costs nothing when the failure says so, else it is unknown (the record names
         // the deployment it went to, but its usage is not known, so it is not priced as zero tokens of that model).
         var unanswered = result is null || result.Unanswered || result.Model is null;
+        // An answer that reported no usage is unpriced, its tokens an upper bound (CallResult.UsageUnreported): priced
+        // from them it would read as spent for certain, priced from none as free.
         var price = unanswered && failure is not null && StepFailures.CostNothing(failure) ? new PriceResult(0m, true, _prices.Version)
+            : result is { UsageUnreported: true } ? new PriceResult(0m, false, _prices.Version)
             : tier is CostTier.Cheap or CostTier.Premium
             ? _prices.Price(result is { Unanswered: true } ? null : result?.Model, usage)
             : tier == CostTier.Onnx || result is { GpuSeconds: > 0 } ? _prices.PriceGpu(_gpuProfile, result?.GpuSeconds ?? 0) : new PriceResult(0m, true, _prices.Version);

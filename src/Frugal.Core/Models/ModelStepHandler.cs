@@ -195,6 +195,11 @@ public sealed class ModelStepHandler
         }
 
         metadata["valid"] = !metadata.ContainsKey("validation") || result.Escalated && metadata["escalated"]!["premium_valid"]!.GetValue<bool>();
+        if (result.UsageUnreported)
+        {
+            metadata["usage_unreported"] = $"the answer of '{result.Model ?? result.Tier}' reported no token usage: its cost is unknown, recorded unpriced at the estimated prompt and the output cap ({result.InputTokens} and {result.OutputTokens} tokens), and budgets count it at its reserved maximum";
+        }
+
         var attempts = log.Attempts;
         metadata["attempts"] = JsonSerializer.SerializeToNode(attempts, JsonContext.Default.IReadOnlyListModelAttempt);
 
@@ -268,15 +273,19 @@ public sealed class ModelStepHandler
             output = TryParse(response.Text);
         }
 
+        // An answer without usage was billed all the same: recorded at 0 tokens it was priced $0, as if free. It keeps the
+        // most it can have used (the prompt as counted, the output cap), and its record is unpriced (StepCostRecorder).
+        bool unreported = response.Usage?.InputTokenCount is null && response.Usage?.OutputTokenCount is null;
         var result = new CallResult(
             output,
             answered,
             response.ModelId,
-            response.Usage?.InputTokenCount ?? 0,
-            response.Usage?.OutputTokenCount ?? 0,
+            unreported ? PromptTrimmer.CountTokens(string.Concat(messages.Select(m => m.Text))) : response.Usage?.InputTokenCount ?? 0,
+            unreported ? call.MaxOutputTokens ?? Frugal.Engine.StepCostRecorder.DefaultMaxOutputTokens : response.Usage?.OutputTokenCount ?? 0,
             _time.GetElapsedTime(started).TotalMilliseconds,
             client.GetService<ChatClientMetadata>()?.ProviderName)
         {
+            UsageUnreported = unreported,
             // Cached prompt tokens are priced lower (a quarter to a half of the input price): left out, a cached prompt's
             // record overstated its dollars by up to half, and disagreed with the budget counter, which counted them.
             CachedInputTokens = response.Usage?.CachedInputTokenCount ?? 0,

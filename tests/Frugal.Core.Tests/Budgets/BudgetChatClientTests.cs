@@ -125,6 +125,24 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_AnswerWithoutUsage_SettlesAtItsReservedMaximum()
+    {
+        // An OpenAI-compatible endpoint may leave usage out: such a call settled at $0, as if it had cost nothing, and
+        // a budget over that endpoint never filled.
+        var (guard, store) = Guard("acme", 1m);
+        long reserved = 0;
+        using var inner = new CapturingChatClient(
+            _ => reserved = store.GetAsync("frugal:budget:{acme}:month:2026-12", CancellationToken.None).GetAwaiter().GetResult().Reserved,
+            reportsUsage: false);
+        using var client = new BudgetChatClient(inner, guard, new TokenEstimator());
+
+        await client.GetResponseAsync("Classify this ticket.", BudgetedModels.Options("acme", "run-1"));
+
+        Assert.True(reserved > 0);
+        Assert.Equal(new BudgetBalance(reserved, 0, Seeded: true), await store.GetAsync("frugal:budget:{acme}:month:2026-12", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_StoreFailsWhenTheCallIsSettled_KeepsTheAnswer()
     {
         // The answer was billed; the settle's timeout replaced it, the step was retried and paid again.
@@ -239,12 +257,16 @@ public sealed class BudgetChatClientTests
         public Task<long> GetTokensAsync(string key, CancellationToken cancellationToken) => inner.GetTokensAsync(key, cancellationToken);
     }
 
-    private sealed class CapturingChatClient(Action<ChatOptions?> capture, string? deployment = null, string answeredBy = "gpt-4o") : IChatClient
+    private sealed class CapturingChatClient(Action<ChatOptions?> capture, string? deployment = null, string answeredBy = "gpt-4o", bool reportsUsage = true) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             capture(options);
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = answeredBy, Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 } });
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+            {
+                ModelId = answeredBy,
+                Usage = reportsUsage ? new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 } : null,
+            });
         }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,57 @@
+using Frugal.Core.Tests.Budgets;
+using Frugal.Costs;
+using Frugal.Engine;
+using Frugal.Models;
+using Frugal.Workflows;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Frugal.Core.Tests.Engine;
+
+/// <summary>Cost records of model calls, from <see cref="ModelStepHandler"/>'s answer to the ledger.</summary>
+public sealed class StepCostRecorderTests
+{
+    [Fact]
+    public async Task RecordAsync_AnswerWithoutUsage_RecordedUnpricedAtItsUpperBoundWithTheReason()
+    {
+        // An OpenAI-compatible endpoint may leave usage out: the call was recorded at 0 tokens, priced $0, and reports
+        // showed it as free.
+        await using var services = new ServiceCollection()
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new NoUsageChatClient())
+            .BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, PriceTable.LoadDefault(), TimeProvider.System);
+        var call = new ModelCall(ModelTier.Cheap, "Classify this ticket.", MaxOutputTokens: 40);
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" };
+
+        var result = await new ModelStepHandler(services).ExecuteAsync(call, request, 0, null, CancellationToken.None);
+        await recorder.RecordAsync(request, 0, call, result, DateTimeOffset.UtcNow, null, null, CancellationToken.None);
+
+        var record = Assert.Single(ledger.Records);
+        Assert.False(record.Priced);
+        Assert.Equal(0m, record.Dollars);
+        Assert.Equal("gpt-4o-mini", record.Model);
+        Assert.Equal(PromptTrimmer.CountTokens("Classify this ticket."), record.InputTokens);
+        Assert.Equal(40, record.OutputTokens);
+        Assert.Equal(
+            $"the answer of 'gpt-4o-mini' reported no token usage: its cost is unknown, recorded unpriced at the estimated prompt and the output cap ({record.InputTokens} and 40 tokens), and budgets count it at its reserved maximum",
+            result.Metadata?["usage_unreported"]?.GetValue<string>());
+    }
+
+    private sealed class NoUsageChatClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "billing")) { ModelId = "gpt-4o-mini" });
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
