@@ -8,8 +8,17 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Debug, "Run {RunId}: step {StepId} {Status}")]
     public static partial void StepFinished(ILogger logger, string runId, string stepId, string status);
 
-    [LoggerMessage(1002, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt} failed, retrying: {Reason}")]
-    public static partial void StepRetrying(ILogger logger, string runId, string stepId, int attempt, string reason);
+    // The orchestrator names the failure by its type only: its message may quote the tenant's text, and the orchestrator
+    // cannot read whose text may be kept (configuration). The activity's own line (1005, 1006) says why, as the tenant's
+    // policy allows.
+    [LoggerMessage(1002, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt} failed ({ErrorType}), retrying")]
+    public static partial void StepRetrying(ILogger logger, string runId, string stepId, int attempt, string errorType);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt} failed: {Reason}")]
+    public static partial void StepAttemptFailed(ILogger logger, string runId, string stepId, int attempt, string reason);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt}: {Failed} of {Calls} call(s) failed, the first: {Reason}")]
+    public static partial void StepCallsFailed(ILogger logger, string runId, string stepId, int attempt, int failed, int calls, string reason);
 
     [LoggerMessage(1003, LogLevel.Information, "Run {RunId}: step {StepId} attempt {Attempt} ran {Calls} call(s) in {DurationMs:F1} ms")]
     public static partial void StepExecuted(ILogger logger, string runId, string stepId, int attempt, int calls, double durationMs);

@@ -1,8 +1,11 @@
 namespace Frugal.Budgets;
 
 /// <summary>A model call was refused because a budget is spent and the configured action is <see cref="BudgetAction.Refuse"/>.</summary>
-public sealed class BudgetExceededException : Exception
+public sealed class BudgetExceededException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    /// <summary>The message, which quotes none of the tenant's text (it names limits, settings and deployments).</summary>
+    public string RedactedMessage => Message;
+
     /// <summary>
     /// Whether it refused an escalation under the Downgrade action (premium was asked again of a cheap answer that failed
     /// validation, and the budget would have sent it to the same cheap model): the step keeps its cheap answer.

@@ -1,8 +1,11 @@
 namespace Frugal.Budgets;
 
 /// <summary>The budget store could not be reached; the model call was not made (a step fails and is retried).</summary>
-public sealed class BudgetStoreUnavailableException : Exception
+public sealed class BudgetStoreUnavailableException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    /// <summary>The message, which quotes none of the tenant's text (it names limits, settings and deployments).</summary>
+    public string RedactedMessage => Message;
+
     /// <summary>Creates the exception.</summary>
     public BudgetStoreUnavailableException()
     {

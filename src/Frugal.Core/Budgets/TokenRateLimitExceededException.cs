@@ -4,8 +4,11 @@ namespace Frugal.Budgets;
 /// A model call waited <see cref="BudgetOptions.TokensPerMinuteMaxWait"/> and its tenant was still over its
 /// tokens-per-minute limit.
 /// </summary>
-public sealed class TokenRateLimitExceededException : Exception
+public sealed class TokenRateLimitExceededException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    /// <summary>The message, which quotes none of the tenant's text (it names limits, settings and deployments).</summary>
+    public string RedactedMessage => Message;
+
     /// <summary>Creates the exception.</summary>
     public TokenRateLimitExceededException()
     {

@@ -12,12 +12,14 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
 
     private readonly StepExecutor _executor;
     private readonly ILogger<ExecuteStepActivity> _logger;
+    private readonly TenantTextPolicy _text;
 
-    /// <summary>Creates the activity.</summary>
-    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger)
+    /// <summary>Creates the activity; without a <see cref="TenantTextPolicy"/>, no tenant's text goes to its span or log.</summary>
+    public ExecuteStepActivity(StepExecutor executor, ILogger<ExecuteStepActivity> logger, TenantTextPolicy? text = null)
     {
         _executor = executor;
         _logger = logger;
+        _text = text ?? TenantTextPolicy.None;
     }
 
     /// <inheritdoc />
@@ -47,8 +49,15 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
         }
         catch (Exception ex)
         {
-            StepTelemetry.Fail(span, input, ex);
+            // The exception goes on whole, to the run's status; its span and log say it as the tenant's policy allows.
+            StepTelemetry.Fail(span, input, ex, _text);
+            Log.StepAttemptFailed(_logger, input.RunId, input.StepId, input.Attempt, _text.Describe(ex, input.Tenant));
             throw;
+        }
+
+        if (response.Failed is [var first, ..] && response.Results[first].Failure is { } failure)
+        {
+            Log.StepCallsFailed(_logger, input.RunId, input.StepId, input.Attempt, response.Failed.Count, response.Results.Count, _text.Describe(failure, input.Tenant));
         }
 
         StepTelemetry.Complete(span, response);

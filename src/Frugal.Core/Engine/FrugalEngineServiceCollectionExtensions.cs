@@ -21,6 +21,7 @@ public static class FrugalEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingLimitsOptions>, RoutingLimitsOptionsValidator>());
         services.TryAddSingleton<PremiumShareGovernor>();
         services.TryAddSingleton<StepExecutor>();
+        services.TryAddSingleton<Frugal.Telemetry.TenantTextPolicy>();
         services.TryAddSingleton<ExecuteStepActivity>();
         return services;
     }

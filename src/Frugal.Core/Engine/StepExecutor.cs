@@ -64,7 +64,8 @@ public sealed class StepExecutor
 
             failed.Add(i);
             Exception error = tasks[i].Exception?.InnerException ?? new OperationCanceledException();
-            results[i] = new CallResult(null, "none") { Failure = new CallFailure(error.GetType().FullName!, error.Message, StepFailures.IsRetryable(error)) };
+            var failure = new CallFailure(error.GetType().FullName!, error.Message, StepFailures.IsRetryable(error)) { RedactedMessage = Telemetry.TenantTextPolicy.Redact(error) };
+            results[i] = new CallResult(null, "none") { Failure = failure };
         }
 
         return new StepResponse(results) { Failed = failed };

@@ -87,7 +87,7 @@ internal sealed partial class WorkflowRun
                         throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
                     }
 
-                    Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorMessage);
+                    Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorType);
                     var breakLeft = StepFailures.IsCausedBy<Models.ModelCircuitOpenException>(ex.FailureDetails)
                         ? Models.ModelCircuitOpenException.BreakLeftIn(ex.FailureDetails.ErrorMessage) ?? DefaultCircuitBreak
                         : (TimeSpan?)null;
@@ -173,7 +173,7 @@ internal sealed partial class WorkflowRun
             };
         }
 
-        Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls failed ({first.Message}); sending only those again");
+        Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls: {first.Type}");
         return pending;
     }
 

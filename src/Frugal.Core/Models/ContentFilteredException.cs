@@ -13,8 +13,11 @@ namespace Frugal.Models;
 /// a refused prompt too, without saying for how many tokens
 /// (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-streaming), so its cost record is unpriced.
 /// </summary>
-public sealed class ContentFilteredException : Exception
+public sealed class ContentFilteredException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    /// <summary>The message, which quotes none of the tenant's text (it names limits, settings and deployments).</summary>
+    public string RedactedMessage => Message;
+
     /// <summary>Creates the exception.</summary>
     public ContentFilteredException(string message)
         : base(message)

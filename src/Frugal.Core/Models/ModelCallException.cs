@@ -14,8 +14,20 @@ namespace Frugal.Models;
 /// lets calls through again) instead of the client library's "Service request failed." or Polly's "The circuit is
 /// now open and is not allowing calls.". Transient, so the engine tries the step again.
 /// </summary>
-public sealed class ModelCallException : Exception
+public sealed class ModelCallException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    private readonly string? _redacted;
+
+    /// <summary>
+    /// The message without the tenant's text, for telemetry (<see cref="Frugal.Telemetry.TenantTextPolicy"/>): set where
+    /// the message quotes a service's error body, which may echo the prompt; else the message itself.
+    /// </summary>
+    public string RedactedMessage
+    {
+        get => _redacted ?? Message;
+        init => _redacted = value;
+    }
+
     /// <summary>Creates the exception.</summary>
     public ModelCallException(string message)
         : base(message)
@@ -63,16 +75,32 @@ public sealed class ModelCallException : Exception
                 "the same prompt is refused every time, so it is not tried again: change the prompt or the deployment's content filter",
                 ex),
             ClientResultException { Status: >= 400 and < 500 and not 408 and not 429 } client =>
-                new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex),
-            ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex) { NothingBilled = true },
+                new StepInputException($"the {tier} model refused the request with HTTP {client.Status}{tried}: {Detail(client)}", ex)
+                {
+                    RedactedMessage = $"the {tier} model refused the request with HTTP {client.Status}{tried}{Withheld}",
+                },
+            ClientResultException { Status: > 0 } server => new ModelCallException($"the {tier} model failed with HTTP {server.Status}{tried}: {Detail(server)}", ex)
+            {
+                NothingBilled = true,
+                RedactedMessage = $"the {tier} model failed with HTTP {server.Status}{tried}{Withheld}",
+            },
             // The Azure OpenAI client wraps a failure to connect in a ClientResultException without a status; read as a
             // call that got no answer, a deployment nobody could reach was recorded as possibly billed.
             ClientResultException { InnerException: HttpRequestException http } => Unreached(tier, tried, attempts, http, ex),
-            ClientResultException noAnswer => new ModelCallException($"the {tier} model did not answer{tried}: {noAnswer.Message}", ex),
+            ClientResultException noAnswer => new ModelCallException($"the {tier} model did not answer{tried}: {noAnswer.Message}", ex)
+            {
+                RedactedMessage = $"the {tier} model did not answer{tried}{Withheld}",
+            },
             HttpRequestException http => Unreached(tier, tried, attempts, http, ex),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Said in place of the service's own words in a redacted message: an error body can quote the prompt (a 400 that
+    /// names the bad value), and the client library's message carries the body.
+    /// </summary>
+    private const string Withheld = " (the service's message is left out: it may quote the prompt)";
 
     private static ModelCallException Unreached(string tier, string tried, IReadOnlyList<ModelAttempt> attempts, HttpRequestException http, Exception ex) => new(
         $"the {tier} model could not be reached{tried}: {http.Message}" + (http.StatusCode is { } code ? $" (HTTP {(int)code})" : string.Empty), ex)

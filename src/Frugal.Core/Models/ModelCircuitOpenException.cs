@@ -8,8 +8,11 @@ namespace Frugal.Models;
 /// engine waits out a circuit's break before trying the step again, instead of its usual 1 s and 2 s, which both
 /// fell inside the default 15 s break and failed the step without a call being made.
 /// </summary>
-public sealed partial class ModelCircuitOpenException : Exception
+public sealed partial class ModelCircuitOpenException : Exception, Frugal.Telemetry.IRedactableFailure
 {
+    /// <summary>The message, which quotes none of the tenant's text (it names limits, settings and deployments).</summary>
+    public string RedactedMessage => Message;
+
     /// <summary>Creates the exception.</summary>
     public ModelCircuitOpenException(string message)
         : base(message)

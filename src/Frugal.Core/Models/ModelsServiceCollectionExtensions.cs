@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Models;
@@ -42,16 +43,20 @@ public static class ModelsServiceCollectionExtensions
         {
             services.AddEmbeddingGenerator(sp => sp.GetRequiredService<ModelClientFactory>()
                     .CreateEmbeddingGenerator(sp.GetRequiredService<IOptions<ModelsOptions>>().Value.Embeddings!))
-                .UseOpenTelemetry(sourceName: ModelClientFactory.TelemetrySourceName)
-                .UseLogging();
+                .UseOpenTelemetry(NullLoggerFactory.Instance, ModelClientFactory.TelemetrySourceName, g => g.EnableSensitiveData = false);
         }
 
         return services;
     }
 
     // Pipeline, outer to inner: budgets (reserve, settle, downgrade; not on the fallback tier, which runs inside a
-    // reserved call) -> fallback (on 5xx, timeouts, open circuit) -> telemetry -> logging -> the client, whose
-    // HttpClient retries with Retry-After, breaks the circuit and times attempts out (Microsoft.Extensions.Http.Resilience).
+    // reserved call) -> fallback (on 5xx, timeouts, open circuit) -> telemetry -> the client, whose HttpClient retries
+    // with Retry-After, breaks the circuit and times attempts out (Microsoft.Extensions.Http.Resilience).
+    // Message content stays off the chat spans whatever OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT says: it is
+    // the tenants' text, which telemetry carries for nobody (a span has no tenant to ask about). No logger for it, and no
+    // UseLogging: both log a failed call with the client's exception, whose message holds the service's error body
+    // (which can echo the prompt), and UseLogging every message at Trace; the step's activity logs a failure as the
+    // tenant's policy allows.
     private static void AddTier(IServiceCollection services, string key, Func<ModelsOptions, ModelEndpointOptions> select, bool withFallback)
     {
         var builder = services.AddKeyedChatClient(key, sp => sp.GetRequiredService<ModelClientFactory>().CreateChatClient(
@@ -69,6 +74,6 @@ public static class ModelsServiceCollectionExtensions
             builder.UseFallback(sp => sp.GetKeyedService<IChatClient>(ModelTierKeys.Fallback), key);
         }
 
-        builder.UseOpenTelemetry(sourceName: ModelClientFactory.TelemetrySourceName).UseLogging();
+        builder.UseOpenTelemetry(NullLoggerFactory.Instance, ModelClientFactory.TelemetrySourceName, c => c.EnableSensitiveData = false);
     }
 }

@@ -66,20 +66,26 @@ public static class StepTelemetry
         activity.SetStatus(ActivityStatusCode.Ok);
     }
 
-    /// <summary>Marks the span failed and counts the failure.</summary>
+    /// <summary>
+    /// Marks the span failed and counts the failure. The span's description is what <paramref name="text"/> lets
+    /// telemetry say for the run's tenant: the message itself quoted an answer or a service's error body (which may
+    /// echo the prompt) for tenants whose text is not to be kept.
+    /// </summary>
     /// <param name="activity">The span.</param>
     /// <param name="request">The attempt.</param>
     /// <param name="exception">Why it failed.</param>
-    public static void Fail(Activity? activity, StepRequest request, Exception exception)
+    /// <param name="text">Whose text telemetry may carry.</param>
+    public static void Fail(Activity? activity, StepRequest request, Exception exception, TenantTextPolicy text)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(text);
         if (activity?.GetCustomProperty(TallyProperty) is CostTally tally)
         {
             tally.Tag(activity);
         }
 
-        activity?.SetStatus(ActivityStatusCode.Error, exception.Message)
+        activity?.SetStatus(ActivityStatusCode.Error, text.Describe(exception, request.Tenant))
             .SetTag("error.type", exception.GetType().FullName);
         FrugalMetrics.StepFailures.Add(
             1,

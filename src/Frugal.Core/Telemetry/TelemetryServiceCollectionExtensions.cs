@@ -69,6 +69,9 @@ public static class TelemetryServiceCollectionExtensions
                 tracing.AddSource(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName, FrugalTelemetry.DurableTaskSourceName);
                 tracing.AddSource([.. hostSources ?? []]);
                 tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio)));
+
+                // Before the exporter, which reads what the processors before it left.
+                tracing.AddProcessor(new SpanErrorRedactor(hostSources));
                 if (exporter == "otlp")
                 {
                     tracing.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint ?? o.Endpoint);

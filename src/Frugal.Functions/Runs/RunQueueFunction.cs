@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Frugal.Budgets;
 using Frugal.Engine;
+using Frugal.Telemetry;
 using Frugal.Workflows;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -37,12 +38,14 @@ public sealed class RunQueueFunction
     private readonly WorkflowCatalog _catalog;
     private readonly ILogger<RunQueueFunction> _logger;
     private readonly BudgetGuard? _budgets;
+    private readonly TenantTextPolicy _text;
 
-    public RunQueueFunction(WorkflowCatalog catalog, ILogger<RunQueueFunction> logger, BudgetGuard? budgets = null)
+    public RunQueueFunction(WorkflowCatalog catalog, ILogger<RunQueueFunction> logger, BudgetGuard? budgets = null, TenantTextPolicy? text = null)
     {
         _catalog = catalog;
         _logger = logger;
         _budgets = budgets;
+        _text = text ?? TenantTextPolicy.None;
     }
 
     [Function("RunFromQueue")]
@@ -53,6 +56,7 @@ public sealed class RunQueueFunction
         CancellationToken cancellationToken)
     {
         var (job, error) = ParseJob(message);
+        string? logged = null; // the reason as the log may say it, when it may quote the tenant's input
         if (job is not null)
         {
             if (!_catalog.TryGet(job.Workflow, out var definition))
@@ -96,19 +100,20 @@ public sealed class RunQueueFunction
                 }
                 catch (WorkflowInputException ex)
                 {
+                    // The poison entry goes back to the sender with the values the schema refused; the log names where.
                     error = ex.Message;
+                    logged = _text.Describe(ex, WorkflowRunRequest.TenantOrDefault(job.Tenant));
                 }
             }
         }
 
-        Log.JobRejected(_logger, error!);
+        Log.JobRejected(_logger, logged ?? error!);
         return PoisonEntry(error!, message);
     }
 
     /// <summary>
     /// The poison queue's entry for <paramref name="message"/>: <c>{"reason", "message"}</c>, within the queue's limit. A
-    /// long reason (an input of a thousand items, each failing the schema) is cut to fit, saying so (the log has it
-    /// whole); a job too large to fit with any reason goes as it was, as the host itself moves a job that kept failing.
+    /// long reason (an input of a thousand items, each failing the schema) is cut to fit, saying so; a job too large to fit with any reason goes as it was, as the host itself moves a job that kept failing.
     /// The job is never cut: before, such an entry failed to be written, the job was delivered five times over and
     /// reached the poison queue without its reason.
     /// </summary>
@@ -120,7 +125,7 @@ public sealed class RunQueueFunction
             return entry;
         }
 
-        const string Cut = " ... (cut to fit the queue's 64 KiB; the log has the whole reason)";
+        const string Cut = " ... (cut to fit the queue's 64 KiB)";
         var room = MaxMessageBytes - Encoding.UTF8.GetByteCount(Entry(Cut));
         for (var length = Math.Min(reason.Length, room); length >= 100; length = length * 3 / 4)
         {

@@ -216,7 +216,7 @@ public sealed class TelemetryTests
         using var listener = new Instruments(FrugalTelemetry.SourceName);
         var request = new StepRequest("wf-fail-" + Guid.NewGuid().ToString("N"), "h", "acme", "answer", 1, []) { RunId = "run-43" };
 
-        StepTelemetry.Fail(null, request, new InvalidOperationException("boom"));
+        StepTelemetry.Fail(null, request, new InvalidOperationException("boom"), TenantTextPolicy.None);
 
         var failure = Assert.Single(listener.Measurements, m => m.Name == "frugal.step.failures" && Equals(m.Tags["frugal.workflow"], request.Workflow));
         // The span's error.type is the fully qualified name, as the conventions ask; the metric's was the short name, so

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Frugal.Cli.Local;
+using Frugal.Engine;
+using Frugal.Telemetry;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace Frugal.Hosting.Tests.Engine;
+
+public sealed partial class ModelControlTests
+{
+    private const string Secret = "Jane Roe's card 4111-1111";
+
+    [Theory]
+    [InlineData("walnut", false)]
+    [InlineData("acme", true)]
+    public async Task Run_ServiceErrorEchoesThePrompt_TelemetryCarriesItOnlyForATenantWhoseTextIsStored(string tenant, bool stored)
+    {
+        // The deployment's 500 quotes the prompt, as a service's error body may. Its message went whole to the step's
+        // span, the orchestrator's retry log and Durable Task's spans, for every tenant: Application Insights got text
+        // Frugal promised to keep only for the tenants in Frugal:Costs:StoreTextForTenants.
+        var spans = new ConcurrentQueue<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(FrugalTelemetry.SourceName, FrugalTelemetry.ModelsSourceName, FrugalTelemetry.DurableTaskSourceName)
+            .SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new SpanErrorRedactor())
+            .AddProcessor(new Collect(spans))
+            .Build();
+        var logs = new CapturedLogs();
+        using var logging = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        await using var runtime = await LocalRuntime.StartAsync(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db"),
+                ["Frugal:Costs:StoreTextForTenants:0"] = "ACME",
+                ["Frugal:Models:Resilience:MaxRetries"] = "0",
+            }).Build(),
+            store: null,
+            TextWriter.Null,
+            s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new EchoingErrorHandler())),
+            logging);
+
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, Parse(OneCheapStep), new JsonObject { ["q"] = $"Refund {Secret} today" }, tenant);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        // The run's own status is the caller's: it says it all, whoever the tenant.
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Contains(Secret, metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        var step = Assert.Single(spans, s => s.Source.Name == FrugalTelemetry.SourceName && Equals(s.GetTagItem("frugal.run.id"), id) && Equals(s.GetTagItem("frugal.attempt"), 1));
+        Assert.Equal(ActivityStatusCode.Error, step.Status);
+        var told = spans.Where(s => s.TraceId == step.TraceId).SelectMany(Texts).Concat(logs.Lines).ToList();
+        if (stored)
+        {
+            Assert.Contains(Secret, step.StatusDescription, StringComparison.Ordinal);
+            return;
+        }
+
+        // What failed and where, without the service's words.
+        Assert.Equal(
+            "the cheap model failed with HTTP 500 (the service's message is left out: it may quote the prompt)",
+            step.StatusDescription);
+        Assert.Contains(logs.Lines, l => l.Contains($"step answer attempt 1 failed: the cheap model failed with HTTP 500", StringComparison.Ordinal));
+        Assert.Empty(told.Where(t => t.Contains(Secret, StringComparison.Ordinal)).Select(t => t[..Math.Min(t.Length, 300)]));
+        Assert.Contains(spans, s => s.Source.Name == FrugalTelemetry.DurableTaskSourceName && s.Status == ActivityStatusCode.Error && s.TraceId == step.TraceId);
+    }
+
+    /// <summary>Every text a span carries: its status description, tags and events.</summary>
+    private static IEnumerable<string> Texts(Activity span) =>
+        new[] { span.StatusDescription ?? string.Empty }
+            .Concat(span.TagObjects.Select(t => $"{t.Key}={t.Value}"))
+            .Concat(span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name} {t.Key}={t.Value}")));
+
+    private sealed class Collect(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => spans.Enqueue(data);
+    }
+
+    /// <summary>Every log line, with its exception, as an exporter would send it.</summary>
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IEnumerable<string> Lines => _lines;
+
+        // Not the Durable Task SDK's worker, which logs a failed activity with its exception: on the local host logs go
+        // to the terminal only (frugal exports spans and metrics), and in the Functions app activities do not run
+        // through that worker.
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName.StartsWith("Microsoft.DurableTask", StringComparison.Ordinal) ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance : new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturedLogs owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner._lines.Enqueue($"{formatter(state, exception)} {exception}");
+        }
+    }
+
+    /// <summary>Answers every chat call with a 500 whose error message quotes the request's prompt.</summary>
+    private sealed class EchoingErrorHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+            var prompt = JsonNode.Parse(body)?["messages"]?[0]?["content"]?.ToString() ?? string.Empty;
+            return new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError)
+            {
+                Content = new StringContent(new JsonObject { ["error"] = new JsonObject { ["message"] = $"could not process '{prompt}'" } }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+            };
+        }
+    }
+}
