@@ -230,7 +230,7 @@ public sealed class ModelStepHandler
 
         if (call.OutputSchema is not null && answer.Result.Output is null)
         {
-            throw new InvalidOperationException($"the model's answer is not the JSON the step's output_schema asks for: {answer.Invalid}");
+            throw new AnswerNotJsonException(answer.Invalid ?? "no reason given");
         }
     }
 

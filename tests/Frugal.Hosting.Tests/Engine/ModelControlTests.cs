@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -513,6 +514,14 @@ public sealed partial class ModelControlTests
     {
         // Answers cut off at max_output_tokens are not JSON; each was billed, but the failed attempt was recorded
         // with no tokens and as unpriced: six paid calls showed as "$0.000000 (+3 unpriced)".
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Frugal.Telemetry.FrugalTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
         await using var runtime = await StartAsync();
         var definition = Parse($$"""
             steps:
@@ -529,6 +538,11 @@ public sealed partial class ModelControlTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
         Assert.Contains("not the JSON the step's output_schema asks for", metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+
+        // Of a tenant whose text is not stored, the step's span said only "System.InvalidOperationException (its message is
+        // left out ...)": what failed is said now, without the reason, which may quote the answer.
+        var step = spans.First(s => Equals(s.GetTagItem("frugal.run.id"), id) && s.Status == ActivityStatusCode.Error);
+        Assert.Equal("the model's answer is not the JSON the step's output_schema asks for (the reason is left out: it may quote the answer)", step.StatusDescription);
         var records = await RecordsAsync(runtime, id);
         Assert.Equal(expected, records.Select(r => $"{r.StepId}/{r.Attempt} {r.Outcome}").Order(StringComparer.Ordinal));
         var prices = PriceTable.LoadDefault();
