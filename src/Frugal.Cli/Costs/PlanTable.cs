@@ -41,7 +41,7 @@ internal static class PlanTable
                 (i < plan.Workflows.Count ? monthly[i] : monthly.Total).ToString("$#,0.00", CultureInfo.InvariantCulture),
                 w.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 w.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
-                w.GpuSecondsPerRun.ToString("0.###", CultureInfo.InvariantCulture),
+                Figure(w.GpuSecondsPerRun),
                 w.Margin is not { } m ? "-"
                     : w.MeetsTarget switch
                     {
@@ -61,6 +61,14 @@ internal static class PlanTable
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Peak concurrency {plan.PeakConcurrency} run(s) ({(request.PeakConcurrency is null ? $"observed {plan.ObservedPeakConcurrency} x scale" : "given")}); " +
-            $"GPU demand mean {plan.MeanGpuDemand:0.###}, peak {plan.PeakGpuDemand:0.###} GPU-s/s -> {plan.GpuReplicas} replica(s) at {plan.GpuUtilisation:P1} mean utilisation"));
+            $"GPU demand mean {Figure(plan.MeanGpuDemand)}, peak {Figure(plan.PeakGpuDemand)} GPU-s/s -> {plan.GpuReplicas} replica(s) at {Share(plan.GpuUtilisation)} mean utilisation"));
     }
+
+    // A light GPU workload (an onnx step a few times a day) has a demand of 1e-5 GPU-s/s: to three decimals it read
+    // "mean 0, peak 0 -> 1 replica(s) at 0.0 % mean utilisation", a replica billed for nothing shown.
+    private static string Figure(double value) =>
+        value != 0 && Math.Abs(value) < 0.001 ? value.ToString("0.##E+0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Share(double value) =>
+        value > 0 && value < 0.0005 ? "< 0.1 %" : value.ToString("P1", CultureInfo.InvariantCulture);
 }

@@ -92,6 +92,26 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("Peak concurrency 40 run(s) (given)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Plan_Table_LightGpuWorkloadShowsItsDemand()
+    {
+        // Two onnx calls of 0.05 GPU-s over a week: a mean demand of about 1.7e-7 GPU-s/s, printed "mean 0 ... -> 1
+        // replica(s) at 0.0 % mean utilisation", as if the replica served nothing.
+        using (var ledger = new Frugal.Costs.SqliteCostLedger(_ledger.Path))
+        {
+            await ledger.AppendAsync(
+            [
+                DigestRun("g1", CostLedgerFixture.Day1.AddDays(4)) with { Tier = Frugal.Costs.CostTier.Onnx, Model = "urgency", GpuSeconds = 0.05, Dollars = 0.00001m },
+                DigestRun("g2", CostLedgerFixture.Day1.AddDays(5)) with { Tier = Frugal.Costs.CostTier.Onnx, Model = "urgency", GpuSeconds = 0.05, Dollars = 0.00001m },
+            ], CancellationToken.None);
+        }
+
+        var (code, output, _) = await CliRunner.RunAsync("plan", "--store", _ledger.Path, "--since", "2025-06-01", "--until", "2025-06-07");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"GPU demand mean \d(\.\d+)?E-\d+, peak [0-9.E-]+ GPU-s/s -> 1 replica\(s\) at < 0\.1 % mean utilisation", output);
+    }
+
     [Theory]
     [InlineData("--since", "2024-01-01", "--until", "2024-01-31")]
     [InlineData("--until", "2024-01-31")]
