@@ -65,6 +65,9 @@ internal static partial class Log
     [LoggerMessage(5009, LogLevel.Information, "A model call's cost could not be settled with the budget store; trying again (attempt {Attempt}) in {DelayMs} ms")]
     public static partial void BudgetSettleRetrying(ILogger logger, int attempt, double delayMs, Exception exception);
 
+    [LoggerMessage(5010, LogLevel.Warning, "A new run of tenant {Tenant} was refused with 503: the budget store did not answer")]
+    public static partial void RunStartBudgetStoreUnavailable(ILogger logger, string tenant, Exception exception);
+
     [LoggerMessage(5006, LogLevel.Warning, "Model {Model} is not in price table {Version}: until a call's answer names a priced model, budgets reserve for its calls at the table's dearest price, {Dearest}; add the model or name the deployment after it")]
     public static partial void BudgetModelUnpriced(ILogger logger, string model, string version, string dearest);
 }

@@ -95,7 +95,8 @@ internal static class ServeCommand
             catalog,
             runtime.Host.Services.GetService<BudgetGuard>(),
             runtime.Host.Services.GetService<Frugal.Routing.Feedback.SqliteRoutingFeedbackStore>(),
-            runtime.Host.NewRunId));
+            runtime.Host.NewRunId,
+            runtime.Host.Services.GetService<ILogger<WorkflowApi>>()));
         builder.Services.AddSingleton(runtime.Host.Client);
         builder.Services.AddSingleton(runtime.Host.Services.GetRequiredService<ICostLedger>());
         await using var app = builder.Build();

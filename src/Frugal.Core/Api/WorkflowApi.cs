@@ -4,6 +4,8 @@ using Frugal.Budgets;
 using Frugal.Engine;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Frugal.Api;
@@ -18,6 +20,7 @@ public sealed class WorkflowApi
     private readonly BudgetGuard? _budgets;
     private readonly Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? _feedback;
     private readonly Func<string>? _newRunId;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the API over the workflows in a catalog; with a <see cref="BudgetGuard"/>, new runs of a tenant
     /// whose monthly budget is spent get 402 and of a tenant over its tokens per minute 429 with Retry-After.</summary>
@@ -25,12 +28,19 @@ public sealed class WorkflowApi
     /// <param name="budgets">Admission by budget, when set.</param>
     /// <param name="feedback">Where routing feedback goes, when set.</param>
     /// <param name="newRunId">Makes run ids (the local host's <c>NewRunId</c>); null for Durable Task's own.</param>
-    public WorkflowApi(WorkflowCatalog catalog, BudgetGuard? budgets = null, Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null, Func<string>? newRunId = null)
+    /// <param name="logger">Where failures the caller is not told the details of are logged.</param>
+    public WorkflowApi(
+        WorkflowCatalog catalog,
+        BudgetGuard? budgets = null,
+        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null,
+        Func<string>? newRunId = null,
+        ILogger<WorkflowApi>? logger = null)
     {
         _catalog = catalog;
         _budgets = budgets;
         _feedback = feedback;
         _newRunId = newRunId;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Starts a run from a request body; 202 with status URLs, or a problem (404, 400).</summary>
@@ -78,8 +88,15 @@ public sealed class WorkflowApi
         }
         catch (BudgetStoreUnavailableException ex)
         {
-            // Whether the tenant may spend cannot be known: nothing starts, and the caller may try again.
-            return ApiResult.Problem(503, "Budget store unavailable", ex.Message);
+            // Whether the tenant may spend cannot be known: nothing starts, and the caller may try again. The store's
+            // words stay in the log: they name its host and port, the setting holding its connection string and the
+            // Redis client's diagnostics, which the caller (a tenant, behind the gateway) was told.
+            var caller = WorkflowRunRequest.TenantOrDefault(tenant);
+            Log.RunStartBudgetStoreUnavailable(_logger, caller, ex);
+            return ApiResult.Problem(
+                503,
+                "Budget store unavailable",
+                $"the budget store did not answer, so whether tenant '{caller}' may spend is not known: nothing was started; try again later (the service's log says why)");
         }
 
         if (refusal is not null)

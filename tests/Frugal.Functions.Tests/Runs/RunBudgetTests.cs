@@ -72,6 +72,41 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         Assert.Equal("acme", Frugal.Engine.WorkflowRunRequest.TenantOrDefault(spelling));
     }
 
+    [Fact]
+    public async Task StartRun_BudgetStoreUnreachable_Returns503WithoutTheStoresAddressOrItsClientsWords()
+    {
+        // The answer quoted the store's exception: its host and port, the setting that holds its connection string and
+        // the Redis client's own diagnostics, told to whoever held a function key (a tenant behind the gateway).
+        var port = FreePort();
+        await using var store = new RedisBudgetStore($"127.0.0.1:{port},connectTimeout=200,syncTimeout=500,asyncTimeout=500");
+        var options = new BudgetOptions { Action = BudgetAction.Refuse };
+        options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m };
+        var guard = new BudgetGuard(Options.Create(options), store, PriceTable.LoadDefault(), TimeProvider.System);
+        var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
+        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(503, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Budget store unavailable", body!["title"]!.GetValue<string>());
+        Assert.Equal(
+            "the budget store did not answer, so whether tenant 'acme' may spend is not known: nothing was started; try again later (the service's log says why)",
+            body["detail"]!.GetValue<string>());
+        Assert.DoesNotContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture), body.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("RedisConnectionString", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     private static BudgetGuard Guard(BudgetOptions options) =>
         new(Options.Create(options), new InMemoryBudgetStore(TimeProvider.System), PriceTable.LoadDefault(), TimeProvider.System);
 }
