@@ -19,9 +19,9 @@ param keyVaultName string
 param appInsightsName string
 
 var storageRoles = {
-  // The Functions host takes blob leases and manages its own containers, for which it documents Blob Data Owner.
+  // The Functions host takes blob leases and manages its own containers, for which it documents Blob Data Owner. It
+  // holds every data action of Blob Data Contributor, which was assigned beside it and gave nothing more.
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 }

@@ -275,6 +275,18 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_StorageRoles_GrantBlobDataOwnerAloneForBlobs()
+    {
+        // Blob Data Contributor was assigned beside Blob Data Owner, which holds every one of its data actions: a second
+        // grant that gave nothing more, for a reviewer to wonder about.
+        var roles = RoleDefinitions(await TemplateAsync());
+        Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roles); // Storage Blob Data Owner
+        Assert.DoesNotContain("ba92f5b4-2d11-453d-a403-e96b0029c9fe", roles); // Storage Blob Data Contributor
+        Assert.Contains("974c5e8b-45b9-4653-ba55-5f855dd0fb88", roles); // Storage Queue Data Contributor
+        Assert.Contains("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", roles); // Storage Table Data Contributor
+    }
+
+    [BicepFact]
     public async Task MainBicep_FunctionAppSettings_EachNamesAnOptionTheAppReads()
     {
         // A setting no options class reads is silently ignored: the app then runs on a default (the cost ledger once
