@@ -48,6 +48,14 @@ public sealed class LearnedComplexityClassifier : IComplexityClassifier
     public async ValueTask<ComplexityScore> ScoreAsync(string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Nothing to judge: the inference app refuses blank text (a deployed classify step failed on an empty
+            // ticket), while in process it was embedded as [CLS] [SEP] alone and scored like a real prompt. Both now
+            // route it as the least complex, without an embedding.
+            return new ComplexityScore(0, new Dictionary<string, double> { ["empty_prompt"] = 1 });
+        }
+
         var generator = embeddings.Value;
         var generated = await generator.GenerateAsync([text], cancellationToken: cancellationToken).ConfigureAwait(false);
         var score = model.Score(generated[0].Vector.Span, text);

@@ -40,6 +40,24 @@ public sealed class RouterArtefactTests : IDisposable
         Assert.InRange(score.Score, 0, 1);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\n\t")]
+    public async Task LearnedClassifier_BlankPrompt_ScoresZeroWithoutAnEmbedding(string prompt)
+    {
+        // The inference app refuses blank text, so a deployed classify step failed on an empty ticket, while in process
+        // the blank was embedded ([CLS] [SEP] alone) and scored as if it were a prompt.
+        var generator = new FakeEmbeddingGenerator();
+        var classifier = new LearnedComplexityClassifier(Trained.Value, generator);
+
+        var score = await classifier.ScoreAsync(prompt, CancellationToken.None);
+
+        Assert.Equal(0, generator.Calls);
+        Assert.Equal(0, score.Score);
+        Assert.Equal(1, score.Signals["empty_prompt"]);
+    }
+
     [Fact]
     public void Load_MissingFolder_NamesFolder()
     {
