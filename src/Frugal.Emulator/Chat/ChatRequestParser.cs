@@ -121,6 +121,14 @@ internal static class ChatRequestParser
                 {
                     if (parts[p] is JsonObject { } imagePart && ReadString(imagePart, "type") is "image_url")
                     {
+                        if (role != "user")
+                        {
+                            // OpenAI's words: an image in a system or assistant turn is refused, not billed.
+                            throw new EmulatorRequestException(
+                                $"Invalid '{where}'. Image URLs are only allowed for messages with role 'user', but this message with role '{role}' contains an image URL.",
+                                where);
+                        }
+
                         (images ??= []).Add(ReadImage(imagePart, $"{where}.content[{p}]"));
                         continue;
                     }
