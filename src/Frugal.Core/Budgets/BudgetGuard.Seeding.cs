@@ -84,20 +84,25 @@ public sealed partial class BudgetGuard
     /// What the ledger's records <paramref name="query"/> selects count against budgets (0 without a ledger): their
     /// dollars, and for an unpriced record of a model the price table does not know, its usage at the dearest model's
     /// prices, as its settle counted it. Summed at $0, a new process or a restarted Redis gave a tenant of a self-hosted
-    /// model its whole budget again.
+    /// model its whole budget again. The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
+    /// of a tenant's month took 3.9 s and 516 MB of allocations for a million records, on the first call of each process.
     /// </summary>
     private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
     {
-        decimal dollars = 0m;
-        if (_ledger is not null)
+        if (_ledger is null)
         {
-            await foreach (var record in _ledger.QueryAsync(query, cancellationToken).ConfigureAwait(false))
-            {
-                // A call in flight (or cut off by a kill) holds its upper bound, not a cost: its own record adds what it cost.
-                dollars += record.Unfinished ? 0m
-                    : record.Priced || record.InputTokens + record.OutputTokens == 0 ? record.Dollars
-                    : Math.Max(record.Dollars, ActualCost(record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens)) / NanoPerDollar);
-            }
+            return 0m;
+        }
+
+        // A call in flight (or cut off by a kill) holds its upper bound, not a cost: its own record adds what it cost,
+        // and the ledger leaves it out.
+        var spend = await _ledger.SpendAsync(query, cancellationToken).ConfigureAwait(false);
+        decimal dollars = spend.PricedDollars;
+        foreach (var unpriced in spend.Unpriced)
+        {
+            var usage = unpriced.Usage;
+            dollars += unpriced.Calls * (usage.InputTokens + usage.OutputTokens == 0 ? unpriced.Dollars
+                : Math.Max(unpriced.Dollars, ActualCost(unpriced.Model, usage) / NanoPerDollar));
         }
 
         return dollars;

@@ -42,4 +42,25 @@ public interface ICostLedger
 
         return count;
     }
+
+    /// <summary>
+    /// Sums what the finished records <paramref name="query"/> selects spent (budget seeding): the priced records'
+    /// dollars, and the unpriced ones grouped by model, usage and dollars. This default reads every record with
+    /// <see cref="QueryAsync"/>; a ledger that can aggregate where the records are stored does so (SQLite), so a month
+    /// of a million records comes back as a few rows.
+    /// </summary>
+    /// <param name="query">The filters; its text and details settings are ignored.</param>
+    /// <param name="cancellationToken">Cancels the sum.</param>
+    /// <returns>The spend.</returns>
+    async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var spend = new CostSpendBuilder();
+        await foreach (var record in QueryAsync(query with { IncludeText = false, IncludeDetails = false }, cancellationToken).ConfigureAwait(false))
+        {
+            spend.Add(record.Outcome, record.Priced, record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens), record.Dollars);
+        }
+
+        return spend.Build();
+    }
 }

@@ -122,12 +122,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         EnsureSchema(connection);
         Execute(connection, "PRAGMA mmap_size=268435456;");
         await using var command = connection.CreateCommand();
-        var where = new List<string>();
-        AddFilter(command, where, "started_at >= $since", "$since", query.Since?.UtcTicks);
-        AddFilter(command, where, "started_at < $until", "$until", query.Until?.UtcTicks);
-        AddFilter(command, where, "tenant = $tenant", "$tenant", query.Tenant);
-        AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
-        AddFilter(command, where, "run_id = $run", "$run", query.RunId);
+        var where = Filters(command, query);
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         if (!query.IncludeText)
         {
@@ -152,6 +147,50 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
 
             yield return Read(reader);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Two aggregate queries: the priced records' dollars summed exactly (as decimals, by a function registered on the
+    /// connection: SQLite's own SUM would add them as doubles), and the unpriced records grouped by model, usage and dollars.
+    /// </remarks>
+    public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureSchema(connection);
+        Execute(connection, "PRAGMA mmap_size=268435456;");
+        connection.CreateAggregate<string?, decimal, string>(
+            "frugal_decimal_sum",
+            0m,
+            (sum, dollars) => dollars is null ? sum : sum + decimal.Parse(dollars, NumberStyles.Float, CultureInfo.InvariantCulture),
+            sum => sum.ToString(CultureInfo.InvariantCulture),
+            isDeterministic: true);
+
+        await using var command = connection.CreateCommand();
+        var where = Filters(command, query);
+        where.Add("outcome <> " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture));
+        string filter = " WHERE " + string.Join(" AND ", where);
+        command.CommandText = $"SELECT frugal_decimal_sum(dollars) FROM cost_records{filter} AND priced <> 0";
+        var priced = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+        command.CommandText = "SELECT model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars, count(*) " +
+            $"FROM cost_records{filter} AND priced = 0 GROUP BY model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars";
+        var unpriced = new List<UnpricedSpend>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                unpriced.Add(new UnpricedSpend(
+                    reader.IsDBNull(0) ? null : reader.GetString(0),
+                    new TokenUsage(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)),
+                    decimal.Parse(reader.GetString(5), NumberStyles.Float, CultureInfo.InvariantCulture),
+                    reader.GetInt64(6)));
+            }
+        }
+
+        return new CostSpend(decimal.Parse(priced, NumberStyles.Float, CultureInfo.InvariantCulture), unpriced);
     }
 
     /// <inheritdoc />
@@ -374,6 +413,18 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The conditions <paramref name="query"/> sets, their values bound on <paramref name="command"/>.</summary>
+    private static List<string> Filters(SqliteCommand command, CostQuery query)
+    {
+        var where = new List<string>();
+        AddFilter(command, where, "started_at >= $since", "$since", query.Since?.UtcTicks);
+        AddFilter(command, where, "started_at < $until", "$until", query.Until?.UtcTicks);
+        AddFilter(command, where, "tenant = $tenant", "$tenant", query.Tenant);
+        AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
+        AddFilter(command, where, "run_id = $run", "$run", query.RunId);
+        return where;
     }
 
     private static void AddFilter(SqliteCommand command, List<string> where, string clause, string name, object? value)

@@ -32,6 +32,9 @@ public sealed class TableCostLedger : ICostLedger
     /// <summary>The longest span (days) a tenant's query reads partition by partition rather than as one range.</summary>
     private const int MaxPartitionDays = 62;
 
+    private static readonly string[] SpendProperties =
+        ["Outcome", "Priced", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
+
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private Task? _created;
@@ -83,6 +86,37 @@ public sealed class TableCostLedger : ICostLedger
     public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await foreach (var entity in EntitiesAsync(query, select: null, cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Table storage cannot sum on the server: every record is still read, as <see cref="QueryAsync"/> reads them, but
+    /// only the eight properties the sum needs come back (not the hashes, ids and any stored text).
+    /// </remarks>
+    public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var spend = new CostSpendBuilder();
+        await foreach (var e in EntitiesAsync(query, SpendProperties, cancellationToken).ConfigureAwait(false))
+        {
+            spend.Add(
+                (CostOutcome)(e.GetInt32("Outcome") ?? 0),
+                e.GetBoolean("Priced") ?? true,
+                e.GetString("Model"),
+                new TokenUsage(e.GetInt64("InputTokens") ?? 0, e.GetInt64("CachedInputTokens") ?? 0, e.GetInt64("OutputTokens") ?? 0, e.GetInt64("ReasoningTokens") ?? 0),
+                ParseDecimal(e.GetString("Dollars")));
+        }
+
+        return spend.Build();
+    }
+
+    /// <summary>The entities <paramref name="query"/> selects, with the properties in <paramref name="select"/> (all when null).</summary>
+    private async IAsyncEnumerable<TableEntity> EntitiesAsync(CostQuery query, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var filters = new List<string>();
         if (query.Since is { } since)
@@ -129,9 +163,9 @@ public sealed class TableCostLedger : ICostLedger
         foreach (string partition in partitions)
         {
             string filter = string.Join(" and ", filters.Prepend(partition).Where(f => f.Length > 0));
-            await foreach (var entity in _table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, select, cancellationToken).ConfigureAwait(false))
             {
-                yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
+                yield return entity;
             }
         }
     }

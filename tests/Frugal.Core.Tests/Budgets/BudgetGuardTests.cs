@@ -467,6 +467,20 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task MonthToDateAsync_LedgerThatSums_SeedsFromItsSumsWithoutReadingRecords()
+    {
+        // Reading every record of a tenant's month took seconds for a million of them, on each process's first call;
+        // a ledger that sums where it stores hands back totals, and the unpriced calls still count at the dearest prices.
+        var ledger = new SummingLedger(new CostSpend(0.05m, [new UnpricedSpend("my-llama-70b", new TokenUsage(10_000, 0, 100_000, 0), 0m, 3)]));
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m }, ledger: ledger);
+
+        // gpt-4o, the dearest: 3 x (10,000 x $2.50/M + 100,000 x $10/M) = 3 x $1.025.
+        Assert.Equal(3.125m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+        var query = Assert.Single(ledger.Queries);
+        Assert.Equal(("acme", new DateTimeOffset(Now.Year, Now.Month, 1, 0, 0, 0, TimeSpan.Zero)), (query.Tenant, query.Since));
+    }
+
+    [Fact]
     public async Task MonthToDateAsync_StoreLostTheMonthCounter_ReadsTheLedgerSpendAgain()
     {
         var store = new RestartableStore(new FakeTimeProvider(Now));
@@ -522,6 +536,25 @@ public sealed class BudgetGuardTests
         StartedAt = at,
         CompletedAt = at,
     };
+
+    /// <summary>A ledger that sums where it stores: it hands back <paramref name="spend"/> and has no records to read.</summary>
+    private sealed class SummingLedger(CostSpend spend) : ICostLedger
+    {
+        public List<CostQuery> Queries { get; } = [];
+
+        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the seed read every record instead of the ledger's sums");
+
+        public Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
+        {
+            Queries.Add(query);
+            return Task.FromResult(spend);
+        }
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
 
     /// <summary>An empty ledger that counts its queries, each slow enough that concurrent callers overlap.</summary>
     private sealed class CountingLedger : ICostLedger

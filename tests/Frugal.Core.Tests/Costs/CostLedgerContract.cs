@@ -70,6 +70,39 @@ internal static class CostLedgerContract
     }
 
     /// <summary>
+    /// The spend a budget seeds from: the selected records' priced dollars summed exactly (no double rounding), the
+    /// unpriced ones one entry per model, usage and dollars with their count, calls in flight left out; the same as
+    /// summing the records <see cref="ICostLedger.QueryAsync"/> returns.
+    /// </summary>
+    public static async Task Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(ICostLedger ledger)
+    {
+        await ledger.AppendAsync(
+        [
+            Record(runId: "r1", dollars: 0.000000001m),
+            Record(runId: "r2", dollars: 1234.000000003m),
+            Record(runId: "r3", dollars: 0.1m, startedAt: Day1.AddHours(5)),
+            Record(runId: "r4", model: "llama-local", dollars: 0m, priced: false),
+            Record(runId: "r5", model: "llama-local", dollars: 0m, priced: false),
+            Record(runId: "r6", model: "llama-local", dollars: 0m, priced: false) with { OutputTokens = 7 },
+            Record(runId: "r7", dollars: 5m) with { Outcome = CostOutcome.Started },
+            Record(runId: "r8", dollars: 9m, tenant: "globex"),
+            Record(runId: "r9", dollars: 9m, startedAt: Day1.AddDays(-1)),
+        ], CancellationToken.None);
+        var query = new CostQuery { Tenant = "acme", Since = Day1, Until = Day1.AddDays(1) };
+
+        var spend = await ledger.SpendAsync(query, CancellationToken.None);
+
+        Assert.Equal(1234.100000004m, spend.PricedDollars);
+        Assert.Equal(
+            ["llama-local 1000/200/300/10 $0 x2", "llama-local 1000/200/7/10 $0 x1"],
+            spend.Unpriced.Select(u => $"{u.Model} {u.Usage.InputTokens}/{u.Usage.CachedInputTokens}/{u.Usage.OutputTokens}/{u.Usage.ReasoningTokens} ${u.Dollars} x{u.Calls}").Order(StringComparer.Ordinal));
+        var streamed = await ToListAsync(ledger.QueryAsync(query, CancellationToken.None));
+        Assert.Equal(streamed.Where(r => r.Priced && !r.Unfinished).Sum(r => r.Dollars), spend.PricedDollars);
+        Assert.Equal(streamed.Count(r => !r.Priced), spend.Unpriced.Sum(u => u.Calls));
+        Assert.Equal(0m, (await ledger.SpendAsync(query with { Tenant = "nobody" }, CancellationToken.None)).PricedDollars);
+    }
+
+    /// <summary>
     /// One tenant's run over several days, as a budget seeds a run counter (the Table ledger reads it partition by
     /// partition, a RowKey range in each): not another tenant's records under the same run id, not a run whose id
     /// begins with this one's, not a day outside the range.

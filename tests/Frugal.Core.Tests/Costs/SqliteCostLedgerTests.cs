@@ -31,6 +31,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task QueryAsync_TenantRunOverDays_ReturnsOnlyThatRunsRecords() => CostLedgerContract.Query_TenantRunOverDays_ReturnsOnlyThatRunsRecords(_ledger);
 
     [Fact]
+    public Task SpendAsync_TenantsMonth_SumsPricedAndGroupsUnpriced() => CostLedgerContract.Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(_ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(_ledger);
 
     [Fact]

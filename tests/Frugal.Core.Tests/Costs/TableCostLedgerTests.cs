@@ -37,6 +37,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task QueryAsync_TenantRunOverDays_ReturnsOnlyThatRunsRecords() => CostLedgerContract.Query_TenantRunOverDays_ReturnsOnlyThatRunsRecords(Ledger);
 
     [Fact]
+    public Task SpendAsync_TenantsMonth_SumsPricedAndGroupsUnpriced() => CostLedgerContract.Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(Ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(Ledger);
 
     [Fact]

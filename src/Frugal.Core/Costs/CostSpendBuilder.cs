@@ -1,0 +1,28 @@
+namespace Frugal.Costs;
+
+/// <summary>Folds records, one at a time, into a <see cref="CostSpend"/> (for ledgers that cannot sum where they store).</summary>
+internal sealed class CostSpendBuilder
+{
+    private readonly Dictionary<(string? Model, TokenUsage Usage, decimal Dollars), long> _unpriced = [];
+    private decimal _priced;
+
+    public void Add(CostOutcome outcome, bool priced, string? model, TokenUsage usage, decimal dollars)
+    {
+        if (outcome == CostOutcome.Started)
+        {
+            return;
+        }
+
+        if (priced)
+        {
+            _priced += dollars;
+            return;
+        }
+
+        ref long calls = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_unpriced, (model, usage, dollars), out _);
+        calls++;
+    }
+
+    public CostSpend Build() =>
+        new(_priced, [.. _unpriced.Select(u => new UnpricedSpend(u.Key.Model, u.Key.Usage, u.Key.Dollars, u.Value))]);
+}
