@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Frugal.Budgets;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -17,6 +18,12 @@ namespace Frugal.Cli.Commands;
 /// <summary><c>frugal run &lt;workflow.yaml&gt; --input &lt;file.json|file.jsonl&gt;</c>: runs a workflow locally, one run per input.</summary>
 internal static class RunCommand
 {
+    /// <summary>
+    /// The most runs the embedded backend has in flight at once: enough to keep its dispatchers and the model
+    /// endpoint busy, few enough that memory and the wait for a first output do not grow with the input file.
+    /// </summary>
+    internal const int MaxRunsInFlight = 256;
+
     public static Command Create()
     {
         var workflow = new Argument<string>("workflow") { Description = "The workflow file (YAML)." };
@@ -160,11 +167,11 @@ internal static class RunCommand
         {
             if (store is null)
             {
-                foreach (var item in inputs)
+                await RunEmbeddedAsync(client, definition, inputs, tenant, runtime.Host.NewRunId, clock, started, (input, metadata, elapsed) =>
                 {
-                    var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, runtime.Host.NewRunId(), cancellationToken);
-                    started.Add((item, id, clock.Elapsed));
-                }
+                    reporter.Report(input, metadata, elapsed);
+                    reported.Add(metadata.InstanceId);
+                }, cancellationToken);
             }
             else
             {
@@ -245,7 +252,7 @@ internal static class RunCommand
                     $"{earlier} run(s) of these inputs had finished against this --store and are reported, not run again; {resumed} unfinished one(s) resumed; {restarted} that had failed or were terminated started again; {fresh} new.");
             }
 
-            var waits = started.Select(async s =>
+            var waits = started.Where(s => !reported.Contains(s.Id)).Select(async s =>
             {
                 var metadata = await client.WaitForInstanceCompletionAsync(s.Id, getInputsAndOutputs: true, cancellationToken);
 
@@ -272,7 +279,13 @@ internal static class RunCommand
 
             // Runs whose last step finished during the drain have completed: their outputs were paid for, and on the
             // embedded backend this is the only chance to print them (the waits above were cancelled with the stop).
-            foreach (var (runInput, id, at) in started)
+            (RunInput Input, string Id, TimeSpan At)[] startedSoFar;
+            lock (started)
+            {
+                startedSoFar = [.. started];
+            }
+
+            foreach (var (runInput, id, at) in startedSoFar)
             {
                 if (reported.Contains(id)
                     || await client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None) is not { IsCompleted: true } metadata)
@@ -307,6 +320,66 @@ internal static class RunCommand
         }
 
         return reporter.Failed == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+
+    /// <summary>
+    /// Runs the inputs on the embedded backend, at most <see cref="MaxRunsInFlight"/> at once, reporting each as it
+    /// finishes and then dropping it from the backend's memory (its output is printed and its spend is in the ledger).
+    /// Started all at once, 10,000 inputs held every run in memory together (985 MB at the peak) and all of them
+    /// finished, and printed, in the last second of a 26 s batch.
+    /// </summary>
+    private static async Task RunEmbeddedAsync(
+        DurableTaskClient client,
+        WorkflowDefinition definition,
+        IReadOnlyList<RunInput> inputs,
+        string? tenant,
+        Func<string> newRunId,
+        Stopwatch clock,
+        List<(RunInput Input, string Id, TimeSpan At)> started,
+        Action<RunInput, OrchestrationMetadata, TimeSpan> report,
+        CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(MaxRunsInFlight);
+        var finished = Channel.CreateUnbounded<(RunInput Input, OrchestrationMetadata Metadata, TimeSpan Elapsed)>();
+        var starting = Task.Run(async () =>
+        {
+            var waits = new List<Task>(inputs.Count);
+            try
+            {
+                foreach (var item in inputs)
+                {
+                    await slots.WaitAsync(cancellationToken);
+                    var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), cancellationToken);
+                    var at = clock.Elapsed;
+                    lock (started)
+                    {
+                        started.Add((item, id, at));
+                    }
+
+                    waits.Add(Task.Run(async () =>
+                    {
+                        var metadata = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
+                        await finished.Writer.WriteAsync((item, metadata, clock.Elapsed - at), cancellationToken);
+                    }, cancellationToken));
+                }
+
+                await Task.WhenAll(waits);
+                finished.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                finished.Writer.TryComplete(ex);
+            }
+        }, CancellationToken.None);
+
+        await foreach (var (input, metadata, elapsed) in finished.Reader.ReadAllAsync(cancellationToken))
+        {
+            report(input, metadata, elapsed);
+            await client.PurgeInstanceAsync(metadata.InstanceId, cancellation: cancellationToken);
+            slots.Release();
+        }
+
+        await starting;
     }
 
     /// <summary>Whether <paramref name="taskHub"/> is part of run ids: any hub but the default, which keeps the ids it always had.</summary>
