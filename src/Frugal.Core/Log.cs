@@ -10,8 +10,8 @@ internal static partial class Log
 
     // The orchestrator names the failure by its type only: its message may quote the tenant's text, and the orchestrator
     // cannot read whose text may be kept (configuration). The activity's own line (1005, 1006) says why, as the tenant's
-    // policy allows.
-    [LoggerMessage(1002, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt} failed ({ErrorType}), retrying")]
+    // policy allows; this line only says that the step is tried again, so that a failure reads as one line.
+    [LoggerMessage(1002, LogLevel.Warning, "Run {RunId}: step {StepId} retrying after attempt {Attempt} ({ErrorType})")]
     public static partial void StepRetrying(ILogger logger, string runId, string stepId, int attempt, string errorType);
 
     [LoggerMessage(1005, LogLevel.Warning, "Run {RunId}: step {StepId} attempt {Attempt} failed: {Reason}")]

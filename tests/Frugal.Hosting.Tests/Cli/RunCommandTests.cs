@@ -572,8 +572,10 @@ public sealed class RunCommandTests : IDisposable
         var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Login loop", "body": "I cannot log in since this morning." }"""));
 
         Assert.True(code == 1, $"exit {code}: {error}{output}");
-        var warning = Assert.Single(error.ReplaceLineEndings("\n").Split('\n'), l => l.Contains("attempt 1 failed", StringComparison.Ordinal));
-        Assert.Matches("^warning: Run [0-9a-f]+: step answer attempt 1 failed, retrying: the cheap model failed with HTTP 500", warning);
+        var lines = error.ReplaceLineEndings("\n").Split('\n');
+        var warning = Assert.Single(lines, l => l.Contains("attempt 1 failed", StringComparison.Ordinal));
+        Assert.Matches("^warning: Run [0-9a-f]+: step answer attempt 1 failed: the cheap model failed with HTTP 500", warning);
+        Assert.Single(lines, l => l.Contains("step answer retrying after attempt 1 (Frugal.Models.ModelCallException)", StringComparison.Ordinal));
     }
 
     [Fact]
