@@ -32,7 +32,7 @@ public sealed class BudgetSettleTests
         long reserved = 0;
         using var client = new BudgetChatClient(new AnsweringChatClient(async () =>
         {
-            reserved = (await store.GetAsync(month, CancellationToken.None)).Reserved;
+            reserved = (await AnswersAgainAsync(store, month)).Reserved;
             await redis.StopAsync();
         }), guard, new TokenEstimator());
 
@@ -44,7 +44,7 @@ public sealed class BudgetSettleTests
 
         Assert.Equal("ok", response.Text);
         Assert.True(reserved > CallCost, $"reserved {reserved}");
-        Assert.Equal(new BudgetBalance(CallCost, 0, Seeded: true), await store.GetAsync(month, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(CallCost, 0, Seeded: true), await AnswersAgainAsync(store, month));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class BudgetSettleTests
         long reserved = 0;
         using var client = new BudgetChatClient(new AnsweringChatClient(async () =>
         {
-            reserved = (await store.GetAsync(month, CancellationToken.None)).Reserved;
+            reserved = (await AnswersAgainAsync(store, month)).Reserved;
             await redis.StopAsync();
         }), guard, new TokenEstimator());
 
@@ -69,7 +69,7 @@ public sealed class BudgetSettleTests
         for (var i = 0; i < 600 && balance.Reserved > 0; i++)
         {
             await Task.Delay(100); // until the lease passes, by Redis's own clock
-            balance = await store.GetAsync(month, CancellationToken.None);
+            balance = await AnswersAgainAsync(store, month);
         }
 
         Assert.Equal("ok", response.Text);
@@ -130,7 +130,11 @@ public sealed class BudgetSettleTests
         await task;
     }
 
-    /// <summary>Reads the counter until the store's connection is back (it reconnects in the background).</summary>
+    /// <summary>
+    /// Reads the counter until the store's connection is back (it reconnects in the background). Every read of the test's
+    /// own server goes through here: its 500 ms timeouts, there to make an outage fail fast, are also met by a read that
+    /// a loaded CI machine holds up (772 ms once), which is not what the tests check.
+    /// </summary>
     private static async Task<BudgetBalance> AnswersAgainAsync(RedisBudgetStore store, string key)
     {
         for (var i = 0; ; i++)
