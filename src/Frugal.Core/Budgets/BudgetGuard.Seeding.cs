@@ -84,7 +84,9 @@ public sealed partial class BudgetGuard
     /// What the ledger's records <paramref name="query"/> selects count against budgets (0 without a ledger): their
     /// dollars, and for an unpriced record of a model the price table does not know, its usage at the dearest model's
     /// prices, as its settle counted it. Summed at $0, a new process or a restarted Redis gave a tenant of a self-hosted
-    /// model its whole budget again. The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
+    /// model its whole budget again. An unpriced onnx call counts its recorded dollars, as its settle counted the price
+    /// of its GPU seconds (none without a GPU profile): its tokens are a classifier's word pieces, and priced at a hosted
+    /// model's input price each new process charged the month for every onnx call again. The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
     /// of a tenant's month took 3.9 s and 516 MB of allocations for a million records, on the first call of each process.
     /// </summary>
     private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
@@ -101,7 +103,7 @@ public sealed partial class BudgetGuard
         foreach (var unpriced in spend.Unpriced)
         {
             var usage = unpriced.Usage;
-            dollars += unpriced.Calls * (usage.InputTokens + usage.OutputTokens == 0 ? unpriced.Dollars
+            dollars += unpriced.Calls * (usage.InputTokens + usage.OutputTokens == 0 || unpriced.Tier == CostTier.Onnx ? unpriced.Dollars
                 : Math.Max(unpriced.Dollars, ActualCost(unpriced.Model, usage) / NanoPerDollar));
         }
 

@@ -3,10 +3,10 @@ namespace Frugal.Costs;
 /// <summary>Folds records, one at a time, into a <see cref="CostSpend"/> (for ledgers that cannot sum where they store).</summary>
 internal sealed class CostSpendBuilder
 {
-    private readonly Dictionary<(string? Model, TokenUsage Usage, decimal Dollars), long> _unpriced = [];
+    private readonly Dictionary<(CostTier Tier, string? Model, TokenUsage Usage, decimal Dollars), long> _unpriced = [];
     private decimal _priced;
 
-    public void Add(CostOutcome outcome, bool priced, string? model, TokenUsage usage, decimal dollars)
+    public void Add(CostOutcome outcome, bool priced, CostTier tier, string? model, TokenUsage usage, decimal dollars)
     {
         if (outcome == CostOutcome.Started)
         {
@@ -19,10 +19,10 @@ internal sealed class CostSpendBuilder
             return;
         }
 
-        ref long calls = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_unpriced, (model, usage, dollars), out _);
+        ref long calls = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_unpriced, (tier, model, usage, dollars), out _);
         calls++;
     }
 
     public CostSpend Build() =>
-        new(_priced, [.. _unpriced.Select(u => new UnpricedSpend(u.Key.Model, u.Key.Usage, u.Key.Dollars, u.Value))]);
+        new(_priced, [.. _unpriced.Select(u => new UnpricedSpend(u.Key.Tier, u.Key.Model, u.Key.Usage, u.Key.Dollars, u.Value))]);
 }

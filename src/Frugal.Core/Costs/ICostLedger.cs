@@ -45,7 +45,7 @@ public interface ICostLedger
 
     /// <summary>
     /// Sums what the finished records <paramref name="query"/> selects spent (budget seeding): the priced records'
-    /// dollars, and the unpriced ones grouped by model, usage and dollars. This default reads every record with
+    /// dollars, and the unpriced ones grouped by tier, model, usage and dollars. This default reads every record with
     /// <see cref="QueryAsync"/>; a ledger that can aggregate where the records are stored does so (SQLite), so a month
     /// of a million records comes back as a few rows.
     /// </summary>
@@ -58,7 +58,7 @@ public interface ICostLedger
         var spend = new CostSpendBuilder();
         await foreach (var record in QueryAsync(query with { IncludeText = false, IncludeDetails = false }, cancellationToken).ConfigureAwait(false))
         {
-            spend.Add(record.Outcome, record.Priced, record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens), record.Dollars);
+            spend.Add(record.Outcome, record.Priced, record.Tier, record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens), record.Dollars);
         }
 
         return spend.Build();

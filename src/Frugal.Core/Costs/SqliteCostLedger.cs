@@ -152,7 +152,7 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     /// <inheritdoc />
     /// <remarks>
     /// Two aggregate queries: the priced records' dollars summed exactly (as decimals, by a function registered on the
-    /// connection: SQLite's own SUM would add them as doubles), and the unpriced records grouped by model, usage and dollars.
+    /// connection: SQLite's own SUM would add them as doubles), and the unpriced records grouped by tier, model, usage and dollars.
     /// </remarks>
     public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
@@ -175,18 +175,19 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         command.CommandText = $"SELECT frugal_decimal_sum(dollars) FROM cost_records{filter} AND priced <> 0";
         var priced = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
-        command.CommandText = "SELECT model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars, count(*) " +
-            $"FROM cost_records{filter} AND priced = 0 GROUP BY model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars";
+        command.CommandText = "SELECT tier, model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars, count(*) " +
+            $"FROM cost_records{filter} AND priced = 0 GROUP BY tier, model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars";
         var unpriced = new List<UnpricedSpend>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 unpriced.Add(new UnpricedSpend(
-                    reader.IsDBNull(0) ? null : reader.GetString(0),
-                    new TokenUsage(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)),
-                    decimal.Parse(reader.GetString(5), NumberStyles.Float, CultureInfo.InvariantCulture),
-                    reader.GetInt64(6)));
+                    (CostTier)reader.GetInt32(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    new TokenUsage(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)),
+                    decimal.Parse(reader.GetString(6), NumberStyles.Float, CultureInfo.InvariantCulture),
+                    reader.GetInt64(7)));
             }
         }
 

@@ -33,7 +33,7 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxPartitionDays = 62;
 
     private static readonly string[] SpendProperties =
-        ["Outcome", "Priced", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
+        ["Outcome", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
@@ -95,7 +95,7 @@ public sealed class TableCostLedger : ICostLedger
     /// <inheritdoc />
     /// <remarks>
     /// Table storage cannot sum on the server: every record is still read, as <see cref="QueryAsync"/> reads them, but
-    /// only the eight properties the sum needs come back (not the hashes, ids and any stored text).
+    /// only the nine properties the sum needs come back (not the hashes, ids and any stored text).
     /// </remarks>
     public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
@@ -106,6 +106,7 @@ public sealed class TableCostLedger : ICostLedger
             spend.Add(
                 (CostOutcome)(e.GetInt32("Outcome") ?? 0),
                 e.GetBoolean("Priced") ?? true,
+                (CostTier)(e.GetInt32("Tier") ?? 0),
                 e.GetString("Model"),
                 new TokenUsage(e.GetInt64("InputTokens") ?? 0, e.GetInt64("CachedInputTokens") ?? 0, e.GetInt64("OutputTokens") ?? 0, e.GetInt64("ReasoningTokens") ?? 0),
                 ParseDecimal(e.GetString("Dollars")));

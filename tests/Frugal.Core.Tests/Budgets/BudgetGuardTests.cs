@@ -447,6 +447,20 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task MonthToDateAsync_LedgerHoldsUnpricedOnnxCalls_SeedsThemAsTheirSettleCountedThem()
+    {
+        // An onnx call without Frugal:Inference:GpuProfile settles at $0 (its GPU seconds are unpriced) and its record is
+        // unpriced with the classifier's word pieces as its tokens: the seed priced those at gpt-4o's input price, so a
+        // new process (frugal run's memory store) or a Redis restart charged the month for every onnx call again.
+        var ledger = new ListLedger(
+            Record("acme", Now.AddDays(-1), 0m) with { Tier = CostTier.Onnx, Model = "intent-classifier", Priced = false, InputTokens = 400_000, GpuSeconds = 0.02 },
+            Record("acme", Now.AddDays(-1), 0.05m) with { Tier = CostTier.Cheap, Model = "gpt-4o-mini" });
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m }, ledger: ledger);
+
+        Assert.Equal(0.05m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_LedgerHoldsUnpricedCallsOfAModelTheTableLacks_SeedsThemAtTheDearestPrice()
     {
         // A self-hosted model the price table does not know counts against budgets at the dearest model's prices, but
@@ -471,7 +485,7 @@ public sealed class BudgetGuardTests
     {
         // Reading every record of a tenant's month took seconds for a million of them, on each process's first call;
         // a ledger that sums where it stores hands back totals, and the unpriced calls still count at the dearest prices.
-        var ledger = new SummingLedger(new CostSpend(0.05m, [new UnpricedSpend("my-llama-70b", new TokenUsage(10_000, 0, 100_000, 0), 0m, 3)]));
+        var ledger = new SummingLedger(new CostSpend(0.05m, [new UnpricedSpend(CostTier.Cheap, "my-llama-70b", new TokenUsage(10_000, 0, 100_000, 0), 0m, 3)]));
         var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m }, ledger: ledger);
 
         // gpt-4o, the dearest: 3 x (10,000 x $2.50/M + 100,000 x $10/M) = 3 x $1.025.

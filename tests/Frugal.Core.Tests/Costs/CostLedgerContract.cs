@@ -71,7 +71,7 @@ internal static class CostLedgerContract
 
     /// <summary>
     /// The spend a budget seeds from: the selected records' priced dollars summed exactly (no double rounding), the
-    /// unpriced ones one entry per model, usage and dollars with their count, calls in flight left out; the same as
+    /// unpriced ones one entry per tier, model, usage and dollars with their count, calls in flight left out; the same as
     /// summing the records <see cref="ICostLedger.QueryAsync"/> returns.
     /// </summary>
     public static async Task Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(ICostLedger ledger)
@@ -84,6 +84,7 @@ internal static class CostLedgerContract
             Record(runId: "r4", model: "llama-local", dollars: 0m, priced: false),
             Record(runId: "r5", model: "llama-local", dollars: 0m, priced: false),
             Record(runId: "r6", model: "llama-local", dollars: 0m, priced: false) with { OutputTokens = 7 },
+            Record(runId: "r6b", tier: CostTier.Onnx, model: "llama-local", dollars: 0m, priced: false),
             Record(runId: "r7", dollars: 5m) with { Outcome = CostOutcome.Started },
             Record(runId: "r8", dollars: 9m, tenant: "globex"),
             Record(runId: "r9", dollars: 9m, startedAt: Day1.AddDays(-1)),
@@ -94,8 +95,8 @@ internal static class CostLedgerContract
 
         Assert.Equal(1234.100000004m, spend.PricedDollars);
         Assert.Equal(
-            ["llama-local 1000/200/300/10 $0 x2", "llama-local 1000/200/7/10 $0 x1"],
-            spend.Unpriced.Select(u => $"{u.Model} {u.Usage.InputTokens}/{u.Usage.CachedInputTokens}/{u.Usage.OutputTokens}/{u.Usage.ReasoningTokens} ${u.Dollars} x{u.Calls}").Order(StringComparer.Ordinal));
+            ["Cheap llama-local 1000/200/300/10 $0 x2", "Cheap llama-local 1000/200/7/10 $0 x1", "Onnx llama-local 1000/200/300/10 $0 x1"],
+            spend.Unpriced.Select(u => $"{u.Tier} {u.Model} {u.Usage.InputTokens}/{u.Usage.CachedInputTokens}/{u.Usage.OutputTokens}/{u.Usage.ReasoningTokens} ${u.Dollars} x{u.Calls}").Order(StringComparer.Ordinal));
         var streamed = await ToListAsync(ledger.QueryAsync(query, CancellationToken.None));
         Assert.Equal(streamed.Where(r => r.Priced && !r.Unfinished).Sum(r => r.Dollars), spend.PricedDollars);
         Assert.Equal(streamed.Count(r => !r.Priced), spend.Unpriced.Sum(u => u.Calls));
