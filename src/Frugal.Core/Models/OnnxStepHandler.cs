@@ -60,7 +60,7 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
         {
             if (reservation is not null)
             {
-                await _budgets!.SettleAsync(reservation, 0).ConfigureAwait(false);
+                await SettleQuietlyAsync(reservation, 0).ConfigureAwait(false);
             }
 
             throw;
@@ -69,7 +69,7 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
         if (reservation is not null)
         {
             var dollars = _prices?.PriceGpu(_gpuProfile, answer.GpuSeconds) is { Priced: true } price ? price.Dollars : 0m;
-            await _budgets!.SettleAsync(reservation, Budgets.BudgetGuard.ToNano(dollars)).ConfigureAwait(false);
+            await SettleQuietlyAsync(reservation, Budgets.BudgetGuard.ToNano(dollars)).ConfigureAwait(false);
         }
 
         var scores = new JsonObject();
@@ -86,5 +86,22 @@ public sealed class OnnxStepHandler : IOnnxStepHandler
         }
 
         return new CallResult(output, "onnx", modelCall.Model, answer.Tokens, 0, 0, _classifier.Provider, answer.GpuSeconds);
+    }
+
+    /// <summary>
+    /// Settles a call that has ended; a store that does not answer through the guard's retries must not replace the
+    /// call's answer or error, as with a hosted call (<see cref="Budgets.BudgetChatClient"/>): the GPU seconds were spent,
+    /// and thrown away the answer failed the step, which ran, and was paid for, again.
+    /// </summary>
+    private async Task SettleQuietlyAsync(Budgets.BudgetReservation reservation, long actual)
+    {
+        try
+        {
+            await _budgets!.SettleAsync(reservation, actual).ConfigureAwait(false);
+        }
+        catch (Budgets.BudgetStoreUnavailableException ex)
+        {
+            _budgets!.SettleFailed(ex);
+        }
     }
 }
