@@ -118,6 +118,9 @@ public sealed class StepCostRecorder
             {
                 CachedInputTokens = replaced.CachedInputTokens,
                 ReasoningTokens = replaced.ReasoningTokens,
+
+                // An answer without usage is unpriced at its upper bound here too: priced, it read as spent for certain.
+                UsageUnreported = replaced.UsageUnreported,
             };
             await RecordOneAsync(request, index, call, cheap, startedAt, null, "#" + replaced.Tier, CostOutcome.Escalated, cancellationToken).ConfigureAwait(false);
         }

@@ -133,7 +133,10 @@ public sealed class ModelStepHandler
                 {
                     replaced = new TierUsage(
                         first.Result.Tier, first.Result.Model, first.Result.Provider, first.Result.InputTokens, first.Result.OutputTokens, first.Result.DurationMs,
-                        first.Result.CachedInputTokens, first.Result.ReasoningTokens);
+                        first.Result.CachedInputTokens, first.Result.ReasoningTokens)
+                    {
+                        UsageUnreported = first.Result.UsageUnreported,
+                    };
                     answered = null;
                     asking = ModelTier.Premium;
                     Answer? second = null;

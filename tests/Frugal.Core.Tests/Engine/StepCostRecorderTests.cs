@@ -40,10 +40,35 @@ public sealed class StepCostRecorderTests
             result.Metadata?["usage_unreported"]?.GetValue<string>());
     }
 
-    private sealed class NoUsageChatClient : IChatClient
+    [Fact]
+    public async Task RecordAsync_EscalatedCheapAnswerWithoutUsage_RecordsTheCheapAttemptUnpriced()
+    {
+        // The cheap answer that failed its schema and reported no usage kept its upper bound (the prompt, the output cap)
+        // on its way to the escalated attempt's record, which priced it as if that were what the call used.
+        await using var services = new ServiceCollection()
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new NoUsageChatClient())
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Premium, new NoUsageChatClient("""{"category":"billing"}""", "gpt-4o", new UsageDetails { InputTokenCount = 30, OutputTokenCount = 5 }))
+            .BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, PriceTable.LoadDefault(), TimeProvider.System);
+        var schema = System.Text.Json.Nodes.JsonNode.Parse("""{"type":"object","properties":{"category":{"type":"string"}},"required":["category"]}""");
+        var call = new ModelCall(ModelTier.Cheap, "Classify this ticket.", MaxOutputTokens: 40, OutputSchema: schema) { Escalate = true, EscalationsLeft = 1 };
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" };
+
+        var result = await new ModelStepHandler(services).ExecuteAsync(call, request, 0, null, CancellationToken.None);
+        await recorder.RecordAsync(request, 0, call, result, DateTimeOffset.UtcNow, null, null, CancellationToken.None);
+
+        var cheap = Assert.Single(ledger.Records, r => r.StepId == "answer#cheap");
+        Assert.Equal((false, 0m, 40L), (cheap.Priced, cheap.Dollars, cheap.OutputTokens));
+        var premium = Assert.Single(ledger.Records, r => r.StepId == "answer");
+        Assert.True(premium.Priced);
+    }
+
+    private sealed class NoUsageChatClient(string text = "billing", string model = "gpt-4o-mini", UsageDetails? usage = null) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "billing")) { ModelId = "gpt-4o-mini" });
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = model, Usage = usage });
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
