@@ -87,8 +87,13 @@ internal static class ServeCommand
             k.Limits.MaxRequestBodySize = Frugal.Api.ApiProtocol.MaxRequestBodyBytes;
         });
 
-        // ASP.NET Core logs every request at Information; a local server's console is for what goes wrong.
+        // ASP.NET Core logs every request at Information, and the host its start and stop ("Now listening on ...",
+        // which the line below says); a local server's console is for what goes wrong. Its warnings and errors (a
+        // request that failed, with its stack) go to standard error with the runtime's, so standard output holds only
+        // what the command itself says.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddLoopbackOnly();
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new WorkflowApi(

@@ -17,17 +17,7 @@ public sealed class ServeCommandTests : IDisposable
     {
         // Listening on 127.0.0.1 alone let any web page the developer opened start paid runs (a text/plain POST needs
         // no preflight), and a page re-pointed at 127.0.0.1 (DNS rebinding) read outputs and the cost report.
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--workflows", Path.Combine(RepoPaths.Root, "workflows") })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = StartServe(out var port);
         var error = process.StandardError.ReadToEndAsync();
         try
         {
@@ -78,6 +68,50 @@ public sealed class ServeCommandTests : IDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public async Task Serve_StartedAndStopped_StandardOutputHoldsTheCommandsOwnLinesOnly()
+    {
+        // The web server's host logged its start and stop at Information on standard output, four and two lines of
+        // ASP.NET Core's console format ("info: Microsoft.Hosting.Lifetime[14]", "Now listening on: ..."), beside the
+        // command's own "Serving ..." line, where README says the libraries' logs are critical only by default.
+        using var process = StartServe(out _);
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var lines = new List<string>();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null)
+        {
+            lines.Add(line);
+            if (line.StartsWith("Serving ", StringComparison.Ordinal))
+            {
+                using var stop = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+                await stop.WaitForExitAsync(timeout.Token);
+            }
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        var standardError = await error;
+        Assert.True(lines.Exists(l => l.StartsWith("Serving ", StringComparison.Ordinal)), $"frugal serve stopped before serving: {standardError}");
+        Assert.Equal(0, process.ExitCode);
+        Assert.DoesNotContain(lines, l => !l.StartsWith("No model endpoint configured", StringComparison.Ordinal) && !l.StartsWith("Serving ", StringComparison.Ordinal));
+        Assert.DoesNotContain("Microsoft.Hosting.Lifetime", standardError, StringComparison.Ordinal);
+    }
+
+    private Process StartServe(out int port)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--workflows", Path.Combine(RepoPaths.Root, "workflows") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
