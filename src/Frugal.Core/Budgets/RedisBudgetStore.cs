@@ -147,10 +147,13 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     /// <summary>Creates the store; the connection opens on first use.</summary>
     /// <param name="configuration">The StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c>.</param>
     public RedisBudgetStore(string configuration)
+        : this(Parse(configuration))
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        var options = ConfigurationOptions.Parse(configuration);
+    }
 
+    /// <summary>Creates the store from parsed options (tests set what a configuration string cannot, such as the backlog policy).</summary>
+    internal RedisBudgetStore(ConfigurationOptions options)
+    {
         // Connect even while Redis is down and keep reconnecting in the background (StackExchange.Redis's advice for
         // production and Azure Cache for Redis): a failed first connect was kept by the Lazy and failed every later
         // call of this process, however soon Redis came back.
@@ -227,6 +230,12 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         {
             await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static ConfigurationOptions Parse(string configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return ConfigurationOptions.Parse(configuration);
     }
 
     private Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] args) =>

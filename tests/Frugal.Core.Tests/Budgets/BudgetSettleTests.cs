@@ -24,7 +24,7 @@ public sealed class BudgetSettleTests
         // The settle met Redis down, the warning was logged and the answer kept, but the call's spend was never added:
         // its hold was released when its lease passed, and the month's counter was short of it for good.
         await using var redis = await OwnRedisServer.StartAsync();
-        await using var store = new RedisBudgetStore(redis.Configuration);
+        await using var store = redis.NewStore();
         var attempts = new SettleAttempts(store);
         var time = new FakeTimeProvider(Now);
         var guard = Guard(attempts, time, "acme", TimeSpan.FromMinutes(10));
@@ -52,7 +52,7 @@ public sealed class BudgetSettleTests
     {
         // Released at the end of its lease, the unsettled call's spend was missing from the month for good.
         await using var redis = await OwnRedisServer.StartAsync();
-        await using var store = new RedisBudgetStore(redis.Configuration);
+        await using var store = redis.NewStore();
         var time = new FakeTimeProvider(Now);
         var guard = Guard(store, time, "acme", TimeSpan.FromSeconds(3));
         string month = MonthKey("acme");
@@ -131,9 +131,8 @@ public sealed class BudgetSettleTests
     }
 
     /// <summary>
-    /// Reads the counter until the store's connection is back (it reconnects in the background). Every read of the test's
-    /// own server goes through here: its 500 ms timeouts, there to make an outage fail fast, are also met by a read that
-    /// a loaded CI machine holds up (772 ms once), which is not what the tests check.
+    /// Reads the counter until the store's connection is back (it reconnects in the background, and a command fails at
+    /// once while it is away: <see cref="OwnRedisServer.NewStore"/>). Every read of the test's own server goes through here.
     /// </summary>
     private static async Task<BudgetBalance> AnswersAgainAsync(RedisBudgetStore store, string key)
     {
