@@ -29,12 +29,7 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         var statusUrl = accepted!["statusQueryGetUri"]!.GetValue<string>();
         Assert.Equal(statusUrl, start.Headers.Location!.ToString());
 
-        JsonObject? status = null;
-        for (var i = 0; i < 200 && status?["status"]?.GetValue<string>() != "Completed"; i++)
-        {
-            await Task.Delay(50);
-            status = await http.GetFromJsonAsync<JsonObject>(statusUrl);
-        }
+        var status = await PollAsync(http, statusUrl);
 
         Assert.Equal("Completed", status!["status"]!.GetValue<string>());
         Assert.Equal("cheap", status["output"]!["answered_by"]!.GetValue<string>());
@@ -158,14 +153,24 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
     {
         using var start = await http.PostAsync("/api/workflows/fails-on-text/runs", Json(input));
         var statusUrl = (await start.Content.ReadFromJsonAsync<JsonObject>())!["statusQueryGetUri"]!.GetValue<string>();
+        return await PollAsync(http, statusUrl);
+    }
+
+    /// <summary>
+    /// Polls a run's status until it is no longer pending or running, for at most two minutes: bounded by a count of
+    /// polls (200 and 400 of 50 ms), a run on a loaded CI machine could be read while it was still going.
+    /// </summary>
+    private static async Task<JsonObject> PollAsync(HttpClient http, string statusUrl)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         JsonObject? status = null;
-        for (var i = 0; i < 400 && status?["status"]?.GetValue<string>() is null or "Running" or "Pending"; i++)
+        while (status?["status"]?.GetValue<string>() is null or "Running" or "Pending")
         {
-            await Task.Delay(50);
-            status = await http.GetFromJsonAsync<JsonObject>(statusUrl);
+            await Task.Delay(50, timeout.Token);
+            status = await http.GetFromJsonAsync<JsonObject>(statusUrl, timeout.Token);
         }
 
-        return status!;
+        return status;
     }
 
     private async Task<WebApplication> StartAsync(WorkflowCatalog? catalog = null, long? maxRequestBodySize = null)
