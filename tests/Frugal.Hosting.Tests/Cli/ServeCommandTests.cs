@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Frugal.Hosting.Tests.Cli;
 
@@ -17,7 +18,7 @@ public sealed class ServeCommandTests : IDisposable
     {
         // Listening on 127.0.0.1 alone let any web page the developer opened start paid runs (a text/plain POST needs
         // no preflight), and a page re-pointed at 127.0.0.1 (DNS rebinding) read outputs and the cost report.
-        using var process = StartServe(out var port);
+        using var process = StartServe();
         var error = process.StandardError.ReadToEndAsync();
         try
         {
@@ -32,6 +33,9 @@ public sealed class ServeCommandTests : IDisposable
                 Assert.Fail($"frugal serve stopped before serving: {await error}");
             }
 
+            var served = Regex.Match(line, @" on http://127\.0\.0\.1:([0-9]+)/api ");
+            Assert.True(served.Success, line);
+            int port = int.Parse(served.Groups[1].Value, CultureInfo.InvariantCulture);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             const string Ticket = """{"subject": "Dark mode?", "body": "Is there a dark mode?"}""";
 
@@ -76,7 +80,7 @@ public sealed class ServeCommandTests : IDisposable
         // The web server's host logged its start and stop at Information on standard output, four and two lines of
         // ASP.NET Core's console format ("info: Microsoft.Hosting.Lifetime[14]", "Now listening on: ..."), beside the
         // command's own "Serving ..." line, where README says the libraries' logs are critical only by default.
-        using var process = StartServe(out _);
+        using var process = StartServe();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var lines = new List<string>();
@@ -99,14 +103,15 @@ public sealed class ServeCommandTests : IDisposable
         Assert.DoesNotContain("Microsoft.Hosting.Lifetime", standardError, StringComparison.Ordinal);
     }
 
-    private Process StartServe(out int port)
+    /// <summary>
+    /// Starts frugal serve on port 0: a free port found here and handed over was free no longer by the time frugal had
+    /// started (a second or more on a loaded machine) should anything else have been given it meanwhile; frugal says
+    /// the port it took on its "Serving ..." line.
+    /// </summary>
+    private Process StartServe()
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--workflows", Path.Combine(RepoPaths.Root, "workflows") })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "serve", "--port", "0", "--workflows", Path.Combine(RepoPaths.Root, "workflows") })
         {
             start.ArgumentList.Add(arg);
         }
