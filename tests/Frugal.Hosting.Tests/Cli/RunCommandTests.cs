@@ -238,6 +238,7 @@ public sealed class RunCommandTests : IDisposable
 
         start.Environment["Emulator__Defaults__LatencyMs"] = "60000";
         using var process = System.Diagnostics.Process.Start(start)!;
+        using var killOnFailure = new KillIfRunning(process);
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         string? line;
@@ -771,6 +772,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         using var process = System.Diagnostics.Process.Start(start)!;
+        using var killOnFailure = new KillIfRunning(process);
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var output = new System.Text.StringBuilder();
@@ -805,5 +807,17 @@ public sealed class RunCommandTests : IDisposable
         var path = Path.Combine(_directory.FullName, name);
         File.WriteAllText(path, content);
         return path;
+    }
+
+    /// <summary>Kills the process (and what it started) when disposed, should it still run: a test that failed before it ended.</summary>
+    private sealed class KillIfRunning(System.Diagnostics.Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 }

@@ -26,8 +26,7 @@ public sealed class StartupTests
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
+        await WaitForExitAsync(process);
 
         Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {await error}{await output}");
         Assert.Equal(message, (await error).Trim());
@@ -51,8 +50,7 @@ public sealed class StartupTests
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
+        await WaitForExitAsync(process);
 
         Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {await error}{await output}");
         Assert.Equal(message, (await error).Trim());
@@ -160,5 +158,22 @@ public sealed class StartupTests
         public CancellationToken ApplicationStopped => CancellationToken.None;
 
         public void StopApplication() => Stopped = true;
+    }
+
+    /// <summary>Waits a minute at most for the app to end; one that did not (it started serving) is killed, not left running.</summary>
+    private static async Task WaitForExitAsync(System.Diagnostics.Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 }
