@@ -328,7 +328,7 @@ internal static class RunCommand
     /// Started all at once, 10,000 inputs held every run in memory together (985 MB at the peak) and all of them
     /// finished, and printed, in the last second of a 26 s batch.
     /// </summary>
-    private static async Task RunEmbeddedAsync(
+    internal static async Task RunEmbeddedAsync(
         DurableTaskClient client,
         WorkflowDefinition definition,
         IReadOnlyList<RunInput> inputs,
@@ -340,6 +340,7 @@ internal static class RunCommand
         CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(MaxRunsInFlight);
+        using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = Channel.CreateUnbounded<(RunInput Input, OrchestrationMetadata Metadata, TimeSpan Elapsed)>();
         var starting = Task.Run(async () =>
         {
@@ -348,8 +349,8 @@ internal static class RunCommand
             {
                 foreach (var item in inputs)
                 {
-                    await slots.WaitAsync(cancellationToken);
-                    var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), cancellationToken);
+                    await slots.WaitAsync(stopStarting.Token);
+                    var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), stopStarting.Token);
                     var at = clock.Elapsed;
                     lock (started)
                     {
@@ -358,9 +359,18 @@ internal static class RunCommand
 
                     waits.Add(Task.Run(async () =>
                     {
-                        var metadata = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
-                        await finished.Writer.WriteAsync((item, metadata, clock.Elapsed - at), cancellationToken);
-                    }, cancellationToken));
+                        try
+                        {
+                            var metadata = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, stopStarting.Token);
+                            await finished.Writer.WriteAsync((item, metadata, clock.Elapsed - at), stopStarting.Token);
+                        }
+                        catch (Exception ex)
+                        {
+                            // A wait that fails gives back no slot: left to the end, 256 of them stopped the starts
+                            // for good and the command waited until Ctrl+C. The command fails with it at once.
+                            finished.Writer.TryComplete(ex);
+                        }
+                    }, CancellationToken.None));
                 }
 
                 await Task.WhenAll(waits);
@@ -372,14 +382,22 @@ internal static class RunCommand
             }
         }, CancellationToken.None);
 
-        await foreach (var (input, metadata, elapsed) in finished.Reader.ReadAllAsync(cancellationToken))
+        try
         {
-            report(input, metadata, elapsed);
-            await client.PurgeInstanceAsync(metadata.InstanceId, cancellation: cancellationToken);
-            slots.Release();
+            await foreach (var (input, metadata, elapsed) in finished.Reader.ReadAllAsync(cancellationToken))
+            {
+                report(input, metadata, elapsed);
+                await client.PurgeInstanceAsync(metadata.InstanceId, cancellation: cancellationToken);
+                slots.Release();
+            }
         }
-
-        await starting;
+        finally
+        {
+            // Whatever ended the reading (the last run, a stop, a failure), no run starts after it: the caller reads
+            // the started runs next, and a start still under way could have added one as it did.
+            await stopStarting.CancelAsync();
+            await starting;
+        }
     }
 
     /// <summary>Whether <paramref name="taskHub"/> is part of run ids: any hub but the default, which keeps the ids it always had.</summary>
