@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(6004, LogLevel.Information, "Embedding refresh skipped: {Tables} semantic lookup tables, but no embedding model (set Frugal:Inference:Endpoint once the inference app is deployed)")]
     public static partial void EmbeddingsRefreshSkipped(ILogger logger, int tables);
 
-    [LoggerMessage(6006, LogLevel.Information, "Run {RunId} of {Workflow} is already {Status}: the job naming it was delivered again and is not started twice")]
+    [LoggerMessage(6006, LogLevel.Information, "Run {RunId} of {Workflow} is already {Status}: its job was delivered again and is not started twice")]
     public static partial void JobAlreadyStarted(ILogger logger, string runId, string workflow, Microsoft.DurableTask.Client.OrchestrationRuntimeStatus status);
 
     [LoggerMessage(6005, LogLevel.Warning, "{Problem}")]

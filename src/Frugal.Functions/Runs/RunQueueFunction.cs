@@ -53,8 +53,10 @@ public sealed class RunQueueFunction
     public async Task<string?> RunAsync(
         [QueueTrigger(QueueName)] string message,
         [DurableClient] DurableTaskClient client,
+        FunctionContext context,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var (job, error) = ParseJob(message);
         string? logged = null; // the reason as the log may say it, when it may quote the tenant's input
         if (job is not null)
@@ -86,15 +88,20 @@ public sealed class RunQueueFunction
                 {
                     // A job naming its run id may start a run that failed or was terminated under that id again: a new
                     // execution. One whose run is still going or has completed is a second delivery of the same job
-                    // (queues deliver at least once): nothing to start, and nothing paid for twice.
-                    var (status, start, execution) = job.Id is null ? (null, true, 0) : await WorkflowStarter.NextExecutionAsync(client, job.Id, cancellationToken);
-                    if (!start)
+                    // (queues deliver at least once): nothing to start, and nothing paid for twice. A job without an id
+                    // runs under its message's id, which every delivery of the message shares: a delivery after the
+                    // run was started (its first delivery's start answered late, or the message was not deleted) starts
+                    // nothing, whatever became of the run; before, each started and paid for a run of its own.
+                    var messageId = job.Id is null ? MessageId(context) : null;
+                    var runId = job.Id ?? messageId;
+                    var (status, start, execution) = runId is null ? (null, true, 0) : await WorkflowStarter.NextExecutionAsync(client, runId, cancellationToken);
+                    if (!start || (messageId is not null && status is not null))
                     {
-                        Log.JobAlreadyStarted(_logger, job.Id!, job.Workflow, status!.Value);
+                        Log.JobAlreadyStarted(_logger, runId!, job.Workflow, status!.Value);
                         return null;
                     }
 
-                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, job.Id, execution, cancellationToken);
+                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, runId, execution, cancellationToken);
                     Log.RunStartedFromQueue(_logger, id, job.Workflow);
                     return null;
                 }
@@ -193,6 +200,13 @@ public sealed class RunQueueFunction
 
         return (new QueueJob(name, obj["input"]?.DeepClone(), tenant, id), null);
     }
+
+    /// <summary>
+    /// The queue message's id, which the queue trigger binds (<c>Id</c>) and which stays the same on every delivery of
+    /// the message, or null when none is bound or it could not be a run's id.
+    /// </summary>
+    internal static string? MessageId(FunctionContext context) =>
+        context.BindingContext.BindingData.TryGetValue("Id", out var value) && value is string id && RunIdProblem(id) is null ? id : null;
 
     /// <summary>
     /// Why a job's <c>id</c> cannot be a run's id, or null. Durable Task's Azure Storage provider keys its tables by the

@@ -8,6 +8,9 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
 {
     private readonly RunQueueFunction _function = new(fixture.Catalog, NullLogger<RunQueueFunction>.Instance);
 
+    /// <summary>A first delivery of a message: the trigger binds an id no other message has.</summary>
+    private static TestFunctionContext NewDelivery() => TestFunctionContext.QueueMessage(Guid.NewGuid().ToString());
+
     [Theory]
     [InlineData("not json", "message is not valid JSON")]
     [InlineData("[1, 2]", "message must be a JSON object")]
@@ -24,7 +27,7 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
     [InlineData("""{"workflow": "support-triage", "input": {"subject": "Hi", "body": "Hi"}, "priority": 1}""", "unknown field 'priority': a job has 'workflow', 'input', 'tenant' and 'id', and nothing else")]
     public async Task Run_BadMessage_GoesToPoisonQueueWithReason(string message, string reason)
     {
-        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+        var poison = await _function.RunAsync(message, fixture.Host.Client, NewDelivery(), CancellationToken.None);
 
         Assert.NotNull(poison);
         var node = JsonNode.Parse(poison)!;
@@ -41,7 +44,7 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         var message = new JsonObject { ["workflow"] = "batch-summarise", ["input"] = new JsonObject { ["documents"] = documents } }
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+        var poison = await _function.RunAsync(message, fixture.Host.Client, NewDelivery(), CancellationToken.None);
 
         Assert.NotNull(poison);
         Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(poison), 1, RunQueueFunction.MaxMessageBytes);
@@ -85,7 +88,7 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
             ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
         }.ToJsonString();
 
-        var poison = await _function.RunAsync(message, fixture.Host.Client, CancellationToken.None);
+        var poison = await _function.RunAsync(message, fixture.Host.Client, NewDelivery(), CancellationToken.None);
 
         Assert.Null(poison);
         var run = await fixture.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
@@ -104,10 +107,10 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
             ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
         }.ToJsonString();
         var client = fixture.Host.Client;
-        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+        Assert.Null(await _function.RunAsync(message, client, NewDelivery(), CancellationToken.None));
         var first = await client.WaitForInstanceCompletionAsync(id);
 
-        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+        Assert.Null(await _function.RunAsync(message, client, NewDelivery(), CancellationToken.None));
 
         var again = await client.GetInstanceAsync(id, getInputsAndOutputs: true);
         Assert.Equal(0, again!.ReadInputAs<Frugal.Engine.WorkflowRunRequest>()!.Execution);
@@ -120,6 +123,50 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         await client.WaitForInstanceStartAsync(running);
         Assert.Equal((Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, false, 0), await Frugal.Engine.WorkflowStarter.NextExecutionAsync(client, running));
         await client.TerminateInstanceAsync(running);
+    }
+
+    [Fact]
+    public async Task Run_JobWithoutId_RunsUnderItsMessageId()
+    {
+        var messageId = Guid.NewGuid().ToString();
+        var message = """{"workflow": "support-triage", "input": {"subject": "Invoice copy", "body": "Where is my invoice?"}}""";
+
+        Assert.Null(await _function.RunAsync(message, fixture.Host.Client, TestFunctionContext.QueueMessage(messageId), CancellationToken.None));
+
+        Assert.NotNull(await fixture.Host.Client.GetInstanceAsync(messageId));
+        var run = await fixture.Host.Client.WaitForInstanceCompletionAsync(messageId);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_MessageWithoutIdDeliveredAgain_StartsNothingWhateverBecameOfItsRun(bool terminated)
+    {
+        // Queues deliver at least once: a job without an id ran under a new id on each delivery, so a message delivered
+        // again (its first start answered late, or it was not deleted after the run started) paid for a second run.
+        var client = fixture.Host.Client;
+        var messageId = Guid.NewGuid().ToString();
+        if (terminated)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(FunctionsHostFixture.WaitingOrchestrator, new Microsoft.DurableTask.StartOrchestrationOptions(messageId));
+            await client.WaitForInstanceStartAsync(messageId);
+            await client.TerminateInstanceAsync(messageId);
+        }
+        else
+        {
+            var first = """{"workflow": "support-triage", "input": {"subject": "Invoice copy", "body": "Where is my invoice?"}}""";
+            Assert.Null(await _function.RunAsync(first, client, TestFunctionContext.QueueMessage(messageId), CancellationToken.None));
+            Assert.NotNull(await client.GetInstanceAsync(messageId));
+        }
+
+        var before = await client.WaitForInstanceCompletionAsync(messageId);
+        var again = """{"workflow": "support-triage", "input": {"subject": "Invoice copy", "body": "Where is my invoice?"}}""";
+
+        Assert.Null(await _function.RunAsync(again, client, TestFunctionContext.QueueMessage(messageId), CancellationToken.None));
+
+        var after = await client.GetInstanceAsync(messageId);
+        Assert.Equal((before.RuntimeStatus, before.LastUpdatedAt), (after!.RuntimeStatus, after.LastUpdatedAt));
     }
 
     [Fact]
@@ -139,7 +186,7 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
             ["input"] = new JsonObject { ["subject"] = "Invoice copy", ["body"] = "Where is my invoice?" },
         }.ToJsonString();
 
-        Assert.Null(await _function.RunAsync(message, client, CancellationToken.None));
+        Assert.Null(await _function.RunAsync(message, client, NewDelivery(), CancellationToken.None));
 
         var again = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, again.RuntimeStatus);
