@@ -101,6 +101,9 @@ var jobsQueueName = 'workflow-jobs'
 @description('Table that holds the cost ledger.')
 param costTableName string = 'FrugalCosts'
 
+@description('Table that holds the routing feedback loop\'s examples, shared by every instance (the loop is off until extraSettings sets Frugal__Routing__Feedback__Enabled to true).')
+param feedbackTableName string = 'FrugalFeedback'
+
 // The Functions app module adds the two secret settings as Key Vault references (modules/functionapp.bicep); the same
 // name in extraSettings would make a second app setting of that name, whose value depended on which one the platform
 // read. Checked when the template is validated, like the prefix. (One line: InfraTests evaluates it alone.)
@@ -144,6 +147,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: names.deploymentContainer
     jobsQueueName: jobsQueueName
     costTableName: costTableName
+    feedbackTableName: feedbackTableName
     tags: tags
   }
 }
@@ -247,6 +251,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Frugal__Costs__Store: 'table'
       Frugal__Costs__TableEndpoint: storage.outputs.tableEndpoint
       Frugal__Costs__TableName: storage.outputs.costTableName
+      // The routing feedback loop is off by default (it keeps prompt text); on (Frugal__Routing__Feedback__Enabled in
+      // extraSettings), a verdict must find the step's call whichever instance ran it: a table beside the ledger's,
+      // reached with the same identity, not a file on each instance's disk.
+      Frugal__Routing__Feedback__Store: 'table'
+      Frugal__Routing__Feedback__TableEndpoint: storage.outputs.tableEndpoint
+      Frugal__Routing__Feedback__TableName: storage.outputs.feedbackTableName
       Frugal__Budgets__Store: 'redis'
       // A spending limit from the first deployment: no tenant configured meant no limit at all.
       Frugal__Budgets__Action: budgetAction

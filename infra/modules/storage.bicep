@@ -19,6 +19,9 @@ param jobsQueueName string
 @description('Table that holds the cost ledger.')
 param costTableName string
 
+@description('Table that holds the routing feedback loop\'s examples (used when Frugal__Routing__Feedback__Enabled is true).')
+param feedbackTableName string
+
 @description('Tags applied to every resource.')
 param tags object
 
@@ -74,6 +77,11 @@ resource costTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-
   name: costTableName
 }
 
+resource feedbackTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: feedbackTableName
+}
+
 @description('Storage account name.')
 output name string = account.name
 
@@ -83,7 +91,7 @@ output deploymentContainerUrl string = '${account.properties.primaryEndpoints.bl
 @description('Blob service endpoint (embedding indexes of semantic lookups).')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 
-@description('Table service endpoint, for the cost ledger.')
+@description('Table service endpoint, for the cost ledger and the routing feedback store.')
 output tableEndpoint string = account.properties.primaryEndpoints.table
 
 @description('Names of the queues created (jobs queue and its poison queue).')
@@ -91,3 +99,6 @@ output queueNames array = [jobsQueue.name, jobsPoisonQueue.name]
 
 @description('Name of the cost ledger table.')
 output costTableName string = costTable.name
+
+@description('Name of the routing feedback table.')
+output feedbackTableName string = feedbackTable.name

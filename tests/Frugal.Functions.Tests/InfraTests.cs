@@ -344,6 +344,32 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
     }
 
     [BicepFact]
+    public async Task MainBicep_FeedbackSettings_MakeTheLoopOneSettingAwayFromATableSharedByEveryInstance()
+    {
+        // The feedback store was a SQLite file in each instance's temp folder: on a scaled-out app a verdict could reach
+        // an instance that had not run the step (404 "Unknown step"), and examples were lost on scale-in.
+        var template = await TemplateAsync();
+        var settings = Module(template, "functionapp")["properties"]?["parameters"]?["frugalSettings"]?["value"]?.AsObject();
+        Assert.NotNull(settings);
+        Assert.False(settings.ContainsKey("Frugal__Routing__Feedback__Enabled")); // off by default: it keeps prompt text
+        Assert.Equal("table", (string?)settings["Frugal__Routing__Feedback__Store"]);
+        Assert.Equal((string?)settings["Frugal__Costs__TableEndpoint"], (string?)settings["Frugal__Routing__Feedback__TableEndpoint"]);
+        Assert.Contains("feedbackTableName", (string?)settings["Frugal__Routing__Feedback__TableName"], StringComparison.Ordinal);
+        Assert.Equal("FrugalFeedback", (string?)template["parameters"]?["feedbackTableName"]?["defaultValue"]);
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Routing:Feedback:Enabled"] = "true",
+            ["Frugal:Routing:Feedback:Store"] = (string?)settings["Frugal__Routing__Feedback__Store"],
+            ["Frugal:Routing:Feedback:TableEndpoint"] = "https://stfrugal.table.core.windows.net/",
+            ["Frugal:Routing:Feedback:TableName"] = "FrugalFeedback",
+        }).Build();
+        using var provider = new ServiceCollection().AddFrugalRoutingFeedback(configuration).BuildServiceProvider();
+
+        Assert.IsType<Frugal.Routing.Feedback.TableRoutingFeedbackStore>(provider.GetRequiredService<Frugal.Models.IRoutingFeedbackSink>());
+    }
+
+    [BicepFact]
     public async Task MainBicep_FunctionAppSettings_MirrorTheLocalSettingsSample()
     {
         var template = await TemplateAsync();
@@ -417,28 +443,32 @@ public sealed class InfraTests(CompiledInfra compiled) : IClassFixture<CompiledI
         Module(template, "functionapp")["properties"]!["template"]!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     // Whether a setting such as Frugal__Models__Cheap__Endpoint names a property of the options class bound from its
-    // section (the class whose SectionName constant is Frugal:Models), following nested objects and dictionaries.
+    // section (the class whose SectionName or Section constant is Frugal:Models, or a longer prefix such as
+    // Frugal:Routing:Feedback), following nested objects and dictionaries.
     private static bool OptionsRead(string key)
     {
         var path = key.Split("__");
-        if (path.Length < 3)
+        for (var depth = path.Length - 1; depth >= 2; depth--)
         {
-            return false;
+            var section = string.Join(':', path[..depth]);
+            var type = typeof(CostsOptions).Assembly.GetTypes().FirstOrDefault(t =>
+                (t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) ?? t.GetField("Section", BindingFlags.Public | BindingFlags.Static)) is { IsLiteral: true } field
+                && (string?)field.GetRawConstantValue() == section);
+            for (var i = depth; type is not null && i < path.Length; i++)
+            {
+                var dictionary = type.GetInterfaces().Append(type).FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+                type = dictionary is not null
+                    ? dictionary.GetGenericArguments()[1]
+                    : type.GetProperty(path[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType;
+            }
+
+            if (type is not null)
+            {
+                return true;
+            }
         }
 
-        var section = $"{path[0]}:{path[1]}";
-        var type = typeof(CostsOptions).Assembly.GetTypes().FirstOrDefault(t =>
-            t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field
-            && (string?)field.GetRawConstantValue() == section);
-        for (var i = 2; type is not null && i < path.Length; i++)
-        {
-            var dictionary = type.GetInterfaces().Append(type).FirstOrDefault(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IDictionary<,>));
-            type = dictionary is not null
-                ? dictionary.GetGenericArguments()[1]
-                : type.GetProperty(path[i], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType;
-        }
-
-        return type is not null;
+        return false;
     }
 
     // Settings read by the functions' trigger attributes, such as %Frugal:Retention:Schedule%.

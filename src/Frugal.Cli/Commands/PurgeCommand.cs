@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure.Data.Tables;
 using Frugal.Cli.Costs;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -114,12 +115,12 @@ internal static class PurgeCommand
             var noTable = $"the storage account in --store has no cost table '{parse.GetValue(table)}': no cost records there to purge (frugal run --store records costs in the local ledger, which frugal purge without --store purges); its runs are " + (parse.GetValue(dryRun) ? "counted" : "purged");
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, noTable, async ledger =>
             {
-                var feedbackPath = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.Path ?? new RoutingFeedbackOptions().Path;
+                var (feedbackStore, feedbackWhere) = await FeedbackStoreAsync(configuration);
                 bool dry = parse.GetValue(dryRun);
                 var purger = new RetentionPurger(TimeProvider.System);
                 var result = dry
-                    ? await purger.PreviewAsync(ledger, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken)
-                    : await purger.PurgeAsync(ledger, null, FeedbackStore(feedbackPath), recordAge, runAge, cancellationToken);
+                    ? await purger.PreviewAsync(ledger, feedbackStore, recordAge, runAge, cancellationToken)
+                    : await purger.PurgeAsync(ledger, null, feedbackStore, recordAge, runAge, cancellationToken);
                 string deleted = dry ? "Would delete" : "Deleted";
                 if (result.CostRecords is { } records)
                 {
@@ -128,7 +129,7 @@ internal static class PurgeCommand
                 }
                 if (result.Feedback is { } feedback)
                 {
-                    await output.WriteLineAsync($"{deleted} {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackPath}");
+                    await output.WriteLineAsync($"{deleted} {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackWhere}");
                 }
 
                 if (LedgerStore.IsAzure(storeValue))
@@ -167,10 +168,28 @@ internal static class PurgeCommand
     }
 
     /// <summary>
-    /// The routing feedback file when it exists, whether or not the loop is on now: one kept while it was on still
-    /// holds prompt text.
+    /// The routing feedback store configured (<c>Frugal:Routing:Feedback</c>), whether or not the loop is on now: one
+    /// kept while it was on still holds prompt text. Its table when <c>Store</c> is <c>table</c> and the table exists,
+    /// else its file when that exists; null when there is none.
     /// </summary>
-    private static SqliteRoutingFeedbackStore? FeedbackStore(string path) => File.Exists(path)
-        ? new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), TimeProvider.System)
-        : null;
+    private static async Task<(IRoutingFeedbackStore? Store, string Where)> FeedbackStoreAsync(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>() ?? new RoutingFeedbackOptions();
+        if (string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase))
+        {
+            string? account = options.TableConnectionString is { Length: > 0 } connection ? connection : options.TableEndpoint?.ToString();
+            string where = $"table '{options.TableName}' (Frugal:Routing:Feedback)";
+            if (account is null || !await LedgerStore.TableExistsAsync(account, options.TableName))
+            {
+                return (null, where);
+            }
+
+            var client = LedgerStore.IsTableEndpoint(account) ? new TableClient(new Uri(account), options.TableName, LedgerStore.Credential) : new TableClient(account, options.TableName);
+            return (new TableRoutingFeedbackStore(client), where);
+        }
+
+        return File.Exists(options.Path)
+            ? (new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = options.Path }), TimeProvider.System), options.Path)
+            : (null, options.Path);
+    }
 }

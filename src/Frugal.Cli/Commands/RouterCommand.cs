@@ -2,9 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Frugal.Classification;
+using Frugal.Cli.Costs;
+using Frugal.Cli.Local;
 using Frugal.Cli.Routing;
 using Frugal.Onnx.Routing;
 using Frugal.Routing;
+using Frugal.Routing.Feedback;
+using Microsoft.Extensions.Configuration;
 
 namespace Frugal.Cli.Commands;
 
@@ -50,11 +54,26 @@ internal static class RouterCommand
         var l2 = NumberOption.Create("--l2", "L2 penalty of the logistic heads", v => v >= 0, "a number from 0 up", defaults.L2);
         var target = TargetOption();
         var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
-        var feedback = new Option<FileInfo?>("--feedback") { Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, e.g. .frugal/feedback.db" };
+        var feedback = new Option<string?>("--feedback")
+        {
+            Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, a SQLite file (e.g. .frugal/feedback.db), an Azure Storage connection string or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login)",
+        };
+        feedback.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && LedgerStore.IsConnectionString(value) && StorageErrors.ConnectionStringProblem(value) is { } problem)
+            {
+                result.AddError($"--feedback: {problem}");
+            }
+        });
+        var feedbackTable = new Option<string>("--feedback-table")
+        {
+            Description = "Table name when --feedback is a storage account (Frugal:Routing:Feedback:TableName, else FrugalFeedback)",
+            DefaultValueFactory = _ => LocalRuntime.ReadConfiguration().GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>()?.TableName ?? new RoutingFeedbackOptions().TableName,
+        };
 
         var command = new Command("train", "Train a router: embed the prompts with MiniLM and fit the expected gain of premium over cheap")
         {
-            data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache, feedback,
+            data, output, name, holdout, holdoutOut, refit, kind, k, temperature, weight, l2, target, cache, feedback, feedbackTable,
         };
         command.Validators.Add(result =>
         {
@@ -77,16 +96,18 @@ internal static class RouterCommand
 
             if (parse.GetValue(feedback) is { } store)
             {
-                if (!store.Exists)
+                bool azure = LedgerStore.IsAzure(store);
+                string where = azure ? $"table '{parse.GetValue(feedbackTable)}' of the storage account in --feedback" : Path.GetFullPath(store);
+                if (!azure && !File.Exists(store))
                 {
-                    await error.WriteLineAsync($"{store.FullName}: feedback store not found (Frugal:Routing:Feedback:Path)");
+                    await error.WriteLineAsync($"{where}: feedback store not found (Frugal:Routing:Feedback:Path)");
                     return ExitCodes.BadInput;
                 }
 
                 List<RoutingExample> learnt;
                 try
                 {
-                    learnt = await FeedbackExamples.ReadAsync(store.FullName, cancellationToken);
+                    learnt = await FeedbackExamples.ReadAsync(azure ? store : where, parse.GetValue(feedbackTable)!, cancellationToken);
                 }
                 catch (RoutingDataException ex)
                 {
@@ -94,7 +115,7 @@ internal static class RouterCommand
                     return ExitCodes.BadInput;
                 }
 
-                await error.WriteLineAsync($"Adding {learnt.Count} example(s) learnt in production from {store.FullName}.");
+                await error.WriteLineAsync($"Adding {learnt.Count} example(s) learnt in production from {where}.");
                 examples = [.. examples, .. learnt];
             }
 

@@ -99,7 +99,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(new WorkflowApi(
             catalog,
             runtime.Host.Services.GetService<BudgetGuard>(),
-            runtime.Host.Services.GetService<Frugal.Routing.Feedback.SqliteRoutingFeedbackStore>(),
+            runtime.Host.Services.GetService<Frugal.Routing.Feedback.IRoutingFeedbackStore>(),
             runtime.Host.NewRunId,
             runtime.Host.Services.GetService<ILogger<WorkflowApi>>()));
         builder.Services.AddSingleton(runtime.Host.Client);

@@ -139,7 +139,8 @@ internal static class LedgerStore
         }
     }
 
-    private static async Task<bool> TableExistsAsync(string store, string table)
+    /// <summary>Whether the storage account <paramref name="store"/> names (connection string or table endpoint) has <paramref name="table"/>, asked without creating it.</summary>
+    public static async Task<bool> TableExistsAsync(string store, string table)
     {
         var service = IsTableEndpoint(store) ? new TableServiceClient(new Uri(store), Credential) : new TableServiceClient(store);
         await foreach (var _ in service.QueryAsync(t => t.Name == table).ConfigureAwait(false))

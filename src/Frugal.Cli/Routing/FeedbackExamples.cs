@@ -1,3 +1,6 @@
+using Azure.Data.Tables;
+using Frugal.Cli.Costs;
+using Frugal.Cli.Local;
 using Frugal.Routing;
 using Frugal.Routing.Feedback;
 using Microsoft.Data.Sqlite;
@@ -8,24 +11,66 @@ namespace Frugal.Cli.Routing;
 /// <summary>Reads the examples the production feedback loop stored, as training rows.</summary>
 internal static class FeedbackExamples
 {
+    /// <summary>
+    /// Reads the examples of the store <paramref name="store"/> names: a SQLite file, or a storage account (an Azure
+    /// Storage connection string or its table endpoint, read as the signed-in user) whose table <paramref name="table"/>
+    /// keeps them (<c>Frugal:Routing:Feedback:Store</c> <c>table</c>: the Functions app's).
+    /// </summary>
     /// <exception cref="RoutingDataException">The file is not a feedback store (not SQLite, or another database such as
-    /// the cost ledger); the message names it.</exception>
-    public static async Task<List<RoutingExample>> ReadAsync(string path, CancellationToken cancellationToken)
+    /// the cost ledger), or the account has no such table, or it cannot be read; the message names it.</exception>
+    public static async Task<List<RoutingExample>> ReadAsync(string store, string table, CancellationToken cancellationToken)
     {
-        // Opened read-only first: the store creates its tables in whatever file it is given, so the cost ledger passed
-        // by mistake got two empty feedback tables and trained on "0 example(s)", and a file that is not SQLite failed
-        // with "SQLite Error 26" naming no file.
-        await EnsureFeedbackStoreAsync(path, cancellationToken);
-        var store = new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = path }), TimeProvider.System);
-        var examples = new List<RoutingExample>();
-        await foreach (var feedback in store.ReadExamplesAsync(cancellationToken))
+        IRoutingFeedbackStore feedback;
+        if (LedgerStore.IsAzure(store))
         {
-            // The user prompt alone: classify steps score the request text, not the system prompt.
-            var prompt = feedback.Prompt;
-            examples.Add(new RoutingExample($"feedback-{feedback.RunId}-{feedback.StepId}-{feedback.Source}", $"feedback/{feedback.Source}", prompt, feedback.CheapScore, feedback.PremiumScore));
+            feedback = await OpenTableAsync(store, table);
+        }
+        else
+        {
+            // Opened read-only first: the store creates its tables in whatever file it is given, so the cost ledger passed
+            // by mistake got two empty feedback tables and trained on "0 example(s)", and a file that is not SQLite failed
+            // with "SQLite Error 26" naming no file.
+            await EnsureFeedbackStoreAsync(store, cancellationToken);
+            feedback = new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = store }), TimeProvider.System);
+        }
+
+        var examples = new List<RoutingExample>();
+        try
+        {
+            await foreach (var example in feedback.ReadExamplesAsync(cancellationToken))
+            {
+                // The user prompt alone: classify steps score the request text, not the system prompt.
+                examples.Add(new RoutingExample($"feedback-{example.RunId}-{example.StepId}-{example.Source}", $"feedback/{example.Source}", example.Prompt, example.CheapScore, example.PremiumScore));
+            }
+        }
+        catch (Exception ex) when (LedgerStore.IsAzure(store) && StorageErrors.Describe(ex) is { } reason)
+        {
+            throw new RoutingDataException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
         }
 
         return examples;
+    }
+
+    private static async Task<IRoutingFeedbackStore> OpenTableAsync(string store, string table)
+    {
+        bool exists;
+        try
+        {
+            exists = await LedgerStore.TableExistsAsync(store, table);
+        }
+        catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
+        {
+            throw new RoutingDataException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
+        }
+
+        // Reading a table creates it: a misspelt name would train on "0 example(s)" and leave an empty table behind.
+        if (!exists)
+        {
+            throw new RoutingDataException($"--feedback-table: the storage account in --feedback has no table '{table}' (the feedback loop keeps its examples in {new RoutingFeedbackOptions().TableName} unless Frugal:Routing:Feedback:TableName says otherwise)");
+        }
+
+        var client = LedgerStore.IsTableEndpoint(store) ? new TableClient(new Uri(store), table, LedgerStore.Credential) : new TableClient(store, table);
+        return new TableRoutingFeedbackStore(client);
     }
 
     private static async Task EnsureFeedbackStoreAsync(string path, CancellationToken cancellationToken)

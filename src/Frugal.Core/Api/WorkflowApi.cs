@@ -18,7 +18,7 @@ public sealed class WorkflowApi
 {
     private readonly WorkflowCatalog _catalog;
     private readonly BudgetGuard? _budgets;
-    private readonly Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? _feedback;
+    private readonly Frugal.Routing.Feedback.IRoutingFeedbackStore? _feedback;
     private readonly Func<string>? _newRunId;
     private readonly ILogger _logger;
 
@@ -32,7 +32,7 @@ public sealed class WorkflowApi
     public WorkflowApi(
         WorkflowCatalog catalog,
         BudgetGuard? budgets = null,
-        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback = null,
+        Frugal.Routing.Feedback.IRoutingFeedbackStore? feedback = null,
         Func<string>? newRunId = null,
         ILogger<WorkflowApi>? logger = null)
     {

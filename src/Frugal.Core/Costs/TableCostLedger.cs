@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 
@@ -353,23 +352,7 @@ public sealed class TableCostLedger : ICostLedger
 
     private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
-    private static string Escape(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (char c in value)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '|' or '%' or '_' || char.IsControl(c))
-            {
-                builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string Escape(string value) => TableKeys.Escape(value);
 
     private static string? Clip(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;
 

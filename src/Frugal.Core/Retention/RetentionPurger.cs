@@ -44,7 +44,7 @@ public sealed class RetentionPurger
     public async Task<RetentionResult> PurgeAsync(
         ICostLedger? ledger,
         DurableTaskClient? client,
-        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback,
+        Frugal.Routing.Feedback.IRoutingFeedbackStore? feedback,
         TimeSpan costRecordAge,
         TimeSpan runAge,
         CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ public sealed class RetentionPurger
     /// <returns>What a purge would delete, and the cut-offs it would apply.</returns>
     public async Task<RetentionResult> PreviewAsync(
         ICostLedger? ledger,
-        Frugal.Routing.Feedback.SqliteRoutingFeedbackStore? feedback,
+        Frugal.Routing.Feedback.IRoutingFeedbackStore? feedback,
         TimeSpan costRecordAge,
         TimeSpan runAge,
         CancellationToken cancellationToken)

@@ -23,7 +23,8 @@ internal static class FunctionsHostBuilderExtensions
     {
         KeyVaultReferences.ThrowIfUnresolved(builder.Configuration);
 
-        // The routing feedback store is a SQLite file on the instance's disk; its default (.frugal/feedback.db) is
+        // The SQLite routing feedback store (Frugal:Routing:Feedback:Store unset or sqlite; infra/ deploys the table
+        // store, shared by all instances) is a file on the instance's disk; its default (.frugal/feedback.db) is
         // relative to the working folder, which on Flex Consumption is the app's read-only package: with the loop on,
         // nothing could start.
         if (string.IsNullOrEmpty(builder.Configuration["Frugal:Routing:Feedback:Path"]))

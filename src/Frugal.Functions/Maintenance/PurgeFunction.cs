@@ -18,9 +18,9 @@ public sealed class PurgeFunction
     private readonly RetentionPurger _purger;
     private readonly ICostLedger _ledger;
     private readonly RetentionOptions _options;
-    private readonly SqliteRoutingFeedbackStore? _feedback;
+    private readonly IRoutingFeedbackStore? _feedback;
 
-    public PurgeFunction(RetentionPurger purger, ICostLedger ledger, IOptions<RetentionOptions> options, SqliteRoutingFeedbackStore? feedback = null)
+    public PurgeFunction(RetentionPurger purger, ICostLedger ledger, IOptions<RetentionOptions> options, IRoutingFeedbackStore? feedback = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _purger = purger;

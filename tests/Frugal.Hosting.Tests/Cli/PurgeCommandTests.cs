@@ -121,6 +121,45 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Purge_RoutingFeedbackInATable_DeletesItsOldPromptsAndSaysSo()
+    {
+        // With Frugal:Routing:Feedback:Store table the prompts are in a table, which the purge left alone.
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-feedback-table-").FullName;
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = new Azure.Data.Tables.TableClient(azurite, "feedback" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), new System.Text.Json.Nodes.JsonObject
+            {
+                ["Frugal"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["Routing"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["Feedback"] = new System.Text.Json.Nodes.JsonObject { ["Store"] = "table", ["TableConnectionString"] = azurite, ["TableName"] = table.Name },
+                    },
+                },
+            }.ToJsonString());
+            var store = new TableRoutingFeedbackStore(table, new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+            await store.RememberAsync("run", "answer", "cheap", null, "a prompt", CancellationToken.None);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+
+            var (dry, dryOutput, _) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d", "--dry-run");
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d");
+
+            Assert.True(dry == 0, dryOutput);
+            Assert.Contains($"Would delete 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' (Frugal:Routing:Feedback)", dryOutput, StringComparison.Ordinal);
+            Assert.True(code == 0, $"exit {code}: {error}{output}");
+            Assert.Contains($"Deleted 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' (Frugal:Routing:Feedback)", output, StringComparison.Ordinal);
+            Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
+        }
+        finally
+        {
+            await table.DeleteAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Purge_DryRun_SaysWhatThePurgeDeletesAndDeletesNothing()
     {
         // A destructive command without a dry run: the only way to learn what a cut-off took was to take it.

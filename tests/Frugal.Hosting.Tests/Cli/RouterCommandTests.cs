@@ -169,6 +169,49 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_WithFeedbackTable_AddsTheExamplesTheFunctionsAppKept()
+    {
+        // A scaled-out Functions app keeps its feedback in a table (Frugal:Routing:Feedback:Store table); train could
+        // read only a SQLite file.
+        var csv = Write("data.csv", Synthetic(30));
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = new Azure.Data.Tables.TableClient(azurite, "feedback" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var store = new Frugal.Routing.Feedback.TableRoutingFeedbackStore(table);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run-1", "answer", "escalation", null, "Prove that the square root of two is irrational.", 0, 1), CancellationToken.None);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run-2", "answer", "user", null, "What colour is the sky?", 1, 1), CancellationToken.None);
+
+            var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", azurite, "--feedback-table", table.Name);
+
+            Assert.True(code == 0, error);
+            Assert.Contains($"Adding 2 example(s) learnt in production from table '{table.Name}' of the storage account in --feedback.", error, StringComparison.Ordinal);
+            Assert.Contains("32", File.ReadAllText(Path.Combine(_directory.FullName, "r", "card.json")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await table.DeleteAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Train_FeedbackTableMissing_ExitsTwoNamingItAndCreatesNothing()
+    {
+        var csv = Write("data.csv", Synthetic(10));
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        string name = "nofeedback" + Guid.NewGuid().ToString("N")[..12];
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", azurite, "--feedback-table", name);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--feedback-table: the storage account in --feedback has no table '{name}' (the feedback loop keeps its examples in FrugalFeedback unless Frugal:Routing:Feedback:TableName says otherwise)", error.Trim());
+        await foreach (var _ in new Azure.Data.Tables.TableServiceClient(azurite).QueryAsync(t => t.Name == name))
+        {
+            Assert.Fail($"table '{name}' was created");
+        }
+    }
+
+    [Fact]
     public async Task Train_MissingFeedbackStore_ExitsTwoNamingIt()
     {
         var csv = Write("data.csv", Synthetic(10));

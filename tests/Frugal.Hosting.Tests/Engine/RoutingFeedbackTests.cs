@@ -4,13 +4,10 @@ using Frugal.Api;
 using Frugal.Cli.Local;
 using Frugal.Engine;
 using Frugal.Models;
-using Frugal.Retention;
 using Frugal.Routing.Feedback;
 using Frugal.Workflows;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Frugal.Hosting.Tests.Engine;
 
@@ -18,19 +15,27 @@ namespace Frugal.Hosting.Tests.Engine;
 public sealed class RoutingFeedbackTests
 {
     [Theory]
-    [InlineData("default", 2)]
-    [InlineData("someone-else", 0)]
-    public async Task Feedback_EscalationAndUserVerdict_BecomeLabelledExamplesOfTenantsWhoseTextMayBeKept(string textTenant, int kept)
+    [InlineData("default", 2, "sqlite")]
+    [InlineData("someone-else", 0, "sqlite")]
+    [InlineData("default", 2, "table")]
+    [InlineData("someone-else", 0, "table")]
+    public async Task Feedback_EscalationAndUserVerdict_BecomeLabelledExamplesOfTenantsWhoseTextMayBeKept(string textTenant, int kept, string storeKind)
     {
-        // The loop keeps prompt text; it kept every tenant's, whatever Frugal:Costs:StoreTextForTenants said.
+        // The loop keeps prompt text; it kept every tenant's, whatever Frugal:Costs:StoreTextForTenants said. The table
+        // store (Azurite here) is the one a scaled-out Functions app shares.
         var dir = Directory.CreateTempSubdirectory("frugal-feedback-");
+        string tableName = "feedback" + Guid.NewGuid().ToString("N")[..12];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Frugal:Costs:SqlitePath"] = Path.Combine(dir.FullName, "costs.db"),
             ["Frugal:Routing:Feedback:Enabled"] = "true",
             ["Frugal:Costs:StoreTextForTenants:0"] = textTenant,
             ["Frugal:Routing:Feedback:Path"] = Path.Combine(dir.FullName, "feedback.db"),
+            ["Frugal:Routing:Feedback:Store"] = storeKind,
+            ["Frugal:Routing:Feedback:TableConnectionString"] = Azurite,
+            ["Frugal:Routing:Feedback:TableName"] = tableName,
         }).Build();
+        await using var cleanUp = new TableCleanUp(storeKind == "table" ? new Azure.Data.Tables.TableClient(Azurite, tableName) : null);
         await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
         var definition = WorkflowLoader.Parse("""
             name: fb
@@ -48,7 +53,7 @@ public sealed class RoutingFeedbackTests
             """, "fb.yaml");
         var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["q"] = "How many moons has Mars?" });
         await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
-        var store = runtime.Host.Services.GetRequiredService<SqliteRoutingFeedbackStore>();
+        var store = runtime.Host.Services.GetRequiredService<IRoutingFeedbackStore>();
         var api = new WorkflowApi(new WorkflowCatalog([]), feedback: store);
 
         var client = runtime.Host.Client;
@@ -111,7 +116,7 @@ public sealed class RoutingFeedbackTests
         var items = new JsonArray([.. Enumerable.Range(0, 12).Select(i => (JsonNode)$"item {i}")]);
         var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["items"] = items });
         await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
-        var api = new WorkflowApi(new WorkflowCatalog([]), feedback: runtime.Host.Services.GetRequiredService<SqliteRoutingFeedbackStore>());
+        var api = new WorkflowApi(new WorkflowCatalog([]), feedback: runtime.Host.Services.GetRequiredService<IRoutingFeedbackStore>());
 
         var whole = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "each", "verdict": "bad"}"""), default, CancellationToken.None);
         var item = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "each[10]", "verdict": "bad"}"""), default, CancellationToken.None);
@@ -134,45 +139,18 @@ public sealed class RoutingFeedbackTests
         Assert.Contains("Frugal:Routing:Feedback:Enabled", result.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Purge_FeedbackOlderThanRetention_CallsByRunRetentionExamplesByCostRetention()
-    {
-        // The loop keeps prompt text, and nothing deleted it: frugal purge and the Functions timer now apply retention.
-        var dir = Directory.CreateTempSubdirectory("frugal-feedback-purge-");
-        try
-        {
-            var now = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
-            var clock = new FakeTimeProvider(now.AddDays(-50));
-            var store = new SqliteRoutingFeedbackStore(
-                Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = Path.Combine(dir.FullName, "feedback.db") }), clock);
-            await store.RememberAsync("old", "answer", "cheap", null, "fifty days ago", CancellationToken.None);
-            await store.AddAsync(new RoutingFeedback("old", "answer", "user", null, "fifty days ago", 0, 1), CancellationToken.None);
-            clock.SetUtcNow(now.AddDays(-5));
-            await store.RememberAsync("recent", "answer", "cheap", null, "five days ago", CancellationToken.None);
-            await store.AddAsync(new RoutingFeedback("recent", "answer", "user", null, "five days ago", 1, 1), CancellationToken.None);
-
-            // Runs kept 30 days, cost records 40: the old call is past the first, its example past the second (this
-            // month's start, where cost records are kept back for budgets, does not hold examples back).
-            var result = await new RetentionPurger(new FakeTimeProvider(now)).PurgeAsync(
-                null, null, store, TimeSpan.FromDays(40), TimeSpan.FromDays(30), CancellationToken.None);
-
-            Assert.Equal((1, 1), result.Feedback);
-            var left = new List<string>();
-            await foreach (var example in store.ReadExamplesAsync(CancellationToken.None))
-            {
-                left.Add(example.RunId);
-            }
-
-            Assert.Equal(["recent"], left);
-            Assert.True(await store.MarkAsync("recent", "answer", good: false, CancellationToken.None));
-            Assert.False(await store.MarkAsync("old", "answer", good: false, CancellationToken.None));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            dir.Delete(recursive: true);
-        }
-    }
+    private static string Azurite => Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true";
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    private sealed class TableCleanUp(Azure.Data.Tables.TableClient? table) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (table is not null)
+            {
+                await table.DeleteAsync();
+            }
+        }
+    }
 }

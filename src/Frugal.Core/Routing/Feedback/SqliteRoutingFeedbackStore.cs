@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Frugal.Routing.Feedback;
 
 /// <summary>
-/// Keeps production routing feedback in SQLite: the prompts of recent model calls (so a user's verdict on a step can
-/// be labelled) and the labelled examples themselves, which <c>frugal router train --feedback</c> adds to its data.
+/// Keeps production routing feedback in a SQLite file (<see cref="IRoutingFeedbackStore"/>): complete for
+/// <c>frugal serve</c> and a single-instance app, where every step runs on the host that receives its verdicts.
 /// </summary>
-public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
+public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -44,11 +44,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
             cancellationToken,
             ("$run", runId), ("$step", stepId), ("$tier", tier), ("$system", system), ("$prompt", prompt), ("$created", Now()));
 
-    /// <summary>
-    /// Turns a user's verdict on a step into an example: a bad cheap answer says premium was needed (cheap 0, premium 1),
-    /// a bad premium answer that neither did well (0, 0), a good cheap answer that cheap was enough (1, 1). A good
-    /// premium answer says nothing about cheap and is not kept. Returns false when the step's call is unknown.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -65,14 +61,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         var tier = reader.GetString(0);
         var system = reader.IsDBNull(1) ? null : reader.GetString(1);
         var prompt = reader.GetString(2);
-        (double Cheap, double Premium)? scores = (tier, good) switch
-        {
-            (ModelTierKeys.Cheap, false) => (0, 1),
-            (ModelTierKeys.Cheap, true) => (1, 1),
-            (ModelTierKeys.Premium, false) => (0, 0),
-            _ => null,
-        };
-        if (scores is { } s)
+        if (RoutingVerdict.Scores(tier, good) is { } s)
         {
             await AddAsync(new RoutingFeedback(runId, stepId, "user", system, prompt, s.Cheap, s.Premium), cancellationToken).ConfigureAwait(false);
         }
@@ -80,10 +69,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         return true;
     }
 
-    /// <summary>
-    /// The recorded calls of a foreach step's items (<c>each[0]</c>, <c>each[1]</c>, ...) in item order, at most
-    /// <paramref name="limit"/>: a verdict judges one item's call, and the run reports the step by its own id.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ItemStepsAsync(string runId, string stepId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +88,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         return steps;
     }
 
-    /// <summary>Every labelled example, oldest first.</summary>
+    /// <inheritdoc />
     public async IAsyncEnumerable<RoutingFeedback> ReadExamplesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -117,12 +103,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         }
     }
 
-    /// <summary>
-    /// Deletes what is older than retention allows: remembered calls (the prompts a verdict is matched to) made before
-    /// <paramref name="callsBefore"/>, and labelled examples made before <paramref name="examplesBefore"/>. Both hold
-    /// prompt text.
-    /// </summary>
-    /// <returns>How many calls and examples were deleted.</returns>
+    /// <inheritdoc />
     public async Task<(int Calls, int Examples)> PurgeAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -138,10 +119,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackSink
         }
     }
 
-    /// <summary>
-    /// Counts what <see cref="PurgeAsync"/> would delete given the same cut-offs, deleting nothing (<c>frugal purge --dry-run</c>).
-    /// </summary>
-    /// <returns>How many calls and examples a purge would delete now.</returns>
+    /// <inheritdoc />
     public async Task<(int Calls, int Examples)> CountAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
