@@ -127,6 +127,47 @@ public sealed class CompositionTests
         }
     }
 
+    [Fact]
+    public async Task PurgeHistory_FeedbackInATable_PurgesTheTableEveryInstanceShares()
+    {
+        // infra/ deploys the table store: the timer purged only a SQLite file, so the shared table's prompts were kept for good.
+        var folder = Directory.CreateTempSubdirectory("frugal-functions-purge-table-").FullName;
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = new Azure.Data.Tables.TableClient(azurite, "feedback" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Frugal:Costs:SqlitePath"] = Path.Combine(folder, "costs.db"),
+                ["Frugal:Routing:Feedback:Enabled"] = "true",
+                ["Frugal:Routing:Feedback:Store"] = "table",
+                ["Frugal:Routing:Feedback:TableConnectionString"] = azurite,
+                ["Frugal:Routing:Feedback:TableName"] = table.Name,
+            }).Build();
+            var old = new Frugal.Routing.Feedback.TableRoutingFeedbackStore(table, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-500)));
+            await old.AddAsync(new RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+            var services = new ServiceCollection().AddLogging();
+            services.AddFrugalCosts(configuration);
+            services.AddFrugalRetention(configuration);
+            services.AddFrugalRoutingFeedback(configuration);
+            await using var provider = services.BuildServiceProvider();
+
+            var function = ActivatorUtilities.CreateInstance<Frugal.Functions.Maintenance.PurgeFunction>(provider);
+            await function.RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), null!, CancellationToken.None);
+
+            await foreach (var example in old.ReadExamplesAsync(CancellationToken.None))
+            {
+                Assert.Fail($"example of run '{example.RunId}' was kept");
+            }
+        }
+        finally
+        {
+            await table.DeleteAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static ServiceProvider BuildProvider(string? workflows = null)
     {
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsHostFixture.RepoRoot(), "local.settings.sample.json")))!;
