@@ -19,6 +19,9 @@ public sealed class RetentionPurger
     // Table storage cannot compare dates before 1601, so "from the beginning" is a date before any run.
     private static readonly DateTimeOffset s_beginning = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How long one purge call of run histories may run before it stops and is called again (the gRPC client's calls give up after 100 s).</summary>
+    internal static readonly TimeSpan PurgeCallTimeout = TimeSpan.FromSeconds(60);
+
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -60,8 +63,20 @@ public sealed class RetentionPurger
 
         if (client is not null)
         {
-            var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(s_beginning, runsBefore, s_finished), cancellationToken).ConfigureAwait(false);
-            runs = result.PurgedInstanceCount;
+            // A call at a time, each stopping after PurgeCallTimeout and saying whether it finished: in the Functions
+            // app the client reaches the host over gRPC, whose calls give up after 100 s, so one call over a month of
+            // runs on Azure Storage could fail every night and purge nothing. A backend that cannot stop part way
+            // ignores the timeout and reports no completion (null): one call, as before.
+            var filter = new PurgeInstancesFilter(s_beginning, runsBefore, s_finished) { Timeout = PurgeCallTimeout };
+            PurgeResult result;
+            runs = 0;
+            do
+            {
+                result = await client.PurgeAllInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
+                runs += result.PurgedInstanceCount;
+            }
+            while (result.IsComplete == false);
+
             Log.RunsPurged(_logger, runs.Value, runsBefore);
         }
 
