@@ -37,12 +37,73 @@ internal static class SchemaValidation
         {
             return [new SchemaViolation(string.Empty, $"not a valid JSON Schema: {ex.Message}", false)];
         }
+        catch (ArgumentException ex)
+        {
+            // A 'pattern' (or a patternProperties key) that is not a regular expression: JsonSchema.Net compiles it while
+            // building and throws RegexParseException, which ended frugal validate with exit 1 and 'Invalid pattern'.
+            var bad = new List<SchemaViolation>();
+            CheckPatterns(schema, string.Empty, bad);
+            return bad.Count > 0 ? bad : [new SchemaViolation(string.Empty, $"not a valid JSON Schema: {ex.Message}", false)];
+        }
 
         // JsonSchema.Net resolves $ref only when it evaluates, so a reference to nothing passed validation and then
         // failed every run ("Could not resolve 'https://json-everything.lib/...#/$defs/missing'").
         var unresolved = new List<SchemaViolation>();
         CheckReferences(schema, schema, string.Empty, unresolved);
         return unresolved;
+    }
+
+    /// <summary>Every 'pattern' value and patternProperties key under <paramref name="node"/> that does not compile.</summary>
+    private static void CheckPatterns(JsonNode? node, string pointer, List<SchemaViolation> bad)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    var at = pointer + "/" + YamlJsonConverter.Escape(key);
+                    if (key == "pattern" && value is JsonValue v && v.TryGetValue<string>(out var pattern) && PatternProblem(pattern) is { } problem)
+                    {
+                        bad.Add(new SchemaViolation(at, $"'pattern' is not a valid regular expression: {problem}", false));
+                        continue;
+                    }
+
+                    if (key == "patternProperties" && value is JsonObject properties)
+                    {
+                        foreach (var (name, _) in properties)
+                        {
+                            if (PatternProblem(name) is { } keyProblem)
+                            {
+                                bad.Add(new SchemaViolation(at + "/" + YamlJsonConverter.Escape(name), $"'patternProperties' key is not a valid regular expression: {keyProblem}", true));
+                            }
+                        }
+                    }
+
+                    CheckPatterns(value, at, bad);
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckPatterns(array[i], $"{pointer}/{i}", bad);
+                }
+
+                break;
+        }
+    }
+
+    private static string? PatternProblem(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private static void CheckReferences(JsonNode root, JsonNode? node, string pointer, List<SchemaViolation> unresolved)

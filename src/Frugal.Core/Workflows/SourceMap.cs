@@ -6,6 +6,7 @@ namespace Frugal.Workflows;
 internal sealed class SourceMap
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
     private readonly string[] _lines;
 
     public SourceMap(string file, string source)
@@ -18,6 +19,12 @@ internal sealed class SourceMap
 
     public void Add(string pointer, Mark start, Mark? keyStart, ScalarStyle? style) =>
         _entries[pointer] = new Entry(start, keyStart, style);
+
+    /// <summary>Marks the value at <paramref name="pointer"/> as one the conversion refused and reported already.</summary>
+    public void Refuse(string pointer) => _refused.Add(pointer);
+
+    /// <summary>Whether the value at <paramref name="pointer"/> was refused (and stands in the document as null).</summary>
+    public bool IsRefused(string pointer) => _refused.Contains(pointer);
 
     /// <summary>The position of the value at <paramref name="pointer"/>, or of its nearest recorded ancestor.</summary>
     public SourceLocation Value(string pointer)

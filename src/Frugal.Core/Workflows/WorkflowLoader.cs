@@ -62,6 +62,12 @@ public static partial class WorkflowLoader
         var empty = document is null && context.Diagnostics.Count > 0;
         foreach (var violation in empty ? [] : SchemaValidation.ValidateWorkflow(document))
         {
+            if (context.Map.IsRefused(violation.Pointer))
+            {
+                // Said once already, in the conversion's own words; the null standing in for it is no second problem.
+                continue;
+            }
+
             context.Error(violation.AtKey ? context.Map.Key(violation.Pointer) : context.Map.Value(violation.Pointer), violation.Message);
         }
 

@@ -157,7 +157,7 @@ internal static partial class YamlJsonConverter
 
             case YamlScalarNode scalar:
                 state.Map.Add(pointer, node.Start, keyStart, scalar.Style);
-                return Scalar(scalar);
+                return Scalar(scalar, pointer, state);
 
             default:
                 state.Map.Add(pointer, node.Start, keyStart, null);
@@ -165,7 +165,7 @@ internal static partial class YamlJsonConverter
         }
     }
 
-    private static JsonValue? Scalar(YamlScalarNode scalar)
+    private static JsonValue? Scalar(YamlScalarNode scalar, string pointer, State state)
     {
         var text = scalar.Value ?? string.Empty;
         var explicitString = !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str";
@@ -191,7 +191,16 @@ internal static partial class YamlJsonConverter
 
         if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
         {
-            return JsonValue.Create(d);
+            if (double.IsFinite(d))
+            {
+                return JsonValue.Create(d);
+            }
+
+            // 1e400 reads as infinity, which JSON cannot hold: schema validation threw on it and frugal ended with exit 1.
+            state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)scalar.Start.Line, (int)scalar.Start.Column),
+                $"the number {text} is too large (the largest is about 1.8e308); write a smaller number, or quote it to make it text"));
+            state.Map.Refuse(pointer);
+            return null;
         }
 
         return JsonValue.Create(text);

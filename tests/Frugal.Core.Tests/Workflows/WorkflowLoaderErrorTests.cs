@@ -71,6 +71,9 @@ public sealed class WorkflowLoaderErrorTests
         { "max_escalations past an int", "name: demo\ninput:\n  type: object\nlimits:\n  max_escalations: 3000000000\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "5:20", "'max_escalations' must be at most 1000000, found 3000000000" },
         { "temperature too high", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 3\n", "8:18", "'temperature' must be at most 2, found 3" },
         { "steps.missing in output", "name: demo\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\noutput:\n  answer: ${ steps.b.output }\n", "9:20", "'steps.b' refers to a step that does not exist; steps are: a" },
+        { "number past a double", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 1e400\n", "8:18", "the number 1e400 is too large (the largest is about 1.8e308)" },
+        { "invalid pattern in the input schema", "name: demo\ninput:\n  type: object\n  properties:\n    x: { type: string, pattern: \"(x\" }\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "5:33", "'input' is not a valid JSON Schema: 'pattern' is not a valid regular expression: Invalid pattern '(x'" },
+        { "invalid patternProperties key in an output schema", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      patternProperties:\n        \"[a\": { type: string }\n", "11:9", "'output_schema' is not a valid JSON Schema: 'patternProperties' key is not a valid regular expression" },
         { "empty file", "", "1:1", "the file holds no YAML document" },
         { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
     };
@@ -96,6 +99,19 @@ public sealed class WorkflowLoaderErrorTests
         var diagnostic = Assert.Single(ex.Diagnostics).ToString();
         Assert.StartsWith("bad.yaml:", diagnostic, StringComparison.Ordinal);
         Assert.Contains("look for an unclosed '{' or '['", diagnostic, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NumberPastADouble_SaysSoOnce()
+    {
+        // 1e400 read as infinity, which the schema check could not serialise: frugal ended with exit 1 and
+        // ".NET number values such as positive and negative infinity cannot be written as valid JSON".
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(
+            "name: demo\ninput:\n  type: object\nlimits:\n  premium_share: -2e999\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "demo.yaml"));
+
+        Assert.Equal(
+            "demo.yaml:5:18: the number -2e999 is too large (the largest is about 1.8e308); write a smaller number, or quote it to make it text",
+            Assert.Single(ex.Diagnostics).ToString());
     }
 
     [Fact]
