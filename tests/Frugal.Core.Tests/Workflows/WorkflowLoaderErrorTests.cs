@@ -115,6 +115,18 @@ public sealed class WorkflowLoaderErrorTests
     }
 
     [Fact]
+    public void Parse_MessageQuotingLineBreaks_StaysOnOneLine()
+    {
+        // A multi-line regex was quoted whole, so its problem spread over three lines, two of them without a position.
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(
+            Head + "  - id: a\n    kind: deterministic\n    operation: regex\n    input: x\n    pattern: |\n      (?<order>\n      [0-9]+\n", "demo.yaml"));
+
+        Assert.Equal(
+            "demo.yaml:9:14: 'pattern' is not a valid regular expression: Invalid pattern '(?<order>\\n[0-9]+\\n' at offset 17. Not enough )'s.",
+            Assert.Single(ex.Diagnostics).ToString());
+    }
+
+    [Fact]
     public void Parse_EmptyFile_SaysSoOnce()
     {
         // The schema check added "the document must be a mapping, found nothing (null)" to the same place.
