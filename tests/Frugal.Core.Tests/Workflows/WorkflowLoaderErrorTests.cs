@@ -127,6 +127,46 @@ public sealed class WorkflowLoaderErrorTests
     }
 
     [Fact]
+    public void Load_BytesThatAreNotUtf8_AreRefusedWhereTheyAre()
+    {
+        // A file saved as Windows-1252 read with U+FFFD in place of each accented letter, validated, and sent its models 'caf\uFFFD'.
+        var path = Path.Combine(Path.GetTempPath(), $"frugal-latin1-{Guid.NewGuid():N}.yaml");
+        File.WriteAllBytes(path, [.. System.Text.Encoding.ASCII.GetBytes(Head + "  - id: a\n    kind: model\n    prompt: Caf"), 0xE9, (byte)'\n']);
+        try
+        {
+            var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Load(path));
+
+            Assert.Equal(
+                $"{path}:7:16: the file is not UTF-8 text: byte 0xE9 here is not part of a UTF-8 character (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8",
+                Assert.Single(ex.Diagnostics).ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("utf-8 with a byte order mark")]
+    [InlineData("utf-16")]
+    public void Load_UnicodeWithAByteOrderMark_Reads(string encoding)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"frugal-bom-{Guid.NewGuid():N}.yaml");
+        var text = Head + "  - id: a\n    kind: model\n    prompt: Café ☕\n";
+        File.WriteAllText(path, text, encoding == "utf-16" ? System.Text.Encoding.Unicode : new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        try
+        {
+            var workflow = WorkflowLoader.Load(path);
+
+            Assert.Equal(text, workflow.Source);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Parse_EmptyFile_SaysSoOnce()
     {
         // The schema check added "the document must be a mapping, found nothing (null)" to the same place.
