@@ -79,11 +79,20 @@ internal sealed class SourceMap
             return At(start);
         }
 
-        var text = _lines[firstLine];
-        var indent = text.Length - text.TrimStart(' ').Length;
         var lineStart = value.LastIndexOf('\n', Math.Max(0, offset - 1), Math.Max(0, offset));
         var column = offset - (offset > 0 && lineStart >= 0 ? lineStart + 1 : 0);
-        return new SourceLocation(File, firstLine + 1 + newlines, indent + column + 1);
+
+        // The block's lines are the file's lines less its indentation, so a line of the value ends its line in the file.
+        // The indentation is measured on the line itself: the first line's was wrong after a leading blank line (taken
+        // as 0) and with an indentation indicator (|2) that keeps some of the first line's spaces.
+        var index = firstLine + newlines;
+        var source = index < _lines.Length ? _lines[index].TrimEnd('\r') : string.Empty;
+        var lineEnd = value.IndexOf('\n', lineStart + 1);
+        var line = value[(lineStart + 1)..(lineEnd < 0 ? value.Length : lineEnd)];
+        var indent = line.Length > 0 && source.EndsWith(line, StringComparison.Ordinal)
+            ? source.Length - line.Length
+            : source.Length - source.TrimStart(' ').Length;
+        return new SourceLocation(File, index + 1, indent + column + 1);
     }
 
     private Entry? Find(string pointer)

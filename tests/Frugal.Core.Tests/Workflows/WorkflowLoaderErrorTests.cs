@@ -74,6 +74,8 @@ public sealed class WorkflowLoaderErrorTests
         { "number past a double", Head + "  - id: a\n    kind: model\n    prompt: hi\n    temperature: 1e400\n", "8:18", "the number 1e400 is too large (the largest is about 1.8e308)" },
         { "invalid pattern in the input schema", "name: demo\ninput:\n  type: object\n  properties:\n    x: { type: string, pattern: \"(x\" }\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "5:33", "'input' is not a valid JSON Schema: 'pattern' is not a valid regular expression: Invalid pattern '(x'" },
         { "invalid patternProperties key in an output schema", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      patternProperties:\n        \"[a\": { type: string }\n", "11:9", "'output_schema' is not a valid JSON Schema: 'patternProperties' key is not a valid regular expression" },
+        { "steps.missing in a literal block after a blank line", Head + "  - id: a\n    kind: model\n    prompt: |\n\n      Use ${ steps.missing.output }\n", "9:20", "'steps.missing' refers to a step that does not exist" },
+        { "steps.missing in a literal block with an indentation indicator", Head + "  - id: a\n    kind: model\n    prompt: |2\n        indented\n      Use ${ steps.missing.output }\n", "9:20", "'steps.missing' refers to a step that does not exist" },
         { "empty file", "", "1:1", "the file holds no YAML document" },
         { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
     };
