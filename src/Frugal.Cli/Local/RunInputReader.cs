@@ -24,7 +24,7 @@ internal static class RunInputReader
         var name = Path.GetFileName(path);
         if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            var text = File.ReadAllText(path);
+            var text = ReadText(path);
             JsonNode? parsed;
             try
             {
@@ -45,7 +45,7 @@ internal static class RunInputReader
         var inputs = new List<RunInput>();
         var problems = new List<string>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in ReadLines(path))
         {
             lineNumber++;
             if (!string.IsNullOrWhiteSpace(line))
@@ -70,6 +70,49 @@ internal static class RunInputReader
         }
 
         return inputs.Count > 0 ? inputs : throw new CliUsageException($"{path}: no inputs (the file has no JSON lines)");
+    }
+
+    /// <summary>
+    /// The file's text. A byte that is not UTF-8 (a file saved as Windows-1252) is refused where it is: read as U+FFFD,
+    /// it reached the model as 'Caf\uFFFD' where the input said 'Café', while the HTTP API refuses such a body.
+    /// </summary>
+    private static string ReadText(string path)
+    {
+        try
+        {
+            return TextFile.Read(path);
+        }
+        catch (TextEncodingException ex)
+        {
+            throw new CliUsageException($"{path}:{ex.Line}:{ex.Column}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The file's lines as <see cref="File.ReadLines(string)"/> splits them, read as strictly as <see cref="ReadText"/>.</summary>
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        using var reader = new StreamReader(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = reader.ReadLine();
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                // The decoder knows no line: the file is read again to say where the byte is.
+                _ = ReadText(path);
+                throw;
+            }
+
+            if (line is null)
+            {
+                yield break;
+            }
+
+            yield return line;
+        }
     }
 
     /// <summary>Whether <paramref name="text"/> has several non-blank lines, the first of them a JSON value of its own.</summary>

@@ -32,33 +32,17 @@ public static partial class WorkflowLoader
         return Parse(ReadText(path), path, routers);
     }
 
-    /// <summary>
-    /// The file's text: UTF-8 (with or without a byte order mark), or UTF-16/32 with one, as File.ReadAllText reads it;
-    /// bytes that are not UTF-8 are refused where they are. File.ReadAllText turned them into U+FFFD without a word, so
-    /// a workflow saved in Windows-1252 validated and sent its models 'caf\uFFFD' for 'café'.
-    /// </summary>
+    /// <summary>The file's text; a byte that is not UTF-8 is a problem at its place, not a U+FFFD in a prompt.</summary>
     private static string ReadText(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, 0, 0xFE, 0xFF, ..])
+        try
         {
-            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            return TextFile.Read(path);
         }
-
-        var utf8 = bytes.AsSpan(bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0);
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(utf8.Length)];
-        if (System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out var read, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+        catch (TextEncodingException ex)
         {
-            return new string(chars, 0, written);
+            throw new WorkflowValidationException([new WorkflowDiagnostic(new SourceLocation(path, ex.Line, ex.Column), ex.Message)]);
         }
-
-        // Line and column as the YAML parser counts them: UTF-16 characters from the start of the line.
-        var before = chars.AsSpan(0, written);
-        var lineStart = before.LastIndexOf('\n') + 1;
-        var at = new SourceLocation(path, before.Count('\n') + 1, before.Length - lineStart + 1);
-        throw new WorkflowValidationException([new WorkflowDiagnostic(at,
-            $"the file is not UTF-8 text: byte 0x{utf8[read]:X2} here is not part of a UTF-8 character (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8")]);
     }
 
     /// <summary>Validates workflow YAML.</summary>

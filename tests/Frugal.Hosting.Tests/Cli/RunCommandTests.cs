@@ -159,6 +159,25 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("/no/such/file.json: input file not found", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("tickets.json", "{\"subject\": \"Caf", "1:17")]
+    [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"Caf", "2:17")]
+    public async Task Run_InputThatIsNotUtf8_ExitsTwoNamingTheByteAndStartsNothing(string name, string before, string place)
+    {
+        // An input saved as Windows-1252 ran with U+FFFD for each accented letter ('Caf\uFFFD' went to the model), where
+        // the HTTP API refuses such a body.
+        var input = Path.Combine(_directory.FullName, name);
+        File.WriteAllBytes(input, [.. System.Text.Encoding.ASCII.GetBytes(before), 0xE9, .. System.Text.Encoding.ASCII.GetBytes("\", \"body\": \"b\"}\n")]);
+
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"{input}:{place}: the file is not UTF-8 text: byte 0xE9 here is not part of a UTF-8 character (was the file saved as Windows-1252 or Latin-1?); save it as UTF-8",
+            error.Trim());
+        Assert.DoesNotContain("[1/", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_InputIsAFolder_ExitsTwoSayingSo()
     {
