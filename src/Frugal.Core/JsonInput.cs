@@ -25,7 +25,7 @@ public static class JsonInput
 
     /// <summary>Parses <paramref name="text"/>.</summary>
     /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
-    public static JsonNode? Parse(string text) => Checked(() => JsonNode.Parse(text, documentOptions: Strict));
+    public static JsonNode? Parse(string text) => Checked(() => JsonNode.Parse(text, documentOptions: Strict), () => System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Parses <paramref name="utf8Json"/>.</summary>
     /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
@@ -57,7 +57,7 @@ public static class JsonInput
 
         try
         {
-            return Checked(() => JsonNode.Parse(utf8.Span, documentOptions: Strict));
+            return Checked(() => JsonNode.Parse(utf8.Span, documentOptions: Strict), () => utf8);
         }
         catch (JsonException ex) when (ex.LineNumber is not null && !JsonErrors.IsEmptyInput(ex))
         {
@@ -65,12 +65,23 @@ public static class JsonInput
         }
     }
 
-    private static JsonNode? Checked(Func<JsonNode?> parse)
+    private static JsonNode? Checked(Func<JsonNode?> parse, Func<ReadOnlyMemory<byte>> utf8)
     {
         JsonNode? node;
         try
         {
             node = parse();
+        }
+        catch (JsonException ex) when (ex.LineNumber is null && Duplicate(utf8().Span) is { } duplicate)
+        {
+            // System.Text.Json says "Duplicate property 'x' encountered during deserialization" without a place, so
+            // frugal run put it at 1:1 and the HTTP API at nowhere: in a long input the second 'x' had to be found by hand.
+            throw new JsonException(
+                $"property '{duplicate.Name}' is given twice in one object; each property may appear once",
+                path: null,
+                duplicate.Line,
+                duplicate.BytePositionInLine,
+                ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -80,6 +91,41 @@ public static class JsonInput
 
         CheckText(node);
         return node;
+    }
+
+    /// <summary>The first property that repeats a name in its object, with its place (0-based, as <see cref="JsonException"/> counts).</summary>
+    private static (string Name, long Line, long BytePositionInLine)? Duplicate(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var objects = new Stack<HashSet<string>?>(); // null for an array
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.StartArray:
+                        objects.Push(null);
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when !objects.Peek()!.Add(reader.GetString()!):
+                        var start = (int)reader.TokenStartIndex;
+                        var before = utf8[..start];
+                        return (reader.GetString()!, before.Count((byte)'\n'), start - (before.LastIndexOf((byte)'\n') + 1));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the error looked for: the caller keeps the one it had.
+        }
+
+        return null;
     }
 
     /// <summary>Decodes every string once, so one that cannot be text fails here, naming where it is.</summary>

@@ -86,6 +86,24 @@ public sealed class JsonErrorsTests
         Assert.EndsWith($"({where})", JsonErrors.Describe(Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text)), text), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"subject\": \"a\",\n \"body\": \"b\", \"subject\": \"c\"}", "subject", "line 2, position 15")]
+    [InlineData("{\"a\": [{\"x\": 1}, {\"x\": 2, \"é\": 3, \"x\": 4}]}", "x", "line 1, position 35")]
+    [InlineData("{\"a\": {\"b\": 1}, \"b\": {\"b\": 2}, \"a\": 0}", "a", "line 1, position 32")]
+    public async Task Parse_PropertyGivenTwice_SaysWhereTheSecondIs(string text, string name, string where)
+    {
+        // "Duplicate property 'subject' encountered during deserialization" named no place: frugal run put it at 1:1
+        // and the HTTP API's 400 said nothing of where, so the second one had to be found by hand in a long input.
+        using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var fromText = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text));
+        var fromBody = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        var expected = $"property '{name}' is given twice in one object; each property may appear once ({where})";
+        Assert.Equal(expected, JsonErrors.Describe(fromText, text));
+        Assert.Equal(expected, JsonErrors.Describe(fromBody));
+    }
+
     [Fact]
     public async Task ParseAsync_PropertyNameWithALoneSurrogate_IsAJsonError()
     {

@@ -78,7 +78,7 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Theory]
-    [InlineData("""{"subject": "Password reset", "subject": 5, "body": "b"}""", "Duplicate")]
+    [InlineData("""{"subject": "Password reset", "subject": 5, "body": "b"}""", "property 'subject' is given twice in one object; each property may appear once (line 1, position 31)")]
     [InlineData("""{"subject": "\ud800 x", "body": "b"}""", "the string at $.subject is not valid text (it holds a lone UTF-16 surrogate")]
     [InlineData("""{"\ud800": 1, "subject": "x", "body": "b"}""", "a property name is not valid text")]
     public async Task StartRun_JsonThatWouldFailInsideTheRun_Returns400(string json, string detail)
