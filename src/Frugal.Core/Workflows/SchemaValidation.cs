@@ -194,6 +194,16 @@ internal static class SchemaValidation
         {
             results = schema.Evaluate(element, Hierarchical);
         }
+        catch (FormatException) when (Uncomparable(instance, string.Empty).ToList() is { Count: > 0 } numbers)
+        {
+            // JsonSchema.Net reads numbers as decimals to compare them (uniqueItems, among others) and throws on one past
+            // decimal's range: a run input {"tags": [1e30]} was a 500 from the HTTP API and exit 1 from frugal run, and
+            // 'required: [1e30]' in a workflow's schema ended frugal validate. Such a number is refused where it is.
+            return [.. numbers.Select(n => new SchemaViolation(
+                n.Pointer,
+                $"{(n.Pointer.Length == 0 && json ? "the input" : SchemaMessages.Subject(n.Pointer))} is the number {n.Text}, too large for the schema check to compare (it reads numbers up to about 7.9e28); write a smaller number, or text",
+                false))];
+        }
         catch (RegexMatchTimeoutException timeout)
         {
             // A 'pattern' that backtracks without end on this value (RegexTimeout sets the limit): refused, not waited for.
@@ -228,6 +238,16 @@ internal static class SchemaValidation
 
         return [.. violations.Distinct()];
     }
+
+    /// <summary>Every number in <paramref name="node"/> that System.Text.Json cannot read as a decimal, with its pointer.</summary>
+    private static IEnumerable<(string Pointer, string Text)> Uncomparable(JsonNode? node, string at) => node switch
+    {
+        JsonObject obj => obj.SelectMany(p => Uncomparable(p.Value, at + "/" + YamlJsonConverter.Escape(p.Key))),
+        JsonArray array => array.SelectMany((item, i) => Uncomparable(item, at + "/" + i.ToString(CultureInfo.InvariantCulture))),
+        JsonValue value when value.GetValueKind() == JsonValueKind.Number && !JsonSerializer.SerializeToElement(value).TryGetDecimal(out _)
+            => [(at, value.ToJsonString())],
+        _ => [],
+    };
 
     /// <summary>The JSON pointer of the first string in <paramref name="node"/> equal to <paramref name="text"/> (or of a property named so).</summary>
     private static string? PointerOf(JsonNode? node, string text, string at = "") => node switch

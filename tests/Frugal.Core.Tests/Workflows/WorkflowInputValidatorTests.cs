@@ -27,6 +27,33 @@ public sealed class WorkflowInputValidatorTests
         Assert.Equal(4, violations.Count);
     }
 
+    [Theory]
+    [InlineData("{\"tags\": [1e30, 2]}", "/tags/0", "'tags' item 1 is the number 1e30")]
+    [InlineData("{\"tier\": -1e400}", "/tier", "'tier' is the number -1e400")]
+    public void Validate_NumberPastWhatTheCheckerCompares_IsAViolationNotACrash(string json, string pointer, string message)
+    {
+        // JsonSchema.Net compares numbers as decimals (uniqueItems, enum, const, contains) and threw FormatException on
+        // one past decimal's range: the HTTP API answered 500 and frugal run ended with exit 1.
+        var definition = WorkflowLoader.Parse("""
+            name: numbers
+            input:
+              type: object
+              properties:
+                tags: { type: array, uniqueItems: true }
+                tier: { enum: [1, 2, 3] }
+            steps:
+              - id: a
+                kind: deterministic
+                operation: template
+                input: ok
+            """, "numbers.yaml");
+
+        var violation = Assert.Single(WorkflowInputValidator.Validate(definition, JsonNode.Parse(json)));
+
+        Assert.Equal(pointer, violation.Pointer);
+        Assert.Equal(message + ", too large for the schema check to compare (it reads numbers up to about 7.9e28); write a smaller number, or text", violation.Message);
+    }
+
     [Fact]
     public void Validate_RulesInsideListItems_NameTheirLimits()
     {

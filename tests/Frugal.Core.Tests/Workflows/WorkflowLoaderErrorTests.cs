@@ -76,6 +76,7 @@ public sealed class WorkflowLoaderErrorTests
         { "invalid patternProperties key in an output schema", Head + "  - id: a\n    kind: model\n    prompt: hi\n    output_schema:\n      type: object\n      patternProperties:\n        \"[a\": { type: string }\n", "11:9", "'output_schema' is not a valid JSON Schema: 'patternProperties' key is not a valid regular expression" },
         { "steps.missing in a literal block after a blank line", Head + "  - id: a\n    kind: model\n    prompt: |\n\n      Use ${ steps.missing.output }\n", "9:20", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing in a literal block with an indentation indicator", Head + "  - id: a\n    kind: model\n    prompt: |2\n        indented\n      Use ${ steps.missing.output }\n", "9:20", "'steps.missing' refers to a step that does not exist" },
+        { "number past a decimal in the input schema's required", "name: demo\ninput:\n  type: object\n  required: [1000000000000000000000000000000]\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "4:14", "'input' is not a valid JSON Schema: 'required' item 1 is the number 1E+30, too large for the schema check to compare" },
         { "empty file", "", "1:1", "the file holds no YAML document" },
         { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
     };
