@@ -14,7 +14,7 @@ internal static class WorkflowFileReader
     /// </summary>
     public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths
         .SelectMany(path => Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path])
-        .DistinctBy(path => Path.GetFullPath(path), StringComparer.Ordinal);
+        .DistinctBy(path => path.Length == 0 ? path : Path.GetFullPath(path), StringComparer.Ordinal);
 
     /// <param name="path">The workflow file.</param>
     /// <param name="routers">The routers the host has, to list a classify step naming another with the file's other
@@ -23,6 +23,12 @@ internal static class WorkflowFileReader
     /// <exception cref="CliUsageException">The file is missing or cannot be read; the message names it.</exception>
     public static WorkflowDefinition Read(string path, IReadOnlyCollection<string>? routers = null)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            // An unset shell variable (frugal validate "$FILE"): GetFullPath threw on it and frugal ended with exit 1.
+            throw new CliUsageException($"'{path}': the workflow file name is empty; name a workflow file (.yaml) or a folder of them");
+        }
+
         if (!File.Exists(path))
         {
             throw new CliUsageException(!Directory.Exists(path) ? $"{path}: workflow file not found"

@@ -356,6 +356,24 @@ public sealed class RunCommandTests : IDisposable
         Assert.Empty(output);
     }
 
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    public async Task ValidateAndRun_EmptyWorkflowFileName_ExitTwoSayingSo(string command)
+    {
+        // An unset shell variable (frugal validate "$FILE"): validate ended with exit 1 and "The value cannot be an empty
+        // string. (Parameter 'path')", and run said ": workflow file not found".
+        string[] args = command == "validate"
+            ? ["validate", "", RepoPaths.Workflow("support-triage.yaml")]
+            : ["run", "", "--input", RepoPaths.Sample("support-triage.jsonl")];
+
+        var (code, output, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("'': the workflow file name is empty; name a workflow file (.yaml) or a folder of them", error.Trim());
+        Assert.Equal(command == "validate", output.Contains("support-triage.yaml: ok", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Validate_MissingFileAmongOthers_ReportsItAndStillChecksTheRest()
     {
