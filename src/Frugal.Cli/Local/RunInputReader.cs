@@ -44,6 +44,7 @@ internal static class RunInputReader
 
         var inputs = new List<RunInput>();
         var problems = new List<string>();
+        var unparsed = 0;
         var lineNumber = 0;
         foreach (var line in ReadLines(path))
         {
@@ -60,8 +61,17 @@ internal static class RunInputReader
                 {
                     // Every bad line, as the schema check lists every violation: one fix-and-retry per line was slow.
                     problems.Add(ex.Message);
+                    unparsed++;
                 }
             }
+        }
+
+        if (unparsed > 1 && IsOneValue(ReadText(path)))
+        {
+            // One input written over several lines (pretty-printed): each line was refused on its own, the first with
+            // "Expected depth to be zero at the end of the JSON payload", and nothing said the file was one value.
+            throw new CliUsageException(
+                $"{path}: the file holds one JSON value over {lineNumber} lines, where a .jsonl file holds one value per line: name it .json for one run, or write each input on a line of its own");
         }
 
         if (problems.Count > 0)
@@ -112,6 +122,19 @@ internal static class RunInputReader
             }
 
             yield return line;
+        }
+    }
+
+    private static bool IsOneValue(string text)
+    {
+        try
+        {
+            JsonInput.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -64,6 +64,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OneInputOverSeveralLinesOfAJsonlFile_ExitsTwoSayingToNameItJson()
+    {
+        // Each line was refused on its own, the first with "Expected depth to be zero at the end of the JSON payload".
+        var input = Temp("ticket.jsonl", "{\n  \"subject\": \"a\",\n  \"body\": \"b\"\n}\n");
+
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"{input}: the file holds one JSON value over 4 lines, where a .jsonl file holds one value per line: name it .json for one run, or write each input on a line of its own",
+            error.Trim());
+        Assert.DoesNotContain("[1/", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_JsonlWithABadLineAndASchemaViolation_ListsBothInLineOrder()
     {
         // The schema's violations showed only once every line parsed: one more fix-and-retry.
