@@ -1,6 +1,7 @@
 using Frugal.Costs;
 using Frugal.Models;
 using Frugal.Workflows;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Frugal.Engine;
@@ -36,15 +37,19 @@ public sealed class StepCostRecorder
         _services = services;
     }
 
-    /// <summary>The output tokens a start's upper bound assumes for a step that sets no <c>max_output_tokens</c> (GPT-4o's most).</summary>
+    /// <summary>The output tokens a start's upper bound assumes for a step that sets no <c>max_output_tokens</c> and that
+    /// no budget caps (GPT-4o's most).</summary>
     public const int DefaultMaxOutputTokens = 16_384;
 
     /// <summary>
     /// Writes a hosted model call's write-ahead record (<see cref="CostOutcome.Started"/>) and completes when it is durable,
-    /// before the call is sent: the estimated prompt tokens, the most it may answer (<see cref="ModelCall.MaxOutputTokens"/>,
-    /// else <see cref="DefaultMaxOutputTokens"/>) and the most that can cost at the price table's prices, a premium answer
-    /// included when a cheap one may escalate. The call's own record, written by <see cref="RecordAsync"/> with the
-    /// invocation returned here, replaces it; one left alone says the process ended while the call was in flight.
+    /// before the call is sent: the estimated prompt tokens, the most it may answer and the most that can cost, the same
+    /// worst case a budget reserves for the call: its <see cref="ModelCall.MaxOutputTokens"/>, else, when a budget applies
+    /// to its tenant or run, <see cref="Budgets.BudgetOptions.DefaultMaxOutputTokens"/> (the cap the budget sends), else
+    /// <see cref="DefaultMaxOutputTokens"/>; at the dearer of the tier's deployment and the fallback deployment, when one
+    /// is configured (a call may end there); and a premium answer included when a cheap one may escalate. The call's own
+    /// record, written by <see cref="RecordAsync"/> with the invocation returned here, replaces it; one left alone says the
+    /// process ended while the call was in flight.
     /// </summary>
     /// <returns>The invocation the call's own record carries.</returns>
     public async Task<string> RecordStartAsync(StepRequest request, int index, ModelCall call, DateTimeOffset startedAt, CancellationToken cancellationToken)
@@ -60,12 +65,12 @@ public sealed class StepCostRecorder
             prompt = Math.Min(prompt, limit);
         }
 
-        long output = call.MaxOutputTokens ?? DefaultMaxOutputTokens;
-        var bound = _prices.Price(metadata?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+        long output = call.MaxOutputTokens ?? BudgetCap(request) ?? DefaultMaxOutputTokens;
+        var bound = MostOf(metadata?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
         if (call is { Tier: ModelTier.Cheap, Escalate: true, EscalationsLeft: > 0 })
         {
             // A cheap answer that fails validation is asked again of premium within the same call.
-            var premium = _prices.Price(_services is null ? null : ModelTierKeys.MetadataOf(_services, ModelTierKeys.Premium)?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+            var premium = MostOf(_services is null ? null : ModelTierKeys.MetadataOf(_services, ModelTierKeys.Premium)?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
             bound = new PriceResult(bound.Dollars + premium.Dollars, bound.Priced && premium.Priced, bound.PriceTableVersion);
         }
 
@@ -136,6 +141,32 @@ public sealed class StepCostRecorder
         }
 
         await RecordOneAsync(request, index, call, result, startedAt, failure, string.Empty, null, cancellationToken, started).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The output cap a budget sends with a call that sets none (<see cref="Budgets.BudgetChatClient"/>), when a budget
+    /// applies to the request's tenant or run; null when none does and the call goes uncapped.
+    /// </summary>
+    private int? BudgetCap(StepRequest request) =>
+        _services?.GetService<Budgets.BudgetGuard>()?.Options is { } budgets && (budgets.For(request.Tenant).Monthly is not null || budgets.PerRun is not null)
+            ? budgets.DefaultMaxOutputTokens
+            : null;
+
+    /// <summary>
+    /// The most <paramref name="usage"/> can cost on a tier's deployment <paramref name="model"/>: at the dearer of it and
+    /// the fallback deployment, when one is configured, as a budget reserves. Priced cheap while a cheap outage sent
+    /// the call to a premium fallback, the bound understated what the call may have cost. Unpriced when either is.
+    /// </summary>
+    private PriceResult MostOf(string? model, TokenUsage usage)
+    {
+        var own = _prices.Price(model, usage);
+        if (_services is null || ModelTierKeys.MetadataOf(_services, ModelTierKeys.Fallback) is not { } fallback)
+        {
+            return own;
+        }
+
+        var other = _prices.Price(fallback.DefaultModelId, usage);
+        return new PriceResult(Math.Max(own.Dollars, other.Dollars), own.Priced && other.Priced, own.PriceTableVersion);
     }
 
     // A run started again under its id records its calls as answer@2, answer@3, ...: attempts count from 1 again.

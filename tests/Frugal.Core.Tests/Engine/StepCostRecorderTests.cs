@@ -65,7 +65,41 @@ public sealed class StepCostRecorderTests
         Assert.True(premium.Priced);
     }
 
-    private sealed class NoUsageChatClient(string text = "billing", string model = "gpt-4o-mini", UsageDetails? usage = null) : IChatClient
+    [Fact]
+    public async Task RecordStartAsync_BudgetedCallWithAPremiumFallback_BoundIsWhatTheBudgetReserves()
+    {
+        // The start's bound assumed 16,384 output tokens at the cheap model's price: a budgeted call is capped at
+        // Frugal:Budgets:DefaultMaxOutputTokens, and reserved at the dearer of its deployment and the fallback, which a
+        // cheap outage sends it to.
+        var prices = PriceTable.LoadDefault();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        var budget = new Frugal.Budgets.BudgetOptions { DefaultMaxOutputTokens = 1000 };
+        budget.Tenants["acme"] = new Frugal.Budgets.TenantBudgetOptions { Monthly = 50m };
+        await using var services = new ServiceCollection()
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new NoUsageChatClient(metadata: new ChatClientMetadata("openai", null, "gpt-4o-mini")))
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Fallback, new NoUsageChatClient(metadata: new ChatClientMetadata("openai", null, "gpt-4o")))
+            .AddSingleton(new Frugal.Budgets.BudgetGuard(Options.Create(budget), new Frugal.Budgets.InMemoryBudgetStore(time), prices, time))
+            .BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, prices, time, services: services);
+        var call = new ModelCall(ModelTier.Cheap, "Classify this ticket.");
+
+        await recorder.RecordStartAsync(new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" }, 0, call, time.GetUtcNow(), CancellationToken.None);
+        await recorder.RecordStartAsync(new StepRequest("triage", "h", "globex", "answer", 1, [call]) { RunId = "run-2" }, 0, call, time.GetUtcNow(), CancellationToken.None);
+
+        var prompt = PromptTrimmer.CountTokens("Classify this ticket.");
+        var budgeted = Assert.Single(ledger.Records, r => r.Tenant == "acme");
+        Assert.Equal((CostOutcome.Started, "gpt-4o-mini", 1000L, true), (budgeted.Outcome, budgeted.Model, budgeted.OutputTokens, budgeted.Priced));
+        Assert.Equal(prices.Price("gpt-4o", new TokenUsage(prompt, 0, 1000, 0)).Dollars, budgeted.Dollars);
+
+        // No budget applies to globex: its call goes uncapped, so the bound keeps the model's own most.
+        var unbudgeted = Assert.Single(ledger.Records, r => r.Tenant == "globex");
+        Assert.Equal(StepCostRecorder.DefaultMaxOutputTokens, unbudgeted.OutputTokens);
+        Assert.Equal(prices.Price("gpt-4o", new TokenUsage(prompt, 0, StepCostRecorder.DefaultMaxOutputTokens, 0)).Dollars, unbudgeted.Dollars);
+    }
+
+    private sealed class NoUsageChatClient(string text = "billing", string model = "gpt-4o-mini", UsageDetails? usage = null, ChatClientMetadata? metadata = null) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = model, Usage = usage });
@@ -73,7 +107,7 @@ public sealed class StepCostRecorderTests
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public object? GetService(Type serviceType, object? serviceKey = null) => serviceType == typeof(ChatClientMetadata) ? metadata : null;
 
         public void Dispose()
         {
