@@ -86,7 +86,9 @@ public sealed partial class BudgetGuard
     /// prices, as its settle counted it. Summed at $0, a new process or a restarted Redis gave a tenant of a self-hosted
     /// model its whole budget again. An unpriced onnx call counts its recorded dollars, as its settle counted the price
     /// of its GPU seconds (none without a GPU profile): its tokens are a classifier's word pieces, and priced at a hosted
-    /// model's input price each new process charged the month for every onnx call again. The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
+    /// model's input price each new process charged the month for every onnx call again. A call's start never replaced
+    /// by its record and older than <see cref="BudgetOptions.ReservationLease"/> counts at its recorded bound, as a lapsed
+    /// hold does (<see cref="CostQuery.CountStartsBefore"/>). The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
     /// of a tenant's month took 3.9 s and 516 MB of allocations for a million records, on the first call of each process.
     /// </summary>
     private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
@@ -96,9 +98,12 @@ public sealed partial class BudgetGuard
             return 0m;
         }
 
-        // A call in flight (or cut off by a kill) holds its upper bound, not a cost: its own record adds what it cost,
-        // and the ledger leaves it out.
-        var spend = await _ledger.SpendAsync(query, cancellationToken).ConfigureAwait(false);
+        // A call's start is its upper bound, not a cost. One younger than a reservation's lease may be of a call in
+        // flight (this process's own first calls write theirs before they reserve, and so seed this counter), whose
+        // reservation and record count it: left out. One older is a call cut off by a kill, whose hold a store counts as
+        // spent once its lease passes: it counts at its bound here too. Left out, a new process's memory store gave the
+        // tenant and the run that money again where a Redis store had counted it.
+        var spend = await _ledger.SpendAsync(query with { CountStartsBefore = _time.GetUtcNow() - _options.ReservationLease }, cancellationToken).ConfigureAwait(false);
         decimal dollars = spend.PricedDollars;
         foreach (var unpriced in spend.Unpriced)
         {

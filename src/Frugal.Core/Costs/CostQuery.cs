@@ -18,6 +18,14 @@ public sealed record CostQuery
     /// <summary>Only this run's records.</summary>
     public string? RunId { get; init; }
 
+    /// <summary>
+    /// For <see cref="ICostLedger.SpendAsync"/> (budget seeding): the starts (<see cref="CostOutcome.Started"/>) of calls
+    /// never finished that began before this instant count at their recorded upper bound, as a budget store counts a
+    /// reservation whose lease passed unsettled (a call cut off by a kill). Null leaves every start out, as a call that
+    /// may still be in flight: its own reservation and record count it.
+    /// </summary>
+    public DateTimeOffset? CountStartsBefore { get; init; }
+
     /// <summary>Whether to read stored prompt and answer text; reports leave it off.</summary>
     public bool IncludeText { get; init; }
 

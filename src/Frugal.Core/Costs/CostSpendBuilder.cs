@@ -1,14 +1,15 @@
 namespace Frugal.Costs;
 
 /// <summary>Folds records, one at a time, into a <see cref="CostSpend"/> (for ledgers that cannot sum where they store).</summary>
-internal sealed class CostSpendBuilder
+/// <param name="countStartsBefore">The starts that count at their bound (<see cref="CostQuery.CountStartsBefore"/>).</param>
+internal sealed class CostSpendBuilder(DateTimeOffset? countStartsBefore)
 {
     private readonly Dictionary<(CostTier Tier, string? Model, TokenUsage Usage, decimal Dollars), long> _unpriced = [];
     private decimal _priced;
 
-    public void Add(CostOutcome outcome, bool priced, CostTier tier, string? model, TokenUsage usage, decimal dollars)
+    public void Add(CostOutcome outcome, DateTimeOffset startedAt, bool priced, CostTier tier, string? model, TokenUsage usage, decimal dollars)
     {
-        if (outcome == CostOutcome.Started)
+        if (outcome == CostOutcome.Started && !(startedAt < countStartsBefore))
         {
             return;
         }

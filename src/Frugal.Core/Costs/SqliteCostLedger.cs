@@ -170,7 +170,14 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
 
         await using var command = connection.CreateCommand();
         var where = Filters(command, query);
-        where.Add("outcome <> " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture));
+        string finished = "outcome <> " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture);
+        if (query.CountStartsBefore is { } startsBefore)
+        {
+            finished = $"({finished} OR started_at < $starts_before)";
+            command.Parameters.AddWithValue("$starts_before", startsBefore.UtcTicks);
+        }
+
+        where.Add(finished);
         string filter = " WHERE " + string.Join(" AND ", where);
         command.CommandText = $"SELECT frugal_decimal_sum(dollars) FROM cost_records{filter} AND priced <> 0";
         var priced = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

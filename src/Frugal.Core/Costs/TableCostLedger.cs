@@ -32,7 +32,7 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxPartitionDays = 62;
 
     private static readonly string[] SpendProperties =
-        ["Outcome", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
+        ["Outcome", "StartedTicks", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
@@ -99,11 +99,12 @@ public sealed class TableCostLedger : ICostLedger
     public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var spend = new CostSpendBuilder();
+        var spend = new CostSpendBuilder(query.CountStartsBefore);
         await foreach (var e in EntitiesAsync(query, SpendProperties, cancellationToken).ConfigureAwait(false))
         {
             spend.Add(
                 (CostOutcome)(e.GetInt32("Outcome") ?? 0),
+                new DateTimeOffset(e.GetInt64("StartedTicks") ?? 0, TimeSpan.Zero),
                 e.GetBoolean("Priced") ?? true,
                 (CostTier)(e.GetInt32("Tier") ?? 0),
                 e.GetString("Model"),

@@ -221,6 +221,30 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_LedgerHoldsACallCutOffByAKill_SeedsItAtItsBoundOnceItsLeasePassed()
+    {
+        // frugal run killed mid-call: a Redis store counts the call's hold as spent when its lease passes, but a new
+        // process's memory store, seeded from the ledger, left the call's start out and the run had that money again.
+        // A start younger than the lease is a call that may still be in flight (this process's own first call writes
+        // its start before it reserves), whose reservation and settle count it.
+        var ledger = new ListLedger(
+            Record("acme", Now.AddMinutes(-30), 0.30m) with { RunId = "run-7", Outcome = CostOutcome.Started, Invocation = "killed" },
+            Record("acme", Now.AddMinutes(-1), 0.25m) with { RunId = "run-7", StepId = "review", Outcome = CostOutcome.Started, Invocation = "in-flight" });
+        var store = new InMemoryBudgetStore(new FakeTimeProvider(Now));
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0.50m;
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m };
+        }, store, ledger);
+
+        var reservation = await guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.25m), canDowngrade: false, CancellationToken.None);
+
+        var seeded = new BudgetBalance(BudgetGuard.ToNano(0.30m), BudgetGuard.ToNano(0.25m), Seeded: true);
+        Assert.Equal(seeded, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None)); // the month
+        Assert.Equal(seeded, await store.GetAsync(reservation.Counters[1].Key, CancellationToken.None)); // the run
+    }
+
+    [Fact]
     public async Task ReserveAsync_RunCounterHeldUnseeded_SeedsTheLargerNotTheSum()
     {
         // A run counter written before run counters were seeded holds the run's spend without the seed mark; the

@@ -104,6 +104,32 @@ internal static class CostLedgerContract
     }
 
     /// <summary>
+    /// Budget seeding with <see cref="CostQuery.CountStartsBefore"/>: a call's start older than that (its call cut off
+    /// by a kill, its reservation's lease passed) counts at its recorded bound, priced or unpriced; a younger one (a call
+    /// that may be in flight) and every start without the cutoff are left out.
+    /// </summary>
+    public static async Task Spend_StartsBeforeTheCutoff_CountAtTheirBound(ICostLedger ledger)
+    {
+        await ledger.AppendAsync([Record(runId: "r1", dollars: 0.5m)], CancellationToken.None);
+        await ledger.AppendAsync(
+        [
+            Started(Record(runId: "r2", dollars: 0.02m), "killed"),
+            Started(Record(runId: "r3", dollars: 0.07m, startedAt: Day1.AddHours(5)), "in-flight"),
+            Started(Record(runId: "r4", model: "llama-local", dollars: 0m, priced: false), "killed-unpriced"),
+        ], CancellationToken.None);
+        var query = new CostQuery { Tenant = "acme", Since = Day1, Until = Day1.AddDays(1) };
+
+        var seeded = await ledger.SpendAsync(query with { CountStartsBefore = Day1.AddHours(1) }, CancellationToken.None);
+        var finished = await ledger.SpendAsync(query, CancellationToken.None);
+
+        Assert.Equal(0.52m, seeded.PricedDollars);
+        var unpriced = Assert.Single(seeded.Unpriced);
+        Assert.Equal(("llama-local", 1L), (unpriced.Model, unpriced.Calls));
+        Assert.Equal(0.5m, finished.PricedDollars);
+        Assert.Empty(finished.Unpriced);
+    }
+
+    /// <summary>
     /// One tenant's run over several days, as a budget seeds a run counter (the Table ledger reads it partition by
     /// partition, a RowKey range in each): not another tenant's records under the same run id, not a run whose id
     /// begins with this one's, not a day outside the range.

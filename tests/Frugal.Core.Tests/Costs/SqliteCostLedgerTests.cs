@@ -34,6 +34,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task SpendAsync_TenantsMonth_SumsPricedAndGroupsUnpriced() => CostLedgerContract.Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(_ledger);
 
     [Fact]
+    public Task SpendAsync_StartsBeforeTheCutoff_CountAtTheirBound() => CostLedgerContract.Spend_StartsBeforeTheCutoff_CountAtTheirBound(_ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(_ledger);
 
     [Fact]

@@ -40,6 +40,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task SpendAsync_TenantsMonth_SumsPricedAndGroupsUnpriced() => CostLedgerContract.Spend_TenantsMonth_SumsPricedAndGroupsUnpriced(Ledger);
 
     [Fact]
+    public Task SpendAsync_StartsBeforeTheCutoff_CountAtTheirBound() => CostLedgerContract.Spend_StartsBeforeTheCutoff_CountAtTheirBound(Ledger);
+
+    [Fact]
     public Task PurgeAsync_OldRecords_DeletesOnlyThoseBeforeCutOff() => CostLedgerPurgeContract.Purge_OldRecords_DeletesOnlyThoseBeforeCutOff(Ledger);
 
     [Fact]
