@@ -114,6 +114,13 @@ internal static class RouterCommand
                     await error.WriteLineAsync(ex.Message);
                     return ExitCodes.BadInput;
                 }
+                catch (FeedbackStoreUnavailableException ex)
+                {
+                    // An account that does not answer, or refuses the sign-in, is not bad input: exit 1, as frugal cost
+                    // report and purge say for their ledger (it was 2, the code for a mistyped option).
+                    await error.WriteLineAsync(ex.Message);
+                    return ExitCodes.RunFailed;
+                }
 
                 await error.WriteLineAsync($"Adding {learnt.Count} example(s) learnt in production from {where}.");
                 examples = [.. examples, .. learnt];

@@ -17,7 +17,9 @@ internal static class FeedbackExamples
     /// keeps them (<c>Frugal:Routing:Feedback:Store</c> <c>table</c>: the Functions app's).
     /// </summary>
     /// <exception cref="RoutingDataException">The file is not a feedback store (not SQLite, or another database such as
-    /// the cost ledger), or the account has no such table, or it cannot be read; the message names it.</exception>
+    /// the cost ledger), or the account has no such table; the message names it.</exception>
+    /// <exception cref="FeedbackStoreUnavailableException">The account cannot be read (unreachable, the sign-in or key
+    /// refused); the message names it and says why.</exception>
     public static async Task<List<RoutingExample>> ReadAsync(string store, string table, CancellationToken cancellationToken)
     {
         IRoutingFeedbackStore feedback;
@@ -45,7 +47,7 @@ internal static class FeedbackExamples
         }
         catch (Exception ex) when (LedgerStore.IsAzure(store) && StorageErrors.Describe(ex) is { } reason)
         {
-            throw new RoutingDataException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
+            throw new FeedbackStoreUnavailableException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
         }
 
         return examples;
@@ -60,7 +62,7 @@ internal static class FeedbackExamples
         }
         catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
         {
-            throw new RoutingDataException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
+            throw new FeedbackStoreUnavailableException($"cannot read the feedback table '{table}' of the storage account in --feedback: {reason}", ex);
         }
 
         // Reading a table creates it: a misspelt name would train on "0 example(s)" and leave an empty table behind.

@@ -212,6 +212,22 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_FeedbackAccountWithoutAnAzureSignIn_ExitsOneAsTheCostCommandsDo()
+    {
+        // An account that cannot be read is not bad input: it was exit 2, where frugal cost report and purge exit 1 for
+        // their ledger in the same account.
+        var csv = Write("data.csv", Synthetic(10));
+
+        var (code, _, error) = await InvokeAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback", "https://frugalnowhere.table.core.windows.net/");
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            "cannot read the feedback table 'FrugalFeedback' of the storage account in --feedback: no Azure sign-in to read it with (DefaultAzureCredential found none: az login, AZURE_* environment variables or a managed identity); sign in, or pass a connection string",
+            error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
+    }
+
+    [Fact]
     public async Task Train_MissingFeedbackStore_ExitsTwoNamingIt()
     {
         var csv = Write("data.csv", Synthetic(10));
