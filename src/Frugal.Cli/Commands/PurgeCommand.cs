@@ -115,21 +115,43 @@ internal static class PurgeCommand
             var noTable = $"the storage account in --store has no cost table '{parse.GetValue(table)}': no cost records there to purge (frugal run --store records costs in the local ledger, which frugal purge without --store purges); its runs are " + (parse.GetValue(dryRun) ? "counted" : "purged");
             return await LedgerStore.UseAsync(storeValue, parse.GetValue(table)!, parse.InvocationConfiguration.Error, noTable, async ledger =>
             {
-                var (feedbackStore, feedbackWhere) = await FeedbackStoreAsync(configuration);
                 bool dry = parse.GetValue(dryRun);
                 var purger = new RetentionPurger(TimeProvider.System);
                 var result = dry
-                    ? await purger.PreviewAsync(ledger, feedbackStore, recordAge, runAge, cancellationToken)
-                    : await purger.PurgeAsync(ledger, null, feedbackStore, recordAge, runAge, cancellationToken);
+                    ? await purger.PreviewAsync(ledger, null, recordAge, runAge, cancellationToken)
+                    : await purger.PurgeAsync(ledger, null, null, recordAge, runAge, cancellationToken);
                 string deleted = dry ? "Would delete" : "Deleted";
                 if (result.CostRecords is { } records)
                 {
                     await output.WriteLineAsync($"{deleted} {records} cost record(s) that started before {result.CostRecordsBefore:yyyy-MM-dd HH:mm:ss} UTC"
                         + (result.CostRecordsKeptForBudgets ? " (this month's records and the last 7 days' are kept: budgets count them)" : string.Empty));
                 }
-                if (result.Feedback is { } feedback)
+
+                // Each feedback store on its own: a failure there was reported as "cannot read the cost ledger at ...",
+                // naming the wrong store, and stopped the purge of the others and of the runs.
+                int code = ExitCodes.Ok;
+                foreach (var target in FeedbackTargets(configuration, storeValue))
                 {
-                    await output.WriteLineAsync($"{deleted} {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {feedbackWhere}");
+                    try
+                    {
+                        if (await OpenFeedbackAsync(target) is not { } feedbackStore)
+                        {
+                            continue;
+                        }
+
+                        var purged = dry
+                            ? await purger.PreviewAsync(null, feedbackStore, recordAge, runAge, cancellationToken)
+                            : await purger.PurgeAsync(null, null, feedbackStore, recordAge, runAge, cancellationToken);
+                        if (purged.Feedback is { } feedback)
+                        {
+                            await output.WriteLineAsync($"{deleted} {feedback.Calls} remembered model call(s) and {feedback.Examples} routing feedback example(s) from {target.Where}");
+                        }
+                    }
+                    catch (Exception ex) when (StorageErrors.Describe(ex) is { } reason)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"cannot read the routing feedback store at {target.Where}: {reason}; its examples were not purged");
+                        code = ExitCodes.RunFailed;
+                    }
                 }
 
                 if (LedgerStore.IsAzure(storeValue))
@@ -161,35 +183,71 @@ internal static class PurgeCommand
                     await output.WriteLineAsync("Dry run: nothing was deleted.");
                 }
 
-                return ExitCodes.Ok;
+                return code;
             });
         });
         return command;
     }
 
     /// <summary>
-    /// The routing feedback store configured (<c>Frugal:Routing:Feedback</c>), whether or not the loop is on now: one
-    /// kept while it was on still holds prompt text. Its table when <c>Store</c> is <c>table</c> and the table exists,
-    /// else its file when that exists; null when there is none.
+    /// The routing feedback stores to purge: the one configured (<c>Frugal:Routing:Feedback</c>), whether or not the loop
+    /// is on now (one kept while it was on still holds prompt text): its table when <c>Store</c> is <c>table</c>, else its
+    /// file; and, when <paramref name="store"/> names a storage account, that account's table of the configured name, the
+    /// one the Functions app deployed against it keeps (a purge run from a laptop against the deployed account purged its
+    /// cost records and runs and left the prompts in its feedback table).
     /// </summary>
-    private static async Task<(IRoutingFeedbackStore? Store, string Where)> FeedbackStoreAsync(IConfiguration configuration)
+    private static List<FeedbackTarget> FeedbackTargets(IConfiguration configuration, string store)
     {
         var options = configuration.GetSection(RoutingFeedbackOptions.Section).Get<RoutingFeedbackOptions>() ?? new RoutingFeedbackOptions();
+        var targets = new List<FeedbackTarget>();
+        string? configuredAccount = null;
         if (string.Equals(options.Store, "table", StringComparison.OrdinalIgnoreCase))
         {
-            string? account = options.TableConnectionString is { Length: > 0 } connection ? connection : options.TableEndpoint?.ToString();
-            string where = $"table '{options.TableName}' (Frugal:Routing:Feedback)";
-            if (account is null || !await LedgerStore.TableExistsAsync(account, options.TableName))
+            configuredAccount = options.TableConnectionString is { Length: > 0 } connection ? connection : options.TableEndpoint?.ToString();
+            if (configuredAccount is not null)
             {
-                return (null, where);
+                targets.Add(new FeedbackTarget(configuredAccount, options.TableName, $"table '{options.TableName}' (Frugal:Routing:Feedback)"));
             }
-
-            var client = LedgerStore.IsTableEndpoint(account) ? new TableClient(new Uri(account), options.TableName, LedgerStore.Credential) : new TableClient(account, options.TableName);
-            return (new TableRoutingFeedbackStore(client), where);
+        }
+        else
+        {
+            targets.Add(new FeedbackTarget(options.Path, null, options.Path));
         }
 
-        return File.Exists(options.Path)
-            ? (new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = options.Path }), TimeProvider.System), options.Path)
-            : (null, options.Path);
+        if (LedgerStore.IsAzure(store) && !SameAccount(configuredAccount, store))
+        {
+            targets.Add(new FeedbackTarget(store, options.TableName, $"table '{options.TableName}' of the storage account in --store"));
+        }
+
+        return targets;
     }
+
+    /// <summary>Whether <paramref name="configured"/> and <paramref name="store"/> name one account: the same connection
+    /// string, or the same table endpoint however written (a configured endpoint is read back with a trailing slash).</summary>
+    private static bool SameAccount(string? configured, string store) =>
+        configured is not null && (string.Equals(configured, store, StringComparison.Ordinal)
+            || (LedgerStore.IsTableEndpoint(configured) && LedgerStore.IsTableEndpoint(store) && new Uri(configured) == new Uri(store)));
+
+    /// <summary>The store <paramref name="target"/> names, or null when its table or file does not exist (nothing to purge,
+    /// and reading a table would create it).</summary>
+    private static async Task<IRoutingFeedbackStore?> OpenFeedbackAsync(FeedbackTarget target)
+    {
+        if (target.Table is not { } table)
+        {
+            return File.Exists(target.Store)
+                ? new SqliteRoutingFeedbackStore(Options.Create(new RoutingFeedbackOptions { Enabled = true, Path = target.Store }), TimeProvider.System)
+                : null;
+        }
+
+        if (!await LedgerStore.TableExistsAsync(target.Store, table))
+        {
+            return null;
+        }
+
+        var client = LedgerStore.IsTableEndpoint(target.Store) ? new TableClient(new Uri(target.Store), table, LedgerStore.Credential) : new TableClient(target.Store, table);
+        return new TableRoutingFeedbackStore(client);
+    }
+
+    /// <summary>A routing feedback store: a storage account and its <paramref name="Table"/>, or a SQLite file (no table).</summary>
+    private sealed record FeedbackTarget(string Store, string? Table, string Where);
 }

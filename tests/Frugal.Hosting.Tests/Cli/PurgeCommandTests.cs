@@ -160,6 +160,98 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Purge_RoutingFeedbackTableUnreadable_NamesTheFeedbackStoreAndExitsOne()
+    {
+        // Its failure went through the ledger's handler: "cannot read the cost ledger at '<ledger>'", naming a store that
+        // was fine (whose records had been purged).
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-feedback-unreadable-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), """
+                { "Frugal": { "Routing": { "Feedback": { "Store": "table", "TableEndpoint": "https://frugalnowhere.table.core.windows.net/" } } } }
+                """);
+
+            var (code, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", _ledger.Path, "--older-than", "1d");
+
+            Assert.True(code == 1, $"exit {code}: {error}{output}");
+            Assert.Contains("cost record(s) that started before", output, StringComparison.Ordinal);
+            Assert.Equal(
+                "cannot read the routing feedback store at table 'FrugalFeedback' (Frugal:Routing:Feedback): no Azure sign-in to read it with (DefaultAzureCredential found none: az login, AZURE_* environment variables or a managed identity); sign in, or pass a connection string; its examples were not purged",
+                error.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_StoreNamingAStorageAccount_PurgesItsRoutingFeedbackTableToo()
+    {
+        // The Functions app deployed against the account keeps its feedback there; a purge from a laptop with --store
+        // naming the account purged its cost records and runs and left the prompts in that table.
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-feedback-store-").FullName;
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = new Azure.Data.Tables.TableClient(azurite, "feedback" + Guid.NewGuid().ToString("N")[..12]);
+        var costs = "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8];
+        var hub = "NoSuchHub" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), $$"""
+                { "Frugal": { "Routing": { "Feedback": { "TableName": "{{table.Name}}" } } } }
+                """);
+            var store = new TableRoutingFeedbackStore(table, new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+            await store.RememberAsync("run", "answer", "cheap", null, "a prompt", CancellationToken.None);
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+
+            // A task hub that is not there: no one else's runs in the shared emulator are touched (it exits 2 for it).
+            var (_, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", azurite, "--table", costs, "--task-hub", hub, "--older-than", "1d");
+
+            Assert.Contains($"Deleted 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' of the storage account in --store", output, StringComparison.Ordinal);
+            Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None), error);
+        }
+        finally
+        {
+            await table.DeleteAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Purge_StoreNamingTheConfiguredFeedbackAccount_PurgesItsTableOnce()
+    {
+        var folder = Directory.CreateTempSubdirectory("frugal-purge-feedback-same-").FullName;
+        string azurite = Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } s ? s : "UseDevelopmentStorage=true";
+        var table = new Azure.Data.Tables.TableClient(azurite, "feedback" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "frugal.json"), new System.Text.Json.Nodes.JsonObject
+            {
+                ["Frugal"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["Routing"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["Feedback"] = new System.Text.Json.Nodes.JsonObject { ["Store"] = "table", ["TableConnectionString"] = azurite, ["TableName"] = table.Name },
+                    },
+                },
+            }.ToJsonString());
+            var store = new TableRoutingFeedbackStore(table, new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+            await store.AddAsync(new Frugal.Models.RoutingFeedback("run", "answer", "user", null, "a prompt", 0, 1), CancellationToken.None);
+
+            var (_, output, _) = await CliRunner.RunProcessAsync(
+                folder, "purge", "--store", azurite, "--table", "NoSuchCosts" + Guid.NewGuid().ToString("N")[..8], "--task-hub", "NoSuchHub" + Guid.NewGuid().ToString("N")[..8], "--older-than", "1d", "--dry-run");
+
+            var line = Assert.Single(output.Split('\n'), l => l.Contains("routing feedback example(s)", StringComparison.Ordinal));
+            Assert.Equal($"Would delete 0 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' (Frugal:Routing:Feedback)", line.Trim());
+        }
+        finally
+        {
+            await table.DeleteAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Purge_DryRun_SaysWhatThePurgeDeletesAndDeletesNothing()
     {
         // A destructive command without a dry run: the only way to learn what a cut-off took was to take it.
