@@ -13,6 +13,9 @@ namespace Frugal.Api;
 /// <param name="RetryAfterSeconds">The <c>Retry-After</c> header, if any.</param>
 public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = false, string? Location = null, int? RetryAfterSeconds = null)
 {
+    /// <summary>The content codings a request body may come in, none but <c>identity</c>: what a 415 sends as <c>Accept-Encoding</c>.</summary>
+    public const string AcceptedEncodings = "identity";
+
     // Messages quote names and values ('subject', café); the default encoder sends them as \u0027 and \u00E9, which
     // a person reading the answer with curl should not have to decode. The body is JSON sent as JSON, never put into
     // HTML, which is what the default's extra escaping guards against.
@@ -39,7 +42,29 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
             {
                 yield return new("Retry-After", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
+
+            // RFC 9110 15.5.16: a 415 for a content coding says which codings would have been accepted.
+            if (StatusCode == 415)
+            {
+                yield return new("Accept-Encoding", AcceptedEncodings);
+            }
         }
+    }
+
+    /// <summary>
+    /// 415 for a request body sent compressed (<c>Content-Encoding: gzip</c>, <c>br</c>, ...), else null. Neither host
+    /// decodes one (the Functions host passes the body on as it came, and its worker's pipeline takes no request
+    /// decompression), so the JSON reader met the compressed bytes and answered "'0x1F' is an invalid start of a value".
+    /// </summary>
+    /// <param name="contentEncoding">The request's <c>Content-Encoding</c> values, none when absent.</param>
+    public static ApiResult? ContentEncodingProblem(StringValues contentEncoding)
+    {
+        var codings = contentEncoding.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(c => !string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return codings.Count == 0 ? null
+            : Problem(415, "Unsupported content encoding",
+                $"the request body came with Content-Encoding '{string.Join(", ", codings)}', which this API does not decode; send the JSON uncompressed, without a Content-Encoding header");
     }
 
     /// <summary>

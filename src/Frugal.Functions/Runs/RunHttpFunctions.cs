@@ -40,7 +40,7 @@ public sealed class RunHttpFunctions
         var statusQuery = request.Query.TryGetValue("code", out var code) && !string.IsNullOrEmpty(code)
             ? "?code=" + Uri.EscapeDataString(code.ToString())
             : null;
-        var result = await BodyReadAsync(() => _api.StartRunAsync(
+        var result = await BodyReadAsync(request, () => _api.StartRunAsync(
             client, name, request.Body, request.Headers[ApiProtocol.TenantHeader], baseUrl, statusQuery, request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
     }
@@ -63,16 +63,23 @@ public sealed class RunHttpFunctions
         string id)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = await BodyReadAsync(() => _api.FeedbackAsync(client, id, request.Body, request.Headers[ApiProtocol.TenantHeader], request.HttpContext.RequestAborted));
+        var result = await BodyReadAsync(request, () => _api.FeedbackAsync(client, id, request.Body, request.Headers[ApiProtocol.TenantHeader], request.HttpContext.RequestAborted));
         return ApiResultActionResult.From(result);
     }
 
     /// <summary>
     /// A body over the worker's size limit (<see cref="MaxRequestBodyBytes"/>), or cut off, fails while it is read:
-    /// answered as a problem, as <c>frugal serve</c> answers it (it was a 500 with no body).
+    /// answered as a problem, as <c>frugal serve</c> answers it (it was a 500 with no body). A compressed body is
+    /// answered 415 before it is read, as <c>frugal serve</c> does: the host passes it on undecoded, and the JSON reader
+    /// said "'0x1F' is an invalid start of a value".
     /// </summary>
-    private static async Task<ApiResult> BodyReadAsync(Func<Task<ApiResult>> call)
+    private static async Task<ApiResult> BodyReadAsync(HttpRequest request, Func<Task<ApiResult>> call)
     {
+        if (ApiResult.ContentEncodingProblem(request.Headers.ContentEncoding) is { } encoding)
+        {
+            return encoding;
+        }
+
         try
         {
             return await call();

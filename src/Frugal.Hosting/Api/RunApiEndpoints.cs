@@ -37,7 +37,7 @@ public static class RunApiEndpoints
         api.MapPost("/workflows/{name}/runs", async (string name, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
             var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}/api";
-            var result = await workflows.StartRunAsync(
+            var result = ApiResult.ContentEncodingProblem(http.Request.Headers.ContentEncoding) ?? await workflows.StartRunAsync(
                 client, name, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], baseUrl, statusQuery: null, http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
@@ -50,7 +50,8 @@ public static class RunApiEndpoints
         });
         api.MapPost("/runs/{id}/feedback", async (string id, HttpContext http, WorkflowApi workflows, DurableTaskClient client) =>
         {
-            var result = await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
+            var result = ApiResult.ContentEncodingProblem(http.Request.Headers.ContentEncoding)
+                ?? await workflows.FeedbackAsync(client, id, http.Request.Body, http.Request.Headers[ApiProtocol.TenantHeader], http.RequestAborted);
             await WriteAsync(http.Response, result, http.RequestAborted);
         });
         api.MapMethods("/workflows", GetAndHead, (WorkflowApi workflows) => Results.Json(workflows.List()));

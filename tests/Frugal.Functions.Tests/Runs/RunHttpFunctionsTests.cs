@@ -36,6 +36,46 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task StartRun_GzipBody_Returns415NamingTheEncoding()
+    {
+        // The host passes a compressed body on as it came: the JSON reader answered "'0x1F' is an invalid start of a value".
+        var request = HttpTestContext.Request("POST");
+        request.Body = new MemoryStream(Gzip("""{"subject": "Refund policy", "body": "Can I get a refund?"}"""));
+        request.Headers.ContentEncoding = "gzip";
+
+        var (status, type, body, headers) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(415, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("the request body came with Content-Encoding 'gzip', which this API does not decode; send the JSON uncompressed, without a Content-Encoding header", body!["detail"]!.GetValue<string>());
+        Assert.Equal("identity", headers.AcceptEncoding.ToString());
+    }
+
+    [Fact]
+    public async Task RunFeedback_GzipBody_Returns415()
+    {
+        var request = HttpTestContext.Request("POST");
+        request.Body = new MemoryStream(Gzip("""{"verdict": "good"}"""));
+        request.Headers.ContentEncoding = "gzip";
+
+        var (status, _, _, _) = await HttpTestContext.ExecuteAsync(await _functions.FeedbackAsync(request, fixture.Host.Client, "some-run"), request);
+
+        Assert.Equal(415, status);
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
     public async Task StartRun_MalformedJsonAfterNonAsciiText_GivesThePositionInCharacters()
     {
         // The position was in bytes of UTF-8: the 'x' after nine CJK letters, character 24, read as position 42.

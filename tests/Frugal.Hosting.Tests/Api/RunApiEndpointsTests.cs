@@ -77,6 +77,51 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
+    [Theory]
+    [InlineData("/api/workflows/support-triage/runs", "gzip", "gzip")]
+    [InlineData("/api/runs/some-run/feedback", "br", "br")]
+    [InlineData("/api/workflows/support-triage/runs", "identity, gzip", "gzip")]
+    public async Task Api_CompressedBody_Answers415NamingTheEncoding(string path, string encoding, string named)
+    {
+        // It answered 400 "'0x1F' is an invalid start of a value": the compressed bytes went to the JSON reader.
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes("""{"subject": "Refund policy", "body": "Can I get a refund?"}"""));
+        }
+
+        using var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        foreach (var coding in encoding.Split(", "))
+        {
+            content.Headers.ContentEncoding.Add(coding);
+        }
+
+        using var response = await http.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(
+            $"the request body came with Content-Encoding '{named}', which this API does not decode; send the JSON uncompressed, without a Content-Encoding header",
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal("identity", string.Join(",", response.Headers.GetValues("Accept-Encoding")));
+    }
+
+    [Fact]
+    public async Task Api_IdentityEncoding_IsReadAsNoEncoding()
+    {
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+        using var content = Json("""{"subject": "Dark mode?", "body": "Is there a dark mode?"}""");
+        content.Headers.ContentEncoding.Add("identity");
+
+        using var response = await http.PostAsync("/api/workflows/support-triage/runs", content);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     [Fact]
     public async Task Api_BodyOverTheServersLimit_AnswersWithProblemJson()
     {
