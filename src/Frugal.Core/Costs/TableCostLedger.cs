@@ -36,7 +36,7 @@ public sealed class TableCostLedger : ICostLedger
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
-    private Task? _created;
+    private readonly TableCreation _creation;
 
     /// <summary>Creates the ledger over a table (created when missing).</summary>
     /// <param name="table">The table client.</param>
@@ -44,6 +44,7 @@ public sealed class TableCostLedger : ICostLedger
     public TableCostLedger(TableClient table, TimeProvider? time = null)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
+        _creation = new TableCreation(table);
         _time = time ?? TimeProvider.System;
     }
 
@@ -54,7 +55,7 @@ public sealed class TableCostLedger : ICostLedger
     public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         // A call's own record that replaces its write-ahead record would fail its whole batch with a 409 (the key is
         // taken by that start): each goes on its own, and the rest keep their one transaction per partition.
         foreach (var record in records.Where(r => r.ReplacesStart))
@@ -175,20 +176,8 @@ public sealed class TableCostLedger : ICostLedger
     /// entity-group transactions of up to 100 per partition.</remarks>
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        long deleted = 0;
-        var batch = new List<TableEntity>(MaxBatch);
-        await foreach (var entity in KeysBefore(before, cancellationToken).ConfigureAwait(false))
-        {
-            if (batch.Count == MaxBatch || (batch.Count > 0 && batch[0].PartitionKey != entity.PartitionKey))
-            {
-                deleted += await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-
-            batch.Add(entity);
-        }
-
-        return deleted + await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
+return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -278,24 +267,6 @@ public sealed class TableCostLedger : ICostLedger
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
 
-    /// <summary>
-    /// Creates the table once; a creation that failed is tried again by the next call. A failure was kept for the
-    /// instance's life (a transient error, or a role assignment not yet in effect on a first deployment), and every
-    /// later record, report and purge on that instance failed until it recycled. Two callers may both create: the
-    /// call is idempotent.
-    /// </summary>
-    private Task CreatedAsync()
-    {
-        var created = Volatile.Read(ref _created);
-        if (created is null || created.IsFaulted || created.IsCanceled)
-        {
-            created = _table.CreateIfNotExistsAsync();
-            Volatile.Write(ref _created, created);
-        }
-
-        return created;
-    }
-
     private async Task AddBatchAsync(CostRecord[] chunk, CancellationToken cancellationToken)
     {
         try
@@ -352,20 +323,6 @@ public sealed class TableCostLedger : ICostLedger
                 candidate = record.Rerun(rerun);
             }
         }
-    }
-
-    private async Task<long> DeleteBatchAsync(List<TableEntity> batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
-
-        await _table.SubmitTransactionAsync(
-            batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken).ConfigureAwait(false);
-        long count = batch.Count;
-        batch.Clear();
-        return count;
     }
 
     private static void AddEquals(List<string> filters, string property, string? value)

@@ -22,14 +22,13 @@ namespace Frugal.Routing.Feedback;
 /// </summary>
 public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
 {
-    private const int MaxBatch = 100;
     private const int MaxText = 30_000;
     private const string CallPrefix = "call|";
     private const string ExamplePrefix = "example|";
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
-    private Task? _created;
+    private readonly TableCreation _creation;
 
     /// <summary>Creates the store over a table (created when missing).</summary>
     /// <param name="table">The table client.</param>
@@ -37,6 +36,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     public TableRoutingFeedbackStore(TableClient table, TimeProvider? time = null)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
+        _creation = new TableCreation(table);
         _time = time ?? TimeProvider.System;
     }
 
@@ -44,7 +44,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     public async Task AddAsync(RoutingFeedback feedback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedback);
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = Dated(new TableEntity(ExamplePrefix + TableKeys.Escape(feedback.RunId), TableKeys.Escape(feedback.StepId) + "|" + TableKeys.Escape(feedback.Source))
         {
             ["RunId"] = feedback.RunId, ["StepId"] = feedback.StepId, ["Source"] = feedback.Source, ["System"] = Clip(feedback.System),
@@ -58,7 +58,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = Dated(new TableEntity(CallPartition(runId), TableKeys.Escape(stepId))
         {
             ["StepId"] = stepId, ["Tier"] = tier, ["System"] = Clip(system), ["Prompt"] = Clip(prompt),
@@ -71,7 +71,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var call = await _table.GetEntityIfExistsAsync<TableEntity>(
             CallPartition(runId), TableKeys.Escape(stepId), ["Tier", "System", "Prompt"], cancellationToken).ConfigureAwait(false);
         if (!call.HasValue || call.Value is not { } entity)
@@ -92,7 +92,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
         // '[' is not escaped and '\' (the character after it) always is: the RowKeys that begin with "step[" are this range.
         string prefix = TableKeys.Escape(stepId) + "[";
@@ -131,31 +131,17 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     /// 100 per partition.</remarks>
     public async Task<(int Calls, int Examples)> PurgeAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
     {
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         return (await DeleteAsync(CallPrefix, callsBefore).ConfigureAwait(false), await DeleteAsync(ExamplePrefix, examplesBefore).ConfigureAwait(false));
 
-        async Task<int> DeleteAsync(string prefix, DateTimeOffset before)
-        {
-            int deleted = 0;
-            var batch = new List<TableEntity>(MaxBatch);
-            await foreach (var entity in KeysBefore(prefix, before, cancellationToken).ConfigureAwait(false))
-            {
-                if (batch.Count == MaxBatch || (batch.Count > 0 && batch[0].PartitionKey != entity.PartitionKey))
-                {
-                    deleted += await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-
-                batch.Add(entity);
-            }
-
-            return deleted + await DeleteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-        }
+        async Task<int> DeleteAsync(string prefix, DateTimeOffset before) =>
+            (int)await TableDeletes.DeleteAsync(_table, KeysBefore(prefix, before, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<(int Calls, int Examples)> CountAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
     {
-        await CreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         return (await CountAsync(CallPrefix, callsBefore).ConfigureAwait(false), await CountAsync(ExamplePrefix, examplesBefore).ConfigureAwait(false));
 
         async Task<int> CountAsync(string prefix, DateTimeOffset before)
@@ -189,35 +175,5 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
         entity["Created"] = now;
         entity["CreatedTicks"] = now.UtcTicks;
         return entity;
-    }
-
-    /// <summary>
-    /// Creates the table once; a creation that failed is tried again by the next call (a transient error, or a role
-    /// assignment not yet in effect on a first deployment), as the Table cost ledger does.
-    /// </summary>
-    private Task CreatedAsync()
-    {
-        var created = Volatile.Read(ref _created);
-        if (created is null || created.IsFaulted || created.IsCanceled)
-        {
-            created = _table.CreateIfNotExistsAsync();
-            Volatile.Write(ref _created, created);
-        }
-
-        return created;
-    }
-
-    private async Task<int> DeleteBatchAsync(List<TableEntity> batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
-
-        await _table.SubmitTransactionAsync(
-            batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken).ConfigureAwait(false);
-        int count = batch.Count;
-        batch.Clear();
-        return count;
     }
 }
