@@ -82,6 +82,13 @@ public sealed partial class BudgetGuard
     /// <summary>The options in force.</summary>
     public BudgetOptions Options => _options;
 
+    /// <summary>
+    /// Whether a dollar budget (the tenant's month or the per-run limit) applies to <paramref name="tenant"/>'s calls:
+    /// they are reserved against it, and one that sets no output cap is sent with
+    /// <see cref="BudgetOptions.DefaultMaxOutputTokens"/>.
+    /// </summary>
+    public bool Applies(string tenant) => _options.For(tenant).Monthly is not null || _options.PerRun is not null;
+
     /// <summary>Dollars to nano-dollars (rounded up: a reservation never falls short).</summary>
     /// <param name="dollars">Dollars.</param>
     /// <returns>Nano-dollars.</returns>

@@ -148,8 +148,8 @@ public sealed class StepCostRecorder
     /// applies to the request's tenant or run; null when none does and the call goes uncapped.
     /// </summary>
     private int? BudgetCap(StepRequest request) =>
-        _services?.GetService<Budgets.BudgetGuard>()?.Options is { } budgets && (budgets.For(request.Tenant).Monthly is not null || budgets.PerRun is not null)
-            ? budgets.DefaultMaxOutputTokens
+        _services?.GetService<Budgets.BudgetGuard>() is { } guard && guard.Applies(request.Tenant)
+            ? guard.Options.DefaultMaxOutputTokens
             : null;
 
     /// <summary>
