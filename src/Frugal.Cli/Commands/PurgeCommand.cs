@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure.Data.Tables;
 using Frugal.Cli.Costs;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -244,7 +243,7 @@ internal static class PurgeCommand
             return null;
         }
 
-        var client = LedgerStore.IsTableEndpoint(target.Store) ? new TableClient(new Uri(target.Store), table, LedgerStore.Credential) : new TableClient(target.Store, table);
+        var client = LedgerStore.TableClientOf(target.Store, table);
         return new TableRoutingFeedbackStore(client);
     }
 

@@ -91,9 +91,12 @@ internal static class LedgerStore
 
     /// <summary>Opens the ledger <paramref name="value"/> names; <paramref name="table"/> is the table of a connection string.</summary>
     public static ICostLedger Open(string value, string table) =>
-        IsConnectionString(value) ? new TableCostLedger(new TableClient(value, table))
-        : IsTableEndpoint(value) ? new TableCostLedger(new TableClient(new Uri(value), table, Credential))
-        : new SqliteCostLedger(value);
+        IsAzure(value) ? new TableCostLedger(TableClientOf(value, table)) : new SqliteCostLedger(value);
+
+    /// <summary>A client of <paramref name="table"/> in the storage account <paramref name="store"/> names: by its table
+    /// endpoint, read as <see cref="Credential"/>, or by connection string.</summary>
+    public static TableClient TableClientOf(string store, string table) =>
+        IsTableEndpoint(store) ? new TableClient(new Uri(store), table, Credential) : new TableClient(store, table);
 
     /// <summary>
     /// Runs <paramref name="action"/> on the ledger and turns a ledger that cannot be read (an unreachable storage

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Frugal.Cli.Costs;
 using Frugal.Cli.Local;
 using Frugal.Routing;
@@ -71,7 +70,7 @@ internal static class FeedbackExamples
             throw new RoutingDataException($"--feedback-table: the storage account in --feedback has no table '{table}' (the feedback loop keeps its examples in {new RoutingFeedbackOptions().TableName} unless Frugal:Routing:Feedback:TableName says otherwise)");
         }
 
-        var client = LedgerStore.IsTableEndpoint(store) ? new TableClient(new Uri(store), table, LedgerStore.Credential) : new TableClient(store, table);
+        var client = LedgerStore.TableClientOf(store, table);
         return new TableRoutingFeedbackStore(client);
     }
 
