@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.Channels;
 using Frugal.Budgets;
 using Frugal.Cli.Local;
 using Frugal.Costs;
@@ -328,7 +327,7 @@ internal static class RunCommand
     /// Started all at once, 10,000 inputs held every run in memory together (985 MB at the peak) and all of them
     /// finished, and printed, in the last second of a 26 s batch.
     /// </summary>
-    internal static async Task RunEmbeddedAsync(
+    internal static Task RunEmbeddedAsync(
         DurableTaskClient client,
         WorkflowDefinition definition,
         IReadOnlyList<RunInput> inputs,
@@ -337,68 +336,30 @@ internal static class RunCommand
         Stopwatch clock,
         List<(RunInput Input, string Id, TimeSpan At)> started,
         Action<RunInput, OrchestrationMetadata, TimeSpan> report,
-        CancellationToken cancellationToken)
-    {
-        using var slots = new SemaphoreSlim(MaxRunsInFlight);
-        using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var finished = Channel.CreateUnbounded<(RunInput Input, OrchestrationMetadata Metadata, TimeSpan Elapsed)>();
-        var starting = Task.Run(async () =>
-        {
-            var waits = new List<Task>(inputs.Count);
-            try
+        CancellationToken cancellationToken) =>
+        // In input order, each slot taken by the next input as a run ends. The first failure (of a start, a wait, a
+        // purge) or the stop ends the loop once the runs in it have let go, so no start is under way after it; a failed
+        // wait that only freed its slot at the end hung the command at the 256th.
+        Parallel.ForEachAsync(
+            inputs,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxRunsInFlight, CancellationToken = cancellationToken },
+            async (item, token) =>
             {
-                foreach (var item in inputs)
+                var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), token);
+                var at = clock.Elapsed;
+                lock (started)
                 {
-                    await slots.WaitAsync(stopStarting.Token);
-                    var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), stopStarting.Token);
-                    var at = clock.Elapsed;
-                    lock (started)
-                    {
-                        started.Add((item, id, at));
-                    }
-
-                    waits.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            var metadata = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, stopStarting.Token);
-                            await finished.Writer.WriteAsync((item, metadata, clock.Elapsed - at), stopStarting.Token);
-                        }
-                        catch (Exception ex)
-                        {
-                            // A wait that fails gives back no slot: left to the end, 256 of them stopped the starts
-                            // for good and the command waited until Ctrl+C. The command fails with it at once.
-                            finished.Writer.TryComplete(ex);
-                        }
-                    }, CancellationToken.None));
+                    started.Add((item, id, at));
                 }
 
-                await Task.WhenAll(waits);
-                finished.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                finished.Writer.TryComplete(ex);
-            }
-        }, CancellationToken.None);
+                var metadata = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, token);
+                lock (started)
+                {
+                    report(item, metadata, clock.Elapsed - at);
+                }
 
-        try
-        {
-            await foreach (var (input, metadata, elapsed) in finished.Reader.ReadAllAsync(cancellationToken))
-            {
-                report(input, metadata, elapsed);
-                await client.PurgeInstanceAsync(metadata.InstanceId, cancellation: cancellationToken);
-                slots.Release();
-            }
-        }
-        finally
-        {
-            // Whatever ended the reading (the last run, a stop, a failure), no run starts after it: the caller reads
-            // the started runs next, and a start still under way could have added one as it did.
-            await stopStarting.CancelAsync();
-            await starting;
-        }
-    }
+                await client.PurgeInstanceAsync(id, cancellation: token);
+            });
 
     /// <summary>Whether <paramref name="taskHub"/> is part of run ids: any hub but the default, which keeps the ids it always had.</summary>
     private static bool HubInIds(string? taskHub) =>
