@@ -160,7 +160,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
 
         if (_trimReplayedInputs && workItem?.OrchestrationRuntimeState is { } state)
         {
-            workItem.OrchestrationRuntimeState = WithoutScheduledInputs(state, _runInputs);
+            workItem.OrchestrationRuntimeState = ReplayHistory.WithoutScheduledInputs(state, _runInputs);
         }
 
         return workItem!;
@@ -305,52 +305,6 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     {
         _orchestrationSlots.Dispose();
         _activitySlots.Dispose();
-    }
-
-    /// <summary>
-    /// The same history, with copies of its scheduled-activity events that carry no input and, given
-    /// <paramref name="runInputs"/>, of its start event with a reference in place of a large input.
-    /// </summary>
-    internal static OrchestrationRuntimeState WithoutScheduledInputs(OrchestrationRuntimeState state, RunInputReferences? runInputs = null)
-    {
-        var events = new List<HistoryEvent>(state.Events.Count);
-        foreach (var e in state.Events)
-        {
-            events.Add(e switch
-            {
-                TaskScheduledEvent { Input: not null } scheduled => new TaskScheduledEvent(scheduled.EventId)
-                {
-                    Name = scheduled.Name,
-                    Version = scheduled.Version,
-                    Tags = scheduled.Tags,
-                    ParentTraceContext = scheduled.ParentTraceContext,
-                    Timestamp = scheduled.Timestamp,
-                    IsPlayed = scheduled.IsPlayed,
-                },
-                ExecutionStartedEvent { Input.Length: >= RunInputReferences.Threshold, OrchestrationInstance: { } instance } started
-                    when runInputs is not null => new ExecutionStartedEvent(started.EventId, runInputs.Reference(instance, started.Input))
-                    {
-                        OrchestrationInstance = instance,
-                        ParentInstance = started.ParentInstance,
-                        Name = started.Name,
-                        Version = started.Version,
-                        Tags = started.Tags,
-                        Correlation = started.Correlation,
-
-                        // Shared, not copied: the dispatcher writes the run's span into it, as it would into the original.
-                        ParentTraceContext = started.ParentTraceContext,
-                        ScheduledStartTime = started.ScheduledStartTime,
-                        Generation = started.Generation,
-                        GenerateNewTrace = started.GenerateNewTrace,
-                        Timestamp = started.Timestamp,
-                        IsPlayed = started.IsPlayed,
-                        ExtensionData = started.ExtensionData,
-                    },
-                _ => e,
-            });
-        }
-
-        return new OrchestrationRuntimeState(events);
     }
 
     /// <summary>The scheduled task an activity's result answers, or null for any other event.</summary>

@@ -59,7 +59,7 @@ public sealed class SidecarOrchestrationServiceTests
         var completed = new TaskCompletedEvent(-1, 0, "{\"results\":[]}");
         var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started, scheduled, new OrchestratorCompletedEvent(-1), completed]);
 
-        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(original);
+        var trimmed = ReplayHistory.WithoutScheduledInputs(original);
 
         var copy = Assert.Single(trimmed.Events.OfType<TaskScheduledEvent>());
         Assert.NotSame(scheduled, copy);
@@ -79,7 +79,7 @@ public sealed class SidecarOrchestrationServiceTests
         var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started]);
         var inputs = new RunInputReferences();
 
-        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(original, inputs);
+        var trimmed = ReplayHistory.WithoutScheduledInputs(original, inputs);
 
         Assert.StartsWith("@frugal-run-input:", trimmed.Input, StringComparison.Ordinal);
         Assert.Equal(input, inputs.Restore(trimmed.Input));
@@ -99,7 +99,7 @@ public sealed class SidecarOrchestrationServiceTests
         var started = new ExecutionStartedEvent(-1, "{\"run\":1}") { Name = "Run", OrchestrationInstance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" } };
         var inputs = new RunInputReferences();
 
-        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
+        var trimmed = ReplayHistory.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
 
         Assert.Same(started, trimmed.ExecutionStartedEvent);
         Assert.Equal(0, inputs.Count);
@@ -118,7 +118,7 @@ public sealed class SidecarOrchestrationServiceTests
         var started = new ExecutionStartedEvent(-1, serialized) { Name = "Run", OrchestrationInstance = instance };
         var inputs = new RunInputReferences();
 
-        var trimmed = SidecarOrchestrationService.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
+        var trimmed = ReplayHistory.WithoutScheduledInputs(new OrchestrationRuntimeState([started]), inputs);
 
         Assert.StartsWith("@frugal-run-input:", trimmed.Input, StringComparison.Ordinal);
         Assert.Equal(serialized, inputs.Restore(trimmed.Input));
