@@ -164,7 +164,7 @@ public sealed class TableCostLedger : ICostLedger
         foreach (string partition in partitions)
         {
             string filter = string.Join(" and ", filters.Prepend(partition).Where(f => f.Length > 0));
-            await foreach (var entity in OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, select, cancellationToken), cancellationToken).ConfigureAwait(false))
+            await foreach (var entity in TableReads.OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, select, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield return entity;
             }
@@ -185,39 +185,12 @@ return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationTok
     public async Task<long> CountBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         long count = 0;
-        await foreach (var _ in OrNoneWithoutTheTable(KeysBefore(before, cancellationToken), cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in TableReads.OrNoneWithoutTheTable(KeysBefore(before, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             count++;
         }
 
         return count;
-    }
-
-    /// <summary>
-    /// The entities <paramref name="source"/> reads, none when the table is not there (404 TableNotFound). Reads do not
-    /// create the table: creating needs more than Storage Table Data Reader, the role infra/README gives a report's
-    /// reader, and Azure refuses it with 403 even when the table exists, so every report and dry-run count of such a
-    /// reader failed.
-    /// </summary>
-    private static async IAsyncEnumerable<TableEntity> OrNoneWithoutTheTable(Azure.AsyncPageable<TableEntity> source, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var entities = source.GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            try
-            {
-                if (!await entities.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-            }
-            catch (Azure.RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
-            {
-                yield break;
-            }
-
-            yield return entities.Current;
-        }
     }
 
     /// <summary>The keys of the records that started before <paramref name="before"/>: a PartitionKey range, then the start time.</summary>

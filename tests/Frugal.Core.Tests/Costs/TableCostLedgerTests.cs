@@ -96,7 +96,7 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
         // Every read created the table first, which Azure refuses (403) to Storage Table Data Reader, the role
         // infra/README gives a report's reader, even when the table exists: every report and dry-run count failed.
         await Ledger.AppendAsync([CostSamples.Record(runId: "r1"), CostSamples.Record(runId: "r2")], CancellationToken.None);
-        var reader = new TableCostLedger(ReadOnly(_table.Name));
+        var reader = new TableCostLedger(AzuriteTables.ReadOnly(_table.Name));
 
         var found = await CostSamples.ToListAsync(reader.QueryAsync(new CostQuery(), CancellationToken.None));
         var spend = await reader.SpendAsync(new CostQuery(), CancellationToken.None);
@@ -111,31 +111,11 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public async Task QueryAsync_NoTableYet_ReadsNothingAndCreatesNothing()
     {
         var name = "costs" + Guid.NewGuid().ToString("N")[..12];
-        var ledger = new TableCostLedger(new TableClient(Connection, name));
+        var ledger = new TableCostLedger(new TableClient(AzuriteTables.Connection, name));
 
         Assert.Empty(await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None)));
         Assert.Equal(0, await ledger.CountBeforeAsync(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero), CancellationToken.None));
-        var tables = new List<string>();
-        await foreach (var t in new TableServiceClient(Connection).QueryAsync(t => t.Name == name))
-        {
-            tables.Add(t.Name);
-        }
-
-        Assert.Empty(tables);
-    }
-
-    private static string Connection =>
-        Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true";
-
-    /// <summary>A client of <paramref name="table"/> whose account SAS may read and list, not create: Azurite refuses a creation with 403 as Azure does.</summary>
-    private static TableClient ReadOnly(string table)
-    {
-        var service = new TableServiceClient(Connection);
-        var sas = service.GenerateSasUri(
-            Azure.Data.Tables.Sas.TableAccountSasPermissions.Read | Azure.Data.Tables.Sas.TableAccountSasPermissions.List,
-            Azure.Data.Tables.Sas.TableAccountSasResourceTypes.All,
-            DateTimeOffset.UtcNow.AddHours(1));
-        return new TableClient(new Uri($"{service.Uri.AbsoluteUri.TrimEnd('/')}/{table}{sas.Query}"));
+        Assert.False(await AzuriteTables.ExistsAsync(name));
     }
 
     public async Task InitializeAsync()

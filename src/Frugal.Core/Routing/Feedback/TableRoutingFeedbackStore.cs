@@ -16,6 +16,10 @@ namespace Frugal.Routing.Feedback;
 /// partitions, filtered by creation time on the server; they run for training and once a day.
 /// </para>
 /// <para>
+/// Only writes create the table: reads (training's, a purge's dry-run count, a verdict's lookup) need no more than
+/// Storage Table Data Reader, and find nothing while the table is not there (<see cref="TableReads"/>).
+/// </para>
+/// <para>
 /// A property holds at most 64 KiB, so the system prompt and the prompt are each kept to their first 30,000 characters
 /// (the router embeds far less of a prompt than that).
 /// </para>
@@ -30,7 +34,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     private readonly TimeProvider _time;
     private readonly TableCreation _creation;
 
-    /// <summary>Creates the store over a table (created when missing).</summary>
+    /// <summary>Creates the store over a table (created by the first write when missing).</summary>
     /// <param name="table">The table client.</param>
     /// <param name="time">The clock that dates calls and examples for retention.</param>
     public TableRoutingFeedbackStore(TableClient table, TimeProvider? time = null)
@@ -71,7 +75,8 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
-        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        // A table that is not there yet has no call: the example written for one creates it.
         var call = await _table.GetEntityIfExistsAsync<TableEntity>(
             CallPartition(runId), TableKeys.Escape(stepId), ["Tier", "System", "Prompt"], cancellationToken).ConfigureAwait(false);
         if (!call.HasValue || call.Value is not { } entity)
@@ -92,13 +97,12 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
-        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
         // '[' is not escaped and '\' (the character after it) always is: the RowKeys that begin with "step[" are this range.
         string prefix = TableKeys.Escape(stepId) + "[";
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {CallPartition(runId)} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "\\"}");
         var steps = new List<string>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["StepId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in TableReads.OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["StepId"], cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             steps.Add(entity.GetString("StepId"));
         }
@@ -107,13 +111,11 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Reads the examples' range of partitions, then orders them by when they were made. It does not create the
-    /// table (a table that is not there fails with 404 TableNotFound), so reading for training needs only Storage Table
-    /// Data Reader.</remarks>
+    /// <remarks>Reads the examples' range of partitions, then orders them by when they were made.</remarks>
     public async IAsyncEnumerable<RoutingFeedback> ReadExamplesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var examples = new List<(long Created, RoutingFeedback Example)>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(Range(ExamplePrefix), maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in TableReads.OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(Range(ExamplePrefix), maxPerPage: 1000, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false))
         {
             examples.Add((e.GetInt64("CreatedTicks") ?? 0, new RoutingFeedback(
                 e.GetString("RunId"), e.GetString("StepId"), e.GetString("Source"), e.GetString("System"), e.GetString("Prompt") ?? string.Empty,
@@ -141,13 +143,12 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     /// <inheritdoc />
     public async Task<(int Calls, int Examples)> CountAsync(DateTimeOffset callsBefore, DateTimeOffset examplesBefore, CancellationToken cancellationToken)
     {
-        await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
         return (await CountAsync(CallPrefix, callsBefore).ConfigureAwait(false), await CountAsync(ExamplePrefix, examplesBefore).ConfigureAwait(false));
 
         async Task<int> CountAsync(string prefix, DateTimeOffset before)
         {
             int count = 0;
-            await foreach (var _ in KeysBefore(prefix, before, cancellationToken).ConfigureAwait(false))
+            await foreach (var _ in TableReads.OrNoneWithoutTheTable(KeysBefore(prefix, before, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 count++;
             }

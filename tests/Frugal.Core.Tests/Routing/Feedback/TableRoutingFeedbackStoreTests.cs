@@ -60,6 +60,40 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
         Assert.Equal((30_000, 30_000), (example.System!.Length, example.Prompt.Length));
     }
 
+    [Fact]
+    public async Task Reads_ReaderThatMayNotCreateTables_ReadTheFeedback()
+    {
+        // A purge's dry-run count and a foreach verdict's item lookup created the table first, which Azure refuses (403)
+        // to Storage Table Data Reader even when the table exists: whoever only reads could not count what a purge
+        // would delete.
+        var writer = new TableRoutingFeedbackStore(_table);
+        await writer.RememberAsync("run", "each[0]", Frugal.Models.ModelTierKeys.Cheap, null, "first item", CancellationToken.None);
+        await writer.RememberAsync("run", "each[1]", Frugal.Models.ModelTierKeys.Cheap, null, "second item", CancellationToken.None);
+        Assert.True(await writer.MarkAsync("run", "each[0]", good: false, CancellationToken.None));
+        var reader = new TableRoutingFeedbackStore(AzuriteTables.ReadOnly(_table.Name));
+
+        var examples = await ToListAsync(reader.ReadExamplesAsync(CancellationToken.None));
+        var items = await reader.ItemStepsAsync("run", "each", 4, CancellationToken.None);
+        var old = await reader.CountAsync(Later, Later, CancellationToken.None);
+
+        Assert.Equal("first item", Assert.Single(examples).Prompt);
+        Assert.Equal(["each[0]", "each[1]"], items);
+        Assert.Equal((2, 1), old);
+    }
+
+    [Fact]
+    public async Task Reads_NoTableYet_FindNothingAndCreateNothing()
+    {
+        var name = "feedback" + Guid.NewGuid().ToString("N")[..12];
+        var store = new TableRoutingFeedbackStore(new TableClient(AzuriteTables.Connection, name));
+
+        Assert.Empty(await ToListAsync(store.ReadExamplesAsync(CancellationToken.None)));
+        Assert.Empty(await store.ItemStepsAsync("run", "each", 4, CancellationToken.None));
+        Assert.Equal((0, 0), await store.CountAsync(Later, Later, CancellationToken.None));
+        Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
+        Assert.False(await AzuriteTables.ExistsAsync(name));
+    }
+
     public async Task InitializeAsync()
     {
         try
@@ -74,6 +108,8 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _table.DeleteAsync();
+
+    private static DateTimeOffset Later => new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private TableRoutingFeedbackStore Create(TimeProvider time) => new(_table, time);
 
