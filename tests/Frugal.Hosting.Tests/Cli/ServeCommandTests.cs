@@ -23,19 +23,7 @@ public sealed class ServeCommandTests : IDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("Serving ", StringComparison.Ordinal))
-            {
-            }
-
-            if (line is null)
-            {
-                Assert.Fail($"frugal serve stopped before serving: {await error}");
-            }
-
-            var served = Regex.Match(line, @" on http://127\.0\.0\.1:([0-9]+)/api ");
-            Assert.True(served.Success, line);
-            int port = int.Parse(served.Groups[1].Value, CultureInfo.InvariantCulture);
+            int port = await PortAsync(process, error, timeout.Token);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             const string Ticket = """{"subject": "Dark mode?", "body": "Is there a dark mode?"}""";
 
@@ -75,6 +63,41 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_ErrorsOfTheServerItself_AnswerWithProblemJson()
+    {
+        // The errors ASP.NET Core and Kestrel raise once a request reaches the app, on the server frugal serve builds
+        // (its own body size limit): each is a problem. Kestrel's refusals of malformed HTTP (a bad Content-Length, no
+        // Host, a request line or headers over its limits) are written before any middleware runs, with an empty body.
+        using var process = StartServe();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            int port = await PortAsync(process, error, timeout.Token);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            const string Start = "POST /api/workflows/support-triage/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+
+            using var root = await http.GetAsync("/", timeout.Token);
+            using var options = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/workflows"), timeout.Token);
+            var tooLarge = await RawAsync(port, Start + "Content-Length: 200000000\r\nExpect: 100-continue\r\n\r\n", timeout.Token);
+            var badChunk = await RawAsync(port, Start + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", timeout.Token);
+
+            Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (root.StatusCode, root.Content.Headers.ContentType?.MediaType));
+            Assert.StartsWith("nothing answers GET /; the API is POST /api/workflows/{name}/runs", (await root.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal((HttpStatusCode.MethodNotAllowed, "application/problem+json"), (options.StatusCode, options.Content.Headers.ContentType?.MediaType));
+            Assert.Equal((413, "application/problem+json"), (tooLarge.Status, tooLarge.ContentType));
+            Assert.Equal("Request body too large. The max request body size is 104857600 bytes.", tooLarge.Problem["detail"]!.GetValue<string>());
+            Assert.Equal((400, "application/problem+json"), (badChunk.Status, badChunk.ContentType));
+            Assert.Equal("Bad chunk size data.", badChunk.Problem["detail"]!.GetValue<string>());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Serve_StartedAndStopped_StandardOutputHoldsTheCommandsOwnLinesOnly()
     {
         // The web server's host logged its start and stop at Information on standard output, four and two lines of
@@ -101,6 +124,47 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(0, process.ExitCode);
         Assert.DoesNotContain(lines, l => !l.StartsWith("No model endpoint configured", StringComparison.Ordinal) && !l.StartsWith("Serving ", StringComparison.Ordinal));
         Assert.DoesNotContain("Microsoft.Hosting.Lifetime", standardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>The port frugal serve says, on its "Serving ..." line, that it took.</summary>
+    private static async Task<int> PortAsync(Process process, Task<string> error, CancellationToken cancellationToken)
+    {
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync(cancellationToken)) is not null && !line.StartsWith("Serving ", StringComparison.Ordinal))
+        {
+        }
+
+        if (line is null)
+        {
+            Assert.Fail($"frugal serve stopped before serving: {await error}");
+        }
+
+        var served = Regex.Match(line, @" on http://127\.0\.0\.1:([0-9]+)/api ");
+        Assert.True(served.Success, line);
+        return int.Parse(served.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> as it is written (HttpClient would send neither a bad chunk nor a Content-Length
+    /// without the body) and reads the answer to the end: its status, content type and the JSON object in its body.
+    /// </summary>
+    private static async Task<(int Status, string? ContentType, JsonObject Problem)> RawAsync(int port, string request, CancellationToken cancellationToken)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        string answer = await reader.ReadToEndAsync(cancellationToken);
+        int headersEnd = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(headersEnd > 0, answer);
+        var head = answer[..headersEnd].Split("\r\n");
+        string? contentType = head.Skip(1).Select(h => h.Split(':', 2)).FirstOrDefault(h => h[0].Equals("Content-Type", StringComparison.OrdinalIgnoreCase))?[1].Trim();
+        string body = answer[headersEnd..];
+        int from = body.IndexOf('{', StringComparison.Ordinal);
+        int to = body.LastIndexOf('}');
+        Assert.True(from >= 0 && to > from, answer);
+        return (int.Parse(head[0].Split(' ')[1], CultureInfo.InvariantCulture), contentType, JsonNode.Parse(body[from..(to + 1)])!.AsObject());
     }
 
     /// <summary>
