@@ -78,6 +78,21 @@ public sealed record ApiResult(int StatusCode, JsonNode Body, bool IsProblem = f
         : Engine.WorkflowRunRequest.TenantProblem(tenant) is { } problem ? Problem(400, "Bad tenant", $"x-frugal-tenant {problem}")
         : null;
 
+    /// <summary>
+    /// The problem for a request body the web server refused while it was read (its status and message, from ASP.NET
+    /// Core's <c>BadHttpRequestException</c>): titled by its status, so a body sent too slowly (408) is not called a
+    /// bad request.
+    /// </summary>
+    /// <param name="status">The status the server gave the refusal: 413 over the size limit, 408 too slow, else 400.</param>
+    /// <param name="message">The server's message.</param>
+    public static ApiResult RequestBodyProblem(int status, string message) =>
+        Problem(status, status switch
+        {
+            413 => "Request body too large",
+            408 => "Request body too slow",
+            _ => "Bad request",
+        }, message);
+
     /// <summary>An RFC 9457 problem.</summary>
     public static ApiResult Problem(int status, string title, string detail, JsonObject? extensions = null)
     {

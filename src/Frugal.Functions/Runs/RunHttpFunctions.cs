@@ -86,8 +86,7 @@ public sealed class RunHttpFunctions
         }
         catch (BadHttpRequestException ex)
         {
-            var title = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
-            return ApiResult.Problem(ex.StatusCode, title, ex.Message);
+            return ApiResult.RequestBodyProblem(ex.StatusCode, ex.Message);
         }
     }
 }

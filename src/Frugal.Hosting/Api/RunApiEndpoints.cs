@@ -29,8 +29,7 @@ public static class RunApiEndpoints
             }
             catch (BadHttpRequestException ex)
             {
-                var title = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request";
-                await WriteAsync(context.HttpContext.Response, ApiResult.Problem(ex.StatusCode, title, ex.Message), context.HttpContext.RequestAborted).ConfigureAwait(false);
+                await WriteAsync(context.HttpContext.Response, ApiResult.RequestBodyProblem(ex.StatusCode, ex.Message), context.HttpContext.RequestAborted).ConfigureAwait(false);
                 return Results.Empty;
             }
         });

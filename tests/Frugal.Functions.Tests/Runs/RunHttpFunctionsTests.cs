@@ -89,6 +89,21 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task StartRun_BodySentTooSlowly_Returns408ProblemTitledSo()
+    {
+        // Kestrel's minimum body data rate refuses a body that trickles in with 408; it was titled "Bad request".
+        var request = HttpTestContext.Request("POST");
+        request.Body = new RefusedBody(new BadHttpRequestException("Reading the request body timed out due to data arriving too slowly. See MinRequestBodyDataRate.", 408));
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await _functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal((408, "application/problem+json"), (status, type));
+        Assert.Equal("Request body too slow", body!["title"]!.GetValue<string>());
+        Assert.StartsWith("Reading the request body timed out", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartRun_BodyOverTheServersLimit_Returns413Problem()
     {
         // The worker's web server refuses a body over its limit while it is read: that was a 500 with no body.
@@ -361,12 +376,13 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
         Assert.Equal($"no run with id '{id}'", problem!["detail"]!.GetValue<string>());
     }
 
-    private sealed class RefusedBody : MemoryStream
+    private sealed class RefusedBody(BadHttpRequestException? refusal = null) : MemoryStream
     {
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            throw new BadHttpRequestException("Request body too large. The max request body size is 31457280 bytes.", 413);
+        private readonly BadHttpRequestException _refusal = refusal
+            ?? new BadHttpRequestException("Request body too large. The max request body size is 31457280 bytes.", 413);
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            throw new BadHttpRequestException("Request body too large. The max request body size is 31457280 bytes.", 413);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw _refusal;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw _refusal;
     }
 }
