@@ -65,7 +65,7 @@ public sealed class StepCostRecorder
             prompt = Math.Min(prompt, limit);
         }
 
-        long output = call.MaxOutputTokens ?? BudgetCap(request) ?? DefaultMaxOutputTokens;
+        long output = MaxOutputTokensOf(call, request.Tenant, _services);
         var bound = MostOf(metadata?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
         if (call is { Tier: ModelTier.Cheap, Escalate: true, EscalationsLeft: > 0 })
         {
@@ -144,13 +144,20 @@ public sealed class StepCostRecorder
     }
 
     /// <summary>
-    /// The output cap a budget sends with a call that sets none (<see cref="Budgets.BudgetChatClient"/>), when a budget
-    /// applies to the request's tenant or run; null when none does and the call goes uncapped.
+    /// The most output tokens <paramref name="call"/> can answer with: its <see cref="ModelCall.MaxOutputTokens"/>, else,
+    /// when a budget applies to <paramref name="tenant"/> or its run, the cap <see cref="Budgets.BudgetChatClient"/> sends
+    /// it with (<see cref="Budgets.BudgetOptions.DefaultMaxOutputTokens"/>), else <see cref="DefaultMaxOutputTokens"/> (it
+    /// goes uncapped). The output a start's bound assumes, and an answer that reported no usage is recorded at.
     /// </summary>
-    private int? BudgetCap(StepRequest request) =>
-        _services?.GetService<Budgets.BudgetGuard>() is { } guard && guard.Applies(request.Tenant)
-            ? guard.Options.DefaultMaxOutputTokens
-            : null;
+    /// <param name="call">The call.</param>
+    /// <param name="tenant">The tenant it is made for.</param>
+    /// <param name="services">The services, whose <see cref="Budgets.BudgetGuard"/> (when registered) says whether a budget applies.</param>
+    public static int MaxOutputTokensOf(ModelCall call, string tenant, IServiceProvider? services)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return call.MaxOutputTokens
+            ?? (services?.GetService<Budgets.BudgetGuard>() is { } guard && guard.Applies(tenant) ? guard.Options.DefaultMaxOutputTokens : DefaultMaxOutputTokens);
+    }
 
     /// <summary>
     /// The most <paramref name="usage"/> can cost on a tier's deployment <paramref name="model"/>: at the dearer of it and

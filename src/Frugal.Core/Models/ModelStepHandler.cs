@@ -277,14 +277,15 @@ public sealed class ModelStepHandler
         }
 
         // An answer without usage was billed all the same: recorded at 0 tokens it was priced $0, as if free. It keeps the
-        // most it can have used (the prompt as counted, the output cap), and its record is unpriced (StepCostRecorder).
+        // most it can have used (the prompt as counted, the output cap it was sent with: a budget's, when one applies, as
+        // its start record and reservation assume), and its record is unpriced (StepCostRecorder).
         bool unreported = response.Usage?.InputTokenCount is null && response.Usage?.OutputTokenCount is null;
         var result = new CallResult(
             output,
             answered,
             response.ModelId,
             unreported ? PromptTrimmer.CountTokens(string.Concat(messages.Select(m => m.Text))) : response.Usage?.InputTokenCount ?? 0,
-            unreported ? call.MaxOutputTokens ?? Frugal.Engine.StepCostRecorder.DefaultMaxOutputTokens : response.Usage?.OutputTokenCount ?? 0,
+            unreported ? StepCostRecorder.MaxOutputTokensOf(call, request.Tenant, _services) : response.Usage?.OutputTokenCount ?? 0,
             _time.GetElapsedTime(started).TotalMilliseconds,
             client.GetService<ChatClientMetadata>()?.ProviderName)
         {

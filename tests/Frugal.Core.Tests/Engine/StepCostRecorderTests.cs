@@ -99,10 +99,49 @@ public sealed class StepCostRecorderTests
         Assert.Equal(prices.Price("gpt-4o", new TokenUsage(prompt, 0, StepCostRecorder.DefaultMaxOutputTokens, 0)).Dollars, unbudgeted.Dollars);
     }
 
+    [Fact]
+    public async Task RecordAsync_BudgetedAnswerWithoutUsage_RecordedAtTheCapItWasSentWith()
+    {
+        // A call under a budget that sets no max_output_tokens is sent capped at Frugal:Budgets:DefaultMaxOutputTokens,
+        // and its start and reservation assume that cap; its answer without usage was recorded at 16,384 output tokens,
+        // four times what it could have used, which a counter seeded from the ledger then counted.
+        var prices = PriceTable.LoadDefault();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        var budget = new Frugal.Budgets.BudgetOptions { DefaultMaxOutputTokens = 1000 };
+        budget.Tenants["acme"] = new Frugal.Budgets.TenantBudgetOptions { Monthly = 50m };
+        var guard = new Frugal.Budgets.BudgetGuard(Options.Create(budget), new Frugal.Budgets.InMemoryBudgetStore(time), prices, time);
+        var model = new NoUsageChatClient(metadata: new ChatClientMetadata("openai", null, "gpt-4o-mini"));
+        await using var services = new ServiceCollection()
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new Frugal.Budgets.BudgetChatClient(model, guard, new Frugal.Budgets.TokenEstimator()))
+            .AddSingleton(guard)
+            .BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, prices, time, services: services);
+        var call = new ModelCall(ModelTier.Cheap, "Classify this ticket.");
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" };
+
+        var started = await recorder.RecordStartAsync(request, 0, call, time.GetUtcNow(), CancellationToken.None);
+        var result = await new ModelStepHandler(services).ExecuteAsync(call, request, 0, null, CancellationToken.None);
+        await recorder.RecordAsync(request, 0, call, result, time.GetUtcNow(), null, null, CancellationToken.None, started);
+
+        Assert.Equal(1000, model.SentMaxOutputTokens);
+        var start = Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Started);
+        var record = Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Succeeded);
+        Assert.Equal((false, 1000L, 1000L), (record.Priced, record.OutputTokens, start.OutputTokens));
+        Assert.Contains("(" + record.InputTokens + " and 1000 tokens)", result.Metadata?["usage_unreported"]?.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private sealed class NoUsageChatClient(string text = "billing", string model = "gpt-4o-mini", UsageDetails? usage = null, ChatClientMetadata? metadata = null) : IChatClient
     {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = model, Usage = usage });
+        /// <summary>The output cap the latest call was sent with.</summary>
+        public int? SentMaxOutputTokens { get; private set; }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            SentMaxOutputTokens = options?.MaxOutputTokens;
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = model, Usage = usage });
+        }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
