@@ -81,8 +81,17 @@ public sealed partial class BudgetGuard
     }
 
     /// <summary>
-    /// What the ledger's records <paramref name="query"/> selects count against budgets (0 without a ledger): their
-    /// dollars, and for an unpriced record of a model the price table does not know, its usage at the dearest model's
+    /// The tiers whose calls budgets charge as they run: the hosted tiers' (<see cref="BudgetChatClient"/>, the cheap
+    /// attempt an escalation replaced, a call's start) and onnx steps' (<see cref="Models.OnnxStepHandler"/>). A semantic
+    /// lookup's embeddings (deterministic) and a learned router's (no tier) are recorded with their GPU seconds, priced
+    /// under <c>Frugal:Inference:GpuProfile</c>, but charged to no budget (docs/budgets.md); seeded, they were counted
+    /// again in each new process (frugal run's memory store) or after a Redis restart, where the live counter never had.
+    /// </summary>
+    private static readonly CostTier[] ChargedTiers = [CostTier.Cheap, CostTier.Premium, CostTier.Onnx];
+
+    /// <summary>
+    /// What the ledger's records <paramref name="query"/> selects count against budgets (0 without a ledger), those of
+    /// <see cref="ChargedTiers"/>: their dollars, and for an unpriced record of a model the price table does not know, its usage at the dearest model's
     /// prices, as its settle counted it. Summed at $0, a new process or a restarted Redis gave a tenant of a self-hosted
     /// model its whole budget again. An unpriced onnx call counts its recorded dollars, as its settle counted the price
     /// of its GPU seconds (none without a GPU profile): its tokens are a classifier's word pieces, and priced at a hosted
@@ -103,7 +112,7 @@ public sealed partial class BudgetGuard
         // reservation and record count it: left out. One older is a call cut off by a kill, whose hold a store counts as
         // spent once its lease passes: it counts at its bound here too. Left out, a new process's memory store gave the
         // tenant and the run that money again where a Redis store had counted it.
-        var spend = await _ledger.SpendAsync(query with { CountStartsBefore = _time.GetUtcNow() - _options.ReservationLease }, cancellationToken).ConfigureAwait(false);
+        var spend = await _ledger.SpendAsync(query with { CountStartsBefore = _time.GetUtcNow() - _options.ReservationLease, Tiers = ChargedTiers }, cancellationToken).ConfigureAwait(false);
         decimal dollars = spend.PricedDollars;
         foreach (var unpriced in spend.Unpriced)
         {

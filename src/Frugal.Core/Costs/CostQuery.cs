@@ -18,6 +18,9 @@ public sealed record CostQuery
     /// <summary>Only this run's records.</summary>
     public string? RunId { get; init; }
 
+    /// <summary>Only records of these tiers.</summary>
+    public IReadOnlyList<CostTier>? Tiers { get; init; }
+
     /// <summary>
     /// For <see cref="ICostLedger.SpendAsync"/> (budget seeding): the starts (<see cref="CostOutcome.Started"/>) of calls
     /// never finished that began before this instant count at their recorded upper bound, as a budget store counts a

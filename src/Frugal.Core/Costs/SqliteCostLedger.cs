@@ -432,6 +432,11 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
         AddFilter(command, where, "tenant = $tenant", "$tenant", query.Tenant);
         AddFilter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
         AddFilter(command, where, "run_id = $run", "$run", query.RunId);
+        if (query.Tiers is { } tiers)
+        {
+            where.Add($"tier IN ({string.Join(", ", tiers.Select(t => ((int)t).ToString(CultureInfo.InvariantCulture)))})");
+        }
+
         return where;
     }
 

@@ -132,6 +132,16 @@ public sealed class TableCostLedger : ICostLedger
 
         AddEquals(filters, "Workflow", query.Workflow);
         AddEquals(filters, "RunId", query.RunId);
+        if (query.Tiers is { } tiers)
+        {
+            if (tiers.Count == 0)
+            {
+                yield break;
+            }
+
+            filters.Add("(" + string.Join(" or ", tiers.Select(t => TableClient.CreateQueryFilter($"Tier eq {(int)t}"))) + ")");
+        }
+
         IEnumerable<string> partitions;
         if (PartitionsOf(query) is { } days)
         {

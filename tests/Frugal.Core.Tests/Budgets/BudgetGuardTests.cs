@@ -485,6 +485,24 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task MonthToDateAsync_LedgerHoldsGpuSecondsOfSemanticLookupsAndRouters_SeedsOnlyWhatBudgetsCharge()
+    {
+        // A semantic lookup's embeddings (deterministic tier) and a learned router's (no tier) on the inference app are
+        // recorded with their GPU seconds priced (Frugal:Inference:GpuProfile), but no budget charges them as they run:
+        // only hosted calls (BudgetChatClient) and onnx steps (OnnxStepHandler) reserve and settle. A seed that summed
+        // every priced record charged them to the month in each new process (frugal run's memory store) or after a
+        // Redis restart, where the live counter never had.
+        var ledger = new ListLedger(
+            Record("acme", Now.AddDays(-1), 0.05m) with { Tier = CostTier.Cheap, Model = "gpt-4o-mini" },
+            Record("acme", Now.AddDays(-1), 0.10m) with { Tier = CostTier.Onnx, Model = "intent-classifier", GpuSeconds = 40 },
+            Record("acme", Now.AddDays(-1), 0.40m) with { Tier = CostTier.Deterministic, Provider = "frugal-inference", GpuSeconds = 160 },
+            Record("acme", Now.AddDays(-1), 0.20m) with { Tier = CostTier.None, Provider = "frugal-inference", GpuSeconds = 80 });
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m }, ledger: ledger);
+
+        Assert.Equal(0.15m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReserveAsync_LedgerHoldsUnpricedCallsOfAModelTheTableLacks_SeedsThemAtTheDearestPrice()
     {
         // A self-hosted model the price table does not know counts against budgets at the dearest model's prices, but
@@ -570,6 +588,7 @@ public sealed class BudgetGuardTests
         Workflow = "triage",
         StepId = "answer",
         Tenant = tenant,
+        Tier = CostTier.Cheap,
         Dollars = dollars,
         StartedAt = at,
         CompletedAt = at,

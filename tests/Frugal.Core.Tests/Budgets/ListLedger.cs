@@ -20,7 +20,7 @@ internal sealed class ListLedger(params CostRecord[] records) : ICostLedger
         foreach (var r in Records.Where(r =>
             (query.Since is null || r.StartedAt >= query.Since) && (query.Until is null || r.StartedAt < query.Until)
             && (query.Tenant is null || r.Tenant == query.Tenant) && (query.Workflow is null || r.Workflow == query.Workflow)
-            && (query.RunId is null || r.RunId == query.RunId)).ToList())
+            && (query.RunId is null || r.RunId == query.RunId) && (query.Tiers is null || query.Tiers.Contains(r.Tier))).ToList())
         {
             yield return r;
         }

@@ -56,17 +56,22 @@ internal static class CostLedgerContract
             Record(runId: "r1", startedAt: Day1),
             Record(runId: "r2", startedAt: Day1.AddDays(1), tenant: "globex"),
             Record(runId: "r3", startedAt: Day1.AddDays(2), workflow: "triage"),
+            Record(runId: "r4", startedAt: Day1, tier: CostTier.Deterministic, model: null),
+            Record(runId: "r5", startedAt: Day1, tier: CostTier.Onnx),
         ], CancellationToken.None);
 
         async Task<string[]> Runs(CostQuery query) =>
             (await ToListAsync(ledger.QueryAsync(query, CancellationToken.None))).Select(r => r.RunId).Order().ToArray();
 
         Assert.Equal(["r2", "r3"], await Runs(new CostQuery { Since = Day1.AddDays(1) }));
-        Assert.Equal(["r1", "r2"], await Runs(new CostQuery { Until = Day1.AddDays(2) }));
+        Assert.Equal(["r1", "r2", "r4", "r5"], await Runs(new CostQuery { Until = Day1.AddDays(2) }));
         Assert.Equal(["r2"], await Runs(new CostQuery { Since = Day1.AddHours(1), Until = Day1.AddDays(1).AddHours(1) }));
         Assert.Equal(["r2"], await Runs(new CostQuery { Tenant = "globex" }));
         Assert.Equal(["r3"], await Runs(new CostQuery { Workflow = "triage" }));
         Assert.Equal(["r1"], await Runs(new CostQuery { RunId = "r1" }));
+        Assert.Equal(["r4", "r5"], await Runs(new CostQuery { Tiers = [CostTier.Deterministic, CostTier.Onnx] }));
+        Assert.Equal(["r1", "r3"], await Runs(new CostQuery { Tenant = "acme", Tiers = [CostTier.Cheap] }));
+        Assert.Empty(await Runs(new CostQuery { Tiers = [] }));
     }
 
     /// <summary>
@@ -101,6 +106,8 @@ internal static class CostLedgerContract
         Assert.Equal(streamed.Where(r => r.Priced && !r.Unfinished).Sum(r => r.Dollars), spend.PricedDollars);
         Assert.Equal(streamed.Count(r => !r.Priced), spend.Unpriced.Sum(u => u.Calls));
         Assert.Equal(0m, (await ledger.SpendAsync(query with { Tenant = "nobody" }, CancellationToken.None)).PricedDollars);
+        var onnx = await ledger.SpendAsync(query with { Tiers = [CostTier.Onnx] }, CancellationToken.None);
+        Assert.Equal((0m, 1L), (onnx.PricedDollars, onnx.Unpriced.Sum(u => u.Calls)));
     }
 
     /// <summary>
