@@ -7,6 +7,15 @@ namespace Frugal;
 /// <c>Path: $.x | LineNumber: 0 | BytePositionInLine: 11.</c>, counting lines and positions from zero, which reads as
 /// the wrong place next to an editor's line numbers.
 /// </summary>
+/// <remarks>
+/// Columns are UTF-16 code units from the start of the line, plus one, the convention of every <c>file:line:column</c>
+/// Frugal prints (workflow YAML, whose parser counts so, and .json / .jsonl inputs alike): it is what VS Code's
+/// "Go to Line" (<c>line:column</c>), its terminal links and problem matchers, the Language Server Protocol and the .NET
+/// compilers use, so a printed place opens at the right character. An emoji (a surrogate pair) counts two, a CJK letter
+/// or a precomposed é one, an e followed by a combining accent (U+0301) two, as each is stored. Counting Unicode scalars instead, as
+/// this class did, put JSON errors one column left of YAML ones for each emoji before them. VS Code's status bar shows
+/// another figure again (tabs to their stop, wide letters as two), which no tool's output matches.
+/// </remarks>
 public static class JsonErrors
 {
     private const string EmptyInput = "there is no JSON: the input is empty";
@@ -44,14 +53,14 @@ public static class JsonErrors
     public static string Describe(JsonException exception) => Describe(exception, (exception?.BytePositionInLine ?? 0) + 1);
 
     /// <summary>
-    /// What was wrong and where, the position counted in characters of <paramref name="text"/> (the parsed text) rather
-    /// than in bytes of UTF-8, so that it matches an editor's column on a line with accented or non-Latin letters.
+    /// What was wrong and where, the position counted in UTF-16 code units of <paramref name="text"/> (the parsed text)
+    /// rather than in bytes of UTF-8, so that it matches an editor's column on a line with accented or non-Latin letters.
     /// </summary>
     /// <param name="exception">The parse error.</param>
     /// <param name="text">The text that was parsed.</param>
     public static string Describe(JsonException exception, string text) => Describe(exception, Column(text, exception));
 
-    /// <summary>What was wrong and where, the position counted in characters of <paramref name="utf8"/> (the parsed bytes).</summary>
+    /// <summary>What was wrong and where, the position counted in UTF-16 code units of <paramref name="utf8"/> (the parsed bytes).</summary>
     /// <param name="exception">The parse error.</param>
     /// <param name="utf8">The UTF-8 that was parsed.</param>
     public static string Describe(JsonException exception, ReadOnlySpan<byte> utf8) => Describe(exception, Column(utf8, exception));
@@ -80,7 +89,7 @@ public static class JsonErrors
     }
 
     /// <summary>
-    /// The 1-based column, in characters, of the place <paramref name="exception"/> names in <paramref name="text"/>:
+    /// The 1-based column, in UTF-16 code units, of the place <paramref name="exception"/> names in <paramref name="text"/>:
     /// the reader counts bytes of UTF-8, so on a line with accented or non-Latin letters before the error its position
     /// was past the character (29 read as 36).
     /// </summary>
@@ -97,21 +106,20 @@ public static class JsonErrors
             start = next < 0 ? text.Length : next + 1;
         }
 
-        long bytes = exception.BytePositionInLine ?? 0, column = 0;
+        long bytes = exception.BytePositionInLine ?? 0;
         var i = start;
         while (i < text.Length && bytes > 0 && text[i] != '\n')
         {
-            // A surrogate pair is one letter in four bytes; otherwise UTF-8 takes one to three bytes a character.
+            // A surrogate pair is two code units in four bytes; otherwise UTF-8 takes one to three bytes a code unit.
             var pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length;
             bytes -= pair ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
             i += pair ? 2 : 1;
-            column++;
         }
 
-        return column + 1;
+        return i - start + 1;
     }
 
-    /// <summary>The 1-based column, in characters, of the place <paramref name="exception"/> names in <paramref name="utf8"/>.</summary>
+    /// <summary>The 1-based column, in UTF-16 code units, of the place <paramref name="exception"/> names in <paramref name="utf8"/>.</summary>
     /// <param name="utf8">The UTF-8 that was parsed.</param>
     /// <param name="exception">The parse error.</param>
     public static long Column(ReadOnlySpan<byte> utf8, JsonException exception)
@@ -123,17 +131,18 @@ public static class JsonErrors
             utf8 = next < 0 ? [] : utf8[(next + 1)..];
         }
 
-        return CountCharacters(utf8[..(int)Math.Min(exception.BytePositionInLine ?? 0, utf8.Length)]) + 1;
+        return CountUtf16Units(utf8[..(int)Math.Min(exception.BytePositionInLine ?? 0, utf8.Length)]) + 1;
     }
 
     /// <summary>
-    /// The characters in <paramref name="utf8"/> up to its first line break: one per byte that does not continue a UTF-8
-    /// sequence (10xxxxxx), so a surrogate pair's letter counts once, as the text overload of <see cref="Column(string, JsonException)"/> counts it.
+    /// The UTF-16 code units <paramref name="utf8"/> decodes to up to its first line break: two for a four-byte sequence
+    /// (11110xxx, a letter outside the Basic Multilingual Plane such as an emoji), none for a byte that continues a
+    /// sequence (10xxxxxx), one for any other, as the text overload of <see cref="Column(string, JsonException)"/> counts.
     /// </summary>
     /// <param name="utf8">UTF-8 text.</param>
-    public static long CountCharacters(ReadOnlySpan<byte> utf8)
+    public static long CountUtf16Units(ReadOnlySpan<byte> utf8)
     {
-        long characters = 0;
+        long units = 0;
         foreach (var b in utf8)
         {
             if (b == '\n')
@@ -141,9 +150,9 @@ public static class JsonErrors
                 break;
             }
 
-            characters += (b & 0xC0) == 0x80 ? 0 : 1;
+            units += (b & 0xC0) == 0x80 ? 0 : (b & 0xF8) == 0xF0 ? 2 : 1;
         }
 
-        return characters;
+        return units;
     }
 }

@@ -31,7 +31,7 @@ public static class JsonInput
     /// <exception cref="JsonException">It is not valid JSON, repeats a property, or holds a string that is not text.</exception>
     /// <remarks>
     /// The body is read whole first (as the parser would buffer it anyway), so that a syntax error's message can say
-    /// where it is in characters, not in bytes of UTF-8: the error is a new <see cref="JsonException"/> whose message
+    /// where it is in UTF-16 code units (as editors count), not in bytes of UTF-8: the error is a new <see cref="JsonException"/> whose message
     /// holds the line and position (<see cref="JsonErrors.Describe(JsonException)"/> gives it as it is).
     /// </remarks>
     public static async Task<JsonNode?> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)

@@ -50,9 +50,10 @@ public sealed class JsonErrorsTests
 
     [Theory]
     [InlineData("{ \"subject\": \"café crème\", \"x\": }", 33)]
-    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", 15)]
+    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", 16)] // the emoji is two UTF-16 units, as YAML's columns count it
+    [InlineData("{ \"s\": \"e\u0301\", }", 14)] // a combining accent is a unit of its own
     [InlineData("{ \"x\": }", 8)]
-    public void Column_TextOutsideAscii_CountsCharactersNotBytes(string text, long column)
+    public void Column_TextOutsideAscii_CountsUtf16UnitsNotBytes(string text, long column)
     {
         // The reader's position is in bytes of UTF-8: a line with accents or CJK before the error pointed past it.
         var ex = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text));
@@ -73,7 +74,7 @@ public sealed class JsonErrorsTests
 
     [Theory]
     [InlineData("{ \"subject\": \"café crème\", \"x\": }", "line 1, position 33")]
-    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", "line 2, position 15")]
+    [InlineData("{ \"a\": 1,\n \"s\": \"日本語😀\", }", "line 2, position 16")]
     [InlineData("{\"subject\":\"日本語日本語日本語\" x}", "line 1, position 24")]
     public async Task ParseAsync_SyntaxErrorAfterNonAsciiText_SaysWhereInCharacters(string text, string where)
     {

@@ -11,7 +11,7 @@ namespace Frugal.Cli.Local;
 /// </summary>
 internal static class JsonLocations
 {
-    /// <summary>The 1-based line and column (in characters) where the value at <paramref name="pointer"/> starts.</summary>
+    /// <summary>The 1-based line and column (in UTF-16 code units, as <see cref="JsonErrors"/> counts) where the value at <paramref name="pointer"/> starts.</summary>
     /// <param name="text">The JSON text (already known to parse).</param>
     /// <param name="pointer">A JSON Pointer such as <c>/documents/3/text</c>; empty for the whole value.</param>
     /// <returns>The place, or null when the pointer names nothing in the text.</returns>
@@ -77,7 +77,7 @@ internal static class JsonLocations
             }
         }
 
-        return (line, (int)JsonErrors.CountCharacters(utf8.AsSpan(start, offset - start)) + 1);
+        return (line, (int)JsonErrors.CountUtf16Units(utf8.AsSpan(start, offset - start)) + 1);
     }
 
     private sealed class Frame

@@ -25,6 +25,7 @@ public sealed class WorkflowLoaderErrorTests
         { "steps.missing in a prompt", Head + "  - id: a\n    kind: model\n    prompt: Use ${ steps.missing.output }\n", "7:26", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing in a quoted prompt", Head + "  - id: a\n    kind: model\n    prompt: \"Use ${ steps.missing.output }\"\n", "7:27", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing in a literal block", Head + "  - id: a\n    kind: model\n    prompt: |\n      First line\n      then ${ steps.missing.output }\n", "9:21", "'steps.missing' refers to a step that does not exist" },
+        { "steps.missing after an emoji, two UTF-16 units as in JSON input errors", Head + "  - id: a\n    kind: model\n    prompt: \"\U0001F600 ${ steps.missing.output }\"\n", "7:26", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing after escapes in double quotes", Head + "  - id: a\n    kind: model\n    prompt: \"Say \\\"hi\\\" ${ steps.missing.output }\"\n", "7:34", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing after a doubled quote in single quotes", Head + "  - id: a\n    kind: model\n    prompt: 'It''s ${ steps.missing.output }'\n", "7:29", "'steps.missing' refers to a step that does not exist" },
         { "steps.missing on the second line of a plain scalar", Head + "  - id: a\n    kind: model\n    prompt: Use the\n      data ${ steps.missing.output }\n", "8:21", "'steps.missing' refers to a step that does not exist" },

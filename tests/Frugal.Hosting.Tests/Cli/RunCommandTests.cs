@@ -105,6 +105,34 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith($"{input}:4:20: /customer_tier: 'customer_tier' must be a text, found 5", error.Trim(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ticket.json", "{\"subject\": \"😀\", \"x\": }", "1:24: expected a JSON value")]
+    [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"😀\", \"x\": }", "2:24: expected a JSON value")]
+    [InlineData("tickets.jsonl", "{\"subject\": \"😀\", \"body\": 5}", "1:27: /body:")]
+    [InlineData("ticket.json", "{\"subject\": \"😀\",\n \"body\": \"😀\", \"customer_tier\": 5}", "2:33: /customer_tier:")]
+    public async Task Run_InputWithAnEmojiBeforeTheProblem_CountsTheColumnInUtf16UnitsAsWorkflowFilesDo(string name, string content, string expected)
+    {
+        // An emoji counted one column in a JSON input and two in a workflow file: each emoji before a JSON problem put it
+        // one column left of where an editor's "Go to Line" (and the YAML messages) would.
+        var input = Temp(name, content);
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}:{expected}", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_WorkflowWithAnEmojiBeforeTheProblem_CountsTheColumnInUtf16Units()
+    {
+        var workflow = Temp("emoji.yaml", "name: emoji\ninput:\n  type: object\nsteps:\n  - id: a\n    kind: model\n    prompt: \"😀 ${ steps.missing.output }\"\n");
+
+        var (code, _, error) = await CliRunner.RunAsync("validate", workflow);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{workflow}:7:26: 'steps.missing' refers to a step that does not exist", error.Trim(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_InputViolatingTheSchema_ExitsTwoListingEveryViolation()
     {
