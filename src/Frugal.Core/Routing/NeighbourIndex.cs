@@ -53,6 +53,9 @@ internal sealed class NeighbourIndex
     /// <returns>The vote, and the cosine of the nearest neighbour.</returns>
     public (double Gain, double Nearest) Vote(ReadOnlySpan<float> vector, int k, double temperature, int exclude = -1)
     {
+        // More neighbours than rows is every row: k: 2147483647 in router.json asked for an array of that many and ended
+        // every score with "Array dimensions exceeded supported range".
+        k = Math.Min(k, Rows);
         var best = new (float Similarity, int Row)[k];
         var count = 0;
         for (var r = 0; r < Rows; r++)

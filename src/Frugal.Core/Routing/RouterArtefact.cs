@@ -25,6 +25,12 @@ public static class RouterArtefact
     public static RouterModel Load(string folder, EmbeddingModelIdentity? embeddingModel)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            // Frugal:Routing:Routers:x set to "" ended start-up with "The value cannot be an empty string. (Parameter 'path')".
+            throw new RouterLoadException("the router folder is not named (empty); name a folder holding router.json, or leave the router out.");
+        }
+
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
@@ -38,14 +44,16 @@ public static class RouterArtefact
         }
 
         RouterDocument document;
+        var text = "";
         try
         {
-            document = JsonSerializer.Deserialize(File.ReadAllText(path), RoutingJsonContext.Default.RouterDocument)
+            text = File.ReadAllText(path);
+            document = JsonSerializer.Deserialize(text, RoutingJsonContext.Default.RouterDocument)
                 ?? throw new RouterLoadException($"{path}: the file holds null, not a router.");
         }
         catch (JsonException ex)
         {
-            throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(ex)}", ex);
+            throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(ex, text)}", ex);
         }
 
         Check(document, path);
@@ -94,6 +102,13 @@ public static class RouterArtefact
 
     private static void Check(RouterDocument document, string path)
     {
+        // A key left out or set to null reads as null whatever the property's type says, and failed later with "Object
+        // reference not set to an instance of an object" (exit 1), naming neither the file nor the key.
+        if (Missing(document) is { } missing)
+        {
+            throw new RouterLoadException($"{path}: '{missing}' is missing or null.");
+        }
+
         var inputs = document.EmbeddingModel.Dimensions + PromptFeatures.Names.Count;
         var problem = document switch
         {
@@ -103,18 +118,44 @@ public static class RouterArtefact
             _ when !document.Inputs.Features.SequenceEqual(PromptFeatures.Names) => $"inputs.features must be {string.Join(",", PromptFeatures.Names)}",
             _ when document.Inputs.Mean.Count != inputs || document.Inputs.Scale.Count != inputs => $"inputs.mean and inputs.scale need {inputs} values",
             _ when document.Inputs.Scale.Any(s => !(s > 0)) => "inputs.scale values must be positive",
-            _ when document.Kind != "knn" && (document.Heads.Count != 2 || document.Heads.Any(h => h.Weights.Count != inputs)) =>
+            _ when document.Inputs.Mean.Any(m => !double.IsFinite(m)) || document.Inputs.Scale.Any(s => !double.IsFinite(s)) => "inputs.mean and inputs.scale values must be finite numbers",
+            // Two heads of one target left the other out, and every prompt then scored as if both said 0, with exit 0.
+            _ when document.Kind != "knn" && (document.Heads.Count != 2 || document.Heads.Any(h => h.Weights.Count != inputs)
+                || !document.Heads.Select(h => h.Target).Order(StringComparer.Ordinal).SequenceEqual([RouterHead.CheapCorrect, RouterHead.PremiumCorrect])) =>
                 $"a {document.Kind} router needs the heads {RouterHead.PremiumCorrect} and {RouterHead.CheapCorrect} with {inputs} weights each",
+            _ when document.Heads.Any(h => !double.IsFinite(h.Bias) || h.Weights.Any(w => !double.IsFinite(w))) => "heads' weights and bias must be finite numbers",
             // A logistic router may leave neighbours out, but ones it has are used (k = 0 failed every score).
             _ when (document.Kind != "logistic" || document.Neighbours is not null) && document.Neighbours is not { K: > 0, Rows: > 0, Temperature: > 0 } =>
                 $"a {document.Kind} router needs 'neighbours' with positive k, rows and temperature",
             _ when document.Quantiles.Count != 101 => "'quantiles' needs 101 values",
+            // A score is a percentile looked up in them: out of order, or not numbers, every score was wrong without a word.
+            _ when document.Quantiles.Any(q => !double.IsFinite(q)) || document.Quantiles.Zip(document.Quantiles.Skip(1)).Any(p => p.Second < p.First) =>
+                "'quantiles' must be finite numbers in ascending order",
             _ => null,
         };
         if (problem is not null)
         {
             throw new RouterLoadException($"{path}: {problem}.");
         }
+    }
+
+    /// <summary>The first key the rest of <see cref="Check"/> reads that is missing or null, or null when none is.</summary>
+    private static string? Missing(RouterDocument document)
+    {
+        if (document.EmbeddingModel is null || document.Inputs is null)
+        {
+            return document.EmbeddingModel is null ? "embedding_model" : "inputs";
+        }
+
+        var heads = document.Heads?.Select((h, i) => h is null ? $"heads[{i}]" : h.Weights is null ? $"heads[{i}].weights" : null).FirstOrDefault(k => k is not null);
+        return document.Inputs.Features is null ? "inputs.features"
+            : document.Inputs.Mean is null ? "inputs.mean"
+            : document.Inputs.Scale is null ? "inputs.scale"
+            : document.Heads is null ? "heads"
+            : heads is not null ? heads
+            : document.Neighbours is { File: null } ? "neighbours.file"
+            : document.Quantiles is null ? "quantiles"
+            : null;
     }
 
     private static string Readme(RouterCard card)

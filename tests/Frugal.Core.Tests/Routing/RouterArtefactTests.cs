@@ -87,6 +87,72 @@ public sealed class RouterArtefactTests : IDisposable
         Assert.StartsWith($"{Path.Combine(folder, "router.json")}: not a valid router file:", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("heads", null, "'heads' is missing or null")]
+    [InlineData("inputs", null, "'inputs' is missing or null")]
+    [InlineData("inputs.features", null, "'inputs.features' is missing or null")]
+    [InlineData("inputs.mean", null, "'inputs.mean' is missing or null")]
+    [InlineData("embedding_model", null, "'embedding_model' is missing or null")]
+    [InlineData("neighbours.file", null, "'neighbours.file' is missing or null")]
+    [InlineData("quantiles", null, "'quantiles' is missing or null")]
+    [InlineData("heads.0", null, "'heads[0]' is missing or null")]
+    [InlineData("heads.0.weights", null, "'heads[0].weights' is missing or null")]
+    [InlineData("heads.1.target", "premium_correct", "a ensemble router needs the heads premium_correct and cheap_correct")]
+    [InlineData("heads.0.bias", "NaN", "heads' weights and bias must be finite numbers")]
+    [InlineData("inputs.mean.0", "Infinity", "inputs.mean and inputs.scale values must be finite numbers")]
+    [InlineData("quantiles.0", 1e300, "'quantiles' must be finite numbers in ascending order")]
+    public void Load_KeyNullOrWrong_NamesFileAndKey(string key, object? value, string expected)
+    {
+        // A null ended frugal router eval (and every host loading the router) with "Object reference not set to an
+        // instance of an object", exit 1; two heads of one target, or quantiles out of order, scored wrong with exit 0.
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var path = Path.Combine(folder, "router.json");
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var parts = key.Split('.');
+        var parent = parts[..^1].Aggregate(root, (node, part) => int.TryParse(part, out var i) ? node[i]! : node[part]!);
+        System.Text.Json.Nodes.JsonNode? node = value switch
+        {
+            string text => System.Text.Json.Nodes.JsonValue.Create(text),
+            double number => System.Text.Json.Nodes.JsonValue.Create(number),
+            _ => null,
+        };
+        if (int.TryParse(parts[^1], out var index))
+        {
+            parent[index] = node;
+        }
+        else
+        {
+            parent[parts[^1]] = node;
+        }
+
+        File.WriteAllText(path, root.ToJsonString());
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.StartsWith($"{path}: {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MoreNeighboursThanRows_ScoresWithEveryRow()
+    {
+        // k: 2147483647 asked the vote for an array that large: every score failed with "Array dimensions exceeded
+        // supported range".
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var path = Path.Combine(folder, "router.json");
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        var rows = root["neighbours"]!["rows"]!.GetValue<int>();
+        root["neighbours"]!["k"] = int.MaxValue;
+        File.WriteAllText(path, root.ToJsonString());
+        const string prompt = "Tom has 3 apples and buys 5 more. How many?";
+        var all = RouterArtefact.Load(folder, RoutingTestData.Identity).Score(FakeEmbeddingGenerator.Embed(prompt), prompt);
+        root["neighbours"]!["k"] = rows;
+        File.WriteAllText(path, root.ToJsonString());
+
+        var expected = RouterArtefact.Load(folder, RoutingTestData.Identity).Score(FakeEmbeddingGenerator.Embed(prompt), prompt);
+
+        Assert.Equal(expected.Score, all.Score);
+    }
+
     [Fact]
     public void Load_OtherEmbeddingModel_NamesFileAndBothModels()
     {

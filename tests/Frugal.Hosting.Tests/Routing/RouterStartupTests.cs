@@ -34,6 +34,15 @@ public sealed class RouterStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_EmptyRouterFolder_FailsNamingTheKey()
+    {
+        // frugal run ended with "The value cannot be an empty string. (Parameter 'path')", exit 1, naming no setting.
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(("Frugal:Routing:Routers:blank", "")));
+
+        Assert.Contains("Frugal:Routing:Routers:blank: the router folder is not named (empty); name a folder holding router.json, or leave the router out.", ex.Failures);
+    }
+
+    [Fact]
     public async Task StartAsync_RouterNamedOtherwise_SaysHowToPutItRight()
     {
         // frugal router train names a router 'default' unless --name says otherwise: one trained into routers/mine and
