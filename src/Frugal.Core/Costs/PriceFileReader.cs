@@ -10,6 +10,11 @@ internal static class PriceFileReader
 {
     private const decimal PerMillion = 1_000_000m;
 
+    // The most a price may say: a dollar a token ($1,000,000 a million tokens, or a GPU hour), thousands of times any
+    // list price. More overflowed the ledger's decimal arithmetic: 7e28 a million input tokens passed start-up and failed
+    // every step's cost record with System.OverflowException; 1e23 a token in a LiteLLM file ended start-up with it.
+    private const decimal MaxPerMillion = 1_000_000m;
+
     public static PriceTable ReadFrugal(string json, string source)
     {
         using var document = Open(json, source);
@@ -32,6 +37,13 @@ internal static class PriceFileReader
         foreach (var model in RequireObject(modelsElement, source, "models").EnumerateObject())
         {
             string path = "models." + model.Name;
+            if (models.Keys.FirstOrDefault(k => string.Equals(k, model.Name, StringComparison.OrdinalIgnoreCase)) is { } earlier)
+            {
+                // Names match ignoring case, so the later entry replaced the earlier without a word: one of two prices
+                // someone wrote was silently not the one used.
+                throw Fail(source, path, $"is given twice (as '{earlier}' too; model names match ignoring case); keep one");
+            }
+
             var entry = RequireObject(model.Value, source, path);
             models[model.Name] = new ModelPrice(
                 Required(entry, source, path, "input"),
@@ -66,15 +78,15 @@ internal static class PriceFileReader
             }
 
             var entry = model.Value;
-            decimal? input = Optional(entry, source, model.Name, "input_cost_per_token");
-            decimal? output = Optional(entry, source, model.Name, "output_cost_per_token");
+            decimal? input = Optional(entry, source, model.Name, "input_cost_per_token", MaxPerMillion / PerMillion, "dollars a token");
+            decimal? output = Optional(entry, source, model.Name, "output_cost_per_token", MaxPerMillion / PerMillion, "dollars a token");
             if (input is null || output is null)
             {
                 continue; // priced per image, per second or per character: not a token model
             }
 
-            decimal? cached = Optional(entry, source, model.Name, "cache_read_input_token_cost");
-            decimal? reasoning = Optional(entry, source, model.Name, "output_cost_per_reasoning_token");
+            decimal? cached = Optional(entry, source, model.Name, "cache_read_input_token_cost", MaxPerMillion / PerMillion, "dollars a token");
+            decimal? reasoning = Optional(entry, source, model.Name, "output_cost_per_reasoning_token", MaxPerMillion / PerMillion, "dollars a token");
             models[model.Name] = new ModelPrice(
                 input.Value * PerMillion,
                 (cached ?? input.Value) * PerMillion,
@@ -94,7 +106,7 @@ internal static class PriceFileReader
         }
         catch (JsonException ex)
         {
-            throw new PriceTableException($"{source}: not valid JSON: {JsonErrors.Describe(ex)}", ex);
+            throw new PriceTableException($"{source}: not valid JSON: {JsonErrors.Describe(ex, json)}", ex);
         }
     }
 
@@ -104,8 +116,9 @@ internal static class PriceFileReader
     private static decimal Required(JsonElement entry, string source, string path, string field) =>
         Optional(entry, source, path, field) ?? throw Fail(source, path + "." + field, "is missing");
 
-    private static decimal? Optional(JsonElement entry, string source, string path, string field)
+    private static decimal? Optional(JsonElement entry, string source, string path, string field, decimal max = MaxPerMillion, string? unit = null)
     {
+        unit ??= path.StartsWith("gpu_profiles.", StringComparison.Ordinal) ? "dollars an hour" : "dollars a million tokens";
         if (!entry.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
@@ -113,10 +126,17 @@ internal static class PriceFileReader
 
         if (value.ValueKind != JsonValueKind.Number || !TryGetDecimal(value, out decimal number))
         {
-            throw Fail(source, path + "." + field, "must be a number");
+            // A number past decimal's range (about 7.9e28) is not a price either way.
+            throw Fail(source, path + "." + field, value.ValueKind != JsonValueKind.Number ? "must be a number"
+                : value.GetRawText().StartsWith('-') ? "must be >= 0" : $"must be at most {max} {unit}, found {value.GetRawText()}");
         }
 
-        return number >= 0 ? number : throw Fail(source, path + "." + field, "must be >= 0");
+        return number switch
+        {
+            < 0 => throw Fail(source, path + "." + field, "must be >= 0"),
+            _ when number > max => throw Fail(source, path + "." + field, $"must be at most {max} {unit}, found {value.GetRawText()}"),
+            _ => number,
+        };
     }
 
     private static bool TryGetDecimal(JsonElement value, out decimal number) =>

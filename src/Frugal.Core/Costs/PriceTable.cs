@@ -164,7 +164,12 @@ public sealed partial class PriceTable
     {
         try
         {
-            return File.ReadAllText(path);
+            return TextFile.Read(path);
+        }
+        catch (TextEncodingException ex)
+        {
+            // Read with U+FFFD for the byte, as File.ReadAllText does, a model name saved as Windows-1252 was another name.
+            throw new PriceTableException($"{path}:{ex.Line}:{ex.Column}: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

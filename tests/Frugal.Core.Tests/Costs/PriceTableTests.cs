@@ -22,6 +22,13 @@ public sealed class PriceTableTests
     [InlineData("""{ "version": "v1", "models": {}, "gpu_profiles": { "T4": {} } }""", "prices.json: gpu_profiles.T4.dollars_per_hour: is missing")]
     [InlineData("""{ "version": "v1", "models": {}, "gpu_profiles": { "T4": { "dollars_per_hour": -3 } } }""", "prices.json: gpu_profiles.T4.dollars_per_hour: must be >= 0")]
     [InlineData("""{ "version": "", "models": {} }""", "prices.json: version: must be a non-empty string")]
+    // These passed start-up and failed every step's cost record with System.OverflowException.
+    [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 7e28, "cached_input": 1, "output": 1 } } }""", "prices.json: models.gpt-4o.input: must be at most 1000000 dollars a million tokens, found 7e28")]
+    [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 1, "cached_input": 1, "output": 1e30 } } }""", "prices.json: models.gpt-4o.output: must be at most 1000000 dollars a million tokens, found 1e30")]
+    [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 1, "cached_input": -1e30, "output": 1 } } }""", "prices.json: models.gpt-4o.cached_input: must be >= 0")]
+    [InlineData("""{ "version": "v1", "models": {}, "gpu_profiles": { "T4": { "dollars_per_hour": 2000000 } } }""", "prices.json: gpu_profiles.T4.dollars_per_hour: must be at most 1000000 dollars an hour, found 2000000")]
+    [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 1, "cached_input": 1, "output": 1 }, "GPT-4o": { "input": 2, "cached_input": 2, "output": 2 } } }""", "prices.json: models.GPT-4o: is given twice (as 'gpt-4o' too; model names match ignoring case); keep one")]
+    [InlineData("""{ "version": "😀", "models": {,} }""", "prices.json: not valid JSON: ',' is an invalid start of a property name. Expected a '\"' (line 1, position 31)")]
     public void Parse_BadField_ThrowsNamingFileAndField(string json, string expected)
     {
         var ex = Assert.Throws<PriceTableException>(() => PriceTable.Parse(json, "prices.json"));
@@ -194,6 +201,53 @@ public sealed class PriceTableTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Load_NotUtf8_ThrowsNamingTheByteAndWhereItIs()
+    {
+        // Read with U+FFFD for the byte, so a model name saved as Windows-1252 ('café-model') was priced as another name.
+        string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllBytes(path, [.. "{ \"version\": \"v1\",\n  \"models\": { \"caf"u8, 0xE9, .. "\": { \"input\": 1, \"cached_input\": 1, \"output\": 1 } } }"u8]);
+        try
+        {
+            var ex = Assert.Throws<PriceTableException>(() => PriceTable.Load(path));
+
+            Assert.StartsWith($"{path}:2:19: the file is not UTF-8 text: byte 0xE9", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FromLiteLlm_CostPastADollarAToken_ThrowsNamingFileAndField()
+    {
+        // 1e23 a token, times a million, overflowed decimal: start-up ended with System.OverflowException.
+        string path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, """{ "gpt-x": { "input_cost_per_token": 1e23, "output_cost_per_token": 2e-6 } }""");
+        try
+        {
+            var ex = Assert.Throws<PriceTableException>(() => PriceTable.FromLiteLlm(path));
+
+            Assert.Equal($"{path}: gpt-x.input_cost_per_token: must be at most 1 dollars a token, found 1e23", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Price_AtTheHighestPriceAndTheMostTokens_DoesNotOverflow()
+    {
+        var table = PriceTable.Parse("""{ "version": "v1", "models": { "m": { "input": 1000000, "cached_input": 1000000, "output": 1000000 } } }""", "prices.json");
+
+        var result = table.Price("m", new TokenUsage(long.MaxValue, 0, long.MaxValue, 0));
+
+        Assert.True(result.Priced);
+        Assert.True(result.Dollars > 0);
     }
 
     internal static string RepoRoot()
