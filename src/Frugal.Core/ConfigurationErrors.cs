@@ -24,10 +24,25 @@ public static partial class ConfigurationErrors
         // A settings file (frugal.json, appsettings.json) that is not JSON: its name, and where, counted from one.
         InvalidDataException file when file.Message.StartsWith("Failed to load configuration from file", StringComparison.Ordinal)
             && file.GetBaseException() is System.Text.Json.JsonException json
-            => [$"configuration error: {file.Message.TrimEnd('.')}: it is not valid JSON: {JsonErrors.Describe(json)}"],
+            => [$"configuration error: {file.Message.TrimEnd('.')}: it is not valid JSON: {DescribeIn(file.Message, json)}"],
         AggregateException aggregate => aggregate.InnerExceptions.Select(Describe).FirstOrDefault(d => d is not null),
         _ => Describe(exception.InnerException),
     };
+
+    // The position in UTF-16 units, as every other file's (JsonErrors): the exception counts bytes, and the file is read
+    // again for the text before it. A file that cannot be read again keeps the bytes.
+    private static string DescribeIn(string message, System.Text.Json.JsonException json)
+    {
+        var quoted = message.Split('\'');
+        try
+        {
+            return quoted.Length >= 3 && File.Exists(quoted[1]) ? JsonErrors.Describe(json, TextFile.Read(quoted[1])) : JsonErrors.Describe(json);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TextEncodingException)
+        {
+            return JsonErrors.Describe(json);
+        }
+    }
 
     // The binder names the .NET type ('Frugal.Budgets.BudgetAction', 'System.TimeSpan'); the user needs what the key
     // takes. A type not described here keeps the binder's message.

@@ -35,6 +35,26 @@ public sealed class ConfigurationErrorsTests
         Assert.Equal(["configuration error: Failed to convert configuration value 'nope' at 'S:Id' to type 'System.Guid'."], ConfigurationErrors.Describe(ex));
     }
 
+    [Fact]
+    public void Describe_SettingsFileNotJsonAfterAnEmoji_CountsTheColumnInUtf16Units()
+    {
+        // The position was in bytes of UTF-8 (line 2, position 27 here), where workflow and input files count UTF-16 units.
+        var path = Path.Combine(Path.GetTempPath(), $"frugal-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\n  \"Frugal\": { \"a\": \"\U0001F600\" bad }\n}\n");
+        try
+        {
+            var ex = Assert.ThrowsAny<Exception>(() => new ConfigurationBuilder().AddJsonFile(path).Build());
+
+            Assert.Equal(
+                [$"configuration error: Failed to load configuration from file '{path}': it is not valid JSON: 'b' is invalid after a value. Expected either ',', '}}', or ']' (line 2, position 25)"],
+                ConfigurationErrors.Describe(ex));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static InvalidOperationException Bind<T>(string section, string key, string value) => Assert.Throws<InvalidOperationException>(() =>
         new ConfigurationBuilder().AddInMemoryCollection([new($"{section}:{key}", value)]).Build().GetSection(section).Get<T>());
 
