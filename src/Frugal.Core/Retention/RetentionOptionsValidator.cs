@@ -9,21 +9,24 @@ public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOption
     public ValidateOptionsResult Validate(string? name, RetentionOptions options)
     {
         var failures = new List<string>();
-        if (options.CostRecordDays < 1)
-        {
-            failures.Add($"{RetentionOptions.SectionName}:CostRecordDays must be at least 1 (was {options.CostRecordDays}).");
-        }
-
-        if (options.RunHistoryDays < 1)
-        {
-            failures.Add($"{RetentionOptions.SectionName}:RunHistoryDays must be at least 1 (was {options.RunHistoryDays}).");
-        }
-
-        if (options.EmbeddedRunMinutes < 1)
-        {
-            failures.Add($"{RetentionOptions.SectionName}:EmbeddedRunMinutes must be at least 1 (was {options.EmbeddedRunMinutes}).");
-        }
+        // Past a century, as --older-than: 2147483647 days overflowed TimeSpan, and frugal purge (and the Functions app's
+        // purge timer) ended with "TimeSpan overflowed because the duration is too long", exit 1, naming no setting.
+        Check(failures, "CostRecordDays", options.CostRecordDays, RetentionPurger.MaxAgeDays, "days");
+        Check(failures, "RunHistoryDays", options.RunHistoryDays, RetentionPurger.MaxAgeDays, "days");
+        Check(failures, "EmbeddedRunMinutes", options.EmbeddedRunMinutes, RetentionPurger.MaxAgeDays * 24 * 60, "minutes");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string key, int value, int max, string unit)
+    {
+        if (value < 1)
+        {
+            failures.Add($"{RetentionOptions.SectionName}:{key} must be at least 1 (was {value}).");
+        }
+        else if (value > max)
+        {
+            failures.Add($"{RetentionOptions.SectionName}:{key} must be at most {max} {unit} (100 years) (was {value}).");
+        }
     }
 }

@@ -178,5 +178,6 @@ public sealed class RetentionPurger
         return true;
     }
 
-    private const int MaxAgeDays = 36_525;
+    /// <summary>The longest age a purge takes, from the command line or from <see cref="RetentionOptions"/>.</summary>
+    internal const int MaxAgeDays = 36_525;
 }

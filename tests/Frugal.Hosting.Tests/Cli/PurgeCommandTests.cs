@@ -65,9 +65,13 @@ public sealed class PurgeCommandTests : IDisposable
     [Theory]
     [InlineData("CostRecordDays", "-5", "Frugal:Retention:CostRecordDays must be at least 1 (was -5).")]
     [InlineData("RunHistoryDays", "0", "Frugal:Retention:RunHistoryDays must be at least 1 (was 0).")]
-    public async Task Purge_RetentionUnderADay_ExitsTwoAndDeletesNothing(string key, string days, string message)
+    [InlineData("CostRecordDays", "2147483647", "Frugal:Retention:CostRecordDays must be at most 36525 days (100 years) (was 2147483647).")]
+    [InlineData("RunHistoryDays", "36526", "Frugal:Retention:RunHistoryDays must be at most 36525 days (100 years) (was 36526).")]
+    [InlineData("EmbeddedRunMinutes", "2147483647", "Frugal:Retention:EmbeddedRunMinutes must be at most 52596000 minutes (100 years) (was 2147483647).")]
+    public async Task Purge_RetentionUnderADayOrOverACentury_ExitsTwoAndDeletesNothing(string key, string days, string message)
     {
-        // A negative retention put the cut-off in the future and deleted every record.
+        // A negative retention put the cut-off in the future and deleted every record; 2147483647 days ended the purge
+        // with "TimeSpan overflowed because the duration is too long", exit 1.
         var folder = Directory.CreateTempSubdirectory("frugal-purge-").FullName;
         try
         {
