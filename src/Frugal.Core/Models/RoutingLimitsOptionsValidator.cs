@@ -23,7 +23,7 @@ internal sealed class RoutingLimitsOptionsValidator(IConfiguration configuration
                 $"{Section}:Window must be between {RoutingLimitsOptions.MinWindow} and {RoutingLimitsOptions.MaxWindow} decisions (was {options.Window})."));
         }
 
-        if (options.DefaultTenantPremiumShare is < 0 or > 1)
+        if (options.DefaultTenantPremiumShare is { } defaultShare && defaultShare is not (>= 0 and <= 1))
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{Section}:DefaultTenantPremiumShare must be between 0 and 1 (was {options.DefaultTenantPremiumShare})."));
@@ -40,7 +40,7 @@ internal sealed class RoutingLimitsOptionsValidator(IConfiguration configuration
 
         foreach (var (tenant, limits) in options.Tenants)
         {
-            if (limits.PremiumShare is < 0 or > 1)
+            if (limits.PremiumShare is { } tenantShare && tenantShare is not (>= 0 and <= 1))
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture,
                     $"{Section}:Tenants:{tenant}:PremiumShare must be between 0 and 1 (was {limits.PremiumShare})."));

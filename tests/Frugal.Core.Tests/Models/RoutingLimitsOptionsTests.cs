@@ -27,6 +27,9 @@ public sealed class RoutingLimitsOptionsTests
     [InlineData("Frugal:Routing:Limits:Window", "5", "Frugal:Routing:Limits:Window must be between 10 and 1000000 decisions (was 5).")]
     [InlineData("Frugal:Routing:Limits:DefaultTenantPremiumShare", "45", "Frugal:Routing:Limits:DefaultTenantPremiumShare must be between 0 and 1 (was 45).")]
     [InlineData("Frugal:Routing:Limits:Tenants:acme:PremiumShare", "45", "Frugal:Routing:Limits:Tenants:acme:PremiumShare must be between 0 and 1 (was 45).")]
+    // NaN is neither below 0 nor above 1, so it passed start-up as a cap that no share is above.
+    [InlineData("Frugal:Routing:Limits:DefaultTenantPremiumShare", "NaN", "Frugal:Routing:Limits:DefaultTenantPremiumShare must be between 0 and 1 (was NaN).")]
+    [InlineData("Frugal:Routing:Limits:Tenants:acme:PremiumShare", "NaN", "Frugal:Routing:Limits:Tenants:acme:PremiumShare must be between 0 and 1 (was NaN).")]
     public void Validate_ValueOutOfRange_FailsWithOneLineNamingTheKey(string key, string value, string expected)
     {
         // The window and the default tenant's cap were refused as "DataAnnotation validation failed for
