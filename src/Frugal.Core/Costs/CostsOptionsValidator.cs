@@ -44,7 +44,7 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
         {
             failures.Add($"{Prefix}SqlitePath: is required when Store is 'sqlite'");
         }
-        else if (!table && SqliteProblem(options.SqlitePath) is { } problem)
+        else if (!table && SqliteLedgerFile.Problem(options.SqlitePath, "a cost ledger") is { } problem)
         {
             // Found only when the first call was recorded: every step failed three times with "SQLite Error 26: 'file
             // is not a database'", naming no file, and `frugal run` then crashed reading the run's spend.
@@ -66,36 +66,6 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>Why the ledger file cannot be used, or null: a folder, another kind of file, or a place it cannot be made.</summary>
-    private static string? SqliteProblem(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                return "is a folder, not a SQLite file";
-            }
-
-            if (File.Exists(path))
-            {
-                // Opened for writing only to find out that it can be; an empty file is one SQLite will make a ledger of.
-                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
-                {
-                }
-
-                return new FileInfo(path).Length == 0 || SqliteLedgerFile.IsSqliteFile(path) ? null : "is not a SQLite database (a cost ledger is one)";
-            }
-
-            // The ledger makes its folder on first use; make it now, so that a place it cannot be made is said at start.
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"cannot be opened or made: {ex.Message}";
-        }
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$", RegexOptions.CultureInvariant)]

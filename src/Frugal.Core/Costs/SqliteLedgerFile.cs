@@ -6,6 +6,42 @@ namespace Frugal.Costs;
 /// <summary>What a file given as a SQLite cost ledger is, read before it is opened as one (which would change it).</summary>
 public static class SqliteLedgerFile
 {
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be a SQLite file Frugal writes (the cost ledger, the routing feedback store), or
+    /// null: a folder, another kind of file, or a place it cannot be made. Its folder is made when missing, as the store
+    /// would make it on first use, so that a place it cannot be made is said at start.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="holder">What the file holds, for the message: <c>a cost ledger</c>.</param>
+    /// <returns>The problem, worded to follow the path (<c>is a folder, not a SQLite file</c>), or null.</returns>
+    public static string? Problem(string path, string holder)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                return "is a folder, not a SQLite file";
+            }
+
+            if (File.Exists(path))
+            {
+                // Opened for writing only to find out that it can be; an empty file is one SQLite will make a store of.
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+
+                return new FileInfo(path).Length == 0 || IsSqliteFile(path) ? null : $"is not a SQLite database ({holder} is one)";
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be opened or made: {ex.Message}";
+        }
+    }
+
     /// <summary>Whether <paramref name="path"/> is an existing SQLite database (a cost ledger, or any other): its header.</summary>
     /// <param name="path">The file.</param>
     public static bool IsSqliteFile(string path)

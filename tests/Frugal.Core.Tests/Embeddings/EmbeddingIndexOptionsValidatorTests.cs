@@ -63,6 +63,33 @@ public sealed class EmbeddingIndexOptionsValidatorTests
     }
 
     [Fact]
+    public void FeedbackOptions_PathThatIsNotSqlite_FailAtStartNamingTheKey()
+    {
+        // Start-up passed, and every POST /api/runs/{id}/feedback was then a 500 "SQLite Error 26: 'file is not a database'".
+        var folder = Directory.CreateTempSubdirectory("frugal-feedback-").FullName;
+        var file = Path.Combine(folder, "notes.txt");
+        File.WriteAllText(file, "not a database");
+        try
+        {
+            foreach (var (path, expected) in new[] { (file, $"Frugal:Routing:Feedback:Path: '{file}' is not a SQLite database (a feedback store is one)"), (folder, $"Frugal:Routing:Feedback:Path: '{folder}' is a folder, not a SQLite file") })
+            {
+                var configuration = new ConfigurationBuilder()
+                    .AddInMemoryCollection(new Dictionary<string, string?> { ["Frugal:Routing:Feedback:Enabled"] = "true", ["Frugal:Routing:Feedback:Path"] = path })
+                    .Build();
+                using var services = new ServiceCollection().AddFrugalRoutingFeedback(configuration).BuildServiceProvider();
+
+                var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<Frugal.Routing.Feedback.RoutingFeedbackOptions>>().Value);
+
+                Assert.Equal([expected], error.Failures);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FeedbackOptions_EnabledWithoutPath_FailAtStart()
     {
         var configuration = new ConfigurationBuilder()

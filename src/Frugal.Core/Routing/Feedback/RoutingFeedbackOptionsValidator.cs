@@ -24,6 +24,12 @@ internal sealed partial class RoutingFeedbackOptionsValidator : IValidateOptions
         {
             failures.Add($"{Prefix}Path must name a file when Enabled is true.");
         }
+        else if (!options.IsTable && Frugal.Costs.SqliteLedgerFile.Problem(options.Path, "a feedback store") is { } problem)
+        {
+            // Found only when feedback came: every POST /api/runs/{id}/feedback was a 500 "SQLite Error 26: 'file is not a
+            // database'" (or "unable to open database file" for a folder), naming no setting.
+            failures.Add($"{Prefix}Path: '{options.Path}' {problem}");
+        }
 
         if (options.IsTable && string.IsNullOrWhiteSpace(options.TableConnectionString) && options.TableEndpoint is null)
         {
