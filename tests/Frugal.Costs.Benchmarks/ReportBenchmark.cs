@@ -13,7 +13,7 @@ internal static class ReportBenchmark
     private const double TargetSeconds = 5.0;
     private static readonly string[] Workflows = ["support", "triage", "digest", "extract", "translate"];
     private static readonly string[] Models = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "minilm-onnx"];
-    private static readonly DateTimeOffset Start = new(2025, 5, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Start = new(2025, 5, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static async Task<bool> RunAsync(string folder, int records)
     {
@@ -91,41 +91,7 @@ internal static class ReportBenchmark
         var batch = new List<CostRecord>(20_000);
         for (int i = 0; i < records; i++)
         {
-            int run = i / 6;
-            string workflow = Workflows[run % Workflows.Length];
-            string model = Models[random.Next(Models.Length)];
-            var tier = model switch { "gpt-4o" => CostTier.Premium, "minilm-onnx" => CostTier.Onnx, _ => CostTier.Cheap };
-            var cache = random.Next(10) < 3 ? CacheOutcome.Exact : CacheOutcome.None;
-            var usage = new TokenUsage(random.Next(200, 4000), random.Next(0, 200), random.Next(50, 800), 0);
-            var price = prices.Price(model, usage);
-            var started = Start.AddSeconds(30L * 86400 * i / records);
-            double latency = tier == CostTier.Onnx ? 20 + random.Next(40) : 300 + random.Next(2000);
-            batch.Add(new CostRecord
-            {
-                RunId = "run-" + run.ToString("D8", System.Globalization.CultureInfo.InvariantCulture),
-                Workflow = workflow,
-                WorkflowVersion = "v1",
-                StepId = "step" + (i % 6),
-                Activity = "RunModelStep",
-                Tenant = "tenant-" + (run % 50),
-                Tier = tier,
-                Provider = tier == CostTier.Onnx ? "onnx" : "azure-openai",
-                Model = model,
-                InputTokens = usage.InputTokens,
-                CachedInputTokens = usage.CachedInputTokens,
-                OutputTokens = usage.OutputTokens,
-                Dollars = cache == CacheOutcome.None ? price.Dollars : 0m,
-                SavedDollars = cache == CacheOutcome.None ? 0m : price.Dollars,
-                PriceTableVersion = prices.Version,
-                Priced = price.Priced,
-                Cache = cache,
-                GpuSeconds = tier == CostTier.Onnx ? 0.02 : 0,
-                LatencyMs = latency,
-                StartedAt = started,
-                CompletedAt = started.AddMilliseconds(latency),
-                PromptHash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                AnswerHash = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
-            });
+            batch.Add(Sample(i, records, TimeSpan.FromDays(30), tenants: 50, random, prices));
             if (batch.Count == batch.Capacity)
             {
                 await ledger.AppendAsync(batch, CancellationToken.None);
@@ -134,5 +100,48 @@ internal static class ReportBenchmark
         }
 
         await ledger.AppendAsync(batch, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Record <paramref name="i"/> of <paramref name="records"/> spread evenly over <paramref name="span"/> from the first
+    /// day: six steps per run, the runs' workflows and tenants in turn, a random model, usage and cache outcome.
+    /// </summary>
+    internal static CostRecord Sample(int i, int records, TimeSpan span, int tenants, Random random, PriceTable prices)
+    {
+        int run = i / 6;
+        string workflow = Workflows[run % Workflows.Length];
+        string model = Models[random.Next(Models.Length)];
+        var tier = model switch { "gpt-4o" => CostTier.Premium, "minilm-onnx" => CostTier.Onnx, _ => CostTier.Cheap };
+        var cache = random.Next(10) < 3 ? CacheOutcome.Exact : CacheOutcome.None;
+        var usage = new TokenUsage(random.Next(200, 4000), random.Next(0, 200), random.Next(50, 800), 0);
+        var price = prices.Price(model, usage);
+        var started = Start.AddSeconds((long)span.TotalSeconds * i / records);
+        double latency = tier == CostTier.Onnx ? 20 + random.Next(40) : 300 + random.Next(2000);
+        return new CostRecord
+        {
+            RunId = "run-" + run.ToString("D8", System.Globalization.CultureInfo.InvariantCulture),
+            Workflow = workflow,
+            WorkflowVersion = "v1",
+            StepId = "step" + (i % 6),
+            Activity = "RunModelStep",
+            Tenant = "tenant-" + (run % tenants),
+            Tier = tier,
+            Provider = tier == CostTier.Onnx ? "onnx" : "azure-openai",
+            Model = model,
+            InputTokens = usage.InputTokens,
+            CachedInputTokens = usage.CachedInputTokens,
+            OutputTokens = usage.OutputTokens,
+            Dollars = cache == CacheOutcome.None ? price.Dollars : 0m,
+            SavedDollars = cache == CacheOutcome.None ? 0m : price.Dollars,
+            PriceTableVersion = prices.Version,
+            Priced = price.Priced,
+            Cache = cache,
+            GpuSeconds = tier == CostTier.Onnx ? 0.02 : 0,
+            LatencyMs = latency,
+            StartedAt = started,
+            CompletedAt = started.AddMilliseconds(latency),
+            PromptHash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            AnswerHash = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
+        };
     }
 }
