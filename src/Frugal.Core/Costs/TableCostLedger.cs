@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 
@@ -11,8 +12,9 @@ namespace Frugal.Costs;
 /// PartitionKey is <c>yyyyMMdd_tenant</c> (the UTC day the attempt started, then the tenant) and RowKey is
 /// <c>runId|stepId|attempt</c>. The key is unique within a partition, so <c>AddEntity</c> answering 409 Conflict
 /// means "already written": a retried append of the same record is a no-op, and another execution's record with the
-/// same key (<see cref="CostRecord.Invocation"/>) is kept under a re-run key. Reports ask for a time range, which becomes a
-/// PartitionKey range (days sort as text) instead of a full scan; one tenant's day is a single partition. A batch
+/// same key (<see cref="CostRecord.Invocation"/>) is kept under a re-run key. Reports ask for a time range, which becomes
+/// PartitionKey ranges (days sort as text), one per day read several at a time, instead of a full scan; one tenant's day
+/// is a single partition. A batch
 /// of up to 100 records per partition commits as one entity-group transaction.
 /// </para>
 /// <para>
@@ -31,8 +33,30 @@ public sealed class TableCostLedger : ICostLedger
     /// <summary>The longest span (days) a tenant's query reads partition by partition rather than as one range.</summary>
     private const int MaxPartitionDays = 62;
 
+    /// <summary>
+    /// How many day partitions (a tenant's) or day ranges (every tenant's) a query reads at once. Each is a sequence of
+    /// pages read one after another: a year read as one range was 200 pages in a row for 200,000 records, 551 s on
+    /// Azurite, over the Functions host's 230 s for an HTTP answer (49 s read this way; docs/costs.md).
+    /// </summary>
+    private const int ReadParallelism = 8;
+
+    /// <summary>The most day ranges a query is cut into; a longer period reads several days per range.</summary>
+    private const int MaxRanges = 400;
+
     private static readonly string[] SpendProperties =
         ["Outcome", "StartedTicks", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
+
+    /// <summary>The properties a record is read from with neither details nor text (<see cref="FromEntity"/>).</summary>
+    private static readonly string[] RecordProperties =
+    [
+        "RunId", "StepId", "Attempt", "Workflow", "Tenant", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens",
+        "ReasoningTokens", "Dollars", "Priced", "Cache", "SavedDollars", "GpuSeconds", "BatchSize", "LatencyMs", "Outcome",
+        "StartedTicks", "CompletedTicks",
+    ];
+
+    private static readonly string[] DetailProperties = ["WorkflowVersion", "Activity", "Provider", "PriceTableVersion", "PromptHash", "AnswerHash"];
+
+    private static readonly string[] TextProperties = ["PromptText", "AnswerText"];
 
     private readonly TableClient _table;
     private readonly TimeProvider _time;
@@ -78,15 +102,24 @@ public sealed class TableCostLedger : ICostLedger
 
     /// <inheritdoc />
     /// <remarks>
-    /// A time range becomes a PartitionKey range. One tenant's records over at most <see cref="MaxPartitionDays"/> days
+    /// A time range becomes a PartitionKey range per day. One tenant's records over at most <see cref="MaxPartitionDays"/> days
     /// are read day partition by day partition instead (a month-to-date budget seed, a tenant's report, a run's spend):
     /// the range alone also reads every other tenant's records of those days, server-side. A run's records are then a
-    /// RowKey range within each partition.
+    /// RowKey range within each partition. The partitions, or the days of a range, are read <see cref="ReadParallelism"/>
+    /// at a time, so records come in no order; only the properties the query's record needs are read (no text unless
+    /// <see cref="CostQuery.IncludeText"/>, no hashes or versions unless <see cref="CostQuery.IncludeDetails"/>).
     /// </remarks>
     public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await foreach (var entity in EntitiesAsync(query, select: null, cancellationToken).ConfigureAwait(false))
+        string[]? select = (query.IncludeDetails, query.IncludeText) switch
+        {
+            (true, true) => null,
+            (true, false) => [.. RecordProperties, .. DetailProperties],
+            (false, true) => [.. RecordProperties, .. TextProperties],
+            (false, false) => RecordProperties,
+        };
+        await foreach (var entity in EntitiesAsync(query, select, cancellationToken).ConfigureAwait(false))
         {
             yield return FromEntity(entity, query.IncludeText, query.IncludeDetails);
         }
@@ -157,27 +190,113 @@ public sealed class TableCostLedger : ICostLedger
         else
         {
             AddEquals(filters, "Tenant", query.Tenant);
-            var range = new List<string>(2);
-            if (query.Since is { } from)
-            {
-                range.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(from)}"));
-            }
-
-            if (query.Until is { } to)
-            {
-                range.Add(TableClient.CreateQueryFilter($"PartitionKey lt {Day(to.AddDays(1))}"));
-            }
-
-            partitions = [string.Join(" and ", range)];
+            partitions = DayRanges(query);
         }
 
-        foreach (string partition in partitions)
+        var segments = partitions
+            .Select(partition => string.Join(" and ", filters.Prepend(partition).Where(f => f.Length > 0)))
+            .Select(filter => filter.Length == 0 ? null : filter)
+            .ToList();
+        await foreach (var entity in ReadAsync(segments, select, cancellationToken).ConfigureAwait(false))
         {
-            string filter = string.Join(" and ", filters.Prepend(partition).Where(f => f.Length > 0));
-            await foreach (var entity in TableReads.OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, maxPerPage: 1000, select, cancellationToken), cancellationToken).ConfigureAwait(false))
+            yield return entity;
+        }
+    }
+
+    /// <summary>
+    /// The PartitionKey ranges a query reads when it does not read a tenant's day partitions: from its start's day to
+    /// its end's, one range per day (several when the period is longer than <see cref="MaxRanges"/> days), the last
+    /// one open-ended when the query has no end; a single range when it has no start.
+    /// </summary>
+    private List<string> DayRanges(CostQuery query)
+    {
+        if (query.Since is not { } since)
+        {
+            return [query.Until is { } to ? TableClient.CreateQueryFilter($"PartitionKey lt {Day(to.AddDays(1))}") : ""];
+        }
+
+        var first = since.UtcDateTime.Date;
+        // The day after the end's day, or after tomorrow for an open end (another instance's clock may run ahead).
+        var end = (query.Until ?? _time.GetUtcNow().AddDays(1)).UtcDateTime.Date.AddDays(1);
+        int days = Math.Max(1, (int)(end - first).TotalDays);
+        int width = (days + MaxRanges - 1) / MaxRanges;
+        var ranges = new List<string>();
+        var day = first;
+        for (; day.AddDays(width) < end || (query.Until is not null && day < end); day = day.AddDays(width))
+        {
+            ranges.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(day)}") + " and " + TableClient.CreateQueryFilter($"PartitionKey lt {Day(Min(day.AddDays(width), end))}"));
+        }
+
+        if (query.Until is null)
+        {
+            ranges.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(day)}"));
+        }
+
+        return ranges;
+    }
+
+    /// <summary>
+    /// The entities each filter selects (null: the whole table), read <see cref="ReadParallelism"/> filters at a time and
+    /// passed on a page at a time as they come, at most <see cref="ReadParallelism"/> pages ahead of the caller. A
+    /// failure of any read ends the others and is thrown to the caller as it was raised; so is the caller's cancellation.
+    /// </summary>
+    private async IAsyncEnumerable<TableEntity> ReadAsync(List<string?> filters, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (filters.Count == 1)
+        {
+            await foreach (var entity in TableReads.OrNoneWithoutTheTable(_table.QueryAsync<TableEntity>(filters[0], maxPerPage: 1000, select, cancellationToken), cancellationToken).ConfigureAwait(false))
             {
                 yield return entity;
             }
+
+            yield break;
+        }
+
+        var pages = Channel.CreateBounded<IReadOnlyList<TableEntity>>(new BoundedChannelOptions(ReadParallelism) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readers = ReadAllAsync(filters, select, pages.Writer, stop.Token);
+        try
+        {
+            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var entity in page)
+                {
+                    yield return entity;
+                }
+            }
+        }
+        finally
+        {
+            // The caller stopped early (or failed): end the reads still going before leaving.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await readers.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads every filter's pages into <paramref name="pages"/>, then completes it, with the first failure if any.</summary>
+    private async Task ReadAllAsync(List<string?> filters, IEnumerable<string>? select, ChannelWriter<IReadOnlyList<TableEntity>> pages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(filters, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (filter, token) =>
+            {
+                try
+                {
+                    await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select, token).AsPages().WithCancellation(token).ConfigureAwait(false))
+                    {
+                        await pages.WriteAsync(page.Values, token).ConfigureAwait(false);
+                    }
+                }
+                catch (RequestFailedException ex) when (TableReads.IsTableNotFound(ex))
+                {
+                    // No table: no records (see TableReads.OrNoneWithoutTheTable).
+                }
+            }).ConfigureAwait(false);
+            pages.Complete();
+        }
+        catch (Exception ex)
+        {
+            pages.Complete(ex);
         }
     }
 
@@ -316,6 +435,8 @@ return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationTok
         }
     }
 
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
     private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     private static string Escape(string value) => TableKeys.Escape(value);
@@ -336,22 +457,22 @@ return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationTok
         ["PromptText"] = Clip(r.PromptText), ["AnswerText"] = Clip(r.AnswerText), ["Invocation"] = r.Invocation,
     };
 
-    private static CostRecord FromEntity(TableEntity e, bool includeText, bool includeHashes) => new()
+    private static CostRecord FromEntity(TableEntity e, bool includeText, bool includeDetails) => new()
     {
         RunId = e.GetString("RunId"), StepId = e.GetString("StepId"), Attempt = e.GetInt32("Attempt") ?? 1,
-        Workflow = e.GetString("Workflow"), WorkflowVersion = e.GetString("WorkflowVersion") ?? "",
-        Activity = e.GetString("Activity") ?? "", Tenant = e.GetString("Tenant") ?? "default",
-        Tier = (CostTier)(e.GetInt32("Tier") ?? 0), Provider = e.GetString("Provider"), Model = e.GetString("Model"),
+        Workflow = e.GetString("Workflow"), WorkflowVersion = (includeDetails ? e.GetString("WorkflowVersion") : null) ?? "",
+        Activity = (includeDetails ? e.GetString("Activity") : null) ?? "", Tenant = e.GetString("Tenant") ?? "default",
+        Tier = (CostTier)(e.GetInt32("Tier") ?? 0), Provider = includeDetails ? e.GetString("Provider") : null, Model = e.GetString("Model"),
         InputTokens = e.GetInt64("InputTokens") ?? 0, CachedInputTokens = e.GetInt64("CachedInputTokens") ?? 0,
         OutputTokens = e.GetInt64("OutputTokens") ?? 0, ReasoningTokens = e.GetInt64("ReasoningTokens") ?? 0,
-        Dollars = ParseDecimal(e.GetString("Dollars")), PriceTableVersion = e.GetString("PriceTableVersion") ?? "",
+        Dollars = ParseDecimal(e.GetString("Dollars")), PriceTableVersion = (includeDetails ? e.GetString("PriceTableVersion") : null) ?? "",
         Priced = e.GetBoolean("Priced") ?? true, Cache = (CacheOutcome)(e.GetInt32("Cache") ?? 0),
         SavedDollars = ParseDecimal(e.GetString("SavedDollars")), GpuSeconds = e.GetDouble("GpuSeconds") ?? 0,
         BatchSize = e.GetInt32("BatchSize") ?? 1, LatencyMs = e.GetDouble("LatencyMs") ?? 0,
         Outcome = (CostOutcome)(e.GetInt32("Outcome") ?? 0),
         StartedAt = new DateTimeOffset(e.GetInt64("StartedTicks") ?? 0, TimeSpan.Zero),
         CompletedAt = new DateTimeOffset(e.GetInt64("CompletedTicks") ?? 0, TimeSpan.Zero),
-        PromptHash = includeHashes ? e.GetString("PromptHash") : null, AnswerHash = includeHashes ? e.GetString("AnswerHash") : null,
+        PromptHash = includeDetails ? e.GetString("PromptHash") : null, AnswerHash = includeDetails ? e.GetString("AnswerHash") : null,
         PromptText = includeText ? e.GetString("PromptText") : null, AnswerText = includeText ? e.GetString("AnswerText") : null,
     };
 

@@ -118,6 +118,100 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
         Assert.False(await AzuriteTables.ExistsAsync(name));
     }
 
+    [Fact]
+    public async Task QueryAsync_PeriodReadDaysAtATime_ReturnsExactlyTheRecordsOfThePeriod()
+    {
+        // A period is read as one range per day (a tenant's short period: one partition per day), several at once, and
+        // the records come as the reads answer: each query must still return every record it selects, once, and no
+        // other, at the edges of the period too (a start or end in the middle of a day, a tick either side).
+        var now = CostSamples.Day1.AddDays(80);
+        var ledger = new TableCostLedger(_table, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+        var since = CostSamples.Day1.AddDays(5).AddHours(3.5);
+        var until = CostSamples.Day1.AddDays(75).AddHours(-7.25);
+        var records = new List<CostRecord>();
+        for (int i = 0; i < 240; i++)
+        {
+            records.Add(CostSamples.Record(
+                runId: "run-" + (i % 7), step: "s" + i, workflow: i % 3 == 0 ? "triage" : "support", tenant: "t" + (i % 3),
+                dollars: 0.001m * (i + 1), startedAt: CostSamples.Day1.AddHours(i * 8.3 - 30)));
+        }
+
+        foreach (var edge in new[] { since, until, now.AddDays(1), now.AddDays(3) })
+        {
+            foreach (var (offset, name) in new[] { (-1, "before"), (0, "at"), (1, "after") })
+            {
+                records.Add(CostSamples.Record(runId: "run-edge", step: $"{name}-{edge.UtcTicks}", tenant: "t1", startedAt: edge.AddTicks(offset)));
+            }
+        }
+
+        await ledger.AppendAsync(records, CancellationToken.None);
+
+        CostQuery[] queries =
+        [
+            new() { Since = since, Until = until },
+            new() { Since = since, Until = until, Tenant = "t1" },
+            new() { Since = since, Until = since.AddDays(10), Tenant = "t1" },
+            new() { Since = since, Until = until, RunId = "run-edge" },
+            new() { Since = since, Until = since.AddDays(30), Tenant = "t1", RunId = "run-edge" },
+            new() { Since = since, Until = until, Tenant = "t2", RunId = "run-3" },
+            new() { Since = since, Until = until, Workflow = "triage" },
+            new() { Since = since },
+            new() { Since = since, Tenant = "t1" },
+            new() { Since = now.AddDays(2) },
+            new() { Until = until },
+            new() { Since = until, Until = until.AddHours(1) },
+            new() { Since = CostSamples.Day1.AddYears(-30), Until = CostSamples.Day1.AddYears(30) },
+            new(),
+        ];
+        foreach (var query in queries)
+        {
+            var expected = records
+                .Where(r => (query.Since is null || r.StartedAt >= query.Since) && (query.Until is null || r.StartedAt < query.Until)
+                    && (query.Tenant is null || r.Tenant == query.Tenant) && (query.RunId is null || r.RunId == query.RunId)
+                    && (query.Workflow is null || r.Workflow == query.Workflow))
+                .Select(r => r with { WorkflowVersion = "", Activity = "", Provider = null, PriceTableVersion = "", PromptHash = null, AnswerHash = null })
+                .OrderBy(r => r.StepId, StringComparer.Ordinal)
+                .ToList();
+
+            var found = await CostSamples.ToListAsync(ledger.QueryAsync(query with { IncludeDetails = false }, CancellationToken.None));
+
+            Assert.True(expected.SequenceEqual(found.OrderBy(r => r.StepId, StringComparer.Ordinal)), $"{query}: {expected.Count} records expected, {found.Count} read");
+        }
+
+        Assert.Equal(
+            records.Where(r => r.StartedAt >= since && r.StartedAt < until).Sum(r => r.Dollars),
+            (await ledger.SpendAsync(new CostQuery { Since = since, Until = until }, CancellationToken.None)).PricedDollars);
+        await foreach (var _ in ledger.QueryAsync(new CostQuery { Since = since, Until = until }, CancellationToken.None))
+        {
+            // A caller that stops at the first record ends the reads still going (this returns rather than waits).
+            break;
+        }
+    }
+
+    [Fact]
+    public async Task QueryAsync_PeriodOfAnAccountThatCannotBeReached_ThrowsTheStorageFailure()
+    {
+        // The days are read at once: a failed read is thrown as the storage client raised it (the CLI names the store by
+        // its type), not wrapped. Nothing listens on port 9 (discard) on loopback.
+        var options = new TableClientOptions { Retry = { MaxRetries = 0 } };
+        var unreachable = new TableClient(
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+            "FrugalCosts",
+            options);
+        var ledger = new TableCostLedger(unreachable);
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => CostSamples.ToListAsync(
+            ledger.QueryAsync(new CostQuery { Since = CostSamples.Day1, Until = CostSamples.Day1.AddDays(20) }, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task QueryAsync_PeriodWithNoTableYet_ReadsNothing()
+    {
+        var ledger = new TableCostLedger(new TableClient(AzuriteTables.Connection, "costs" + Guid.NewGuid().ToString("N")[..12]));
+
+        Assert.Empty(await CostSamples.ToListAsync(ledger.QueryAsync(new CostQuery { Since = CostSamples.Day1, Until = CostSamples.Day1.AddDays(20) }, CancellationToken.None)));
+    }
+
     public async Task InitializeAsync()
     {
         try
