@@ -94,7 +94,7 @@ public static class MarginPlanner
             costPerRun * (decimal)runsPerMonth,
             cheap + premium == 0 ? 0 : (double)premium / (cheap + premium),
             modelCalls == 0 ? 0 : (double)hits / modelCalls,
-            count == 0 ? 0 : runs.Sum(r => r.GpuSeconds) / count,
+            count == 0 ? 0 : (double)(runs.Sum(r => r.GpuSeconds) / count),
             margin,
             maxCost,
             runs.Sum(r => r.UnpricedCalls));
@@ -154,7 +154,8 @@ public static class MarginPlanner
 
         public long CacheHits { get; private set; }
 
-        public double GpuSeconds { get; private set; }
+        // Decimal, so sums do not depend on the order records come in (see CostReportBuilder).
+        public decimal GpuSeconds { get; private set; }
 
         public long UnpricedCalls { get; private set; }
 
@@ -164,7 +165,7 @@ public static class MarginPlanner
             End = record.CompletedAt > End ? record.CompletedAt : End;
             Dollars += record.Dollars;
             UnpricedCalls += record.Priced ? 0 : 1;
-            GpuSeconds += record.GpuSeconds;
+            GpuSeconds += (decimal)record.GpuSeconds;
             if (record.Cache != CacheOutcome.None)
             {
                 CacheHits++;

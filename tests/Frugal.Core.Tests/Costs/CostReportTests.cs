@@ -151,6 +151,22 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task AggregateAsync_RecordsInAnotherOrder_SameGpuSeconds()
+    {
+        // The Table ledger hands records over as its parallel day reads answer, in no fixed order; summed as doubles these
+        // four came to 7.509499999999999 one way and 7.5095 the other, a report of 7.509 or 7.51 GPU seconds.
+        var records = new[] { 1.5413, 2.8574, 1.7334, 1.3774 }
+            .Select((gpu, i) => CostSamples.Record(step: "s" + i, tier: CostTier.Onnx, startedAt: Day1) with { GpuSeconds = gpu })
+            .ToArray();
+
+        var forward = await CostReport.AggregateAsync(records.ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+        var backward = await CostReport.AggregateAsync(records.Reverse().ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+
+        Assert.Equal(7.51, forward.Groups.Single().GpuSeconds);
+        Assert.Equal(7.51, backward.Groups.Single().GpuSeconds);
+    }
+
+    [Fact]
     public async Task AggregateAsync_ByStep_MergesForeachIterations()
     {
         var report = await ReportAsync(CostGroupBy.Step);

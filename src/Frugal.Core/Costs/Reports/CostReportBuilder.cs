@@ -113,7 +113,9 @@ internal sealed class CostReportBuilder(CostReportRequest request)
         private readonly LatencyHistogram _latency = new();
         private long _calls, _input, _cached, _output, _unpriced, _hits, _escalations;
         private decimal _dollars, _saved, _escalated;
-        private double _gpu;
+        // Summed as decimal: exact, so the total does not depend on the order the ledger hands records over in (the
+        // Table ledger reads days at once and passes them on as they come).
+        private decimal _gpu;
         private long _unfinished;
         private decimal _unfinishedMax;
 
@@ -136,7 +138,7 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             _hits += hit ? 1 : 0;
             _dollars += r.Dollars;
             _saved += r.SavedDollars;
-            _gpu += r.GpuSeconds;
+            _gpu += (decimal)r.GpuSeconds;
             if (r.Outcome == CostOutcome.Escalated)
             {
                 _escalations++;
@@ -159,7 +161,7 @@ internal sealed class CostReportBuilder(CostReportRequest request)
             Escalations = _escalations,
             EscalatedDollars = _escalated,
             CacheHitRate = _calls == 0 ? 0 : Math.Round((double)_hits / _calls, 4),
-            GpuSeconds = Math.Round(_gpu, 3),
+            GpuSeconds = (double)Math.Round(_gpu, 3),
             LatencyP50Ms = _latency.Quantile(0.50),
             LatencyP95Ms = _latency.Quantile(0.95),
             UnfinishedCalls = _unfinished,
