@@ -48,9 +48,9 @@ public sealed partial class BudgetGuard
         // at a month's end put the new month's spend (about nothing) into the old month's counter.
         string month = counter.Key[(counter.Key.LastIndexOf(':') + 1)..];
         var start = DateTimeOffset.ParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        var dollars = await LedgerDollarsAsync(new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
+        var (dollars, held) = await LedgerSpendAsync(new CostQuery { Tenant = tenant, Since = start, Until = start.AddMonths(1), IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
 
-        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), held, cancellationToken).ConfigureAwait(false);
         Log.BudgetSeeded(_logger, tenant, month, dollars);
     }
 
@@ -71,9 +71,9 @@ public sealed partial class BudgetGuard
 
     private async Task SeedRunFromLedgerAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken)
     {
-        var dollars = await LedgerDollarsAsync(new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
+        var (dollars, held) = await LedgerSpendAsync(new CostQuery { Tenant = tenant, RunId = runId, Since = _time.GetUtcNow() - RunTimeToLive, IncludeDetails = false }, cancellationToken).ConfigureAwait(false);
 
-        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), cancellationToken).ConfigureAwait(false);
+        await _store.SeedAsync(counter, (long)Math.Round(dollars * NanoPerDollar), held, cancellationToken).ConfigureAwait(false);
         if (dollars > 0)
         {
             Log.BudgetRunSeeded(_logger, runId, tenant, dollars);
@@ -97,30 +97,47 @@ public sealed partial class BudgetGuard
     /// of its GPU seconds (none without a GPU profile): its tokens are a classifier's word pieces, and priced at a hosted
     /// model's input price each new process charged the month for every onnx call again. A call's start never replaced
     /// by its record and older than <see cref="BudgetOptions.ReservationLease"/> counts at its recorded bound, as a lapsed
-    /// hold does (<see cref="CostQuery.CountStartsBefore"/>). The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
+    /// hold does (<see cref="CostQuery.CountStartsBefore"/>); a younger one of another process's call is returned as the
+    /// hold that call's reservation was, for the rest of its lease (<see cref="IBudgetStore.SeedAsync"/>). The ledger sums them (<see cref="ICostLedger.SpendAsync"/>): reading every record
     /// of a tenant's month took 3.9 s and 516 MB of allocations for a million records, on the first call of each process.
     /// </summary>
-    private async Task<decimal> LedgerDollarsAsync(CostQuery query, CancellationToken cancellationToken)
+    private async Task<(decimal Dollars, IReadOnlyList<BudgetHold> Held)> LedgerSpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
         if (_ledger is null)
         {
-            return 0m;
+            return (0m, []);
         }
 
-        // A call's start is its upper bound, not a cost. One younger than a reservation's lease may be of a call in
-        // flight (this process's own first calls write theirs before they reserve, and so seed this counter), whose
-        // reservation and record count it: left out. One older is a call cut off by a kill, whose hold a store counts as
-        // spent once its lease passes: it counts at its bound here too. Left out, a new process's memory store gave the
-        // tenant and the run that money again where a Redis store had counted it.
-        var spend = await _ledger.SpendAsync(query with { CountStartsBefore = _time.GetUtcNow() - _options.ReservationLease, Tiers = ChargedTiers }, cancellationToken).ConfigureAwait(false);
+        // A call's start is its upper bound, not a cost. One older than a reservation's lease is a call cut off by a
+        // kill, whose hold a store counts as spent once its lease passes: it counts at its bound here too. A younger one
+        // may be of a call in flight: this process's own (its first calls write their starts before they reserve, and so
+        // seed this counter), whose reservation and record count it, so it is left out; or another process's, which may
+        // have been killed a moment ago: held, as its reservation was, it counts as spent when its lease passes (left
+        // out, a new frugal run's memory store gave the tenant and the run that money again where Redis had counted it).
+        var now = _time.GetUtcNow();
+        var spend = await _ledger.SpendAsync(query with { CountStartsBefore = now - _options.ReservationLease, Tiers = ChargedTiers }, cancellationToken).ConfigureAwait(false);
         decimal dollars = spend.PricedDollars;
         foreach (var unpriced in spend.Unpriced)
         {
-            var usage = unpriced.Usage;
-            dollars += unpriced.Calls * (usage.InputTokens + usage.OutputTokens == 0 || unpriced.Tier == CostTier.Onnx ? unpriced.Dollars
-                : Math.Max(unpriced.Dollars, ActualCost(unpriced.Model, usage) / NanoPerDollar));
+            dollars += unpriced.Calls * Counted(unpriced.Tier, unpriced.Model, unpriced.Usage, unpriced.Dollars);
         }
 
-        return dollars;
+        var held = new List<BudgetHold>();
+        foreach (var start in spend.Unfinished)
+        {
+            if (!CostRecord.IsOfThisProcess(start.Invocation))
+            {
+                var dollarsHeld = start.Priced ? start.Dollars : Counted(start.Tier, start.Model, start.Usage, start.Dollars);
+                var lease = TimeSpan.FromTicks(Math.Clamp((start.StartedAt + _options.ReservationLease - now).Ticks, 0, _options.ReservationLease.Ticks));
+                held.Add(new BudgetHold(start.Invocation ?? Guid.NewGuid().ToString("N"), ToNano(dollarsHeld), lease));
+            }
+        }
+
+        return (dollars, held);
     }
+
+    /// <summary>What an unpriced record counts: its usage at the dearest model's prices, or for an onnx record (or one
+    /// without usage) its recorded dollars.</summary>
+    private decimal Counted(CostTier tier, string? model, TokenUsage usage, decimal dollars) =>
+        usage.InputTokens + usage.OutputTokens == 0 || tier == CostTier.Onnx ? dollars : Math.Max(dollars, ActualCost(model, usage) / NanoPerDollar);
 }

@@ -48,13 +48,19 @@ public interface IBudgetStore
     /// Sets a counter's spending from the ledger when it holds no seed yet (the first instance to seed wins): the larger
     /// of what it holds and <paramref name="spent"/>. Not their sum: what a counter holds unseeded (settled after a
     /// store restart, or written by a version that did not seed run counters) is in the ledger too, and added it was
-    /// counted twice.
+    /// counted twice. <paramref name="held"/> are the reservations of other processes' calls that the ledger shows
+    /// started and unfinished within their lease (each <see cref="BudgetHold.Lease"/> is what is left of it): a process
+    /// killed during them, or one still running them. A store of this process alone holds them as the store they reserved
+    /// in did, so they count as spent when their leases pass, unless settled (by nobody: their process has its own
+    /// store); a store those processes share ignores them, since it holds their reservations itself, and their settles
+    /// would not release these.
     /// </summary>
     /// <param name="counter">The counter.</param>
     /// <param name="spent">The nano-dollars already spent.</param>
+    /// <param name="held">Other processes' calls in flight, or cut off, when the ledger was read.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when seeded.</returns>
-    Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken);
+    Task SeedAsync(BudgetCounter counter, long spent, IReadOnlyList<BudgetHold> held, CancellationToken cancellationToken);
 
     /// <summary>
     /// Adds tokens to a fixed window counter. With <paramref name="check"/>, adds only when the window is still below

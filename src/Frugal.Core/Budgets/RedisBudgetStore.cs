@@ -208,7 +208,13 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) =>
+    /// <remarks>
+    /// <paramref name="held"/> is ignored: every process reserves its calls here, and a killed one's holds stay until
+    /// their leases pass. Held again under their start's invocation, another instance's call would be counted twice, at
+    /// its bound when this hold lapsed and at its cost when its own settled. Only a Redis that lost its data (a restart,
+    /// a flush) has lost a killed process's holds with it.
+    /// </remarks>
+    public Task SeedAsync(BudgetCounter counter, long spent, IReadOnlyList<BudgetHold> held, CancellationToken cancellationToken) =>
         EvaluateAsync(SeedScript, [counter.Key], [spent, Milliseconds(counter.TimeToLive)]);
 
     /// <inheritdoc />

@@ -109,6 +109,22 @@ public sealed record CostRecord
     public string? Invocation { get; init; }
 
     /// <summary>
+    /// A new <see cref="Invocation"/>: 32 hex digits, the first 12 the same for every call of this process (the operating
+    /// system's: hosts built in one process share them) and the rest random. A budget seeded from the ledger tells by them the starts of this process's own calls in flight, which its
+    /// reservations count, from those of calls another process left unfinished (<see cref="IsOfThisProcess"/>).
+    /// </summary>
+    /// <returns>The invocation.</returns>
+    public static string NewInvocation() => string.Concat(ThisProcess, Guid.NewGuid().ToString("N").AsSpan(ThisProcess.Length));
+
+    /// <summary>Whether <paramref name="invocation"/> is one <see cref="NewInvocation"/> made in this process.</summary>
+    /// <param name="invocation">A record's invocation.</param>
+    /// <returns>True for this process's calls; false for other processes', and for records without one.</returns>
+    public static bool IsOfThisProcess(string? invocation) =>
+        invocation is { Length: 32 } && invocation.StartsWith(ThisProcess, StringComparison.Ordinal);
+
+    private static readonly string ThisProcess = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>
     /// True on a call's own record when the call wrote a write-ahead record (<see cref="CostOutcome.Started"/>) under the
     /// same key and <see cref="Invocation"/> before it was sent: a ledger replaces that record with this one. Not stored.
     /// </summary>

@@ -5,12 +5,14 @@ namespace Frugal.Costs;
 internal sealed class CostSpendBuilder(DateTimeOffset? countStartsBefore)
 {
     private readonly Dictionary<(CostTier Tier, string? Model, TokenUsage Usage, decimal Dollars), long> _unpriced = [];
+    private readonly List<UnfinishedStart> _unfinished = [];
     private decimal _priced;
 
-    public void Add(CostOutcome outcome, DateTimeOffset startedAt, bool priced, CostTier tier, string? model, TokenUsage usage, decimal dollars)
+    public void Add(CostOutcome outcome, DateTimeOffset startedAt, bool priced, CostTier tier, string? model, TokenUsage usage, decimal dollars, string? invocation)
     {
         if (outcome == CostOutcome.Started && !(startedAt < countStartsBefore))
         {
+            _unfinished.Add(new UnfinishedStart(invocation, startedAt, priced, tier, model, usage, dollars));
             return;
         }
 
@@ -25,5 +27,5 @@ internal sealed class CostSpendBuilder(DateTimeOffset? countStartsBefore)
     }
 
     public CostSpend Build() =>
-        new(_priced, [.. _unpriced.Select(u => new UnpricedSpend(u.Key.Tier, u.Key.Model, u.Key.Usage, u.Key.Dollars, u.Value))]);
+        new(_priced, [.. _unpriced.Select(u => new UnpricedSpend(u.Key.Tier, u.Key.Model, u.Key.Usage, u.Key.Dollars, u.Value))]) { Unfinished = _unfinished };
 }

@@ -46,7 +46,7 @@ public interface ICostLedger
     /// <summary>
     /// Sums what the finished records <paramref name="query"/> selects spent (budget seeding), with the starts of calls
     /// never finished before its <see cref="CostQuery.CountStartsBefore"/> at their bound: the priced records'
-    /// dollars, and the unpriced ones grouped by tier, model, usage and dollars. This default reads every record with
+    /// dollars, the unpriced ones grouped by tier, model, usage and dollars, and the starts left out one by one. This default reads every record with
     /// <see cref="QueryAsync"/>; a ledger that can aggregate where the records are stored does so (SQLite), so a month
     /// of a million records comes back as a few rows.
     /// </summary>
@@ -59,7 +59,7 @@ public interface ICostLedger
         var spend = new CostSpendBuilder(query.CountStartsBefore);
         await foreach (var record in QueryAsync(query with { IncludeText = false, IncludeDetails = false }, cancellationToken).ConfigureAwait(false))
         {
-            spend.Add(record.Outcome, record.StartedAt, record.Priced, record.Tier, record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens), record.Dollars);
+            spend.Add(record.Outcome, record.StartedAt, record.Priced, record.Tier, record.Model, new TokenUsage(record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.ReasoningTokens), record.Dollars, record.Invocation);
         }
 
         return spend.Build();

@@ -152,7 +152,8 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
     /// <inheritdoc />
     /// <remarks>
     /// Two aggregate queries: the priced records' dollars summed exactly (as decimals, by a function registered on the
-    /// connection: SQLite's own SUM would add them as doubles), and the unpriced records grouped by tier, model, usage and dollars.
+    /// connection: SQLite's own SUM would add them as doubles), and the unpriced records grouped by tier, model, usage and
+    /// dollars; and the starts left out, read one by one.
     /// </remarks>
     public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
@@ -170,15 +171,16 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
 
         await using var command = connection.CreateCommand();
         var where = Filters(command, query);
-        string finished = "outcome <> " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture);
+        string started = "outcome = " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture);
+        string finished = $"NOT ({started})";
         if (query.CountStartsBefore is { } startsBefore)
         {
-            finished = $"({finished} OR started_at < $starts_before)";
+            started += " AND started_at >= $starts_before";
+            finished = $"NOT ({started})";
             command.Parameters.AddWithValue("$starts_before", startsBefore.UtcTicks);
         }
 
-        where.Add(finished);
-        string filter = " WHERE " + string.Join(" AND ", where);
+        string filter = " WHERE " + string.Join(" AND ", [.. where, finished]);
         command.CommandText = $"SELECT frugal_decimal_sum(dollars) FROM cost_records{filter} AND priced <> 0";
         var priced = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
 
@@ -198,7 +200,26 @@ public sealed class SqliteCostLedger : ICostLedger, IDisposable
             }
         }
 
-        return new CostSpend(decimal.Parse(priced, NumberStyles.Float, CultureInfo.InvariantCulture), unpriced);
+        // The starts left out: the calls in flight, few, read one by one.
+        command.CommandText = "SELECT invocation, started_at, priced, tier, model, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, dollars " +
+            $"FROM cost_records WHERE {string.Join(" AND ", [.. where, started])}";
+        var unfinished = new List<UnfinishedStart>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                unfinished.Add(new UnfinishedStart(
+                    reader.IsDBNull(0) ? null : reader.GetString(0),
+                    new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
+                    reader.GetInt64(2) != 0,
+                    (CostTier)reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    new TokenUsage(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8)),
+                    decimal.Parse(reader.GetString(9), NumberStyles.Float, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return new CostSpend(decimal.Parse(priced, NumberStyles.Float, CultureInfo.InvariantCulture), unpriced) { Unfinished = unfinished };
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ public sealed class TableCostLedger : ICostLedger
     private const int MaxRanges = 400;
 
     private static readonly string[] SpendProperties =
-        ["Outcome", "StartedTicks", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars"];
+        ["Outcome", "StartedTicks", "Priced", "Tier", "Model", "InputTokens", "CachedInputTokens", "OutputTokens", "ReasoningTokens", "Dollars", "Invocation"];
 
     /// <summary>The properties a record is read from with neither details nor text (<see cref="FromEntity"/>).</summary>
     private static readonly string[] RecordProperties =
@@ -128,7 +128,7 @@ public sealed class TableCostLedger : ICostLedger
     /// <inheritdoc />
     /// <remarks>
     /// Table storage cannot sum on the server: every record is still read, as <see cref="QueryAsync"/> reads them, but
-    /// only the nine properties the sum needs come back (not the hashes, ids and any stored text).
+    /// only the eleven properties the sum needs come back (not the hashes, the keys and any stored text).
     /// </remarks>
     public async Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken)
     {
@@ -143,7 +143,8 @@ public sealed class TableCostLedger : ICostLedger
                 (CostTier)(e.GetInt32("Tier") ?? 0),
                 e.GetString("Model"),
                 new TokenUsage(e.GetInt64("InputTokens") ?? 0, e.GetInt64("CachedInputTokens") ?? 0, e.GetInt64("OutputTokens") ?? 0, e.GetInt64("ReasoningTokens") ?? 0),
-                ParseDecimal(e.GetString("Dollars")));
+                ParseDecimal(e.GetString("Dollars")),
+                e.GetString("Invocation"));
         }
 
         return spend.Build();

@@ -56,7 +56,7 @@ public sealed class StepCostRecorder
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(call);
-        var invocation = Guid.NewGuid().ToString("N");
+        var invocation = CostRecord.NewInvocation();
         var tier = call.Tier.ToString().ToLowerInvariant();
         var metadata = _services is null ? null : ModelTierKeys.MetadataOf(_services, tier);
         long prompt = PromptTrimmer.CountTokens(call.System is null ? call.Prompt : $"{call.System}\n\n{call.Prompt}");
@@ -200,7 +200,7 @@ public sealed class StepCostRecorder
         var stepId = StepIdOf(request, index, suffix);
         var record = new CostRecord
         {
-            Invocation = started ?? Guid.NewGuid().ToString("N"),
+            Invocation = started ?? CostRecord.NewInvocation(),
             ReplacesStart = started is not null,
             RunId = request.RunId,
             Workflow = request.Workflow,

@@ -225,11 +225,11 @@ public sealed class BudgetGuardTests
     {
         // frugal run killed mid-call: a Redis store counts the call's hold as spent when its lease passes, but a new
         // process's memory store, seeded from the ledger, left the call's start out and the run had that money again.
-        // A start younger than the lease is a call that may still be in flight (this process's own first call writes
-        // its start before it reserves), whose reservation and settle count it.
+        // A start of this process's own call in flight (its first call writes its start before it reserves, and so
+        // seeds) is left out: its reservation and settle count it.
         var ledger = new ListLedger(
             Record("acme", Now.AddMinutes(-30), 0.30m) with { RunId = "run-7", Outcome = CostOutcome.Started, Invocation = "killed" },
-            Record("acme", Now.AddMinutes(-1), 0.25m) with { RunId = "run-7", StepId = "review", Outcome = CostOutcome.Started, Invocation = "in-flight" });
+            Record("acme", Now, 0.25m) with { RunId = "run-7", StepId = "review", Outcome = CostOutcome.Started, Invocation = CostRecord.NewInvocation() });
         var store = new InMemoryBudgetStore(new FakeTimeProvider(Now));
         var guard = Guard(o =>
         {
@@ -242,6 +242,48 @@ public sealed class BudgetGuardTests
         var seeded = new BudgetBalance(BudgetGuard.ToNano(0.30m), BudgetGuard.ToNano(0.25m), Seeded: true);
         Assert.Equal(seeded, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None)); // the month
         Assert.Equal(seeded, await store.GetAsync(reservation.Counters[1].Key, CancellationToken.None)); // the run
+    }
+
+    [Fact]
+    public async Task ReserveAsync_LedgerHoldsACallKilledWithinTheLease_HoldsItUntilItsLeasePassesThenCountsItAsSpent()
+    {
+        // frugal run killed (kill -9, OOM) 2 minutes into a $0.25 call, and started again at once: the new process's
+        // memory store left the start out as a call that might be in flight, and the month and the run never counted
+        // it, where a Redis store held the call's reservation and counted it as spent when its lease passed. It is held
+        // now for the rest of its lease, then spent; this process's own call in flight (its start is in the ledger too)
+        // is counted once, by its reservation and settle.
+        var time = new FakeTimeProvider(Now);
+        var own = Record("acme", Now, 0.20m) with { RunId = "run-7", StepId = "review", Outcome = CostOutcome.Started, Invocation = CostRecord.NewInvocation() };
+        var ledger = new ListLedger(
+            Record("acme", Now.AddMinutes(-2), 0.25m) with { RunId = "run-7", Outcome = CostOutcome.Started, Invocation = Guid.NewGuid().ToString("N") },
+            own);
+        var store = new InMemoryBudgetStore(time);
+        var guard = Guard(o =>
+        {
+            o.PerRun = 1m;
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m };
+        }, store, ledger, time);
+
+        var reservation = await guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.20m), canDowngrade: false, CancellationToken.None);
+        var held = new BudgetBalance(0, BudgetGuard.ToNano(0.45m), Seeded: true);
+        Assert.Equal(held, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None)); // the month
+        Assert.Equal(held, await store.GetAsync(reservation.Counters[1].Key, CancellationToken.None)); // the run
+
+        await guard.SettleAsync(reservation, BudgetGuard.ToNano(0.05m));
+        ledger.Records.Remove(own);
+        ledger.Records.Add(own with { Outcome = CostOutcome.Succeeded, Dollars = 0.05m });
+        time.Advance(TimeSpan.FromMinutes(8) - TimeSpan.FromTicks(1));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.05m), BudgetGuard.ToNano(0.25m), Seeded: true), await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
+
+        time.Advance(TimeSpan.FromTicks(1));
+        var spent = new BudgetBalance(BudgetGuard.ToNano(0.30m), 0, Seeded: true);
+        Assert.Equal(spent, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
+        Assert.Equal(spent, await store.GetAsync(reservation.Counters[1].Key, CancellationToken.None));
+        Assert.Equal(0.30m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+
+        // What a later process seeds from the ledger agrees: the killed call at its bound, this one at its cost.
+        var later = new InMemoryBudgetStore(time);
+        Assert.Equal(0.30m, await Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m }, later, ledger, time).MonthToDateAsync("acme", CancellationToken.None));
     }
 
     [Fact]
@@ -655,7 +697,7 @@ public sealed class BudgetGuardTests
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
-        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, cancellationToken);
+        public Task SeedAsync(BudgetCounter counter, long spent, IReadOnlyList<BudgetHold> held, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, held, cancellationToken);
 
         public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
             inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);
@@ -678,7 +720,7 @@ public sealed class BudgetGuardTests
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
 
-        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => _inner.SeedAsync(counter, spent, cancellationToken);
+        public Task SeedAsync(BudgetCounter counter, long spent, IReadOnlyList<BudgetHold> held, CancellationToken cancellationToken) => _inner.SeedAsync(counter, spent, held, cancellationToken);
 
         public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
             _inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);

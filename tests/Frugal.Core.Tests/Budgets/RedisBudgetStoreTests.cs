@@ -16,7 +16,7 @@ public sealed class RedisBudgetStoreTests
         Assert.Equal(IBudgetStore.Unseeded(1), await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));
         Assert.Equal(0, (await store.GetAsync(counters[0].Key, CancellationToken.None)).Reserved);
 
-        await store.SeedAsync(counters[1], 300, CancellationToken.None);
+        await store.SeedAsync(counters[1], 300, [], CancellationToken.None);
         Assert.Equal(-1, await store.TryReserveAsync(counters, Hold(10), force: false, CancellationToken.None));
         Assert.Equal(new BudgetBalance(300, 10, Seeded: true), await store.GetAsync(counters[1].Key, CancellationToken.None));
 
@@ -39,8 +39,21 @@ public sealed class RedisBudgetStoreTests
         var counter = new BudgetCounter($"frugal:test:{{{Guid.NewGuid():N}}}:run", 1_000, TimeSpan.FromMinutes(5), FromLedger: true);
         await store.SettleAsync([counter], Hold(0), 300, CancellationToken.None);
 
-        await store.SeedAsync(counter, 300, CancellationToken.None);
-        await store.SeedAsync(counter, 900, CancellationToken.None);
+        await store.SeedAsync(counter, 300, [], CancellationToken.None);
+        await store.SeedAsync(counter, 900, [], CancellationToken.None);
+
+        Assert.Equal(new BudgetBalance(300, 0, Seeded: true), await store.GetAsync(counter.Key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SeedAsync_HoldsOfOtherProcessesCalls_Ignored()
+    {
+        // Every process reserves its calls here (a killed one's holds stay until their leases pass): held again from
+        // their starts, a live instance's call was counted twice, at its bound and at its cost.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        var counter = new BudgetCounter($"frugal:test:{{{Guid.NewGuid():N}}}:month", 1_000, TimeSpan.FromMinutes(5), FromLedger: true);
+
+        await store.SeedAsync(counter, 300, [new BudgetHold("other", 200, TimeSpan.FromMinutes(3))], CancellationToken.None);
 
         Assert.Equal(new BudgetBalance(300, 0, Seeded: true), await store.GetAsync(counter.Key, CancellationToken.None));
     }

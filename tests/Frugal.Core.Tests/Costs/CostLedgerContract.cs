@@ -113,7 +113,7 @@ internal static class CostLedgerContract
     /// <summary>
     /// Budget seeding with <see cref="CostQuery.CountStartsBefore"/>: a call's start older than that (its call cut off
     /// by a kill, its reservation's lease passed) counts at its recorded bound, priced or unpriced; a younger one (a call
-    /// that may be in flight) and every start without the cutoff are left out.
+    /// that may be in flight) and every start without the cutoff are left out of the sums and listed apart.
     /// </summary>
     public static async Task Spend_StartsBeforeTheCutoff_CountAtTheirBound(ICostLedger ledger)
     {
@@ -132,8 +132,11 @@ internal static class CostLedgerContract
         Assert.Equal(0.52m, seeded.PricedDollars);
         var unpriced = Assert.Single(seeded.Unpriced);
         Assert.Equal(("llama-local", 1L), (unpriced.Model, unpriced.Calls));
+        var inFlight = Assert.Single(seeded.Unfinished);
+        Assert.Equal(("in-flight", Day1.AddHours(5), 0.07m, true), (inFlight.Invocation, inFlight.StartedAt, inFlight.Dollars, inFlight.Priced));
         Assert.Equal(0.5m, finished.PricedDollars);
         Assert.Empty(finished.Unpriced);
+        Assert.Equal(["in-flight", "killed", "killed-unpriced"], finished.Unfinished.Select(s => s.Invocation).Order(StringComparer.Ordinal));
     }
 
     /// <summary>

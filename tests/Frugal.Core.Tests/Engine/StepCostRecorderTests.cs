@@ -100,6 +100,30 @@ public sealed class StepCostRecorderTests
     }
 
     [Fact]
+    public async Task RecordStartAsync_ThisProcessesCallSeedsItsBudget_StartLeftToTheCallsReservation()
+    {
+        // A process's first call writes its start, then reserves, and so seeds the month from a ledger that holds the
+        // start: the seed holds other processes' unfinished calls (one killed within the lease), never this one's, whose
+        // reservation counts it already.
+        var prices = PriceTable.LoadDefault();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        var budget = new Frugal.Budgets.BudgetOptions();
+        budget.Tenants["acme"] = new Frugal.Budgets.TenantBudgetOptions { Monthly = 50m };
+        var ledger = new ListLedger();
+        var store = new Frugal.Budgets.InMemoryBudgetStore(time);
+        var guard = new Frugal.Budgets.BudgetGuard(Options.Create(budget), store, prices, time, ledger);
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, prices, time);
+        var call = new ModelCall(ModelTier.Cheap, "Classify this ticket.", MaxOutputTokens: 40);
+
+        await recorder.RecordStartAsync(new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" }, 0, call, time.GetUtcNow(), CancellationToken.None);
+        var reservation = await guard.ReserveAsync(new FrugalChatContext("run-1", "triage", "acme", "answer", 1, "cheap"), 1_000, canDowngrade: false, CancellationToken.None);
+
+        Assert.Equal(new Frugal.Budgets.BudgetBalance(0, 1_000, Seeded: true), await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
+        Assert.True(CostRecord.IsOfThisProcess(Assert.Single(ledger.Records).Invocation));
+    }
+
+    [Fact]
     public async Task RecordAsync_BudgetedAnswerWithoutUsage_RecordedAtTheCapItWasSentWith()
     {
         // A call under a budget that sets no max_output_tokens is sent capped at Frugal:Budgets:DefaultMaxOutputTokens,

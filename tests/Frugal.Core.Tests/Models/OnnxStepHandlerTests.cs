@@ -50,7 +50,7 @@ public sealed class OnnxStepHandlerTests
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
-        public Task SeedAsync(BudgetCounter counter, long spent, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, cancellationToken);
+        public Task SeedAsync(BudgetCounter counter, long spent, IReadOnlyList<BudgetHold> held, CancellationToken cancellationToken) => inner.SeedAsync(counter, spent, held, cancellationToken);
 
         public Task<bool> AddTokensAsync(string key, long tokens, long limit, bool check, TimeSpan timeToLive, CancellationToken cancellationToken) =>
             inner.AddTokensAsync(key, tokens, limit, check, timeToLive, cancellationToken);

@@ -194,6 +194,46 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StartedAgainMinutesAfterAKillMidCall_TheKilledCallHoldsTheBudget()
+    {
+        // frugal run killed (kill -9) during a $5 call and started again a minute later: its memory store, seeded from the
+        // ledger, left the killed call's start out as one that might be in flight, and the run spent the month's $5
+        // again. The start was written by another process, so it is held for the rest of its lease, as Redis held it.
+        var ledgerPath = Path.Combine(_directory.FullName, "costs.db");
+        using (var ledger = new SqliteCostLedger(ledgerPath))
+        {
+            var startedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await ledger.AppendAsync(
+                [
+                    new CostRecord
+                    {
+                        RunId = "killed-run", Workflow = "support-triage", WorkflowVersion = "v1", StepId = "answer", Activity = "ExecuteStep",
+                        Attempt = 1, Tenant = "acme", Tier = CostTier.Premium, Model = "gpt-4o", InputTokens = 1_000, OutputTokens = 4_096, Dollars = 5m,
+                        PriceTableVersion = "test", Priced = true, Outcome = CostOutcome.Started, StartedAt = startedAt, CompletedAt = startedAt,
+                        Invocation = Guid.NewGuid().ToString("N"),
+                    },
+                ],
+                CancellationToken.None);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Costs:SqlitePath"] = ledgerPath,
+            ["Frugal:Budgets:Action"] = "Refuse",
+            ["Frugal:Budgets:ReservationMaxWait"] = "00:00:00",
+            ["Frugal:Budgets:Tenants:acme:Monthly"] = "5",
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await RunCommand.RunAsync(
+            RepoPaths.Workflow("support-triage.yaml"), RepoPaths.Sample("support-triage.jsonl"), null, "acme", configuration, output, error, CancellationToken.None);
+
+        Assert.True(code != 0, output.ToString() + error.ToString());
+        Assert.Contains("tenant 'acme' has spent its monthly budget: $0.00 spent and $5.00 reserved by calls in flight of $5.00", output.ToString() + error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingInputFile_ExitsTwo()
     {
         var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", "/no/such/file.json");
