@@ -110,8 +110,9 @@ public sealed record CostRecord
 
     /// <summary>
     /// A new <see cref="Invocation"/>: 32 hex digits, the first 12 the same for every call of this process (the operating
-    /// system's: hosts built in one process share them) and the rest random. A budget seeded from the ledger tells by them the starts of this process's own calls in flight, which its
-    /// reservations count, from those of calls another process left unfinished (<see cref="IsOfThisProcess"/>).
+    /// system's: hosts built in one process share them) and the rest random. A budget seeded from the ledger tells by
+    /// them the starts of this process's own calls in flight, which its reservations count, from those of calls another
+    /// process left unfinished (<see cref="IsOfThisProcess"/>).
     /// </summary>
     /// <returns>The invocation.</returns>
     public static string NewInvocation() => string.Concat(ThisProcess, Guid.NewGuid().ToString("N").AsSpan(ThisProcess.Length));
