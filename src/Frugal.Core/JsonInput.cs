@@ -72,16 +72,11 @@ public static class JsonInput
         {
             node = parse();
         }
-        catch (JsonException ex) when (ex.LineNumber is null && Duplicate(utf8().Span) is { } duplicate)
+        catch (JsonException ex) when (ex.LineNumber is null && DuplicateProperty(ex, utf8().Span) is { } duplicate)
         {
             // System.Text.Json says "Duplicate property 'x' encountered during deserialization" without a place, so
             // frugal run put it at 1:1 and the HTTP API at nowhere: in a long input the second 'x' had to be found by hand.
-            throw new JsonException(
-                $"property '{duplicate.Name}' is given twice in one object; each property may appear once",
-                path: null,
-                duplicate.Line,
-                duplicate.BytePositionInLine,
-                ex);
+            throw duplicate;
         }
         catch (InvalidOperationException ex)
         {
@@ -92,6 +87,23 @@ public static class JsonInput
         CheckText(node);
         return node;
     }
+
+    /// <summary>
+    /// The error to report for <paramref name="exception"/> when <paramref name="utf8"/> repeats a property in an
+    /// object: it names the property and places it where its second copy starts (System.Text.Json gives no place, or,
+    /// when deserialising, the place after the name). Null when nothing is repeated before the first syntax error.
+    /// </summary>
+    /// <param name="exception">The parse error.</param>
+    /// <param name="utf8">The UTF-8 that was parsed.</param>
+    internal static JsonException? DuplicateProperty(JsonException exception, ReadOnlySpan<byte> utf8) =>
+        Duplicate(utf8) is { } duplicate
+            ? new JsonException(
+                $"property '{duplicate.Name}' is given twice in one object; each property may appear once",
+                path: null,
+                duplicate.Line,
+                duplicate.BytePositionInLine,
+                exception)
+            : null;
 
     /// <summary>The first property that repeats a name in its object, with its place (0-based, as <see cref="JsonException"/> counts).</summary>
     private static (string Name, long Line, long BytePositionInLine)? Duplicate(ReadOnlySpan<byte> utf8)

@@ -38,6 +38,12 @@ public static class RouterArtefact
         }
 
         var path = Path.Combine(full, RouterFile);
+        if (Directory.Exists(path))
+        {
+            // It read as "not found", which sent people looking for a file that was there by name.
+            throw new RouterLoadException($"{path}: is a folder; a router folder holds {RouterFile}, a file (make one with 'frugal router train').");
+        }
+
         if (!File.Exists(path))
         {
             throw new RouterLoadException($"{path}: not found; a router folder holds {RouterFile} (make one with 'frugal router train').");
@@ -53,7 +59,10 @@ public static class RouterArtefact
         }
         catch (JsonException ex)
         {
-            throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(ex, text)}", ex);
+            // A key given twice (RoutingJsonContext refuses it) is named where its second copy starts; the later value
+            // had silently won.
+            var error = JsonInput.DuplicateProperty(ex, Encoding.UTF8.GetBytes(text)) ?? ex;
+            throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(error, text)}", ex);
         }
 
         Check(document, path);
@@ -68,6 +77,12 @@ public static class RouterArtefact
         if (document.Neighbours is { } settings)
         {
             var file = Path.Combine(full, settings.File);
+            if (Directory.Exists(file))
+            {
+                // Opening it said "Access to the path ... is denied", as if permissions were the fault.
+                throw new RouterLoadException($"{file}: is a folder; neighbours.file in {RouterFile} names the neighbour file beside it.");
+            }
+
             try
             {
                 neighbours = NeighbourIndex.Load(file, settings.Rows, document.EmbeddingModel.Dimensions);

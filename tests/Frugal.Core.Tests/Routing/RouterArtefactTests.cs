@@ -77,6 +77,55 @@ public sealed class RouterArtefactTests : IDisposable
     }
 
     [Fact]
+    public void Load_RouterFileIsAFolder_SaysSo()
+    {
+        // A folder named router.json read as "not found".
+        var path = Path.Combine(folder, "router.json");
+        Directory.CreateDirectory(path);
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.Equal($"{path}: is a folder; a router folder holds router.json, a file (make one with 'frugal router train').", ex.Message);
+    }
+
+    [Fact]
+    public void Load_NeighbourFileIsAFolder_SaysSo()
+    {
+        // Opening it said "Access to the path ... is denied".
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var neighbours = Path.Combine(folder, "neighbours.bin");
+        File.Delete(neighbours);
+        Directory.CreateDirectory(neighbours);
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.Equal($"{neighbours}: is a folder; neighbours.file in router.json names the neighbour file beside it.", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("\"name\": \"default\",", "name")]
+    [InlineData("\"k\": ", "k")]
+    public void Load_KeyGivenTwice_NamesKeyAndSecondPlace(string anchor, string key)
+    {
+        // The later value silently won: a second "name" renamed the router, a second "k" changed the vote.
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var path = Path.Combine(folder, "router.json");
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf(anchor, StringComparison.Ordinal);
+        var lineStart = text.LastIndexOf('\n', at) + 1;
+        var line = text[lineStart..text.IndexOf('\n', at)];
+        File.WriteAllText(path, text.Insert(lineStart, line.TrimEnd(',') + ",\n"));
+        var number = text[..at].Count(c => c == '\n') + 2;
+        var column = at - lineStart + 1;
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.Equal(
+            $"{path}: not a valid router file: property '{key}' is given twice in one object; each property may appear once (line {number}, position {column})",
+            ex.Message);
+    }
+
+    [Fact]
     public void Load_CorruptJson_NamesFile()
     {
         Directory.CreateDirectory(folder);
