@@ -15,6 +15,9 @@ namespace Frugal.Workflows;
 /// </summary>
 public static partial class WorkflowLoader
 {
+    // YAML limits a key written "key: value" to 1024 characters (YAML 1.2, 7.4.2), YamlDotNet from its start to the ':'.
+    private const int MaxImplicitKey = 1024;
+
     /// <summary>Reads and validates the workflow file at <paramref name="path"/>.</summary>
     /// <exception cref="WorkflowValidationException">The workflow is invalid; every problem is listed.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -222,6 +225,17 @@ public static partial class WorkflowLoader
         var line = Math.Max(1, (int)ex.Start.Line);
         var column = Math.Max(1, (int)ex.Start.Column);
         var message = YamlPositionPrefix().Replace(ex.Message, string.Empty);
+        var lineText = yaml.Split('\n') is var all && line <= all.Length ? all[line - 1].TrimEnd('\r') : string.Empty;
+        if (LongImplicitKey(lineText) is { } key)
+        {
+            // YamlDotNet said "Mapping values are not allowed in this context" (or "did not find expected key"), at
+            // the colon, which does not say that the key is too long.
+            return new WorkflowDiagnostic(
+                new SourceLocation(file, line, key.Column),
+                $"invalid YAML: this key is {key.Length} characters long; YAML reads a key written 'key: value' (an implicit key) " +
+                $"only up to {MaxImplicitKey}, quoted or not. Shorten it, or write it as an explicit key: '? ' and the key on one line, ': ' and the value on the next");
+        }
+
         if (message.Contains("tab", StringComparison.OrdinalIgnoreCase))
         {
             // YamlDotNet marks the enclosing mapping; the first tab in an indentation is where the fix goes.
@@ -241,6 +255,44 @@ public static partial class WorkflowLoader
         }
 
         return new WorkflowDiagnostic(new SourceLocation(file, line, column), "invalid YAML: " + message);
+    }
+
+    /// <summary>
+    /// The key that starts <paramref name="line"/> (after its indentation and any '- '), with its 1-based column and its
+    /// length up to the ':' in UTF-16 code units, when that is over <see cref="MaxImplicitKey"/>; otherwise null.
+    /// </summary>
+    private static (int Column, int Length)? LongImplicitKey(string line)
+    {
+        var start = 0;
+        while (start < line.Length && (line[start] == ' ' || (line[start] == '-' && start + 1 < line.Length && line[start + 1] == ' ')))
+        {
+            start++;
+        }
+
+        int end;
+        if (start < line.Length && line[start] is '"' or '\'')
+        {
+            // A quoted key ends at its closing quote: '' inside single quotes and \" inside double quotes do not end it.
+            var quote = line[start];
+            end = start + 1;
+            while (end < line.Length && !(line[end] == quote && !(quote == '\'' && end + 1 < line.Length && line[end + 1] == '\'')))
+            {
+                end += quote == '"' && line[end] == '\\' ? 2 : quote == '\'' && line[end] == '\'' ? 2 : 1;
+            }
+
+            end = end < line.Length ? line.IndexOf(':', end) : -1;
+        }
+        else
+        {
+            // A plain key ends at the first ':' followed by a space, a tab or the end of the line.
+            end = start;
+            while ((end = line.IndexOf(':', end)) >= 0 && end + 1 < line.Length && line[end + 1] is not (' ' or '\t'))
+            {
+                end++;
+            }
+        }
+
+        return end - start > MaxImplicitKey ? (start + 1, end - start) : null;
     }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant)]

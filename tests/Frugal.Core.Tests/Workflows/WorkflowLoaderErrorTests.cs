@@ -84,6 +84,10 @@ public sealed class WorkflowLoaderErrorTests
         { "steps.missing in a literal block with an indentation indicator", Head + "  - id: a\n    kind: model\n    prompt: |2\n        indented\n      Use ${ steps.missing.output }\n", "9:20", "'steps.missing' refers to a step that does not exist" },
         { "number past a decimal in the input schema's required", "name: demo\ninput:\n  type: object\n  required: [1000000000000000000000000000000]\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n", "4:14", "'input' is not a valid JSON Schema: 'required' item 1 is the number 1E+30, too large for the schema check to compare" },
         { "empty file", "", "1:1", "the file holds no YAML document" },
+        // YamlDotNet said "Mapping values are not allowed in this context" (at the ':'), or "did not find expected key".
+        { "plain key over 1024 characters", "name: demo\ninput:\n  type: object\n  properties:\n    " + new string('k', 1025) + ": { type: string }\nsteps: []\n", "5:5", "invalid YAML: this key is 1025 characters long; YAML reads a key written 'key: value' (an implicit key) only up to 1024, quoted or not. Shorten it, or write it as an explicit key" },
+        { "quoted key over 1024 characters in a list item", Head + "  - \"" + new string('k', 1030) + "\": 1\n", "5:5", "invalid YAML: this key is 1032 characters long" },
+        { "key over 1024 characters at the top", "name: demo\n" + new string('k', 1030) + ":\n  a: 1\n", "2:1", "invalid YAML: this key is 1030 characters long" },
         { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
     };
 

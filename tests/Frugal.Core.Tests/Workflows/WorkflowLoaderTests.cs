@@ -173,6 +173,18 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void Parse_ExplicitKeyOver1024Characters_Reads()
+    {
+        // What the message for a longer implicit key advises.
+        var key = new string('k', 1030);
+        var yaml = $"name: d\ninput:\n  type: object\n  properties:\n    ? {key}\n    : {{ type: string }}\nsteps:\n  - id: m\n    kind: model\n    prompt: hi\n";
+
+        var workflow = WorkflowLoader.Parse(yaml, "d.yaml");
+
+        Assert.Equal("string", workflow.InputSchema["properties"]![key]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Parse_DuplicateKey_ReportsInvalidYamlAtKey()
     {
         var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse("name: a\nname: b\n", "d.yaml"));
