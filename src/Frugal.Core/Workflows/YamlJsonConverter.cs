@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Frugal.Workflows;
@@ -16,6 +17,17 @@ internal static partial class YamlJsonConverter
     // Well below System.Text.Json's default limit of 64, which the schema validation serialises through.
     private const int MaxDepth = 50;
     private const int MaxNodes = 100_000;
+    private const string CoreTagPrefix = "tag:yaml.org,2002:";
+
+    private static readonly Dictionary<string, string> TypeNames = new(StringComparer.Ordinal)
+    {
+        ["int"] = "a whole number", ["float"] = "a number", ["bool"] = "true or false", ["null"] = "null",
+    };
+
+    private static readonly Dictionary<string, string> TypeExamples = new(StringComparer.Ordinal)
+    {
+        ["int"] = "such as 12", ["float"] = "such as 0.5", ["bool"] = "true or false", ["null"] = "null, ~ or nothing",
+    };
 
     /// <summary>Converts the first document of <paramref name="yaml"/>; problems that are not YAML syntax go to <paramref name="diagnostics"/>.</summary>
     /// <exception cref="YamlException">The text is not valid YAML.</exception>
@@ -48,9 +60,49 @@ internal static partial class YamlJsonConverter
                 "a workflow file holds one YAML document; move this one to its own file"));
         }
 
+        CheckTags(yaml, map, diagnostics);
         var state = new State(map, diagnostics);
         return ToJson(stream.Documents[0].RootNode, string.Empty, null, state, 0);
     }
+
+    /// <summary>
+    /// Reports every tag other than YAML's core-schema ones on the kind of node they name (<c>!!str</c>, <c>!!int</c>,
+    /// <c>!!float</c>, <c>!!bool</c>, <c>!!null</c> on a value, <c>!!map</c> on a mapping, <c>!!seq</c> on a list). A
+    /// tag such as <c>!foo bar</c> or <c>!!binary aGk=</c> was dropped, and the value read as the text after it.
+    /// </summary>
+    private static void CheckTags(string yaml, SourceMap map, List<WorkflowDiagnostic> diagnostics)
+    {
+        // The stream has loaded, so the text parses; an alias names its node without tagging it again.
+        var parser = new Parser(new StringReader(yaml));
+        while (parser.MoveNext())
+        {
+            if (parser.Current is not NodeEvent { Tag.IsEmpty: false } node || node.Tag.IsNonSpecific)
+            {
+                continue;
+            }
+
+            var core = CoreTag(node.Tag);
+            var (fits, kind) = node switch
+            {
+                MappingStart => (core == "map", "a mapping"),
+                SequenceStart => (core == "seq", "a list"),
+                _ => (core is "str" or "int" or "float" or "bool" or "null", "a value"),
+            };
+            if (fits)
+            {
+                continue;
+            }
+
+            var shown = core is null ? node.Tag.Value : "!!" + core;
+            diagnostics.Add(new(new SourceLocation(map.File, (int)node.Start.Line, (int)node.Start.Column), core is "str" or "int" or "float" or "bool" or "null" or "map" or "seq"
+                ? $"the YAML tag '{shown}' does not fit {kind}; remove it"
+                : $"the YAML tag '{shown}' is not one a workflow reads (YAML's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq); remove it, and quote the value if it is text"));
+        }
+    }
+
+    /// <summary>The name of a tag of YAML's own (<c>str</c> for <c>!!str</c>), or null for another tag or none.</summary>
+    private static string? CoreTag(TagName tag) =>
+        !tag.IsEmpty && !tag.IsNonSpecific && tag.Value.StartsWith(CoreTagPrefix, StringComparison.Ordinal) ? tag.Value[CoreTagPrefix.Length..] : null;
 
     /// <summary>The end of the last YAML event that parsed, where a parser failure without a position begins.</summary>
     private static Mark LastGoodMark(string yaml)
@@ -168,34 +220,28 @@ internal static partial class YamlJsonConverter
     private static JsonValue? Scalar(YamlScalarNode scalar, string pointer, State state)
     {
         var text = scalar.Value ?? string.Empty;
-        var explicitString = !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str";
-        if (scalar.Style != ScalarStyle.Plain || explicitString)
+        var tag = CoreTag(scalar.Tag);
+
+        // !!str, and the non-specific '!', make a value text; !!int, !!float, !!bool and !!null read it as that type,
+        // quoted or not; others are reported by CheckTags.
+        if (tag == "str" || (scalar.Tag.IsNonSpecific && scalar.Tag.Value == "!")
+            || (tag is not ("int" or "float" or "bool" or "null") && scalar.Style != ScalarStyle.Plain))
         {
             return JsonValue.Create(text);
         }
 
-        switch (text)
+        var (type, value) = Resolve(text);
+        if (tag is "int" or "float" or "bool" or "null" && tag != type && !(tag == "float" && type == "int"))
         {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
+            // !!int "12" read as the text "12", !!bool yes as the text "yes".
+            state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)scalar.Start.Line, (int)scalar.Start.Column),
+                $"'{text}' is not {TypeNames[tag]}, which its tag !!{tag} says it is; write one ({TypeExamples[tag]}), or remove the tag"));
+            state.Map.Refuse(pointer);
+            return null;
         }
 
-        if (IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        if (type == "float" && value is null)
         {
-            return JsonValue.Create(l);
-        }
-
-        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            if (double.IsFinite(d))
-            {
-                return JsonValue.Create(d);
-            }
-
             // 1e400 reads as infinity, which JSON cannot hold: schema validation threw on it and frugal ended with exit 1.
             state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)scalar.Start.Line, (int)scalar.Start.Column),
                 $"the number {text} is too large (the largest is about 1.8e308); write a smaller number, or quote it to make it text"));
@@ -203,7 +249,36 @@ internal static partial class YamlJsonConverter
             return null;
         }
 
-        return JsonValue.Create(text);
+        return tag == "float" && value is not null && type == "int" ? JsonValue.Create((double)value.GetValue<long>()) : value;
+    }
+
+    /// <summary>
+    /// What a plain value is in YAML 1.2's core schema: its type (<c>null</c>, <c>bool</c>, <c>int</c>, <c>float</c> or
+    /// <c>str</c>) and value; a float past a double's range has no value.
+    /// </summary>
+    private static (string Type, JsonValue? Value) Resolve(string text)
+    {
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return ("null", null);
+            case "true" or "True" or "TRUE":
+                return ("bool", JsonValue.Create(true));
+            case "false" or "False" or "FALSE":
+                return ("bool", JsonValue.Create(false));
+        }
+
+        if (IntegerPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return ("int", JsonValue.Create(l));
+        }
+
+        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return ("float", double.IsFinite(d) ? JsonValue.Create(d) : null);
+        }
+
+        return ("str", JsonValue.Create(text));
     }
 
     [GeneratedRegex(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]

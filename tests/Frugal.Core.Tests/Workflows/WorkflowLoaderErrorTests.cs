@@ -87,6 +87,13 @@ public sealed class WorkflowLoaderErrorTests
         // YamlDotNet said "Mapping values are not allowed in this context" (at the ':'), or "did not find expected key".
         { "plain key over 1024 characters", "name: demo\ninput:\n  type: object\n  properties:\n    " + new string('k', 1025) + ": { type: string }\nsteps: []\n", "5:5", "invalid YAML: this key is 1025 characters long; YAML reads a key written 'key: value' (an implicit key) only up to 1024, quoted or not. Shorten it, or write it as an explicit key" },
         { "quoted key over 1024 characters in a list item", Head + "  - \"" + new string('k', 1030) + "\": 1\n", "5:5", "invalid YAML: this key is 1032 characters long" },
+        // A tag YAML's core schema does not have was dropped, and the value read as the text after it.
+        { "custom tag", Head + "  - id: a\n    kind: deterministic\n    operation: template\n    input: !foo bar\n", "8:12", "the YAML tag '!foo' is not one a workflow reads (YAML's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq); remove it, and quote the value if it is text" },
+        { "!!binary", Head + "  - id: a\n    kind: deterministic\n    operation: template\n    input: !!binary aGVsbG8=\n", "8:12", "the YAML tag '!!binary' is not one a workflow reads" },
+        { "custom tag on a key", "!foo name: demo\ninput:\n  type: object\nsteps: []\n", "1:1", "the YAML tag '!foo' is not one a workflow reads" },
+        { "!!str on a mapping", "name: demo\ninput: !!str\n  type: object\nsteps: []\n", "2:8", "the YAML tag '!!str' does not fit a mapping; remove it" },
+        { "!!int on text", Head + "  - id: a\n    kind: deterministic\n    operation: template\n    input: !!int \"abc\"\n", "8:12", "'abc' is not a whole number, which its tag !!int says it is; write one (such as 12), or remove the tag" },
+        { "!!bool on yes", "name: demo\ninput:\n  type: object\nlimits:\n  premium_share: !!bool yes\nsteps: []\n", "5:18", "'yes' is not true or false, which its tag !!bool says it is" },
         { "key over 1024 characters at the top", "name: demo\n" + new string('k', 1030) + ":\n  a: 1\n", "2:1", "invalid YAML: this key is 1030 characters long" },
         { "document is a list", "- a\n- b\n", "1:1", "the document must be a mapping, found a list" },
     };

@@ -173,6 +173,28 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void Parse_CoreSchemaTags_SetOrConfirmTheType()
+    {
+        // !!int "12" read as the text "12"; the non-specific '!' makes a value text, as YAML says.
+        const string yaml = "name: d\ninput: !!map {type: object}\nsteps: !!seq\n  - id: t\n    kind: deterministic\n    operation: lookup\n    input: x\n    table: &t {s: !!str 12, i: !!int \"12\", f: !!float 3, b: !!bool \"true\", n: !!null \"\", p: ! 12}\n"
+            + "  - id: u\n    kind: deterministic\n    operation: lookup\n    input: x\n    table:\n      <<: *t\n      s: !!str &a 1.5\n      q: *a\n";
+
+        var steps = WorkflowLoader.Parse(yaml, "d.yaml").Steps;
+
+        var table = Assert.IsType<DeterministicStep>(steps[0]).Table!;
+        Assert.Equal("12", table["s"]!.GetValue<string>());
+        Assert.Equal(12, table["i"]!.GetValue<long>());
+        Assert.Equal(3.0, table["f"]!.GetValue<double>());
+        Assert.True(table["b"]!.GetValue<bool>());
+        Assert.Null(table["n"]);
+        Assert.Equal("12", table["p"]!.GetValue<string>());
+        var merged = Assert.IsType<DeterministicStep>(steps[1]).Table!;
+        Assert.Equal("1.5", merged["s"]!.GetValue<string>());
+        Assert.Equal("1.5", merged["q"]!.GetValue<string>());
+        Assert.Equal(12, merged["i"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void Parse_ExplicitKeyOver1024Characters_Reads()
     {
         // What the message for a longer implicit key advises.
