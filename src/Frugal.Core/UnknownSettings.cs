@@ -62,6 +62,11 @@ public static partial class UnknownSettings
             return;
         }
 
+        if (section.Value is { } value)
+        {
+            problems.Add(ValueForSection(section.Path, value, typeof(object)));
+        }
+
         foreach (var child in section.GetChildren())
         {
             Check(child, sections, problems);
@@ -80,6 +85,19 @@ public static partial class UnknownSettings
         var values = section.AsEnumerable(makePathsRelative: true)
             .Where(p => p.Value is not null && !own.Any(k => (section.Path + ":" + p.Key).StartsWith(k + ":", StringComparison.OrdinalIgnoreCase)))
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+
+        // A value where the binder wants a section or a list ("Budgets": "yes", "StoreTextForTenants": "acme") is
+        // dropped by it without a word, and by the unknown-key check as well: the key exists.
+        if (section.Value is { } ownValue)
+        {
+            problems.Add(ValueForSection(section.Path, ownValue, type));
+        }
+
+        foreach (var key in values.Keys.Where(k => TypeAt(type, k) is { } at && !TakesValue(at)).ToList())
+        {
+            problems.Add(ValueForSection(section.Path + ":" + key, values[key]!, TypeAt(type, key)!));
+            values.Remove(key);
+        }
 
         // The binder stops at the first class with unknown keys: take those out and bind again, until none is left.
         for (var round = 0; round < 50; round++)
@@ -148,6 +166,25 @@ public static partial class UnknownSettings
         }
 
         return type;
+    }
+
+    /// <summary>Whether configuration gives <paramref name="type"/> as one value (text, a number, a duration) rather than as a section.</summary>
+    private static bool TakesValue(Type type) =>
+        type == typeof(object) || System.ComponentModel.TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string));
+
+    private static string ValueForSection(string path, string value, Type type)
+    {
+        var interfaces = type.GetInterfaces().Append(type).Where(t => t.IsGenericType).Select(t => t.GetGenericTypeDefinition()).ToList();
+        var dictionary = interfaces.Contains(typeof(IDictionary<,>));
+        if (!dictionary && interfaces.Contains(typeof(IEnumerable<>)))
+        {
+            return $"{path} is a list, not a value; '{value}' is ignored (give its entries as {path}:0, {path}:1, ..., in JSON [\"{value}\"])";
+        }
+
+        // A setting of the section to show where its settings go: one that takes a value, as the one given.
+        var example = dictionary || type == typeof(object) ? "<name>"
+            : type.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.CanWrite && TakesValue(p.PropertyType))?.Name ?? "<name>";
+        return $"{path} is a section, not a value; '{value}' is ignored (its settings go under it, as {path}:{example})";
     }
 
     private static IReadOnlyList<string> Properties(Type? type) =>

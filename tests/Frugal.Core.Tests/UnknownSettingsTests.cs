@@ -56,6 +56,29 @@ public sealed class UnknownSettingsTests
     }
 
     [Fact]
+    public void Find_ValueWhereASectionOrListGoes_NamesIt()
+    {
+        // The binder dropped these without a word: "Budgets": "yes" set no budget, "StoreTextForTenants": "acme" kept
+        // nobody's text.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Budgets"] = "yes",
+            ["Frugal:Costs:StoreTextForTenants"] = "acme",
+            ["Frugal:Models:Resilience:MaxRetries"] = "2",
+            ["Frugal:Routing:Limits:Tenants:acme"] = "0.5",
+        }).Build();
+
+        var unknown = UnknownSettings.Find(configuration, typeof(UnknownSettings).Assembly);
+
+        Assert.Equal(
+        [
+            "Frugal:Budgets is a section, not a value; 'yes' is ignored (its settings go under it, as Frugal:Budgets:PerRun)",
+            "Frugal:Costs:StoreTextForTenants is a list, not a value; 'acme' is ignored (give its entries as Frugal:Costs:StoreTextForTenants:0, Frugal:Costs:StoreTextForTenants:1, ..., in JSON [\"acme\"])",
+            "Frugal:Routing:Limits:Tenants:acme is a section, not a value; '0.5' is ignored (its settings go under it, as Frugal:Routing:Limits:Tenants:acme:PremiumShare)",
+        ], unknown);
+    }
+
+    [Fact]
     public void Find_TheShippedSampleSettings_NamesNone()
     {
         var configuration = new ConfigurationBuilder()

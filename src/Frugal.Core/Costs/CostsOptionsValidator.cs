@@ -56,6 +56,20 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
             failures.Add($"{Prefix}MaxBatchSize: must be between 1 and 10000 (was {options.MaxBatchSize})");
         }
 
+        for (var i = 0; i < options.StoreTextForTenants.Count; i++)
+        {
+            // A run's tenant is trimmed, and one that names none is the default: "" or " acme " matched no run, and
+            // whose text was meant to be kept was not, without a word.
+            var tenant = options.StoreTextForTenants[i];
+            var problem = string.IsNullOrWhiteSpace(tenant) ? $"is empty; name a tenant (runs that name none are '{Engine.WorkflowRunRequest.DefaultTenant}')"
+                : tenant != tenant.Trim() ? $"'{tenant}' has spaces around it, which no run's tenant has; write '{tenant.Trim()}'"
+                : Engine.WorkflowRunRequest.TenantProblem(tenant);
+            if (problem is not null)
+            {
+                failures.Add($"{Prefix}StoreTextForTenants:{i}: {problem}");
+            }
+        }
+
         try
         {
             options.LoadPrices();

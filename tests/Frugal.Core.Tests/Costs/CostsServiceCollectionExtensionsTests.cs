@@ -34,6 +34,10 @@ public sealed class CostsServiceCollectionExtensionsTests
     [Theory]
     [InlineData("Store", "blob", "Frugal:Costs:Store: must be 'sqlite' or 'table' (was 'blob')")]
     [InlineData("MaxBatchSize", "0", "Frugal:Costs:MaxBatchSize: must be between 1 and 10000 (was 0)")]
+
+    // A run's tenant is trimmed and never empty, so these matched no run and kept nobody's text.
+    [InlineData("StoreTextForTenants:0", "", "Frugal:Costs:StoreTextForTenants:0: is empty; name a tenant (runs that name none are 'default')")]
+    [InlineData("StoreTextForTenants:0", " acme", "Frugal:Costs:StoreTextForTenants:0: ' acme' has spaces around it, which no run's tenant has; write 'acme'")]
     public void Validate_BadSetting_FailsNamingKey(string key, string value, string expected)
     {
         using var provider = Build(new() { ["Frugal:Costs:" + key] = value });
