@@ -44,6 +44,11 @@ public sealed partial class EmbeddingIndexOptionsValidator : IValidateOptions<Em
         {
             failures.Add($"{section}:IndexPath must name a folder when no blob store is set.");
         }
+        else if (!usesBlobs && File.Exists(options.IndexPath))
+        {
+            // Found at the first semantic lookup, which failed its step three times with "The file '...' already exists".
+            failures.Add($"{section}:IndexPath '{options.IndexPath}' is a file; it must name a folder (made when missing), where the embeddings of semantic lookup tables are kept.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

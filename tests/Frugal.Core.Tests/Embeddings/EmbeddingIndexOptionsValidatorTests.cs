@@ -63,6 +63,25 @@ public sealed class EmbeddingIndexOptionsValidatorTests
     }
 
     [Fact]
+    public void Options_IndexPathThatIsAFile_FailsAtStart()
+    {
+        // Start-up passed, and the first semantic lookup failed its step three times with "The file '...' already exists".
+        var file = Path.GetTempFileName();
+        try
+        {
+            using var services = Build(new Dictionary<string, string?> { ["Frugal:Embeddings:IndexPath"] = file });
+
+            var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<EmbeddingIndexOptions>>().Value);
+
+            Assert.Equal([$"Frugal:Embeddings:IndexPath '{file}' is a file; it must name a folder (made when missing), where the embeddings of semantic lookup tables are kept."], error.Failures);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void FeedbackOptions_PathThatIsNotSqlite_FailAtStartNamingTheKey()
     {
         // Start-up passed, and every POST /api/runs/{id}/feedback was then a 500 "SQLite Error 26: 'file is not a database'".
