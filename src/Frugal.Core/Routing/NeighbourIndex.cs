@@ -84,13 +84,21 @@ internal sealed class NeighbourIndex
             }
         }
 
-        double sum = 0, weights = 0, nearest = -1;
+        double nearest = -1;
         for (var i = 0; i < count; i++)
         {
-            var weight = Math.Exp((best[i].Similarity - 1) / temperature);
+            nearest = Math.Max(nearest, best[i].Similarity);
+        }
+
+        // Weighed against the nearest neighbour, which weighs 1, rather than against a similarity of 1: a small
+        // temperature (1e-300, or 0.0005 with no neighbour nearer than 0.6) underflowed every weight to 0, and every
+        // prompt's vote was 0 whatever its neighbours said. The mean is the same, as a common factor cancels.
+        double sum = 0, weights = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var weight = Math.Exp((best[i].Similarity - nearest) / temperature);
             sum += weight * Gains[best[i].Row];
             weights += weight;
-            nearest = Math.Max(nearest, best[i].Similarity);
         }
 
         return (weights > 0 ? sum / weights : 0, nearest);

@@ -142,6 +142,9 @@ public static class RouterArtefact
             // A logistic router may leave neighbours out, but ones it has are used (k = 0 failed every score).
             _ when (document.Kind != "logistic" || document.Neighbours is not null) && document.Neighbours is not { K: > 0, Rows: > 0, Temperature: > 0 } =>
                 $"a {document.Kind} router needs 'neighbours' with positive k, rows and temperature",
+            // Infinity (which the file may spell) weighed every neighbour alike, whatever its similarity.
+            _ when document.Neighbours is { Temperature: var temperature } && !double.IsFinite(temperature) =>
+                $"neighbours.temperature must be a finite number above 0 (was {temperature.ToString(CultureInfo.InvariantCulture)})",
             _ when document.Quantiles.Count != 101 => "'quantiles' needs 101 values",
             // A score is a percentile looked up in them: out of order, or not numbers, every score was wrong without a word.
             _ when document.Quantiles.Any(q => !double.IsFinite(q)) || document.Quantiles.Zip(document.Quantiles.Skip(1)).Any(p => p.Second < p.First) =>

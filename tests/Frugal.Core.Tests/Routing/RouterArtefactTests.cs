@@ -202,6 +202,51 @@ public sealed class RouterArtefactTests : IDisposable
         Assert.Equal(expected.Score, all.Score);
     }
 
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(0.0005)]
+    public void Vote_TinyTemperature_IsTheNearestNeighboursGain(double temperature)
+    {
+        // Every weight was exp((cosine - 1) / temperature), which underflowed to 0 for neighbours short of a cosine of 1:
+        // the vote was 0 for every prompt (frugal router eval with temperature 1e-300: premium share 0.931 where 0.05
+        // gives 0.206, APGR 0.466 for 0.873).
+        var index = NeighbourIndex.Create([[0.5f, -0.866f], [0f, 1f], [0.6f, 0.8f]], [0.9, -0.5, 0.3]);
+        float[] query = [1f, 0f];
+
+        var (gain, nearest) = index.Vote(query, k: 3, temperature);
+
+        Assert.Equal(0.3, gain, 2);
+        Assert.Equal(0.6, nearest, 2);
+    }
+
+    [Fact]
+    public void Vote_UsualTemperature_WeighsNeighboursBySimilarity()
+    {
+        var index = NeighbourIndex.Create([[1f, 0f], [0f, 1f]], [1.0, 0.0]);
+        float[] query = [0.8f, 0.6f];
+        var heavier = Math.Exp(0.8 / 0.5);
+        var lighter = Math.Exp(0.6 / 0.5);
+
+        var (gain, _) = index.Vote(query, k: 2, temperature: 0.5);
+
+        Assert.Equal(heavier / (heavier + lighter), gain, 2);
+    }
+
+    [Fact]
+    public void Load_InfiniteTemperature_NamesFileAndKey()
+    {
+        // Infinity weighed every neighbour alike, whatever its similarity.
+        RouterArtefact.Save(Trained.Value, RoutingTestData.Card(Trained.Value), folder);
+        var path = Path.Combine(folder, "router.json");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        document["neighbours"]!["temperature"] = "Infinity";
+        File.WriteAllText(path, document.ToJsonString());
+
+        var ex = Assert.Throws<RouterLoadException>(() => RouterArtefact.Load(folder, RoutingTestData.Identity));
+
+        Assert.Equal($"{path}: neighbours.temperature must be a finite number above 0 (was Infinity).", ex.Message);
+    }
+
     [Fact]
     public void Load_OtherEmbeddingModel_NamesFileAndBothModels()
     {
