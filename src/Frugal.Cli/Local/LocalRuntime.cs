@@ -74,6 +74,13 @@ internal sealed class LocalRuntime : IAsyncDisposable
             await (warnings ?? notices).WriteLineAsync($"warning: {line}").ConfigureAwait(false);
         }
 
+        // A setting of the Functions app, so not unknown; the frugal command names its workflows on its command line.
+        if (configuration["Frugal:Workflows:Directory"] is { Length: > 0 } directory)
+        {
+            await (warnings ?? notices).WriteLineAsync(
+                $"warning: Frugal:Workflows:Directory ('{directory}') is read by the Functions app only; it is ignored here (frugal run takes a workflow file, frugal serve and embeddings refresh take --workflows)").ConfigureAwait(false);
+        }
+
         EmulatorHandle? emulator = null;
         var overrides = new Dictionary<string, string?>();
         if (string.IsNullOrWhiteSpace(configuration["Frugal:Models:Cheap:Endpoint"]))

@@ -685,6 +685,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FunctionsAppsWorkflowsSetting_WarnedThatTheCommandIgnoresIt()
+    {
+        // A known setting (the Functions app's), so the misspelt-settings check let it pass: set for the frugal command,
+        // it did nothing without a word.
+        Temp("frugal.json", """{ "Frugal": { "Workflows": { "Directory": "flows" } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "run", RepoPaths.Workflow("support-triage.yaml"), "--input", Temp("in.json", """{ "subject": "Hi", "body": "Where is my invoice?" }"""));
+
+        Assert.True(code == 0, $"exit {code}: {error}{output}");
+        Assert.Equal(
+            "warning: Frugal:Workflows:Directory ('flows') is read by the Functions app only; it is ignored here (frugal run takes a workflow file, frugal serve and embeddings refresh take --workflows)",
+            error.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Run_StepRetried_WarnsOnStandardErrorNamingTheStepAndWhy()
     {
         // The local host ran with no logger: a step's retries, budget downgrades and failed cost writes went nowhere.
