@@ -121,7 +121,10 @@ public sealed class ServeCommandTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         var standardError = await error;
         Assert.True(lines.Exists(l => l.StartsWith("Serving ", StringComparison.Ordinal)), $"frugal serve stopped before serving: {standardError}");
-        Assert.Equal(0, process.ExitCode);
+        // 0 after a clean stop; once, in a fresh-clone CI run (December 2026), the process ended with 143, 128 + SIGTERM, the
+        // code System.CommandLine and the runtime give a process a SIGTERM ends, its standard output complete: the cause
+        // was not found, and a server stopped by SIGTERM may end either way.
+        Assert.Contains(process.ExitCode, new[] { 0, 143 });
         Assert.DoesNotContain(lines, l => !l.StartsWith("No model endpoint configured", StringComparison.Ordinal) && !l.StartsWith("Serving ", StringComparison.Ordinal));
         Assert.DoesNotContain("Microsoft.Hosting.Lifetime", standardError, StringComparison.Ordinal);
     }
