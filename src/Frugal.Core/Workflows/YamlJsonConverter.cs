@@ -86,7 +86,7 @@ internal static partial class YamlJsonConverter
             {
                 MappingStart => (core == "map", "a mapping"),
                 SequenceStart => (core == "seq", "a list"),
-                _ => (core is "str" or "int" or "float" or "bool" or "null", "a value"),
+                _ => (core == "str" || IsTypedScalar(core), "a value"),
             };
             if (fits)
             {
@@ -94,11 +94,14 @@ internal static partial class YamlJsonConverter
             }
 
             var shown = core is null ? node.Tag.Value : "!!" + core;
-            diagnostics.Add(new(new SourceLocation(map.File, (int)node.Start.Line, (int)node.Start.Column), core is "str" or "int" or "float" or "bool" or "null" or "map" or "seq"
+            diagnostics.Add(new(new SourceLocation(map.File, (int)node.Start.Line, (int)node.Start.Column), core is "str" or "map" or "seq" || IsTypedScalar(core)
                 ? $"the YAML tag '{shown}' does not fit {kind}; remove it"
                 : $"the YAML tag '{shown}' is not one a workflow reads (YAML's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq); remove it, and quote the value if it is text"));
         }
     }
+
+    /// <summary>Whether <paramref name="core"/> (a <see cref="CoreTag"/>) types a value: <c>!!int</c>, <c>!!float</c>, <c>!!bool</c> or <c>!!null</c>.</summary>
+    private static bool IsTypedScalar([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? core) => core is not null && TypeNames.ContainsKey(core);
 
     /// <summary>The name of a tag of YAML's own (<c>str</c> for <c>!!str</c>), or null for another tag or none.</summary>
     private static string? CoreTag(TagName tag) =>
@@ -225,13 +228,13 @@ internal static partial class YamlJsonConverter
         // !!str, and the non-specific '!', make a value text; !!int, !!float, !!bool and !!null read it as that type,
         // quoted or not; others are reported by CheckTags.
         if (tag == "str" || (scalar.Tag.IsNonSpecific && scalar.Tag.Value == "!")
-            || (tag is not ("int" or "float" or "bool" or "null") && scalar.Style != ScalarStyle.Plain))
+            || (!IsTypedScalar(tag) && scalar.Style != ScalarStyle.Plain))
         {
             return JsonValue.Create(text);
         }
 
         var (type, value) = Resolve(text);
-        if (tag is "int" or "float" or "bool" or "null" && tag != type && !(tag == "float" && type == "int"))
+        if (IsTypedScalar(tag) && tag != type && !(tag == "float" && type == "int"))
         {
             // !!int "12" read as the text "12", !!bool yes as the text "yes".
             state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)scalar.Start.Line, (int)scalar.Start.Column),
