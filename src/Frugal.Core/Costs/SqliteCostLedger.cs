@@ -171,14 +171,15 @@ public sealed partial class SqliteCostLedger : ICostLedger, IDisposable
 
         await using var command = connection.CreateCommand();
         var where = Filters(command, query);
+        // The starts left out of the sums (all of them, or those from CountStartsBefore on), and the records summed.
         string started = "outcome = " + ((int)CostOutcome.Started).ToString(CultureInfo.InvariantCulture);
-        string finished = $"NOT ({started})";
         if (query.CountStartsBefore is { } startsBefore)
         {
             started += " AND started_at >= $starts_before";
-            finished = $"NOT ({started})";
             command.Parameters.AddWithValue("$starts_before", startsBefore.UtcTicks);
         }
+
+        string finished = $"NOT ({started})";
 
         string filter = " WHERE " + string.Join(" AND ", [.. where, finished]);
         command.CommandText = $"SELECT frugal_decimal_sum(dollars) FROM cost_records{filter} AND priced <> 0";

@@ -209,7 +209,7 @@ public sealed partial class TableCostLedger : ICostLedger
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
-return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await TableDeletes.DeleteAsync(_table, KeysBefore(before, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
