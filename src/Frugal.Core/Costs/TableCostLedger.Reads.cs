@@ -106,9 +106,10 @@ public sealed partial class TableCostLedger
     }
 
     /// <summary>
-    /// The day partitions of one tenant a query reads, when it names a tenant and a start no more than
-    /// <see cref="MaxPartitionDays"/> days before its end (or before tomorrow: another instance's clock may run ahead);
-    /// otherwise null.
+    /// The partitions of one tenant a query reads, as filters, when it names a tenant and a start no more than
+    /// <see cref="MaxPartitionDays"/> days before its end (or before tomorrow); otherwise null. A query with no end also
+    /// reads that tenant's records in any later day's partition, as one range that is normally empty: another
+    /// instance's clock may run ahead by more than a day.
     /// </summary>
     private List<string>? PartitionsOf(CostQuery query)
     {
@@ -124,12 +125,17 @@ public sealed partial class TableCostLedger
             return null;
         }
 
-        var days = new List<string>();
+        var partitions = new List<string>();
         for (var day = first; day <= last; day = day.AddDays(1))
         {
-            days.Add(Day(day) + "_" + Escape(tenant));
+            partitions.Add(TableClient.CreateQueryFilter($"PartitionKey eq {Day(day) + "_" + Escape(tenant)}"));
         }
 
-        return days;
+        if (query.Until is null)
+        {
+            partitions.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Day(last.AddDays(1))}") + " and " + TableClient.CreateQueryFilter($"Tenant eq {tenant}"));
+        }
+
+        return partitions;
     }
 }

@@ -176,7 +176,7 @@ public sealed partial class TableCostLedger : ICostLedger
         }
 
         IEnumerable<string> partitions;
-        if (PartitionsOf(query) is { } days)
+        if (PartitionsOf(query) is { } tenantPartitions)
         {
             if (query.RunId is { } run)
             {
@@ -185,7 +185,7 @@ public sealed partial class TableCostLedger : ICostLedger
                 filters.Add(TableClient.CreateQueryFilter($"RowKey lt {Escape(run) + "}"}"));
             }
 
-            partitions = days.Select(day => TableClient.CreateQueryFilter($"PartitionKey eq {day}"));
+            partitions = tenantPartitions;
         }
         else
         {

@@ -123,7 +123,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     {
         // A period is read as one range per day (a tenant's short period: one partition per day), several at once, and
         // the records come as the reads answer: each query must still return every record it selects, once, and no
-        // other, at the edges of the period too (a start or end in the middle of a day, a tick either side).
+        // other, at the edges of the period too (a start or end in the middle of a day, a tick either side). A tenant's
+        // open-ended query read its day partitions up to the clock's tomorrow only, missing what an instance whose clock
+        // ran further ahead had written (the records three days after now).
         var now = CostSamples.Day1.AddDays(80);
         var ledger = new TableCostLedger(_table, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
         var since = CostSamples.Day1.AddDays(5).AddHours(3.5);
@@ -157,6 +159,8 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
             new() { Since = since, Until = until, Workflow = "triage" },
             new() { Since = since },
             new() { Since = since, Tenant = "t1" },
+            new() { Since = now.AddDays(-10), Tenant = "t1" },
+            new() { Since = now.AddDays(-10), Tenant = "t1", RunId = "run-edge" },
             new() { Since = now.AddDays(2) },
             new() { Until = until },
             new() { Since = until, Until = until.AddHours(1) },
