@@ -80,8 +80,8 @@ public static class JsonInput
         }
         catch (InvalidOperationException ex)
         {
-            // A property name that cannot be decoded fails while the object is built.
-            throw new JsonException($"a property name is not valid text: {ex.Message}", ex);
+            // A property name with an escaped lone surrogate fails while the object is built.
+            throw new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
         }
 
         CheckText(node);
@@ -146,6 +146,17 @@ public static class JsonInput
         switch (node)
         {
             case JsonObject obj:
+                try
+                {
+                    // The names are decoded when the object is first read: one of bytes that are not UTF-8 failed
+                    // there, outside the parse, and the HTTP API answered 500.
+                    _ = obj.Count;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new JsonException($"a property name in the object at {obj.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
+                }
+
                 foreach (var (_, value) in obj)
                 {
                     CheckText(value);
@@ -166,16 +177,19 @@ public static class JsonInput
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
                 {
-                    // Bytes that are not UTF-8 (a body sent in Latin-1) read as a lone surrogate before: name the right fault.
-                    var reason = Causes(ex).Any(e => e is System.Text.DecoderFallbackException)
-                        ? "it holds bytes that are not UTF-8; send the input as UTF-8"
-                        : "it holds a lone UTF-16 surrogate, such as \\ud800 without its pair";
-                    throw new JsonException($"the string at {value.GetPath()} is not valid text ({reason})", ex);
+                    throw new JsonException($"the string at {value.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
                 }
 
                 break;
         }
     }
+
+    /// <summary>Why a string or property name could not be decoded.</summary>
+    private static string NotTextReason(Exception ex) =>
+        // Bytes that are not UTF-8 (a body sent in Latin-1) read as a lone surrogate before: name the right fault.
+        Causes(ex).Any(e => e is System.Text.DecoderFallbackException)
+            ? "it holds bytes that are not UTF-8; send the input as UTF-8"
+            : "it holds a lone UTF-16 surrogate, such as \\ud800 without its pair";
 
     private static IEnumerable<Exception> Causes(Exception? ex)
     {

@@ -117,6 +117,18 @@ public sealed class JsonErrorsTests
     }
 
     [Fact]
+    public async Task ParseAsync_PropertyNameOfBytesThatAreNotUtf8_IsAJsonErrorNamingTheObject()
+    {
+        // Names are decoded when the object is first read, after the parse: this escaped as an InvalidOperationException
+        // ("Cannot transcode invalid UTF-8 JSON text to UTF-16 string"), and the HTTP API answered 500.
+        using var body = new MemoryStream([.. "{ \"a\": [{ \"caf"u8, 0xE9, .. "\": 1 }] }"u8]);
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.Equal("a property name in the object at $.a[0] is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)", ex.Message);
+    }
+
+    [Fact]
     public async Task ParseAsync_EmptyBody_StaysTheEmptyInputError()
     {
         using var body = new MemoryStream();

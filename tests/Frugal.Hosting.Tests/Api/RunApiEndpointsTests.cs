@@ -77,6 +77,24 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
+    [Fact]
+    public async Task Api_PropertyNameOfBytesThatAreNotUtf8_Answers400NamingTheObject()
+    {
+        // A name in Latin-1 ("subjéct" as 73 75 62 6A E9 63 74) was decoded only after the parse, and the answer was a 500.
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+        using var content = new ByteArrayContent([.. "{\"body\": \"b\", \"x\": {\"subj"u8, 0xE9, .. "ct\": \"a\"}}"u8]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await http.PostAsync("/api/workflows/support-triage/runs", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(
+            "the request body is not valid JSON: a property name in the object at $.x is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)",
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("/api/workflows/support-triage/runs", "gzip", "gzip")]
     [InlineData("/api/runs/some-run/feedback", "br", "br")]
