@@ -204,6 +204,22 @@ public sealed class WorkflowApi
         }
     }
 
+    private const string FeedbackShape = "{\"step\": \"<step id>\", \"verdict\": \"good\" or \"bad\"}";
+
+    private static readonly JsonNode FeedbackSchemaNode = JsonNode.Parse("""
+        {
+          "type": "object",
+          "required": ["step", "verdict"],
+          "additionalProperties": false,
+          "properties": {
+            "step": { "type": "string", "minLength": 1 },
+            "verdict": { "enum": ["good", "bad"] }
+          }
+        }
+        """)!;
+
+    private static readonly Lazy<Json.Schema.JsonSchema> FeedbackSchema = new(() => SchemaValidation.Build(FeedbackSchemaNode));
+
     /// <summary>
     /// Records a user's verdict on a step of a run (<c>{"step": "answer", "verdict": "good|bad"}</c>): it becomes a
     /// labelled routing example for the next <c>frugal router train --feedback</c>. 200, or a problem (400, 404, 409).
@@ -235,16 +251,32 @@ public sealed class WorkflowApi
         }
         catch (JsonException ex)
         {
-            return ApiResult.Problem(400, "Malformed JSON", $"the request body is not valid JSON: {JsonErrors.Describe(ex)}");
+            return ApiResult.Problem(400, "Malformed JSON", JsonErrors.IsEmptyInput(ex)
+                ? $"the request body is empty: send the verdict as JSON, {FeedbackShape}"
+                : $"the request body is not valid JSON: {JsonErrors.Describe(ex)}");
         }
 
-        var feedback = node as JsonObject;
-        var step = feedback?["step"] is JsonValue s && s.TryGetValue<string>(out var id) ? id : null;
-        var verdict = feedback?["verdict"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
-        if (step is null || verdict is not ("good" or "bad"))
+        // Each problem is named where it is, as a run input's are: "the body must be ..." alone did not say which part
+        // was wrong, and a misspelt property ("verdit") or one the API does not take was passed over in silence.
+        var violations = SchemaValidation.Validate(FeedbackSchema.Value, FeedbackSchemaNode, node, json: true)
+            .Select(v => v.Message.StartsWith("the input ", StringComparison.Ordinal) ? v with { Message = "the body " + v.Message["the input ".Length..] } : v)
+            .ToList();
+        if (violations.Count > 0)
         {
-            return ApiResult.Problem(400, "Invalid feedback", "the body must be {\"step\": \"<step id>\", \"verdict\": \"good\" or \"bad\"}");
+            var errors = new JsonArray([.. violations.Select(v => (JsonNode)new JsonObject
+            {
+                ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
+                ["message"] = v.Message,
+            })]);
+            return ApiResult.Problem(
+                400,
+                "Invalid feedback",
+                $"{string.Join("; ", violations.Select(v => v.Message))} (the body must be {FeedbackShape})",
+                new JsonObject { ["errors"] = errors });
         }
+
+        var step = node!["step"]!.GetValue<string>();
+        var verdict = node["verdict"]!.GetValue<string>();
 
         if (await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false))
         {

@@ -129,6 +129,51 @@ public sealed class RoutingFeedbackTests
     }
 
     [Fact]
+    public async Task Feedback_BadBodies_Answer400NamingEachProblemWhereItIs()
+    {
+        // Every bad body got "the body must be {...}", which said nothing of what was wrong, and properties the API
+        // does not take ("verdit", a misspelt verdict beside a right one) were passed over in silence.
+        var dir = Directory.CreateTempSubdirectory("frugal-feedback-");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Costs:SqlitePath"] = Path.Combine(dir.FullName, "costs.db"),
+            ["Frugal:Routing:Feedback:Enabled"] = "true",
+            ["Frugal:Routing:Feedback:Path"] = Path.Combine(dir.FullName, "feedback.db"),
+        }).Build();
+        await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
+        var definition = WorkflowLoader.Parse("""
+            name: fb-bad
+            input: { type: object }
+            steps:
+              - id: plain
+                kind: deterministic
+                operation: template
+                input: hello
+            """, "fb-bad.yaml");
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject());
+        await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+        var api = new WorkflowApi(new WorkflowCatalog([]), feedback: runtime.Host.Services.GetRequiredService<IRoutingFeedbackStore>());
+
+        async Task<ApiResult> SendAsync(string body) => await api.FeedbackAsync(runtime.Host.Client, id, Body(body), default, CancellationToken.None);
+        var several = await SendAsync("""{"step": 5, "verdict": "meh", "verdit": "bad"}""");
+        var missing = await SendAsync("""{"step": ""}""");
+        var array = await SendAsync("""["plain", "bad"]""");
+        var empty = await SendAsync("");
+
+        Assert.Equal((400, "Invalid feedback"), (several.StatusCode, several.Body["title"]!.GetValue<string>()));
+        Assert.Equal(
+            ["/step: 'step' must be a text, found 5", "/verdict: 'verdict' cannot be 'meh'; expected one of: good, bad", "/verdit: unknown property 'verdit'; did you mean 'verdict'? Expected one of: step, verdict"],
+            Errors(several));
+        Assert.Equal(
+            """'step' must be a text, found 5; 'verdict' cannot be 'meh'; expected one of: good, bad; unknown property 'verdit'; did you mean 'verdict'? Expected one of: step, verdict (the body must be {"step": "<step id>", "verdict": "good" or "bad"})""",
+            several.Body["detail"]!.GetValue<string>());
+        Assert.Equal(["/: missing required property 'verdict'", "/step: 'step' must be at least 1 characters long"], Errors(missing));
+        Assert.Equal(["/: the body must be an object, found an array"], Errors(array));
+        Assert.Equal((400, "Malformed JSON"), (empty.StatusCode, empty.Body["title"]!.GetValue<string>()));
+        Assert.Equal("""the request body is empty: send the verdict as JSON, {"step": "<step id>", "verdict": "good" or "bad"}""", empty.Body["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Feedback_WhenDisabled_AnswersConflictSayingHowToEnable()
     {
         var api = new WorkflowApi(new WorkflowCatalog([]));
@@ -140,6 +185,9 @@ public sealed class RoutingFeedbackTests
     }
 
     private static string Azurite => Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true";
+
+    private static IEnumerable<string> Errors(ApiResult result) =>
+        result.Body["errors"]!.AsArray().Select(e => $"{e!["pointer"]}: {e["message"]}");
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
 
