@@ -49,6 +49,20 @@ public sealed class CostReportFunctionTests : IDisposable
         Assert.Equal("tennant: not an argument of the cost report (it takes by, since, until, tenant, workflow, format)", body!["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task CostReport_FilterGivenTwice_Returns400RatherThanAnEmptyReport()
+    {
+        // The two were joined into one tenant, "acme,globex", and the answer was 200 with nothing spent.
+        var request = HttpTestContext.Request("GET");
+        request.QueryString = new QueryString("?code=key&by=tenant&tenant=acme&tenant=globex");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await new CostReportFunction(_ledger, TimeProvider.System).GetAsync(request), request);
+
+        Assert.Equal((400, "application/problem+json"), (status, type));
+        Assert.Equal("tenant: given 2 times ('acme', 'globex'); give it once", body!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30", 200)]
     [InlineData("?by=tenant&since=2025-06-01&until=2025-06-30&tenant=acme", 200)]

@@ -55,12 +55,27 @@ public sealed class CostReportEndpointsTests : IAsyncLifetime, IDisposable
     [InlineData("since=2026-12-06&until=2026-12-01", "since '2026-12-06' is not before until '2026-12-01': the period would run from 2026-12-06 00:00:00 to 2026-12-02 00:00:00 UTC")]
     [InlineData("tennant=acme&format=csv", "tennant: not an argument of the cost report (it takes by, since, until, tenant, workflow, format)")]
     [InlineData("by=tenant&from=2025-06-01", "from: not an argument of the cost report")]
+    [InlineData("tenant=acme&tenant=globex", "tenant: given 2 times ('acme', 'globex'); give it once")]
+    [InlineData("by=tenant&By=model&workflow=a&workflow=b", "by: given 2 times ('tenant', 'model'); give it once; workflow: given 2 times ('a', 'b'); give it once")]
+    [InlineData("tenant=a%09b", "tenant: must not contain control characters")]
     public async Task Report_BadArgument_Returns400NamingIt(string query, string message)
     {
         using var response = await _client!.GetAsync(new Uri("/api/costs/report?" + query, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_TenantFilterLongerThanATenantCanBe_Returns400RatherThanAnEmptyReport()
+    {
+        // No run can have such a tenant (x-frugal-tenant is refused past 128 characters): the answer was 200 with nothing spent.
+        using var response = await _client!.GetAsync(new Uri("/api/costs/report?tenant=" + new string('a', 200), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("tenant: must be at most 128 characters (was 200)", json.RootElement.GetProperty("detail").GetString());
     }
 
     public async Task InitializeAsync()

@@ -48,10 +48,15 @@ public sealed class CostReportApi
         }
 
         var unknown = arguments.Keys.Where(name => !ArgumentNames.Contains(name, StringComparer.OrdinalIgnoreCase) && !string.Equals(name, "code", StringComparison.OrdinalIgnoreCase)).ToList();
-        if (unknown.Count > 0)
+
+        // An argument given twice was read as its values joined by a comma: ?tenant=acme&tenant=globex filtered on the
+        // tenant "acme,globex" and answered 200 with an empty report, which reads as nothing spent.
+        var repeated = arguments.Where(a => a.Value.Count > 1 && ArgumentNames.Contains(a.Key, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0 || repeated.Count > 0)
         {
-            return Task.FromResult(Problem(400, "Bad cost report arguments",
-                string.Join("; ", unknown.Select(name => $"{name}: not an argument of the cost report (it takes {string.Join(", ", ArgumentNames)})"))));
+            return Task.FromResult(Problem(400, "Bad cost report arguments", string.Join("; ", [
+                .. unknown.Select(name => $"{name}: not an argument of the cost report (it takes {string.Join(", ", ArgumentNames)})"),
+                .. repeated.Select(a => $"{a.Key.ToLowerInvariant()}: given {a.Value.Count} times ({string.Join(", ", a.Value.Select(v => $"'{v}'"))}); give it once")])));
         }
 
         return GetAsync(name => arguments.TryGetValue(name, out var value) ? value.ToString() : null, callerTenant, cancellationToken);
@@ -95,6 +100,12 @@ public sealed class CostReportApi
         }
 
         var errors = new List<string>();
+        if (tenant is not null && Engine.WorkflowRunRequest.TenantProblem(tenant) is { } filterProblem)
+        {
+            // No run can have such a tenant (x-frugal-tenant is refused the same way): an empty report would read as nothing spent.
+            errors.Add($"tenant: {filterProblem}");
+        }
+
         CostGroupBy by = CostGroupBy.Workflow;
         CostReportFormat format = CostReportFormat.Json;
         DateTimeOffset? since = null, until = null;
