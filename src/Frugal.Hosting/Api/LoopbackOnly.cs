@@ -78,13 +78,15 @@ public static class LoopbackOnly
     private static ApiResult Problem(HttpContext context)
     {
         var request = context.Request;
+        // A request for the server as a whole (OPTIONS *) has no path; say what it asked for.
+        string target = request.Path.HasValue ? request.Path.ToString() : context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "/";
         return context.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => ApiResult.Problem(
-                404, "Not found", $"nothing answers {request.Method} {request.Path}; the API is POST /api/workflows/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/feedback, GET /api/workflows and GET /api/costs/report"),
+                404, "Not found", $"nothing answers {request.Method} {target}; the API is POST /api/workflows/{{name}}/runs, GET /api/runs/{{id}}, POST /api/runs/{{id}}/feedback, GET /api/workflows and GET /api/costs/report"),
             StatusCodes.Status405MethodNotAllowed => ApiResult.Problem(
-                405, "Method not allowed", $"{request.Path} does not answer {request.Method}" + (context.Response.Headers.Allow is [_, ..] allow ? $"; it answers {allow}" : string.Empty)),
-            var status => ApiResult.Problem(status, ReasonPhrases.GetReasonPhrase(status), $"{request.Method} {request.Path} failed with HTTP {status}"),
+                405, "Method not allowed", $"{target} does not answer {request.Method}" + (context.Response.Headers.Allow is [_, ..] allow ? $"; it answers {allow}" : string.Empty)),
+            var status => ApiResult.Problem(status, ReasonPhrases.GetReasonPhrase(status), $"{request.Method} {target} failed with HTTP {status}"),
         };
     }
 

@@ -81,6 +81,8 @@ public sealed class ServeCommandTests : IDisposable
             using var options = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/workflows"), timeout.Token);
             var tooLarge = await RawAsync(port, Start + "Content-Length: 200000000\r\nExpect: 100-continue\r\n\r\n", timeout.Token);
             var badChunk = await RawAsync(port, Start + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", timeout.Token);
+            // A request for the server as a whole (OPTIONS *) has an empty path: its 404 read "nothing answers OPTIONS ;".
+            var server = await RawAsync(port, "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", timeout.Token);
 
             Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (root.StatusCode, root.Content.Headers.ContentType?.MediaType));
             Assert.StartsWith("nothing answers GET /; the API is POST /api/workflows/{name}/runs", (await root.Content.ReadFromJsonAsync<JsonObject>(timeout.Token))!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -89,6 +91,8 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal("Request body too large. The max request body size is 104857600 bytes.", tooLarge.Problem["detail"]!.GetValue<string>());
             Assert.Equal((400, "application/problem+json"), (badChunk.Status, badChunk.ContentType));
             Assert.Equal("Bad chunk size data.", badChunk.Problem["detail"]!.GetValue<string>());
+            Assert.Equal((404, "application/problem+json"), (server.Status, server.ContentType));
+            Assert.StartsWith("nothing answers OPTIONS *;", server.Problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
         finally
         {
