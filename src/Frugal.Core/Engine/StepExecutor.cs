@@ -32,7 +32,10 @@ public sealed class StepExecutor
         ArgumentNullException.ThrowIfNull(request);
         if (request.Error is { } error)
         {
-            throw new StepInputException(error);
+            throw new StepInputException(error)
+            {
+                RedactedMessage = request.RedactedError ?? $"step '{request.StepId}': its calls could not be built from this run's data (the reason is left out: it may quote that data)",
+            };
         }
 
         var escalations = new EscalationAllowance(request.Calls.OfType<ModelCall>().Select(c => c.EscalationsLeft).DefaultIfEmpty(0).Min());

@@ -42,6 +42,13 @@ public sealed record StepRequest(
     /// </summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// <see cref="Error"/> without the run's data it may quote (the value an expression could not read), for the span
+    /// and log of a tenant whose text is not stored (<see cref="Telemetry.TenantTextPolicy"/>); null when there is no
+    /// error, or in a request sent before it was.
+    /// </summary>
+    public string? RedactedError { get; init; }
+
     /// <summary>The run's execution (<see cref="WorkflowRunRequest.Execution"/>): 0 for its first, left out of the message.</summary>
     public int Execution { get; init; }
 

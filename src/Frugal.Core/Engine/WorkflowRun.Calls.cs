@@ -126,7 +126,11 @@ internal sealed partial class WorkflowRun
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return NewRequest(stepId, attempt, [], batch, firstItem) with { Error = $"step '{stepId}': {ex.Message}" };
+            return NewRequest(stepId, attempt, [], batch, firstItem) with
+            {
+                Error = $"step '{stepId}': {ex.Message}",
+                RedactedError = $"step '{stepId}': {Telemetry.TenantTextPolicy.Redact(ex)}",
+            };
         }
 
         if (pending is null)

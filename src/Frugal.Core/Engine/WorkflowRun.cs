@@ -332,7 +332,7 @@ internal sealed partial class WorkflowRun
             catch (Frugal.Expressions.ExpressionException ex)
             {
                 // Which item: the step's name alone left a list of hundreds to search.
-                throw new InvalidOperationException($"item {i}: {ex.Message}", ex);
+                throw new Frugal.Expressions.ExpressionException($"item {i}: {ex.Message}", ex.Offset) { RedactedMessage = $"item {i}: {ex.RedactedMessage}" };
             }
         }
 

@@ -38,10 +38,14 @@ internal static class ExpressionFunctions
         new("number", 1, 1, (a, o) => ExpressionValues.TryNumber(a[0], out var n) ? ExpressionValues.Number(n, o)
             : double.TryParse(ExpressionValues.Render(a[0]), NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n)
                 ? ExpressionValues.Number(n)
-                : throw new ExpressionException(a[0] is null
+                : throw (a[0] is null
                     // A missing field read as '' and the message quoted that: "cannot read '' as a number".
-                    ? "number() got null (a missing field or a skipped step's output); give it a default: number(coalesce(x, 0))"
-                    : $"number() cannot read '{ExpressionValues.Render(a[0])}' as a number", o)),
+                    ? new ExpressionException("number() got null (a missing field or a skipped step's output); give it a default: number(coalesce(x, 0))", o)
+                    // The value is the run's data (an input's text): telemetry of a tenant whose text is not stored says its kind only.
+                    : new ExpressionException($"number() cannot read '{ExpressionValues.Render(a[0])}' as a number", o)
+                    {
+                        RedactedMessage = $"number() cannot read {ExpressionValues.Describe(a[0])} as a number (the value is left out: it may quote the run's data)",
+                    })),
         new("first", 1, 1, (a, o) => List(a[0], "first", o).FirstOrDefault()?.DeepClone()),
         new("last", 1, 1, (a, o) => List(a[0], "last", o).LastOrDefault()?.DeepClone()),
         new("keys", 1, 1, (a, _) => a[0] is JsonObject obj

@@ -148,6 +148,23 @@ public sealed class ExpressionTests
         Assert.Equal("number() got null (a missing field or a skipped step's output); give it a default: number(coalesce(x, 0))", ex.Message);
     }
 
+    [Theory]
+    [InlineData("number(input.name)", "number() cannot read a string as a number (the value is left out: it may quote the run's data)")]
+    [InlineData("number(input.tags)", "number() cannot read a list as a number (the value is left out: it may quote the run's data)")]
+    [InlineData("number(input.missing)", "number() got null (a missing field or a skipped step's output); give it a default: number(coalesce(x, 0))")]
+    [InlineData("input.name - 1", "'-' needs two numbers, got a string and a number")]
+    public void Evaluate_ValueItCannotRead_RedactedMessageLeavesTheValueOut(string text, string redacted)
+    {
+        // number() quotes the value it could not read, the run's data, and that message was what the step's span and log
+        // line said for every tenant; the other messages name types only, and are their own redacted form.
+        var scope = new JsonObject { ["input"] = new JsonObject { ["name"] = "Jane Roe", ["tags"] = new JsonArray("a", "Jane Roe") } };
+
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text).Evaluate(scope));
+
+        Assert.Equal(redacted, ex.RedactedMessage);
+        Assert.DoesNotContain("Jane Roe", ex.RedactedMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Evaluate_SubtractText_ThrowsNamingTypes()
     {

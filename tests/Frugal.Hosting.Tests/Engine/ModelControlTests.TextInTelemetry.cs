@@ -71,6 +71,62 @@ public sealed partial class ModelControlTests
         Assert.Contains(spans, s => s.Source.Name == FrugalTelemetry.DurableTaskSourceName && s.Status == ActivityStatusCode.Error && s.TraceId == step.TraceId);
     }
 
+    [Theory]
+    [InlineData("walnut", false)]
+    [InlineData("acme", true)]
+    public async Task Run_ExpressionQuotesAnInputValue_TelemetryCarriesItOnlyForATenantWhoseTextIsStored(string tenant, bool stored)
+    {
+        // number() says which value it could not read: the run's input. The orchestrator sends the step's request with
+        // that error and the activity fails with it, and its span and log line (event 1005) carried it for every tenant,
+        // as the "redacted" message of a step whose input is bad was the message itself.
+        var spans = new ConcurrentQueue<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(FrugalTelemetry.SourceName)
+            .SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new SpanErrorRedactor())
+            .AddProcessor(new Collect(spans))
+            .Build();
+        var logs = new CapturedLogs();
+        using var logging = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        await using var runtime = await LocalRuntime.StartAsync(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Frugal:Costs:SqlitePath"] = Path.Combine(Path.GetTempPath(), $"frugal-tests-{Guid.NewGuid():N}", "costs.db"),
+                ["Frugal:Costs:StoreTextForTenants:0"] = "ACME",
+            }).Build(),
+            store: null,
+            TextWriter.Null,
+            configureServices: null,
+            logging);
+        const string Steps = """
+            steps:
+              - id: count
+                kind: deterministic
+                operation: template
+                input: "${ number(input.q) + 1 }"
+            """;
+
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, Parse(Steps), new JsonObject { ["q"] = $"Refund {Secret} today" }, tenant);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        // The run's own status is the caller's: it says which value, whoever the tenant.
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal($"step 'count': number() cannot read 'Refund {Secret} today' as a number", metadata.FailureDetails!.ErrorMessage);
+        var step = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), id));
+        Assert.Equal(ActivityStatusCode.Error, step.Status);
+        if (stored)
+        {
+            Assert.Equal(metadata.FailureDetails.ErrorMessage, step.StatusDescription);
+            return;
+        }
+
+        // Which step and which function failed on what kind of value, without the value.
+        Assert.Equal("step 'count': number() cannot read a string as a number (the value is left out: it may quote the run's data)", step.StatusDescription);
+        Assert.Contains(logs.Lines, l => l.Contains("step count attempt 1 failed: step 'count': number() cannot read a string as a number", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines.Concat(spans.SelectMany(Texts)), t => t.Contains(Secret, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Run_ServiceErrorEchoesThePrompt_NoExportedSpanEventOrLogRecordCarriesIt()
     {
