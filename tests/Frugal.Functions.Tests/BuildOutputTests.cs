@@ -177,6 +177,16 @@ public sealed class BuildOutputTests
     }
 
     [Fact]
+    public void HostJson_DurableTracing_LeavesStepInputsOutputsAndFailureMessagesOutOfTheHostsLog()
+    {
+        // On, the Durable extension logs every activity's input and output (a step's prompts, a model's answers) and a
+        // failure's whole message to Application Insights for every tenant; off, their lengths and the exception's type.
+        var tracing = ReadJson(RepositoryPaths.InRepo("host.json"))["extensions"]?["durableTask"]?["tracing"];
+
+        Assert.NotEqual("true", tracing?["traceInputsAndOutputs"]?.ToString(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void HostJson_Queues_SpreadRedeliveriesOverMoreThanATokensPerMinuteWindow()
     {
         // A job whose tenant is over its tokens per minute is failed to be delivered again; with the default
