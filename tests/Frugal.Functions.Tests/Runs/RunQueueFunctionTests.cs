@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
+using Frugal.Costs;
 using Frugal.Functions.Runs;
+using Frugal.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Frugal.Functions.Tests.Runs;
 
@@ -33,6 +37,33 @@ public sealed class RunQueueFunctionTests(FunctionsHostFixture fixture) : IClass
         var node = JsonNode.Parse(poison)!;
         Assert.Contains(reason, node["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(message, node["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("walnut", false)]
+    [InlineData("ACME", true)]
+    public async Task Run_InputBreaksTheSchema_LogNamesWhereAndQuotesTheValueOnlyForATenantWhoseTextIsStored(string tenant, bool stored)
+    {
+        // The poison entry goes back to the sender with the value the schema refused; the log line, which goes to
+        // Application Insights, says where, unless the tenant's text may be stored.
+        const string Secret = "Jane Roe's card 4111-1111";
+        var logger = new FakeLogger<RunQueueFunction>();
+        var text = new TenantTextPolicy(Options.Create(new CostsOptions { StoreTextForTenants = { "acme" } }));
+        var function = new RunQueueFunction(fixture.Catalog, logger, budgets: null, text);
+        var message = new JsonObject
+        {
+            ["workflow"] = "support-triage",
+            ["tenant"] = tenant,
+            ["input"] = new JsonObject { ["subject"] = "Hi", ["body"] = "Hi", ["customer_tier"] = Secret },
+        }.ToJsonString();
+
+        var poison = await function.RunAsync(message, fixture.Host.Client, NewDelivery(), CancellationToken.None);
+
+        Assert.Contains(Secret, JsonNode.Parse(poison!)!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var logged = Assert.Single(logger.Collector.GetSnapshot()).Message;
+        Assert.StartsWith("Queue message sent to the poison queue: input does not match the input schema of 'support-triage'", logged, StringComparison.Ordinal);
+        Assert.Contains("/customer_tier", logged, StringComparison.Ordinal);
+        Assert.Equal(stored, logged.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
