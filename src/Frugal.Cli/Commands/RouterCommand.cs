@@ -83,6 +83,18 @@ internal static class RouterCommand
             {
                 result.AddError($"--holdout-out: '{held.FullName}' is the --data file; writing the held-out rows there would replace the training data");
             }
+
+            // Both were ignored without a word: no held-out file was written, or the router was trained without the
+            // production examples the user meant to add.
+            if (result.GetResult(holdoutOut) is { Implicit: false } && result.GetValue(holdout) <= 0)
+            {
+                result.AddError("--holdout-out: applies only with --holdout above 0 (the share of rows to hold out); without it no row is held out and nothing would be written");
+            }
+
+            if (result.GetResult(feedbackTable) is { Implicit: false } && !LedgerStore.IsAzure(result.GetValue(feedback) ?? string.Empty))
+            {
+                result.AddError("--feedback-table: applies only with --feedback naming a storage account (whose table of examples is read)");
+            }
         });
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -307,6 +307,41 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllText(csv));
     }
 
+    [Fact]
+    public async Task Train_HoldoutOutWithoutAHoldout_ExitsTwoSayingItNeedsOne()
+    {
+        // No row was held out, so no file was written, and nothing said so.
+        var csv = Write("data.csv", Synthetic(12));
+        var held = Path.Combine(_directory.FullName, "held.csv");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--holdout-out", held);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--holdout-out: applies only with --holdout above 0", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(held));
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Train_FeedbackTableWithoutAStorageAccount_ExitsTwoSayingItNeedsOne(bool sqliteFeedback)
+    {
+        // The router was trained without the production examples the table was named for, and nothing said so.
+        var csv = Write("data.csv", Synthetic(12));
+        string[] args = ["router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--feedback-table", "FrugalFeedback"];
+        if (sqliteFeedback)
+        {
+            args = [.. args, "--feedback", Path.Combine(_directory.FullName, "feedback.db")];
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--feedback-table: applies only with --feedback naming a storage account", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
+    }
+
     [Theory]
     [InlineData("folder")]
     [InlineData("missing")]
