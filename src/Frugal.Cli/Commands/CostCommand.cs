@@ -34,6 +34,7 @@ internal static class CostCommand
             by, since, until, format, output, store, table, tenant, workflow,
         };
         report.Validators.Add(result => CostCommand.CheckPeriod(result, since, until));
+        LedgerStore.RequireAccountForTable(report, store, table);
         report.SetAction(async (parse, cancellationToken) =>
         {
             CostReportArguments.TryParseBy("--by", parse.GetValue(by), out var groupBy, out _);

@@ -32,6 +32,7 @@ internal static class PlanCommand
             scale, peak, revenue, margin, capacity, since, until, store, table, format,
         };
         command.Validators.Add(result => CostCommand.CheckPeriod(result, since, until));
+        LedgerStore.RequireAccountForTable(command, store, table);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new PlanRequest

@@ -62,6 +62,7 @@ internal static class PurgeCommand
                 result.AddError("--task-hub: applies only with --store naming a storage account (whose task hub's runs are purged); the local ledger has no runs");
             }
         });
+        LedgerStore.RequireAccountForTable(command, store, table);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = LocalRuntime.ReadConfiguration();

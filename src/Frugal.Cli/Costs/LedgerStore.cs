@@ -54,6 +54,20 @@ internal static class LedgerStore
     };
 
     /// <summary>
+    /// Refuses a <c>--table</c> given on the command line when <c>--store</c> names no storage account: a SQLite ledger
+    /// has no tables to choose, and the report, plan or purge went to the local file without a word, a user who forgot
+    /// <c>--store</c> reading the laptop's ledger as the deployed one.
+    /// </summary>
+    public static void RequireAccountForTable(Command command, Option<string> store, Option<string> table) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(table) is { Implicit: false } && !IsAzure(result.GetValue(store) ?? string.Empty))
+            {
+                result.AddError("--table: applies only with --store naming a storage account (whose table holds the ledger); a SQLite ledger has no tables to choose");
+            }
+        });
+
+    /// <summary>
     /// The ledger frugal run and serve write with <paramref name="configuration"/> (frugal.json and environment
     /// variables): its table store's connection string or endpoint when <c>Frugal:Costs:Store</c> is <c>table</c>, else
     /// its SQLite file. Defaulting to <see cref="DefaultPath"/> instead, a report, a plan or a purge after runs with

@@ -397,6 +397,20 @@ public sealed class PurgeCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("purge", "--dry-run")]
+    [InlineData("cost", "report")]
+    [InlineData("plan")]
+    public async Task LedgerCommand_TableWithASqliteLedger_ExitsTwoSayingItNeedsAStorageAccount(params string[] command)
+    {
+        // --table without --store read the local file as if it were the account's ledger, without a word.
+        var (code, output, error) = await CliRunner.RunAsync([.. command, "--store", _ledger.Path, "--table", "FrugalCosts"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--table: applies only with --store naming a storage account", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Would delete", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("cost", "report")]
     [InlineData("plan")]
     public async Task LedgerCommand_TableNotInTheStorageAccount_ExitsTwoNamingIt(params string[] command)
