@@ -13,7 +13,8 @@ public interface IRoutingFeedbackStore : IRoutingFeedbackSink
     /// <summary>
     /// Turns a user's verdict on a step into an example: a bad cheap answer says premium was needed (cheap 0, premium 1),
     /// a bad premium answer that neither did well (0, 0), a good cheap answer that cheap was enough (1, 1). A good
-    /// premium answer says nothing about cheap and is not kept.
+    /// premium answer says nothing about cheap and is not kept. A verdict replaces the step's earlier one, so a good
+    /// premium answer's also removes a bad one given before.
     /// </summary>
     /// <returns>False when the step's call is unknown.</returns>
     Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken);

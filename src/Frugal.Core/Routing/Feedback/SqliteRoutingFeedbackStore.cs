@@ -65,6 +65,14 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
         {
             await AddAsync(new RoutingFeedback(runId, stepId, "user", system, prompt, s.Cheap, s.Premium), cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            // A verdict replaces the step's earlier one: a premium answer judged bad, then good, kept its (0, 0) example.
+            await ExecuteAsync(
+                "DELETE FROM examples WHERE run_id = $run AND step_id = $step AND source = 'user'",
+                cancellationToken,
+                ("$run", runId), ("$step", stepId)).ConfigureAwait(false);
+        }
 
         return true;
     }

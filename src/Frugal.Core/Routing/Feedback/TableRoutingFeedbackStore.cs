@@ -88,6 +88,12 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
         {
             await AddAsync(new RoutingFeedback(runId, stepId, "user", entity.GetString("System"), entity.GetString("Prompt") ?? string.Empty, s.Cheap, s.Premium), cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            // A verdict replaces the step's earlier one: a premium answer judged bad, then good, kept its (0, 0) example.
+            // Deleting an entity that is not there succeeds (the table is, since the call was found in it).
+            await _table.DeleteEntityAsync(ExamplePrefix + TableKeys.Escape(runId), TableKeys.Escape(stepId) + "|" + TableKeys.Escape("user"), ETag.All, cancellationToken).ConfigureAwait(false);
+        }
 
         return true;
     }

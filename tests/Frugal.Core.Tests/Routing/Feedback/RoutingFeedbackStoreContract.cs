@@ -42,6 +42,24 @@ internal static class RoutingFeedbackStoreContract
             examples.OrderBy(e => e.StepId, StringComparer.Ordinal));
     }
 
+    public static async Task Mark_SecondVerdict_ReplacesTheFirstEvenWhenItKeepsNoExample(Func<TimeProvider, IRoutingFeedbackStore> create)
+    {
+        // A premium answer judged bad, then good: the good verdict keeps no example, and the bad one's (0, 0) stayed.
+        var store = create(new FakeTimeProvider(Now));
+        await store.RememberAsync("run", "premium", ModelTierKeys.Premium, null, "premium, bad then good", CancellationToken.None);
+        await store.RememberAsync("run", "cheap", ModelTierKeys.Cheap, null, "cheap, bad then good", CancellationToken.None);
+        await store.AddAsync(new RoutingFeedback("run", "premium", "escalation", null, "premium, bad then good", 0, 1), CancellationToken.None);
+
+        Assert.True(await store.MarkAsync("run", "premium", good: false, CancellationToken.None));
+        Assert.True(await store.MarkAsync("run", "cheap", good: false, CancellationToken.None));
+        Assert.True(await store.MarkAsync("run", "premium", good: true, CancellationToken.None));
+        Assert.True(await store.MarkAsync("run", "cheap", good: true, CancellationToken.None));
+
+        Assert.Equal(
+            ["cheap user 1 1", "premium escalation 0 1"],
+            (await ReadAsync(store)).Select(e => $"{e.StepId} {e.Source} {e.CheapScore} {e.PremiumScore}").Order(StringComparer.Ordinal));
+    }
+
     public static async Task Add_SameRunStepAndSource_KeepsTheLatestAndReadsOldestFirst(Func<TimeProvider, IRoutingFeedbackStore> create)
     {
         var clock = new FakeTimeProvider(Now.AddDays(-2));

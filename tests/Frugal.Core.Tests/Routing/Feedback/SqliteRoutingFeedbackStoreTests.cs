@@ -12,6 +12,9 @@ public sealed class SqliteRoutingFeedbackStoreTests : IDisposable
     public Task MarkAsync_Verdicts_LabelAsTheTierOfTheCallSays() => RoutingFeedbackStoreContract.Mark_Verdicts_LabelAsTheTierOfTheCallSays(Create);
 
     [Fact]
+    public Task MarkAsync_SecondVerdict_ReplacesTheFirstEvenWhenItKeepsNoExample() => RoutingFeedbackStoreContract.Mark_SecondVerdict_ReplacesTheFirstEvenWhenItKeepsNoExample(Create);
+
+    [Fact]
     public Task AddAsync_SameRunStepAndSource_KeepsTheLatestAndReadsOldestFirst() => RoutingFeedbackStoreContract.Add_SameRunStepAndSource_KeepsTheLatestAndReadsOldestFirst(Create);
 
     [Fact]
