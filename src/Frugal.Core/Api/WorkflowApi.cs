@@ -81,6 +81,13 @@ public sealed class WorkflowApi
             return tenantProblem;
         }
 
+        // The input is checked before the budget: a refusal (402, 429, 503) says to wait or to try again, which an input
+        // the schema refuses never gets past; it was sent back with the budget's answer and, once let in, a 400.
+        if (WorkflowInputValidator.Validate(definition, input) is { Count: > 0 } violations)
+        {
+            return InputProblem(name, violations);
+        }
+
         BudgetRefusal? refusal;
         try
         {
@@ -111,16 +118,7 @@ public sealed class WorkflowApi
         }
         catch (WorkflowInputException ex)
         {
-            var errors = new JsonArray([.. ex.Violations.Select(v => (JsonNode)new JsonObject
-            {
-                ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
-                ["message"] = v.Message,
-            })]);
-            return ApiResult.Problem(
-                400,
-                "Input does not match the workflow's input schema",
-                $"{ex.Violations.Count} violation(s) of the input schema of '{name}'",
-                new JsonObject { ["errors"] = errors });
+            return InputProblem(name, ex.Violations);
         }
 
         var statusUrl = $"{baseUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(id)}{statusQuery}";
@@ -132,6 +130,20 @@ public sealed class WorkflowApi
             ["statusQueryGetUri"] = statusUrl,
         };
         return new ApiResult(202, accepted, Location: statusUrl);
+    }
+
+    private static ApiResult InputProblem(string name, IReadOnlyList<InputViolation> violations)
+    {
+        var errors = new JsonArray([.. violations.Select(v => (JsonNode)new JsonObject
+        {
+            ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
+            ["message"] = v.Message,
+        })]);
+        return ApiResult.Problem(
+            400,
+            "Input does not match the workflow's input schema",
+            $"{violations.Count} violation(s) of the input schema of '{name}'",
+            new JsonObject { ["errors"] = errors });
     }
 
     /// <summary>The problem answer for a refused run: 402 with the budget and spend, or 429 with Retry-After.</summary>

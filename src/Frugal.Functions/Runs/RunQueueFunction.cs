@@ -69,6 +69,16 @@ public sealed class RunQueueFunction
             {
                 error = $"'tenant' {tenantProblem}";
             }
+            else if (WorkflowInputValidator.Validate(definition, job.Input) is { Count: > 0 } violations)
+            {
+                // Before the budget: a tenant over its tokens per minute had a job it can never run delivered five
+                // times, 30 s apart, and poisoned by the host without the schema's reason (a spent budget: poisoned
+                // with the budget's). The poison entry goes back to the sender with the values the schema refused;
+                // the log names where.
+                var invalid = new WorkflowInputException(definition.Name, violations);
+                error = invalid.Message;
+                logged = _text.Describe(invalid, WorkflowRunRequest.TenantOrDefault(job.Tenant));
+            }
             else if (_budgets is not null
                 && await _budgets.CheckRunStartAsync(WorkflowRunRequest.TenantOrDefault(job.Tenant), cancellationToken) is { } refusal)
             {

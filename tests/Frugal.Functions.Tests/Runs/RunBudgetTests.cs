@@ -16,7 +16,7 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         var options = new BudgetOptions { Action = BudgetAction.Refuse };
         options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0m };
         var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, Guard(options)));
-        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+        var request = HttpTestContext.Request("POST", ValidInput, tenant: "acme");
 
         var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
             await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
@@ -37,7 +37,7 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         var guard = Guard(options);
         await guard.AcquireTokensAsync("acme", 50, CancellationToken.None);
         var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
-        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+        var request = HttpTestContext.Request("POST", ValidInput, tenant: "acme");
 
         var (status, type, body, headers) = await HttpTestContext.ExecuteAsync(
             await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
@@ -62,7 +62,7 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         var spent = await guard.ReserveAsync(new Frugal.Models.FrugalChatContext("run-1", "support-triage", "acme", "answer", 1, "premium"), BudgetGuard.ToNano(0.002m), canDowngrade: false, CancellationToken.None);
         await guard.SettleAsync(spent, BudgetGuard.ToNano(0.002m));
         var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
-        var request = HttpTestContext.Request("POST", "{}", tenant: spelling);
+        var request = HttpTestContext.Request("POST", ValidInput, tenant: spelling);
 
         var (status, _, body, _) = await HttpTestContext.ExecuteAsync(
             await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
@@ -83,7 +83,7 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m };
         var guard = new BudgetGuard(Options.Create(options), store, PriceTable.LoadDefault(), TimeProvider.System);
         var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, guard));
-        var request = HttpTestContext.Request("POST", "{}", tenant: "acme");
+        var request = HttpTestContext.Request("POST", ValidInput, tenant: "acme");
 
         var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
             await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
@@ -97,6 +97,45 @@ public sealed class RunBudgetTests(FunctionsHostFixture fixture) : IClassFixture
         Assert.DoesNotContain(port.ToString(System.Globalization.CultureInfo.InvariantCulture), body.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("RedisConnectionString", body.ToJsonString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task StartRun_InputTheSchemaRefusesFromATenantOverBudget_Returns400ListingTheViolations()
+    {
+        // The budget was checked first: a tenant over budget was told to wait (402, or 429 with Retry-After) and, once
+        // let in, that its input never could run.
+        var options = new BudgetOptions { Action = BudgetAction.Refuse };
+        options.Tenants["acme"] = new TenantBudgetOptions { Monthly = 0m };
+        var functions = new RunHttpFunctions(new WorkflowApi(fixture.Catalog, Guard(options)));
+        var request = HttpTestContext.Request("POST", """{"subject": ""}""", tenant: "acme");
+
+        var (status, type, body, _) = await HttpTestContext.ExecuteAsync(
+            await functions.StartRunAsync(request, fixture.Host.Client, "support-triage"), request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal("Input does not match the workflow's input schema", body!["title"]!.GetValue<string>());
+        Assert.Equal(["/", "/subject"], body["errors"]!.AsArray().Select(e => e!["pointer"]!.GetValue<string>()).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task RunFromQueue_InputTheSchemaRefusesFromATenantOverTokensPerMinute_GoesToPoisonAtOnceWithTheViolations()
+    {
+        // The budget was checked first: over its tokens per minute, the job was failed to be delivered again 30 s later,
+        // five times, then poisoned by the host without the schema's reason.
+        var options = new BudgetOptions();
+        options.Tenants["acme"] = new TenantBudgetOptions { TokensPerMinute = 10 };
+        var guard = Guard(options);
+        await guard.AcquireTokensAsync("acme", 50, CancellationToken.None);
+        var function = new RunQueueFunction(fixture.Catalog, Microsoft.Extensions.Logging.Abstractions.NullLogger<RunQueueFunction>.Instance, guard);
+        var message = """{"workflow": "support-triage", "tenant": "acme", "input": {"subject": 1}}""";
+
+        var poison = await function.RunAsync(message, fixture.Host.Client, TestFunctionContext.QueueMessage(Guid.NewGuid().ToString()), CancellationToken.None);
+
+        Assert.NotNull(poison);
+        Assert.StartsWith("input does not match the input schema of 'support-triage'", System.Text.Json.Nodes.JsonNode.Parse(poison)!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private const string ValidInput = """{"subject": "Hi", "body": "Hi"}""";
 
     private static int FreePort()
     {
