@@ -14,6 +14,9 @@ public sealed class CostCommandTests : IDisposable
     [InlineData("--format", "pdf", "--format: 'pdf' is not one of table, json, csv, html")]
     [InlineData("--since", "yesterday", "--since: 'yesterday' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
     [InlineData("--until", "2025-13-40", "--until: '2025-13-40' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
+    // Read as 12 June and 7 December of this year: a report asked for from 6 December covered half a year, silently.
+    [InlineData("--since", "06/12/2025", "--since: '06/12/2025' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
+    [InlineData("--until", "Dec 7", "--until: 'Dec 7' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
     public async Task Report_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {
         var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, option, value);
@@ -183,10 +186,13 @@ public sealed class CostCommandTests : IDisposable
         Assert.Empty(output);
     }
 
-    [Fact]
-    public async Task Report_JsonByTenantWithPeriod_PrintsFilteredGroups()
+    [Theory]
+    [InlineData("2025-06-01", "2025-06-02")]
+    [InlineData("2025-06-01T00:00:00Z", "2025-06-03T00:00:00Z")]
+    [InlineData("2025-06-01T02:00+02:00", "2025-06-03 00:00")]
+    public async Task Report_JsonByTenantWithPeriod_PrintsFilteredGroups(string since, string until)
     {
-        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "tenant", "--since", "2025-06-01", "--until", "2025-06-02", "--format", "json");
+        var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--by", "tenant", "--since", since, "--until", until, "--format", "json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);

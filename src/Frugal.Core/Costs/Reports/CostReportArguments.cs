@@ -56,9 +56,18 @@ public static class CostReportArguments
             time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             time = isEnd && date < DateOnly.MaxValue ? time.AddDays(1) : time;
         }
-        else
+        else if (value is { Length: > 10 } && value[10] is 'T' or 't' or ' '
+            && DateOnly.TryParseExact(value.AsSpan(0, 10), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             parsed = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+        }
+        else
+        {
+            // Only ISO 8601 (a yyyy-MM-dd date, then T or a space and the time): DateTimeOffset.TryParse took any text
+            // it could read, 06/12/2026 as 12 June (the invariant culture puts the month first) and "Dec 7" as this
+            // year's, so a report asked for from 6 December quietly covered half a year.
+            parsed = false;
+            time = default;
         }
 
         if (!parsed)
