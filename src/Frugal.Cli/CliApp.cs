@@ -59,6 +59,13 @@ internal static class CliApp
 
             return UsageExitCode;
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            // A file or folder the user named that this account may not read or write (chmod, another user's): it
+            // ended as "error: Permission denied", exit 1, without saying which path.
+            await configuration.Error.WriteLineAsync($"error: {ex.Message}");
+            return UsageExitCode;
+        }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("FRUGAL_DEBUG") is not ("1" or "true"))
         {
             // Anything else is a failure frugal did not foresee: one line and exit 1, not an unhandled exception, its

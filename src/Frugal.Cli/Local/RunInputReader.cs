@@ -21,6 +21,16 @@ internal static class RunInputReader
                 : $"{path}: input file not found");
         }
 
+        try
+        {
+            File.OpenHandle(path).Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file this account may not read ended frugal run with "error: Permission denied", exit 1, naming no file.
+            throw new CliUsageException($"{path}: cannot read the input file: {ex.Message}");
+        }
+
         var name = Path.GetFileName(path);
         if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {

@@ -13,7 +13,7 @@ internal static class WorkflowFileReader
     /// refused as a workflow whose name the first already used.
     /// </summary>
     public static IEnumerable<string> Expand(IEnumerable<string> paths) => paths
-        .SelectMany(path => Directory.Exists(path) && WorkflowFiles(path) is { Length: > 0 } files ? files : [path])
+        .SelectMany(path => Directory.Exists(path) && ReadableWorkflowFiles(path) is { Length: > 0 } files ? files : [path])
         .DistinctBy(path => path.Length == 0 ? path : Path.GetFullPath(path), StringComparer.Ordinal);
 
     /// <param name="path">The workflow file.</param>
@@ -31,9 +31,7 @@ internal static class WorkflowFileReader
 
         if (!File.Exists(path))
         {
-            throw new CliUsageException(!Directory.Exists(path) ? $"{path}: workflow file not found"
-                : WorkflowFiles(path).Length == 0 ? $"{path}: is a folder with no workflow files (*.yaml, *.yml) in it"
-                : $"{path}: is a folder; name a workflow file in it");
+            throw new CliUsageException(!Directory.Exists(path) ? $"{path}: workflow file not found" : FolderProblem(path));
         }
 
         try
@@ -43,6 +41,34 @@ internal static class WorkflowFileReader
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CliUsageException($"{path}: cannot read the workflow file: {ex.Message}");
+        }
+    }
+
+    private static string FolderProblem(string folder)
+    {
+        try
+        {
+            return WorkflowFiles(folder).Length == 0 ? $"{folder}: is a folder with no workflow files (*.yaml, *.yml) in it"
+                : $"{folder}: is a folder; name a workflow file in it";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder this account may not list ended frugal validate with "error: Permission denied", exit 1, and
+            // the files named after it unchecked.
+            return $"{folder}: cannot read the folder: {ex.Message}";
+        }
+    }
+
+    /// <summary>The folder's workflow files, or none when it cannot be listed (<see cref="Read"/> then says why).</summary>
+    private static string[] ReadableWorkflowFiles(string folder)
+    {
+        try
+        {
+            return WorkflowFiles(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

@@ -35,6 +35,11 @@ public static class RoutingDataReader
         {
             throw new RoutingDataException($"{path}: not a valid CSV file: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file this account may not read ended the command with "Permission denied", naming no file.
+            throw new RoutingDataException($"{path}: cannot read the file: {ex.Message}", ex);
+        }
     }
 
     private static List<RoutingExample> ReadRows(SepReader reader, string path)

@@ -79,6 +79,24 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_ConfigThatCannotBeRead_ExitsTwoNamingIt()
+    {
+        // It ended with "error: Permission denied", exit 1, naming no file. A bus's drivers_probe is write-only in
+        // sysfs: not even root may read it (a chmod 000 file root reads anyway).
+        const string config = "/sys/bus/cpu/drivers_probe";
+        if (!File.Exists(config))
+        {
+            return;
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("emulate", "--config", config, "--port", "0");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: Access to the path '{config}' is denied.", error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Fact]
     public async Task Invoke_InvalidJson_ExitsTwoSayingNotValidJson()
     {
         var file = Write("{ bad");

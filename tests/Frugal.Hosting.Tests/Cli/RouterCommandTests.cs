@@ -358,6 +358,23 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_DataThatCannotBeRead_ExitsTwoNamingIt()
+    {
+        // It ended with "error: Permission denied", exit 1, naming no file. A bus's drivers_probe is write-only in
+        // sysfs: not even root may read it.
+        const string data = "/sys/bus/cpu/drivers_probe";
+        if (!File.Exists(data))
+        {
+            return;
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "eval", "--router", "rules", "--data", data);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{data}: cannot read the file: Access to the path '{data}' is denied.", error.Trim());
+    }
+
+    [Fact]
     public async Task Train_OutUnderAFile_ExitsTwoSayingTheFolderCannotBeMade()
     {
         var csv = Write("data.csv", Synthetic(12));

@@ -262,6 +262,24 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_InputThatCannotBeRead_ExitsTwoNamingIt()
+    {
+        // It ended with "error: Permission denied", exit 1, naming no file. A bus's drivers_probe is write-only in
+        // sysfs: not even root may read it (a chmod 000 file root reads anyway).
+        const string input = "/sys/bus/cpu/drivers_probe";
+        if (!File.Exists(input))
+        {
+            return;
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}: cannot read the input file: Access to the path '{input}' is denied", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("[1/", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_InputIsAFolder_ExitsTwoSayingSo()
     {
         // It said "input file not found" of a folder that is there.
@@ -866,6 +884,41 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal($"{empty}: is a folder with no workflow files (*.yaml, *.yml) in it", error.Trim());
         Assert.Contains("support-triage.yaml: ok", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_FolderThatCannotBeListed_ExitsTwoNamingItAndChecksTheOtherFiles()
+    {
+        // It ended with "error: Permission denied", exit 1, before checking the files named after it.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var locked = _directory.CreateSubdirectory("locked");
+        File.WriteAllText(Path.Combine(locked.FullName, "a.yaml"), "name: a\n");
+        locked.UnixFileMode = UnixFileMode.None;
+        try
+        {
+            try
+            {
+                _ = locked.GetFiles();
+                return; // root lists any folder: nothing to check here.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
+            var (code, output, error) = await CliRunner.RunAsync("validate", locked.FullName, RepoPaths.Workflow("support-triage.yaml"));
+
+            Assert.Equal(2, code);
+            Assert.Equal($"{locked.FullName}: cannot read the folder: Access to the path '{locked.FullName}' is denied.", error.Trim());
+            Assert.Contains("support-triage.yaml: ok", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            locked.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        }
     }
 
     [Fact]
