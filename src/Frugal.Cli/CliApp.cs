@@ -59,6 +59,12 @@ internal static class CliApp
 
             return UsageExitCode;
         }
+        catch (Local.CliUsageException ex)
+        {
+            // Bad input found where the command could not say so itself (an embeddings cache that is not one).
+            await configuration.Error.WriteLineAsync(ex.Message);
+            return UsageExitCode;
+        }
         catch (UnauthorizedAccessException ex)
         {
             // A file or folder the user named that this account may not read or write (chmod, another user's): it

@@ -54,6 +54,14 @@ internal static class RouterCommand
         var l2 = NumberOption.Create("--l2", "L2 penalty of the logistic heads", v => v >= 0, "a number from 0 up", defaults.L2);
         var target = TargetOption();
         var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
+        cache.Validators.Add(result =>
+        {
+            // Written after embedding every prompt: a folder failed then with "error: Permission denied", exit 1.
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && CacheProblem(file) is { } problem)
+            {
+                result.AddError($"--cache: {problem}");
+            }
+        });
         var feedback = new Option<string?>("--feedback")
         {
             Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, a SQLite file (e.g. .frugal/feedback.db), an Azure Storage connection string or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login)",
@@ -298,6 +306,11 @@ internal static class RouterCommand
     /// <summary>Why the held-out rows cannot be written to <paramref name="file"/>, or null.</summary>
     private static string? HoldoutOutProblem(FileInfo file) =>
         Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; --holdout-out names the CSV file to write"
+        : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
+        : null;
+
+    private static string? CacheProblem(FileInfo file) =>
+        Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; --cache names the file that keeps the embeddings"
         : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
         : null;
 

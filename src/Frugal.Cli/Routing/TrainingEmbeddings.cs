@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using Frugal.Cli.Local;
 using Frugal.Routing;
 using Microsoft.Extensions.AI;
 
@@ -62,25 +63,55 @@ internal static class TrainingEmbeddings
     private static string Key(RoutingExample example) =>
         example.Id + "/" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(example.Prompt)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The cache in <paramref name="path"/>. A file that is not one (a CSV named by mistake, an empty file, one cut
+    /// short) is bad input, said before any prompt is embedded: its first bytes read as a count of entries ended the
+    /// command with an OutOfMemoryException or "Unable to read beyond the end of the stream", exit 1.
+    /// </summary>
+    /// <exception cref="CliUsageException">The file is not an embeddings cache.</exception>
     private static Dictionary<string, float[]> Read(string path)
     {
-        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        var count = reader.ReadInt32();
-        var cache = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        try
         {
-            var key = reader.ReadString();
-            var vector = new float[reader.ReadInt32()];
-            for (var d = 0; d < vector.Length; d++)
+            // Each entry takes at least 5 bytes (a key's length and a vector's), each value 4.
+            var count = reader.ReadInt32();
+            Check(count >= 0 && count <= (stream.Length - stream.Position) / 5, path);
+            var cache = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
             {
-                vector[d] = reader.ReadSingle();
+                var key = reader.ReadString();
+                var length = reader.ReadInt32();
+                Check(length >= 0 && length <= (stream.Length - stream.Position) / sizeof(float), path);
+                var vector = new float[length];
+                for (var d = 0; d < vector.Length; d++)
+                {
+                    vector[d] = reader.ReadSingle();
+                }
+
+                cache[key] = vector;
             }
 
-            cache[key] = vector;
+            Check(stream.Position == stream.Length, path);
+            return cache;
         }
-
-        return cache;
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException)
+        {
+            throw NotACache(path);
+        }
     }
+
+    private static void Check(bool valid, string path)
+    {
+        if (!valid)
+        {
+            throw NotACache(path);
+        }
+    }
+
+    private static CliUsageException NotACache(string path) =>
+        new($"--cache: '{path}' is not an embeddings cache (the file router train --cache writes); name another file, or delete this one if it is a cache cut short");
 
     private static void Write(string path, Dictionary<string, float[]> cache)
     {

@@ -358,6 +358,37 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_CacheIsNotACache_ExitsTwoBeforeEmbeddingAnythingAndLeavesItAlone()
+    {
+        // Its first bytes read as a count of entries: OutOfMemoryException (or "Unable to read beyond the end of the
+        // stream" for an empty file), exit 1.
+        var csv = Write("data.csv", Synthetic(12));
+        var notes = Write("notes.txt", "my notes, not a cache");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--cache", notes);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--cache: '{notes}' is not an embeddings cache (the file router train --cache writes); name another file, or delete this one if it is a cache cut short", error.Trim());
+        Assert.Equal("my notes, not a cache", File.ReadAllText(notes));
+    }
+
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("missing")]
+    public async Task Train_CacheCannotBeWritten_ExitsTwoBeforeEmbeddingAnything(string what)
+    {
+        // Written after every prompt was embedded: a folder failed then with "error: Permission denied", exit 1.
+        var csv = Write("data.csv", Synthetic(12));
+        var target = what == "folder" ? _directory.FullName : Path.Combine(_directory.FullName, "no-such-folder", "cache.bin");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--cache", target);
+
+        Assert.Equal(2, code);
+        Assert.Contains(what == "folder" ? $"--cache: '{target}' is a folder; --cache names the file that keeps the embeddings" : $"--cache: the folder '{Path.GetDirectoryName(target)}' does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_DataThatCannotBeRead_ExitsTwoNamingIt()
     {
         // It ended with "error: Permission denied", exit 1, naming no file. A bus's drivers_probe is write-only in
