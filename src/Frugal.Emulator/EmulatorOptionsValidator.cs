@@ -55,7 +55,10 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
 
         if (!string.IsNullOrWhiteSpace(options.QualityData) && !File.Exists(options.QualityData))
         {
-            failures.Add($"{Section}:QualityData: the file '{Path.GetFullPath(options.QualityData)}' does not exist.");
+            // A folder "did not exist", though it was there by name.
+            failures.Add(Directory.Exists(options.QualityData)
+                ? $"{Section}:QualityData: '{Path.GetFullPath(options.QualityData)}' is a folder; name a labelled CSV file (id,source,prompt,cheap_score,premium_score)."
+                : $"{Section}:QualityData: the file '{Path.GetFullPath(options.QualityData)}' does not exist.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

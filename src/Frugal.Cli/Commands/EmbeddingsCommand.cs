@@ -22,10 +22,18 @@ internal static class EmbeddingsCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            var folder = parse.GetValue(workflows)!;
+            if (File.Exists(folder))
+            {
+                // A file "did not exist" as a folder, though it was there by name (frugal serve says it so).
+                await error.WriteLineAsync($"{folder}: is a file; --workflows names the folder of workflow files").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             WorkflowCatalog catalog;
             try
             {
-                catalog = WorkflowCatalog.LoadFolder(parse.GetValue(workflows)!);
+                catalog = WorkflowCatalog.LoadFolder(folder);
             }
             catch (DirectoryNotFoundException ex)
             {

@@ -132,7 +132,10 @@ internal static class EmulateCommand
 
         if (!file.Exists)
         {
-            throw new InvalidDataException($"The emulator config file '{file.FullName}' was not found.");
+            // A folder "was not found", though it was there by name.
+            throw new InvalidDataException(Directory.Exists(file.FullName)
+                ? $"The emulator config file '{file.FullName}' is a folder; --config names a JSON file."
+                : $"The emulator config file '{file.FullName}' was not found.");
         }
 
         IConfigurationRoot configuration;

@@ -23,7 +23,8 @@ public static class RoutingDataReader
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new RoutingDataException($"{path}: the file does not exist.");
+            // A folder "did not exist", though it was there by name.
+            throw new RoutingDataException(Directory.Exists(path) ? $"{path}: is a folder; name a labelled CSV file (id,source,prompt,cheap_score,premium_score)." : $"{path}: the file does not exist.");
         }
 
         try

@@ -79,6 +79,26 @@ public sealed class EmulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_ConfigIsAFolder_ExitsTwoSayingSo()
+    {
+        // It said the folder "was not found".
+        var (code, _, error) = await InvokeAsync("emulate", "--config", _directory.FullName);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"The emulator config file '{_directory.FullName}' is a folder; --config names a JSON file.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_QualityIsAFolder_ExitsTwoSayingSo()
+    {
+        // It said the folder "does not exist".
+        var (code, _, error) = await CliRunner.RunAsync("emulate", "--quality", _directory.FullName, "--port", "0");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"Emulator:QualityData: '{_directory.FullName}' is a folder; name a labelled CSV file (id,source,prompt,cheap_score,premium_score).", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_ConfigThatCannotBeRead_ExitsTwoNamingIt()
     {
         // It ended with "error: Permission denied", exit 1, naming no file. A bus's drivers_probe is write-only in

@@ -406,6 +406,16 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_DataIsAFolder_ExitsTwoSayingSo()
+    {
+        // It said "the file does not exist" of a folder that is there.
+        var (code, _, error) = await CliRunner.RunAsync("router", "eval", "--router", "rules", "--data", _directory.FullName);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{_directory.FullName}: is a folder; name a labelled CSV file (id,source,prompt,cheap_score,premium_score).", error.Trim());
+    }
+
+    [Fact]
     public async Task Train_OutUnderAFile_ExitsTwoSayingTheFolderCannotBeMade()
     {
         var csv = Write("data.csv", Synthetic(12));
