@@ -34,7 +34,10 @@ public static class RouterArtefact
         var full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new RouterLoadException($"Router folder '{full}' does not exist.");
+            // A file (router.json itself, most often) "did not exist" as a folder, though it was there by name.
+            throw new RouterLoadException(File.Exists(full)
+                ? $"'{full}' is a file; a router is the folder that holds {RouterFile} (name its folder)."
+                : $"Router folder '{full}' does not exist.");
         }
 
         var path = Path.Combine(full, RouterFile);

@@ -99,6 +99,19 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_RouterIsAFile_ExitsTwoSayingToNameItsFolder()
+    {
+        // router.json given for its folder was said not to exist.
+        var csv = Write("data.csv", Synthetic(12));
+        var file = Write("router.json", "{}");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "eval", "--router", file, "--data", csv);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"'{file}' is a file; a router is the folder that holds router.json (name its folder).", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrainThenEval_SyntheticData_PrintsOneJsonObjectWithFigures()
     {
         var csv = Write("data.csv", Synthetic(40));
