@@ -92,16 +92,32 @@ internal static class RouterCommand
                 result.AddError($"--holdout-out: '{held.FullName}' is the --data file; writing the held-out rows there would replace the training data");
             }
 
-            // Both were ignored without a word: no held-out file was written, or the router was trained without the
-            // production examples the user meant to add.
-            if (result.GetResult(holdoutOut) is { Implicit: false } && result.GetValue(holdout) <= 0)
-            {
-                result.AddError("--holdout-out: applies only with --holdout above 0 (the share of rows to hold out); without it no row is held out and nothing would be written");
-            }
-
             if (result.GetResult(feedbackTable) is { Implicit: false } && !LedgerStore.IsAzure(result.GetValue(feedback) ?? string.Empty))
             {
                 result.AddError("--feedback-table: applies only with --feedback naming a storage account (whose table of examples is read)");
+            }
+
+            // Without a hold-out they did nothing, without a word: no held-out file was written, no second training ran.
+            double fraction;
+            try
+            {
+                fraction = result.GetValue(holdout);
+            }
+            catch (InvalidOperationException)
+            {
+                // A --holdout that did not parse has its own error already (reading it throws that error).
+                return;
+            }
+
+            if (fraction <= 0)
+            {
+                foreach (var (option, what) in new (Option, string)[] { (holdoutOut, "writes the held-out rows"), (refit, "retrains on every row after measuring on the held-out ones") })
+                {
+                    if (result.GetResult(option) is { Implicit: false })
+                    {
+                        result.AddError($"{option.Name}: applies only with --holdout (it {what}); without one no row is held out");
+                    }
+                }
             }
         });
         command.SetAction(async (parse, cancellationToken) =>

@@ -320,21 +320,6 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllText(csv));
     }
 
-    [Fact]
-    public async Task Train_HoldoutOutWithoutAHoldout_ExitsTwoSayingItNeedsOne()
-    {
-        // No row was held out, so no file was written, and nothing said so.
-        var csv = Write("data.csv", Synthetic(12));
-        var held = Path.Combine(_directory.FullName, "held.csv");
-
-        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--holdout-out", held);
-
-        Assert.Equal(2, code);
-        Assert.Contains("--holdout-out: applies only with --holdout above 0", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(held));
-        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -426,6 +411,24 @@ public sealed class RouterCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal($"{_directory.FullName}: is a folder; name a labelled CSV file (id,source,prompt,cheap_score,premium_score).", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--holdout-out", "writes the held-out rows")]
+    [InlineData("--refit", "retrains on every row after measuring on the held-out ones")]
+    public async Task Train_HoldoutOptionWithoutAHoldout_ExitsTwoBeforeEmbeddingAnything(string option, string what)
+    {
+        // Without --holdout they did nothing, without a word: no held-out file was written, no second training ran.
+        var csv = Write("data.csv", Synthetic(12));
+        string[] value = option == "--refit" ? [] : [Path.Combine(_directory.FullName, "held.csv")];
+
+        var (code, _, error) = await CliRunner.RunAsync(["router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), option, .. value]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{option}: applies only with --holdout (it {what}); without one no row is held out", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory.FullName, "held.csv")));
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
     }
 
     [Fact]
