@@ -86,10 +86,20 @@ internal static partial class ReplayRunner
         // The share is of the calls the workflow routes (its auto steps, pinned in the other variants by the same ids):
         // premium calls per run read 200% for a workflow with two auto steps.
         var autoSteps = AutoSteps(variants[0].Definition).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, variant) in variants)
+        try
         {
-            await progress.WriteLineAsync($"replaying {rows.Count} prompts: {name} ...");
-            results.Add(await RunVariantAsync(runtime, name, variant, autoSteps, rows, cancellationToken));
+            foreach (var (name, variant) in variants)
+            {
+                await progress.WriteLineAsync($"replaying {rows.Count} prompts: {name} ...");
+                results.Add(await RunVariantAsync(runtime, name, variant, autoSteps, rows, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: the host was disposed under the steps in flight, each then printed as a failed attempt
+            // ("step answer attempt 1 failed: System.ObjectDisposedException"); they finish first, as frugal run's do.
+            await runtime.DrainAsync(progress);
+            throw;
         }
 
         return results;

@@ -288,6 +288,63 @@ public sealed class ReplayCommandTests : IDisposable
         [.. Directory.GetDirectories(Path.GetTempPath(), "frugal-replay-*").Where(d => !d.Contains("frugal-replay-tests-", StringComparison.Ordinal)).Order()];
 
     /// <summary>Rows in the labelled format: odd rows both tiers answer well, even rows only premium does.</summary>
+    [Fact]
+    public async Task Replay_TerminatedWithStepsInFlight_LetsThemFinishInsteadOfPrintingThemAsFailed()
+    {
+        // The host was disposed under the steps in flight: each printed "warning: Run ...: step answer attempt 1
+        // failed: System.ObjectDisposedException" on a stop. The models answer after 4 s, so steps are in flight.
+        var csv = Write("labelled.csv", Labelled(12));
+        Write("frugal.json", """{ "Emulator": { "Deployments": { "gpt-4o-mini": { "LatencyMs": 4000 }, "gpt-4o": { "LatencyMs": 4000 } } } }""");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "frugal.dll"), "replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var error = new StringBuilder();
+            string? line;
+            while ((line = await process.StandardError.ReadLineAsync(timeout.Token)) is not null)
+            {
+                error.AppendLine(line);
+                if (line.StartsWith("replaying 12 prompts: auto", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            if (line is null)
+            {
+                Assert.Fail($"frugal ended before replaying: {error}{await output}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            error.Append(await process.StandardError.ReadToEndAsync(timeout.Token));
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {error}");
+            Assert.Contains("stopping: waiting up to 10 s for ", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("failed", error.ToString(), StringComparison.Ordinal);
+            Assert.EndsWith("cancelled", error.ToString().Trim(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     private static string Labelled(int rows)
     {
         var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
