@@ -33,7 +33,12 @@ internal static class NumberOption
                 return typed;
             }
 
-            result.AddError($"{name}: '{text}' is not {expected}");
+            // A whole number past int's range ('99999999999') read "is not a whole number above 0", which it is.
+            string digits = text.StartsWith('+') ? text[1..] : text;
+            bool tooLarge = value is null && type == typeof(int) && digits.Length > 0 && digits.All(char.IsAsciiDigit);
+            result.AddError(tooLarge
+                ? string.Create(CultureInfo.InvariantCulture, $"{name}: '{text}' is not {expected} (it is over {int.MaxValue}, the most a whole number here can be)")
+                : $"{name}: '{text}' is not {expected}");
             return defaultValue;
         },
     };

@@ -12,6 +12,7 @@ public sealed class PlanCommandTests : IDisposable
     [InlineData("--scale", "ten", "--scale: 'ten' is not a number above 0, at most 1000000")]
     [InlineData("--scale", "1e30", "--scale: '1e30' is not a number above 0, at most 1000000")]
     [InlineData("--peak-concurrency", "-3", "--peak-concurrency: '-3' is not a whole number above 0")]
+    [InlineData("--peak-concurrency", "99999999999", "--peak-concurrency: '99999999999' is not a whole number above 0 (it is over 2147483647, the most a whole number here can be)")]
     [InlineData("--revenue-per-run", "free", "--revenue-per-run: 'free' is not a number of dollars above 0, at most 1000000")]
     [InlineData("--target-margin", "1.5", "--target-margin: '1.5' is not a number from 0 up to (not including) 1")]
     [InlineData("--gpu-capacity", "0", "--gpu-capacity: '0' is not a number from 0.001 to 1000000")]
