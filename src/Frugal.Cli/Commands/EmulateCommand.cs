@@ -81,7 +81,11 @@ internal static class EmulateCommand
             }
             catch (OptionsValidationException ex)
             {
-                await error.WriteLineAsync("The emulator configuration is not valid:");
+                // The options are frugal.json and the environment with the file on top: the key names the setting, this where to look.
+                var sources = parseResult.GetValue(config) is { } file
+                    ? $"'{file.FullName}' over frugal.json and Emulator__ environment variables"
+                    : "frugal.json and Emulator__ environment variables";
+                await error.WriteLineAsync($"The emulator configuration ({sources}) is not valid:");
                 foreach (var failure in ex.Failures)
                 {
                     await error.WriteLineAsync("  " + failure);
@@ -159,14 +163,24 @@ internal static class EmulateCommand
         {
             (section.Exists() ? section : (IConfiguration)configuration).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
-        catch (InvalidOperationException ex) when (UnknownSettings(ex.Message, configuration) is { Count: > 0 } unknown)
-        {
-            // The binder names the property and the type ('LatncyMs' on DeploymentOptions), not where it is written.
-            throw new InvalidDataException($"The emulator config file '{file.FullName}' has setting(s) the emulator does not know: {string.Join(", ", unknown)} (a typo?)", ex);
-        }
         catch (InvalidOperationException ex)
         {
-            throw new InvalidDataException($"The emulator config file '{file.FullName}' has a bad value: {ex.Message}", ex);
+            // Under Deployments:<name> the binder wraps the cause in "'ErrorOnUnknownConfiguration' was set and binding
+            // has failed", which named neither the key nor the value: the binder's innermost error does (not the
+            // FormatException under it, which names neither).
+            var cause = ex;
+            while (cause.InnerException is InvalidOperationException inner)
+            {
+                cause = inner;
+            }
+
+            if (UnknownSettings(cause.Message, configuration) is { Count: > 0 } unknown)
+            {
+                // The binder names the property and the type ('LatncyMs' on DeploymentOptions), not where it is written.
+                throw new InvalidDataException($"The emulator config file '{file.FullName}' has setting(s) the emulator does not know: {string.Join(", ", unknown)} (a typo?)", ex);
+            }
+
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' has a bad value: {cause.Message}", ex);
         }
 
         return options;

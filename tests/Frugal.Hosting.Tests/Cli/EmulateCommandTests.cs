@@ -40,6 +40,7 @@ public sealed class EmulateCommandTests : IDisposable
     [Theory]
     [InlineData("""{ "Emulatr": { "Seed": 9 } }""", "Emulatr")]
     [InlineData("""{ "Emulator": { "Defaults": { "LatncyMs": 200 } } }""", "Emulator:Defaults:LatncyMs")]
+    [InlineData("""{ "Emulator": { "Deployments": { "gpt-4o": { "LatncyMs": 200 } } } }""", "Emulator:Deployments:gpt-4o:LatncyMs")]
     public void LoadOptions_UnknownKeyInTheFile_FailsNamingWhereItIs(string json, string path)
     {
         // The binder's message named the property and a type (DeploymentOptions), not where the typo was.
@@ -138,6 +139,22 @@ public sealed class EmulateCommandTests : IDisposable
         Assert.Contains("'abc' at 'Emulator:Seed'", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{ "Emulator": { "Deployments": { "gpt-4o": { "LatencyMs": "fast" } } } }""", "'fast' at 'Emulator:Deployments:gpt-4o:LatencyMs'")]
+    [InlineData("""{ "Emulator": { "Deployments": { "gpt-4o": { "TimeoutRate": "1%" } } } }""", "'1%' at 'Emulator:Deployments:gpt-4o:TimeoutRate'")]
+    public async Task Invoke_BadValueOfADeployment_ExitsTwoNamingKeyAndValue(string json, string expected)
+    {
+        // The binder wraps what went wrong under Deployments in "binding has failed. The likely cause is an invalid
+        // configuration value", which was all the user read.
+        var file = Write(json);
+
+        var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains(file.FullName, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invoke_InvalidRates_ExitsTwoListingFailures()
     {
@@ -146,6 +163,7 @@ public sealed class EmulateCommandTests : IDisposable
         var (code, _, error) = await InvokeAsync("emulate", "--config", file.FullName);
 
         Assert.Equal(2, code);
+        Assert.Contains($"The emulator configuration ('{file.FullName}' over frugal.json and Emulator__ environment variables) is not valid:", error, StringComparison.Ordinal);
         Assert.Contains("Emulator:Deployments:x:RateLimitRate must be between 0 and 1 (was 2).", error, StringComparison.Ordinal);
     }
 
