@@ -70,6 +70,10 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         CheckNonNegative(failures, $"{key}:JitterMs", options.JitterMs);
         CheckNonNegative(failures, $"{key}:TimeoutMs", options.TimeoutMs);
         CheckNonNegative(failures, $"{key}:RetryAfterSeconds", options.RetryAfterSeconds);
+        if (options.MaxOutputTokens < 1)
+        {
+            failures.Add($"{key}:MaxOutputTokens must be 1 or more (was {options.MaxOutputTokens.ToString(CultureInfo.InvariantCulture)}).");
+        }
         if (!(options.PerOutputTokenMs >= 0))
         {
             failures.Add($"{key}:PerOutputTokenMs must be zero or more (was {Format(options.PerOutputTokenMs)}).");

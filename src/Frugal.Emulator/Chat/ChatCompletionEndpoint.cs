@@ -50,6 +50,17 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var deploymentOptions = options.For(request.Deployment);
+        if (request.MaxTokens > deploymentOptions.MaxOutputTokens)
+        {
+            // The service's refusal, in its words; answered here, a limit the model cannot reach passed and failed live.
+            var asked = request.MaxTokens.Value.ToString(CultureInfo.InvariantCulture);
+            await gate.RefuseAsync(
+                http,
+                $"{request.MaxTokensParam} is too large: {asked}. This model supports at most {deploymentOptions.MaxOutputTokens.ToString(CultureInfo.InvariantCulture)} completion tokens, whereas you provided {asked}.",
+                request.MaxTokensParam);
+            return;
+        }
+
         var fault = await gate.InjectFaultAsync(http, request.Deployment, deploymentOptions, chat: true);
         if (RequestGate.Answered(fault))
         {
@@ -114,7 +125,7 @@ internal sealed class ChatCompletionEndpoint(
         var finishReason = "stop";
         if (request.MaxTokens is { } max && count > max)
         {
-            (text, finishReason) = (tokens.Truncate(text, max, out count), "length");
+            (text, finishReason) = (tokens.Truncate(text, (int)max, out count), "length");
         }
 
         var logprobs = request.TopLogprobs is { } top

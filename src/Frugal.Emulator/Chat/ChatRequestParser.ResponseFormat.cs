@@ -36,7 +36,7 @@ internal static partial class ChatRequestParser
                 }
 
                 CheckSchema(schema);
-                if (ReadBool(jsonSchema, "strict"))
+                if (ReadBool(jsonSchema, "strict", "response_format.json_schema.strict"))
                 {
                     CheckStrictSchema(schema, ReadString(jsonSchema, "name") ?? string.Empty, []);
                 }

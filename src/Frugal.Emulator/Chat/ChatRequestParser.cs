@@ -48,7 +48,14 @@ internal static partial class ChatRequestParser
             prompt.Add(ParseMessage(messages[i], i));
         }
 
-        var maxTokens = ReadPositiveInt(root, "max_completion_tokens") ?? ReadPositiveInt(root, "max_tokens");
+        var maxCompletionTokens = ReadPositiveInt(root, "max_completion_tokens");
+        var maxTokens = ReadPositiveInt(root, "max_tokens");
+        if (maxTokens is not null && maxCompletionTokens is not null)
+        {
+            // OpenAI's own refusal; taken here (the newer field winning), a client setting both passed and failed live.
+            throw new EmulatorRequestException("Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.", "max_tokens");
+        }
+
         var (format, schema) = ParseResponseFormat(root["response_format"]);
         if (format == ResponseFormatKind.JsonObject && !prompt.Any(m => m.Text.Contains("json", StringComparison.OrdinalIgnoreCase)))
         {
@@ -64,9 +71,12 @@ internal static partial class ChatRequestParser
             throw new EmulatorRequestException("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
         }
 
-        var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage");
+        var includeUsage = root["stream_options"] is JsonObject streamOptions && ReadBool(streamOptions, "include_usage", "stream_options.include_usage");
 
-        return new ChatRequest(deployment, prompt, maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]), choices, ReadLogprobs(root));
+        return new ChatRequest(deployment, prompt, maxCompletionTokens ?? maxTokens, format, schema, stream, includeUsage, ReadStop(root["stop"]), choices, ReadLogprobs(root))
+        {
+            MaxTokensParam = maxCompletionTokens is null ? "max_tokens" : "max_completion_tokens",
+        };
     }
 
     private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool"];
@@ -215,15 +225,7 @@ internal static partial class ChatRequestParser
 
         if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue<long>(out var n))
         {
-            var kind = node.GetValueKind() switch
-            {
-                JsonValueKind.Number => "a decimal number",
-                JsonValueKind.String => "a string",
-                JsonValueKind.True or JsonValueKind.False => "a boolean",
-                JsonValueKind.Array => "an array",
-                _ => "an object",
-            };
-            throw new EmulatorRequestException($"Invalid type for 'n': expected an integer, but got {kind} instead.", "n");
+            throw new EmulatorRequestException($"Invalid type for 'n': expected an integer, but got {KindOf(node)} instead.", "n");
         }
 
         return n switch
@@ -303,10 +305,32 @@ internal static partial class ChatRequestParser
     private static string? ReadString(JsonObject node, string property) =>
         node[property] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
-    private static bool ReadBool(JsonObject node, string property) =>
-        node[property] is JsonValue value && value.GetValueKind() == JsonValueKind.True;
+    /// <summary>
+    /// Reads a boolean field, absent or null being false. Any other value is refused with the service's message: read as
+    /// false, <c>"stream": "true"</c> got a whole answer where the service answers 400.
+    /// </summary>
+    private static bool ReadBool(JsonObject node, string property, string? where = null) => node[property] switch
+    {
+        null => false,
+        JsonValue value when value.GetValueKind() is JsonValueKind.True => true,
+        JsonValue value when value.GetValueKind() is JsonValueKind.False => false,
+        var other => throw new EmulatorRequestException(
+            $"Invalid type for '{where ?? property}': expected a boolean, but got {KindOf(other)} instead.", where ?? property),
+    };
 
-    private static int? ReadPositiveInt(JsonObject node, string property)
+    /// <summary>How the service names a JSON value's type in its "Invalid type for ..." messages.</summary>
+    private static string KindOf(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.Number when node is JsonValue value && value.TryGetValue<long>(out _) => "an integer",
+        JsonValueKind.Number => "a decimal number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        _ => "an object",
+    };
+
+    /// <summary>Reads a token limit: a whole number of 1 or more (a long, so that a huge one is refused as too large).</summary>
+    private static long? ReadPositiveInt(JsonObject node, string property)
     {
         var value = node[property];
         if (value is null)
@@ -315,7 +339,7 @@ internal static partial class ChatRequestParser
         }
 
         if (value is JsonValue number && number.GetValueKind() == JsonValueKind.Number
-            && number.TryGetValue<int>(out var n) && n >= 1)
+            && number.TryGetValue<long>(out var n) && n >= 1)
         {
             return n;
         }

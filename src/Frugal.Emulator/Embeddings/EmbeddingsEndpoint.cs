@@ -35,6 +35,12 @@ internal sealed class EmbeddingsEndpoint(
             var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted) as JsonObject
                 ?? throw new EmulatorRequestException("The request body must be a JSON object.");
             RequestFields.CheckEmbeddings(body, azure: routeDeployment is not null);
+            if (routeDeployment is null && body["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
+            {
+                // As the chat endpoint says it: "'model' is required" read wrong when a model was sent.
+                throw new EmulatorRequestException($"'model' must be a string naming the deployment, not {model.GetValueKind().ToString().ToLowerInvariant()}.", "model");
+            }
+
             deployment = routeDeployment ?? ReadString(body, "model")
                 ?? throw new EmulatorRequestException("'model' is required: it names the deployment to call.", "model");
             inputs = ReadInputs(body["input"]);
@@ -48,12 +54,18 @@ internal sealed class EmbeddingsEndpoint(
             }
 
             dimensions = ReadDimensions(body) ?? options.For(deployment).EmbeddingDimensions ?? options.EmbeddingDimensions;
-            base64 = ReadString(body, "encoding_format") switch
+            base64 = body["encoding_format"] switch
             {
-                null or "float" => false,
-                "base64" => true,
-                var other => throw new EmulatorRequestException(
-                    $"'encoding_format' must be 'float' or 'base64' (was '{other}').", "encoding_format"),
+                null => false,
+                JsonValue value when value.TryGetValue<string>(out var format) => format switch
+                {
+                    "float" => false,
+                    "base64" => true,
+                    _ => throw new EmulatorRequestException($"'encoding_format' must be 'float' or 'base64' (was '{format}').", "encoding_format"),
+                },
+
+                // Read as absent once, "encoding_format": 5 was answered in floats where the service answers 400.
+                var other => throw new EmulatorRequestException($"'encoding_format' must be 'float' or 'base64' (was {other.ToJsonString()}).", "encoding_format"),
             };
         }
         catch (JsonException ex)
@@ -136,24 +148,21 @@ internal sealed class EmbeddingsEndpoint(
         {
             case JsonValue value when value.TryGetValue<string>(out var text):
                 return [(NotEmpty(text, "input"), tokens.Count(text))];
+            case JsonArray array when array.Count > 0 && array.All(IsNumber):
+                // One input given as token ids, however many: its length is the context check's business, not the
+                // 2048 inputs', which refused one input of 3000 token ids as 3000 inputs.
+                return [TokenIds(array, "input")];
             case JsonArray array when array.Count > MaxInputs:
                 throw new EmulatorRequestException(
                     $"'input' must hold {MaxInputs.ToString(CultureInfo.InvariantCulture)} inputs at most (was {array.Count.ToString(CultureInfo.InvariantCulture)}).", "input");
             case JsonArray array when array.Count > 0:
-                if (array.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number))
-                {
-                    // One input given as token ids.
-                    return [(string.Join(' ', array.Select(n => n!.ToJsonString())), array.Count)];
-                }
-
                 var inputs = new List<(string, int)>(array.Count);
                 for (var i = 0; i < array.Count; i++)
                 {
                     inputs.Add(array[i] switch
                     {
                         JsonValue v when v.TryGetValue<string>(out var s) => (NotEmpty(s, $"input[{i}]"), tokens.Count(s)),
-                        JsonArray ids when ids.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number) =>
-                            (string.Join(' ', ids.Select(n => n!.ToJsonString())), ids.Count),
+                        JsonArray ids when ids.Count > 0 && ids.All(IsNumber) => TokenIds(ids, $"input[{i}]"),
                         _ => throw new EmulatorRequestException(
                             $"'input[{i}]' must be a string or an array of token ids.", $"input[{i}]"),
                     });
@@ -164,6 +173,23 @@ internal sealed class EmbeddingsEndpoint(
                 throw new EmulatorRequestException(
                     "'input' is required and must be a string, a non-empty array of strings or an array of token ids.", "input");
         }
+    }
+
+    private static bool IsNumber(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number;
+
+    /// <summary>An input given as token ids, which are whole numbers of 0 or more (a decimal or negative one is no token).</summary>
+    private static (string Text, int Tokens) TokenIds(JsonArray ids, string where)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!ids[i]!.AsValue().TryGetValue<int>(out var id) || id < 0)
+            {
+                throw new EmulatorRequestException(
+                    $"'{where}[{i.ToString(CultureInfo.InvariantCulture)}]' must be a token id, a whole number of 0 or more (was {ids[i]!.ToJsonString()}).", where);
+            }
+        }
+
+        return (string.Join(' ', ids.Select(n => n!.ToJsonString())), ids.Count);
     }
 
     private static string NotEmpty(string text, string where) =>

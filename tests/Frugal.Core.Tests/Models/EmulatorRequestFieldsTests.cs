@@ -48,7 +48,7 @@ public sealed class EmulatorRequestFieldsTests
         using var http = new HttpClient { BaseAddress = emulator.Uri };
         var chat = """
             {"model":"gpt-4o","messages":[{"role":"user","content":"Reply in json."}],"frequency_penalty":0,"logit_bias":{"50256":-100},
-             "logprobs":false,"max_tokens":50,"max_completion_tokens":50,"n":1,"presence_penalty":0,"response_format":{"type":"json_object"},
+             "logprobs":false,"max_completion_tokens":50,"n":1,"presence_penalty":0,"response_format":{"type":"json_object"},
              "seed":1,"service_tier":"auto","stop":null,"stream":false,"temperature":1,"top_p":1,
              "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}],"tool_choice":"none",
              "parallel_tool_calls":true,"user":"u","functions":[{"name":"g","parameters":{"type":"object","properties":{}}}],"function_call":"none",

@@ -20,7 +20,7 @@ public sealed class EmulatorServerTests
     public async Task StartAsync_InvalidOptions_ThrowsNamingKeys()
     {
         var options = new EmulatorOptions { EmbeddingDimensions = 0, RemoteImageWidth = 0 };
-        options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1 };
+        options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1, MaxOutputTokens = 0 };
         options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.6, ServerErrorRate = 0.6 };
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
@@ -29,6 +29,7 @@ public sealed class EmulatorServerTests
         Assert.Contains("Emulator:RemoteImageWidth must be 1 or more (was 0).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:RateLimitRate must be between 0 and 1 (was 1.5).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:LatencyMs must be zero or more (was -1).", error.Failures);
+        Assert.Contains("Emulator:Deployments:gpt-4o:MaxOutputTokens must be 1 or more (was 0).", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Deployments:gpt-4o-mini: the fault rates", StringComparison.Ordinal));
     }
 
@@ -82,6 +83,13 @@ public sealed class EmulatorServerTests
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"medium"}}]}]}""", "Invalid value: 'medium'. Supported values are: 'low', 'high', and 'auto'.")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,aGVsbG8="}}]}]}""", "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "The 'stream_options' parameter is only allowed when 'stream' is enabled.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream":"true"}""", "Invalid type for 'stream': expected a boolean, but got a string instead.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":1}}""", "Invalid type for 'stream_options.include_usage': expected a boolean, but got an integer instead.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"logprobs":"yes"}""", "Invalid type for 'logprobs': expected a boolean, but got a string instead.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":50,"max_completion_tokens":50}""", "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":100000000}""", "max_tokens is too large: 100000000. This model supports at most 16384 completion tokens, whereas you provided 100000000.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":16385}""", "max_completion_tokens is too large: 16385. This model supports at most 16384 completion tokens, whereas you provided 16385.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":10000000000}""", "max_tokens is too large: 10000000000. This model supports at most 16384 completion tokens")]
     public async Task ChatCompletions_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
@@ -93,6 +101,24 @@ public sealed class EmulatorServerTests
         var message = (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>();
         Assert.StartsWith(expected, message, StringComparison.Ordinal);
         Assert.Equal(1, emulator.Counters.BadRequests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_MaxTokensUpToTheDeploymentsMaxOutputTokens_Answered()
+    {
+        var options = new EmulatorOptions();
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { MaxOutputTokens = 100_000 };
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var limit = await http.PostAsJsonAsync(ChatPath, new { messages = new[] { new { role = "user", content = "hi" } }, max_completion_tokens = 100_000 });
+        using var over = await http.PostAsJsonAsync(ChatPath, new { messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 100_001 });
+
+        Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        var error = (await ReadJsonAsync(over))["error"]!;
+        Assert.Equal("max_tokens is too large: 100001. This model supports at most 100000 completion tokens, whereas you provided 100001.", error["message"]?.GetValue<string>());
+        Assert.Equal("max_tokens", error["param"]?.GetValue<string>());
     }
 
     [Fact]
@@ -583,6 +609,11 @@ public sealed class EmulatorServerTests
     [InlineData("""{"model":"emb","input":["x",{}]}""", "'input[1]' must be a string or an array of token ids.")]
     [InlineData("""{"model":"emb","input":""}""", "'input' cannot be an empty string.")]
     [InlineData("""{"model":"emb","input":["x",""]}""", "'input[1]' cannot be an empty string.")]
+    [InlineData("""{"model":"emb","input":[1,1.5]}""", "'input[1]' must be a token id, a whole number of 0 or more (was 1.5).")]
+    [InlineData("""{"model":"emb","input":[[1,2],[3,-4]]}""", "'input[1][1]' must be a token id, a whole number of 0 or more (was -4).")]
+    [InlineData("""{"model":"emb","input":[[]]}""", "'input[0]' must be a string or an array of token ids.")]
+    [InlineData("""{"model":5,"input":"x"}""", "'model' must be a string naming the deployment, not number.")]
+    [InlineData("""{"model":"emb","input":"x","encoding_format":5}""", "'encoding_format' must be 'float' or 'base64' (was 5).")]
     public async Task Embeddings_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
@@ -607,6 +638,36 @@ public sealed class EmulatorServerTests
         Assert.Equal(
             "This model's maximum context length is 8192 tokens, however you requested 8193 tokens (8193 in your prompt; 0 for the completion). Please reduce your prompt; or completion length.",
             (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Embeddings_OneInputOfMoreThan2048TokenIds_AnsweredAsOneInput()
+    {
+        // A flat array of numbers is one input: counted as 3000 inputs, it was refused "at most 2048 inputs".
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = Enumerable.Range(0, 3000).ToArray() });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await ReadJsonAsync(response);
+        Assert.Single(body["data"]!.AsArray());
+        Assert.Equal(3000, body["usage"]?["prompt_tokens"]?.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Embeddings_OneInputOfTokenIdsOverTheContext_400ForItsLengthNotTheInputCount()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = Enumerable.Range(0, 9000).ToArray() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(
+            "This model's maximum context length is 8192 tokens, however you requested 9000 tokens",
+            (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
