@@ -17,10 +17,19 @@ internal sealed class TokenCounter
 
     private readonly TiktokenTokenizer _tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
 
+    /// <summary>
+    /// The embedding models' encoding (text-embedding-3-small and -large, text-embedding-ada-002 read cl100k_base, and
+    /// bill the tokens they read): counted with o200k, a non-English text's embedding was billed well under the service's.
+    /// </summary>
+    private readonly Lazy<TiktokenTokenizer> _embeddingTokenizer = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+
     /// <summary>The o200k_base ids below its special tokens, all of them ordinary tokens.</summary>
     private const int OrdinaryTokens = 199_998;
 
     public int Count(string text) => _tokenizer.CountTokens(text);
+
+    /// <summary>The tokens an embedding model reads (and bills) in <paramref name="text"/>.</summary>
+    public int CountForEmbeddings(string text) => _embeddingTokenizer.Value.CountTokens(text);
 
     /// <summary>The texts of <paramref name="text"/>'s tokens, which concatenate back to it.</summary>
     public IReadOnlyList<string> Split(string text)

@@ -147,7 +147,7 @@ internal sealed class EmbeddingsEndpoint(
         switch (input)
         {
             case JsonValue value when value.TryGetValue<string>(out var text):
-                return [(NotEmpty(text, "input"), tokens.Count(text))];
+                return [(NotEmpty(text, "input"), tokens.CountForEmbeddings(text))];
             case JsonArray array when array.Count > 0 && array.All(IsNumber):
                 // One input given as token ids, however many: its length is the context check's business, not the
                 // 2048 inputs', which refused one input of 3000 token ids as 3000 inputs.
@@ -161,7 +161,7 @@ internal sealed class EmbeddingsEndpoint(
                 {
                     inputs.Add(array[i] switch
                     {
-                        JsonValue v when v.TryGetValue<string>(out var s) => (NotEmpty(s, $"input[{i}]"), tokens.Count(s)),
+                        JsonValue v when v.TryGetValue<string>(out var s) => (NotEmpty(s, $"input[{i}]"), tokens.CountForEmbeddings(s)),
                         JsonArray ids when ids.Count > 0 && ids.All(IsNumber) => TokenIds(ids, $"input[{i}]"),
                         _ => throw new EmulatorRequestException(
                             $"'input[{i}]' must be a string or an array of token ids.", $"input[{i}]"),

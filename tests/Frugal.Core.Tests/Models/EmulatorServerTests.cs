@@ -641,6 +641,23 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task Embeddings_Usage_CountedWithTheEmbeddingModelsEncoding()
+    {
+        // text-embedding-3 and ada-002 read cl100k_base; counted with the chat models' o200k, this text was billed 17 tokens, not 23.
+        const string Text = "Привет! Как дела? Это проверка подсчёта токенов.";
+        var cl100k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base").CountTokens(Text);
+        Assert.NotEqual(Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(Text), cl100k);
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "text-embedding-3-small", input = new[] { Text, "hello" } });
+
+        var usage = (await ReadJsonAsync(response))["usage"]!;
+        Assert.Equal(cl100k + 1, usage["prompt_tokens"]?.GetValue<int>());
+        Assert.Equal(cl100k + 1, usage["total_tokens"]?.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Embeddings_OneInputOfMoreThan2048TokenIds_AnsweredAsOneInput()
     {
         // A flat array of numbers is one input: counted as 3000 inputs, it was refused "at most 2048 inputs".
