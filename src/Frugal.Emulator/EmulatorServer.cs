@@ -63,6 +63,7 @@ public static class EmulatorServer
         // Labelled quality data is read now, so a bad file stops the start with its name and line.
         app.Services.GetRequiredService<Quality.QualityJudge>();
         app.Use(AnswerFailuresAsync);
+        app.Use(AnswerUnroutedAsync);
         app.UseRouting();
         app.MapFrugalEmulator();
         await app.StartAsync(cancellationToken);
@@ -72,6 +73,25 @@ public static class EmulatorServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorServer));
         Log.Listening(logger, uri);
         return new EmulatorHandle(app, uri, options, app.Services.GetRequiredService<EmulatorCounters>());
+    }
+
+    /// <summary>
+    /// A path the emulator does not serve (404) or a method its routes do not take (405), answered in OpenAI's shape and
+    /// words: they were empty answers, which a client reports as a bare status and a user cannot tell from a wrong port.
+    /// </summary>
+    private static async Task AnswerUnroutedAsync(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (http.Response.HasStarted || http.Response.StatusCode is not (StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed))
+        {
+            return;
+        }
+
+        var request = $"{http.Request.Method} {http.Request.Path}";
+        var message = http.Response.StatusCode == StatusCodes.Status404NotFound
+            ? $"Invalid URL ({request}): the emulator serves POST openai/deployments/{{deployment}}/chat/completions and .../embeddings (with ?api-version=), and POST v1/chat/completions and v1/embeddings."
+            : $"Invalid method for URL ({request}): send POST.";
+        await Protocol.ErrorWriter.WriteAsync(http, http.Response.StatusCode, message, "invalid_request_error");
     }
 
     /// <summary>

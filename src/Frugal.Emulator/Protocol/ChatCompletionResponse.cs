@@ -59,7 +59,14 @@ internal sealed record ChunkDelta(string? Role, string? Content);
 
 internal sealed record ErrorResponse(ErrorBody Error);
 
-internal sealed record ErrorBody(string Message, string? Type, string? Param, string? Code, int? Status = null, InnerError? Innererror = null);
+/// <summary>OpenAI's error body; <see cref="Param"/> is written as <c>null</c> when no field is at fault, as OpenAI writes it.</summary>
+internal sealed record ErrorBody(
+    string Message,
+    string? Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Param,
+    string? Code,
+    int? Status = null,
+    InnerError? Innererror = null);
 
 /// <summary>Azure OpenAI's <c>innererror</c> of a prompt the content filter refused.</summary>
 internal sealed record InnerError(string Code, IReadOnlyDictionary<string, ContentFilterResult> ContentFilterResult);

@@ -104,6 +104,37 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_NoFieldAtFault_ErrorStillCarriesParamNullAsOpenAIs()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsync(ChatPath, new StringContent("{not json", Encoding.UTF8, "application/json"));
+
+        var error = (await ReadJsonAsync(response))["error"]!.AsObject();
+        Assert.Equal(["message", "type", "param", "code"], error.Select(p => p.Key));
+        Assert.Null(error["param"]);
+    }
+
+    [Theory]
+    [InlineData("POST", "v1/completions", HttpStatusCode.NotFound, "Invalid URL (POST /v1/completions): the emulator serves POST openai/deployments/")]
+    [InlineData("GET", "v1/chat/completions", HttpStatusCode.MethodNotAllowed, "Invalid method for URL (GET /v1/chat/completions): send POST.")]
+    public async Task Request_PathOrMethodNotServed_OpenAIErrorSayingWhatIsServed(string method, string path, HttpStatusCode status, string expected)
+    {
+        // They were empty answers, which a client reports as a bare 404 or 405.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : new StringContent("{}", Encoding.UTF8, "application/json") };
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"]!;
+        Assert.StartsWith(expected, error["message"]?.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", error["type"]?.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ChatCompletions_MaxTokensUpToTheDeploymentsMaxOutputTokens_Answered()
     {
         var options = new EmulatorOptions();
