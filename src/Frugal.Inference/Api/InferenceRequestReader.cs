@@ -60,7 +60,9 @@ internal static class InferenceRequestReader
         {
             if (modelElement.ValueKind != JsonValueKind.String || modelElement.GetString() is not { Length: > 0 } name)
             {
-                return (null, ApiErrors.BadRequest($"'model' must be a non-empty string, not {Describe(modelElement)}.", "model", "invalid_type"));
+                // "not a string" was all an empty name read.
+                var what = modelElement.ValueKind == JsonValueKind.String ? "an empty one" : Describe(modelElement);
+                return (null, ApiErrors.BadRequest($"'model' must be a non-empty string, not {what}.", "model", "invalid_type"));
             }
 
             model = name;

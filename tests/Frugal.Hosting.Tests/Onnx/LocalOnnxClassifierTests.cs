@@ -30,6 +30,7 @@ public sealed class LocalOnnxClassifierTests : IAsyncDisposable
     [Theory]
     [InlineData("")]
     [InlineData(" \t\n ")]
+    [InlineData("\u200b\ufeff\u0000")]
     public async Task ClassifyAsync_EmptyOrWhitespacePrompt_FailsAsBadInputLikeTheApp(string text)
     {
         // Both were classified in process (an embedding of [CLS] [SEP] alone, labelled as if it said something), where
