@@ -15,6 +15,7 @@ try
     var app = builder.Build();
     app.CheckSettings();
 
+    app.UseUnroutedRequestErrors();
     app.UseApiKeys();
 
     app.MapHealth();

@@ -46,6 +46,25 @@ public sealed class BadInputTests(ServiceFixture service)
     }
 
     [Theory]
+    [InlineData("POST", "/api/v1/embeddings", HttpStatusCode.NotFound, "Invalid URL (POST /api/v1/embeddings): the app serves POST /v1/embeddings, POST /v1/classify, GET /healthz and GET /metrics.")]
+    [InlineData("GET", "/v1/embeddings", HttpStatusCode.MethodNotAllowed, "Invalid method for URL (GET /v1/embeddings).")]
+    public async Task Request_PathOrMethodNotServed_AnsweredInTheApiErrorShape(string method, string path, HttpStatusCode status, string message)
+    {
+        // Empty answers: an endpoint configured with a wrong path read only "The inference app answered 404 Not Found".
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
+        {
+            Content = method == "GET" ? null : new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await service.Client.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        var error = (await response.ReadJsonAsync()).GetProperty("error");
+        Assert.Equal(message, error.GetProperty("message").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    [Theory]
     [InlineData(new byte[] { 0x7B, 0x22, 0x69, 0x6E, 0x70, 0x75, 0x74, 0x22, 0x3A, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x61, 0x22, 0x7D })] // {"input":"\ud800a"}
     [InlineData(new byte[] { 0x7B, 0x22, 0x69, 0x6E, 0x70, 0x75, 0x74, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D })]                               // {"input":"<FF FE>"}
     public async Task Embeddings_StringThatIsNotText_Returns400(byte[] body)
