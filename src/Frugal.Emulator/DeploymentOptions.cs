@@ -6,6 +6,9 @@ namespace Frugal.Emulator;
 /// </summary>
 public sealed class DeploymentOptions
 {
+    /// <summary>A copy of these options, for a listed deployment to start from (<see cref="EmulatorOptions.InheritDefaults"/>).</summary>
+    internal DeploymentOptions Copy() => (DeploymentOptions)MemberwiseClone();
+
     /// <summary>
     /// The model this deployment serves, named in every answer's <c>model</c> as Azure OpenAI names it
     /// (<c>gpt-4o-mini-2024-07-18</c>, whatever the deployment is called); <see langword="null"/> answers with the

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Frugal.Emulator;
 
 /// <summary>
@@ -44,11 +46,37 @@ public sealed class EmulatorOptions
     /// <summary>Height in pixels the emulator takes an image given by an http(s) URL to have (see <see cref="RemoteImageWidth"/>).</summary>
     public int RemoteImageHeight { get; set; } = 1024;
 
-    /// <summary>Behaviour of deployments that are not listed in <see cref="Deployments"/>.</summary>
+    /// <summary>
+    /// Behaviour of deployments that are not listed in <see cref="Deployments"/>, and of listed ones in what they do not
+    /// set (<see cref="InheritDefaults"/>).
+    /// </summary>
     public DeploymentOptions Defaults { get; set; } = new();
 
-    /// <summary>Behaviour per deployment name (case-insensitive).</summary>
+    /// <summary>Behaviour per deployment name (case-insensitive), over <see cref="Defaults"/>.</summary>
     public Dictionary<string, DeploymentOptions> Deployments { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Makes each listed deployment <see cref="Defaults"/> with its own settings on top, read again from
+    /// <paramref name="sections"/> (the <c>Emulator</c> sections it was bound from, in order). The binder builds a listed
+    /// deployment from scratch: with <c>"Defaults": {"LatencyMs": 200, "RateLimitRate": 0.05}</c>, a deployment listed
+    /// only to name its model (or, in <c>frugal replay</c>, its quality tier) answered at once and never failed.
+    /// </summary>
+    /// <param name="options">The bound options.</param>
+    /// <param name="sections">The configuration sections holding <c>Deployments</c>, first to last.</param>
+    public static void InheritDefaults(EmulatorOptions options, params IEnumerable<IConfiguration> sections)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var name in options.Deployments.Keys.ToList())
+        {
+            var merged = options.Defaults.Copy();
+            foreach (var section in sections)
+            {
+                section.GetSection(nameof(Deployments)).GetSection(name).Bind(merged);
+            }
+
+            options.Deployments[name] = merged;
+        }
+    }
 
     /// <summary>Returns the options of <paramref name="deployment"/>, or <see cref="Defaults"/> when it is not listed.</summary>
     /// <param name="deployment">The deployment (model) name of a request.</param>

@@ -101,7 +101,7 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         var sum = rates.Sum(r => r.Item2);
         if (allInRange && sum > 1 + 1e-9)
         {
-            failures.Add($"{key}: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to {Format(sum)}; they must add up to 1 at most.");
+            failures.Add($"{key}: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to {Format(sum)}; they must add up to 1 at most" + (key.Contains(":Deployments:", StringComparison.Ordinal) ? " (a listed deployment takes those it does not set from Defaults)." : "."));
         }
 
         if (options.EmbeddingDimensions is { } dimensions)

@@ -20,8 +20,10 @@ public static class EmulatorServiceCollectionExtensions
     public static IServiceCollection AddFrugalEmulator(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(EmulatorOptions.SectionName);
         services.AddOptions<EmulatorOptions>()
-            .Bind(configuration.GetSection(EmulatorOptions.SectionName))
+            .Bind(section)
+            .PostConfigure(options => EmulatorOptions.InheritDefaults(options, section))
             .ValidateOnStart();
         return services.AddEmulatorCore();
     }

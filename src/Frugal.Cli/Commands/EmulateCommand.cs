@@ -128,9 +128,11 @@ internal static class EmulateCommand
     internal static EmulatorOptions LoadOptions(FileInfo? file, IConfiguration? settings = null)
     {
         var options = new EmulatorOptions();
-        settings?.GetSection(EmulatorOptions.SectionName).Bind(options);
+        var fromSettings = settings?.GetSection(EmulatorOptions.SectionName);
+        fromSettings?.Bind(options);
         if (file is null)
         {
+            EmulatorOptions.InheritDefaults(options, fromSettings is null ? [] : [fromSettings]);
             return options;
         }
 
@@ -159,9 +161,10 @@ internal static class EmulateCommand
         }
 
         var section = configuration.GetSection(EmulatorOptions.SectionName);
+        var fromFile = section.Exists() ? section : (IConfiguration)configuration;
         try
         {
-            (section.Exists() ? section : (IConfiguration)configuration).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+            fromFile.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {
@@ -183,6 +186,7 @@ internal static class EmulateCommand
             throw new InvalidDataException($"The emulator config file '{file.FullName}' has a bad value: {cause.Message}", ex);
         }
 
+        EmulatorOptions.InheritDefaults(options, fromSettings is null ? [fromFile] : [fromSettings, fromFile]);
         return options;
     }
 

@@ -45,7 +45,7 @@ public sealed class EmulatorServerTests
         Assert.Contains("Emulator:Deployments:gpt-4o:PromptFilterRate must be between 0 and 1 (was -0.1).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:CompletionFilterRate must be between 0 and 1 (was 2).", error.Failures);
         Assert.Contains(
-            "Emulator:Deployments:gpt-4o-mini: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to 1.1; they must add up to 1 at most.",
+            "Emulator:Deployments:gpt-4o-mini: the fault rates (RateLimitRate, ServerErrorRate, ServiceUnavailableRate, TimeoutRate, PromptFilterRate, CompletionFilterRate) add up to 1.1; they must add up to 1 at most (a listed deployment takes those it does not set from Defaults).",
             error.Failures);
     }
 

@@ -37,6 +37,32 @@ public sealed class EmulateCommandTests : IDisposable
         Assert.Equal((0.25, 9), (options.Defaults.ServerErrorRate, options.Seed));
     }
 
+    [Fact]
+    public void LoadOptions_DeploymentListedWithSomeSettings_TakesTheRestFromDefaults()
+    {
+        // A listed deployment was built from scratch: README's example, whose Defaults add latency, jitter and faults
+        // and whose chat-cheap is listed only to name its model, answered chat-cheap at once and never failed (and
+        // frugal replay, which lists gpt-4o-mini and gpt-4o to give them quality tiers, ignored a user's Defaults).
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Emulator:Defaults:JitterMs"] = "7",
+            ["Emulator:Deployments:gpt-4o:TimeoutRate"] = "0.01",
+        }).Build();
+        var file = Write("""
+            { "Emulator": {
+              "Defaults": { "LatencyMs": 200, "RateLimitRate": 0.05, "ServerErrorRate": 0.02 },
+              "Deployments": { "gpt-4o": { "LatencyMs": 800 }, "chat-cheap": { "Model": "gpt-4o-mini-2024-07-18" } } } }
+            """);
+
+        var options = EmulateCommand.LoadOptions(file, settings);
+
+        var premium = options.For("gpt-4o");
+        var cheap = options.For("chat-cheap");
+        Assert.Equal((800, 7, 0.05, 0.02, 0.01), (premium.LatencyMs, premium.JitterMs, premium.RateLimitRate, premium.ServerErrorRate, premium.TimeoutRate));
+        Assert.Equal(("gpt-4o-mini-2024-07-18", 200, 7, 0.05, 0.0), (cheap.Model, cheap.LatencyMs, cheap.JitterMs, cheap.RateLimitRate, cheap.TimeoutRate));
+        Assert.Equal(0.0, options.Defaults.TimeoutRate);
+    }
+
     [Theory]
     [InlineData("""{ "Emulatr": { "Seed": 9 } }""", "Emulatr")]
     [InlineData("""{ "Emulator": { "Defaults": { "LatncyMs": 200 } } }""", "Emulator:Defaults:LatncyMs")]
