@@ -248,12 +248,24 @@ internal sealed partial class WorkflowRun
     {
         // The item list decides how many calls there are, so it is evaluated on every replay, after its steps are read.
         Read(step.DependsOn);
-        var value = step.Items.Evaluate(_scope);
+        JsonNode? value;
+        try
+        {
+            value = step.Items.Evaluate(_scope);
+        }
+        catch (Frugal.Expressions.ExpressionException ex)
+        {
+            // Evaluated on every replay too, so it fails the same way each time; like 'when', it says which step and where.
+            throw new StepFailedException($"step '{step.Id}': 'items' ({step.Items}) failed: {ex.Message}", ex) { StepId = step.Id };
+        }
+
         var items = value as JsonArray
             ?? throw new StepFailedException(
                 $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}") { StepId = step.Id };
         var size = Math.Max(1, step.BatchSize);
-        var batches = (items.Count + size - 1) / size;
+        // Not (count + size - 1) / size: with a batch_size near int.MaxValue (the schema allows it) that overflowed, and
+        // the run failed on "Arithmetic operation resulted in an overflow", naming no step.
+        var batches = (items.Count / size) + (items.Count % size > 0 ? 1 : 0);
         var responses = new StepResponses[batches];
         var inFlight = new Dictionary<Task<(StepResponses Response, int Attempts)>, int>();
         var escalates = step.Body is ModelStep { MayEscalate: true };
@@ -320,8 +332,10 @@ internal sealed partial class WorkflowRun
 
     private List<StepCall> BuildBatch(ForEachStep step, JsonArray items, int first, int size)
     {
-        var calls = new List<StepCall>(size);
-        for (var i = first; i < Math.Min(items.Count, first + size); i++)
+        // The batch's own count, not batch_size: a batch_size of millions over a short list asked for an array of millions.
+        var count = Math.Min(size, items.Count - first);
+        var calls = new List<StepCall>(count);
+        for (var i = first; i < first + count; i++)
         {
             _scope["item"] = items[i]?.DeepClone();
             _scope["index"] = i;

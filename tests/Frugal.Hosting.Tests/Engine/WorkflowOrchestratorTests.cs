@@ -313,6 +313,52 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_ForEachItemsExpressionFails_FailsNamingTheStep()
+    {
+        // The failure said only "'-' needs two numbers, got a string and a number", with no step to look at.
+        var definition = WorkflowLoader.Parse("""
+            name: fe
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items - 1 }
+                do: { kind: deterministic, operation: template, input: "${ item }" }
+            """, "fe.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["items"] = "one, two" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(
+            "step 'each': 'items' (\"${ input.items - 1 }\") failed: '-' needs two numbers, got a string and a number",
+            metadata.FailureDetails?.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task RunAsync_ForEachBatchSizeOfIntMaxValue_RunsEveryItemInOneBatch()
+    {
+        // The schema allows batch_size up to 2147483647; counting the batches overflowed and the run failed on
+        // "Arithmetic operation resulted in an overflow".
+        var definition = WorkflowLoader.Parse("""
+            name: fe
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 2147483647
+                do: { kind: deterministic, operation: template, input: "${ index }:${ item }" }
+            """, "fe.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["items"] = new JsonArray("a", "b", "c") });
+
+        var result = await WaitAsync(id);
+
+        Assert.Equal("""["0:a","1:b","2:c"]""", result.Output!["each"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task RunAsync_FailsAfterMoreStepsThanItsStatusHolds_KeepsTheLastSummariesAndTheFailedStepWithinDurableFunctionsLimit()
     {
         // A failed run's status carries its steps' summaries; Durable Functions fails a run whose custom status is over
