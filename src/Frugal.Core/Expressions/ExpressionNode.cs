@@ -37,6 +37,12 @@ internal sealed record MemberNode(ExpressionNode Target, ExpressionNode Key, int
 
     private static JsonNode? ElementAt(JsonArray array, double n)
     {
+        // A list has no item 1.5: it read item 1, a value the expression never asked for.
+        if (n != Math.Floor(n) || Math.Abs(n) > int.MaxValue)
+        {
+            return null;
+        }
+
         var i = (int)n;
         if (i < 0)
         {

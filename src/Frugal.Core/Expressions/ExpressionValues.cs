@@ -7,6 +7,9 @@ namespace Frugal.Expressions;
 /// <summary>Conversions and comparisons shared by the evaluator and the functions.</summary>
 internal static class ExpressionValues
 {
+    // 2^63, exactly: the first whole double past long.MaxValue.
+    private const double TwoTo63 = 9_223_372_036_854_775_808.0;
+
     public static bool IsTruthy(JsonNode? value) => value switch
     {
         null => false,
@@ -51,8 +54,13 @@ internal static class ExpressionValues
     /// <summary>Renders a value into template text: strings as they are, null as nothing, the rest as JSON.</summary>
     public static string Render(JsonNode? value) => AsString(value) ?? string.Empty;
 
+    /// <summary>
+    /// A number as a node: a whole number in the range of <see cref="long"/> as an integer, so that it is written with its
+    /// digits. Below 1e15 only, a sum such as input.cents + 0 of 2e17 was written in the double's shortest form, 2E+17,
+    /// in a template's text and a prompt.
+    /// </summary>
     public static JsonNode? Number(double value) =>
-        value == Math.Floor(value) && Math.Abs(value) < 1e15 ? JsonValue.Create((long)value) : JsonValue.Create(value);
+        value == Math.Floor(value) && Math.Abs(value) < TwoTo63 ? JsonValue.Create((long)value) : JsonValue.Create(value);
 
     /// <summary>The result of arithmetic at <paramref name="offset"/>; one past the range of numbers is an error there.</summary>
     /// <exception cref="ExpressionException">The result is infinite or not a number: JSON cannot hold it, and the step

@@ -13,6 +13,8 @@ public sealed class ExpressionTests
             ["count"] = 3,
             ["tags"] = new JsonArray("billing", "urgent"),
             ["empty"] = "",
+            ["big"] = JsonNode.Parse("2e17"),
+            ["huge"] = JsonNode.Parse("1e21"),
         },
         ["steps"] = new JsonObject { ["triage"] = new JsonObject { ["output"] = new JsonObject { ["tier"] = "premium" } } },
         ["item"] = new JsonObject { ["id"] = "d1" },
@@ -46,6 +48,11 @@ public sealed class ExpressionTests
     [InlineData("len('\U00020BB7\u91CE\u5BB6')", "3")]
     [InlineData("'caf\\u00e9'", "\"caf\\u00E9\"")] // read as 'cafu00e9'
     [InlineData("split('a\\r\\nb', '\\r\\n')", "[\"a\",\"b\"]")]
+    [InlineData("input.big + 0", "200000000000000000")] // written 2E+17
+    [InlineData("0 - input.big - input.big", "-400000000000000000")] // written -4E+17
+    [InlineData("input.huge + 0", "1E+21")] // past long: the double's own form
+    [InlineData("input.tags[0.5]", "null")] // read item 0
+    [InlineData("input.tags[1.5]", "null")] // read item 1
     public void Evaluate_ValidExpression_ReturnsValue(string text, string expectedJson)
     {
         var value = Expression.Parse(text).Evaluate(Scope());
