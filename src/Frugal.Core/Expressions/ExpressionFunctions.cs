@@ -57,23 +57,28 @@ internal static class ExpressionFunctions
             var max = ExpressionValues.TryNumber(a[1], out var n) ? (int)n
                 : throw new ExpressionException("truncate() takes a text and a number of characters", o);
 
-            // Characters as len() counts them, so an emoji is kept or cut whole (half of one is not text).
+            // Characters as len() counts them, and never part of what a reader sees as one: an emoji with a skin tone,
+            // a flag or a family, a letter and its accent are kept or cut whole. Cut by code point, a thumbs-up lost its
+            // skin tone, a flag became a lone regional indicator, and 'e' + U+0301 lost its accent.
             int cut = 0, kept = 0;
-            foreach (var rune in text.EnumerateRunes())
+            while (cut < text.Length)
             {
-                if (kept++ >= max)
+                var length = StringInfo.GetNextTextElementLength(text.AsSpan(cut));
+                var characters = CountCharacters(text.AsSpan(cut, length));
+                if (kept + characters > max)
                 {
                     return JsonValue.Create(text[..cut]);
                 }
 
-                cut += rune.Utf16SequenceLength;
+                kept += characters;
+                cut += length;
             }
 
             return JsonValue.Create(text);
         }),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-    private static int CountCharacters(string text)
+    private static int CountCharacters(ReadOnlySpan<char> text)
     {
         var count = 0;
         foreach (var _ in text.EnumerateRunes())

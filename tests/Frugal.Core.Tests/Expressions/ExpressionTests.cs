@@ -45,6 +45,10 @@ public sealed class ExpressionTests
     [InlineData("truncate('ok \U0001F389 done', 3)", "\"ok \"")]
     [InlineData("truncate('ok \U0001F389 done', 4)", "\"ok \\uD83C\\uDF89\"")] // characters, so an emoji is whole or gone
     [InlineData("len('ok \U0001F389')", "4")] // it counted UTF-16 units: 5
+    [InlineData("truncate('ok \U0001F44D\U0001F3FD', 4)", "\"ok \"")] // kept the thumb without its skin tone
+    [InlineData("truncate('\U0001F1EB\U0001F1F7!', 1)", "\"\"")] // kept half of the flag of France
+    [InlineData("truncate('cafe\u0301s', 4)", "\"caf\"")] // kept the e without its accent
+    [InlineData("len(truncate('a\U0001F44D\U0001F3FDb', 3))", "3")]
     [InlineData("len('\U00020BB7\u91CE\u5BB6')", "3")]
     [InlineData("'caf\\u00e9'", "\"caf\\u00E9\"")] // read as 'cafu00e9'
     [InlineData("split('a\\r\\nb', '\\r\\n')", "[\"a\",\"b\"]")]
