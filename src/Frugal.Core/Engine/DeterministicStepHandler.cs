@@ -104,18 +104,27 @@ internal static class DeterministicStepHandler
         return best is { } found ? found.Value?.DeepClone() : call.Default?.DeepClone();
     }
 
+    /// <summary>
+    /// The text lower-cased, with every run of characters that are not part of a word (spaces, punctuation, symbols)
+    /// as one space. A word is letters, digits and the marks written with them: a vowel sign or a virama ends no word,
+    /// so the Hindi key नमस्ते is one word, as it was not when each mark read as a space (the input "नमस ते", two other
+    /// words, matched it, and a key found fragments of words as whole words). Read by code point, so a letter outside
+    /// the Basic Multilingual Plane (𠮷, U+20BB7) is a letter, not a space that dropped it from the key. Apostrophes
+    /// are dropped, so "don't" reads "dont". No Unicode normalisation: the hosts run with invariant globalization,
+    /// where <see cref="string.Normalize(NormalizationForm)"/> returns the text as it is.
+    /// </summary>
     internal static string Normalize(string text)
     {
         var sb = new StringBuilder(text.Length);
         var space = true;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        foreach (var rune in text.EnumerateRunes())
         {
-            if (char.IsLetterOrDigit(c))
+            if (Rune.IsLetterOrDigit(rune) || IsMark(rune))
             {
-                sb.Append(char.ToLowerInvariant(c));
+                sb.Append(Rune.ToLowerInvariant(rune));
                 space = false;
             }
-            else if (!space && c != '\'')
+            else if (!space && rune.Value != '\'')
             {
                 sb.Append(' ');
                 space = true;
@@ -124,6 +133,9 @@ internal static class DeterministicStepHandler
 
         return sb.ToString().TrimEnd();
     }
+
+    private static bool IsMark(Rune rune) => Rune.GetUnicodeCategory(rune)
+        is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     // A list or an object as a template shows it (quotes and letters as themselves), so a pattern written for the
     // text finds 'é' in it.
