@@ -261,8 +261,13 @@ internal sealed class StepParser(WorkflowParseContext context)
         if (items.IsTextOnly)
         {
             // Text around or between expressions makes text, never a list: every run failed at this step saying so.
-            context.Error(context.Map.Value(pointer + "/items"),
-                "'items' must be a list, or one expression that yields one (${ input.documents }); this text always yields text");
+            // Only white space around one expression (a block scalar's last line break, items: |) reads the same and is
+            // easy to miss, so the message names it.
+            var text = items.Raw?.GetValue<string>() ?? string.Empty;
+            var onlySpaceAround = text.Trim() is { Length: > 0 } trimmed && !ValueTemplate.Parse(trimmed).IsTextOnly;
+            context.Error(context.Map.Value(pointer + "/items"), onlySpaceAround
+                ? "'items' must be a list, or one expression that yields one; the spaces or line break around its ${ } make it text: write items: ${ ... } on one line, or use '|-' or '>-' instead of '|' or '>'"
+                : "'items' must be a list, or one expression that yields one (${ input.documents }); this text always yields text");
         }
 
         // 'when' and 'needs' inside 'do' are refused by the schema (bodyStep), which editors read too.
