@@ -238,7 +238,9 @@ public sealed class ValueTemplate
             }
             else if (c is ')' or ']')
             {
-                depth--;
+                // A stray ')' is the expression's error, said where it is: counted below zero, it kept the '}' after it
+                // from closing, and the message was "unterminated '${'".
+                depth = Math.Max(0, depth - 1);
             }
             else if (c == '}')
             {

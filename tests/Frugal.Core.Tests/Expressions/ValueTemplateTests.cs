@@ -95,6 +95,8 @@ public sealed class ValueTemplateTests
     [InlineData("Hi ${ input. }", 13, "expected a name after '.'")]
     [InlineData("${ }", 3, "expected an expression, found nothing")]
     [InlineData("a ${ nope(1) }", 5, "unknown function 'nope'")]
+    [InlineData("a ${ input.b ==) } c", 15, "unexpected ')'")]
+    [InlineData("${ len(input.b)) }", 15, "unexpected ')'")]
     public void Parse_BadTemplate_ThrowsWithOffsetInTheString(string text, int offset, string message)
     {
         var ex = Assert.Throws<ExpressionException>(() => ValueTemplate.Parse(text));
