@@ -10,6 +10,11 @@ internal sealed partial class ExpressionParser
 {
     private const int MaxDepth = 64;
 
+    // Operators and member accesses chain without nesting ('a.b.c', 'a + b + c'), and each makes the tree one level
+    // deeper: 'input' followed by 100,000 '.a' passed validation, then overflowed the stack evaluating it, which ends
+    // the process (the CLI, or a Functions worker with every run on it) with no message.
+    private const int MaxLinks = 1000;
+
     // What steps.<id> holds (the orchestrator's scope entry for a step, WorkflowRun.Finish).
     private static readonly string[] StepFields = ["output", "skipped", "tier", "model", "metadata"];
 
@@ -19,6 +24,7 @@ internal sealed partial class ExpressionParser
     private readonly List<RootReference> _roots = [];
     private int _pos;
     private int _depth;
+    private int _links;
 
     public ExpressionParser(string text, int baseOffset)
     {
@@ -53,6 +59,7 @@ internal sealed partial class ExpressionParser
         var left = ParseAnd();
         while (TryOperator("||", out var at))
         {
+            Link(at);
             left = new LogicalNode("||", left, ParseAnd(), at);
         }
 
@@ -64,6 +71,7 @@ internal sealed partial class ExpressionParser
         var left = ParseComparison();
         while (TryOperator("&&", out var at))
         {
+            Link(at);
             left = new LogicalNode("&&", left, ParseComparison(), at);
         }
 
@@ -94,6 +102,7 @@ internal sealed partial class ExpressionParser
         var left = ParseUnary();
         while (TryOperator("+", out var at) || TryOperator("-", out at))
         {
+            Link(at);
             left = new BinaryNode(_text[at - _baseOffset].ToString(), left, ParseUnary(), at);
         }
 
@@ -137,6 +146,11 @@ internal sealed partial class ExpressionParser
         {
             SkipSpace();
             var at = Offset;
+            if (Peek() is '.' or '[')
+            {
+                Link(at);
+            }
+
             if (Peek() == '.')
             {
                 _pos++;
@@ -277,6 +291,14 @@ internal sealed partial class ExpressionParser
         }
 
         _pos = saved;
+    }
+
+    private void Link(int at)
+    {
+        if (++_links > MaxLinks)
+        {
+            throw new ExpressionException($"expression has more than {MaxLinks} operators and member accesses; split it across steps", at);
+        }
     }
 
     private List<ExpressionNode> ParseArguments(char close)

@@ -101,6 +101,31 @@ public sealed class ExpressionTests
     }
 
     [Theory]
+    [InlineData(".a")]
+    [InlineData("[0]")]
+    [InlineData(" + 1")]
+    [InlineData(" || 0")]
+    public void Parse_ChainOfMoreThanAThousandLinks_IsRefusedBeforeItCanOverflowTheStack(string link)
+    {
+        // 'input' and 100,000 '.a' passed validation and then overflowed the stack when a run evaluated it, which ends
+        // the process with no message.
+        var text = "input" + string.Concat(Enumerable.Repeat(link, 100_000));
+
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text));
+
+        Assert.Equal("expression has more than 1000 operators and member accesses; split it across steps", ex.Message);
+        Assert.Equal(5 + (1000 * link.Length) + (link.StartsWith(' ') ? 1 : 0), ex.Offset);
+    }
+
+    [Fact]
+    public void Evaluate_ChainOfAThousandLinks_Evaluates()
+    {
+        var text = "input" + string.Concat(Enumerable.Repeat(".a", 1000));
+
+        Assert.Null(Expression.Parse(text).Evaluate(Scope()));
+    }
+
+    [Theory]
     [InlineData("", 0, "expected an expression, found nothing")]
     [InlineData("input.", 6, "expected a name after '.'")]
     [InlineData("input.x = 1", 8, "'=' is not an operator; use '==' to compare")]
