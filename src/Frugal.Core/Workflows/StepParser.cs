@@ -135,7 +135,12 @@ internal sealed class StepParser(WorkflowParseContext context)
             {
                 var normalized = Engine.DeterministicStepHandler.Normalize(key);
                 var at = context.Map.Key(pointer + "/table/" + YamlJsonConverter.Escape(key));
-                if (normalized.Length == 0)
+                if (key.Contains("${", StringComparison.Ordinal))
+                {
+                    // Matched as its words ('input k'), never as the input's value.
+                    context.Error(at, WorkflowParseContext.KeyNotEvaluated(key));
+                }
+                else if (normalized.Length == 0)
                 {
                     context.Error(at, $"table key '{key}' has no letters or digits, so it can never match (keys are compared ignoring case, spacing and punctuation)");
                 }

@@ -57,14 +57,25 @@ internal sealed class WorkflowParseContext(SourceMap map)
         }
     }
 
-    private void Walk(JsonNode? value, string pointer, bool inForEach, List<StepLink> links)
+    /// <summary>The message for a key holding <c>${</c>, which is used as written.</summary>
+    public static string KeyNotEvaluated(string key) =>
+        $"key '{key}' holds '${{', but keys are not evaluated: only values are templates, so the key would be that text as written";
+
+        private void Walk(JsonNode? value, string pointer, bool inForEach, List<StepLink> links)
     {
         switch (value)
         {
             case JsonObject obj:
                 foreach (var (key, child) in obj)
                 {
-                    Walk(child, pointer + "/" + YamlJsonConverter.Escape(key), inForEach, links);
+                    var at = pointer + "/" + YamlJsonConverter.Escape(key);
+                    if (key.Contains("${", StringComparison.Ordinal))
+                    {
+                        // Only values are templates: an output key '${ input.k }' came out as that text.
+                        Error(Map.Key(at), KeyNotEvaluated(key));
+                    }
+
+                    Walk(child, at, inForEach, links);
                 }
 
                 break;
