@@ -27,14 +27,15 @@ public sealed class StepFailedException : Exception
 
     /// <summary>
     /// The failure of step <paramref name="stepId"/> from its last attempt's <paramref name="error"/>: said as is when
-    /// the input was bad (the activity's message names the step already when the step's own expressions failed).
+    /// the input was bad (the activity's message names the step already, and the foreach item, when the step's own
+    /// expressions failed); <paramref name="items"/> names the foreach items of the attempt ("item 3").
     /// </summary>
-    internal static StepFailedException From(string stepId, int attempts, string error, bool badInput, Exception inner)
+    internal static StepFailedException From(string stepId, int attempts, string error, bool badInput, Exception inner, string? items = null)
     {
         var step = $"step '{stepId}'";
         return new StepFailedException(
-            badInput ? error.StartsWith(step, StringComparison.Ordinal) ? error : $"{step}: {error}"
-            : $"{step} failed after {attempts} attempt(s): {error}",
+            badInput ? error.StartsWith(step, StringComparison.Ordinal) ? error : items is null ? $"{step}: {error}" : $"{step}: {items}: {error}"
+            : items is null ? $"{step} failed after {attempts} attempt(s): {error}" : $"{step} failed after {attempts} attempt(s) ({items}): {error}",
             inner)
         {
             StepId = stepId,

@@ -28,6 +28,7 @@ internal sealed partial class WorkflowRun
         int mayEscalate,
         int batch,
         int firstItem,
+        int itemCount,
         Func<StepResponses, int, TResult> complete)
     {
         // The run's escalations left are shared by the calls in flight: each request gets (and holds until it is
@@ -84,7 +85,7 @@ internal sealed partial class WorkflowRun
                     var retryable = StepFailures.IsRetryable(ex.FailureDetails);
                     if (attempt >= MaxAttempts || !retryable)
                     {
-                        throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex);
+                        throw StepFailedException.From(stepId, attempt, ex.FailureDetails.ErrorMessage, badInput: !retryable, ex, Items(firstItem, itemCount, pending));
                     }
 
                     Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, ex.FailureDetails.ErrorType);
@@ -180,6 +181,17 @@ internal sealed partial class WorkflowRun
         Log.StepRetrying(_log, _context.InstanceId, stepId, attempt, $"{pending.Length} of {response.Results.Count} calls: {first.Type}");
         return pending;
     }
+
+    /// <summary>
+    /// The foreach items of an attempt whose activity failed as a whole, as 'index' counts them ("item 3", "items 8-15");
+    /// null outside a foreach. With the default batch_size of 1 every item's failure is its activity's, and the run's
+    /// failure ("step 'each': pattern took longer than 200 ms") left a list of hundreds to search for the item.
+    /// </summary>
+    private static string? Items(int firstItem, int itemCount, int[]? pending) =>
+        firstItem < 0 ? null
+        : pending is not null ? (pending.Length == 1 ? "item " : "items ") + string.Join(", ", pending.Take(10).Select(k => firstItem + k)) + (pending.Length > 10 ? ", ..." : string.Empty)
+        : itemCount == 1 ? $"item {firstItem}"
+        : $"items {firstItem}-{firstItem + itemCount - 1}";
 
     /// <summary>The default circuit break (<see cref="Resilience.ModelResilienceOptions.CircuitBreakDuration"/>), waited
     /// when a circuit's failure does not say how long it stays open.</summary>

@@ -232,7 +232,7 @@ internal sealed partial class WorkflowRun
     /// </summary>
     private Task<StepResult> RunStepAsync(StepDefinition step) => step is ForEachStep forEach
         ? RunForEachAsync(forEach)
-        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep { MayEscalate: true } ? 1 : 0, 0, -1, static (responses, attempts) => new StepResult(() =>
+        : CallAsync(step.Id, step, static (run, step) => run.Build(step), step is ModelStep { MayEscalate: true } ? 1 : 0, 0, -1, 0, static (responses, attempts) => new StepResult(() =>
         {
             var result = responses.Results()[0];
             return new StepOutcome(result.Output, "completed", attempts, result.DurationMs, [result with { Output = null }]);
@@ -284,6 +284,7 @@ internal sealed partial class WorkflowRun
                     escalates ? Math.Min(size, items.Count - first) : 0,
                     next,
                     first,
+                    Math.Min(size, items.Count - first),
                     static (response, attempts) => (response, attempts));
                 inFlight.Add(call, next);
                 next++;

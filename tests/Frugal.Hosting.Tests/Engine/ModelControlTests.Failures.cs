@@ -36,6 +36,34 @@ public sealed partial class ModelControlTests
         Assert.StartsWith("step 'each': 1 call(s) of the batch failed after 1 attempt(s) (item 3), the first: pattern took longer than", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, "step 'each': item 2: pattern took longer than")]
+    [InlineData(2, "step 'each': items 2-3: pattern took longer than")]
+    public async Task Run_EveryCallOfABatchFails_NamesItsItemsInTheList(int batchSize, string expected)
+    {
+        // With the default batch_size of 1 an item's failure is its whole activity's, and the run said only "step 'each':
+        // pattern took longer than 200 ms on this input", nothing of which of the list's items.
+        await using var runtime = await StartAsync();
+        var definition = Parse($$"""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: {{batchSize}}
+                parallelism: 1
+                do:
+                  kind: deterministic
+                  operation: regex
+                  pattern: "^(a+)+$"
+                  input: ${ item }
+            """);
+        var bad = new string('a', 40) + "!";
+        var (_, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("a", "aa", bad, bad) });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.StartsWith(expected, metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_OneCallOfABatchHasBadInput_FailsAtOnceNamingItAndKeepsTheOthersRecords()
     {
