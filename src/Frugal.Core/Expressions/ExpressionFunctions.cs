@@ -29,9 +29,12 @@ internal static class ExpressionFunctions
         new("join", 1, 2, (a, o) => JsonValue.Create(string.Join(
             a.Length > 1 ? ExpressionValues.Render(a[1]) : ", ",
             List(a[0], "join", o).Select(ExpressionValues.Render)))),
-        new("split", 2, 2, (a, _) => new JsonArray([.. ExpressionValues.Render(a[0])
-            .Split(ExpressionValues.Render(a[1]), StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => (JsonNode?)JsonValue.Create(s))])),
+        new("split", 2, 2, (a, o) => ExpressionValues.Render(a[1]) is { Length: > 0 } separator
+            ? new JsonArray([.. ExpressionValues.Render(a[0])
+                .Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => (JsonNode?)JsonValue.Create(s))])
+            // .NET splits at an empty separator nowhere: split('abc', '') gave ['abc'], where JavaScript gives letters.
+            : throw new ExpressionException($"split() needs a separator that is not empty, got {(a[1] is null ? "null" : "''")}", o)),
         new("coalesce", 1, 8, (a, _) => a.FirstOrDefault(v => v is not null)?.DeepClone()),
         new("tojson", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.ToText(a[0]))),
         new("string", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]))),

@@ -201,6 +201,18 @@ public sealed class ExpressionTests
         Assert.DoesNotContain("Jane Roe", ex.RedactedMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("split(input.name, '')", "split() needs a separator that is not empty, got ''")]
+    [InlineData("split(input.name, input.missing)", "split() needs a separator that is not empty, got null")]
+    public void Evaluate_SplitAtNothing_ThrowsSayingSo(string text, string message)
+    {
+        // split('Ada', '') gave ['Ada']: one item, where a reader expects the letters.
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text).Evaluate(Scope()));
+
+        Assert.Equal(message, ex.Message);
+        Assert.Equal(0, ex.Offset);
+    }
+
     [Fact]
     public void Evaluate_SubtractText_ThrowsNamingTypes()
     {
