@@ -61,7 +61,7 @@ internal sealed class WorkflowParseContext(SourceMap map)
     public static string KeyNotEvaluated(string key) =>
         $"key '{key}' holds '${{', but keys are not evaluated: only values are templates, so the key would be that text as written";
 
-        private void Walk(JsonNode? value, string pointer, bool inForEach, List<StepLink> links)
+    private void Walk(JsonNode? value, string pointer, bool inForEach, List<StepLink> links)
     {
         switch (value)
         {
