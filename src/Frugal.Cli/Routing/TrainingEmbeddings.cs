@@ -81,7 +81,11 @@ internal static class TrainingEmbeddings
             var cache = new Dictionary<string, float[]>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
-                var key = reader.ReadString();
+                // The key as BinaryWriter.Write(string) wrote it, read by hand: ReadString refuses a negative length
+                // with a plain IOException, which said nothing of the file.
+                var keyLength = reader.Read7BitEncodedInt();
+                Check(keyLength >= 0 && keyLength <= stream.Length - stream.Position - sizeof(int), path);
+                var key = Encoding.UTF8.GetString(reader.ReadBytes(keyLength));
                 var length = reader.ReadInt32();
                 Check(length >= 0 && length <= (stream.Length - stream.Position) / sizeof(float), path);
                 var vector = new float[length];

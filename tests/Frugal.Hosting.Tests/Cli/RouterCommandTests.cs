@@ -370,6 +370,34 @@ public sealed class RouterCommandTests : IDisposable
         Assert.Equal("my notes, not a cache", File.ReadAllText(notes));
     }
 
+    [Fact]
+    public async Task Train_CacheWrittenByAnEarlierRun_IsReadBackAndReused()
+    {
+        var csv = Write("data.csv", Synthetic(12));
+        var cache = Path.Combine(_directory.FullName, "cache.bin");
+        var first = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r1"), "--cache", cache);
+
+        var (code, output, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r2"), "--cache", cache);
+
+        Assert.Equal((0, 0), (first.Code, code));
+        Assert.Contains($"Reusing 12 embeddings from {cache}.", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_CacheWhoseKeyLengthIsNegative_ExitsTwoSayingItIsNotACache()
+    {
+        // One entry whose key's length reads -1 (7-bit encoded): BinaryReader.ReadString threw a plain IOException
+        // ("invalid string length"), which ended the command with "error: ...", exit 1.
+        var csv = Write("data.csv", Synthetic(12));
+        var cache = Path.Combine(_directory.FullName, "cache.bin");
+        File.WriteAllBytes(cache, [1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0, 0, 0, 0]);
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--cache", cache);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--cache: '{cache}' is not an embeddings cache (the file router train --cache writes); name another file, or delete this one if it is a cache cut short", error.Trim());
+    }
+
     [Theory]
     [InlineData("folder")]
     [InlineData("missing")]
