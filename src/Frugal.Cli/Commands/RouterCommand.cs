@@ -36,14 +36,7 @@ internal static class RouterCommand
         var name = new Option<string>("--name") { Description = "The router's name (what router: names)", DefaultValueFactory = _ => RoutingOptions.DefaultRouterName };
         var holdout = NumberOption.Create("--holdout", "Hold out this share of rows (split by a hash of id) and print figures on them", v => v is >= 0 and <= 0.9, "a share from 0 to 0.9", 0.0);
         var holdoutOut = new Option<FileInfo?>("--holdout-out") { Description = "Write the held-out rows to this CSV (for 'router eval')" };
-        holdoutOut.Validators.Add(result =>
-        {
-            // Written after embedding and training, as --out is: a folder, or a folder that is not there, failed then.
-            if (result.GetValueOrDefault<FileInfo?>() is { } file && HoldoutOutProblem(file) is { } problem)
-            {
-                result.AddError($"--holdout-out: {problem}");
-            }
-        });
+        RequireWritableFile(holdoutOut, "the CSV file to write");
         var refit = new Option<bool>("--refit") { Description = "After measuring on the hold-out, retrain on every row and save that router" };
         var defaults = new RouterTrainingOptions();
         var kind = new Option<string>("--kind") { Description = "logistic, knn or ensemble", DefaultValueFactory = _ => defaults.Kind };
@@ -54,14 +47,7 @@ internal static class RouterCommand
         var l2 = NumberOption.Create("--l2", "L2 penalty of the logistic heads", v => v >= 0, "a number from 0 up", defaults.L2);
         var target = TargetOption();
         var cache = new Option<FileInfo?>("--cache") { Description = "Keep embeddings in this file and reuse them on the next run" };
-        cache.Validators.Add(result =>
-        {
-            // Written after embedding every prompt: a folder failed then with "error: Permission denied", exit 1.
-            if (result.GetValueOrDefault<FileInfo?>() is { } file && CacheProblem(file) is { } problem)
-            {
-                result.AddError($"--cache: {problem}");
-            }
-        });
+        RequireWritableFile(cache, "the file that keeps the embeddings");
         var feedback = new Option<string?>("--feedback")
         {
             Description = "Also train on the examples learnt in production (escalations, user verdicts): the feedback store, a SQLite file (e.g. .frugal/feedback.db), an Azure Storage connection string or the account's table endpoint (https://<account>.table.core.windows.net/, read as the signed-in user: az login)",
@@ -319,16 +305,28 @@ internal static class RouterCommand
         return null;
     }
 
-    /// <summary>Why the held-out rows cannot be written to <paramref name="file"/>, or null.</summary>
-    private static string? HoldoutOutProblem(FileInfo file) =>
-        Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; --holdout-out names the CSV file to write"
-        : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
-        : null;
+    /// <summary>
+    /// Adds to <paramref name="option"/> the check that the file it names can be written, said before anything is
+    /// embedded: it is written after embedding (and training), where a folder, or a folder that is not there, failed.
+    /// </summary>
+    /// <param name="option">The option naming the file.</param>
+    /// <param name="names">What the option names, for the message ("the CSV file to write").</param>
+    private static void RequireWritableFile(Option<FileInfo?> option, string names) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<FileInfo?>() is not { } file)
+        {
+            return;
+        }
 
-    private static string? CacheProblem(FileInfo file) =>
-        Directory.Exists(file.FullName) ? $"'{file.FullName}' is a folder; --cache names the file that keeps the embeddings"
-        : file.Directory is { Exists: false } folder ? $"the folder '{folder.FullName}' does not exist"
-        : null;
+        if (Directory.Exists(file.FullName))
+        {
+            result.AddError($"{option.Name}: '{file.FullName}' is a folder; {option.Name} names {names}");
+        }
+        else if (file.Directory is { Exists: false } folder)
+        {
+            result.AddError($"{option.Name}: the folder '{folder.FullName}' does not exist");
+        }
+    });
 
     private static Option<double> TargetOption() =>
         NumberOption.Create("--target", "Quality target as a fraction of premium-only quality", v => v is > 0 and <= 1, "a fraction above 0, at most 1", 0.95);

@@ -132,19 +132,18 @@ public sealed class WorkflowApi
         return new ApiResult(202, accepted, Location: statusUrl);
     }
 
-    private static ApiResult InputProblem(string name, IReadOnlyList<InputViolation> violations)
+    private static ApiResult InputProblem(string name, IReadOnlyList<InputViolation> violations) => ApiResult.Problem(
+        400,
+        "Input does not match the workflow's input schema",
+        $"{violations.Count} violation(s) of the input schema of '{name}'",
+        new JsonObject { ["errors"] = Errors(violations) });
+
+    /// <summary>A problem's <c>errors</c>: each violation's pointer (<c>/</c> for the whole body) and message.</summary>
+    private static JsonArray Errors(IEnumerable<InputViolation> violations) => new([.. violations.Select(v => (JsonNode)new JsonObject
     {
-        var errors = new JsonArray([.. violations.Select(v => (JsonNode)new JsonObject
-        {
-            ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
-            ["message"] = v.Message,
-        })]);
-        return ApiResult.Problem(
-            400,
-            "Input does not match the workflow's input schema",
-            $"{violations.Count} violation(s) of the input schema of '{name}'",
-            new JsonObject { ["errors"] = errors });
-    }
+        ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
+        ["message"] = v.Message,
+    })]);
 
     /// <summary>The problem answer for a refused run: 402 with the budget and spend, or 429 with Retry-After.</summary>
     /// <param name="refusal">Why the run is refused.</param>
@@ -271,20 +270,15 @@ public sealed class WorkflowApi
         // Each problem is named where it is, as a run input's are: "the body must be ..." alone did not say which part
         // was wrong, and a misspelt property ("verdit") or one the API does not take was passed over in silence.
         var violations = SchemaValidation.Validate(FeedbackSchema.Value, FeedbackSchemaNode, node, json: true)
-            .Select(v => v.Message.StartsWith("the input ", StringComparison.Ordinal) ? v with { Message = "the body " + v.Message["the input ".Length..] } : v)
+            .Select(v => new InputViolation(v.Pointer, v.Message.StartsWith("the input ", StringComparison.Ordinal) ? "the body " + v.Message["the input ".Length..] : v.Message))
             .ToList();
         if (violations.Count > 0)
         {
-            var errors = new JsonArray([.. violations.Select(v => (JsonNode)new JsonObject
-            {
-                ["pointer"] = v.Pointer.Length == 0 ? "/" : v.Pointer,
-                ["message"] = v.Message,
-            })]);
             return ApiResult.Problem(
                 400,
                 "Invalid feedback",
                 $"{string.Join("; ", violations.Select(v => v.Message))} (the body must be {FeedbackShape})",
-                new JsonObject { ["errors"] = errors });
+                new JsonObject { ["errors"] = Errors(violations) });
         }
 
         var step = node!["step"]!.GetValue<string>();

@@ -168,8 +168,7 @@ internal sealed partial class WorkflowRun
         {
             // Which items of the foreach's list (as 'index' counts them): "1 call(s) of the batch" left a list of
             // hundreds to search for the one the content filter refused.
-            var items = firstItem < 0 ? string.Empty
-                : $" (item{(pending.Length == 1 ? string.Empty : "s")} {string.Join(", ", pending.Take(10).Select(k => firstItem + k))}{(pending.Length > 10 ? ", ..." : string.Empty)})";
+            var items = Items(firstItem, pending.Length, pending) is { } which ? $" ({which})" : string.Empty;
             throw new StepFailedException(
                 $"step '{stepId}': {pending.Length} call(s) of the batch failed after {attempt} attempt(s){items}, the first: {first.Message}")
             {
@@ -183,9 +182,11 @@ internal sealed partial class WorkflowRun
     }
 
     /// <summary>
-    /// The foreach items of an attempt whose activity failed as a whole, as 'index' counts them ("item 3", "items 8-15");
-    /// null outside a foreach. With the default batch_size of 1 every item's failure is its activity's, and the run's
-    /// failure ("step 'each': pattern took longer than 200 ms") left a list of hundreds to search for the item.
+    /// The foreach items of an attempt, as 'index' counts them: those at the batch positions <paramref name="pending"/>
+    /// ("items 3, 9"), or the whole batch ("item 3", "items 8-15"); null outside a foreach. Named when its activity
+    /// failed as a whole, and when some of its calls failed for good (<see cref="FailedCalls"/>). With the default
+    /// batch_size of 1 every item's failure is its activity's, and the run's failure ("step 'each': pattern took longer
+    /// than 200 ms") left a list of hundreds to search for the item.
     /// </summary>
     private static string? Items(int firstItem, int itemCount, int[]? pending) =>
         firstItem < 0 ? null
