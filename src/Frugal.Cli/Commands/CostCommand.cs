@@ -25,6 +25,14 @@ internal static class CostCommand
             }
         });
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant" };
+        tenant.Validators.Add(result =>
+        {
+            // No run can have such a tenant (GET /api/costs/report refuses it too): an empty report read as nothing spent.
+            if (Engine.WorkflowRunRequest.TenantProblem(result.GetValueOrDefault<string?>()) is { } problem)
+            {
+                result.AddError($"--tenant: {problem}");
+            }
+        });
         var workflow = new Option<string?>("--workflow") { Description = "Only this workflow" };
         var table = LedgerStore.CreateTableOption();
         var store = LedgerStore.CreateOption("The ledger");

@@ -17,6 +17,8 @@ public sealed class CostCommandTests : IDisposable
     // Read as 12 June and 7 December of this year: a report asked for from 6 December covered half a year, silently.
     [InlineData("--since", "06/12/2025", "--since: '06/12/2025' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
     [InlineData("--until", "Dec 7", "--until: 'Dec 7' is not a date (use yyyy-MM-dd or an ISO 8601 time such as 2025-06-01T12:00:00Z)")]
+    // A tenant no run can have printed an empty report, read as nothing spent (GET /api/costs/report refuses it).
+    [InlineData("--tenant", "acme\tcorp", "--tenant: must not contain control characters")]
     public async Task Report_OptionThatDoesNotParse_ExitsTwoWithMessageAndUsage(string option, string value, string message)
     {
         var (code, output, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, option, value);
