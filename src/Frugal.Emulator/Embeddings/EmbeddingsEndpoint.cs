@@ -53,7 +53,13 @@ internal sealed class EmbeddingsEndpoint(
                     $"This model's maximum context length is {MaxInputTokens.ToString(CultureInfo.InvariantCulture)} tokens, however you requested {requested} tokens ({requested} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.");
             }
 
-            dimensions = ReadDimensions(body) ?? options.For(deployment).EmbeddingDimensions ?? options.EmbeddingDimensions;
+            var requestedDimensions = ReadDimensions(body);
+            if (requestedDimensions is { } asked)
+            {
+                CheckDimensionsOfModel(options.ModelOf(deployment), asked);
+            }
+
+            dimensions = requestedDimensions ?? options.For(deployment).EmbeddingDimensions ?? options.EmbeddingDimensions;
             base64 = body["encoding_format"] switch
             {
                 null => false,
@@ -211,6 +217,29 @@ internal sealed class EmbeddingsEndpoint(
         throw new EmulatorRequestException(
             $"'dimensions' must be a whole number between 1 and {EmulatorOptionsValidator.MaxEmbeddingDimensions.ToString(CultureInfo.InvariantCulture)} (was {node.ToJsonString()}).",
             "dimensions");
+    }
+
+    /// <summary>
+    /// Refuses what the service refuses for OpenAI's own embedding models: <c>dimensions</c> on text-embedding-ada-002,
+    /// which has none to choose, and more than the model has on the text-embedding-3 models (1536 small, 3072 large).
+    /// Accepted here up to 8192 whatever the model, a request the service answers 400 passed a team's tests.
+    /// </summary>
+    private static void CheckDimensionsOfModel(string model, int dimensions)
+    {
+        if (model.StartsWith("text-embedding-ada-002", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EmulatorRequestException("This model does not support specifying dimensions.", "dimensions");
+        }
+
+        int? most = model.StartsWith("text-embedding-3-small", StringComparison.OrdinalIgnoreCase) ? 1536
+            : model.StartsWith("text-embedding-3-large", StringComparison.OrdinalIgnoreCase) ? 3072
+            : null;
+        if (dimensions > most)
+        {
+            throw new EmulatorRequestException(
+                string.Create(CultureInfo.InvariantCulture, $"'dimensions' must be at most {most} for {model}, which has {most} (was {dimensions})."),
+                "dimensions");
+        }
     }
 
     private static string? ReadString(JsonObject node, string property) =>

@@ -645,6 +645,10 @@ public sealed class EmulatorServerTests
     [InlineData("""{"model":"emb","input":[[]]}""", "'input[0]' must be a string or an array of token ids.")]
     [InlineData("""{"model":5,"input":"x"}""", "'model' must be a string naming the deployment, not number.")]
     [InlineData("""{"model":"emb","input":"x","encoding_format":5}""", "'encoding_format' must be 'float' or 'base64' (was 5).")]
+    // Accepted up to 8192 whatever the model, where the service refuses these.
+    [InlineData("""{"model":"text-embedding-3-small","input":"x","dimensions":2000}""", "'dimensions' must be at most 1536 for text-embedding-3-small, which has 1536 (was 2000).")]
+    [InlineData("""{"model":"text-embedding-3-large","input":"x","dimensions":4000}""", "'dimensions' must be at most 3072 for text-embedding-3-large, which has 3072 (was 4000).")]
+    [InlineData("""{"model":"text-embedding-ada-002","input":"x","dimensions":256}""", "This model does not support specifying dimensions.")]
     public async Task Embeddings_BadRequest_400NamingTheField(string body, string expected)
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
