@@ -23,7 +23,7 @@ internal static partial class ChatRequestParser
         RequestFields.CheckChat(root, azure: routeDeployment is not null);
         if (routeDeployment is null && root["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
         {
-            throw new EmulatorRequestException($"'model' must be a string naming the deployment, not {model.GetValueKind().ToString().ToLowerInvariant()}.", "model");
+            throw new EmulatorRequestException($"Invalid type for 'model': expected a string naming the deployment, but got {KindOf(model)} instead.", "model");
         }
 
         var deployment = routeDeployment ?? ReadString(root, "model")
@@ -319,7 +319,7 @@ internal static partial class ChatRequestParser
     };
 
     /// <summary>How the service names a JSON value's type in its "Invalid type for ..." messages.</summary>
-    private static string KindOf(JsonNode node) => node.GetValueKind() switch
+    internal static string KindOf(JsonNode node) => node.GetValueKind() switch
     {
         JsonValueKind.Number when node is JsonValue value && value.TryGetValue<long>(out _) => "an integer",
         JsonValueKind.Number => "a decimal number",

@@ -38,7 +38,7 @@ internal sealed class EmbeddingsEndpoint(
             if (routeDeployment is null && body["model"] is { } model && model.GetValueKind() != JsonValueKind.String)
             {
                 // As the chat endpoint says it: "'model' is required" read wrong when a model was sent.
-                throw new EmulatorRequestException($"'model' must be a string naming the deployment, not {model.GetValueKind().ToString().ToLowerInvariant()}.", "model");
+                throw new EmulatorRequestException($"Invalid type for 'model': expected a string naming the deployment, but got {Chat.ChatRequestParser.KindOf(model)} instead.", "model");
             }
 
             deployment = routeDeployment ?? ReadString(body, "model")

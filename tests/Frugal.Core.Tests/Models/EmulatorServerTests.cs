@@ -643,7 +643,8 @@ public sealed class EmulatorServerTests
     [InlineData("""{"model":"emb","input":[1,1.5]}""", "'input[1]' must be a token id, a whole number of 0 or more (was 1.5).")]
     [InlineData("""{"model":"emb","input":[[1,2],[3,-4]]}""", "'input[1][1]' must be a token id, a whole number of 0 or more (was -4).")]
     [InlineData("""{"model":"emb","input":[[]]}""", "'input[0]' must be a string or an array of token ids.")]
-    [InlineData("""{"model":5,"input":"x"}""", "'model' must be a string naming the deployment, not number.")]
+    [InlineData("""{"model":5,"input":"x"}""", "Invalid type for 'model': expected a string naming the deployment, but got an integer instead.")]
+    [InlineData("""{"model":true,"input":"x"}""", "Invalid type for 'model': expected a string naming the deployment, but got a boolean instead.")]
     [InlineData("""{"model":"emb","input":"x","encoding_format":5}""", "'encoding_format' must be 'float' or 'base64' (was 5).")]
     // Accepted up to 8192 whatever the model, where the service refuses these.
     [InlineData("""{"model":"text-embedding-3-small","input":"x","dimensions":2000}""", "'dimensions' must be at most 1536 for text-embedding-3-small, which has 1536 (was 2000).")]
