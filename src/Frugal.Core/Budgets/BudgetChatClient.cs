@@ -58,6 +58,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var (reservation, charge) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
         if (reservation.Downgrade)
         {
+            // The cheap tier's own budget client admits the call and writes its start.
             var response = await _downgradeTo!.GetResponseAsync(list, Downgraded(options!, context), cancellationToken).ConfigureAwait(false);
             (response.AdditionalProperties ??= [])[AnsweredTierKey] = ModelTierKeys.Cheap;
             return response;
@@ -67,6 +68,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
         long usedTokens = charge.Tokens;
         try
         {
+            if (context.BeforeSend is { } start)
+            {
+                await start(cancellationToken).ConfigureAwait(false);
+            }
+
             var response = await base.GetResponseAsync(list, Capped(options, reservation), cancellationToken).ConfigureAwait(false);
             Answered(response.ModelId);
             actual = Cost(response.ModelId ?? ModelOf(options), response.Usage, reservation);
@@ -76,6 +82,28 @@ public sealed class BudgetChatClient : DelegatingChatClient
         finally
         {
             await SettleQuietlyAsync(reservation, actual, charge, usedTokens).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the admitted call's start record (<see cref="FrugalChatContext.BeforeSend"/>) before it is sent; a write
+    /// that fails gives the reservation back, since the call is not sent.
+    /// </summary>
+    private async Task StartAsync(FrugalChatContext context, BudgetReservation reservation, TokenCharge charge, CancellationToken cancellationToken)
+    {
+        if (context.BeforeSend is not { } start)
+        {
+            return;
+        }
+
+        try
+        {
+            await start(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await SettleQuietlyAsync(reservation, 0, charge, charge.Tokens).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -115,6 +143,12 @@ public sealed class BudgetChatClient : DelegatingChatClient
 
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var (reservation, charge) = await AdmitAsync(context, list, options, cancellationToken).ConfigureAwait(false);
+        if (!reservation.Downgrade)
+        {
+            // A downgraded call's start is written by the cheap tier's own budget client, once it admits the call.
+            await StartAsync(context, reservation, charge, cancellationToken).ConfigureAwait(false);
+        }
+
         var client = reservation.Downgrade ? _downgradeTo! : InnerClient;
         var sent = reservation.Downgrade ? Downgraded(options!, context) : Capped(options, reservation);
         UsageDetails? usage = null;

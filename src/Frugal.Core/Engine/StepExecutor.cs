@@ -82,22 +82,24 @@ public sealed class StepExecutor
     {
         if (_costs is null)
         {
-            return await ExecuteCallAsync(request, index, call, escalations, null, cancellationToken).ConfigureAwait(false);
+            return await ExecuteCallAsync(request, index, call, escalations, null, null, cancellationToken).ConfigureAwait(false);
         }
 
         var startedAt = _time.GetUtcNow();
 
         // A hosted model call is paid for once sent, even if this process dies before it answers: a durable start
-        // first, which the call's own record replaces, so a kill leaves it in the ledger as unfinished. Only those
-        // calls: deterministic and classify steps spend nothing and do not pay for the extra write.
-        var started = call is ModelCall { Tier: ModelTier.Cheap or ModelTier.Premium } model
-            ? await _costs.RecordStartAsync(request, index, model, startedAt, cancellationToken).ConfigureAwait(false)
+        // just before it is sent (once its budget admits it: FrugalChatContext.BeforeSend), which the call's own record
+        // replaces, so a kill leaves it in the ledger as unfinished. Only those calls: deterministic and classify steps
+        // spend nothing and do not pay for the extra write. Written once, however many tiers the call then asks.
+        string? started = null;
+        Func<CancellationToken, Task>? beforeSend = call is ModelCall { Tier: ModelTier.Cheap or ModelTier.Premium } model
+            ? async token => started ??= await _costs.RecordStartAsync(request, index, model, startedAt, token).ConfigureAwait(false)
             : null;
         CallResult result;
         BilledBeforeFailure? billed = null;
         try
         {
-            result = await ExecuteCallAsync(request, index, call, escalations, b => billed = b, cancellationToken).ConfigureAwait(false);
+            result = await ExecuteCallAsync(request, index, call, escalations, b => billed = b, beforeSend, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -110,7 +112,8 @@ public sealed class StepExecutor
     }
 
     private async Task<CallResult> ExecuteCallAsync(
-        StepRequest request, int index, StepCall call, EscalationAllowance escalations, Action<BilledBeforeFailure>? billedBeforeFailure, CancellationToken cancellationToken)
+        StepRequest request, int index, StepCall call, EscalationAllowance escalations, Action<BilledBeforeFailure>? billedBeforeFailure,
+        Func<CancellationToken, Task>? beforeSend, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var result = call switch
@@ -120,7 +123,7 @@ public sealed class StepExecutor
                 .ExecuteAsync(d, cancellationToken).ConfigureAwait(false),
             DeterministicCall d => DeterministicStepHandler.Execute(d),
             ClassifyCall c => await _classifiers.ClassifyAsync(c, cancellationToken).ConfigureAwait(false),
-            ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, billedBeforeFailure, cancellationToken).ConfigureAwait(false),
+            ModelCall m => await _models.ExecuteAsync(m, request, index, escalations, billedBeforeFailure, cancellationToken, beforeSend).ConfigureAwait(false),
             _ => throw new StepInputException($"no handler for {call.GetType().Name}"),
         };
         return result with { DurationMs = _time.GetElapsedTime(started).TotalMilliseconds };

@@ -20,6 +20,15 @@ public sealed record FrugalChatContext(string RunId, string Workflow, string Ten
     /// </summary>
     public bool Escalation { get; init; }
 
+    /// <summary>
+    /// Writes the call's durable start record (<see cref="Engine.StepCostRecorder.RecordStartAsync"/>), once however
+    /// often it is run (an escalation or a downgrade passes it on): run by the budget client once the call is admitted,
+    /// or by the step handler just before sending when the tier has no budget client. Before, the start was written
+    /// before the budget's admission, which can wait up to a minute for a tenant's tokens per minute, and a process
+    /// killed then left starts of calls never sent, each later counted as spent at its bound. Null: nothing to write.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeSend { get; init; }
+
     /// <summary>The key under which the context travels in <see cref="ChatOptions.AdditionalProperties"/>.</summary>
     public const string PropertyKey = "frugal.context";
 

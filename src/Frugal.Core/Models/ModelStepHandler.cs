@@ -55,8 +55,10 @@ public sealed class ModelStepHandler
     /// <param name="escalations">The escalations the request's calls may still make; null for the call's own count.</param>
     /// <param name="billedBeforeFailure">Told, before the exception is thrown, what a failing call was billed for.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="beforeSend">Writes the call's start record once it may be sent (<see cref="FrugalChatContext.BeforeSend"/>).</param>
     public async Task<CallResult> ExecuteAsync(
-        ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, Action<BilledBeforeFailure>? billedBeforeFailure, CancellationToken cancellationToken)
+        ModelCall call, StepRequest request, int index, EscalationAllowance? escalations, Action<BilledBeforeFailure>? billedBeforeFailure, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeSend = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(request);
@@ -124,7 +126,7 @@ public sealed class ModelStepHandler
         CallResult result;
         try
         {
-            var first = await AskAsync(tier, call, prompt, request, index, cancellationToken).ConfigureAwait(false);
+            var first = await AskAsync(tier, call, prompt, request, index, beforeSend, cancellationToken).ConfigureAwait(false);
             answered = result = first.Result;
             if (first.Invalid is { } reason)
             {
@@ -142,7 +144,7 @@ public sealed class ModelStepHandler
                     Answer? second = null;
                     try
                     {
-                        second = await AskAsync(ModelTier.Premium, call, prompt, request, index, cancellationToken, escalation: true).ConfigureAwait(false);
+                        second = await AskAsync(ModelTier.Premium, call, prompt, request, index, beforeSend, cancellationToken, escalation: true).ConfigureAwait(false);
                     }
                     catch (BudgetExceededException skipped) when (skipped.EscalationSkipped)
                     {
@@ -237,7 +239,7 @@ public sealed class ModelStepHandler
         }
     }
 
-    private async Task<Answer> AskAsync(ModelTier tier, ModelCall call, string prompt, StepRequest request, int index, CancellationToken cancellationToken, bool escalation = false)
+    private async Task<Answer> AskAsync(ModelTier tier, ModelCall call, string prompt, StepRequest request, int index, Func<CancellationToken, Task>? beforeSend, CancellationToken cancellationToken, bool escalation = false)
     {
         var name = TierName(tier);
         var client = _services.GetKeyedService<IChatClient>(name)
@@ -251,7 +253,13 @@ public sealed class ModelStepHandler
 
         messages.Add(new ChatMessage(ChatRole.User, prompt));
         var options = new ChatOptions { MaxOutputTokens = call.MaxOutputTokens, Temperature = call.Temperature };
-        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, name) { Escalation = escalation }.ApplyTo(options);
+        new FrugalChatContext(request.RunId, request.Workflow, request.Tenant, request.ItemStepId(index), request.Attempt, name) { Escalation = escalation, BeforeSend = beforeSend }.ApplyTo(options);
+        if (beforeSend is not null && client.GetService<Budgets.BudgetChatClient>() is null)
+        {
+            // No budget admits the call: its start is written now, just before it is sent.
+            await beforeSend(cancellationToken).ConfigureAwait(false);
+        }
+
         if (call.OutputSchema is { } schema)
         {
             options.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(schema, JsonContext.Default.JsonNode), "answer");

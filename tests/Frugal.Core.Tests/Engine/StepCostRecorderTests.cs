@@ -156,14 +156,101 @@ public sealed class StepCostRecorderTests
         Assert.Contains("(" + record.InputTokens + " and 1000 tokens)", result.Metadata?["usage_unreported"]?.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ExecuteAsync_CallWaitingForItsTenantsTokensPerMinute_WritesNoStartUntilAdmitted()
+    {
+        // The start was written before the budget admitted the call, which waits while the tenant is over its tokens per
+        // minute: a process killed (here: cancelled) in that wait left starts of calls never sent, which a new process
+        // held and then counted as spent at their bound (622 of 655 starts in one kill, a $0.01 tenant locked out).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 30, TimeSpan.Zero));
+        var budget = new Frugal.Budgets.BudgetOptions();
+        budget.Tenants["acme"] = new Frugal.Budgets.TenantBudgetOptions { TokensPerMinute = 10 };
+        var guard = new Frugal.Budgets.BudgetGuard(Options.Create(budget), new Frugal.Budgets.InMemoryBudgetStore(time), PriceTable.LoadDefault(), time);
+        await guard.AcquireTokensAsync("acme", 50, CancellationToken.None);
+        var (executor, ledger, costs) = Executor(guard, time, new NoUsageChatClient());
+        await using var _ = costs;
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [new ModelCall(ModelTier.Cheap, "Classify this ticket.")]) { RunId = "run-1" };
+        using var killed = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.ExecuteAsync(request, killed.Token));
+        await costs.DisposeAsync();
+
+        Assert.DoesNotContain(ledger.Records, r => r.Outcome == CostOutcome.Started);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AdmittedCall_IsSentWithItsStartDurableAndRecordedOnce()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 30, TimeSpan.Zero));
+        var budget = new Frugal.Budgets.BudgetOptions();
+        budget.Tenants["acme"] = new Frugal.Budgets.TenantBudgetOptions { Monthly = 10m };
+        var guard = new Frugal.Budgets.BudgetGuard(Options.Create(budget), new Frugal.Budgets.InMemoryBudgetStore(time), PriceTable.LoadDefault(), time);
+        var ledger = new ListLedger();
+        var model = new NoUsageChatClient("billing", "gpt-4o-mini", new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 }) { Ledger = ledger };
+        var (executor, _, costs) = Executor(guard, time, model, ledger);
+        await using var __ = costs;
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [new ModelCall(ModelTier.Cheap, "Classify this ticket.")]) { RunId = "run-1" };
+
+        await executor.ExecuteAsync(request, CancellationToken.None);
+
+        // This list keeps the start beside the record that replaces it in a real ledger.
+        Assert.Equal(1, model.StartsWhenSent);
+        Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Started);
+        Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Succeeded);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TierWithoutBudgets_IsSentWithItsStartDurable()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 30, TimeSpan.Zero));
+        var ledger = new ListLedger();
+        var model = new NoUsageChatClient("billing", "gpt-4o-mini", new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 }) { Ledger = ledger };
+        var (executor, _, costs) = Executor(null, time, model, ledger);
+        await using var __ = costs;
+        var request = new StepRequest("triage", "h", "acme", "answer", 1, [new ModelCall(ModelTier.Cheap, "Classify this ticket.")]) { RunId = "run-1" };
+
+        await executor.ExecuteAsync(request, CancellationToken.None);
+
+        Assert.Equal(1, model.StartsWhenSent);
+        Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Started);
+        Assert.Single(ledger.Records, r => r.Outcome == CostOutcome.Succeeded);
+    }
+
+    private static (StepExecutor Executor, ListLedger Ledger, CostRecorder Costs) Executor(
+        Frugal.Budgets.BudgetGuard? guard, TimeProvider time, IChatClient model, ListLedger? ledger = null)
+    {
+        ledger ??= new ListLedger();
+        var collection = new ServiceCollection();
+        if (guard is not null)
+        {
+            collection.AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new Frugal.Budgets.BudgetChatClient(model, guard, new Frugal.Budgets.TokenEstimator())).AddSingleton(guard);
+        }
+        else
+        {
+            collection.AddKeyedSingleton(ModelTierKeys.Cheap, model);
+        }
+
+        var services = collection.BuildServiceProvider();
+        var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, PriceTable.LoadDefault(), time, services: services);
+        return (new StepExecutor(new Frugal.Classification.ComplexityClassifierRegistry([]), new ModelStepHandler(services), time, recorder), ledger, costs);
+    }
+
     private sealed class NoUsageChatClient(string text = "billing", string model = "gpt-4o-mini", UsageDetails? usage = null, ChatClientMetadata? metadata = null) : IChatClient
     {
         /// <summary>The output cap the latest call was sent with.</summary>
         public int? SentMaxOutputTokens { get; private set; }
 
+        /// <summary>The ledger whose start records <see cref="StartsWhenSent"/> counts.</summary>
+        public ListLedger? Ledger { get; init; }
+
+        /// <summary>How many start records the ledger held when the latest call was sent.</summary>
+        public int StartsWhenSent { get; private set; }
+
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             SentMaxOutputTokens = options?.MaxOutputTokens;
+            StartsWhenSent = Ledger?.Records.Count(r => r.Outcome == CostOutcome.Started) ?? 0;
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = model, Usage = usage });
         }
 
