@@ -56,6 +56,10 @@ public static class EmulatorServer
         builder.Services.AddLogging(logging => configureLogging?.Invoke(logging));
         builder.Services.AddSingleton(timeProvider);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+
+        // Stopped, it waited up to the host's default 30 s for answers it was holding back (LatencyMs): frugal run, its
+        // steps' wait over, sat there until System.CommandLine ended it with 143 instead of its own exit code.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         builder.Services.AddEmulatorCore();
 
         var app = builder.Build();

@@ -165,6 +165,14 @@ public sealed class FrugalLocalHost : IAsyncDisposable
     public Task<int> DrainAsync(TimeSpan timeout) =>
         _service is SidecarOrchestrationService sidecar ? sidecar.DrainActivitiesAsync(timeout) : Task.FromResult(0);
 
+    /// <summary>
+    /// How long disposing the worker may take. It waits for the steps still in flight, which the owner has already
+    /// waited for (<see cref="DrainAsync"/>): a step that outlasted that wait (a model call held for a minute) kept
+    /// `frugal run` stopping past System.CommandLine's limit, which ended it with 143 (SIGTERM) instead of its own exit
+    /// code, its "waits up to 10 s" about 15.
+    /// </summary>
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Stops the worker, then the sidecar; runs in flight stay in the backend (Azure Storage resumes them).</summary>
     public ValueTask DisposeAsync() => new(StopAsync(_worker, _service, _channels, _sidecar));
 
@@ -190,7 +198,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (worker is not null)
         {
             await TryAsync(() => worker.StopAsync()).ConfigureAwait(false);
-            await TryAsync(() => { worker.Dispose(); return Task.CompletedTask; }).ConfigureAwait(false);
+            // Disposing the worker's services waits for the steps still in flight (a model call held for a minute), after
+            // the owner's own wait for them (DrainAsync): bounded, so that a stop ends in about DrainAsync's time.
+            await TryAsync(() => Bounded(worker is IAsyncDisposable async ? async.DisposeAsync().AsTask() : Task.Run(worker.Dispose))).ConfigureAwait(false);
         }
 
         // The sidecar stops its backend from a fire-and-forget callback; stop it here and wait, so an Azure Storage
@@ -212,6 +222,18 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (failures.Count > 0)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
+    }
+
+    /// <summary>Waits for <paramref name="stopping"/> at most <see cref="StopTimeout"/>; what is left of it goes on unwatched.</summary>
+    private static async Task Bounded(Task stopping)
+    {
+        try
+        {
+            await stopping.WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
         }
     }
 

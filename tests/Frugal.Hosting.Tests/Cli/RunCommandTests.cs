@@ -375,7 +375,10 @@ public sealed class RunCommandTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.NotNull(line);
-        Assert.NotEqual(0, process.ExitCode);
+
+        // 130, the command's own code for a stop: the steps still in flight after its 10 s wait kept the hosts stopping
+        // for up to 30 s more, and System.CommandLine ended the process at its limit with 143.
+        Assert.Equal(130, process.ExitCode);
         Assert.Contains("0 failed; $", rest, StringComparison.Ordinal); // the summary of what finished
         Assert.Matches(@"stopped: [1-8] of 9 run\(s\) finished; the others were dropped with the embedded backend", await error);
     }
