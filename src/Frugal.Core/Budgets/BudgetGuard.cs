@@ -190,7 +190,7 @@ public sealed partial class BudgetGuard
         }
 
         string spent = balance.Reserved > 0
-            ? $"{Dollars(balance.Spent)} spent and {Dollars(balance.Reserved)} reserved by calls in flight"
+            ? $"{Dollars(balance.Spent)} spent and {Dollars(balance.Reserved)} reserved by calls not settled yet (in flight, or cut off by a stop)"
             : Dollars(balance.Spent);
         // Told apart by the whole key: a tenant may have ":run:" in its name.
         string budget = counter.Key == RunKey(context.Tenant, context.RunId)
@@ -256,7 +256,7 @@ public sealed partial class BudgetGuard
             // (402, which no client retries; a queue job went to the poison queue) with most of the budget unspent.
             if (balance.Spent >= counter.Limit)
             {
-                string reserved = balance.Reserved > 0 ? $" (and {Dollars(balance.Reserved)} is reserved by calls in flight)" : string.Empty;
+                string reserved = balance.Reserved > 0 ? $" (and {Dollars(balance.Reserved)} is reserved by calls not settled yet: in flight, or cut off by a stop)" : string.Empty;
                 return new BudgetRefusal(
                     402,
                     "Monthly budget spent",

@@ -83,7 +83,7 @@ public sealed class BudgetGuardTests
         var orphan = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.0025m), canDowngrade: false, CancellationToken.None);
         var held = await Assert.ThrowsAsync<BudgetExceededException>(
             () => guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.0002m), canDowngrade: false, CancellationToken.None));
-        Assert.Contains("$0.00 spent and $0.0025 reserved by calls in flight", held.Message, StringComparison.Ordinal);
+        Assert.Contains("$0.00 spent and $0.0025 reserved by calls not settled yet (in flight, or cut off by a stop)", held.Message, StringComparison.Ordinal);
 
         time.Advance(TimeSpan.FromMinutes(10));
         var spent = await Assert.ThrowsAsync<BudgetExceededException>(
@@ -139,7 +139,7 @@ public sealed class BudgetGuardTests
         Assert.NotNull(refusal);
         Assert.Equal(0.0012m, refusal.Used);
         Assert.Equal(
-            "tenant 'acme' has spent $0.0012 of its monthly budget of $0.001 (and $0.0005 is reserved by calls in flight) (Frugal:Budgets:Tenants:acme:Monthly); new runs are refused until the month ends or the budget is raised",
+            "tenant 'acme' has spent $0.0012 of its monthly budget of $0.001 (and $0.0005 is reserved by calls not settled yet: in flight, or cut off by a stop) (Frugal:Budgets:Tenants:acme:Monthly); new runs are refused until the month ends or the budget is raised",
             refusal.Detail);
     }
 
@@ -158,7 +158,7 @@ public sealed class BudgetGuardTests
         }
 
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => second);
-        Assert.StartsWith("tenant 'acme' has spent its monthly budget: $0.00 spent and $0.0015 reserved by calls in flight of $0.001 ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("tenant 'acme' has spent its monthly budget: $0.00 spent and $0.0015 reserved by calls not settled yet (in flight, or cut off by a stop) of $0.001 ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -230,7 +230,7 @@ public sealed class RunCommandTests : IDisposable
             RepoPaths.Workflow("support-triage.yaml"), RepoPaths.Sample("support-triage.jsonl"), null, "acme", configuration, output, error, CancellationToken.None);
 
         Assert.True(code != 0, output.ToString() + error.ToString());
-        Assert.Contains("tenant 'acme' has spent its monthly budget: $0.00 spent and $5.00 reserved by calls in flight of $5.00", output.ToString() + error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("tenant 'acme' has spent its monthly budget: $0.00 spent and $5.00 reserved by calls not settled yet (in flight, or cut off by a stop) of $5.00", output.ToString() + error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
