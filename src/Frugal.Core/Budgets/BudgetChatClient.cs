@@ -64,15 +64,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
             return response;
         }
 
+        await StartAsync(context, reservation, charge, cancellationToken).ConfigureAwait(false);
         long actual = 0;
         long usedTokens = charge.Tokens;
         try
         {
-            if (context.BeforeSend is { } start)
-            {
-                await start(cancellationToken).ConfigureAwait(false);
-            }
-
             var response = await base.GetResponseAsync(list, Capped(options, reservation), cancellationToken).ConfigureAwait(false);
             Answered(response.ModelId);
             actual = Cost(response.ModelId ?? ModelOf(options), response.Usage, reservation);

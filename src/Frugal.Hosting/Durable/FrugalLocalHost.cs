@@ -166,7 +166,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         _service is SidecarOrchestrationService sidecar ? sidecar.DrainActivitiesAsync(timeout) : Task.FromResult(0);
 
     /// <summary>
-    /// How long disposing the worker may take. It waits for the steps still in flight, which the owner has already
+    /// How long disposing the worker may take. It did not return while steps were in flight, which the owner has already
     /// waited for (<see cref="DrainAsync"/>): a step that outlasted that wait (a model call held for a minute) kept
     /// `frugal run` stopping past System.CommandLine's limit, which ended it with 143 (SIGTERM) instead of its own exit
     /// code, its "waits up to 10 s" about 15.
@@ -198,8 +198,9 @@ public sealed class FrugalLocalHost : IAsyncDisposable
         if (worker is not null)
         {
             await TryAsync(() => worker.StopAsync()).ConfigureAwait(false);
-            // Disposing the worker's services waits for the steps still in flight (a model call held for a minute), after
-            // the owner's own wait for them (DrainAsync): bounded, so that a stop ends in about DrainAsync's time.
+            // Disposing the worker did not return while steps were still in flight (measured with a model call held for a
+            // minute; which of its services waits was not found), after the owner's own wait for them (DrainAsync):
+            // bounded, so that a stop ends in about DrainAsync's time.
             await TryAsync(() => Bounded(worker is IAsyncDisposable async ? async.DisposeAsync().AsTask() : Task.Run(worker.Dispose))).ConfigureAwait(false);
         }
 
