@@ -255,21 +255,34 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             var database = (await _connection.Value.ConfigureAwait(false)).GetDatabase();
             return await command(database).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException || IsUnavailable(ex))
+        catch (Exception ex) when (IsUnavailable(ex))
         {
+            string reason = ex is RedisConnectionException or RedisTimeoutException or RedisServerException
+                ? ex.Message.Split([". ", " - "], 2, StringSplitOptions.None)[0]
+                : "the connection was dropped with the command unanswered";
             throw new BudgetStoreUnavailableException(
-                $"the budget store (Redis at {_endpoints}, {BudgetOptions.SectionName}:RedisConnectionString) did not answer: {ex.Message.Split([". ", " - "], 2, StringSplitOptions.None)[0]}", ex);
+                $"the budget store (Redis at {_endpoints}, {BudgetOptions.SectionName}:RedisConnectionString) did not answer: {reason}", ex);
         }
     }
 
     /// <summary>
-    /// A reply that says Redis cannot take commands now (out of memory, loading, a read-only replica after a failover,
-    /// busy with a script, no primary): the call cannot be counted, as when Redis does not answer. These came out as a
-    /// raw exception: a 500 from the API instead of 503, and an unhandled exception in <c>frugal run</c>.
+    /// Whether a command failed for want of a Redis that answers, so the call cannot be counted. Besides the client's
+    /// connection and timeout errors: a reply that says Redis cannot take commands now (out of memory, loading, a
+    /// read-only replica after a failover, busy with a script, no primary), which came out as a raw exception (a 500
+    /// from the API instead of 503, an unhandled exception in <c>frugal run</c>); and the commands a dropped connection
+    /// leaves unanswered. A Redis that stops answering with its connection open (hung, or a network path that drops
+    /// packets) is dropped by the client after about 20 s, and the commands waiting on it fail cancelled (no command
+    /// here takes a token, so a cancellation is the client's) or with the closed reader's error. Those came out raw too:
+    /// a settle's was neither retried nor kept from replacing the call's answer, so a call answered and billed failed
+    /// its step, its cost record was never written, and the step's retry paid again.
     /// </summary>
-    private static bool IsUnavailable(Exception ex) =>
-        ex is RedisServerException { Message: var message }
-        && UnavailableReplies.Any(reply => message.StartsWith(reply, StringComparison.Ordinal));
+    private static bool IsUnavailable(Exception ex) => ex switch
+    {
+        RedisConnectionException or RedisTimeoutException or OperationCanceledException => true,
+        InvalidOperationException { Source: "System.IO.Pipelines" } => true,
+        RedisServerException { Message: var message } => UnavailableReplies.Any(reply => message.StartsWith(reply, StringComparison.Ordinal)),
+        _ => false,
+    };
 
     // The counters, their holds' sorted sets, then their settled sets; a counter's key carries its tenant as hash tag, so
     // all share a slot.

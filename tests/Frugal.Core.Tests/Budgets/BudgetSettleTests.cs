@@ -103,6 +103,49 @@ public sealed class BudgetSettleTests
         }
     }
 
+    [Fact]
+    public async Task GetAsync_RedisStopsAnsweringUntilTheClientDropsTheConnection_EveryCommandFailsAsStoreUnavailable()
+    {
+        // A Redis that stops answering with its connection open (hung, or a network path that drops packets): the client
+        // drops the connection after about 20 s and cancels the commands still waiting on it. Those came out as a bare
+        // TaskCanceledException, which the settle neither retried nor kept the answer through: a call answered (and
+        // billed) then failed its step, its record was never written (the ledger showed it unfinished), and the retry
+        // paid again.
+        await using var redis = await OwnRedisServer.StartAsync();
+        await using var store = redis.NewStore();
+        string month = MonthKey("acme");
+        await AnswersAgainAsync(store, month);
+        await redis.PauseAsync();
+
+        var commands = new List<Task>();
+        var dropped = false;
+        for (var i = 0; i < 1200 && !dropped; i++)
+        {
+            commands.Add(store.GetAsync(month, CancellationToken.None));
+            await Task.Delay(100);
+
+            // The connection is gone once a command fails at once for want of one (the store fails fast while it is away).
+            dropped = commands.Any(c => c.Exception?.InnerException is BudgetStoreUnavailableException { InnerException: RedisConnectionException });
+        }
+
+        Assert.True(dropped, "the client never dropped the frozen server's connection");
+        var failures = await Task.WhenAll(commands.Select(async c =>
+        {
+            try
+            {
+                await c;
+                return null;
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+        }));
+        Assert.All(failures, f => Assert.IsType<BudgetStoreUnavailableException>(f));
+        Assert.Contains(failures, f => f!.Message.Contains("the connection was dropped with the command unanswered", StringComparison.Ordinal));
+        Assert.All(failures, f => Assert.StartsWith($"the budget store (Redis at 127.0.0.1:{redis.Port}, Frugal:Budgets:RedisConnectionString) did not answer: ", f!.Message, StringComparison.Ordinal));
+    }
+
     private static string MonthKey(string tenant) => $"frugal:budget:{{{tenant}}}:month:2026-12";
 
     private static BudgetGuard Guard(IBudgetStore store, TimeProvider time, string tenant, TimeSpan lease)

@@ -9,7 +9,7 @@ namespace Frugal.Core.Tests.Budgets;
 
 /// <summary>
 /// A redis-server of a test's own (from PATH, as eng/services.sh finds it), on a free loopback port in 7900-7949, that
-/// the test stops and starts again to make a Redis outage; the shared test server must not be stopped. Stopped with
+/// the test stops and starts again (or freezes) to make a Redis outage; the shared test server must not be stopped. Stopped with
 /// <c>SHUTDOWN SAVE</c>, it comes back with its data, as after a failover in which the data survives. Disposing kills it
 /// and deletes its folder.
 /// </summary>
@@ -80,6 +80,20 @@ internal sealed class OwnRedisServer : IAsyncDisposable
         if (!await TryStartAsync())
         {
             throw new InvalidOperationException($"redis-server did not start again on port {Port}");
+        }
+    }
+
+    /// <summary>
+    /// Freezes the server (SIGSTOP): its connections stay open and nothing answers, as a hung server or a network path
+    /// that drops packets without resetting the connection. Disposing kills it frozen.
+    /// </summary>
+    public async Task PauseAsync()
+    {
+        using var kill = Process.Start("kill", ["-STOP", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -STOP {_process.Id} exited with {kill.ExitCode}");
         }
     }
 
