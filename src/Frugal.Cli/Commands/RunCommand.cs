@@ -76,8 +76,7 @@ internal static class RunCommand
         try
         {
             definition = WorkflowFileReader.Read(workflowPath);
-            var workflow = definition;
-            inputs = RunInputReader.Read(inputPath, input => WorkflowInputValidator.Validate(workflow, input).Select(v => (v.Pointer, v.Message)));
+            inputs = RunInputReader.Read(inputPath, definition);
         }
         catch (WorkflowValidationException ex)
         {
@@ -166,7 +165,7 @@ internal static class RunCommand
         {
             if (store is null)
             {
-                await RunEmbeddedAsync(client, definition, inputs, tenant, runtime.Host.NewRunId, clock, started, (input, metadata, elapsed) =>
+                await RunEmbeddedAsync(client, inputs, tenant, runtime.Host.NewRunId, clock, started, (input, metadata, elapsed) =>
                 {
                     reporter.Report(input, metadata, elapsed);
                     reported.Add(metadata.InstanceId);
@@ -203,7 +202,7 @@ internal static class RunCommand
 
                             if (existing is null)
                             {
-                                id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, token);
+                                id = await WorkflowStarter.StartAsync(client, item.Input, tenant, id, cancellationToken: token);
                                 Interlocked.Increment(ref fresh);
                             }
                             else if (existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
@@ -221,7 +220,7 @@ internal static class RunCommand
                                 {
                                     // Started again under its id: its calls are recorded as a new execution of the run,
                                     // apart from the failed one's, which the ledger keeps (both were paid for).
-                                    id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, id, WorkflowStarter.ExecutionAfter(ended), token);
+                                    id = await WorkflowStarter.StartAsync(client, item.Input, tenant, id, WorkflowStarter.ExecutionAfter(ended), token);
                                     Interlocked.Increment(ref restarted);
                                 }
                             }
@@ -329,7 +328,6 @@ internal static class RunCommand
     /// </summary>
     internal static Task RunEmbeddedAsync(
         DurableTaskClient client,
-        WorkflowDefinition definition,
         IReadOnlyList<RunInput> inputs,
         string? tenant,
         Func<string> newRunId,
@@ -345,7 +343,7 @@ internal static class RunCommand
             new ParallelOptions { MaxDegreeOfParallelism = MaxRunsInFlight, CancellationToken = cancellationToken },
             async (item, token) =>
             {
-                var id = await WorkflowStarter.StartAsync(client, definition, item.Input, tenant, newRunId(), token);
+                var id = await WorkflowStarter.StartAsync(client, item.Input, tenant, newRunId(), cancellationToken: token);
                 var at = clock.Elapsed;
                 lock (started)
                 {
@@ -380,7 +378,7 @@ internal static class RunCommand
         var ids = new string[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
         {
-            var content = inputs[i].Input?.ToJsonString() ?? "null";
+            var content = inputs[i].Input.Input?.ToJsonString() ?? "null";
             var occurrence = seen[content] = seen.GetValueOrDefault(content) + 1;
             var key = string.Join('\0', definition.Hash, WorkflowRunRequest.TenantOrDefault(tenant), content, occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (hub.Length > 0)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Frugal.Workflows;
 
 namespace Frugal.Cli.Local;
 
@@ -7,12 +8,12 @@ namespace Frugal.Cli.Local;
 internal static class RunInputReader
 {
     /// <param name="path">The file.</param>
-    /// <param name="check">The problems of an input that parsed (its schema violations: a JSON Pointer and what is wrong
-    /// there), listed in line order with the lines that did not parse: reported apart, the violations showed only once
-    /// every line was JSON. Each is reported as <c>file:line:column: pointer: message</c>.</param>
-    /// <exception cref="CliUsageException">The file is missing, a line is not JSON, or <paramref name="check"/> found
-    /// problems; the message names file and line of each.</exception>
-    public static IReadOnlyList<RunInput> Read(string path, Func<JsonNode?, IEnumerable<(string Pointer, string Message)>>? check = null)
+    /// <param name="workflow">The workflow whose input schema each input that parsed is checked against, once: its
+    /// violations are listed in line order with the lines that did not parse (reported apart, the violations showed
+    /// only once every line was JSON), each as <c>file:line:column: pointer: message</c>.</param>
+    /// <exception cref="CliUsageException">The file is missing, a line is not JSON, or an input breaks the schema; the
+    /// message names file and line of each.</exception>
+    public static IReadOnlyList<RunInput> Read(string path, WorkflowDefinition workflow)
     {
         if (!File.Exists(path))
         {
@@ -46,10 +47,9 @@ internal static class RunInputReader
                 throw new CliUsageException($"{ex.Message}; the file holds one JSON value per line: name it .jsonl for one run per line");
             }
 
-            var single = new RunInput(name, parsed);
-            return Problems(check, single.Input, text, path, 0).ToList() is { Count: > 0 } violations
-                ? throw new CliUsageException(string.Join(Environment.NewLine, violations))
-                : [single];
+            return WorkflowInputValidator.TryValidate(workflow, parsed, out var valid, out var violations)
+                ? [new RunInput(name, valid)]
+                : throw new CliUsageException(string.Join(Environment.NewLine, Problems(violations, text, path, 0)));
         }
 
         var inputs = new List<RunInput>();
@@ -63,9 +63,14 @@ internal static class RunInputReader
             {
                 try
                 {
-                    var input = new RunInput($"{name}:{lineNumber}", Parse(line, path, lineNumber));
-                    inputs.Add(input);
-                    problems.AddRange(Problems(check, input.Input, line, path, lineNumber));
+                    if (WorkflowInputValidator.TryValidate(workflow, Parse(line, path, lineNumber), out var valid, out var violations))
+                    {
+                        inputs.Add(new RunInput($"{name}:{lineNumber}", valid));
+                    }
+                    else
+                    {
+                        problems.AddRange(Problems(violations, line, path, lineNumber));
+                    }
                 }
                 catch (CliUsageException ex)
                 {
@@ -169,10 +174,9 @@ internal static class RunInputReader
     }
 
     /// <summary>Each violation at its place: the line (of the file, or the JSONL line given) and column of its value.</summary>
-    private static IEnumerable<string> Problems(
-        Func<JsonNode?, IEnumerable<(string Pointer, string Message)>>? check, JsonNode? input, string text, string path, int line)
+    private static IEnumerable<string> Problems(IEnumerable<InputViolation> violations, string text, string path, int line)
     {
-        foreach (var (pointer, message) in check?.Invoke(input) ?? [])
+        foreach (var (pointer, message) in violations)
         {
             var at = JsonLocations.Find(text, pointer) is { } place ? $"{(line > 0 ? line : place.Line)}:{place.Column}" : (line > 0 ? $"{line}" : "1");
             yield return $"{path}:{at}: {(pointer.Length == 0 ? "/" : pointer)}: {message}";

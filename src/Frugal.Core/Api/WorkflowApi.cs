@@ -83,7 +83,7 @@ public sealed class WorkflowApi
 
         // The input is checked before the budget: a refusal (402, 429, 503) says to wait or to try again, which an input
         // the schema refuses never gets past; it was sent back with the budget's answer and, once let in, a 400.
-        if (WorkflowInputValidator.Validate(definition, input) is { Count: > 0 } violations)
+        if (!WorkflowInputValidator.TryValidate(definition, input, out var valid, out var violations))
         {
             return InputProblem(name, violations);
         }
@@ -111,15 +111,7 @@ public sealed class WorkflowApi
             return BudgetProblem(refusal);
         }
 
-        string id;
-        try
-        {
-            id = await WorkflowStarter.StartAsync(client, definition, input, tenant, _newRunId?.Invoke(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (WorkflowInputException ex)
-        {
-            return InputProblem(name, ex.Violations);
-        }
+        var id = await WorkflowStarter.StartAsync(client, valid, tenant, _newRunId?.Invoke(), cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var statusUrl = $"{baseUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(id)}{statusQuery}";
         var accepted = new JsonObject

@@ -5,10 +5,13 @@ using Microsoft.DurableTask.Client;
 
 namespace Frugal.Engine;
 
-/// <summary>Starts runs: checks the input against the workflow's input schema, pins the definition, schedules the orchestrator.</summary>
+/// <summary>
+/// Starts runs: pins the definition and schedules the orchestrator with an input checked against the workflow's input
+/// schema (<see cref="ValidatedInput"/>), or checks it first.
+/// </summary>
 public static class WorkflowStarter
 {
-    /// <summary>Starts a run and returns its instance id.</summary>
+    /// <summary>Checks the input against the workflow's input schema, starts a run and returns its instance id.</summary>
     /// <exception cref="WorkflowInputException">The input does not satisfy the workflow's input schema.</exception>
     public static Task<string> StartAsync(
         DurableTaskClient client,
@@ -16,46 +19,41 @@ public static class WorkflowStarter
         JsonNode? input,
         string? tenant = null,
         string? instanceId = null,
-        CancellationToken cancellationToken = default) =>
-        StartAsync(client, definition, input, tenant, instanceId, execution: 0, cancellationToken);
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(definition);
+        ThrowIfTenantInvalid(tenant);
+        return WorkflowInputValidator.TryValidate(definition, input, out var valid, out var violations)
+            ? StartAsync(client, valid, tenant, instanceId, execution: 0, cancellationToken)
+            : throw new WorkflowInputException(definition.Name, violations);
+    }
 
-    /// <summary>Starts an execution of a run and returns its instance id.</summary>
+    /// <summary>Starts an execution of a run with an input already checked, and returns its instance id.</summary>
     /// <param name="client">The task hub's client.</param>
-    /// <param name="definition">The workflow.</param>
-    /// <param name="input">The run input.</param>
+    /// <param name="input">The run input and its workflow, as <see cref="WorkflowInputValidator.TryValidate"/> passed them.</param>
     /// <param name="tenant">The tenant, or null for the default one.</param>
     /// <param name="instanceId">The run's id, or null for a new one.</param>
     /// <param name="execution">Which execution of <paramref name="instanceId"/> this is (<see cref="NextExecutionAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    /// <exception cref="WorkflowInputException">The input does not satisfy the workflow's input schema.</exception>
     public static async Task<string> StartAsync(
         DurableTaskClient client,
-        WorkflowDefinition definition,
-        JsonNode? input,
-        string? tenant,
-        string? instanceId,
-        int execution,
-        CancellationToken cancellationToken)
+        ValidatedInput input,
+        string? tenant = null,
+        string? instanceId = null,
+        int execution = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(definition);
-        if (WorkflowRunRequest.TenantProblem(tenant) is { } problem)
-        {
-            throw new ArgumentException($"tenant {problem}", nameof(tenant));
-        }
-
-        var violations = WorkflowInputValidator.Validate(definition, input);
-        if (violations.Count > 0)
-        {
-            throw new WorkflowInputException(definition.Name, violations);
-        }
-
+        ArgumentNullException.ThrowIfNull(input);
+        ThrowIfTenantInvalid(tenant);
+        var definition = input.Definition;
         var request = new WorkflowRunRequest(
             definition.Name,
             definition.Hash,
             definition.Source,
             Path.GetFileName(definition.File),
-            input,
+            input.Input,
             WorkflowRunRequest.TenantOrDefault(tenant)) { Execution = execution };
         var options = instanceId is null ? null : new StartOrchestrationOptions(instanceId);
         return await client.ScheduleNewOrchestrationInstanceAsync(WorkflowOrchestrator.Name, request, options, cancellationToken)
@@ -105,6 +103,14 @@ public static class WorkflowStarter
         catch (System.Text.Json.JsonException)
         {
             return 1; // not a workflow run's input: whatever it was, this start is a later execution
+        }
+    }
+
+    private static void ThrowIfTenantInvalid(string? tenant)
+    {
+        if (WorkflowRunRequest.TenantProblem(tenant) is { } problem)
+        {
+            throw new ArgumentException($"tenant {problem}", nameof(tenant));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Json.Schema;
@@ -17,5 +18,25 @@ public static class WorkflowInputValidator
         var schema = Schemas.GetValue(definition, static d => SchemaValidation.Build(d.InputSchema));
         return [.. SchemaValidation.Validate(schema, definition.InputSchema, input, json: true)
             .Select(v => new InputViolation(v.Pointer, v.Message))];
+    }
+
+    /// <summary>
+    /// Checks <paramref name="input"/> against <paramref name="definition"/>'s input schema once: the input to start
+    /// (<see cref="Frugal.Engine.WorkflowStarter"/>) when it conforms, every violation when it does not.
+    /// </summary>
+    /// <param name="definition">The workflow.</param>
+    /// <param name="input">The run input.</param>
+    /// <param name="valid">The input to start; null when there are violations.</param>
+    /// <param name="violations">Every violation; empty when the input conforms.</param>
+    /// <returns>Whether the input conforms.</returns>
+    public static bool TryValidate(
+        WorkflowDefinition definition,
+        JsonNode? input,
+        [NotNullWhen(true)] out ValidatedInput? valid,
+        out IReadOnlyList<InputViolation> violations)
+    {
+        violations = Validate(definition, input);
+        valid = violations.Count == 0 ? new ValidatedInput(definition, input) : null;
+        return valid is not null;
     }
 }

@@ -69,7 +69,7 @@ public sealed class RunQueueFunction
             {
                 error = $"'tenant' {tenantProblem}";
             }
-            else if (WorkflowInputValidator.Validate(definition, job.Input) is { Count: > 0 } violations)
+            else if (!WorkflowInputValidator.TryValidate(definition, job.Input, out var valid, out var violations))
             {
                 // Before the budget: a tenant over its tokens per minute had a job it can never run delivered five
                 // times, 30 s apart, and poisoned by the host without the schema's reason (a spent budget: poisoned
@@ -94,33 +94,24 @@ public sealed class RunQueueFunction
             }
             else
             {
-                try
+                // A job naming its run id may start a run that failed or was terminated under that id again: a new
+                // execution. One whose run is still going or has completed is a second delivery of the same job
+                // (queues deliver at least once): nothing to start, and nothing paid for twice. A job without an id
+                // runs under its message's id, which every delivery of the message shares: a delivery after the
+                // run was started (its first delivery's start answered late, or the message was not deleted) starts
+                // nothing, whatever became of the run; before, each started and paid for a run of its own.
+                var messageId = job.Id is null ? MessageId(context) : null;
+                var runId = job.Id ?? messageId;
+                var (status, start, execution) = runId is null ? (null, true, 0) : await WorkflowStarter.NextExecutionAsync(client, runId, cancellationToken);
+                if (!start || (messageId is not null && status is not null))
                 {
-                    // A job naming its run id may start a run that failed or was terminated under that id again: a new
-                    // execution. One whose run is still going or has completed is a second delivery of the same job
-                    // (queues deliver at least once): nothing to start, and nothing paid for twice. A job without an id
-                    // runs under its message's id, which every delivery of the message shares: a delivery after the
-                    // run was started (its first delivery's start answered late, or the message was not deleted) starts
-                    // nothing, whatever became of the run; before, each started and paid for a run of its own.
-                    var messageId = job.Id is null ? MessageId(context) : null;
-                    var runId = job.Id ?? messageId;
-                    var (status, start, execution) = runId is null ? (null, true, 0) : await WorkflowStarter.NextExecutionAsync(client, runId, cancellationToken);
-                    if (!start || (messageId is not null && status is not null))
-                    {
-                        Log.JobAlreadyStarted(_logger, runId!, job.Workflow, status!.Value);
-                        return null;
-                    }
-
-                    var id = await WorkflowStarter.StartAsync(client, definition, job.Input, job.Tenant, runId, execution, cancellationToken);
-                    Log.RunStartedFromQueue(_logger, id, job.Workflow);
+                    Log.JobAlreadyStarted(_logger, runId!, job.Workflow, status!.Value);
                     return null;
                 }
-                catch (WorkflowInputException ex)
-                {
-                    // The poison entry goes back to the sender with the values the schema refused; the log names where.
-                    error = ex.Message;
-                    logged = _text.Describe(ex, WorkflowRunRequest.TenantOrDefault(job.Tenant));
-                }
+
+                var id = await WorkflowStarter.StartAsync(client, valid, job.Tenant, runId, execution, cancellationToken);
+                Log.RunStartedFromQueue(_logger, id, job.Workflow);
+                return null;
             }
         }
 

@@ -14,6 +14,29 @@ public sealed class WorkflowInputValidatorTests
     }
 
     [Fact]
+    public void TryValidate_ConformingInput_GivesTheInputToStart()
+    {
+        var input = JsonNode.Parse("""{"subject":"Hi","body":"Help"}""");
+
+        Assert.True(WorkflowInputValidator.TryValidate(Triage, input, out var valid, out var violations));
+
+        Assert.Empty(violations);
+        Assert.Same(Triage, valid.Definition);
+        Assert.Same(input, valid.Input);
+    }
+
+    [Fact]
+    public void TryValidate_BadInput_GivesEveryViolationAndNothingToStart()
+    {
+        var input = JsonNode.Parse("""{"subject": 5, "customer_tier": "gold", "priority": "high"}""");
+
+        Assert.False(WorkflowInputValidator.TryValidate(Triage, input, out var valid, out var violations));
+
+        Assert.Null(valid);
+        Assert.Equal(WorkflowInputValidator.Validate(Triage, input), violations);
+    }
+
+    [Fact]
     public void Validate_SeveralProblems_ListsEveryViolation()
     {
         var input = JsonNode.Parse("""{"subject": 5, "customer_tier": "gold", "priority": "high"}""");

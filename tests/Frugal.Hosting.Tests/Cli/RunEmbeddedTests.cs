@@ -16,20 +16,26 @@ public sealed class RunEmbeddedTests
 {
     private static readonly WorkflowDefinition Triage = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
 
+    private static ValidatedInput Valid(JsonNode input)
+    {
+        Assert.True(WorkflowInputValidator.TryValidate(Triage, input, out var valid, out var violations), string.Join("; ", violations));
+        return valid;
+    }
+
     [Fact]
     public async Task RunEmbeddedAsync_WaitsForRunsFail_FailsWithTheErrorInsteadOfWaitingForEver()
     {
         // A failed wait gave back no slot and was only looked at once every input had started: with more inputs than
         // runs in flight, the starts stopped for good at the 256th failure and the command waited until Ctrl+C.
         var inputs = Enumerable.Range(1, RunCommand.MaxRunsInFlight + 10)
-            .Select(i => new RunInput($"t.jsonl:{i}", new JsonObject { ["subject"] = "s", ["body"] = $"ticket {i}" }))
+            .Select(i => new RunInput($"t.jsonl:{i}", Valid(new JsonObject { ["subject"] = "s", ["body"] = $"ticket {i}" })))
             .ToList();
         var client = new UnwaitableClient();
         var started = new List<(RunInput Input, string Id, TimeSpan At)>();
         var runId = 0;
 
         var run = RunCommand.RunEmbeddedAsync(
-            client, Triage, inputs, tenant: null, () => $"run-{Interlocked.Increment(ref runId)}", Stopwatch.StartNew(), started, (_, _, _) => { }, CancellationToken.None);
+            client, inputs, tenant: null, () => $"run-{Interlocked.Increment(ref runId)}", Stopwatch.StartNew(), started, (_, _, _) => { }, CancellationToken.None);
         var completed = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(2)));
 
         Assert.Same(run, completed);

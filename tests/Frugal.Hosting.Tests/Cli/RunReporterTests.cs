@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Frugal.Cli.Local;
 using Frugal.Workflows;
@@ -19,7 +20,7 @@ public sealed class RunReporterTests
         for (int i = 0; i < 400; i++)
         {
             var id = $"run-{i}";
-            reporter.Report(new RunInput($"line {i + 1}", null), new OrchestrationMetadata("support-triage", id) { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, TimeSpan.Zero);
+            reporter.Report(new RunInput($"line {i + 1}", Ticket(definition)), new OrchestrationMetadata("support-triage", id) { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, TimeSpan.Zero);
             spend[id] = new RunSpend(0.0000025m, 10, 2);
         }
 
@@ -42,7 +43,7 @@ public sealed class RunReporterTests
         var definition = WorkflowLoader.Load(RepoPaths.Workflow("support-triage.yaml"));
         var output = new StringWriter();
         var reporter = new RunReporter(output, definition, 3);
-        reporter.Report(new RunInput("line 1", null), new OrchestrationMetadata("support-triage", "a") { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, TimeSpan.Zero);
+        reporter.Report(new RunInput("line 1", Ticket(definition)), new OrchestrationMetadata("support-triage", "a") { RuntimeStatus = OrchestrationRuntimeStatus.Failed }, TimeSpan.Zero);
 
         reporter.Summarize(TimeSpan.FromSeconds(1), new Dictionary<string, RunSpend>(StringComparer.Ordinal)
         {
@@ -52,5 +53,11 @@ public sealed class RunReporterTests
         var text = output.ToString();
         Assert.Matches(@"\(2 unfinished\).*│ 50 +│ 10 +│ 0\.000050 │", text);
         Assert.Contains("failed; $0.000060 recorded in the cost ledger", text, StringComparison.Ordinal);
+    }
+
+    private static ValidatedInput Ticket(WorkflowDefinition definition)
+    {
+        Assert.True(WorkflowInputValidator.TryValidate(definition, new JsonObject { ["subject"] = "s", ["body"] = "b" }, out var valid, out _));
+        return valid;
     }
 }

@@ -53,5 +53,9 @@ public sealed class StoredRunIdsTests
         Assert.Equal(RunCommand.StoredRunIds(Triage, null, inputs, "nightly2"), RunCommand.StoredRunIds(Triage, null, inputs, "Nightly2"));
     }
 
-    private static RunInput Input(string label, string subject) => new(label, new JsonObject { ["subject"] = subject, ["body"] = "?" });
+    private static RunInput Input(string label, string subject)
+    {
+        Assert.True(WorkflowInputValidator.TryValidate(Triage, new JsonObject { ["subject"] = subject, ["body"] = "?" }, out var valid, out _));
+        return new(label, valid);
+    }
 }

@@ -266,13 +266,13 @@ public sealed class AzureStorageBackendTests
             """);
         var configuration = Configuration(hub, latencyMs: 0, costs);
         var definition = WorkflowFileReader.Read(workflow);
-        var inputs = RunInputReader.Read(input);
+        var inputs = RunInputReader.Read(input, definition);
         var olderIds = RunCommand.StoredRunIds(definition, null, inputs);
         var ids = RunCommand.StoredRunIds(definition, null, inputs, hub);
         Assert.NotEqual(olderIds[0], ids[0]);
         await using (var before = await LocalRuntime.StartAsync(configuration, Storage, TextWriter.Null))
         {
-            await WorkflowStarter.StartAsync(before.Host.Client, definition, inputs[0].Input, instanceId: olderIds[0]);
+            await WorkflowStarter.StartAsync(before.Host.Client, inputs[0].Input, instanceId: olderIds[0]);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             var earlier = await before.Host.Client.WaitForInstanceCompletionAsync(olderIds[0], timeout.Token);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, earlier.RuntimeStatus);

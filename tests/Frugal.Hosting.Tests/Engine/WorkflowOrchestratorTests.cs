@@ -433,6 +433,29 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
         Assert.Contains(ex.Violations, v => v.Pointer == "/subject");
     }
 
+    [Fact]
+    public async Task StartAsync_ValidatedInput_StartsWithoutCheckingItAgain()
+    {
+        // The HTTP API and the queue trigger check the input before the budget (400 before 402 or 429) and start what
+        // that check passed: the starter checked it once more, so every start ran the input schema twice. The input is
+        // changed after the check here only to see that the starter does not look again.
+        var definition = WorkflowLoader.Parse("""
+            name: echo
+            input: { type: object, properties: { text: { type: string } }, required: [text], additionalProperties: false }
+            steps:
+              - { id: say, kind: deterministic, operation: template, input: "${ input.text }" }
+            """, "echo.yaml");
+        var input = new JsonObject { ["text"] = "checked" };
+        Assert.True(WorkflowInputValidator.TryValidate(definition, input, out var valid, out _));
+        input["text"] = "changed";
+        input["extra"] = true;
+
+        var id = await WorkflowStarter.StartAsync(Client, valid);
+        var result = await WaitAsync(id);
+
+        Assert.Equal("changed", result.Output!["say"]!.GetValue<string>());
+    }
+
     private async Task<WorkflowRunResult> RunAsync(WorkflowDefinition definition, JsonNode input)
     {
         var id = await WorkflowStarter.StartAsync(Client, definition, input);
