@@ -65,17 +65,13 @@ internal static class CliApp
             await configuration.Error.WriteLineAsync(ex.Message);
             return UsageExitCode;
         }
-        catch (UnauthorizedAccessException ex)
-        {
-            // A file or folder the user named that this account may not read or write (chmod, another user's): it
-            // ended as "error: Permission denied", exit 1, without saying which path.
-            await configuration.Error.WriteLineAsync($"error: {ex.Message}");
-            return UsageExitCode;
-        }
         catch (Exception ex) when (Environment.GetEnvironmentVariable("FRUGAL_DEBUG") is not ("1" or "true"))
         {
             // Anything else is a failure frugal did not foresee: one line and exit 1, not an unhandled exception, its
-            // stack trace and exit 134 (FRUGAL_DEBUG=1 lets it through, with the stack trace, for a bug report).
+            // stack trace and exit 134 (FRUGAL_DEBUG=1 lets it through, with the stack trace, for a bug report). A path
+            // that cannot be read or written is one of them too: the paths a user names are checked where they are
+            // read or written (exit 2, naming the option or path); one failing here is frugal's own (an index it keeps,
+            // a folder it makes), which was reported as bad input (exit 2) though no input of the user's was wrong.
             await configuration.Error.WriteLineAsync($"error: {ex.GetBaseException().Message.ReplaceLineEndings(" ")} (FRUGAL_DEBUG=1 shows where)");
             return Commands.ExitCodes.RunFailed;
         }

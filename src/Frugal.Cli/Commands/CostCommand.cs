@@ -60,7 +60,20 @@ internal static class CostCommand
             {
                 var result = await CostReportProgress.RunAsync(new CostReport(ledger, TimeProvider.System), request, error, cancellationToken);
                 var file = parse.GetValue(output);
-                await using var writer = file is null ? null : new StreamWriter(file.FullName);
+                StreamWriter? writer;
+                try
+                {
+                    writer = file is null ? null : new StreamWriter(file.FullName);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The file the user named: bad input, naming it (it was exit 1, or 2 as "error: Access to the path
+                    // '...' is denied" with no word of --out).
+                    await error.WriteLineAsync($"--out: cannot write the report to '{file!.FullName}': {ex.Message}");
+                    return ExitCodes.BadInput;
+                }
+
+                await using var writerScope = writer;
                 var target = writer ?? parse.InvocationConfiguration.Output;
                 if (reportFormat == CostReportFormat.Table)
                 {

@@ -33,9 +33,9 @@ internal static class EmbeddingsCommand
             WorkflowCatalog catalog;
             try
             {
-                catalog = WorkflowCatalog.LoadFolder(folder);
+                catalog = WorkflowFileReader.LoadFolder(folder);
             }
-            catch (DirectoryNotFoundException ex)
+            catch (CliUsageException ex)
             {
                 await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.BadInput;
@@ -46,12 +46,45 @@ internal static class EmbeddingsCommand
                 await error.WriteLineAsync($"skipped (does not load): {problem}").ConfigureAwait(false);
             }
 
-            var result = await RefreshAsync(LocalRuntime.ReadConfiguration(), catalog, cancellationToken).ConfigureAwait(false);
+            var configuration = LocalRuntime.ReadConfiguration();
+            var store = configuration.GetSection(EmbeddingIndexOptions.SectionName).Get<EmbeddingIndexOptions>() ?? new EmbeddingIndexOptions();
+            EmbeddingRefreshResult result;
+            try
+            {
+                result = await RefreshAsync(configuration, catalog, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException
+                && store is { BlobConnectionString: null or "", BlobServiceUri: null } && FolderProblem(store.IndexPath) is { } problem)
+            {
+                // The indexes' folder is frugal's own (made when missing): one it may not write is no bad input of the
+                // user's, who named no such path (it was exit 2, "error: Access to the path '.frugal' is denied"; a file
+                // in the way of the folder was exit 1, "Could not find a part of the path").
+                await error.WriteLineAsync(
+                    $"cannot keep the embedding indexes in '{Path.GetFullPath(store.IndexPath)}' (Frugal:Embeddings:IndexPath): {problem}").ConfigureAwait(false);
+                return ExitCodes.RunFailed;
+            }
+
             await output.WriteLineAsync($"{result.Tables} semantic lookup table(s), {result.Built} index(es) built{(result.Tables > 0 ? $" with {result.Model}" : string.Empty)}.")
                 .ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return new Command("embeddings", "Manage the embeddings of semantic lookup tables.") { refresh };
+    }
+
+    /// <summary>Why no index can be written to <paramref name="folder"/> (made when missing, as the store makes it), or null.</summary>
+    private static string? FolderProblem(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using var probe = new FileStream(
+                Path.Combine(folder, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>Refreshes with the same services a local run uses (in-process models unless Frugal:Inference:Endpoint is set).</summary>

@@ -159,6 +159,10 @@ internal static class EmulateCommand
 
             throw new InvalidDataException($"The emulator config file '{file.FullName}' is not valid JSON: {(cause is System.Text.Json.JsonException json ? JsonErrors.Describe(json) : cause.Message)}", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"The emulator config file '{file.FullName}' cannot be read: {ex.Message}", ex);
+        }
 
         var section = configuration.GetSection(EmulatorOptions.SectionName);
         var fromFile = section.Exists() ? section : (IConfiguration)configuration;

@@ -182,7 +182,16 @@ internal static class RouterCommand
                 RouterFiguresTable.Write(figures, parse.InvocationConfiguration.Output);
                 if (parse.GetValue(holdoutOut) is { } heldFile)
                 {
-                    RoutingDataWriter.Write(heldFile.FullName, held.Select(i => examples[i]));
+                    try
+                    {
+                        RoutingDataWriter.Write(heldFile.FullName, held.Select(i => examples[i]));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        await error.WriteLineAsync($"--holdout-out: cannot write '{heldFile.FullName}': {ex.Message}");
+                        return ExitCodes.BadInput;
+                    }
+
                     await error.WriteLineAsync($"Wrote the {held.Count} held-out rows to {heldFile.FullName}.");
                 }
 
@@ -293,13 +302,19 @@ internal static class RouterCommand
             return $"writing the router to '{folder.FullName}' would replace its {string.Join(" and ", replaced)} (it holds no router, {RouterArtefact.RouterFile}); name a new or empty folder, or a router's folder to retrain it";
         }
 
+        return WriteProblem(nearest);
+    }
+
+    /// <summary>Why no file can be written in <paramref name="folder"/> (an existing one), or null.</summary>
+    private static string? WriteProblem(DirectoryInfo folder)
+    {
         try
         {
-            using var probe = new FileStream(Path.Combine(nearest.FullName, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var probe = new FileStream(Path.Combine(folder.FullName, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return $"the folder '{nearest.FullName}' cannot be written to ({ex.Message})";
+            return $"the folder '{folder.FullName}' cannot be written to ({ex.Message})";
         }
 
         return null;
@@ -325,6 +340,12 @@ internal static class RouterCommand
         else if (file.Directory is { Exists: false } folder)
         {
             result.AddError($"{option.Name}: the folder '{folder.FullName}' does not exist");
+        }
+        else if (!file.Exists && file.Directory is { } existing && WriteProblem(existing) is { } problem)
+        {
+            // Written after every prompt was embedded: it failed then, as "error: Access to the path '...' is denied".
+            // A file that is there is left to its write (a complete --cache is only read).
+            result.AddError($"{option.Name}: {problem}");
         }
     });
 

@@ -51,7 +51,17 @@ internal static class ServeCommand
             return ExitCodes.BadInput;
         }
 
-        var catalog = WorkflowCatalog.LoadFolder(folder);
+        WorkflowCatalog catalog;
+        try
+        {
+            catalog = WorkflowFileReader.LoadFolder(folder);
+        }
+        catch (CliUsageException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitCodes.BadInput;
+        }
+
         if (catalog.Names.Count == 0)
         {
             await ReportSkippedAsync(catalog, folder, error);

@@ -16,6 +16,24 @@ internal static class WorkflowFileReader
         .SelectMany(path => Directory.Exists(path) && ReadableWorkflowFiles(path) is { Length: > 0 } files ? files : [path])
         .DistinctBy(path => path.Length == 0 ? path : Path.GetFullPath(path), StringComparer.Ordinal);
 
+    /// <summary>The workflows in <paramref name="folder"/>, as the app loads them (<c>--workflows</c> of serve and embeddings refresh).</summary>
+    /// <exception cref="CliUsageException">The folder is missing or cannot be listed; the message names it.</exception>
+    public static WorkflowCatalog LoadFolder(string folder)
+    {
+        try
+        {
+            return WorkflowCatalog.LoadFolder(folder);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{folder}: cannot read the folder: {ex.Message}");
+        }
+    }
+
     /// <param name="path">The workflow file.</param>
     /// <param name="routers">The routers the host has, to list a classify step naming another with the file's other
     /// problems; null not to check them.</param>

@@ -54,7 +54,16 @@ internal static class TrainingEmbeddings
 
         if (cacheFile is not null && missing.Count > 0)
         {
-            Write(cacheFile, cache);
+            try
+            {
+                Write(cacheFile, cache);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file the user named (a cache that was there, read-only): bad input, naming it, not "error: Access
+                // to the path '...' is denied".
+                throw new CliUsageException($"--cache: cannot write '{cacheFile}': {ex.Message}");
+            }
         }
 
         return vectors;

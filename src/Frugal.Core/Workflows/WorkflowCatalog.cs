@@ -70,8 +70,9 @@ public sealed class WorkflowCatalog
             {
                 errors.AddRange(ex.Diagnostics);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // A file this account may not read is skipped like one that does not load, not the end of the catalog.
                 errors.Add(new WorkflowDiagnostic(new SourceLocation(file, 1, 1), $"cannot read the file: {ex.Message}"));
             }
         }

@@ -42,6 +42,38 @@ public sealed class WorkflowCatalogTests
     }
 
     [Fact]
+    public void LoadFolder_FileThatCannotBeRead_SkipsItNamingItAndKeepsTheOthers()
+    {
+        // A file this account may not read ended the whole catalog (the app's start-up, frugal serve) with "Access to the
+        // path '...' is denied", where one that failed to read otherwise was skipped. A bus's drivers_probe is
+        // write-only in sysfs: not even root may read it.
+        const string locked = "/sys/bus/cpu/drivers_probe";
+        if (OperatingSystem.IsWindows() || !File.Exists(locked))
+        {
+            return;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("frugal-catalog-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "a.yaml"), "name: a\ninput: {type: object}\nsteps:\n  - id: a\n    kind: model\n    prompt: hi\n");
+            var unreadable = Path.Combine(folder, "b.yaml");
+            File.CreateSymbolicLink(unreadable, locked);
+
+            var catalog = WorkflowCatalog.LoadFolder(folder);
+
+            Assert.Equal(["a"], catalog.Names);
+            var error = Assert.Single(catalog.Errors);
+            Assert.Equal(new SourceLocation(unreadable, 1, 1), error.Location);
+            Assert.StartsWith("cannot read the file: Access to the path ", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void WithRouters_ExamplesFolderWithoutTheLearnedRouter_LeavesOutTheWorkflowsThatClassifyWithIt()
     {
         var catalog = WorkflowCatalog.LoadFolder(RepoPaths.Workflows);

@@ -139,7 +139,7 @@ public sealed class EmulateCommandTests : IDisposable
         var (code, output, error) = await CliRunner.RunAsync("emulate", "--config", config, "--port", "0");
 
         Assert.Equal(2, code);
-        Assert.Equal($"error: Access to the path '{config}' is denied.", error.Trim());
+        Assert.Equal($"The emulator config file '{config}' cannot be read: Access to the path '{config}' is denied.", error.Trim());
         Assert.Empty(output);
     }
 
@@ -279,6 +279,22 @@ public sealed class EmulateCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains($"skipped: {file}:6:13: step 'route': router 'fancy' is not available; available: ", error, StringComparison.Ordinal);
         Assert.Contains($"{folder}: no workflow to serve", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WorkflowsFolderThatCannotBeListed_ExitsTwoNamingIt()
+    {
+        // It said "error: Access to the path '...' is denied", which path the user's it did not say. A container's root
+        // may not list another process's map_files (it needs CAP_SYS_ADMIN).
+        if (LockedPaths.UnlistableFolder() is not { } folder)
+        {
+            return;
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--port", "0", "--workflows", folder);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{folder}: cannot read the folder: Access to the path '{folder}' is denied.", error.Trim());
     }
 
     [Fact]

@@ -341,6 +341,27 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--holdout-out")]
+    [InlineData("--cache")]
+    public async Task Train_FileInAFolderThatCannotBeWritten_ExitsTwoNamingItBeforeEmbeddingAnything(string option)
+    {
+        // Written after every prompt was embedded: it failed then with "error: Access to the path '...' is denied".
+        if (LockedPaths.UnwritableFolder() is not { } folder)
+        {
+            return;
+        }
+
+        var csv = Write("data.csv", Synthetic(12));
+        var target = Path.Combine(folder, "frugal-out.bin");
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--holdout", "0.3", option, target);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{option}: the folder '{folder}' cannot be written to (Access to the path ", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Embedded", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("folder")]
     [InlineData("missing")]
     public async Task Train_HoldoutOutCannotBeWritten_ExitsTwoBeforeEmbeddingAnything(string what)

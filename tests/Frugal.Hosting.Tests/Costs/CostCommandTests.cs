@@ -101,6 +101,23 @@ public sealed class CostCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_OutThatCannotBeWritten_ExitsTwoNamingIt()
+    {
+        // The file the user named: it ended with "error: Access to the path '...' is denied", no word of --out.
+        if (Cli.LockedPaths.UnwritableFolder() is not { } folder)
+        {
+            return;
+        }
+
+        var file = Path.Combine(folder, "report.csv");
+
+        var (code, _, error) = await CliRunner.RunAsync("cost", "report", "--store", _ledger.Path, "--format", "csv", "--out", file);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: cannot write the report to '{file}': Access to the path '{file}' is denied.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_OutInAMissingFolder_ExitsTwoNamingTheFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "frugal-no-such-" + Guid.NewGuid().ToString("N"));
