@@ -19,9 +19,17 @@ internal static class ExpressionFunctions
         new("lower", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToLowerInvariant())),
         new("upper", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).ToUpperInvariant())),
         new("trim", 1, 1, (a, _) => JsonValue.Create(ExpressionValues.Render(a[0]).Trim())),
-        new("contains", 2, 2, (a, _) => JsonValue.Create(a[0] is JsonArray arr
-            ? arr.Any(i => ExpressionValues.DeepEquals(i, a[1]))
-            : ExpressionValues.Render(a[0]).Contains(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase))),
+        new("contains", 2, 2, (a, o) => JsonValue.Create(a[0] switch
+        {
+            JsonArray arr => arr.Any(i => ExpressionValues.DeepEquals(i, a[1])),
+
+            // An object holds its keys, as Python's and JavaScript's 'in' say. Its JSON text was searched instead, so a
+            // value or a piece of the syntax matched: contains({"a": "b"}, 'b') and contains({"a": "b"}, 'a"') were true.
+            JsonObject obj => a[1] is JsonValue key && key.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? obj.ContainsKey(key.GetValue<string>())
+                : throw new ExpressionException($"contains() on an object looks for a key, which is a string; got {ExpressionValues.Describe(a[1])}", o),
+            var text => ExpressionValues.Render(text).Contains(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase),
+        })),
         new("startswith", 2, 2, (a, _) => JsonValue.Create(
             ExpressionValues.Render(a[0]).StartsWith(ExpressionValues.Render(a[1]), StringComparison.OrdinalIgnoreCase))),
         new("endswith", 2, 2, (a, _) => JsonValue.Create(

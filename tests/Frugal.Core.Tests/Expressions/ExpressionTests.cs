@@ -35,6 +35,12 @@ public sealed class ExpressionTests
     [InlineData("!input.empty", "true")]
     [InlineData("len(input.tags)", "2")]
     [InlineData("contains(input.tags, 'urgent')", "true")]
+    [InlineData("contains(steps.triage.output, 'tier')", "true")] // an object: a key of it
+    [InlineData("contains(steps.triage.output, 'Tier')", "false")] // keys are compared exactly
+    [InlineData("contains(steps.triage.output, 'premium')", "false")] // a value is no key: its JSON text was searched
+    [InlineData("contains(steps.triage.output, 'tier\"')", "false")] // nor is a piece of the JSON syntax
+    [InlineData("contains(input, 'name')", "true")]
+    [InlineData("contains(input.name, 'da')", "true")] // text: a part of it, whatever the case
     [InlineData("lower('ABC') == 'abc'", "true")]
     [InlineData("coalesce(input.missing, 7)", "7")]
     [InlineData("join(input.tags, '|')", "\"billing|urgent\"")]
@@ -62,6 +68,17 @@ public sealed class ExpressionTests
         var value = Expression.Parse(text).Evaluate(Scope());
 
         Assert.Equal(expectedJson, value?.ToJsonString() ?? "null");
+    }
+
+    [Theory]
+    [InlineData("contains(steps.triage.output, 1)", "a number")]
+    [InlineData("contains(steps.triage.output, input.missing)", "null")]
+    [InlineData("contains(steps.triage.output, input.tags)", "a list")]
+    public void Evaluate_ContainsOnAnObjectWithAKeyThatIsNoString_FailsSayingSo(string text, string got)
+    {
+        var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text).Evaluate(Scope()));
+
+        Assert.Equal($"contains() on an object looks for a key, which is a string; got {got}", ex.Message);
     }
 
     [Fact]

@@ -434,6 +434,25 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_ContainsOnAnObjectWithAKeyThatIsNoString_FailsNamingTheStep()
+    {
+        // An object's JSON text was searched: contains({"a": "b"}, 1) looked for '1' in '{"a":"b"}'.
+        var definition = WorkflowLoader.Parse("""
+            name: keys
+            input: { type: object }
+            steps:
+              - { id: number, kind: deterministic, operation: template, input: "${ contains(input.o, input.n) }" }
+            """, "keys.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["o"] = new JsonObject { ["a"] = "b" }, ["n"] = 1 });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal("step 'number': contains() on an object looks for a key, which is a string; got a number", metadata.FailureDetails?.ErrorMessage);
+    }
+
+    [Fact]
     public async Task StartAsync_ValidatedInput_StartsWithoutCheckingItAgain()
     {
         // The HTTP API and the queue trigger check the input before the budget (400 before 402 or 429) and start what
