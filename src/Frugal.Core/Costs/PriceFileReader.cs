@@ -15,10 +15,15 @@ internal static class PriceFileReader
     // every step's cost record with System.OverflowException; 1e23 a token in a LiteLLM file ended start-up with it.
     private const decimal MaxPerMillion = 1_000_000m;
 
+    private static readonly string[] RootFields = ["version", "models", "gpu_profiles"];
+    private static readonly string[] ModelFields = ["input", "cached_input", "output", "reasoning"];
+    private static readonly string[] GpuFields = ["dollars_per_hour"];
+
     public static PriceTable ReadFrugal(string json, string source)
     {
         using var document = Open(json, source);
         var root = RequireObject(document.RootElement, source, "(root)");
+        RequireKnownFields(root, source, null, RootFields);
         if (!root.TryGetProperty("version", out var versionElement))
         {
             throw Fail(source, "version", "is missing");
@@ -45,6 +50,7 @@ internal static class PriceFileReader
             }
 
             var entry = RequireObject(model.Value, source, path);
+            RequireKnownFields(entry, source, path, ModelFields);
             models[model.Name] = new ModelPrice(
                 Required(entry, source, path, "input"),
                 Required(entry, source, path, "cached_input"),
@@ -58,7 +64,9 @@ internal static class PriceFileReader
             foreach (var gpu in RequireObject(gpuElement, source, "gpu_profiles").EnumerateObject())
             {
                 string path = "gpu_profiles." + gpu.Name;
-                gpus[gpu.Name] = Required(RequireObject(gpu.Value, source, path), source, path, "dollars_per_hour");
+                var entry = RequireObject(gpu.Value, source, path);
+                RequireKnownFields(entry, source, path, GpuFields);
+                gpus[gpu.Name] = Required(entry, source, path, "dollars_per_hour");
             }
         }
 
@@ -112,6 +120,21 @@ internal static class PriceFileReader
 
     private static JsonElement RequireObject(JsonElement element, string source, string path) =>
         element.ValueKind == JsonValueKind.Object ? element : throw Fail(source, path, "must be an object");
+
+    // A field nothing reads was a price nobody applied: a misspelt or capitalised "reasoning" ("Reasoning",
+    // "reasoning_output") priced o-series reasoning tokens at the output price without a word. Names starting with
+    // an underscore are notes ("_comment", as config/prices.json has).
+    private static void RequireKnownFields(JsonElement entry, string source, string? path, string[] known)
+    {
+        foreach (var property in entry.EnumerateObject())
+        {
+            if (!property.Name.StartsWith('_') && Array.IndexOf(known, property.Name) < 0)
+            {
+                throw Fail(source, path is null ? property.Name : path + "." + property.Name,
+                    $"is unknown (the fields here: {string.Join(", ", known)}; a name starting with _ is a note)");
+            }
+        }
+    }
 
     private static decimal Required(JsonElement entry, string source, string path, string field) =>
         Optional(entry, source, path, field) ?? throw Fail(source, path + "." + field, "is missing");

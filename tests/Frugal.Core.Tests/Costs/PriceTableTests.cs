@@ -28,6 +28,10 @@ public sealed class PriceTableTests
     [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 1, "cached_input": -1e30, "output": 1 } } }""", "prices.json: models.gpt-4o.cached_input: must be >= 0")]
     [InlineData("""{ "version": "v1", "models": {}, "gpu_profiles": { "T4": { "dollars_per_hour": 2000000 } } }""", "prices.json: gpu_profiles.T4.dollars_per_hour: must be at most 1000000 dollars an hour, found 2000000")]
     [InlineData("""{ "version": "v1", "models": { "gpt-4o": { "input": 1, "cached_input": 1, "output": 1 }, "GPT-4o": { "input": 2, "cached_input": 2, "output": 2 } } }""", "prices.json: models.GPT-4o: is given twice (as 'gpt-4o' too; model names match ignoring case); keep one")]
+    // Read past without a word, a misspelt or capitalised optional price was a price nobody applied.
+    [InlineData("""{ "version": "v1", "models": { "o4-mini": { "input": 1.1, "cached_input": 0.275, "output": 4.4, "Reasoning": 8.8 } } }""", "prices.json: models.o4-mini.Reasoning: is unknown (the fields here: input, cached_input, output, reasoning; a name starting with _ is a note)")]
+    [InlineData("""{ "version": "v1", "models": {}, "gpu_profiles": { "T4": { "dollars_per_hour": 0.752, "dollars_per_second": 1 } } }""", "prices.json: gpu_profiles.T4.dollars_per_second: is unknown (the fields here: dollars_per_hour; a name starting with _ is a note)")]
+    [InlineData("""{ "version": "v1", "models": {}, "gpu_profile": { "T4": { "dollars_per_hour": 0.752 } } }""", "prices.json: gpu_profile: is unknown (the fields here: version, models, gpu_profiles; a name starting with _ is a note)")]
     [InlineData("""{ "version": "😀", "models": {,} }""", "prices.json: not valid JSON: ',' is an invalid start of a property name. Expected a '\"' (line 1, position 31)")]
     public void Parse_BadField_ThrowsNamingFileAndField(string json, string expected)
     {
@@ -86,6 +90,18 @@ public sealed class PriceTableTests
 
         Assert.Equal(PriceTable.LoadDefault().Version, fromFile.Version);
         Assert.Equal(PriceTable.LoadDefault().Models.Count, fromFile.Models.Count);
+    }
+
+    [Fact]
+    public void Parse_FieldsStartingWithUnderscore_AreNotes()
+    {
+        var table = PriceTable.Parse("""
+            { "version": "v1", "_comment": "list prices", "models": { "m": { "input": 1, "cached_input": 1, "output": 1, "_source": "contract 42" } },
+              "gpu_profiles": { "T4": { "dollars_per_hour": 0.752, "_region": "eastus" } } }
+            """, "prices.json");
+
+        Assert.True(table.Price("m", new TokenUsage(1, 0, 1, 0)).Priced);
+        Assert.Equal(0.752m, table.GpuDollarsPerHour["T4"]);
     }
 
     [Fact]
