@@ -15,6 +15,9 @@ public sealed partial class PriceTable
     private const decimal PerMillion = 1_000_000m;
     private const string EmbeddedName = "Frugal.Costs.prices.json";
 
+    /// <summary>The decimal places GPU time is priced to (<see cref="PriceGpu"/>): 12, the pico-dollar.</summary>
+    public const int GpuDollarPlaces = 12;
+
     private readonly FrozenDictionary<string, ModelPrice> _models;
     private readonly FrozenDictionary<string, decimal> _gpuDollarsPerHour;
     private readonly ConcurrentDictionary<string, ModelPrice?> _resolved = new(StringComparer.OrdinalIgnoreCase);
@@ -104,7 +107,10 @@ public sealed partial class PriceTable
         return new PriceResult(dollars, true, Version);
     }
 
-    /// <summary>Prices GPU time on the inference app. An unknown profile is unpriced (counted as <see cref="Price"/> says).</summary>
+    /// <summary>
+    /// Prices GPU time on the inference app: seconds x dollars an hour / 3600, rounded to <see cref="GpuDollarPlaces"/>
+    /// places. An unknown profile is unpriced (counted as <see cref="Price"/> says).
+    /// </summary>
     /// <param name="profile">The GPU profile, for example <c>NC8as-T4</c>.</param>
     /// <param name="gpuSeconds">The GPU seconds used.</param>
     /// <returns>The dollars and whether the profile was priced.</returns>
@@ -115,7 +121,10 @@ public sealed partial class PriceTable
             return new PriceResult(0m, false, Version);
         }
 
-        return new PriceResult((decimal)Math.Max(0, gpuSeconds) * perHour / 3600m, true, Version);
+        // To the pico-dollar: a second's price has no end in decimal (0.752 / 3600 = 0.00020888...), and at 28 places a
+        // sum past $7.92 no longer fit decimal's scale and was rounded at each addition, so reports whose records come in
+        // no fixed order (the Table ledger's) differed in their last digits.
+        return new PriceResult(Math.Round((decimal)Math.Max(0, gpuSeconds) * perHour / 3600m, GpuDollarPlaces, MidpointRounding.AwayFromZero), true, Version);
     }
 
     /// <summary>Finds a model's price, trying the provider prefix and date suffix off, then the name under <c>azure/</c>.</summary>

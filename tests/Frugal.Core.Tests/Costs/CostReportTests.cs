@@ -167,6 +167,27 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task AggregateAsync_GpuPricedRecordsInAnotherOrder_SameDollars()
+    {
+        // GPU seconds x dollars an hour / 3600 has no end in decimal (0.752 / 3600 = 0.00020888...): priced to 28 places, a
+        // sum past $7.92 no longer fit decimal at that scale and was rounded at every addition, so the Table ledger's
+        // reports, whose records come in no fixed order, differed in their last digits from one read to the next.
+        var prices = PriceTable.LoadDefault();
+        var random = new Random(1);
+        var records = Enumerable.Range(0, 1000)
+            .Select(i => random.NextDouble() * 100)
+            .Select((gpu, i) => CostSamples.Record(step: "s" + i, tier: CostTier.Onnx, dollars: prices.PriceGpu("NC8as-T4", gpu).Dollars, startedAt: Day1) with { GpuSeconds = gpu })
+            .ToArray();
+
+        var forward = await CostReport.AggregateAsync(records.ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+        var backward = await CostReport.AggregateAsync(records.Reverse().ToAsyncEnumerable(), new CostReportRequest(), Day1, null, CancellationToken.None);
+
+        Assert.True(forward.Dollars > 7.92m);
+        Assert.Equal(forward.Dollars, backward.Dollars);
+        Assert.Equal(CostReportWriter.ToJson(forward), CostReportWriter.ToJson(backward));
+    }
+
+    [Fact]
     public async Task AggregateAsync_ByStep_MergesForeachIterations()
     {
         var report = await ReportAsync(CostGroupBy.Step);

@@ -44,7 +44,7 @@ public sealed class OnnxTierTests
         Assert.Equal("frugal-onnx-local", record.Provider);
         Assert.True(record.GpuSeconds > 0, "in-process inference time is recorded as GPU seconds");
         Assert.True(record.Priced);
-        Assert.Equal((decimal)record.GpuSeconds * 0.752m / 3600m, record.Dollars);
+        Assert.Equal(Math.Round((decimal)record.GpuSeconds * 0.752m / 3600m, PriceTable.GpuDollarPlaces, MidpointRounding.AwayFromZero), record.Dollars);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class OnnxTierTests
         Assert.Equal("frugal-inference", record.Provider);
         Assert.Equal(CostTier.Onnx, record.Tier);
         Assert.True(record.GpuSeconds > 0, "the x-frugal-gpu-seconds header is recorded");
-        Assert.Equal((decimal)record.GpuSeconds * 3.673m / 3600m, record.Dollars);
+        Assert.Equal(Math.Round((decimal)record.GpuSeconds * 3.673m / 3600m, PriceTable.GpuDollarPlaces, MidpointRounding.AwayFromZero), record.Dollars);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class OnnxTierTests
         var record = Assert.Single(await RecordsAsync(runtime, id));
         Assert.Equal("frugal-inference", record.Provider);
         Assert.True(record.GpuSeconds > 0, "the router's embedding time on the app is recorded");
-        Assert.Equal((decimal)record.GpuSeconds * 3.673m / 3600m, record.Dollars);
+        Assert.Equal(Math.Round((decimal)record.GpuSeconds * 3.673m / 3600m, PriceTable.GpuDollarPlaces, MidpointRounding.AwayFromZero), record.Dollars);
     }
 
     [Fact]
