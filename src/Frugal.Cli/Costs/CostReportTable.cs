@@ -29,7 +29,7 @@ internal static class CostReportTable
                 Markup.Escape(g.Key),
                 (g.RunsExact ? "" : "~") + g.Runs.ToString("N0", CultureInfo.InvariantCulture),
                 g.Calls.ToString("N0", CultureInfo.InvariantCulture),
-                g.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
+                TokenText.Input(g),
                 g.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 dollars.Format(dollars[i]) + (g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls} unpriced)" : ""),
                 g.Escalations == 0 ? "0" : $"{g.Escalations.ToString("N0", CultureInfo.InvariantCulture)} ({MoneyText.Format(g.EscalatedDollars)})",

@@ -48,6 +48,19 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task Html_GroupWithCachedInput_ShowsTheCachedTokens()
+    {
+        // The sample's records each have 1,000 input tokens, 200 of them cached (billed at the cached price): the page
+        // showed the input only.
+        var report = await ReportAsync(CostGroupBy.Workflow);
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+
+        Assert.Contains("<td>4,000 (800 cached)</td>", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Html_DaysWithNothingSaved_CacheChartSaysSo()
     {
         // An empty box, as if the chart had failed to draw.

@@ -23,4 +23,24 @@ public sealed class CostReportTableTests
         Assert.Equal(0.0371m, total);
         Assert.Equal(total, column);
     }
+
+    [Fact]
+    public void Write_GroupWithCachedInput_ShowsTheCachedTokens()
+    {
+        // Cached input is billed at half the input price or less; the table showed the input only, so a bill's cached
+        // tokens could not be checked against it.
+        var groups = new List<CostReportGroup>
+        {
+            new() { Key = "cached", Runs = 1, RunsExact = true, Calls = 1, InputTokens = 12_000, CachedInputTokens = 4_096, Dollars = 0.002m },
+            new() { Key = "uncached", Runs = 1, RunsExact = true, Calls = 1, InputTokens = 1_379, Dollars = 0.001m },
+        };
+        var report = new CostReportResult { By = CostGroupBy.Workflow, Records = 2, Dollars = 0.003m, Groups = groups, Workflows = [], Days = [], TopSteps = [] };
+        var output = new StringWriter();
+
+        CostReportTable.Write(report, output);
+
+        var cells = output.ToString().Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal)).Select(l => l.Split('│', StringSplitOptions.TrimEntries)).ToList();
+        Assert.Equal("12,000 (4,096 cached)", cells.Single(c => c[1] == "cached")[4]);
+        Assert.Equal("1,379", cells.Single(c => c[1] == "uncached")[4]);
+    }
 }
