@@ -350,15 +350,25 @@ public sealed class CostReportTests
         Assert.Equal("tier", root.GetProperty("by").GetString());
         Assert.Equal(7, root.GetProperty("records").GetInt64());
         Assert.Equal(0.0228m, root.GetProperty("dollars").GetDecimal());
-        var first = root.GetProperty("groups")[0];
-        foreach (string name in new[] { "key", "runs", "runsExact", "calls", "inputTokens", "outputTokens", "dollars", "savedDollars", "cacheHitRate", "gpuSeconds", "latencyP50Ms", "latencyP95Ms", "unpricedCalls" })
-        {
-            Assert.True(first.TryGetProperty(name, out _), name);
-        }
+        // The fields docs/costs.md lists (Reports, the JSON), exactly: scripts read them.
+        using var dated = JsonDocument.Parse(CostReportWriter.ToJson(report with { Since = Day1, Until = Day1.AddDays(1) }));
+        Assert.Equal(
+            ["by", "since", "until", "generatedAt", "records", "dollars", "savedDollars", "unpricedCalls", "unfinishedCalls", "unfinishedMaxDollars", "unfinishedUnpricedCalls", "groups", "workflows", "days", "topSteps"],
+            Names(dated.RootElement));
+        Assert.Equal(
+            ["key", "runs", "runsExact", "calls", "inputTokens", "cachedInputTokens", "outputTokens", "dollars", "savedDollars", "unpricedCalls", "escalations", "escalatedDollars", "cacheHitRate", "gpuSeconds", "unfinishedCalls", "unfinishedMaxDollars", "latencyP50Ms", "latencyP95Ms"],
+            Names(root.GetProperty("groups")[0]));
+        Assert.Equal(["label", "calls", "dollars", "unpricedCalls"], Names(root.GetProperty("workflows")[0]));
+        Assert.Equal(["label", "calls", "dollars", "unpricedCalls"], Names(root.GetProperty("topSteps")[0]));
+        Assert.Equal(["date", "calls", "callsByTier", "dollarsByTier", "cacheHits", "savedDollars"], Names(root.GetProperty("days")[0]));
+        Assert.Equal(["none", "deterministic", "cheap", "premium", "onnx"], Names(root.GetProperty("days")[0].GetProperty("dollarsByTier")));
+        Assert.False(root.TryGetProperty("since", out _)); // left out when not given
 
         Assert.Equal(2, root.GetProperty("days")[1].GetProperty("callsByTier").GetProperty("onnx").GetInt64());
         Assert.Equal("support", root.GetProperty("workflows")[0].GetProperty("label").GetString());
         Assert.Equal(JsonValueKind.Array, root.GetProperty("topSteps").ValueKind);
+
+        static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
     }
 
     [Fact]
