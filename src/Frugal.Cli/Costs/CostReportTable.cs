@@ -35,9 +35,9 @@ internal static class CostReportTable
                 g.Escalations == 0 ? "0" : $"{g.Escalations.ToString("N0", CultureInfo.InvariantCulture)} ({MoneyText.Format(g.EscalatedDollars)})",
                 saved.Format(saved[i]),
                 g.CacheHitRate.ToString("P1", CultureInfo.InvariantCulture),
-                g.GpuSeconds.ToString("0.##", CultureInfo.InvariantCulture),
-                g.LatencyP50Ms.ToString("0.##", CultureInfo.InvariantCulture),
-                g.LatencyP95Ms.ToString("0.##", CultureInfo.InvariantCulture));
+                g.GpuSeconds.ToString("#,0.##", CultureInfo.InvariantCulture),
+                g.LatencyP50Ms.ToString("#,0.##", CultureInfo.InvariantCulture),
+                g.LatencyP95Ms.ToString("#,0.##", CultureInfo.InvariantCulture));
         }
 
         table.Caption($"{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved, {report.UnpricedCalls:N0} unpriced calls");

@@ -61,6 +61,19 @@ public sealed class CostReportTests
     }
 
     [Fact]
+    public async Task Html_AMonthOfGpuTime_GroupsItsThousands()
+    {
+        // A replica busy all month is 2,629,800 GPU seconds: the page read 2629800 beside tokens written 1,379.
+        var report = await ReportAsync(CostGroupBy.Workflow);
+        report = report with { Groups = [report.Groups[0] with { GpuSeconds = 2_629_800.25, LatencyP50Ms = 1_234.5, LatencyP95Ms = 65_432.1 }] };
+        using var writer = new StringWriter();
+
+        await CostReportWriter.WriteAsync(report, CostReportFormat.Html, writer, CancellationToken.None);
+
+        Assert.Contains("<td>2,629,800.25</td><td>1,234.5</td><td>65,432.1</td></tr>", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Html_DaysWithNothingSaved_CacheChartSaysSo()
     {
         // An empty box, as if the chart had failed to draw.

@@ -43,4 +43,18 @@ public sealed class CostReportTableTests
         Assert.Equal("12,000 (4,096 cached)", cells.Single(c => c[1] == "cached")[4]);
         Assert.Equal("1,379", cells.Single(c => c[1] == "uncached")[4]);
     }
+
+    [Fact]
+    public void Write_AMonthOfGpuTime_GroupsItsThousands()
+    {
+        // A replica busy all month is 2,629,800 GPU seconds: the column read 2629800 beside tokens written 1,379.
+        var groups = new List<CostReportGroup> { new() { Key = "wf", Runs = 1, RunsExact = true, Calls = 1, GpuSeconds = 2_629_800.25, LatencyP50Ms = 1_234.5, LatencyP95Ms = 65_432.1, Dollars = 549.34m } };
+        var report = new CostReportResult { By = CostGroupBy.Workflow, Records = 1, Dollars = 549.34m, Groups = groups, Workflows = [], Days = [], TopSteps = [] };
+        var output = new StringWriter();
+
+        CostReportTable.Write(report, output);
+
+        var cells = output.ToString().Split('\n').Single(l => l.StartsWith("│ wf", StringComparison.Ordinal)).Split('│', StringSplitOptions.TrimEntries);
+        Assert.Equal(["2,629,800.25", "1,234.5", "65,432.1"], cells[10..13]);
+    }
 }

@@ -148,7 +148,7 @@ internal static class CostReportHtml
         {
             var g = report.Groups[i];
             table.Append(CultureInfo.InvariantCulture, $"<tr data-key=\"{Encode(g.Key)}\" data-dollars=\"{Num(g.Dollars)}\"><td>{Encode(g.Key)}</td><td>{(g.RunsExact ? "" : "~")}{g.Runs:N0}</td><td>{g.Calls:N0}</td><td>{TokenText.Input(g)}</td><td>{g.OutputTokens:N0}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{dollars.Format(dollars[i])}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{g.Escalations:N0}{(g.Escalations > 0 ? $" ({Money(g.EscalatedDollars)})" : string.Empty)}</td><td>{saved.Format(saved[i])}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:0.##}</td><td>{g.LatencyP50Ms:0.##}</td><td>{g.LatencyP95Ms:0.##}</td></tr>\n");
+                .Append(CultureInfo.InvariantCulture, $"<td>{dollars.Format(dollars[i])}{(g.UnpricedCalls > 0 ? $" (+{g.UnpricedCalls:N0} unpriced)" : string.Empty)}</td><td>{g.Escalations:N0}{(g.Escalations > 0 ? $" ({Money(g.EscalatedDollars)})" : string.Empty)}</td><td>{saved.Format(saved[i])}</td><td>{g.CacheHitRate:P1}</td><td>{g.GpuSeconds:#,0.##}</td><td>{g.LatencyP50Ms:#,0.##}</td><td>{g.LatencyP95Ms:#,0.##}</td></tr>\n");
         }
 
         return table.Append("</table>\n").ToString();
