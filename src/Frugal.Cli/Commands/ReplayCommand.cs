@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Frugal.Cli.Local;
 using Frugal.Cli.Replay;
+using Frugal.Costs.Reports;
 using Frugal.Routing;
 using Frugal.Workflows;
 using Spectre.Console;
@@ -124,15 +125,18 @@ internal static class ReplayCommand
         var premium = variants.Single(v => v.Name == "premium-only");
         var table = new Table().Title($"{Markup.Escape(definition.Name)}: {variants[0].Runs + variants[0].Failed} labelled prompts, same host, same prices");
         table.AddColumns("Variant", "Runs", "Premium share", "Quality", "vs premium-only", "Dollars", "Cost vs premium-only", "Seconds");
-        foreach (var v in variants)
+        // Places as the cost report shows dollars: four printed a few prompts' cheap-only cost ($0.00006) as 0.0000.
+        var dollars = MoneyColumn.ForReport([.. variants.Select(v => v.Dollars)]);
+        for (int i = 0; i < variants.Count; i++)
         {
+            var v = variants[i];
             table.AddRow(
                 v.Name,
                 v.Runs.ToString(CultureInfo.InvariantCulture) + (v.Failed > 0 ? $" ([red]{v.Failed} failed[/], counted wrong)" : string.Empty),
                 v.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 v.Quality.ToString("0.000", CultureInfo.InvariantCulture),
                 premium.Quality == 0 ? "-" : (v.Quality / premium.Quality).ToString("P1", CultureInfo.InvariantCulture),
-                v.Dollars.ToString("0.0000", CultureInfo.InvariantCulture),
+                dollars.Format(dollars[i]),
                 premium.Dollars == 0 ? "-" : ((double)(v.Dollars / premium.Dollars)).ToString("P1", CultureInfo.InvariantCulture),
                 v.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }

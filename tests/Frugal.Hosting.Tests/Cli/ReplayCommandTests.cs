@@ -39,6 +39,24 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_FewPrompts_TableShowsTheCheapVariantsCostNotZero()
+    {
+        // Two prompts on the cheap model cost about $0.00006: the table printed 0.0000 for it, free at a glance, beside
+        // "6.1 %" of premium-only's cost.
+        var csv = Write("labelled.csv", Labelled(2));
+
+        var (code, output, error) = await CliRunner.RunAsync("replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
+
+        Assert.True(code == 0, error + output);
+        var cells = output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries)).Where(c => c.Length > 6).ToList();
+        var dollars = cells.Single(c => c[1] == "cheap-only")[6];
+        Assert.StartsWith("$", dollars, StringComparison.Ordinal);
+        Assert.True(decimal.Parse(dollars.TrimStart('$'), CultureInfo.InvariantCulture) > 0, output);
+        // The same places on every row, as the cost report's columns.
+        Assert.Equal(dollars.Length, cells.Single(c => c[1] == "premium-only")[6].Length);
+    }
+
+    [Fact]
     public async Task Replay_AutoTierWithACommentAndWindowsLineEnds_PinsCheapOnlyAndPremiumOnly()
     {
         // The line "tier: auto   # the router decides" was left as it was: "cheap-only" and "premium-only" ran auto
