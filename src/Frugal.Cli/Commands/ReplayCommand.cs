@@ -112,6 +112,7 @@ internal static class ReplayCommand
                 ["quality"] = Math.Round(v.Quality, 4),
                 ["quality_vs_premium_only"] = premium.Quality == 0 ? null : Math.Round(v.Quality / premium.Quality, 4),
                 ["dollars"] = v.Dollars,
+                ["unpriced_calls"] = v.UnpricedCalls,
                 ["cost_vs_premium_only"] = premium.Dollars == 0 ? null : Math.Round((double)(v.Dollars / premium.Dollars), 4),
                 ["seconds"] = Math.Round(v.Seconds, 1),
             };
@@ -136,7 +137,7 @@ internal static class ReplayCommand
                 v.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 v.Quality.ToString("0.000", CultureInfo.InvariantCulture),
                 premium.Quality == 0 ? "-" : (v.Quality / premium.Quality).ToString("P1", CultureInfo.InvariantCulture),
-                dollars.Format(dollars[i]),
+                dollars.Format(dollars[i]) + (v.UnpricedCalls > 0 ? $" (+{v.UnpricedCalls.ToString("N0", CultureInfo.InvariantCulture)} unpriced)" : string.Empty),
                 premium.Dollars == 0 ? "-" : ((double)(v.Dollars / premium.Dollars)).ToString("P1", CultureInfo.InvariantCulture),
                 v.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }

@@ -156,12 +156,15 @@ internal static partial class ReplayRunner
 
         var ledger = runtime.Host.Services.GetRequiredService<ICostLedger>();
         var dollars = 0m;
+        var unpriced = 0;
         await foreach (var record in ledger.QueryAsync(new CostQuery { Tenant = $"replay-{name}", IncludeDetails = false }, cancellationToken))
         {
             dollars += record.Unfinished ? 0m : record.Dollars;
+            // Counted apart, as the cost report does: a model the price table lacks read as a variant that cost nothing.
+            unpriced += !record.Unfinished && !record.Priced ? 1 : 0;
         }
 
-        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { RoutedCalls = routed, Unmarked = unmarked };
+        return new ReplayVariant(name, runs, failed, premium, correct, dollars, seconds) { RoutedCalls = routed, Unmarked = unmarked, UnpricedCalls = unpriced };
     }
 
     /// <summary>

@@ -19,6 +19,12 @@ internal sealed record ReplayVariant(string Name, int Runs, int Failed, int Prem
     /// </summary>
     public double Quality => Runs + Failed == 0 ? 0 : Correct / (double)(Runs + Failed);
 
+    /// <summary>
+    /// Calls priced at $0 because their cost is unknown (a model missing from the price table, a call that got no
+    /// answer): <see cref="Dollars"/> leaves them out, so it is a lower bound when there are any.
+    /// </summary>
+    public int UnpricedCalls { get; init; }
+
     /// <summary>Calls of the workflow's auto steps (each answered by cheap or premium): the premium share's base.</summary>
     public int RoutedCalls { get; init; }
 

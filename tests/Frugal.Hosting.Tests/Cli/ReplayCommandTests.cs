@@ -57,6 +57,26 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_CheapModelMissingFromThePriceTable_CountsItsCallsUnpriced()
+    {
+        // The cheap deployment answers as a model the price table lacks: its calls are recorded at $0, unpriced, and
+        // cheap-only read $0 and "0.0 %" of premium-only's cost, free, where the cost report says their cost is unknown.
+        var csv = Write("labelled.csv", Labelled(2));
+        Write("frugal.json", """{ "Emulator": { "Deployments": { "gpt-4o-mini": { "Model": "gpt-9-mini-2030-01-01" } } } }""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(_directory.FullName, "replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"));
+        var (jsonCode, json, jsonError) = await CliRunner.RunProcessAsync(_directory.FullName, "replay", "--data", csv, "--workflow", RepoPaths.Workflow("routed-qa.yaml"), "--json");
+
+        Assert.True(code == 0, error + output);
+        Assert.True(jsonCode == 0, jsonError + json);
+        var cheap = output.Split('\n').Select(l => l.Split('│', StringSplitOptions.TrimEntries)).Single(c => c.Length > 6 && c[1] == "cheap-only");
+        Assert.EndsWith(" (+2 unpriced)", cheap[6], StringComparison.Ordinal);
+        var variants = JsonNode.Parse(json)!.AsObject();
+        Assert.Equal(2, variants["cheap-only"]!["unpriced_calls"]!.GetValue<int>());
+        Assert.Equal(0, variants["premium-only"]!["unpriced_calls"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Replay_AutoTierWithACommentAndWindowsLineEnds_PinsCheapOnlyAndPremiumOnly()
     {
         // The line "tier: auto   # the router decides" was left as it was: "cheap-only" and "premium-only" ran auto
