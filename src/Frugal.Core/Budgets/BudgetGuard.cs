@@ -95,7 +95,8 @@ public sealed partial class BudgetGuard
     public static long ToNano(decimal dollars) => (long)Math.Ceiling(dollars * NanoPerDollar);
 
     /// <summary>
-    /// The most a call can cost: its estimated prompt at the input price plus its output cap at the output price. A
+    /// The most a call can cost: its estimated prompt at the input price plus its output cap at the dearer of the output
+    /// and the reasoning price (any output token may be a reasoning token, which a price file may price above output). A
     /// model the price table does not know is reserved at the dearest model's prices (and named in a warning once):
     /// reserving nothing for it let any number of concurrent calls through a budget's last headroom, and its cost is
     /// unknown, not zero.
@@ -104,8 +105,14 @@ public sealed partial class BudgetGuard
     /// <param name="inputTokens">The estimated prompt tokens.</param>
     /// <param name="maxOutputTokens">The call's output cap, or null for <see cref="BudgetOptions.DefaultMaxOutputTokens"/>.</param>
     /// <returns>Nano-dollars.</returns>
-    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens) =>
-        Cost(model, new TokenUsage(inputTokens, 0, maxOutputTokens ?? _options.DefaultMaxOutputTokens, 0));
+    public long MaxCost(string? model, long inputTokens, int? maxOutputTokens)
+    {
+        // At the output price only, a model whose reasoning a price file prices higher (LiteLLM's
+        // output_cost_per_reasoning_token) reserved less than its call could cost, and concurrent calls could pass the
+        // budget by more than one call's maximum.
+        int output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
+        return Math.Max(Cost(model, new TokenUsage(inputTokens, 0, output, 0)), Cost(model, new TokenUsage(inputTokens, 0, output, output)));
+    }
 
     /// <summary>Logs a settle the store could not take after its retries (the call's answer is kept; its hold counts as
     /// spent when its lease passes).</summary>

@@ -108,6 +108,22 @@ public sealed partial class PriceTable
     }
 
     /// <summary>
+    /// The most a call can cost: <paramref name="inputTokens"/> uncached, and every one of up to
+    /// <paramref name="outputTokens"/> at the dearer of the output and the reasoning price (a price file may price
+    /// reasoning above output: LiteLLM's <c>output_cost_per_reasoning_token</c>), since any output token may be one.
+    /// </summary>
+    /// <param name="model">The model or deployment name, looked up as <see cref="Price"/> does.</param>
+    /// <param name="inputTokens">The prompt's tokens.</param>
+    /// <param name="outputTokens">The call's output cap.</param>
+    /// <returns>The dollars and whether the model was priced.</returns>
+    public PriceResult PriceMost(string? model, long inputTokens, long outputTokens)
+    {
+        var plain = Price(model, new TokenUsage(inputTokens, 0, outputTokens, 0));
+        var reasoning = Price(model, new TokenUsage(inputTokens, 0, outputTokens, outputTokens));
+        return reasoning.Dollars > plain.Dollars ? reasoning : plain;
+    }
+
+    /// <summary>
     /// Prices GPU time on the inference app: seconds x dollars an hour / 3600, rounded to <see cref="GpuDollarPlaces"/>
     /// places. An unknown profile is unpriced (counted as <see cref="Price"/> says).
     /// </summary>

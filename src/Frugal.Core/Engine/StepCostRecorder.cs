@@ -66,11 +66,11 @@ public sealed class StepCostRecorder
         }
 
         long output = MaxOutputTokensOf(call, request.Tenant, _services);
-        var bound = MostOf(metadata?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+        var bound = MostOf(metadata?.DefaultModelId, prompt, output);
         if (call is { Tier: ModelTier.Cheap, Escalate: true, EscalationsLeft: > 0 })
         {
             // A cheap answer that fails validation is asked again of premium within the same call.
-            var premium = MostOf(_services is null ? null : ModelTierKeys.MetadataOf(_services, ModelTierKeys.Premium)?.DefaultModelId, new TokenUsage(prompt, 0, output, 0));
+            var premium = MostOf(_services is null ? null : ModelTierKeys.MetadataOf(_services, ModelTierKeys.Premium)?.DefaultModelId, prompt, output);
             bound = new PriceResult(bound.Dollars + premium.Dollars, bound.Priced && premium.Priced, bound.PriceTableVersion);
         }
 
@@ -160,19 +160,21 @@ public sealed class StepCostRecorder
     }
 
     /// <summary>
-    /// The most <paramref name="usage"/> can cost on a tier's deployment <paramref name="model"/>: at the dearer of it and
+    /// The most a call of <paramref name="prompt"/> tokens and up to <paramref name="output"/> output tokens (each
+    /// perhaps a reasoning token, <see cref="PriceTable.PriceMost"/>) can cost on a tier's deployment
+    /// <paramref name="model"/>: at the dearer of it and
     /// the fallback deployment, when one is configured, as a budget reserves. Priced cheap while a cheap outage sent
     /// the call to a premium fallback, the bound understated what the call may have cost. Unpriced when either is.
     /// </summary>
-    private PriceResult MostOf(string? model, TokenUsage usage)
+    private PriceResult MostOf(string? model, long prompt, long output)
     {
-        var own = _prices.Price(model, usage);
+        var own = _prices.PriceMost(model, prompt, output);
         if (_services is null || ModelTierKeys.MetadataOf(_services, ModelTierKeys.Fallback) is not { } fallback)
         {
             return own;
         }
 
-        var other = _prices.Price(fallback.DefaultModelId, usage);
+        var other = _prices.PriceMost(fallback.DefaultModelId, prompt, output);
         return new PriceResult(Math.Max(own.Dollars, other.Dollars), own.Priced && other.Priced, own.PriceTableVersion);
     }
 

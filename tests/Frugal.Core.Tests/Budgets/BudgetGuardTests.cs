@@ -614,6 +614,21 @@ public sealed class BudgetGuardTests
         Assert.Equal(4, time.GetUtcNow().Month); // the clock did pass midnight during the call
     }
 
+    [Fact]
+    public void MaxCost_ModelWhoseReasoningCostsMoreThanItsOutput_ReservesTheOutputAtTheReasoningPrice()
+    {
+        // Reserved at the output price only, such a call could cost more than its reservation: a budget's last headroom
+        // let calls through that together passed it by more than one call's maximum.
+        var prices = PriceTable.Parse("""
+            { "version": "v1", "models": { "thinker": { "input": 0.15, "cached_input": 0.0375, "output": 0.60, "reasoning": 3.50 } } }
+            """, "prices.json");
+        var time = new FakeTimeProvider(Now);
+        var guard = new BudgetGuard(Options.Create(new BudgetOptions()), new InMemoryBudgetStore(time), prices, time);
+
+        // 1,000 prompt tokens at $0.15 a million and 1,000 output tokens that may all be reasoning, at $3.50.
+        Assert.Equal(BudgetGuard.ToNano(0.00365m), guard.MaxCost("thinker", 1000, 1000));
+    }
+
     internal static FrugalChatContext Context(string tenant, string runId) => new(runId, "triage", tenant, "answer", 1, "premium");
 
     private static BudgetGuard Guard(Action<BudgetOptions> configure, IBudgetStore? store = null, ICostLedger? ledger = null, TimeProvider? time = null)

@@ -100,6 +100,31 @@ public sealed class StepCostRecorderTests
     }
 
     [Fact]
+    public async Task RecordStartAsync_ModelWhoseReasoningCostsMoreThanItsOutput_BoundPricesTheOutputAsReasoning()
+    {
+        // The bound is the most the call can cost: every output token may be a reasoning token, which this price file
+        // prices above output. At the output price the bound, what a budget seeded from the ledger counts for a call
+        // cut off by a kill, was under what the call could have cost.
+        var prices = PriceTable.Parse("""
+            { "version": "v1", "models": { "thinker": { "input": 0.15, "cached_input": 0.0375, "output": 0.60, "reasoning": 3.50 } } }
+            """, "prices.json");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero));
+        await using var services = new ServiceCollection()
+            .AddKeyedSingleton<IChatClient>(ModelTierKeys.Cheap, new NoUsageChatClient(metadata: new ChatClientMetadata("openai", null, "thinker")))
+            .BuildServiceProvider();
+        var ledger = new ListLedger();
+        await using var costs = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var recorder = new StepCostRecorder(costs, prices, time, services: services);
+        var call = new ModelCall(ModelTier.Cheap, "Think about this ticket.") { MaxOutputTokens = 1000 };
+
+        await recorder.RecordStartAsync(new StepRequest("triage", "h", "acme", "answer", 1, [call]) { RunId = "run-1" }, 0, call, time.GetUtcNow(), CancellationToken.None);
+
+        var prompt = PromptTrimmer.CountTokens("Think about this ticket.");
+        var start = Assert.Single(ledger.Records);
+        Assert.Equal((prompt * 0.15m + 1000 * 3.50m) / 1_000_000m, start.Dollars);
+    }
+
+    [Fact]
     public async Task RecordStartAsync_ThisProcessesCallSeedsItsBudget_StartLeftToTheCallsReservation()
     {
         // A process's first call writes its start, then reserves, and so seeds the month from a ledger that holds the
