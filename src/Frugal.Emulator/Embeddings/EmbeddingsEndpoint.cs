@@ -144,9 +144,9 @@ internal sealed class EmbeddingsEndpoint(
     }
 
     /// <summary>
-    /// Reads <c>input</c> as OpenAI takes it, refusing what the service refuses: an empty string and an array of more
-    /// than 2048 inputs ("cannot be an empty string, and any array must be 2048 dimensions or less"). Answered here, a
-    /// client embedding an empty text passed its tests and failed against the service.
+    /// Reads <c>input</c> as OpenAI takes it, refusing what the service refuses: an empty string, an array mixing strings
+    /// and token-id arrays, and an array of more than 2048 inputs ("cannot be an empty string, and any array must be 2048
+    /// dimensions or less"). Answered here, a client embedding an empty text passed its tests and failed against the service.
     /// </summary>
     private List<(string Text, int Tokens)> ReadInputs(JsonNode? input)
     {
@@ -161,6 +161,14 @@ internal sealed class EmbeddingsEndpoint(
             case JsonArray array when array.Count > MaxInputs:
                 throw new EmulatorRequestException(
                     $"'input' must hold {MaxInputs.ToString(CultureInfo.InvariantCulture)} inputs at most (was {array.Count.ToString(CultureInfo.InvariantCulture)}).", "input");
+            case JsonArray array when array.Count > 0 && array.Any(IsString) && array.Any(n => n is JsonArray):
+                // The service takes an array of strings or an array of token-id arrays, not a mix ("'$.input' is
+                // invalid"); answered here, a client that sent one passed its tests and failed against the service.
+                var firstString = array.IndexOf(array.First(IsString)).ToString(CultureInfo.InvariantCulture);
+                var firstArray = array.IndexOf(array.First(n => n is JsonArray)).ToString(CultureInfo.InvariantCulture);
+                throw new EmulatorRequestException(
+                    $"'input' mixes strings and token-id arrays (input[{firstString}] is a string, input[{firstArray}] an array); send an array of strings or an array of token-id arrays, not both.",
+                    "input");
             case JsonArray array when array.Count > 0:
                 var inputs = new List<(string, int)>(array.Count);
                 for (var i = 0; i < array.Count; i++)
@@ -182,6 +190,8 @@ internal sealed class EmbeddingsEndpoint(
     }
 
     private static bool IsNumber(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number;
+
+    private static bool IsString(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.String;
 
     /// <summary>An input given as token ids, which are whole numbers of 0 or more (a decimal or negative one is no token).</summary>
     private static (string Text, int Tokens) TokenIds(JsonArray ids, string where)

@@ -59,12 +59,15 @@ internal sealed record ChunkDelta(string? Role, string? Content);
 
 internal sealed record ErrorResponse(ErrorBody Error);
 
-/// <summary>OpenAI's error body; <see cref="Param"/> is written as <c>null</c> when no field is at fault, as OpenAI writes it.</summary>
+/// <summary>
+/// OpenAI's error body; <see cref="Param"/> and <see cref="Code"/> are written as <c>null</c> when no field is at fault or
+/// the error has no code, as OpenAI writes them.
+/// </summary>
 internal sealed record ErrorBody(
     string Message,
     string? Type,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Param,
-    string? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Code,
     int? Status = null,
     InnerError? Innererror = null);
 

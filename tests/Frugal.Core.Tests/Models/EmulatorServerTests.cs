@@ -643,6 +643,8 @@ public sealed class EmulatorServerTests
     [InlineData("""{"model":"emb","input":[1,1.5]}""", "'input[1]' must be a token id, a whole number of 0 or more (was 1.5).")]
     [InlineData("""{"model":"emb","input":[[1,2],[3,-4]]}""", "'input[1][1]' must be a token id, a whole number of 0 or more (was -4).")]
     [InlineData("""{"model":"emb","input":[[]]}""", "'input[0]' must be a string or an array of token ids.")]
+    [InlineData("""{"model":"emb","input":["a",[1]]}""", "'input' mixes strings and token-id arrays (input[0] is a string, input[1] an array); send an array of strings or an array of token-id arrays, not both.")]
+    [InlineData("""{"model":"emb","input":[[1,2],"b","c"]}""", "'input' mixes strings and token-id arrays (input[1] is a string, input[0] an array); send an array of strings or an array of token-id arrays, not both.")]
     [InlineData("""{"model":5,"input":"x"}""", "Invalid type for 'model': expected a string naming the deployment, but got an integer instead.")]
     [InlineData("""{"model":true,"input":"x"}""", "Invalid type for 'model': expected a string naming the deployment, but got a boolean instead.")]
     [InlineData("""{"model":"emb","input":"x","encoding_format":5}""", "'encoding_format' must be 'float' or 'base64' (was 5).")]
@@ -661,6 +663,27 @@ public sealed class EmulatorServerTests
         Assert.Equal(expected, (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("v1/embeddings")]
+    [InlineData("openai/deployments/emb/embeddings?api-version=2024-10-21")]
+    public async Task Embeddings_InputMixingStringsAndTokenIds_400InvalidRequestWithCodeNullAsTheServiceAnswers(string path)
+    {
+        // Accepted (each element read on its own), a mix the service refuses ("'$.input' is invalid") passed a team's tests.
+        // Its refusals carry "code": null; the emulator's carried "400", which neither OpenAI nor Azure OpenAI sends.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsync(path, new StringContent("""{"model":"emb","input":["a",[1]]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"]!.AsObject();
+        Assert.Equal(["message", "type", "param", "code"], error.Select(p => p.Key));
+        Assert.StartsWith("'input' mixes strings and token-id arrays", error["message"]?.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(("invalid_request_error", "input"), (error["type"]?.GetValue<string>(), error["param"]?.GetValue<string>()));
+        Assert.Null(error["code"]);
+        Assert.Equal(0, emulator.Counters.Embeddings);
+    }
+
     [Fact]
     public async Task Embeddings_InputOverTheModelsContext_400AsTheServiceRefusesIt()
     {
@@ -668,7 +691,7 @@ public sealed class EmulatorServerTests
         using var http = new HttpClient { BaseAddress = emulator.Uri };
         var tokens = Enumerable.Range(0, 8193).ToArray();
 
-        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = new object[] { "short", tokens } });
+        using var response = await http.PostAsJsonAsync("v1/embeddings", new { model = "emb", input = new[] { [1, 2, 3], tokens } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(

@@ -130,6 +130,22 @@ public sealed class HostedModelTests
     }
 
     [Fact]
+    public async Task GenerateAsync_DimensionsTheModelDoesNotHave_400WithCodeNullThatTheClientReads()
+    {
+        // The emulator's refusals carry "code": null, as the service's do; the Azure OpenAI client still reads them.
+        await using var models = await EmulatedModels.StartAsync(
+            extraSettings: new Dictionary<string, string?> { ["Frugal:Models:Embeddings:Dimensions"] = "2000" });
+        var generator = models.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => generator.GenerateAsync("hello world"));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("'dimensions' must be at most 1536 for text-embedding-3-small, which has 1536 (was 2000).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"code\":null", error.GetRawResponse()?.Content.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, models.Emulator.Counters.BadRequests);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RateLimitedWithRetryAfter_ClientRetriesAndSucceeds()
     {
         var options = new EmulatorOptions { ApiKey = EmulatedModels.ApiKey, Seed = 7 };
