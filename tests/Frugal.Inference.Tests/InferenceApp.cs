@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Frugal.Inference.Tests;
 
-/// <summary>The inference app, running in the test process with the real MiniLM model and test settings.</summary>
+/// <summary>
+/// The inference app, running in the test process with the real MiniLM model and test settings; a setting given as
+/// <see langword="null"/> is left to the app's own configuration (appsettings.json).
+/// </summary>
 internal sealed class InferenceApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
@@ -24,7 +27,14 @@ internal sealed class InferenceApp(IReadOnlyDictionary<string, string?>? setting
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            all[key] = value;
+            if (value is null)
+            {
+                all.Remove(key);
+            }
+            else
+            {
+                all[key] = value;
+            }
         }
 
         builder.UseEnvironment("Production");

@@ -116,8 +116,8 @@ public sealed class EmbeddingIndexProvider
         var seconds = 0d;
 
         // A few hundred texts per call: a table of more keys than one request may carry (the inference app's
-        // Inference:MaxInputs, the in-process batch queue's capacity, both 2048) failed every time, in process with
-        // "the queue ... is full (0 texts waiting); retry after 1 s".
+        // Inference:MaxInputs, 256 by default, and the in-process batch queue's capacity, 2048) failed every time, in
+        // process with "the queue ... is full (0 texts waiting); retry after 1 s".
         foreach (var chunk in texts.Chunk(MaxTextsPerCall))
         {
             var result = await generator.GenerateAsync(chunk, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,16 @@ internal static class ClassifyEndpoints
             return error!;
         }
 
+        if (request.Dimensions is not null)
+        {
+            // Ignored, a caller asking for a size got the same labels with no sign that it had no effect; there is no
+            // size to honour, since the classifier's head was trained on its embedding model's vectors.
+            return ApiErrors.BadRequest(
+                "/v1/classify does not take 'dimensions': it answers a label and scores per text, not vectors (the embedding size is the classifier's own). Leave it out, or call /v1/embeddings for vectors.",
+                "dimensions",
+                "unsupported_parameter");
+        }
+
         if (!registry.Classifiers.TryGetValue(request.Model, out var classifier))
         {
             return ModelCalls.UnknownModel(request.Model, registry, ModelKinds.Classifier);

@@ -125,7 +125,7 @@ internal static class InferenceRequestReader
 
                 if (count > maxInputs)
                 {
-                    return (null, ApiErrors.BadRequest($"'input' has {count} items; at most {maxInputs} are allowed per request.", "input", "too_many_inputs"));
+                    return (null, ApiErrors.BadRequest($"'input' has {count} items; at most {maxInputs} are allowed per request (Inference:MaxInputs): send them in several requests.", "input", "too_many_inputs"));
                 }
 
                 var texts = new string[count];

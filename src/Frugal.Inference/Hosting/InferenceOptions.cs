@@ -13,9 +13,13 @@ public sealed class InferenceOptions
     /// <summary>Gets or sets a value indicating whether loopback callers need no key (local development only).</summary>
     public bool AllowAnonymousLoopback { get; set; }
 
-    /// <summary>Gets or sets the most texts one request may carry.</summary>
+    /// <summary>
+    /// Gets or sets the most texts one request may carry; at most the batch queue's capacity
+    /// (<c>Onnx:Batching:QueueCapacity</c>). A request is queued whole, so one of the queue's size filled it and every
+    /// other caller was refused 429 until it had run: the default is an eighth of the default queue.
+    /// </summary>
     [Range(1, 100_000, ErrorMessage = "Inference:MaxInputs must be between 1 and 100000")]
-    public int MaxInputs { get; set; } = 2048;
+    public int MaxInputs { get; set; } = 256;
 
     /// <summary>Gets or sets what happens to a text over the model's token limit.</summary>
     public OverLimitPolicy OverLimit { get; set; } = OverLimitPolicy.Truncate;

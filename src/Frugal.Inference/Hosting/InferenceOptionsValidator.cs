@@ -16,7 +16,7 @@ internal sealed class InferenceOptionsValidator(IOptions<BatchingOptions> batchi
 
         if (options.MaxInputs > batching.Value.QueueCapacity)
         {
-            failures.Add($"Inference:MaxInputs ({options.MaxInputs}) must not exceed Onnx:Batching:QueueCapacity ({batching.Value.QueueCapacity}): such a request could never be queued.");
+            failures.Add($"Inference:MaxInputs ({options.MaxInputs}) must not exceed Onnx:Batching:QueueCapacity ({batching.Value.QueueCapacity}): such a request could never be queued. Keep it well below, so that one full request leaves room for other callers.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -15,7 +15,7 @@ public sealed class BadInputTests(ServiceFixture service)
     [InlineData("""{"input": ["a", "\u0000 \u00ad\ufffd"]}""", "'input[1]' is empty or only whitespace; send some text.", "input[1]")]
     [InlineData("""{"input": "x", "model": ""}""", "'model' must be a non-empty string, not an empty one.", "model")]
     [InlineData("""{"model": "all-MiniLM-L6-v2"}""", "'input' is required: a string or an array of strings.", "input")]
-    [InlineData("""{"input": ["1","2","3","4","5","6","7","8","9"]}""", "'input' has 9 items; at most 8 are allowed per request.", "input")]
+    [InlineData("""{"input": ["1","2","3","4","5","6","7","8","9"]}""", "'input' has 9 items; at most 8 are allowed per request (Inference:MaxInputs): send them in several requests.", "input")]
     [InlineData("""{"input": 42}""", "'input' must be a string or an array of strings, not a number.", "input")]
     [InlineData("""{"input": ["ok", {"text": "x"}]}""", "'input[1]' must be a string, not an object (token arrays are not supported).", "input[1]")]
     [InlineData("""{"input": [[101, 102]]}""", "'input[0]' must be a string, not an array (token arrays are not supported).", "input[0]")]

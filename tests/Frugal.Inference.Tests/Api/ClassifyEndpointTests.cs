@@ -54,6 +54,22 @@ public sealed class ClassifyEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Classify_Dimensions_Returns400SayingClassifyTakesNone()
+    {
+        // It was ignored: a caller asking for 64 dimensions got the same labels and scores, with no sign it had no effect.
+        using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = "a pet", dimensions = 64 });
+        using var unset = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = "a pet", dimensions = (int?)null });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.ReadJsonAsync()).GetProperty("error");
+        Assert.Equal(
+            "/v1/classify does not take 'dimensions': it answers a label and scores per text, not vectors (the embedding size is the classifier's own). Leave it out, or call /v1/embeddings for vectors.",
+            error.GetProperty("message").GetString());
+        Assert.Equal(("dimensions", "unsupported_parameter"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.OK, unset.StatusCode);
+    }
+
+    [Fact]
     public async Task Classify_EmptyInput_Returns400()
     {
         using var response = await service.Client.PostJsonAsync("/v1/classify", new { model = "topic", input = Array.Empty<string>() });

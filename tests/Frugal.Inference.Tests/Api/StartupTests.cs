@@ -36,6 +36,7 @@ public sealed class StartupTests
     [InlineData("Onnx__Batching__MaxBatchSize", "0", "configuration error: Onnx:Batching:MaxBatchSize must be between 1 and 4096")]
     [InlineData("Onnx__IntraOpThreads", "-1", "configuration error: Onnx:IntraOpThreads must be between 0 and 1024 (0: ONNX Runtime chooses)")]
     [InlineData("Inference__MaxInputs", "0", "configuration error: Inference:MaxInputs must be between 1 and 100000")]
+    [InlineData("Onnx__Batching__QueueCapacity", "100", "configuration error: Inference:MaxInputs (256) must not exceed Onnx:Batching:QueueCapacity (100): such a request could never be queued. Keep it well below, so that one full request leaves room for other callers.")]
     public async Task Process_SettingOutOfRange_ExitsTwoWithOneLineNamingTheKeyAndNoStackTrace(string variable, string value, string message)
     {
         // "DataAnnotation validation failed for 'BatchingOptions' members: 'MaxBatchSize' ..." named no setting, and an

@@ -42,7 +42,7 @@ public sealed class InferenceRefusalTests(ServiceFixture service)
 
             var error = await Assert.ThrowsAsync<StepInputException>(() => handler.ExecuteAsync(call, CancellationToken.None));
 
-            Assert.Equal("semantic lookup: The inference app answered 400 Bad Request: 'input' has 9 items; at most 8 are allowed per request.", error.Message);
+            Assert.Equal("semantic lookup: The inference app answered 400 Bad Request: 'input' has 9 items; at most 8 are allowed per request (Inference:MaxInputs): send them in several requests.", error.Message);
         }
         finally
         {
