@@ -225,7 +225,9 @@ public sealed class WorkflowApi
 
     /// <summary>
     /// Records a user's verdict on a step of a run (<c>{"step": "answer", "verdict": "good|bad"}</c>): it becomes a
-    /// labelled routing example for the next <c>frugal router train --feedback</c>. 200, or a problem (400, 404, 409).
+    /// labelled routing example for the next <c>frugal router train --feedback</c>, but a good verdict on a premium
+    /// answer, which says nothing about cheap. 200 with <c>recorded</c> (whether an example was kept), <c>tier</c>,
+    /// <c>example</c> (its scores) and, when none was kept, <c>reason</c>; or a problem (400, 404, 409).
     /// </summary>
     /// <param name="client">The durable client, to find the run.</param>
     /// <param name="runId">The run's id.</param>
@@ -276,9 +278,28 @@ public sealed class WorkflowApi
         var step = node!["step"]!.GetValue<string>();
         var verdict = node["verdict"]!.GetValue<string>();
 
-        if (await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false))
+        if (await _feedback.MarkAsync(runId, step, verdict == "good", cancellationToken).ConfigureAwait(false) is { } tier)
         {
-            return new ApiResult(200, new JsonObject { ["run"] = runId, ["step"] = step, ["verdict"] = verdict, ["recorded"] = true });
+            // "recorded": true was answered for a good premium verdict too, which keeps no example: the answer says
+            // what was kept, so a caller counting verdicts does not count examples the next router will never see.
+            var scores = Frugal.Routing.Feedback.RoutingVerdict.Scores(tier, verdict == "good");
+            var answer = new JsonObject
+            {
+                ["run"] = runId,
+                ["step"] = step,
+                ["verdict"] = verdict,
+                ["tier"] = tier,
+                ["recorded"] = scores is not null,
+                ["example"] = scores is { } s ? new JsonObject { ["cheap_score"] = s.Cheap, ["premium_score"] = s.Premium } : null,
+            };
+            if (scores is null)
+            {
+                answer["reason"] = tier == Frugal.Models.ModelTierKeys.Premium
+                    ? "a good verdict on a premium answer says nothing about whether the cheap tier would have done, so it keeps no routing example; it replaces any earlier verdict on the step, whose example is removed"
+                    : $"a verdict on a call of tier '{tier}' keeps no routing example";
+            }
+
+            return new ApiResult(200, answer);
         }
 
         // A foreach is reported under its own id but its calls are recorded per item: the tenant hint misled there.

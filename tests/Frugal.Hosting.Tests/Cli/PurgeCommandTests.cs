@@ -154,7 +154,7 @@ public sealed class PurgeCommandTests : IDisposable
             Assert.Contains($"Would delete 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' (Frugal:Routing:Feedback)", dryOutput, StringComparison.Ordinal);
             Assert.True(code == 0, $"exit {code}: {error}{output}");
             Assert.Contains($"Deleted 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' (Frugal:Routing:Feedback)", output, StringComparison.Ordinal);
-            Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
+            Assert.Null(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
         }
         finally
         {
@@ -212,7 +212,7 @@ public sealed class PurgeCommandTests : IDisposable
             var (_, output, error) = await CliRunner.RunProcessAsync(folder, "purge", "--store", azurite, "--table", costs, "--task-hub", hub, "--older-than", "1d");
 
             Assert.Contains($"Deleted 1 remembered model call(s) and 1 routing feedback example(s) from table '{table.Name}' of the storage account in --store", output, StringComparison.Ordinal);
-            Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None), error);
+            Assert.True(await store.MarkAsync("run", "answer", good: true, CancellationToken.None) is null, error);
         }
         finally
         {

@@ -129,6 +129,61 @@ public sealed class RoutingFeedbackTests
     }
 
     [Fact]
+    public async Task Feedback_GoodVerdictOnAPremiumAnswer_AnswersThatNoExampleWasKeptAndWhy()
+    {
+        // It answered "recorded": true, where a good premium answer says nothing about cheap and keeps no example: a
+        // team counting the verdicts it had "recorded" counted examples the next router would never see.
+        var dir = Directory.CreateTempSubdirectory("frugal-feedback-");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Frugal:Costs:SqlitePath"] = Path.Combine(dir.FullName, "costs.db"),
+            ["Frugal:Routing:Feedback:Enabled"] = "true",
+            ["Frugal:Costs:StoreTextForTenants:0"] = "default",
+            ["Frugal:Routing:Feedback:Path"] = Path.Combine(dir.FullName, "feedback.db"),
+        }).Build();
+        await using var runtime = await LocalRuntime.StartAsync(configuration, store: null, TextWriter.Null);
+        var definition = WorkflowLoader.Parse("""
+            name: fb-tiers
+            input: { type: object }
+            steps:
+              - id: big
+                kind: model
+                tier: premium
+                prompt: "Premium: ${ input.q }"
+              - id: small
+                kind: model
+                tier: cheap
+                prompt: "Cheap: ${ input.q }"
+            """, "fb-tiers.yaml");
+        var id = await WorkflowStarter.StartAsync(runtime.Host.Client, definition, new JsonObject { ["q"] = "How many moons has Mars?" });
+        await runtime.Host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false);
+        var store = runtime.Host.Services.GetRequiredService<IRoutingFeedbackStore>();
+        var api = new WorkflowApi(new WorkflowCatalog([]), feedback: store);
+
+        var premiumBad = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "big", "verdict": "bad"}"""), default, CancellationToken.None);
+        var premiumGood = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "big", "verdict": "good"}"""), default, CancellationToken.None);
+        var cheapBad = await api.FeedbackAsync(runtime.Host.Client, id, Body("""{"step": "small", "verdict": "bad"}"""), default, CancellationToken.None);
+
+        Assert.Equal((200, 200, 200), (premiumBad.StatusCode, premiumGood.StatusCode, cheapBad.StatusCode));
+        Assert.Equal(
+            $$$"""{"run":"{{{id}}}","step":"big","verdict":"bad","tier":"premium","recorded":true,"example":{"cheap_score":0,"premium_score":0}}""",
+            premiumBad.Body.ToJsonString());
+        Assert.Equal(
+            $$$"""{"run":"{{{id}}}","step":"big","verdict":"good","tier":"premium","recorded":false,"example":null,"reason":"a good verdict on a premium answer says nothing about whether the cheap tier would have done, so it keeps no routing example; it replaces any earlier verdict on the step, whose example is removed"}""",
+            premiumGood.Body.ToJsonString());
+        Assert.Equal(
+            $$$"""{"run":"{{{id}}}","step":"small","verdict":"bad","tier":"cheap","recorded":true,"example":{"cheap_score":0,"premium_score":1}}""",
+            cheapBad.Body.ToJsonString());
+        var examples = new List<Frugal.Models.RoutingFeedback>();
+        await foreach (var example in store.ReadExamplesAsync(CancellationToken.None))
+        {
+            examples.Add(example);
+        }
+
+        Assert.Equal("small", Assert.Single(examples).StepId);
+    }
+
+    [Fact]
     public async Task Feedback_BadBodies_Answer400NamingEachProblemWhereItIs()
     {
         // Every bad body got "the body must be {...}", which said nothing of what was wrong, and properties the API

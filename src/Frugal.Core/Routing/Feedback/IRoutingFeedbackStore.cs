@@ -16,8 +16,11 @@ public interface IRoutingFeedbackStore : IRoutingFeedbackSink
     /// premium answer says nothing about cheap and is not kept. A verdict replaces the step's earlier one, so a good
     /// premium answer's also removes a bad one given before.
     /// </summary>
-    /// <returns>False when the step's call is unknown.</returns>
-    Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken);
+    /// <returns>
+    /// The tier of the judged call (<c>cheap</c> or <c>premium</c>), which says whether an example was kept; null when
+    /// the step's call is unknown.
+    /// </returns>
+    Task<string?> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken);
 
     /// <summary>
     /// The recorded calls of a foreach step's items (<c>each[0]</c>, <c>each[1]</c>, ...) in item order, at most

@@ -45,7 +45,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
             ("$run", runId), ("$step", stepId), ("$tier", tier), ("$system", system), ("$prompt", prompt), ("$created", Now()));
 
     /// <inheritdoc />
-    public async Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
+    public async Task<string?> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var read = connection.CreateCommand();
@@ -55,7 +55,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
         await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            return false;
+            return null;
         }
 
         var tier = reader.GetString(0);
@@ -74,7 +74,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
                 ("$run", runId), ("$step", stepId)).ConfigureAwait(false);
         }
 
-        return true;
+        return tier;
     }
 
     /// <inheritdoc />

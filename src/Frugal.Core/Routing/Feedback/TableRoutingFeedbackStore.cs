@@ -71,7 +71,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
+    public async Task<string?> MarkAsync(string runId, string stepId, bool good, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(stepId);
@@ -81,10 +81,11 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
             CallPartition(runId), TableKeys.Escape(stepId), ["Tier", "System", "Prompt"], cancellationToken).ConfigureAwait(false);
         if (!call.HasValue || call.Value is not { } entity)
         {
-            return false;
+            return null;
         }
 
-        if (RoutingVerdict.Scores(entity.GetString("Tier") ?? string.Empty, good) is { } s)
+        var tier = entity.GetString("Tier") ?? string.Empty;
+        if (RoutingVerdict.Scores(tier, good) is { } s)
         {
             await AddAsync(new RoutingFeedback(runId, stepId, "user", entity.GetString("System"), entity.GetString("Prompt") ?? string.Empty, s.Cheap, s.Premium), cancellationToken).ConfigureAwait(false);
         }
@@ -95,7 +96,7 @@ public sealed class TableRoutingFeedbackStore : IRoutingFeedbackStore
             await _table.DeleteEntityAsync(ExamplePrefix + TableKeys.Escape(runId), TableKeys.Escape(stepId) + "|" + TableKeys.Escape("user"), ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
-        return true;
+        return tier;
     }
 
     /// <inheritdoc />

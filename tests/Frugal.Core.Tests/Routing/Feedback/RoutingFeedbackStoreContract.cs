@@ -21,7 +21,7 @@ internal static class RoutingFeedbackStoreContract
         await store.RememberAsync("run", "premium-bad", ModelTierKeys.Premium, null, "premium, judged bad", CancellationToken.None);
         await store.RememberAsync("run", "premium-good", ModelTierKeys.Premium, null, "premium, judged good", CancellationToken.None);
 
-        bool[] known =
+        string?[] tiers =
         [
             await store.MarkAsync("run", "cheap-bad", good: false, CancellationToken.None),
             await store.MarkAsync("run", "cheap-good", good: true, CancellationToken.None),
@@ -31,7 +31,7 @@ internal static class RoutingFeedbackStoreContract
             await store.MarkAsync("other-run", "cheap-bad", good: false, CancellationToken.None),
         ];
 
-        Assert.Equal([true, true, true, true, false, false], known);
+        Assert.Equal(new string?[] { ModelTierKeys.Cheap, ModelTierKeys.Cheap, ModelTierKeys.Premium, ModelTierKeys.Premium, null, null }, tiers);
         var examples = await ReadAsync(store);
         Assert.Equal(
             [
@@ -50,10 +50,10 @@ internal static class RoutingFeedbackStoreContract
         await store.RememberAsync("run", "cheap", ModelTierKeys.Cheap, null, "cheap, bad then good", CancellationToken.None);
         await store.AddAsync(new RoutingFeedback("run", "premium", "escalation", null, "premium, bad then good", 0, 1), CancellationToken.None);
 
-        Assert.True(await store.MarkAsync("run", "premium", good: false, CancellationToken.None));
-        Assert.True(await store.MarkAsync("run", "cheap", good: false, CancellationToken.None));
-        Assert.True(await store.MarkAsync("run", "premium", good: true, CancellationToken.None));
-        Assert.True(await store.MarkAsync("run", "cheap", good: true, CancellationToken.None));
+        Assert.Equal(ModelTierKeys.Premium, await store.MarkAsync("run", "premium", good: false, CancellationToken.None));
+        Assert.Equal(ModelTierKeys.Cheap, await store.MarkAsync("run", "cheap", good: false, CancellationToken.None));
+        Assert.Equal(ModelTierKeys.Premium, await store.MarkAsync("run", "premium", good: true, CancellationToken.None));
+        Assert.Equal(ModelTierKeys.Cheap, await store.MarkAsync("run", "cheap", good: true, CancellationToken.None));
 
         Assert.Equal(
             ["cheap user 1 1", "premium escalation 0 1"],
@@ -112,11 +112,11 @@ internal static class RoutingFeedbackStoreContract
 
         foreach (string run in runs)
         {
-            Assert.True(await store.MarkAsync(run, "step|x_y[0]", good: false, CancellationToken.None));
+            Assert.NotNull(await store.MarkAsync(run, "step|x_y[0]", good: false, CancellationToken.None));
             Assert.Equal(["step|x_y[0]"], await store.ItemStepsAsync(run, "step|x_y", 4, CancellationToken.None));
         }
 
-        Assert.False(await store.MarkAsync("a/b#c?d", "step|x_y", good: false, CancellationToken.None));
+        Assert.Null(await store.MarkAsync("a/b#c?d", "step|x_y", good: false, CancellationToken.None));
         Assert.Equal(
             runs.Select(r => $"{r} step|x_y[0] prompt of {r}").Order(StringComparer.Ordinal),
             (await ReadAsync(store)).Select(e => $"{e.RunId} {e.StepId} {e.Prompt}").Order(StringComparer.Ordinal));
@@ -146,9 +146,9 @@ internal static class RoutingFeedbackStoreContract
         Assert.Equal((2, 1), result.Feedback);
         Assert.Equal((0, 0), again.Feedback);
         Assert.Equal(["middle", "recent"], (await ReadAsync(store)).Select(e => e.RunId).Order(StringComparer.Ordinal));
-        Assert.True(await store.MarkAsync("recent", "answer", good: false, CancellationToken.None));
-        Assert.False(await store.MarkAsync("middle", "answer", good: false, CancellationToken.None));
-        Assert.False(await store.MarkAsync("old", "answer", good: false, CancellationToken.None));
+        Assert.NotNull(await store.MarkAsync("recent", "answer", good: false, CancellationToken.None));
+        Assert.Null(await store.MarkAsync("middle", "answer", good: false, CancellationToken.None));
+        Assert.Null(await store.MarkAsync("old", "answer", good: false, CancellationToken.None));
     }
 
     public static async Task Purge_MoreThanOneBatch_DeletesAll(Func<TimeProvider, IRoutingFeedbackStore> create)

@@ -45,7 +45,7 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
             Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true", _table.Name));
         await ran.RememberAsync("run", "answer", Frugal.Models.ModelTierKeys.Cheap, null, "a prompt", CancellationToken.None);
 
-        Assert.True(await other.MarkAsync("run", "answer", good: false, CancellationToken.None));
+        Assert.NotNull(await other.MarkAsync("run", "answer", good: false, CancellationToken.None));
         var example = Assert.Single(await ToListAsync(ran.ReadExamplesAsync(CancellationToken.None)));
         Assert.Equal(("a prompt", 0.0, 1.0), (example.Prompt, example.CheapScore, example.PremiumScore));
     }
@@ -58,7 +58,7 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
         var prompt = new string('x', 40_000);
         await store.RememberAsync("run", "answer", Frugal.Models.ModelTierKeys.Cheap, prompt, prompt, CancellationToken.None);
 
-        Assert.True(await store.MarkAsync("run", "answer", good: false, CancellationToken.None));
+        Assert.NotNull(await store.MarkAsync("run", "answer", good: false, CancellationToken.None));
         var example = Assert.Single(await ToListAsync(store.ReadExamplesAsync(CancellationToken.None)));
         Assert.Equal((30_000, 30_000), (example.System!.Length, example.Prompt.Length));
     }
@@ -72,7 +72,7 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
         var writer = new TableRoutingFeedbackStore(_table);
         await writer.RememberAsync("run", "each[0]", Frugal.Models.ModelTierKeys.Cheap, null, "first item", CancellationToken.None);
         await writer.RememberAsync("run", "each[1]", Frugal.Models.ModelTierKeys.Cheap, null, "second item", CancellationToken.None);
-        Assert.True(await writer.MarkAsync("run", "each[0]", good: false, CancellationToken.None));
+        Assert.NotNull(await writer.MarkAsync("run", "each[0]", good: false, CancellationToken.None));
         var reader = new TableRoutingFeedbackStore(AzuriteTables.ReadOnly(_table.Name));
 
         var examples = await ToListAsync(reader.ReadExamplesAsync(CancellationToken.None));
@@ -93,7 +93,7 @@ public sealed class TableRoutingFeedbackStoreTests : IAsyncLifetime
         Assert.Empty(await ToListAsync(store.ReadExamplesAsync(CancellationToken.None)));
         Assert.Empty(await store.ItemStepsAsync("run", "each", 4, CancellationToken.None));
         Assert.Equal((0, 0), await store.CountAsync(Later, Later, CancellationToken.None));
-        Assert.False(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
+        Assert.Null(await store.MarkAsync("run", "answer", good: true, CancellationToken.None));
         Assert.False(await AzuriteTables.ExistsAsync(name));
     }
 
