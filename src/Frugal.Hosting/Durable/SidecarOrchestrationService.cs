@@ -147,6 +147,15 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         var workItem = await LockAsync(
             _orchestrationSlots, _orchestrations, () => _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
+        if (workItem is not null && _drainingOrchestrations)
+        {
+            // Locked by a wait begun before the drain stopped orchestration work (see LockNextTaskActivityWorkItem): back
+            // to the backend, abandoned and released as the dispatcher would.
+            await _inner.AbandonTaskOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
+            await ReleaseTaskOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
+            return null!;
+        }
+
         if (_draining && workItem?.NewMessages is { } messages && workItem.InstanceId is { } instanceId)
         {
             foreach (var message in messages)
@@ -236,8 +245,20 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
             return await NothingAsync<TaskActivityWorkItem>(receiveTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        return await LockAsync(_activitySlots, _activities, () => _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken)
+        var workItem = await LockAsync(_activitySlots, _activities, () => _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
+        if (workItem is not null && _draining)
+        {
+            // The dispatcher waits inside the backend for the next work item, so a wait begun before a drain can lock a
+            // step that a result completed during the drain scheduled, after the drain has seen none in flight: the
+            // host was then disposed under it ('step answer attempt 1 failed: System.ObjectDisposedException' after
+            // Ctrl+C of a frugal replay). It goes back to the backend instead (Azure Storage runs it after a restart).
+            // Counted in flight before this check, so the drain either waits for it or this sees the drain.
+            await AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
+            return null!;
+        }
+
+        return workItem!;
     }
 
     /// <summary>Activity work items handed to the worker and not yet completed, abandoned or released.</summary>
@@ -257,6 +278,8 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
     public async Task<int> DrainActivitiesAsync(TimeSpan timeout)
     {
         _draining = true;
+        // A full fence: the flag is seen by a lock that counts its work item after this, or the drain sees the item.
+        Interlocked.MemoryBarrier();
         await UntilEmptyAsync(_activities, timeout).ConfigureAwait(false);
 
         // The last results must reach their orchestrations before orchestration work stops: a result still in the
@@ -265,6 +288,7 @@ internal sealed class SidecarOrchestrationService : IOrchestrationService, IDisp
         var orchestrationWait = System.Diagnostics.Stopwatch.StartNew();
         await UntilEmptyAsync(_undeliveredResults, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         _drainingOrchestrations = true;
+        Interlocked.MemoryBarrier();
         await UntilEmptyAsync(_orchestrations, TimeSpan.FromSeconds(5) - orchestrationWait.Elapsed).ConfigureAwait(false);
         return _activities.Count;
     }

@@ -220,6 +220,48 @@ public sealed class SidecarOrchestrationServiceTests
         });
     }
 
+    [Fact]
+    public async Task Drain_StepScheduledByAResultThatCameInDuringTheWait_IsNotHandedOutUnwatched()
+    {
+        // The activity dispatcher waits inside the backend for the next work item. A run whose step finished during a
+        // drain went on to schedule its next step, and the dispatcher's wait begun before the drain handed that step out
+        // after the drain had seen no step in flight: the host was disposed under it ('step answer attempt 1 failed:
+        // System.ObjectDisposedException' after Ctrl+C of a frugal replay).
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int secondStarted = 0, secondFinished = 0;
+        await using var host = await FrugalLocalHost.StartAsync(
+            new LocalHostOptions(),
+            _ => { },
+            registerTasks: tasks =>
+            {
+                tasks.AddActivityFunc<int, int>("First", async (_, item) =>
+                {
+                    firstStarted.TrySetResult();
+                    await Task.Delay(300);
+                    return item;
+                });
+                tasks.AddActivityFunc<int, int>("Second", async (_, item) =>
+                {
+                    Interlocked.Increment(ref secondStarted);
+                    await Task.Delay(300);
+                    Interlocked.Increment(ref secondFinished);
+                    return item;
+                });
+                tasks.AddOrchestratorFunc<int, int>("Chain", async (context, item) =>
+                    await context.CallActivityAsync<int>("Second", await context.CallActivityAsync<int>("First", item)));
+            });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", 1, timeout.Token);
+        await firstStarted.Task.WaitAsync(timeout.Token);
+
+        var left = await host.DrainAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, left);
+        Assert.Equal(0, host.ActivitiesInFlight);
+        Assert.Equal(Volatile.Read(ref secondStarted), Volatile.Read(ref secondFinished));
+    }
+
     // A foreach whose output is its items: the output is as large as the input.
     internal static Frugal.Workflows.WorkflowDefinition EchoWorkflow(int batchSize) => Frugal.Workflows.WorkflowLoader.Parse($$"""
         name: echo
