@@ -70,6 +70,12 @@ internal sealed partial class CostsOptionsValidator : IValidateOptions<CostsOpti
             }
         }
 
+        if (options.PricesAreLiteLlm && string.IsNullOrWhiteSpace(options.PricesPath))
+        {
+            // Ignored before: the embedded table priced every call, which the user meant LiteLLM's file to do.
+            failures.Add($"{Prefix}PricesAreLiteLlm: says {Prefix}PricesPath is in LiteLLM's format, but no PricesPath is set; name the file (model_prices_and_context_window.json), or leave PricesAreLiteLlm out to use the embedded price table");
+        }
+
         try
         {
             options.LoadPrices();

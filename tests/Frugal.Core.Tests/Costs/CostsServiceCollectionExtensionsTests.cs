@@ -38,6 +38,9 @@ public sealed class CostsServiceCollectionExtensionsTests
     // A run's tenant is trimmed and never empty, so these matched no run and kept nobody's text.
     [InlineData("StoreTextForTenants:0", "", "Frugal:Costs:StoreTextForTenants:0: is empty; name a tenant (runs that name none are 'default')")]
     [InlineData("StoreTextForTenants:0", " acme", "Frugal:Costs:StoreTextForTenants:0: ' acme' has spaces around it, which no run's tenant has; write 'acme'")]
+
+    // Ignored before: the embedded table priced every call.
+    [InlineData("PricesAreLiteLlm", "true", "Frugal:Costs:PricesAreLiteLlm: says Frugal:Costs:PricesPath is in LiteLLM's format, but no PricesPath is set; name the file (model_prices_and_context_window.json), or leave PricesAreLiteLlm out to use the embedded price table")]
     public void Validate_BadSetting_FailsNamingKey(string key, string value, string expected)
     {
         using var provider = Build(new() { ["Frugal:Costs:" + key] = value });
