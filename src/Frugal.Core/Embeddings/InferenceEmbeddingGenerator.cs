@@ -93,7 +93,8 @@ public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Em
 
         var result = ReadEmbeddings(body, model);
         if (response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
-            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && double.IsFinite(seconds) && seconds >= 0)
         {
             result.AdditionalProperties = new() { [GpuSecondsProperty] = seconds };
         }

@@ -85,7 +85,7 @@ public sealed class InferenceOnnxClassifier : IOnnxClassifier
 
         var tokens = document.RootElement.TryGetProperty("usage", out var usage) && usage.TryGetProperty("prompt_tokens", out var p) ? p.GetInt64() : 0;
         var seconds = response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
-            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && double.IsFinite(s) && s >= 0 ? s : 0;
         var truncated = item.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True;
         return new OnnxClassification(item.GetProperty("label").GetString() ?? string.Empty, scores, tokens, seconds, truncated);
     }

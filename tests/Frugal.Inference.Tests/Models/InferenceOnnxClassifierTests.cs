@@ -50,4 +50,32 @@ public sealed class InferenceOnnxClassifierTests(ServiceFixture service)
             "the inference app at http://localhost/ refused the input of ONNX model 'urgency' (400 Bad Request): 'input' is empty or only whitespace; send some text.",
             error.Message);
     }
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-1")]
+    public async Task ClassifyAsync_GpuSecondsHeaderNotAFiniteCount_CountsNoSeconds(string header)
+    {
+        // Taken as it came: a NaN or infinite count failed pricing the call's record (PriceGpu, the report's decimals)
+        // after the answer was paid for, and a negative one took seconds off the step's total.
+        using var http = new HttpClient(new Answering(header));
+        var classifier = new InferenceOnnxClassifier(http, Options.Create(new FrugalInferenceOptions { Endpoint = new Uri("http://localhost/") }));
+
+        var result = await classifier.ClassifyAsync("urgency", "the server is down", CancellationToken.None);
+
+        Assert.Equal(("high", 0d), (result.Label, result.GpuSeconds));
+    }
+
+    private sealed class Answering(string gpuSeconds) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent("""{"data":[{"label":"high","scores":{"low":0.1,"high":0.9}}],"usage":{"prompt_tokens":6}}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.Add("x-frugal-gpu-seconds", gpuSeconds);
+            return Task.FromResult(response);
+        }
+    }
 }
