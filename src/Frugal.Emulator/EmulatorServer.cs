@@ -95,7 +95,8 @@ public static class EmulatorServer
         var message = http.Response.StatusCode == StatusCodes.Status404NotFound
             ? $"Invalid URL ({request}): the emulator serves POST openai/deployments/{{deployment}}/chat/completions and .../embeddings (with ?api-version=), and POST v1/chat/completions and v1/embeddings."
             : $"Invalid method for URL ({request}): send POST.";
-        await Protocol.ErrorWriter.WriteAsync(http, http.Response.StatusCode, message, "invalid_request_error");
+        // As OpenAI answers a path or method it does not serve: code null (the status was sent as the code).
+        await Protocol.ErrorWriter.WriteAsync(http, http.Response.StatusCode, new Protocol.ErrorBody(message, "invalid_request_error", Param: null, Code: null));
     }
 
     /// <summary>

@@ -132,6 +132,7 @@ public sealed class EmulatorServerTests
         var error = (await ReadJsonAsync(response))["error"]!;
         Assert.StartsWith(expected, error["message"]?.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("invalid_request_error", error["type"]?.GetValue<string>());
+        Assert.Null(error["code"]);
     }
 
     [Fact]
