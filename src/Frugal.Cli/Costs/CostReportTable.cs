@@ -40,7 +40,7 @@ internal static class CostReportTable
                 g.LatencyP95Ms.ToString("#,0.##", CultureInfo.InvariantCulture));
         }
 
-        table.Caption($"{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved, {report.UnpricedCalls:N0} unpriced calls");
+        table.Caption($"{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved, {report.UnpricedCalls:N0} unpriced call{(report.UnpricedCalls == 1 ? string.Empty : "s")}");
         console.Write(table);
         if (report.UnfinishedCalls > 0)
         {

@@ -38,7 +38,7 @@ internal static class CostReportHtml
         // The group table's dollars and saved columns add up to the totals in the summary (MoneyColumn).
         var dollars = MoneyColumn.ForReport([.. report.Groups.Select(g => g.Dollars)]);
         var saved = MoneyColumn.ForReport([.. report.Groups.Select(g => g.SavedDollars)]);
-        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved by the cache, {report.UnpricedCalls:N0} unpriced calls")
+        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{report.Records:N0} records, {dollars.Format(dollars.Total)} spent, {saved.Format(saved.Total)} saved by the cache, {report.UnpricedCalls:N0} unpriced call{(report.UnpricedCalls == 1 ? string.Empty : "s")}")
             .Append(CultureInfo.InvariantCulture, $" ({Period(report)}; generated {report.GeneratedAt:u}).</p>\n");
         if (report.UnfinishedCalls > 0)
         {
