@@ -17,6 +17,10 @@ internal static partial class YamlJsonConverter
     // Well below System.Text.Json's default limit of 64, which the schema validation serialises through.
     private const int MaxDepth = 50;
     private const int MaxNodes = 100_000;
+
+    // The characters of every value and key once aliases are expanded: an alias of a long text counts it again. Values
+    // alone bounded nothing: 100,000 aliases of a 1 MB text held 4 GB and ended frugal validate out of memory.
+    private const int MaxChars = 10_000_000;
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
     private static readonly Dictionary<string, string> TypeNames = new(StringComparer.Ordinal)
@@ -36,7 +40,14 @@ internal static partial class YamlJsonConverter
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(yaml));
+            // YamlDotNet loads nested collections by recursion: 100,000 '[' overflowed the stack and killed the process
+            // (frugal validate, and the Functions app loading its workflows), which no catch can stop.
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(yaml))));
+        }
+        catch (TooDeepException ex)
+        {
+            diagnostics.Add(new(new SourceLocation(map.File, (int)ex.Start.Line, (int)ex.Start.Column), TooDeep));
+            return null;
         }
         catch (InvalidOperationException ex)
         {
@@ -62,8 +73,13 @@ internal static partial class YamlJsonConverter
 
         CheckTags(yaml, map, diagnostics);
         var state = new State(map, diagnostics);
-        return ToJson(stream.Documents[0].RootNode, string.Empty, null, state, 0);
+        var document = ToJson(stream.Documents[0].RootNode, string.Empty, null, state, 0);
+
+        // What was converted before the limit is no workflow: checking it would only add problems that are not there.
+        return state.TooLarge ? null : document;
     }
+
+    private static string TooDeep => $"the document is nested deeper than {MaxDepth} levels";
 
     /// <summary>
     /// Reports every tag other than YAML's core-schema ones on the kind of node they name (<c>!!str</c>, <c>!!int</c>,
@@ -132,15 +148,21 @@ internal static partial class YamlJsonConverter
 
     private static JsonNode? ToJson(YamlNode node, string pointer, Mark? keyStart, State state, int depth)
     {
-        if (depth > MaxDepth || ++state.Nodes > MaxNodes)
+        if (state.TooLarge)
         {
-            if (!state.TooLarge)
-            {
-                state.TooLarge = true;
-                state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)node.Start.Line, (int)node.Start.Column),
-                    $"the document is nested deeper than {MaxDepth} levels or expands to more than {MaxNodes} values (check anchors and aliases)"));
-            }
+            return null;
+        }
 
+        state.Chars += keyStart is null ? 0 : KeyLength(pointer);
+        state.Chars += node is YamlScalarNode { Value: { } text } ? text.Length : 0;
+        var problem = depth > MaxDepth ? TooDeep + " (check anchors and aliases: one may name a mapping it is in)"
+            : ++state.Nodes > MaxNodes ? $"the document expands to more than {MaxNodes:N0} values (check anchors and aliases)"
+            : state.Chars > MaxChars ? $"the document expands to more than {MaxChars:N0} characters of keys and values (check anchors and aliases)"
+            : null;
+        if (problem is not null)
+        {
+            state.TooLarge = true;
+            state.Diagnostics.Add(new(new SourceLocation(state.Map.File, (int)node.Start.Line, (int)node.Start.Column), problem));
             return null;
         }
 
@@ -290,6 +312,9 @@ internal static partial class YamlJsonConverter
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 
+    /// <summary>The length of the last segment of <paramref name="pointer"/>: the key a value is under.</summary>
+    private static int KeyLength(string pointer) => pointer.Length - pointer.LastIndexOf('/') - 1;
+
     private sealed class State(SourceMap map, List<WorkflowDiagnostic> diagnostics)
     {
         public SourceMap Map { get; } = map;
@@ -298,6 +323,41 @@ internal static partial class YamlJsonConverter
 
         public int Nodes { get; set; }
 
+        public long Chars { get; set; }
+
         public bool TooLarge { get; set; }
+    }
+
+    /// <summary>Passes a parser's events on, stopping at a collection nested deeper than <see cref="MaxDepth"/>.</summary>
+    private sealed class DepthLimitedParser(IParser inner) : IParser
+    {
+        private int open;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+
+            switch (inner.Current)
+            {
+                // The root collection is level 0, as in ToJson.
+                case MappingStart or SequenceStart when ++open > MaxDepth + 1:
+                    throw new TooDeepException(inner.Current.Start);
+                case MappingEnd or SequenceEnd:
+                    open--;
+                    break;
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class TooDeepException(Mark start) : Exception
+    {
+        public Mark Start { get; } = start;
     }
 }

@@ -223,6 +223,44 @@ public sealed class WorkflowLoaderTests
     }
 
     [Fact]
+    public void Parse_NestedFarPastTheLimit_ReportsTooDeepInsteadOfOverflowingTheStack()
+    {
+        // YamlDotNet loads nested collections by recursion: this overflowed the stack and killed the process.
+        var yaml = "name: a\ninput: " + new string('[', 100_000) + new string(']', 100_000) + "\nsteps: []\n";
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "d.yaml"));
+
+        Assert.Equal("d.yaml:2:58: the document is nested deeper than 50 levels", Assert.Single(ex.Diagnostics).ToString());
+    }
+
+    [Fact]
+    public void Parse_BillionLaughs_ReportsOnlyTheExpansion()
+    {
+        // Nine levels of ten aliases: a billion values. The part converted before the limit was checked too, and added
+        // problems that were not there ("'steps' must be a list, found nothing", unknown properties at 1:1).
+        var yaml = "name: a\ninput: {type: object}\nsteps: []\nl0: &l0 lol\n" + string.Concat(Enumerable.Range(1, 9).Select(i =>
+            $"l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]\n"));
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "d.yaml"));
+
+        Assert.Equal("d.yaml:4:5: the document expands to more than 100,000 values (check anchors and aliases)", Assert.Single(ex.Diagnostics).ToString());
+    }
+
+    [Fact]
+    public void Parse_AliasesOfALongText_ReportsTooManyCharacters()
+    {
+        // 10,000 aliases of a 10,000-character text are 11,111 values but 100 million characters; a million aliases of
+        // a 1 MB text held 4 GB before the process ran out of memory.
+        var yaml = $"name: a\ninput: {{type: object}}\nsteps: []\nl0: &l0 {new string('x', 10_000)}\n" + string.Concat(Enumerable.Range(1, 4).Select(i =>
+            $"l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]\n"));
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(yaml, "d.yaml"));
+
+        Assert.Equal("d.yaml:4:5: the document expands to more than 10,000,000 characters of keys and values (check anchors and aliases)",
+            Assert.Single(ex.Diagnostics).ToString());
+    }
+
+    [Fact]
     public void Parse_EmbeddedSchema_MatchesWorkflowsSchemaJson()
     {
         var onDisk = JsonNode.Parse(File.ReadAllText(RepoPaths.Workflow("schema.json")));
