@@ -63,6 +63,15 @@ public sealed class DeploymentOptions
     /// </summary>
     public int MaxOutputTokens { get; set; } = 16_384;
 
+    /// <summary>
+    /// The model's context window in tokens: a chat request whose messages count more is refused with the service's 400
+    /// <c>context_length_exceeded</c> ("This model's maximum context length is ..."), unbilled, as Azure OpenAI refuses
+    /// it. 128000 by default, the window of gpt-4o and gpt-4o-mini; a deployment of another model takes its own
+    /// (1047576 for gpt-4.1, 200000 for o3 and o4-mini). It was not checked: a prompt of 590,000 tokens was answered
+    /// and billed, so a workflow that sends whole documents passed on the emulator and failed on Azure.
+    /// </summary>
+    public int ContextTokens { get; set; } = 128_000;
+
     /// <summary>Dimension of this deployment's embeddings; <see langword="null"/> takes the emulator's default.</summary>
     public int? EmbeddingDimensions { get; set; }
 

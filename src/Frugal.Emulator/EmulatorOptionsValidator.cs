@@ -74,6 +74,12 @@ public sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
         {
             failures.Add($"{key}:MaxOutputTokens must be 1 or more (was {options.MaxOutputTokens.ToString(CultureInfo.InvariantCulture)}).");
         }
+
+        if (options.ContextTokens < 1)
+        {
+            failures.Add($"{key}:ContextTokens must be 1 or more (was {options.ContextTokens.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
         if (!(options.PerOutputTokenMs >= 0))
         {
             failures.Add($"{key}:PerOutputTokenMs must be zero or more (was {Format(options.PerOutputTokenMs)}).");

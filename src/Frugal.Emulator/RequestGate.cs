@@ -52,14 +52,15 @@ internal sealed class RequestGate(
 
     /// <summary>
     /// Refuses a malformed request with 400 as OpenAI (and Azure OpenAI, passing the model's refusal on) does:
-    /// <c>"type": "invalid_request_error"</c>, the field at fault in <c>param</c> and <c>"code": null</c>. The emulator
-    /// sent <c>"code": "400"</c>, which neither service does, so a client keying on the code passed against it alone.
+    /// <c>"type": "invalid_request_error"</c>, the field at fault in <c>param</c> and <c>"code": null</c> unless the
+    /// service sends a code of its own (<c>context_length_exceeded</c>). The emulator sent <c>"code": "400"</c>, which
+    /// neither service does, so a client keying on the code passed against it alone.
     /// </summary>
-    public Task RefuseAsync(HttpContext http, string message, string? param)
+    public Task RefuseAsync(HttpContext http, string message, string? param, string? code = null)
     {
         counters.OnBadRequest();
         Log.Refused(logger, message);
-        return ErrorWriter.WriteAsync(http, StatusCodes.Status400BadRequest, new ErrorBody(message, "invalid_request_error", param, Code: null));
+        return ErrorWriter.WriteAsync(http, StatusCodes.Status400BadRequest, new ErrorBody(message, "invalid_request_error", param, code));
     }
 
     /// <summary>

@@ -61,6 +61,20 @@ internal sealed class ChatCompletionEndpoint(
             return;
         }
 
+        var model = options.ModelOf(request.Deployment);
+        var promptTokens = tokens.CountPrompt(request.Messages, request.Schema)
+            + request.Messages.SelectMany(m => m.Images ?? []).Sum(image => ImageTokens.Count(image, model, options));
+        if (promptTokens > deploymentOptions.ContextTokens)
+        {
+            // The service's refusal, in its words and code; a prompt the model cannot read was answered and billed here.
+            await gate.RefuseAsync(
+                http,
+                $"This model's maximum context length is {deploymentOptions.ContextTokens.ToString(CultureInfo.InvariantCulture)} tokens. However, your messages resulted in {promptTokens.ToString(CultureInfo.InvariantCulture)} tokens. Please reduce the length of the messages.",
+                "messages",
+                "context_length_exceeded");
+            return;
+        }
+
         var fault = await gate.InjectFaultAsync(http, request.Deployment, deploymentOptions, chat: true);
         if (RequestGate.Answered(fault))
         {
@@ -68,9 +82,6 @@ internal sealed class ChatCompletionEndpoint(
         }
 
         var verdict = quality.Judge(deploymentOptions, request.Messages);
-        var model = options.ModelOf(request.Deployment);
-        var promptTokens = tokens.CountPrompt(request.Messages, request.Schema)
-            + request.Messages.SelectMany(m => m.Images ?? []).Sum(image => ImageTokens.Count(image, model, options));
         var answers = new List<Answer>(request.Choices);
         for (var choice = 0; choice < request.Choices; choice++)
         {

@@ -20,7 +20,7 @@ public sealed class EmulatorServerTests
     public async Task StartAsync_InvalidOptions_ThrowsNamingKeys()
     {
         var options = new EmulatorOptions { EmbeddingDimensions = 0, RemoteImageWidth = 0 };
-        options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1, MaxOutputTokens = 0 };
+        options.Deployments["gpt-4o"] = new DeploymentOptions { RateLimitRate = 1.5, LatencyMs = -1, MaxOutputTokens = 0, ContextTokens = 0 };
         options.Deployments["gpt-4o-mini"] = new DeploymentOptions { RateLimitRate = 0.6, ServerErrorRate = 0.6 };
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EmulatorServer.StartAsync(options, 0, CancellationToken.None));
@@ -30,6 +30,7 @@ public sealed class EmulatorServerTests
         Assert.Contains("Emulator:Deployments:gpt-4o:RateLimitRate must be between 0 and 1 (was 1.5).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:LatencyMs must be zero or more (was -1).", error.Failures);
         Assert.Contains("Emulator:Deployments:gpt-4o:MaxOutputTokens must be 1 or more (was 0).", error.Failures);
+        Assert.Contains("Emulator:Deployments:gpt-4o:ContextTokens must be 1 or more (was 0).", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Deployments:gpt-4o-mini: the fault rates", StringComparison.Ordinal));
     }
 
@@ -101,6 +102,25 @@ public sealed class EmulatorServerTests
         var message = (await ReadJsonAsync(response))["error"]?["message"]?.GetValue<string>();
         Assert.StartsWith(expected, message, StringComparison.Ordinal);
         Assert.Equal(1, emulator.Counters.BadRequests);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_PromptOverTheContextWindow_400ContextLengthExceededUnbilled()
+    {
+        // A prompt of 590,000 tokens was answered and billed, where Azure OpenAI refuses it.
+        var options = new EmulatorOptions();
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { ContextTokens = 50 };
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+        var body = new JsonObject { ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = string.Join(' ', Enumerable.Repeat("word", 100)) }) };
+
+        using var response = await http.PostAsync(ChatPath, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await ReadJsonAsync(response))["error"]!;
+        Assert.Matches(@"^This model's maximum context length is 50 tokens\. However, your messages resulted in \d+ tokens\. Please reduce the length of the messages\.$", error["message"]!.GetValue<string>());
+        Assert.Equal(("invalid_request_error", "messages", "context_length_exceeded"), (error["type"]!.GetValue<string>(), error["param"]!.GetValue<string>(), error["code"]!.GetValue<string>()));
+        Assert.Equal((1L, 0L), (emulator.Counters.BadRequests, emulator.Counters.PromptTokens));
     }
 
     [Fact]
