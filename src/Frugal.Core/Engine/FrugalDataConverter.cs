@@ -71,7 +71,7 @@ public static class FrugalDataConverter
                 && json is { Length: > MaxActionBytes / 6 } && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxActionBytes)
             {
                 throw new DurableMessageTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; give the step a smaller batch_size, or smaller items"));
+                    $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; {(request.FirstItem >= 0 ? "give the step a smaller batch_size, or smaller items" : "bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")}"));
             }
 
             return json;

@@ -37,4 +37,17 @@ public sealed class StepRequestSerializationTests
         Assert.Equal(minSimilarity, read.MinSimilarity);
         Assert.Equal(LookupMatch.Semantic, read.Match);
     }
+
+    [Theory]
+    [InlineData(-1, "step 'answer': its request is 5.72 MB, over the 3.9 MB Durable Task allows one activity's input; bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")]
+    [InlineData(0, "step 'answer' (batch 0, 1 item(s)): its request is 5.72 MB, over the 3.9 MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items")]
+    public void WithActionSizeCheck_RequestOverTheLimit_SaysWhatToChange(int firstItem, string expected)
+    {
+        // A step outside a foreach (a model step given a 6 MB document) was told to lower a batch_size it does not have.
+        var request = new StepRequest("w", "hash", "default", "answer", 1, [new DeterministicCall(DeterministicOperation.Template, JsonValue.Create(new string('x', 6_000_000)))], 0, firstItem);
+
+        var ex = Assert.Throws<DurableMessageTooLargeException>(() => FrugalDataConverter.WithActionSizeCheck.Serialize(new object[] { request }));
+
+        Assert.Equal(expected, ex.Message);
+    }
 }
