@@ -165,7 +165,7 @@ public sealed partial class BudgetGuard
             int refused = await TryReserveAsync(context.Tenant, context.RunId, counters, hold, force: false, cancellationToken).ConfigureAwait(false);
             if (refused < 0)
             {
-                return new BudgetReservation(counters, amount) { Id = hold.Id };
+                return new BudgetReservation(counters, amount) { Id = hold.Id, Tenant = context.Tenant, RunId = context.RunId };
             }
 
             counter = counters[refused];
@@ -216,12 +216,14 @@ public sealed partial class BudgetGuard
         }
 
         await TryReserveAsync(context.Tenant, context.RunId, counters, hold, force: true, cancellationToken).ConfigureAwait(false);
-        return new BudgetReservation(counters, amount) { Id = hold.Id };
+        return new BudgetReservation(counters, amount) { Id = hold.Id, Tenant = context.Tenant, RunId = context.RunId };
     }
 
     /// <summary>
     /// Releases a reservation and counts the actual cost, trying again for a while when the store does not answer
-    /// (settling is idempotent: a reservation is counted once however often its settle is sent).
+    /// (settling is idempotent: a reservation is counted once however often its settle is sent). A counter the store lost
+    /// during the call (a Redis restart or flush) is seeded from the ledger first, then the call is counted on top: the
+    /// ledger does not hold the call yet, its record being written after its settle.
     /// </summary>
     /// <param name="reservation">The reservation.</param>
     /// <param name="actual">The call's actual cost in nano-dollars (zero when it failed).</param>
@@ -237,10 +239,35 @@ public sealed partial class BudgetGuard
 
         // Settling must not be cancelled with the call: a leaked reservation would shrink the budget until it expires.
         var hold = new BudgetHold(reservation.Id, reservation.Amount, _options.ReservationLease);
-        await _settleRetry.ExecuteAsync(
-            static (state, token) => new ValueTask(state.Store.SettleAsync(state.Counters, state.Hold, state.Actual, token)),
-            (Store: _store, reservation.Counters, Hold: hold, Actual: actual),
-            CancellationToken.None).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            int result = await _settleRetry.ExecuteAsync(
+                static (state, token) => new ValueTask<int>(state.Store.SettleAsync(state.Counters, state.Hold, state.Actual, token)),
+                (Store: _store, reservation.Counters, Hold: hold, Actual: actual),
+                CancellationToken.None).ConfigureAwait(false);
+            if (result > IBudgetStore.Unseeded(0))
+            {
+                return;
+            }
+
+            // Thrown as anything but the store not answering, the failure would replace the call's billed answer.
+            var counter = reservation.Counters[IBudgetStore.Unseeded(0) - result];
+            if (attempt == 3)
+            {
+                throw new BudgetStoreUnavailableException($"budget counter {counter.Key} was seeded from the cost ledger twice and the store still does not hold it");
+            }
+
+            try
+            {
+                await SeedAgainAsync(reservation.Tenant, reservation.RunId, counter, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not BudgetStoreUnavailableException)
+            {
+                // Unsettled, the call is still counted: the next reservation seeds the counter from a ledger that holds
+                // its record by then.
+                throw new BudgetStoreUnavailableException($"budget counter {counter.Key}, lost by the store during the call, could not be seeded again from the cost ledger: {ex.Message}", ex);
+            }
+        }
     }
 
     /// <summary>Checks whether a tenant may start a run: refused (402) when its monthly budget is spent (settled spend at
@@ -351,16 +378,15 @@ public sealed partial class BudgetGuard
                 throw new InvalidOperationException($"budget counter {counter.Key} was seeded from the cost ledger twice and the store still does not hold it");
             }
 
-            if (counter.Key == RunKey(tenant, runId))
-            {
-                await SeedRunAsync(tenant, runId, counter, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await ReseedAsync(tenant, counter, cancellationToken).ConfigureAwait(false);
-            }
+            await SeedAgainAsync(tenant, runId, counter, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Seeds from the ledger a counter the store does not hold: the run's, or the tenant's month again.</summary>
+    private Task SeedAgainAsync(string tenant, string runId, BudgetCounter counter, CancellationToken cancellationToken) =>
+        counter.Key == RunKey(tenant, runId)
+            ? SeedRunAsync(tenant, runId, counter, cancellationToken)
+            : ReseedAsync(tenant, counter, cancellationToken);
 
     private static string RunKey(string tenant, string runId) => $"frugal:budget:{{{Tag(tenant)}}}:run:{runId}";
 

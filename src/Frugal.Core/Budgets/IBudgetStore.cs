@@ -29,14 +29,18 @@ public interface IBudgetStore
     /// <summary>
     /// Releases a reservation and adds the actual spending, on every counter at once. Idempotent: a reservation settled
     /// again (a retry whose first attempt landed but whose reply was lost) is counted once, while the store remembers it
-    /// (an hour). A hold counted as spent because its lease passed is corrected to <paramref name="actual"/>.
+    /// (an hour). A hold counted as spent because its lease passed is corrected to <paramref name="actual"/>. A
+    /// <see cref="BudgetCounter.FromLedger"/> counter whose seed the store no longer holds (a Redis restart or flush
+    /// during the call) changes nothing: counted on the bare counter, the call was lost when the seed that followed kept
+    /// the larger of it and the ledger, which does not hold the call until after its settle.
     /// </summary>
     /// <param name="counters">The counters the reservation was made on.</param>
     /// <param name="hold">The reservation, as reserved.</param>
     /// <param name="actual">The nano-dollars actually spent.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when settled.</returns>
-    Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken);
+    /// <returns>-1 when settled; or <see cref="Unseeded"/> of the index of the first <see cref="BudgetCounter.FromLedger"/>
+    /// counter whose seed the store does not hold (nothing is settled then: the caller seeds it and settles again).</returns>
+    Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken);
 
     /// <summary>Reads a counter (zero when absent).</summary>
     /// <param name="key">The counter's key.</param>
@@ -46,9 +50,9 @@ public interface IBudgetStore
 
     /// <summary>
     /// Sets a counter's spending from the ledger when it holds no seed yet (the first instance to seed wins): the larger
-    /// of what it holds and <paramref name="spent"/>. Not their sum: what a counter holds unseeded (settled after a
-    /// store restart, or written by a version that did not seed run counters) is in the ledger too, and added it was
-    /// counted twice. <paramref name="held"/> are the reservations of other processes' calls that the ledger shows
+    /// of what it holds and <paramref name="spent"/>. Not their sum: what a counter holds unseeded (written by a version that did not
+    /// seed run counters) is in the ledger too, and added it was counted twice. (A settle on a counter the store lost
+    /// changes nothing, <see cref="SettleAsync"/>: it is seeded first, then the call counted on top.) <paramref name="held"/> are the reservations of other processes' calls that the ledger shows
     /// started and unfinished within their lease (each <see cref="BudgetHold.Lease"/> is what is left of it): a process
     /// killed during them, or one still running them. A store of this process alone holds them as the store they reserved
     /// in did, so they count as spent when their leases pass, unless settled (by nobody: their process has its own

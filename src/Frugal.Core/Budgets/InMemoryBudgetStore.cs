@@ -81,12 +81,20 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     }
 
     /// <inheritdoc />
-    public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
+    public Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
         ArgumentNullException.ThrowIfNull(hold);
         lock (_lock)
         {
+            for (int i = 0; i < counters.Count; i++)
+            {
+                if (counters[i].FromLedger && !Get(counters[i].Key).Seeded)
+                {
+                    return Task.FromResult(IBudgetStore.Unseeded(i));
+                }
+            }
+
             var now = _time.GetUtcNow();
             foreach (var counter in counters)
             {
@@ -121,7 +129,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(-1);
     }
 
     /// <inheritdoc />

@@ -96,12 +96,17 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
         return redis.call('HMGET', KEYS[1], 's', 'h', 'seeded')
         """;
 
-    // KEYS as above; ARGV: held amount, actual, hold member, hold id, then per counter its time to live (ms). Idempotent:
+    // KEYS as above; ARGV: held amount, actual, hold member, hold id, then per counter its time to live (ms), then per
+    // counter whether it comes from the ledger. A ledger counter without its seed (Redis lost it during the call) changes
+    // nothing and says which, as a reservation does: the caller seeds it, then settles again. Idempotent:
     // a reservation already settled (its id in the settled set) is not counted again. A hold still held is released; one
     // counted as spent when its lease passed ('id:amount' in the settled set) has its amount taken back, so the counter
     // keeps what the call cost; one the counter no longer knows of (gone with its counter) only adds the cost.
     private const string SettleScript = HoldFunctions + """
         local n = #KEYS / 3
+        for i = 1, n do
+          if ARGV[4 + n + i] == '1' and redis.call('HEXISTS', KEYS[i], 'seeded') == 0 then return -1 - i end
+        end
         local held = tonumber(ARGV[1])
         local now = now_ms()
         for i = 1, n do
@@ -119,7 +124,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
             remember(settled, ARGV[4], now)
           end
         end
-        return 0
+        return -1
         """;
 
     private const string SeedScript = """
@@ -185,17 +190,22 @@ public sealed class RedisBudgetStore : IBudgetStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
+    public async Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counters);
         ArgumentNullException.ThrowIfNull(hold);
         if (counters.Count == 0)
         {
-            return;
+            return -1;
         }
 
-        RedisValue[] args = [hold.Amount, actual, Member(hold), hold.Id, .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive))];
-        await EvaluateAsync(SettleScript, Keys(counters), args).ConfigureAwait(false);
+        RedisValue[] args =
+        [
+            hold.Amount, actual, Member(hold), hold.Id,
+            .. counters.Select(c => (RedisValue)Milliseconds(c.TimeToLive)),
+            .. counters.Select(c => (RedisValue)(c.FromLedger ? "1" : "0")),
+        ];
+        return (int)await EvaluateAsync(SettleScript, Keys(counters), args).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -513,6 +513,46 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task SettleAsync_StoreLostItsCountersDuringTheCall_CountsTheCallOnTopOfWhatTheLedgerHolds()
+    {
+        // Redis restarted while calls were in flight: their settles, retried until it was back, landed on counters without
+        // their seed, and the seed that followed kept the larger of the two, the ledger's $1, which does not hold these
+        // calls (a call's record is written after its settle), so the month and the run lost them: a load test through a
+        // restart left acme's month $0.001 short of its ledger, and a budget could pass its limit by that much more.
+        var store = new RestartableStore(new FakeTimeProvider(Now));
+        var guard = Guard(o =>
+        {
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 5m };
+            o.PerRun = 2m;
+            o.Action = BudgetAction.Refuse;
+        }, store, new ListLedger(Record("acme", Now.AddHours(-1), 1m) with { RunId = "run-1" }));
+        var inFlight = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.5m), canDowngrade: false, CancellationToken.None);
+
+        store.Restart();
+        await guard.SettleAsync(inFlight, BudgetGuard.ToNano(0.30m));
+
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(1.30m), 0, Seeded: true), await store.GetAsync(inFlight.Counters[1].Key, CancellationToken.None));
+        Assert.Equal(1.30m, await guard.MonthToDateAsync("acme", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SettleAsync_StoreLostItsCountersAndTheLedgerFails_FailsAsTheStoreNotAnswering()
+    {
+        // The caller keeps a call's billed answer when its settle fails as the store not answering; the ledger's own error
+        // replaced the answer, and the step's retry paid again.
+        var store = new RestartableStore(new FakeTimeProvider(Now));
+        var ledger = new FailingLedger();
+        var guard = Guard(o => o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 5m }, store, ledger);
+        var inFlight = await guard.ReserveAsync(Context("acme", "run-1"), BudgetGuard.ToNano(0.5m), canDowngrade: false, CancellationToken.None);
+
+        store.Restart();
+        ledger.Fail = true;
+
+        var ex = await Assert.ThrowsAsync<BudgetStoreUnavailableException>(() => guard.SettleAsync(inFlight, BudgetGuard.ToNano(0.30m)));
+        Assert.Equal("budget counter frugal:budget:{acme}:month:2025-03, lost by the store during the call, could not be seeded again from the cost ledger: disk I/O error", ex.Message);
+    }
+
+    [Fact]
     public async Task MonthToDateAsync_LedgerHoldsUnpricedOnnxCalls_SeedsThemAsTheirSettleCountedThem()
     {
         // An onnx call without Frugal:Inference:GpuProfile settles at $0 (its GPU seconds are unpriced) and its record is
@@ -670,6 +710,27 @@ public sealed class BudgetGuardTests
         public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
     }
 
+    /// <summary>An empty ledger whose reads fail once <see cref="Fail"/> is set.</summary>
+    private sealed class FailingLedger : ICostLedger
+    {
+        public bool Fail { get; set; }
+
+        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            if (Fail)
+            {
+                throw new IOException("disk I/O error");
+            }
+
+            yield break;
+        }
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
+
     /// <summary>An empty ledger that counts its queries, each slow enough that concurrent callers overlap.</summary>
     private sealed class CountingLedger : ICostLedger
     {
@@ -707,7 +768,7 @@ public sealed class BudgetGuardTests
             return result;
         }
 
-        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+        public Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
             inner.SettleAsync(counters, hold, actual, cancellationToken);
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
@@ -730,7 +791,7 @@ public sealed class BudgetGuardTests
         public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
             _inner.TryReserveAsync(counters, hold, force, cancellationToken);
 
-        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+        public Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
             _inner.SettleAsync(counters, hold, actual, cancellationToken);
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);

@@ -207,16 +207,18 @@ public sealed class BudgetSettleTests
         public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
             inner.TryReserveAsync(counters, hold, force, cancellationToken);
 
-        public async Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
+        public async Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken)
         {
             bool first = Interlocked.Increment(ref _count) == 1;
             try
             {
-                await inner.SettleAsync(counters, hold, actual, cancellationToken);
+                int result = await inner.SettleAsync(counters, hold, actual, cancellationToken);
                 if (first && LoseFirstReply)
                 {
                     throw new BudgetStoreUnavailableException("the budget store (Redis) did not answer: Timeout awaiting response");
                 }
+
+                return result;
             }
             catch (BudgetStoreUnavailableException)
             {

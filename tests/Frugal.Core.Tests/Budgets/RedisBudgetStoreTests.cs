@@ -31,13 +31,38 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
+    public async Task SettleAsync_LedgerCounterLostItsSeed_SettlesNothingAndSaysWhich()
+    {
+        // A restarted or flushed Redis: a call in flight settles on a counter without its seed. Counted there, the seed
+        // that followed kept the larger of it and the ledger, which does not hold the call yet, and the call was lost.
+        await using var store = new RedisBudgetStore(BudgetedModels.Redis);
+        var key = $"frugal:test:{{{Guid.NewGuid():N}}}";
+        BudgetCounter[] counters = [new(key + ":run", 1_000, TimeSpan.FromMinutes(5)), new(key + ":month", 1_000, TimeSpan.FromMinutes(5), FromLedger: true)];
+        await store.SeedAsync(counters[1], 300, [], CancellationToken.None);
+        var hold = Hold(100);
+        Assert.Equal(-1, await store.TryReserveAsync(counters, hold, force: false, CancellationToken.None));
+        await DeleteAsync(counters[1].Key);
+
+        Assert.Equal(IBudgetStore.Unseeded(1), await store.SettleAsync(counters, hold, 40, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(0, 100, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(0, 0, Seeded: false), await store.GetAsync(counters[1].Key, CancellationToken.None));
+
+        await store.SeedAsync(counters[1], 500, [], CancellationToken.None);
+        Assert.Equal(-1, await store.SettleAsync(counters, hold, 40, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(40, 0, Seeded: false), await store.GetAsync(counters[0].Key, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(540, 0, Seeded: true), await store.GetAsync(counters[1].Key, CancellationToken.None));
+        await DeleteAsync(counters[0].Key);
+        await DeleteAsync(counters[1].Key);
+    }
+
+    [Fact]
     public async Task SeedAsync_CounterHoldingSpendUnseeded_KeepsTheLargerNotTheSum()
     {
-        // Spend settled on an unseeded counter (after a flush, or by a version that did not seed run counters) is in the
-        // ledger's seed too: added, it was counted twice.
+        // Spend settled on a counter by a version that did not seed run counters (and did not mark it as one the ledger
+        // seeds) is in the ledger's seed too: added, it was counted twice.
         await using var store = new RedisBudgetStore(BudgetedModels.Redis);
         var counter = new BudgetCounter($"frugal:test:{{{Guid.NewGuid():N}}}:run", 1_000, TimeSpan.FromMinutes(5), FromLedger: true);
-        await store.SettleAsync([counter], Hold(0), 300, CancellationToken.None);
+        await store.SettleAsync([counter with { FromLedger = false }], Hold(0), 300, CancellationToken.None);
 
         await store.SeedAsync(counter, 300, [], CancellationToken.None);
         await store.SeedAsync(counter, 900, [], CancellationToken.None);

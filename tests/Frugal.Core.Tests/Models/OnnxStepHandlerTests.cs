@@ -45,7 +45,7 @@ public sealed class OnnxStepHandlerTests
         public Task<int> TryReserveAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, bool force, CancellationToken cancellationToken) =>
             inner.TryReserveAsync(counters, hold, force, cancellationToken);
 
-        public Task SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
+        public Task<int> SettleAsync(IReadOnlyList<BudgetCounter> counters, BudgetHold hold, long actual, CancellationToken cancellationToken) =>
             throw new BudgetStoreUnavailableException("the budget store (Redis) did not answer: Timeout");
 
         public Task<BudgetBalance> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
