@@ -72,15 +72,29 @@ internal static class TrainingEmbeddings
     private static string Key(RoutingExample example) =>
         example.Id + "/" + XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(example.Prompt)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Opens the cache the user named; one this account may not read is bad input, naming it, as one that cannot
+    /// be written is (it ended as "error: Access to the path ... is denied", exit 1).</summary>
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"--cache: cannot read '{path}': {ex.Message}");
+        }
+    }
+
     /// <summary>
     /// The cache in <paramref name="path"/>. A file that is not one (a CSV named by mistake, an empty file, one cut
     /// short) is bad input, said before any prompt is embedded: its first bytes read as a count of entries ended the
     /// command with an OutOfMemoryException or "Unable to read beyond the end of the stream", exit 1.
     /// </summary>
-    /// <exception cref="CliUsageException">The file is not an embeddings cache.</exception>
+    /// <exception cref="CliUsageException">The file cannot be read or is not an embeddings cache.</exception>
     private static Dictionary<string, float[]> Read(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = Open(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {

@@ -67,6 +67,12 @@ public static class RouterArtefact
             var error = JsonInput.DuplicateProperty(ex, Encoding.UTF8.GetBytes(text)) ?? ex;
             throw new RouterLoadException($"{path}: not a valid router file: {JsonErrors.Describe(error, text)}", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file this account may not read: named, as its neighbour file is (it reached the CLI's top as "error:
+            // Access to the path ... is denied", exit 1, a failure that was not the input's).
+            throw new RouterLoadException($"{path}: cannot read the file: {ex.Message}", ex);
+        }
 
         Check(document, path);
         if (embeddingModel is not null && !document.EmbeddingModel.SameModelAs(embeddingModel))

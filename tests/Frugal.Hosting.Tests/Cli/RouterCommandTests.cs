@@ -453,6 +453,48 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_RouterFileThatCannotBeRead_ExitsTwoNamingIt()
+    {
+        // It ended with "error: Access to the path '...' is denied", exit 1, as a failure that was not the input's. The
+        // router.json here is a link to a bus's drivers_probe, write-only in sysfs: not even root may read it.
+        const string locked = "/sys/bus/cpu/drivers_probe";
+        if (OperatingSystem.IsWindows() || !File.Exists(locked))
+        {
+            return;
+        }
+
+        var csv = Write("data.csv", Synthetic(12));
+        var folder = _directory.CreateSubdirectory("locked-router").FullName;
+        var file = Path.Combine(folder, "router.json");
+        File.CreateSymbolicLink(file, locked);
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "eval", "--router", folder, "--data", csv);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{file}: cannot read the file: Access to the path '{file}' is denied.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Train_CacheThatCannotBeRead_ExitsTwoNamingItBeforeEmbeddingAnything()
+    {
+        // An existing --cache is read before any prompt is embedded; one this account may not read ended with "error:
+        // Access to the path '...' is denied", exit 1, as a failure that was not the input's.
+        const string locked = "/sys/bus/cpu/drivers_probe";
+        if (OperatingSystem.IsWindows() || !File.Exists(locked))
+        {
+            return;
+        }
+
+        var csv = Write("data.csv", Synthetic(12));
+
+        var (code, _, error) = await CliRunner.RunAsync("router", "train", "--data", csv, "--out", Path.Combine(_directory.FullName, "r"), "--cache", locked);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"--cache: cannot read '{locked}': Access to the path '{locked}' is denied.", error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(_directory.FullName, "r")));
+    }
+
+    [Fact]
     public async Task Eval_DataIsAFolder_ExitsTwoSayingSo()
     {
         // It said "the file does not exist" of a folder that is there.
