@@ -109,9 +109,9 @@ public sealed partial class BudgetGuard
     {
         // At the output price only, a model whose reasoning a price file prices higher (LiteLLM's
         // output_cost_per_reasoning_token) reserved less than its call could cost, and concurrent calls could pass the
-        // budget by more than one call's maximum.
+        // budget by more than one call's maximum. The bound is the one a call's start record carries (StepCostRecorder).
         int output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
-        return Math.Max(Cost(model, new TokenUsage(inputTokens, 0, output, 0)), Cost(model, new TokenUsage(inputTokens, 0, output, output)));
+        return Cost(model, m => _prices.PriceMost(m, inputTokens, output));
     }
 
     /// <summary>Logs a settle the store could not take after its retries (the call's answer is kept; its hold counts as
@@ -390,14 +390,17 @@ public sealed partial class BudgetGuard
 
     private static string RunKey(string tenant, string runId) => $"frugal:budget:{{{Tag(tenant)}}}:run:{runId}";
 
-    private long Cost(string? model, TokenUsage usage)
+    private long Cost(string? model, TokenUsage usage) => Cost(model, m => _prices.Price(m, usage));
+
+    /// <summary>What <paramref name="price"/> gives <paramref name="model"/>, or the dearest model when the table lacks it.</summary>
+    private long Cost(string? model, Func<string?, PriceResult> price)
     {
         if (_prices.TryFind(model, out _))
         {
-            return ToNano(_prices.Price(model, usage).Dollars);
+            return ToNano(price(model).Dollars);
         }
 
-        var dearest = _prices.Models.Keys.MaxBy(m => _prices.Price(m, usage).Dollars);
+        var dearest = _prices.Models.Keys.MaxBy(m => price(m).Dollars);
         if (dearest is null)
         {
             return 0;
@@ -408,7 +411,7 @@ public sealed partial class BudgetGuard
             Log.BudgetModelUnpriced(_logger, model ?? "(none)", _prices.Version, dearest);
         }
 
-        return ToNano(_prices.Price(dearest, usage).Dollars);
+        return ToNano(price(dearest).Dollars);
     }
 
     // The tenant inside a Redis hash tag, which must hold no braces. Escaped, not replaced: 'a{b' and 'a_b' shared a
