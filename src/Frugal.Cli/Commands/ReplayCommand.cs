@@ -121,12 +121,14 @@ internal static class ReplayCommand
         return result;
     }
 
-    private static void Print(TextWriter output, WorkflowDefinition definition, IReadOnlyList<ReplayVariant> variants)
+    internal static void Print(TextWriter output, WorkflowDefinition definition, IReadOnlyList<ReplayVariant> variants)
     {
         var premium = variants.Single(v => v.Name == "premium-only");
         var table = new Table().Title($"{Markup.Escape(definition.Name)}: {variants[0].Runs + variants[0].Failed} labelled prompts, same host, same prices");
         table.AddColumns("Variant", "Runs", "Premium share", "Quality", "vs premium-only", "Dollars", "Cost vs premium-only", "Seconds");
-        // Places as the cost report shows dollars: four printed a few prompts' cheap-only cost ($0.00006) as 0.0000.
+        // Places as the cost report shows dollars: four printed a few prompts' cheap-only cost ($0.00006) as 0.0000. The
+        // places only: the variants are alternatives, not parts of a total, so each is rounded on its own (the column's
+        // rounding, which makes rows add up to a total, printed two variants of the same cost with different last digits).
         var dollars = MoneyColumn.ForReport([.. variants.Select(v => v.Dollars)]);
         for (int i = 0; i < variants.Count; i++)
         {
@@ -137,7 +139,7 @@ internal static class ReplayCommand
                 v.PremiumShare.ToString("P1", CultureInfo.InvariantCulture),
                 v.Quality.ToString("0.000", CultureInfo.InvariantCulture),
                 premium.Quality == 0 ? "-" : (v.Quality / premium.Quality).ToString("P1", CultureInfo.InvariantCulture),
-                dollars.Format(dollars[i]) + (v.UnpricedCalls > 0 ? $" (+{v.UnpricedCalls.ToString("N0", CultureInfo.InvariantCulture)} unpriced)" : string.Empty),
+                dollars.Format(Math.Round(v.Dollars, dollars.Places, MidpointRounding.AwayFromZero)) + (v.UnpricedCalls > 0 ? $" (+{v.UnpricedCalls.ToString("N0", CultureInfo.InvariantCulture)} unpriced)" : string.Empty),
                 premium.Dollars == 0 ? "-" : ((double)(v.Dollars / premium.Dollars)).ToString("P1", CultureInfo.InvariantCulture),
                 v.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
         }

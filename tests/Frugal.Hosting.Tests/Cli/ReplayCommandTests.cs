@@ -292,6 +292,26 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void Print_VariantsOfTheSameCost_ShowTheSameDollars()
+    {
+        // The variants were rounded as a column adding up to a total, which they are not: of two variants costing
+        // $0.000155 each, one printed 0.00016 and the other 0.00015.
+        var definition = Frugal.Workflows.WorkflowLoader.Parse(File.ReadAllText(RepoPaths.Workflow("routed-qa.yaml")), "routed-qa.yaml");
+        var output = new StringWriter();
+
+        Frugal.Cli.Commands.ReplayCommand.Print(output, definition,
+        [
+            new("auto", 2, 0, 1, 2, 0.000155m, 1),
+            new("cheap-only", 2, 0, 0, 1, 0.000155m, 1),
+            new("premium-only", 2, 0, 2, 2, 0.0003m, 1),
+        ]);
+
+        var text = output.ToString();
+        Assert.Equal(2, text.Split("0.00016").Length - 1);
+        Assert.DoesNotContain("0.00015", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replay_MissingWorkflowFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_directory.FullName, "nope.yaml");
