@@ -92,15 +92,27 @@ public sealed class InferenceEmbeddingGenerator : IEmbeddingGenerator<string, Em
         }
 
         var result = ReadEmbeddings(body, model);
-        if (response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
-            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            && double.IsFinite(seconds) && seconds >= 0)
+        if (GpuSeconds(response) is { } seconds)
         {
             result.AdditionalProperties = new() { [GpuSecondsProperty] = seconds };
         }
 
         return result;
     }
+
+    /// <summary>
+    /// The accelerator seconds the inference app counted for a call (header <c>x-frugal-gpu-seconds</c>), or null when
+    /// it sent none that can be one call's: a count that is not a finite number from 0 to an hour. NaN or a count past
+    /// decimal's range failed pricing the call's record after its answer was paid for, and a negative one took seconds
+    /// off the step's total; no call of the app's lasts an hour (its batches take milliseconds, its clients time out
+    /// within minutes).
+    /// </summary>
+    internal static double? GpuSeconds(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
+        && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && seconds is >= 0 and <= 3600
+            ? seconds
+            : null;
 
     private static ByteArrayContent CreateBody(IEnumerable<string> values, string model, int? dimensions)
     {

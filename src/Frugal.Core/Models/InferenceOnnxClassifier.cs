@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -84,8 +83,7 @@ public sealed class InferenceOnnxClassifier : IOnnxClassifier
         }
 
         var tokens = document.RootElement.TryGetProperty("usage", out var usage) && usage.TryGetProperty("prompt_tokens", out var p) ? p.GetInt64() : 0;
-        var seconds = response.Headers.TryGetValues("x-frugal-gpu-seconds", out var gpu)
-            && double.TryParse(gpu.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && double.IsFinite(s) && s >= 0 ? s : 0;
+        var seconds = Frugal.Embeddings.InferenceEmbeddingGenerator.GpuSeconds(response) ?? 0;
         var truncated = item.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True;
         return new OnnxClassification(item.GetProperty("label").GetString() ?? string.Empty, scores, tokens, seconds, truncated);
     }

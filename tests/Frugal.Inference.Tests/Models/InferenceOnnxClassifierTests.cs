@@ -50,14 +50,16 @@ public sealed class InferenceOnnxClassifierTests(ServiceFixture service)
             "the inference app at http://localhost/ refused the input of ONNX model 'urgency' (400 Bad Request): 'input' is empty or only whitespace; send some text.",
             error.Message);
     }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("-1")]
-    public async Task ClassifyAsync_GpuSecondsHeaderNotAFiniteCount_CountsNoSeconds(string header)
+    [InlineData("1e30")]
+    public async Task ClassifyAsync_GpuSecondsHeaderNoCallCanHave_CountsNoSeconds(string header)
     {
         // Taken as it came: a NaN or infinite count failed pricing the call's record (PriceGpu, the report's decimals)
-        // after the answer was paid for, and a negative one took seconds off the step's total.
+        // after the answer was paid for, and a negative one took seconds off the step's total, and 1e30 overflowed decimal when priced.
         using var http = new HttpClient(new Answering(header));
         var classifier = new InferenceOnnxClassifier(http, Options.Create(new FrugalInferenceOptions { Endpoint = new Uri("http://localhost/") }));
 
