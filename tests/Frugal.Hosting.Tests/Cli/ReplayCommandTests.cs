@@ -345,7 +345,6 @@ public sealed class ReplayCommandTests : IDisposable
     private static string[] ReplayLedgers() =>
         [.. Directory.GetDirectories(Path.GetTempPath(), "frugal-replay-*").Where(d => !d.Contains("frugal-replay-tests-", StringComparison.Ordinal)).Order()];
 
-    /// <summary>Rows in the labelled format: odd rows both tiers answer well, even rows only premium does.</summary>
     [Fact]
     public async Task Replay_TerminatedWithStepsInFlight_LetsThemFinishInsteadOfPrintingThemAsFailed()
     {
@@ -403,6 +402,7 @@ public sealed class ReplayCommandTests : IDisposable
         }
     }
 
+    /// <summary>Rows in the labelled format: odd rows both tiers answer well, even rows only premium does.</summary>
     private static string Labelled(int rows)
     {
         var text = new StringBuilder("id,source,prompt,cheap_score,premium_score\n");
