@@ -186,7 +186,9 @@ public sealed partial class BudgetGuard
             // maximum and usually settle far lower, so wait for them rather than refuse (or downgrade) with the budget
             // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds. A call with
             // no cheaper tier under Downgrade goes on whatever they settle at: waiting only delayed it.
-            if (balance.Reserved <= 0 || waited >= _options.ReservationMaxWait || (_options.Action == BudgetAction.Downgrade && !canDowngrade))
+            // Nor for other processes' calls that a store of this process alone was seeded with: nothing here settles
+            // them, so a resumed run waited the whole minute for them and was refused all the same.
+            if (balance.Reserved - balance.Unsettleable <= 0 || waited >= _options.ReservationMaxWait || (_options.Action == BudgetAction.Downgrade && !canDowngrade))
             {
                 break;
             }

@@ -18,7 +18,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     // Per counter, the reservations not yet settled: id -> (amount, when the lease ends).
-    private readonly Dictionary<string, Dictionary<string, (long Amount, DateTimeOffset Until)>> _holds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, (long Amount, DateTimeOffset Until, bool Seeded)>> _holds = new(StringComparer.Ordinal);
 
     // Per counter, the reservations settled, or counted as spent when their lease passed (Lapsed), for SettledFor.
     private readonly Dictionary<string, Dictionary<string, (bool Lapsed, DateTimeOffset Until)>> _settled = new(StringComparer.Ordinal);
@@ -70,10 +70,10 @@ public sealed class InMemoryBudgetStore : IBudgetStore
                 Update(counter.Key, counter.TimeToLive, e => e with { Reserved = e.Reserved + hold.Amount });
                 if (!_holds.TryGetValue(counter.Key, out var holds))
                 {
-                    _holds[counter.Key] = holds = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
+                    _holds[counter.Key] = holds = new Dictionary<string, (long, DateTimeOffset, bool)>(StringComparer.Ordinal);
                 }
 
-                holds[hold.Id] = (hold.Amount, now + hold.Lease);
+                holds[hold.Id] = (hold.Amount, now + hold.Lease, false);
             }
         }
 
@@ -140,7 +140,16 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             // Lapsed holds are released on reads too: a balance read shows only what calls still in flight hold.
             ReleaseLapsed(key, null, _time.GetUtcNow());
             var entry = Get(key);
-            return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved, entry.Seeded));
+            long seeded = 0;
+            if (_holds.TryGetValue(key, out var holds))
+            {
+                foreach (var hold in holds.Values)
+                {
+                    seeded += hold.Seeded ? hold.Amount : 0;
+                }
+            }
+
+            return Task.FromResult(new BudgetBalance(entry.Spent, entry.Reserved, entry.Seeded) { Unsettleable = seeded });
         }
     }
 
@@ -159,13 +168,13 @@ public sealed class InMemoryBudgetStore : IBudgetStore
                 var now = _time.GetUtcNow();
                 if (!_holds.TryGetValue(counter.Key, out var holds))
                 {
-                    holds = new Dictionary<string, (long, DateTimeOffset)>(StringComparer.Ordinal);
+                    holds = new Dictionary<string, (long, DateTimeOffset, bool)>(StringComparer.Ordinal);
                 }
 
                 long reserved = 0;
                 foreach (var hold in held)
                 {
-                    if (holds.TryAdd(hold.Id, (hold.Amount, now + hold.Lease)))
+                    if (holds.TryAdd(hold.Id, (hold.Amount, now + hold.Lease, true)))
                     {
                         reserved += hold.Amount;
                     }
@@ -220,7 +229,7 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 
         long lapsed = 0;
         bool counted = _entries.ContainsKey(key);
-        foreach (var (id, (amount, until)) in holds)
+        foreach (var (id, (amount, until, _)) in holds)
         {
             if (until <= now)
             {

@@ -245,6 +245,29 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_BudgetFullOnlyOfAKilledProcessesCall_RefusedWithoutWaitingForIt()
+    {
+        // frugal run killed during a $0.25 call and started again: the new process's memory store holds that call, which
+        // nothing in this process can settle, yet a call of the resumed run waited ReservationMaxWait (a minute) for it
+        // to settle and was refused all the same. Refused at once now (the fake clock never lets a wait end).
+        var time = new FakeTimeProvider(Now);
+        var ledger = new ListLedger(
+            Record("acme", Now.AddMinutes(-2), 0.25m) with { RunId = "run-7", Outcome = CostOutcome.Started, Invocation = Guid.NewGuid().ToString("N") });
+        var store = new InMemoryBudgetStore(time);
+        var guard = Guard(o =>
+        {
+            o.PerRun = 0.20m;
+            o.Action = BudgetAction.Refuse;
+            o.Tenants["acme"] = new TenantBudgetOptions { Monthly = 10m };
+        }, store, ledger, time);
+
+        var refused = await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.05m), canDowngrade: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("$0.00 spent and $0.25 reserved by calls not settled yet (in flight, or cut off by a stop) of $0.20", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReserveAsync_LedgerHoldsACallKilledWithinTheLease_HoldsItUntilItsLeasePassesThenCountsItAsSpent()
     {
         // frugal run killed (kill -9, OOM) 2 minutes into a $0.25 call, and started again at once: the new process's
@@ -265,7 +288,7 @@ public sealed class BudgetGuardTests
         }, store, ledger, time);
 
         var reservation = await guard.ReserveAsync(Context("acme", "run-7"), BudgetGuard.ToNano(0.20m), canDowngrade: false, CancellationToken.None);
-        var held = new BudgetBalance(0, BudgetGuard.ToNano(0.45m), Seeded: true);
+        var held = new BudgetBalance(0, BudgetGuard.ToNano(0.45m), Seeded: true) { Unsettleable = BudgetGuard.ToNano(0.25m) };
         Assert.Equal(held, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None)); // the month
         Assert.Equal(held, await store.GetAsync(reservation.Counters[1].Key, CancellationToken.None)); // the run
 
@@ -273,7 +296,7 @@ public sealed class BudgetGuardTests
         ledger.Records.Remove(own);
         ledger.Records.Add(own with { Outcome = CostOutcome.Succeeded, Dollars = 0.05m });
         time.Advance(TimeSpan.FromMinutes(8) - TimeSpan.FromTicks(1));
-        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.05m), BudgetGuard.ToNano(0.25m), Seeded: true), await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(BudgetGuard.ToNano(0.05m), BudgetGuard.ToNano(0.25m), Seeded: true) { Unsettleable = BudgetGuard.ToNano(0.25m) }, await store.GetAsync(reservation.Counters[0].Key, CancellationToken.None));
 
         time.Advance(TimeSpan.FromTicks(1));
         var spent = new BudgetBalance(BudgetGuard.ToNano(0.30m), 0, Seeded: true);

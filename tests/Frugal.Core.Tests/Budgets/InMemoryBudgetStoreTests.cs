@@ -8,17 +8,18 @@ public sealed class InMemoryBudgetStoreTests
     [Fact]
     public async Task SeedAsync_HoldsOfOtherProcessesCalls_HeldUntilTheirLeasesPassThenSpentAndOnlyByTheFirstSeed()
     {
-        // A call of a process killed within its lease: held as the store it reserved in held it, then spent.
+        // A call of a process killed within its lease: held as the store it reserved in held it, then spent; nothing here
+        // settles it (Unsettleable), where this process's own call can be.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
         var store = new InMemoryBudgetStore(time);
         var counter = new BudgetCounter("frugal:budget:{acme}:month:2026-12", 1_000, TimeSpan.FromDays(40), FromLedger: true);
 
         await store.SeedAsync(counter, 300, [new BudgetHold("killed", 200, TimeSpan.FromMinutes(3)), new BudgetHold("other", 50, TimeSpan.FromMinutes(9))], CancellationToken.None);
         await store.SeedAsync(counter, 300, [new BudgetHold("again", 400, TimeSpan.FromMinutes(3))], CancellationToken.None);
-        Assert.Equal(new BudgetBalance(300, 250, Seeded: true), await store.GetAsync(counter.Key, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(300, 250, Seeded: true) { Unsettleable = 250 }, await store.GetAsync(counter.Key, CancellationToken.None));
 
         time.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(new BudgetBalance(500, 50, Seeded: true), await store.GetAsync(counter.Key, CancellationToken.None));
+        Assert.Equal(new BudgetBalance(500, 50, Seeded: true) { Unsettleable = 50 }, await store.GetAsync(counter.Key, CancellationToken.None));
         Assert.Equal(-1, await store.TryReserveAsync([counter], new BudgetHold("call", 450, TimeSpan.FromMinutes(10)), force: false, CancellationToken.None));
         Assert.Equal(0, await store.TryReserveAsync([counter], new BudgetHold("next", 1, TimeSpan.FromMinutes(10)), force: false, CancellationToken.None));
 
