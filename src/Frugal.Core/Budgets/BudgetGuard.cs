@@ -187,8 +187,10 @@ public sealed partial class BudgetGuard
             // mostly unspent. Admission still needs spent + reserved under the limit, so the bound holds. A call with
             // no cheaper tier under Downgrade goes on whatever they settle at: waiting only delayed it.
             // Nor for other processes' calls that a store of this process alone was seeded with: nothing here settles
-            // them, so a resumed run waited the whole minute for them and was refused all the same.
-            if (balance.Reserved - balance.Unsettleable <= 0 || waited >= _options.ReservationMaxWait || (_options.Action == BudgetAction.Downgrade && !canDowngrade))
+            // them (their leases end as spent), so a resumed run waited the whole minute for them and was refused all
+            // the same; nor when those alone fill the budget, whatever the calls that can settle come to.
+            if (balance.Reserved - balance.Unsettleable <= 0 || balance.Spent + balance.Unsettleable >= counter.Limit
+                || waited >= _options.ReservationMaxWait || (_options.Action == BudgetAction.Downgrade && !canDowngrade))
             {
                 break;
             }

@@ -268,6 +268,23 @@ public sealed class BudgetGuardTests
     }
 
     [Fact]
+    public async Task ReserveAsync_KilledProcessesCallsAndSpendFillTheBudget_RefusedWithoutWaitingForOwnCalls()
+    {
+        // Its own call in flight may settle at nothing, but the killed process's call and what is spent fill the budget
+        // on their own: waiting for the own call could not make room.
+        var time = new FakeTimeProvider(Now);
+        var ledger = new ListLedger(
+            Record("acme", Now.AddMinutes(-2), 0.20m) with { RunId = "run-1", Outcome = CostOutcome.Started, Invocation = Guid.NewGuid().ToString("N") });
+        var guard = Guard(o => (o.Tenants["acme"], o.Action) = (new TenantBudgetOptions { Monthly = 0.30m }, BudgetAction.Refuse), new InMemoryBudgetStore(time), ledger, time);
+        await guard.ReserveAsync(Context("acme", "run-2"), BudgetGuard.ToNano(0.09m), canDowngrade: false, CancellationToken.None);
+        var settled = await guard.ReserveAsync(Context("acme", "run-3"), BudgetGuard.ToNano(0.10m), canDowngrade: false, CancellationToken.None);
+        await guard.SettleAsync(settled, BudgetGuard.ToNano(0.10m));
+
+        await Assert.ThrowsAsync<BudgetExceededException>(
+            () => guard.ReserveAsync(Context("acme", "run-4"), BudgetGuard.ToNano(0.01m), canDowngrade: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task ReserveAsync_LedgerHoldsACallKilledWithinTheLease_HoldsItUntilItsLeasePassesThenCountsItAsSpent()
     {
         // frugal run killed (kill -9, OOM) 2 minutes into a $0.25 call, and started again at once: the new process's
