@@ -153,12 +153,21 @@ public sealed class ModelStepHandler
                         metadata["escalation_skipped"] = skipped.Message;
                         EnsureUsable(call, first);
                     }
+                    finally
+                    {
+                        // Counted whenever the ledger records the cheap answer as escalated (replaced is set), the
+                        // premium call's failure included: counted only once premium answered, a run whose premium
+                        // calls failed showed escalated records in the ledger and no escalation in the metric.
+                        if (replaced is not null)
+                        {
+                            FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
+                        }
+                    }
 
                     if (second is not null)
                     {
                         answered = second.Result;
                         metadata["escalated"] = new JsonObject { ["from"] = "cheap", ["to"] = "premium", ["reason"] = reason, ["premium_valid"] = second.Invalid is null };
-                        FrugalMetrics.RecordEscalation(request.Workflow, ModelTierKeys.Cheap, ModelTierKeys.Premium);
                         if (FeedbackFor(request.Tenant) is { } escalationFeedback)
                         {
                             await escalationFeedback.AddAsync(new RoutingFeedback(request.RunId, request.ItemStepId(index), "escalation", call.System, prompt, 0, second.Invalid is null ? 1 : 0), cancellationToken)

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using Frugal.Costs;
+using Frugal.Telemetry;
+using Frugal.Workflows;
+using Microsoft.DurableTask.Client;
+
+namespace Frugal.Hosting.Tests.Engine;
+
+public sealed partial class ModelControlTests
+{
+    [Fact]
+    public async Task Run_EscalatedPremiumCallFails_MetricsCountWhatTheLedgerRecords()
+    {
+        // The escalation was counted only once premium answered: three escalated records in the ledger, none in the metric.
+        using var metrics = new FrugalMeasurements();
+        await using var runtime = await StartAsync(new()
+        {
+            ["Emulator:Deployments:gpt-4o:ServerErrorRate"] = "1",
+            ["Frugal:Models:Resilience:MaxRetries"] = "0",
+        });
+        var definition = Named(EscalatingStep);
+
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject { ["q"] = "What is the capital of France?" });
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        var records = await RecordsAsync(runtime, id);
+        var counted = metrics.Of(definition.Name);
+        Assert.Equal(records.Count(r => r.Outcome == CostOutcome.Escalated), counted.Where(m => m.Name == "frugal.escalations").Sum(m => m.Value));
+        Assert.Equal(3, counted.Where(m => m.Name == "frugal.escalations").Sum(m => m.Value));
+        Assert.Equal(3, counted.Where(m => m.Name == "frugal.step.failures").Sum(m => m.Value));
+        Assert.Equal((double)records.Sum(r => r.Dollars), counted.Where(m => m.Name == "frugal.cost.dollars").Sum(m => m.Value), 12);
+    }
+
+    /// <summary>The workflow under a name of its own, so that the metrics of tests running alongside are told apart.</summary>
+    private static WorkflowDefinition Named(string steps) =>
+        WorkflowLoader.Parse($"name: control-{Guid.NewGuid():N}\ninput: {{ type: object }}\n" + steps, "control.yaml");
+
+    private sealed record Measurement(string Name, double Value, Dictionary<string, object?> Tags);
+
+    /// <summary>Collects the measurements of the <c>Frugal</c> meter.</summary>
+    private sealed class FrugalMeasurements : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentQueue<Measurement> _measurements = new();
+
+        public FrugalMeasurements()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == FrugalTelemetry.SourceName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
+            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
+            _listener.Start();
+        }
+
+        /// <summary>The measurements tagged with <paramref name="workflow"/>.</summary>
+        public List<Measurement> Of(string workflow) => [.. _measurements.Where(m => Equals(m.Tags.GetValueOrDefault("frugal.workflow"), workflow))];
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var dictionary = new Dictionary<string, object?>();
+            foreach (var (key, tagValue) in tags)
+            {
+                dictionary[key] = tagValue;
+            }
+
+            _measurements.Enqueue(new Measurement(instrument.Name, value, dictionary));
+        }
+    }
+}
