@@ -60,7 +60,7 @@ public sealed class ExecuteStepActivity : TaskActivity<StepRequest, StepResponse
             Log.StepCallsFailed(_logger, input.RunId, input.StepId, input.Attempt, response.Failed.Count, response.Results.Count, _text.Describe(failure, input.Tenant));
         }
 
-        StepTelemetry.Complete(span, response);
+        StepTelemetry.Complete(span, input, response, _text);
         Log.StepExecuted(_logger, input.RunId, input.StepId, input.Attempt, input.Calls.Count, response.Results.Sum(r => r.DurationMs));
         return response;
     }

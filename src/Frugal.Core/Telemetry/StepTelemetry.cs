@@ -46,24 +46,48 @@ public static class StepTelemetry
         }
     }
 
-    /// <summary>Tags the span with what the attempt used: tiers, models, tokens and dollars of its cost records.</summary>
+    /// <summary>
+    /// Tags the span with what the attempt used: tiers, models, tokens and dollars of its cost records. An attempt some
+    /// of whose calls failed (<see cref="StepResponse.Failed"/>: the orchestrator sends those again) is a failed attempt:
+    /// its span has error status, described as <paramref name="text"/> lets telemetry say for the run's tenant, and
+    /// <c>frugal.step.failures</c> counts it, as it counts an attempt that failed whole.
+    /// </summary>
     /// <param name="activity">The span.</param>
+    /// <param name="request">The attempt.</param>
     /// <param name="response">The attempt's results.</param>
-    public static void Complete(Activity? activity, StepResponse response)
+    /// <param name="text">Whose text telemetry may carry.</param>
+    public static void Complete(Activity? activity, StepRequest request, StepResponse response, TenantTextPolicy text)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(text);
+        var failure = response.Failed is [var first, ..] ? response.Results[first].Failure : null;
+        if (failure is not null)
+        {
+            CountFailure(request, failure.Type);
+        }
+
         if (activity is null)
         {
             return;
         }
 
-        activity.SetTag("frugal.tier", string.Join(",", response.Results.Select(r => r.Tier).Distinct()));
+        // A failed call's result names no tier ("none"): the tiers are those that answered.
+        activity.SetTag("frugal.tier", string.Join(",", response.Results.Where(r => r.Failure is null).Select(r => r.Tier).Distinct()));
         if (activity.GetCustomProperty(TallyProperty) is CostTally tally)
         {
             tally.Tag(activity);
         }
 
-        activity.SetStatus(ActivityStatusCode.Ok);
+        if (failure is null)
+        {
+            activity.SetStatus(ActivityStatusCode.Ok);
+        }
+        else
+        {
+            activity.SetStatus(ActivityStatusCode.Error, text.Describe(failure, request.Tenant))
+                .SetTag("error.type", failure.Type);
+        }
     }
 
     /// <summary>
@@ -87,12 +111,14 @@ public static class StepTelemetry
 
         activity?.SetStatus(ActivityStatusCode.Error, text.Describe(exception, request.Tenant))
             .SetTag("error.type", exception.GetType().FullName);
-        FrugalMetrics.StepFailures.Add(
-            1,
-            new KeyValuePair<string, object?>("frugal.workflow", request.Workflow),
-            new KeyValuePair<string, object?>("frugal.step", request.StepId),
-            new KeyValuePair<string, object?>("error.type", exception.GetType().FullName)); // as on the span: the conventions' fully qualified name
+        CountFailure(request, exception.GetType().FullName!);
     }
+
+    private static void CountFailure(StepRequest request, string errorType) => FrugalMetrics.StepFailures.Add(
+        1,
+        new KeyValuePair<string, object?>("frugal.workflow", request.Workflow),
+        new KeyValuePair<string, object?>("frugal.step", request.StepId),
+        new KeyValuePair<string, object?>("error.type", errorType)); // as on the span: the conventions' fully qualified name
 
     /// <summary>
     /// What a step attempt's cost records add up to. Its calls run concurrently (a foreach batch), hence the lock.

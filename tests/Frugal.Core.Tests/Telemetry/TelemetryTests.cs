@@ -176,7 +176,7 @@ public sealed class TelemetryTests
             }
 
             StepTelemetry.Count(Record() with { Model = "gpt-4o", Priced = false });
-            StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]));
+            StepTelemetry.Complete(span, request, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 1000, 100)]), TenantTextPolicy.None);
         }
 
         var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.run.id"), "run-42"));
@@ -202,7 +202,7 @@ public sealed class TelemetryTests
         using (var span = StepTelemetry.Start(request))
         {
             StepTelemetry.Count(Record() with { Tier = CostTier.Deterministic });
-            StepTelemetry.Complete(span, new StepResponse([new CallResult(JsonValue.Create("ok"), "deterministic", null, 0, 0)]));
+            StepTelemetry.Complete(span, request, new StepResponse([new CallResult(JsonValue.Create("ok"), "deterministic", null, 0, 0)]), TenantTextPolicy.None);
         }
 
         var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.run.id"), "run-44"));

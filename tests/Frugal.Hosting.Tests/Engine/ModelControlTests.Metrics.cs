@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Frugal.Costs;
 using Frugal.Telemetry;
 using Frugal.Workflows;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Frugal.Hosting.Tests.Engine;
 
@@ -30,6 +32,52 @@ public sealed partial class ModelControlTests
         Assert.Equal(records.Count(r => r.Outcome == CostOutcome.Escalated), counted.Where(m => m.Name == "frugal.escalations").Sum(m => m.Value));
         Assert.Equal(3, counted.Where(m => m.Name == "frugal.escalations").Sum(m => m.Value));
         Assert.Equal(3, counted.Where(m => m.Name == "frugal.step.failures").Sum(m => m.Value));
+        Assert.Equal((double)records.Sum(r => r.Dollars), counted.Where(m => m.Name == "frugal.cost.dollars").Sum(m => m.Value), 12);
+    }
+
+    [Fact]
+    public async Task Run_OneCallOfABatchFails_ItsAttemptIsAFailedAttemptOnTheSpanAndTheMetric()
+    {
+        // The attempt whose 'flaky' call failed (the orchestrator sent it again) had an Ok span tagged frugal.tier
+        // "cheap,none", and frugal.step.failures counted nothing, while the ledger recorded the failed call.
+        using var metrics = new FrugalMeasurements();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FrugalTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var flaky = new FailFirstRequestHandler("flaky");
+        await using var runtime = await StartAsync(
+            services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => flaky.Share())));
+        var definition = Named("""
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 4
+                do:
+                  kind: model
+                  tier: cheap
+                  prompt: Summarise ${ item }
+            """);
+
+        var (id, _) = await RunAsync(runtime, definition, new JsonObject { ["items"] = new JsonArray("alpha", "flaky", "gamma", "delta") });
+
+        var records = await RecordsAsync(runtime, id);
+        var first = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), id) && Equals(s.GetTagItem("frugal.attempt"), 1));
+        Assert.Equal(ActivityStatusCode.Error, first.Status);
+        Assert.Equal("Frugal.Models.ModelCallException", first.GetTagItem("error.type"));
+        Assert.DoesNotContain("overloaded for the test", first.StatusDescription, StringComparison.Ordinal); // the tenant's text is not stored
+        Assert.Equal("cheap", first.GetTagItem("frugal.tier"));
+        var second = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), id) && Equals(s.GetTagItem("frugal.attempt"), 2));
+        Assert.Equal(ActivityStatusCode.Ok, second.Status);
+        var counted = metrics.Of(definition.Name);
+        var failure = Assert.Single(counted, m => m.Name == "frugal.step.failures");
+        Assert.Equal(records.Count(r => r.Outcome == CostOutcome.Failed), failure.Value);
+        Assert.Equal("Frugal.Models.ModelCallException", failure.Tags["error.type"]);
         Assert.Equal((double)records.Sum(r => r.Dollars), counted.Where(m => m.Name == "frugal.cost.dollars").Sum(m => m.Value), 12);
     }
 
