@@ -18,14 +18,21 @@ public static class HttpMetricsApplicationBuilderExtensions
         return app.Use(async (context, next) =>
         {
             long started = Stopwatch.GetTimestamp();
+            int? failed = null;
             try
             {
                 await next(context).ConfigureAwait(false);
             }
+            catch when (!context.Response.HasStarted)
+            {
+                // The exception handler around this answers 500 once the exception leaves; the response still said 200.
+                failed = StatusCodes.Status500InternalServerError;
+                throw;
+            }
             finally
             {
                 string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
-                FrugalMetrics.RecordHttpRequest(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                FrugalMetrics.RecordHttpRequest(route, context.Request.Method, failed ?? context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         });
     }
