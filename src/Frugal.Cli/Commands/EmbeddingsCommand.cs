@@ -77,14 +77,13 @@ internal static class EmbeddingsCommand
         try
         {
             Directory.CreateDirectory(folder);
-            using var probe = new FileStream(
-                Path.Combine(folder, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
-            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return ex.Message;
         }
+
+        return WritableFolder.Problem(folder);
     }
 
     /// <summary>Refreshes with the same services a local run uses (in-process models unless Frugal:Inference:Endpoint is set).</summary>

@@ -306,19 +306,8 @@ internal static class RouterCommand
     }
 
     /// <summary>Why no file can be written in <paramref name="folder"/> (an existing one), or null.</summary>
-    private static string? WriteProblem(DirectoryInfo folder)
-    {
-        try
-        {
-            using var probe = new FileStream(Path.Combine(folder.FullName, $".frugal-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"the folder '{folder.FullName}' cannot be written to ({ex.Message})";
-        }
-
-        return null;
-    }
+    private static string? WriteProblem(DirectoryInfo folder) =>
+        WritableFolder.Problem(folder.FullName) is { } problem ? $"the folder '{folder.FullName}' cannot be written to ({problem})" : null;
 
     /// <summary>
     /// Adds to <paramref name="option"/> the check that the file it names can be written, said before anything is
