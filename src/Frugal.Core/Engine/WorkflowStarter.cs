@@ -25,7 +25,7 @@ public static class WorkflowStarter
         ArgumentNullException.ThrowIfNull(definition);
         ThrowIfTenantInvalid(tenant);
         return WorkflowInputValidator.TryValidate(definition, input, out var valid, out var violations)
-            ? StartAsync(client, valid, tenant, instanceId, execution: 0, cancellationToken)
+            ? ScheduleAsync(client, valid, tenant, instanceId, execution: 0, cancellationToken)
             : throw new WorkflowInputException(definition.Name, violations);
     }
 
@@ -36,7 +36,7 @@ public static class WorkflowStarter
     /// <param name="instanceId">The run's id, or null for a new one.</param>
     /// <param name="execution">Which execution of <paramref name="instanceId"/> this is (<see cref="NextExecutionAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<string> StartAsync(
+    public static Task<string> StartAsync(
         DurableTaskClient client,
         ValidatedInput input,
         string? tenant = null,
@@ -47,6 +47,13 @@ public static class WorkflowStarter
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(input);
         ThrowIfTenantInvalid(tenant);
+        return ScheduleAsync(client, input, tenant, instanceId, execution, cancellationToken);
+    }
+
+    /// <summary>Schedules the run; both public starts have checked their arguments (the tenant once, not again here).</summary>
+    private static async Task<string> ScheduleAsync(
+        DurableTaskClient client, ValidatedInput input, string? tenant, string? instanceId, int execution, CancellationToken cancellationToken)
+    {
         var definition = input.Definition;
         var request = new WorkflowRunRequest(
             definition.Name,
