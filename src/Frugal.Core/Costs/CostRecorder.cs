@@ -18,8 +18,8 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly int _maxBatch;
     private readonly HashSet<string> _textTenants;
-    private readonly Channel<(CostRecord Record, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(CostRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(CostRecord Record, TaskCompletionSource Done, object? Tally)> _queue =
+        Channel.CreateUnbounded<(CostRecord, TaskCompletionSource, object?)>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Task _loop;
 
@@ -40,7 +40,8 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Queues <paramref name="record"/> and completes when it is durable. Prompt and answer text are dropped (their
-    /// hashes kept, computed here when missing) unless the record's tenant opted in.
+    /// hashes kept, computed here when missing) unless the record's tenant opted in. Metrics and the current step's
+    /// span count the record once it is committed, and only when the ledger did not hold it already.
     /// </summary>
     /// <param name="record">The activity attempt's cost.</param>
     /// <param name="cancellationToken">Stops waiting; the record may still be written.</param>
@@ -51,14 +52,9 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(record);
         // Continuations run synchronously, on the commit loop (see CommitLoopAsync).
         var done = new TaskCompletionSource();
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done)), this);
-        if (!record.Unfinished)
-        {
-            // A write-ahead record is a bound, not a cost: the call's own record is what metrics and spans count.
-            Frugal.Telemetry.FrugalMetrics.Record(record);
-            Frugal.Telemetry.StepTelemetry.Count(record);
-        }
 
+        // The step span is found here, where the caller's is current; the record is counted once it is committed.
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite((ApplyTextPolicy(record), done, Frugal.Telemetry.StepTelemetry.CurrentTally())), this);
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -73,6 +69,30 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
     /// <summary>Commits what is queued and stops the loop, blocking until done.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Counts in metrics and step spans the records of <paramref name="batch"/> the ledger stored anew (<paramref name="stored"/>,
+    /// in the batch's order), before any waiter goes on. Counted when queued, a record whose commit failed (its activity
+    /// is retried, and records again) or that the ledger held already (an append of the same call again) was counted
+    /// twice in metrics and once in the ledger. A write-ahead record is a bound, not a cost: the call's own record is
+    /// what metrics and spans count.
+    /// </summary>
+    private static void Count(List<(CostRecord Record, TaskCompletionSource Done, object? Tally)> batch, IReadOnlyList<CostRecord> stored)
+    {
+        var next = 0;
+        foreach (var item in batch)
+        {
+            if (next < stored.Count && ReferenceEquals(stored[next], item.Record))
+            {
+                next++;
+                if (!item.Record.Unfinished)
+                {
+                    Frugal.Telemetry.FrugalMetrics.Record(item.Record);
+                    Frugal.Telemetry.StepTelemetry.Count(item.Tally, item.Record);
+                }
+            }
+        }
+    }
+
     private CostRecord ApplyTextPolicy(CostRecord record)
     {
         var hashed = record with
@@ -85,7 +105,7 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
 
     private async Task CommitLoopAsync()
     {
-        var batch = new List<(CostRecord Record, TaskCompletionSource Done)>(_maxBatch);
+        var batch = new List<(CostRecord Record, TaskCompletionSource Done, object? Tally)>(_maxBatch);
         var records = new List<CostRecord>(_maxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -100,8 +120,9 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
 
             try
             {
-                await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
+                var stored = await _ledger.AppendAsync(records, CancellationToken.None).ConfigureAwait(false);
                 Log.CostBatchCommitted(_logger, batch.Count);
+                Count(batch, stored);
 
                 // Each waiter's continuation (the rest of its activity, up to sending the result) runs here, inline.
                 // Handing each to the thread pool instead cost more than the record itself on a small machine (a

@@ -9,8 +9,13 @@ public interface ICostLedger
     /// <summary>Stores <paramref name="records"/> durably; records whose key is already stored are ignored.</summary>
     /// <param name="records">The records to store.</param>
     /// <param name="cancellationToken">Cancels the append.</param>
-    /// <returns>A task that completes once every record is durable.</returns>
-    Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken);
+    /// <returns>
+    /// Once every record is durable, those of <paramref name="records"/> (the same instances, in their order) the ledger
+    /// did not hold before: a record kept under a re-run key, or one that replaced its write-ahead record, is among
+    /// them; one appended again is not. <paramref name="records"/> itself when all were new. Metrics count these, so
+    /// that they say what the ledger holds (see <see cref="CostRecorder"/>).
+    /// </returns>
+    Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken);
 
     /// <summary>Streams the records matching <paramref name="query"/>, without loading them all into memory.</summary>
     /// <param name="query">The filters.</param>

@@ -60,12 +60,12 @@ public sealed partial class SqliteCostLedger : ICostLedger, IDisposable
     public string FilePath { get; }
 
     /// <inheritdoc />
-    public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
-            return;
+            return records;
         }
 
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -74,43 +74,64 @@ public sealed partial class SqliteCostLedger : ICostLedger, IDisposable
             var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction();
             var insert = _insert ??= Prepare(connection, InsertSql);
-            foreach (var record in records)
+
+            // The records stored anew, made only once one was not: the usual batch is all new, and is returned as it is.
+            List<CostRecord>? stored = null;
+            for (var i = 0; i < records.Count; i++)
             {
-                var candidate = record;
-                for (var rerun = 1; !Insert(connection, insert, candidate); rerun++)
+                var record = records[i];
+                if (Store(connection, insert, record))
                 {
-                    // The key is taken. By this same record (appended again): done. By another execution of the same
-                    // attempt (its host stopped before the result was stored, and it ran again): a real cost, kept
-                    // under the next free re-run key (see CostRecord.Invocation).
-                    if (record.Invocation is null)
-                    {
-                        break;
-                    }
-
-                    var (invocation, outcome) = FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate);
-                    if (invocation == record.Invocation)
-                    {
-                        // The same call: its write-ahead record (CostOutcome.Started) gives way to its own record, in
-                        // this transaction, so a report never counts both; anything else is this record appended again.
-                        if (outcome == CostOutcome.Started && record.Outcome != CostOutcome.Started)
-                        {
-                            DeleteStarted(connection, _deleteStarted ??= Prepare(connection, DeleteStartedSql), candidate);
-                            Insert(connection, insert, candidate);
-                        }
-
-                        break;
-                    }
-
-                    candidate = record.Rerun(rerun);
+                    stored?.Add(record);
+                }
+                else
+                {
+                    stored ??= [.. records.Take(i)];
                 }
             }
 
             transaction.Commit();
+            return stored ?? records;
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>Inserts <paramref name="record"/> in the open transaction; false when the ledger held it already.</summary>
+    private bool Store(SqliteConnection connection, sqlite3_stmt insert, CostRecord record)
+    {
+        var candidate = record;
+        for (var rerun = 1; !Insert(connection, insert, candidate); rerun++)
+        {
+            // The key is taken. By this same record (appended again): done. By another execution of the same
+            // attempt (its host stopped before the result was stored, and it ran again): a real cost, kept
+            // under the next free re-run key (see CostRecord.Invocation).
+            if (record.Invocation is null)
+            {
+                return false;
+            }
+
+            var (invocation, outcome) = FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate);
+            if (invocation == record.Invocation)
+            {
+                // The same call: its write-ahead record (CostOutcome.Started) gives way to its own record, in
+                // this transaction, so a report never counts both; anything else is this record appended again.
+                if (outcome == CostOutcome.Started && record.Outcome != CostOutcome.Started)
+                {
+                    DeleteStarted(connection, _deleteStarted ??= Prepare(connection, DeleteStartedSql), candidate);
+                    Insert(connection, insert, candidate);
+                    return true;
+                }
+
+                return false;
+            }
+
+            candidate = record.Rerun(rerun);
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

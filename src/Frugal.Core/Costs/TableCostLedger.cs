@@ -75,28 +75,48 @@ public sealed partial class TableCostLedger : ICostLedger
     public Uri TableUri => _table.Uri;
 
     /// <inheritdoc />
-    public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        // The records the table held already (by reference: two equal records of a batch are two appends).
+        var held = new HashSet<object>(ReferenceEqualityComparer.Instance);
+
         // A call's own record that replaces its write-ahead record would fail its whole batch with a 409 (the key is
         // taken by that start): each goes on its own, and the rest keep their one transaction per partition.
         foreach (var record in records.Where(r => r.ReplacesStart))
         {
-            await AddOneAsync(record, cancellationToken).ConfigureAwait(false);
+            if (!await AddOneAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                held.Add(record);
+            }
         }
 
-        var partitions = records
-            .Where(r => !r.ReplacesStart)
-            .DistinctBy(r => (PartitionKeyOf(r), RowKeyOf(r)))
-            .GroupBy(PartitionKeyOf, StringComparer.Ordinal);
+        var keys = new HashSet<(string, string)>();
+        var rest = new List<CostRecord>(records.Count);
+        foreach (var record in records.Where(r => !r.ReplacesStart))
+        {
+            if (keys.Add((PartitionKeyOf(record), RowKeyOf(record))))
+            {
+                rest.Add(record);
+            }
+            else
+            {
+                held.Add(record); // a key twice in one batch: the first is stored
+            }
+        }
+
+        var partitions = rest.GroupBy(PartitionKeyOf, StringComparer.Ordinal);
         foreach (var partition in partitions)
         {
             foreach (var chunk in partition.Chunk(MaxBatch))
             {
-                await AddBatchAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await AddBatchAsync(chunk, held, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return held.Count == 0 ? records : [.. records.Where(r => !held.Contains(r))];
     }
 
     /// <inheritdoc />
@@ -244,7 +264,7 @@ public sealed partial class TableCostLedger : ICostLedger
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
 
-    private async Task AddBatchAsync(CostRecord[] chunk, CancellationToken cancellationToken)
+    private async Task AddBatchAsync(CostRecord[] chunk, HashSet<object> held, CancellationToken cancellationToken)
     {
         try
         {
@@ -256,7 +276,10 @@ public sealed partial class TableCostLedger : ICostLedger
             // Some records of the batch are already stored: the transaction is all-or-nothing, so add one by one.
             foreach (var record in chunk)
             {
-                await AddOneAsync(record, cancellationToken).ConfigureAwait(false);
+                if (!await AddOneAsync(record, cancellationToken).ConfigureAwait(false))
+                {
+                    held.Add(record);
+                }
             }
         }
     }
@@ -264,9 +287,10 @@ public sealed partial class TableCostLedger : ICostLedger
     /// <summary>
     /// Adds a record whose key may be taken: by the same record (an append the client library retried after it had
     /// succeeded), which is kept as it is, or by another execution of the same attempt (see
-    /// <see cref="CostRecord.Invocation"/>), a real cost kept under the next free re-run key.
+    /// <see cref="CostRecord.Invocation"/>), a real cost kept under the next free re-run key. False when the table held
+    /// the record already.
     /// </summary>
-    private async Task AddOneAsync(CostRecord record, CancellationToken cancellationToken)
+    private async Task<bool> AddOneAsync(CostRecord record, CancellationToken cancellationToken)
     {
         var candidate = record;
         for (var rerun = 1; ; rerun++)
@@ -274,13 +298,13 @@ public sealed partial class TableCostLedger : ICostLedger
             try
             {
                 await _table.AddEntityAsync(ToEntity(candidate), cancellationToken).ConfigureAwait(false);
-                return;
+                return true;
             }
             catch (RequestFailedException conflict) when (conflict.Status == 409)
             {
                 if (record.Invocation is null)
                 {
-                    return;
+                    return false;
                 }
 
                 var stored = await _table.GetEntityIfExistsAsync<TableEntity>(
@@ -292,9 +316,10 @@ public sealed partial class TableCostLedger : ICostLedger
                     if (entity.GetInt32("Outcome") == (int)CostOutcome.Started && record.Outcome != CostOutcome.Started)
                     {
                         await _table.UpdateEntityAsync(ToEntity(candidate), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                        return true;
                     }
 
-                    return;
+                    return false;
                 }
 
                 candidate = record.Rerun(rerun);

@@ -36,15 +36,28 @@ public static class StepTelemetry
     public static void Count(CostRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Count(CurrentTally(), record);
+    }
+
+    /// <summary>
+    /// The tally of the step attempt whose span is around the current one (null outside one), for
+    /// <see cref="Count(object?, CostRecord)"/> to add a record to later, on another thread (the cost recorder's commit loop).
+    /// </summary>
+    internal static object? CurrentTally()
+    {
         for (var span = Activity.Current; span is not null; span = span.Parent)
         {
             if (span.GetCustomProperty(TallyProperty) is CostTally tally)
             {
-                tally.Add(record);
-                return;
+                return tally;
             }
         }
+
+        return null;
     }
+
+    /// <summary>Adds <paramref name="record"/> to <paramref name="tally"/> (from <see cref="CurrentTally"/>), if any.</summary>
+    internal static void Count(object? tally, CostRecord record) => (tally as CostTally)?.Add(record);
 
     /// <summary>
     /// Tags the span with what the attempt used: tiers, models, tokens and dollars of its cost records. An attempt some

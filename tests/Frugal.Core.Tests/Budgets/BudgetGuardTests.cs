@@ -736,7 +736,7 @@ public sealed class BudgetGuardTests
     {
         public List<CostQuery> Queries { get; } = [];
 
-        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.FromResult(records);
 
         public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the seed read every record instead of the ledger's sums");
@@ -755,7 +755,7 @@ public sealed class BudgetGuardTests
     {
         public bool Fail { get; set; }
 
-        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.FromResult(records);
 
         public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -778,7 +778,7 @@ public sealed class BudgetGuardTests
 
         public int Queries => _queries;
 
-        public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) => Task.FromResult(records);
 
         public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {

@@ -8,10 +8,10 @@ internal sealed class ListLedger(params CostRecord[] records) : ICostLedger
 {
     public List<CostRecord> Records { get; } = [.. records];
 
-    public Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
     {
         Records.AddRange(records);
-        return Task.CompletedTask;
+        return Task.FromResult(records);
     }
 
     public async IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -8,10 +8,11 @@ internal static class CostLedgerContract
 {
     public static async Task AppendSameKeyTwice_KeepsOneRecord(ICostLedger ledger)
     {
+        // What an append returns is what metrics count: the records it stored anew, not those it held already.
         var first = Record(dollars: 0.5m);
-        await ledger.AppendAsync([first], CancellationToken.None);
-        await ledger.AppendAsync([first with { Dollars = 9m }], CancellationToken.None);
-        await ledger.AppendAsync([first, first], CancellationToken.None);
+        Assert.Same(first, Assert.Single(await ledger.AppendAsync([first], CancellationToken.None)));
+        Assert.Empty(await ledger.AppendAsync([first with { Dollars = 9m }], CancellationToken.None));
+        Assert.Empty(await ledger.AppendAsync([first, first], CancellationToken.None));
 
         var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
 
@@ -26,16 +27,21 @@ internal static class CostLedgerContract
         var first = Record(dollars: 0.5m) with { Invocation = "first" };
         var again = first with { Invocation = "again", Dollars = 0.7m };
         await ledger.AppendAsync([first], CancellationToken.None);
-        await ledger.AppendAsync([first], CancellationToken.None);                      // the same record twice: kept once
-        await ledger.AppendAsync([again], CancellationToken.None);                      // the attempt ran again
-        await ledger.AppendAsync([again], CancellationToken.None);                      // and its record came twice
-        await ledger.AppendAsync([first with { Invocation = "third", Dollars = 0.9m }, Record(step: "other")], CancellationToken.None);
+        var twice = await ledger.AppendAsync([first], CancellationToken.None);          // the same record twice: kept once
+        var ranAgain = await ledger.AppendAsync([again], CancellationToken.None);       // the attempt ran again
+        var cameTwice = await ledger.AppendAsync([again], CancellationToken.None);      // and its record came twice
+        CostRecord third = first with { Invocation = "third", Dollars = 0.9m }, other = Record(step: "other");
+        var mixed = await ledger.AppendAsync([third, other, first], CancellationToken.None);
 
         var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
 
         Assert.Equal(
             ["answer 0.5", "answer~rerun1 0.7", "answer~rerun2 0.9", "other 0.001"],
             stored.Select(r => $"{r.StepId} {r.Dollars}").Order(StringComparer.Ordinal));
+        Assert.Empty(twice);
+        Assert.Same(again, Assert.Single(ranAgain));
+        Assert.Empty(cameTwice);
+        Assert.Equal([third, other], mixed); // the records as appended (not re-keyed), in their order
     }
 
     public static async Task AppendRetryAttempt_KeepsBothAttempts(ICostLedger ledger)
@@ -195,14 +201,16 @@ internal static class CostLedgerContract
         var call = Record(dollars: 0.004m) with { Outcome = CostOutcome.Succeeded };
         await ledger.AppendAsync([Started(call with { Dollars = 0.02m }, "killed")], CancellationToken.None);
         await ledger.AppendAsync([Started(call with { Dollars = 0.02m }, "again")], CancellationToken.None);
-        await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }, Record(step: "other")], CancellationToken.None);
-        await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }], CancellationToken.None);
+        var replaced = await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }, Record(step: "other")], CancellationToken.None);
+        var again = await ledger.AppendAsync([call with { Invocation = "again", ReplacesStart = true }], CancellationToken.None);
 
         var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
 
         Assert.Equal(
             ["answer Started 0.02", "answer~rerun1 Succeeded 0.004", "other Succeeded 0.001"],
             stored.Select(r => $"{r.StepId} {r.Outcome} {r.Dollars}").Order(StringComparer.Ordinal));
+        Assert.Equal(2, replaced.Count); // the record that replaced its start is new to the ledger's sums
+        Assert.Empty(again);
     }
 
     private static CostRecord Started(CostRecord call, string invocation) =>

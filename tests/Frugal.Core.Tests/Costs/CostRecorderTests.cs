@@ -111,7 +111,7 @@ public sealed class CostRecorderTests
             }
         }
 
-        public async Task AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
         {
             await OnAppend(records);
             lock (_gate)
@@ -119,6 +119,8 @@ public sealed class CostRecorderTests
                 Batches.Add(records.Count);
                 Stored.AddRange(records);
             }
+
+            return records;
         }
 
         public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) =>

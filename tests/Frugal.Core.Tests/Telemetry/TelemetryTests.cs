@@ -194,6 +194,56 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task RecordAsync_RecordTheLedgerHeldAlready_MetricsAndSpanCountWhatTheLedgerStored()
+    {
+        // Counted when queued, a record appended again (the ledger keeps it once, by its key and invocation) was counted
+        // twice in frugal.cost.dollars and on the step's span. A re-execution of the attempt is a real cost, kept apart.
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        using var spans = new Spans(FrugalTelemetry.SourceName);
+        var folder = Path.Combine(Path.GetTempPath(), "frugal-telemetry-" + Guid.NewGuid().ToString("N"));
+        var workflow = "wf-dup-" + Guid.NewGuid().ToString("N");
+        var call = Record() with { Workflow = workflow, Model = "gpt-4o", Dollars = 0.25m, Invocation = "first" };
+        var request = new StepRequest(workflow, "h", "acme", "answer", 1, []) { RunId = "run-dup" };
+        try
+        {
+            using var ledger = new SqliteCostLedger(Path.Combine(folder, "costs.db"));
+            await using (var recorder = new CostRecorder(ledger, Options.Create(new CostsOptions())))
+            {
+                using var span = StepTelemetry.Start(request);
+                await recorder.RecordAsync(call, CancellationToken.None);
+                await recorder.RecordAsync(call, CancellationToken.None);
+                await recorder.RecordAsync(call with { Invocation = "again", Dollars = 0.5m }, CancellationToken.None);
+                StepTelemetry.Complete(span, request, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 0, 0)]), TenantTextPolicy.None);
+            }
+
+            var stored = await ledger.QueryAsync(new CostQuery { Workflow = workflow }, CancellationToken.None).ToListAsync();
+            Assert.Equal(0.75m, stored.Sum(r => r.Dollars));
+            Assert.Equal(0.75, listener.Measurements.Where(m => m.Name == "frugal.cost.dollars" && Equals(m.Tags["frugal.workflow"], workflow)).Sum(m => m.Value), 9);
+            var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.workflow"), workflow));
+            Assert.Equal(0.75, (double)step.GetTagItem("frugal.cost.dollars")!, 9);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RecordAsync_CommitFails_MetricsCountNothing()
+    {
+        // Counted when queued, a record whose commit failed was in frugal.cost.dollars and not in the ledger, and again
+        // when the activity's retry recorded its own.
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        var workflow = "wf-fail-" + Guid.NewGuid().ToString("N");
+        await using var recorder = new CostRecorder(new FailingLedger(), Options.Create(new CostsOptions()));
+
+        await Assert.ThrowsAsync<IOException>(() => recorder.RecordAsync(Record() with { Workflow = workflow, Dollars = 0.25m, Priced = false }, CancellationToken.None));
+
+        Assert.DoesNotContain(listener.Measurements, m => Equals(m.Tags.GetValueOrDefault("frugal.workflow"), workflow));
+    }
+
+    [Fact]
     public void Complete_DeterministicStep_SpanNamesNoModel()
     {
         using var spans = new Spans(FrugalTelemetry.SourceName);
@@ -273,6 +323,17 @@ public sealed class TelemetryTests
     }
 
     private static CostRecord Record() => new() { RunId = "r", Workflow = "triage", StepId = "answer", Tenant = "acme" };
+
+    /// <summary>A ledger whose every commit fails.</summary>
+    private sealed class FailingLedger : ICostLedger
+    {
+        public Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken) =>
+            throw new IOException("disk full");
+
+        public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) => AsyncEnumerable.Empty<CostRecord>();
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
 
     /// <summary>A chat client that only names its deployment, as a tier's client does in its metadata.</summary>
     private sealed class NamedChatClient(string deployment) : IChatClient
