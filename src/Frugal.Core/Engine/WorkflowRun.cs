@@ -194,7 +194,8 @@ internal sealed partial class WorkflowRun
         catch (Frugal.Expressions.ExpressionException ex)
         {
             // Evaluated on every replay too, so failing here fails the same way each time; it says where.
-            throw new StepFailedException($"step '{step.Id}': 'when' ({when.ToString().Trim()}) failed: {ex.Message}", ex) { StepId = step.Id };
+            var condition = $"step '{step.Id}': 'when' ({when.ToString().Trim()}) failed: ";
+            throw FailedBeforeAttempt(step, condition + ex.Message, condition + ex.RedactedMessage, ex);
         }
     }
 
@@ -256,12 +257,16 @@ internal sealed partial class WorkflowRun
         catch (Frugal.Expressions.ExpressionException ex)
         {
             // Evaluated on every replay too, so it fails the same way each time; like 'when', it says which step and where.
-            throw new StepFailedException($"step '{step.Id}': 'items' ({step.Items}) failed: {ex.Message}", ex) { StepId = step.Id };
+            var list = $"step '{step.Id}': 'items' ({step.Items}) failed: ";
+            throw FailedBeforeAttempt(step, list + ex.Message, list + ex.RedactedMessage, ex);
         }
 
-        var items = value as JsonArray
-            ?? throw new StepFailedException(
-                $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}") { StepId = step.Id };
+        if (value is not JsonArray items)
+        {
+            var notList = $"step '{step.Id}': 'items' ({step.Items}) must yield a list, but yielded {(value is null ? "null" : value.GetValueKind().ToString().ToLowerInvariant())}";
+            throw FailedBeforeAttempt(step, notList, notList, null);
+        }
+
         var size = Math.Max(1, step.BatchSize);
         // Not (count + size - 1) / size: with a batch_size near int.MaxValue (the schema allows it) that overflowed, and
         // the run failed on "Arithmetic operation resulted in an overflow", naming no step.
@@ -329,6 +334,29 @@ internal sealed partial class WorkflowRun
 
             return new StepOutcome(output, "completed", attempts, duration, all);
         });
+    }
+
+    /// <summary>
+    /// The failure of a step whose <c>when</c> or <c>items</c> failed on this run's data, before its first attempt, reported
+    /// as an attempt that failed on bad input is (the activity's <see cref="StepInputException"/>): a <c>frugal.step</c>
+    /// span with error status, attempt 0, and a <c>frugal.step.failures</c> count. No activity runs for such a step, so
+    /// it had neither, and a dashboard of step failures missed it. Reported here, not by a host that sees the run fail:
+    /// only the orchestrator knows which step failed, and a run's end is seen by as many hosts as ask for its status
+    /// (or by none). Only when not replaying: the run ends in the episode that fails, which therefore runs once (again
+    /// only if its host stopped before saving it, as an activity runs again); the span and the count touch nothing the
+    /// orchestration decides on. The description is always the redacted one: the orchestrator reads no configuration,
+    /// so it cannot know whether the tenant's text may go to telemetry.
+    /// </summary>
+    private StepFailedException FailedBeforeAttempt(StepDefinition step, string message, string redacted, Exception? inner)
+    {
+        if (!_context.IsReplaying)
+        {
+            var request = NewRequest(step.Id, 0, [], -1, 0) with { RunId = _context.InstanceId };
+            using var span = Telemetry.StepTelemetry.Start(request);
+            Telemetry.StepTelemetry.Fail(span, request, new StepInputException(message) { RedactedMessage = redacted }, Telemetry.TenantTextPolicy.None);
+        }
+
+        return inner is null ? new StepFailedException(message) { StepId = step.Id } : new StepFailedException(message, inner) { StepId = step.Id };
     }
 
     private List<StepCall> BuildBatch(ForEachStep step, JsonArray items, int first, int size)

@@ -4,7 +4,10 @@ using Frugal.Engine;
 
 namespace Frugal.Telemetry;
 
-/// <summary>The <c>frugal.step</c> span of one step attempt (in the activity) and the step-failure metric.</summary>
+/// <summary>
+/// The <c>frugal.step</c> span of one step attempt (in the activity; in the orchestrator, attempt 0, for a step whose
+/// <c>when</c> or <c>items</c> failed before its first) and the step-failure metric.
+/// </summary>
 public static class StepTelemetry
 {
     private const string TallyProperty = "frugal.cost.tally";

@@ -81,6 +81,45 @@ public sealed partial class ModelControlTests
         Assert.Equal((double)records.Sum(r => r.Dollars), counted.Where(m => m.Name == "frugal.cost.dollars").Sum(m => m.Value), 12);
     }
 
+    [Theory]
+    [InlineData("kind: deterministic\n    operation: template\n    input: x\n    when: \"${ number(steps.first.output) > 1 }\"", "'when'")]
+    [InlineData("kind: foreach\n    items: ${ steps.first.output }\n    do: { kind: deterministic, operation: template, input: x }", "'items'")]
+    public async Task Run_StepsWhenOrItemsFailsInTheOrchestrator_ItIsAFailedAttemptOnTheSpanAndTheMetric(string failing, string expression)
+    {
+        // A step whose 'when' or 'items' failed on the run's data failed the run in the orchestrator, where no activity
+        // ran for it: no frugal.step span and no frugal.step.failures, so a dashboard of step failures missed it.
+        using var metrics = new FrugalMeasurements();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FrugalTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var runtime = await StartAsync();
+        var definition = Named($$"""
+            steps:
+              - { id: first, kind: deterministic, operation: template, input: "abc" }
+              - id: each
+                {{failing}}
+            """);
+
+        var (id, metadata) = await RunToEndAsync(runtime, definition, new JsonObject());
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Contains(expression, metadata.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        var failure = Assert.Single(metrics.Of(definition.Name), m => m.Name == "frugal.step.failures");
+        Assert.Equal("each", failure.Tags["frugal.step"]);
+        Assert.Equal("Frugal.Engine.StepInputException", failure.Tags["error.type"]); // as an activity's step failing on bad input
+        var span = Assert.Single(spans, s => Equals(s.GetTagItem("frugal.run.id"), id) && Equals(s.GetTagItem("frugal.step"), "each"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(0, span.GetTagItem("frugal.attempt"));
+        Assert.Equal("Frugal.Engine.StepInputException", span.GetTagItem("error.type"));
+        Assert.Contains(expression, span.StatusDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", span.StatusDescription, StringComparison.Ordinal); // the tenant's text is not stored
+    }
+
     /// <summary>The workflow under a name of its own, so that the metrics of tests running alongside are told apart.</summary>
     private static WorkflowDefinition Named(string steps) =>
         WorkflowLoader.Parse($"name: control-{Guid.NewGuid():N}\ninput: {{ type: object }}\n" + steps, "control.yaml");
