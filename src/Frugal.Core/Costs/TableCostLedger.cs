@@ -80,43 +80,53 @@ public sealed partial class TableCostLedger : ICostLedger
         ArgumentNullException.ThrowIfNull(records);
         await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
-        // The records the table held already (by reference: two equal records of a batch are two appends).
-        var held = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        // The positions of the records the table held already (one appended twice in a batch is held the second time).
+        var held = new HashSet<int>();
 
         // A call's own record that replaces its write-ahead record would fail its whole batch with a 409 (the key is
-        // taken by that start): each goes on its own, and the rest keep their one transaction per partition.
-        foreach (var record in records.Where(r => r.ReplacesStart))
-        {
-            if (!await AddOneAsync(record, cancellationToken).ConfigureAwait(false))
-            {
-                held.Add(record);
-            }
-        }
-
+        // taken by that start): each goes on its own, and the rest keep their one transaction per partition. A key twice
+        // in one batch would fail its transaction too: the first goes in the batch, the others one by one after it, where
+        // each is told apart as the same record again or another execution of the same attempt (kept under a re-run key).
         var keys = new HashSet<(string, string)>();
-        var rest = new List<CostRecord>(records.Count);
-        foreach (var record in records.Where(r => !r.ReplacesStart))
+        var batched = new List<int>(records.Count);
+        var alone = new List<int>();
+        var later = new List<int>();
+        for (var i = 0; i < records.Count; i++)
         {
-            if (keys.Add((PartitionKeyOf(record), RowKeyOf(record))))
+            var record = records[i];
+            if (record.ReplacesStart)
             {
-                rest.Add(record);
+                alone.Add(i);
+            }
+            else if (keys.Add((PartitionKeyOf(record), RowKeyOf(record))))
+            {
+                batched.Add(i);
             }
             else
             {
-                held.Add(record); // a key twice in one batch: the first is stored
+                later.Add(i);
             }
         }
 
-        var partitions = rest.GroupBy(PartitionKeyOf, StringComparer.Ordinal);
-        foreach (var partition in partitions)
+        foreach (var i in alone)
+        {
+            await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var partition in batched.GroupBy(i => PartitionKeyOf(records[i]), StringComparer.Ordinal))
         {
             foreach (var chunk in partition.Chunk(MaxBatch))
             {
-                await AddBatchAsync(chunk, held, cancellationToken).ConfigureAwait(false);
+                await AddBatchAsync(records, chunk, held, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return held.Count == 0 ? records : [.. records.Where(r => !held.Contains(r))];
+        foreach (var i in later)
+        {
+            await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
+        }
+
+        return held.Count == 0 ? records : [.. records.Where((_, i) => !held.Contains(i))];
     }
 
     /// <inheritdoc />
@@ -264,23 +274,29 @@ public sealed partial class TableCostLedger : ICostLedger
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
 
-    private async Task AddBatchAsync(CostRecord[] chunk, HashSet<object> held, CancellationToken cancellationToken)
+    private async Task AddBatchAsync(IReadOnlyList<CostRecord> records, int[] chunk, HashSet<int> held, CancellationToken cancellationToken)
     {
         try
         {
             await _table.SubmitTransactionAsync(
-                chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(r))), cancellationToken).ConfigureAwait(false);
+                chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(records[i]))), cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             // Some records of the batch are already stored: the transaction is all-or-nothing, so add one by one.
-            foreach (var record in chunk)
+            foreach (var i in chunk)
             {
-                if (!await AddOneAsync(record, cancellationToken).ConfigureAwait(false))
-                {
-                    held.Add(record);
-                }
+                await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Adds <paramref name="records"/>[<paramref name="index"/>] on its own, noting its position in <paramref name="held"/> when the table held it already.</summary>
+    private async Task AddOneAsync(IReadOnlyList<CostRecord> records, int index, HashSet<int> held, CancellationToken cancellationToken)
+    {
+        if (!await AddOneAsync(records[index], cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(index);
         }
     }
 

@@ -44,6 +44,20 @@ internal static class CostLedgerContract
         Assert.Equal([third, other], mixed); // the records as appended (not re-keyed), in their order
     }
 
+    public static async Task AppendSameAttemptRunAgainInOneBatch_KeepsEachExecution(ICostLedger ledger)
+    {
+        // Both executions of one attempt can reach the writer together (a host that ran the activity again while the
+        // first execution's record was still queued); the Table ledger kept the first and dropped the second.
+        var first = Record(dollars: 0.5m) with { Invocation = "first" };
+        var again = first with { Invocation = "again", Dollars = 0.7m };
+
+        var appended = await ledger.AppendAsync([first, again, first], CancellationToken.None);
+
+        var stored = await ToListAsync(ledger.QueryAsync(new CostQuery(), CancellationToken.None));
+        Assert.Equal(["answer 0.5", "answer~rerun1 0.7"], stored.Select(r => $"{r.StepId} {r.Dollars}").Order(StringComparer.Ordinal));
+        Assert.Equal([first, again], appended);
+    }
+
     public static async Task AppendRetryAttempt_KeepsBothAttempts(ICostLedger ledger)
     {
         await ledger.AppendAsync([Record(attempt: 1) with { Outcome = CostOutcome.Failed }], CancellationToken.None);

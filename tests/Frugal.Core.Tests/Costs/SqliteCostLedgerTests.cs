@@ -16,6 +16,9 @@ public sealed class SqliteCostLedgerTests : IDisposable
     public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(_ledger);
 
     [Fact]
+    public Task AppendAsync_SameAttemptRunAgainInOneBatch_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgainInOneBatch_KeepsEachExecution(_ledger);
+
+    [Fact]
     public Task AppendAsync_StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend() => CostLedgerContract.StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend(_ledger);
 
     [Fact]

@@ -22,6 +22,9 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
     public Task AppendAsync_SameAttemptRunAgain_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgain_KeepsEachExecution(Ledger);
 
     [Fact]
+    public Task AppendAsync_SameAttemptRunAgainInOneBatch_KeepsEachExecution() => CostLedgerContract.AppendSameAttemptRunAgainInOneBatch_KeepsEachExecution(Ledger);
+
+    [Fact]
     public Task AppendAsync_StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend() => CostLedgerContract.StartNeverCompleted_ReportShowsItUnfinishedApartFromTheSpend(Ledger);
 
     [Fact]
