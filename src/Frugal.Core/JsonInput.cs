@@ -34,7 +34,20 @@ public static class JsonInput
     /// where it is in UTF-16 code units (as editors count), not in bytes of UTF-8: the error is a new <see cref="JsonException"/> whose message
     /// holds the line and position (<see cref="JsonErrors.Describe(JsonException)"/> gives it as it is).
     /// </remarks>
-    public static async Task<JsonNode?> ParseAsync(Stream utf8Json, CancellationToken cancellationToken)
+    public static async Task<JsonNode?> ParseAsync(Stream utf8Json, CancellationToken cancellationToken) =>
+        (await ParseElementAsync(utf8Json, cancellationToken).ConfigureAwait(false)).Node;
+
+    /// <summary>
+    /// Parses <paramref name="utf8Json"/> as <see cref="ParseAsync"/> does, and gives the element the node reads as well,
+    /// so that a schema check reads the same document rather than a copy of it.
+    /// </summary>
+    /// <remarks>
+    /// A run input may be 100 MB (<see cref="Api.ApiProtocol.MaxRequestBodyBytes"/>), and each copy of it counts: the
+    /// document reads the body's own buffer (JsonNode.Parse copied it), the node is built over the document and only
+    /// what is read of it is ever made into nodes, and strings are checked as UTF-8 where they lie, not decoded into
+    /// .NET strings (a 90 MB text was decoded into 180 MB of UTF-16 to check it, then copied again for the schema check).
+    /// </remarks>
+    internal static async Task<(JsonNode? Node, JsonElement Element)> ParseElementAsync(Stream utf8Json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
         using var buffer = new MemoryStream();
@@ -55,19 +68,44 @@ public static class JsonInput
             throw new JsonException("it is UTF-16 (it starts with a UTF-16 byte order mark); send the input as UTF-8");
         }
 
+        JsonElement element;
         try
         {
-            return Checked(() => JsonNode.Parse(utf8.Span, documentOptions: Strict), () => utf8);
+            // Not disposed: the node reads the document for as long as the input lives, and all disposing would
+            // give back is its table of tokens to the array pool.
+#pragma warning disable CA2000
+            element = Checked(() => JsonDocument.Parse(utf8, Strict).RootElement, () => utf8);
+#pragma warning restore CA2000
         }
         catch (JsonException ex) when (ex.LineNumber is not null && !JsonErrors.IsEmptyInput(ex))
         {
             throw new JsonException(JsonErrors.Describe(ex, utf8.Span), ex);
         }
+
+        var node = element.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(element),
+            JsonValueKind.Array => JsonArray.Create(element),
+            _ => (JsonNode?)JsonValue.Create(element),
+        };
+        if (!IsText(utf8.Span))
+        {
+            CheckText(node); // names the string or property that is not text
+        }
+
+        return (node, element);
     }
 
     private static JsonNode? Checked(Func<JsonNode?> parse, Func<ReadOnlyMemory<byte>> utf8)
     {
-        JsonNode? node;
+        var node = Checked<JsonNode?>(parse, utf8);
+        CheckText(node);
+        return node;
+    }
+
+    private static T Checked<T>(Func<T> parse, Func<ReadOnlyMemory<byte>> utf8)
+    {
+        T node;
         try
         {
             node = parse();
@@ -84,7 +122,6 @@ public static class JsonInput
             throw new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
         }
 
-        CheckText(node);
         return node;
     }
 
@@ -138,6 +175,65 @@ public static class JsonInput
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether every string and property name in <paramref name="utf8"/> (valid JSON) is text: valid UTF-8 once
+    /// unescaped, so with no lone surrogate. Read where it lies; a long unescaped string is not copied at all.
+    /// </summary>
+    private static bool IsText(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        byte[]? unescaped = null;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (!reader.ValueIsEscaped)
+                {
+                    if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                // Unescaped text is never longer than its escaped form.
+                if (unescaped is null || unescaped.Length < reader.ValueSpan.Length)
+                {
+                    if (unescaped is not null)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(unescaped);
+                    }
+
+                    unescaped = System.Buffers.ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+                }
+
+                if (!System.Text.Unicode.Utf8.IsValid(unescaped.AsSpan(0, reader.CopyString(unescaped))))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // an escaped lone surrogate
+        }
+        finally
+        {
+            if (unescaped is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(unescaped);
+            }
+        }
     }
 
     /// <summary>Decodes every string once, so one that cannot be text fails here, naming where it is.</summary>

@@ -62,9 +62,10 @@ public sealed class WorkflowApi
         }
 
         JsonNode? input;
+        JsonElement parsed;
         try
         {
-            input = await JsonInput.ParseAsync(body, cancellationToken).ConfigureAwait(false);
+            (input, parsed) = await JsonInput.ParseElementAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
@@ -83,7 +84,7 @@ public sealed class WorkflowApi
 
         // The input is checked before the budget: a refusal (402, 429, 503) says to wait or to try again, which an input
         // the schema refuses never gets past; it was sent back with the budget's answer and, once let in, a 400.
-        if (!WorkflowInputValidator.TryValidate(definition, input, out var valid, out var violations))
+        if (!WorkflowInputValidator.TryValidateParsed(definition, input, parsed, out var valid, out var violations))
         {
             return InputProblem(name, violations);
         }

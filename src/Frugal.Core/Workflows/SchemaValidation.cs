@@ -186,9 +186,11 @@ internal static class SchemaValidation
     /// <param name="schemaNode">The schema's JSON, used to name expected properties; null for a library schema.</param>
     /// <param name="instance">The value checked.</param>
     /// <param name="json">True for a run input (JSON words: object, array); false for a workflow file (YAML words: mapping, list).</param>
-    public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance, bool json = false)
+    /// <param name="parsed">The element <paramref name="instance"/> was parsed from and still reads, when there is one
+    /// (<see cref="JsonInput.ParseElementAsync"/>): checked as it is, where the node would be written out and parsed again.</param>
+    public static IReadOnlyList<SchemaViolation> Validate(JsonSchema schema, JsonNode? schemaNode, JsonNode? instance, bool json = false, JsonElement? parsed = null)
     {
-        var element = instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance);
+        var element = parsed ?? (instance is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(instance));
         EvaluationResults results;
         try
         {

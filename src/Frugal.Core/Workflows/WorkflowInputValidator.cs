@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
@@ -12,11 +13,13 @@ public static class WorkflowInputValidator
     private static readonly ConditionalWeakTable<WorkflowDefinition, JsonSchema> Schemas = [];
 
     /// <summary>Every violation of <paramref name="definition"/>'s input schema by <paramref name="input"/>; empty when it conforms.</summary>
-    public static IReadOnlyList<InputViolation> Validate(WorkflowDefinition definition, JsonNode? input)
+    public static IReadOnlyList<InputViolation> Validate(WorkflowDefinition definition, JsonNode? input) => Validate(definition, input, parsed: null);
+
+    private static IReadOnlyList<InputViolation> Validate(WorkflowDefinition definition, JsonNode? input, JsonElement? parsed)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var schema = Schemas.GetValue(definition, static d => SchemaValidation.Build(d.InputSchema));
-        return [.. SchemaValidation.Validate(schema, definition.InputSchema, input, json: true)
+        return [.. SchemaValidation.Validate(schema, definition.InputSchema, input, json: true, parsed)
             .Select(v => new InputViolation(v.Pointer, v.Message))];
     }
 
@@ -33,9 +36,21 @@ public static class WorkflowInputValidator
         WorkflowDefinition definition,
         JsonNode? input,
         [NotNullWhen(true)] out ValidatedInput? valid,
+        out IReadOnlyList<InputViolation> violations) => TryValidateParsed(definition, input, parsed: null, out valid, out violations);
+
+    /// <summary>
+    /// <see cref="TryValidate(WorkflowDefinition, JsonNode?, out ValidatedInput?, out IReadOnlyList{InputViolation})"/>
+    /// for an input parsed from <paramref name="parsed"/> (<see cref="JsonInput.ParseElementAsync"/>), which is checked
+    /// as it is rather than written out from the node and parsed again (a copy of the whole input).
+    /// </summary>
+    internal static bool TryValidateParsed(
+        WorkflowDefinition definition,
+        JsonNode? input,
+        JsonElement? parsed,
+        [NotNullWhen(true)] out ValidatedInput? valid,
         out IReadOnlyList<InputViolation> violations)
     {
-        violations = Validate(definition, input);
+        violations = Validate(definition, input, parsed);
         valid = violations.Count == 0 ? new ValidatedInput(definition, input) : null;
         return valid is not null;
     }
