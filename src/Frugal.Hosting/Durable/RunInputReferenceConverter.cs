@@ -5,7 +5,8 @@ namespace Frugal.Hosting.Durable;
 
 /// <summary>
 /// The worker's data converter on the embedded backend: <paramref name="inner"/>, except that a run input that came as a
-/// reference (<see cref="RunInputReferences"/>) is read from this process and parsed once per run, not on every replay.
+/// reference (<see cref="RunInputReferences"/>) is read from this process and parsed once per run, not on every replay,
+/// and a step result that came as a reference is read from this process.
 /// </summary>
 internal sealed class RunInputReferenceConverter(DataConverter inner, RunInputReferences inputs) : DataConverter
 {
@@ -13,6 +14,11 @@ internal sealed class RunInputReferenceConverter(DataConverter inner, RunInputRe
 
     public override object? Deserialize(string? data, Type targetType)
     {
+        if (inputs.TryResolveResult(data, out var result))
+        {
+            return inner.Deserialize(result, targetType);
+        }
+
         if (!inputs.TryResolve(data, out var entry))
         {
             return inner.Deserialize(data, targetType);

@@ -125,6 +125,37 @@ public sealed class SidecarOrchestrationServiceTests
     }
 
     [Fact]
+    public void WithoutScheduledInputs_LargeStepResult_SendsAReferenceTheConverterReads()
+    {
+        // A foreach whose items each repeated a 1 MB input text sent every earlier 1 MB result again on each episode:
+        // 400 items peaked `frugal run` at 12.3 GB. A replayed result now comes as a reference to the backend's own string.
+        var instance = new OrchestrationInstance { InstanceId = "i", ExecutionId = "e" };
+        var started = new ExecutionStartedEvent(-1, "{\"run\":1}") { Name = "Run", OrchestrationInstance = instance };
+        var result = "{\"results\":[{\"output\":\"" + new string('x', RunInputReferences.Threshold) + "\"}]}";
+        var large = new TaskCompletedEvent(-1, 0, result);
+        var small = new TaskCompletedEvent(-1, 1, "{\"results\":[]}");
+        var original = new OrchestrationRuntimeState([new OrchestratorStartedEvent(-1), started, new TaskScheduledEvent(0) { Name = "ExecuteStep" }, new TaskScheduledEvent(1) { Name = "ExecuteStep" }, large, small]);
+        var inputs = new RunInputReferences();
+        var converter = new RunInputReferenceConverter(Frugal.Engine.FrugalDataConverter.Instance, inputs);
+
+        var trimmed = ReplayHistory.WithoutScheduledInputs(original, inputs);
+
+        var completed = trimmed.Events.OfType<TaskCompletedEvent>().ToList();
+        Assert.Equal([0, 1], completed.Select(c => c.TaskScheduledId));
+        Assert.StartsWith("@frugal-step-result:", completed[0].Result, StringComparison.Ordinal);
+        Assert.Same(small, completed[1]);
+        Assert.Equal(result, large.Result);
+        Assert.Same(result, converter.Deserialize<Frugal.Engine.StepResponseJson>(completed[0].Result)!.Json);
+        Assert.Equal(1, inputs.ResultCount);
+
+        inputs.Forget(instance);
+
+        Assert.Equal(0, inputs.ResultCount);
+        var gone = Assert.Throws<InvalidOperationException>(() => converter.Deserialize<Frugal.Engine.StepResponseJson>(completed[0].Result));
+        Assert.Contains("is no longer held in this process", gone.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Converter_RunRequestByReference_ParsedOncePerRun()
     {
         var inputs = new RunInputReferences();
