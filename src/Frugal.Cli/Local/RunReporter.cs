@@ -39,11 +39,21 @@ internal sealed class RunReporter
         }
 
         _out.WriteLine($"[{_rows.Count + 1}/{_total}] {input.Label} {status} in {elapsed.TotalSeconds:F2}s (run {metadata?.InstanceId})");
-        _out.WriteLine(result is not null
-            ? JsonText.Write(result.Output, indented: true) // text for a terminal: "Settings > Billing", "café", an emoji as themselves
-            : $"  error: {Frugal.Api.RunStatus.FailureMessage(metadata)}");
+        if (result is not null)
+        {
+            // Text for a terminal ("Settings > Billing", "café", an emoji as themselves), written chunk by chunk: one
+            // string of a 400 MB output was another 800 MB at once.
+            _out.WriteLine(JsonText.Append(new System.Text.StringBuilder(), result.Output, indented: true));
+        }
+        else
+        {
+            _out.WriteLine($"  error: {Frugal.Api.RunStatus.FailureMessage(metadata)}");
+        }
+
         _out.Flush();
-        _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result, result is null ? Progress(metadata) : null));
+
+        // The summary needs the steps alone: a row that kept the result held every printed output until the end.
+        _rows.Add(new Row(input.Label, metadata?.InstanceId ?? string.Empty, status, elapsed, result?.Steps, result is null ? Progress(metadata) : null));
     }
 
     /// <summary>
@@ -70,7 +80,7 @@ internal sealed class RunReporter
                 : dollars[i].ToString("0.000000", CultureInfo.InvariantCulture);
             var tokensIn = spend.ContainsKey(row.RunId) ? recorded.InputTokens.ToString(CultureInfo.InvariantCulture) : "0";
             var tokensOut = spend.ContainsKey(row.RunId) ? recorded.OutputTokens.ToString(CultureInfo.InvariantCulture) : "0";
-            if (row.Result is not { } result)
+            if (row.Steps is not { } steps)
             {
                 // A run that failed has no result to read steps and tokens from: what it got through, from its
                 // progress; its spend, from the ledger like every run's.
@@ -79,7 +89,6 @@ internal sealed class RunReporter
                 continue;
             }
 
-            var steps = result.Steps;
             var tiers = steps.SelectMany(s => s.Tiers).GroupBy(t => t.Key).Select(g => $"{g.Key}:{g.Sum(t => t.Value)}");
             table.AddRow(
                 Markup.Escape(row.Label),
@@ -135,7 +144,7 @@ internal sealed class RunReporter
         }
     }
 
-    private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, WorkflowRunResult? Result, RunProgress? Progress);
+    private sealed record Row(string Label, string RunId, string Status, TimeSpan Elapsed, IReadOnlyList<StepSummary>? Steps, RunProgress? Progress);
 }
 
 /// <summary>What the cost ledger recorded for one run.</summary>

@@ -21,11 +21,21 @@ public static class JsonText
     /// <param name="value">The value; null is written <c>null</c>.</param>
     /// <param name="indented">Whether to indent by two spaces, as <see cref="JsonSerializerOptions.WriteIndented"/> does.</param>
     /// <returns>Valid JSON holding the same value.</returns>
-    public static string Write(JsonNode? value, bool indented = false)
+    public static string Write(JsonNode? value, bool indented = false) => Append(new StringBuilder(), value, indented).ToString();
+
+    /// <summary>
+    /// Appends <paramref name="value"/> as JSON text to <paramref name="text"/>, for a caller that writes the builder's
+    /// chunks out (<see cref="TextWriter.Write(StringBuilder)"/>) rather than make one string of a large value.
+    /// </summary>
+    /// <param name="text">The builder to append to.</param>
+    /// <param name="value">The value; null is written <c>null</c>.</param>
+    /// <param name="indented">Whether to indent by two spaces, as <see cref="JsonSerializerOptions.WriteIndented"/> does.</param>
+    /// <returns><paramref name="text"/>.</returns>
+    public static StringBuilder Append(StringBuilder text, JsonNode? value, bool indented = false)
     {
-        var text = new StringBuilder();
+        ArgumentNullException.ThrowIfNull(text);
         Write(text, value, indented, 0);
-        return text.ToString();
+        return text;
     }
 
     private static void Write(StringBuilder text, JsonNode? value, bool indented, int depth)

@@ -20,4 +20,16 @@ public sealed class JsonTextTests
     {
         Assert.Equal("\"a\\uD83Db 😀\"", JsonText.Write(JsonValue.Create("a\uD83Db 😀")));
     }
+
+    [Fact]
+    public void Append_ToABuilderWithText_AddsWhatWriteReturns()
+    {
+        var value = JsonNode.Parse("""{"a":["café", 2]}""");
+        var text = new System.Text.StringBuilder("out: ");
+
+        var returned = JsonText.Append(text, value, indented: true);
+
+        Assert.Same(text, returned);
+        Assert.Equal("out: " + JsonText.Write(value, indented: true), text.ToString());
+    }
 }
