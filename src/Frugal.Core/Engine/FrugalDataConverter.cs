@@ -31,7 +31,7 @@ public static class FrugalDataConverter
     };
 
     /// <summary>The converter to give both the worker and the client.</summary>
-    public static DataConverter Instance { get; } = new Converter(SerializerOptions, checkActionSize: false);
+    public static DataConverter Instance { get; } = new Converter(checkActionSize: false);
 
     /// <summary>
     /// <see cref="Instance"/> for a worker that runs orchestrators through durabletask-dotnet's gRPC worker (the local
@@ -43,7 +43,7 @@ public static class FrugalDataConverter
     /// <see cref="StepResponseJson"/> is read through its own converter there), and what the API answers from a run's
     /// status is written field by field (<c>RunStatus</c>).
     /// </summary>
-    public static DataConverter WithActionSizeCheck { get; } = new Converter(SerializerOptions, checkActionSize: true);
+    public static DataConverter WithActionSizeCheck { get; } = new Converter(checkActionSize: true);
 
     /// <summary>
     /// The most bytes one orchestrator action may hold: the gRPC worker fails a run whose step request (or output) is
@@ -53,28 +53,84 @@ public static class FrugalDataConverter
     internal const int MaxActionBytes = 4_089_446 - (16 * 1024);
 
     /// <summary>JSON, except that a <see cref="StepResponseJson"/> takes the text as it is, unparsed.</summary>
-    private sealed class Converter(JsonSerializerOptions options, bool checkActionSize) : JsonDataConverter(options)
+    private sealed class Converter(bool checkActionSize) : JsonDataConverter(SerializerOptions)
     {
         public override object? Deserialize(string? data, Type targetType) =>
             targetType == typeof(StepResponseJson) && data is not null ? new StepResponseJson(data) : base.Deserialize(data, targetType);
 
         public override string? Serialize(object? value)
         {
-            var json = base.Serialize(value);
-
             // What the orchestrator sends as a step's input (Durable Task passes it as its activity's parameter
             // array); an activity's result has no such limit, and the local host sends a large run output by reference
-            // (Frugal.Hosting's RunOutputReferenceConverter). A character takes at most six bytes (an escaped one,
-            // \uXXXX): only long texts are counted.
+            // (Frugal.Hosting's RunOutputReferenceConverter).
             var sent = value is object[] { Length: 1 } parameters ? parameters[0] : value;
-            if (checkActionSize && sent is StepRequest request
-                && json is { Length: > MaxActionBytes / 6 } && System.Text.Encoding.UTF8.GetByteCount(json) is var bytes && bytes > MaxActionBytes)
+            if (!checkActionSize || sent is not StepRequest request)
             {
+                return base.Serialize(value);
+            }
+
+            // Written as UTF-8 into a buffer that stops growing at the limit (what is over it is only counted), then
+            // made a string as JsonSerializer would: a batch of 400 items that each repeated a 1 MB input was written
+            // whole, a 400 MB buffer and an 800 MB string, only to be refused.
+            var buffer = new CappedBufferWriter(MaxActionBytes);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, Indented = SerializerOptions.WriteIndented, MaxDepth = SerializerOptions.MaxDepth, SkipValidation = true }))
+            {
+                JsonSerializer.Serialize(writer, value, SerializerOptions);
+            }
+
+            if (buffer.Count > MaxActionBytes)
+            {
+                var bytes = buffer.Count;
                 throw new DurableMessageTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; {(request.FirstItem >= 0 ? "give the step a smaller batch_size, or smaller items" : "bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")}"));
             }
 
-            return json;
+            return System.Text.Encoding.UTF8.GetString(buffer.Kept);
         }
+    }
+
+    /// <summary>
+    /// Keeps what is written up to a limit (and the rest of the write that crossed it); beyond that it hands out one
+    /// scratch buffer again and again and only counts.
+    /// </summary>
+    private sealed class CappedBufferWriter(int limit) : System.Buffers.IBufferWriter<byte>
+    {
+        private readonly System.Buffers.ArrayBufferWriter<byte> _kept = new();
+        private byte[] _scratch = [];
+        private bool _counting;
+
+        /// <summary>The bytes written in all, kept or not.</summary>
+        public long Count { get; private set; }
+
+        /// <summary>The bytes kept: all of them while <see cref="Count"/> is within the limit.</summary>
+        public ReadOnlySpan<byte> Kept => _kept.WrittenSpan;
+
+        public void Advance(int count)
+        {
+            if (!_counting)
+            {
+                _kept.Advance(count);
+            }
+
+            Count += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            _counting = Count > limit;
+            if (!_counting)
+            {
+                return _kept.GetMemory(sizeHint);
+            }
+
+            if (_scratch.Length < Math.Max(sizeHint, 1))
+            {
+                _scratch = new byte[Math.Max(sizeHint, 64 * 1024)];
+            }
+
+            return _scratch;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 }

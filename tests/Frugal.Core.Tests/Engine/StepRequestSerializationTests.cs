@@ -50,4 +50,30 @@ public sealed class StepRequestSerializationTests
 
         Assert.Equal(expected, ex.Message);
     }
+
+    [Fact]
+    public void WithActionSizeCheck_BatchFarOverTheLimit_RefusedWithItsSizeNotWrittenWhole()
+    {
+        // 600 items that each repeat a 4 MB text (one string, shared): 2.4 GB of request. It was written whole before the
+        // check (a 400-item batch of a 1 MB text peaked `frugal run` at 3.4 GB to refuse it), and one this large could
+        // not be written at all: the run failed on an OutOfMemoryException that named no step.
+        var text = new string('x', 4_000_000);
+        var calls = Enumerable.Range(0, 600).Select(_ => (StepCall)new DeterministicCall(DeterministicOperation.Template, JsonValue.Create(text))).ToList();
+        var request = new StepRequest("w", "hash", "default", "each", 1, calls, 2, 16);
+
+        var ex = Assert.Throws<DurableMessageTooLargeException>(() => FrugalDataConverter.WithActionSizeCheck.Serialize(new object[] { request }));
+
+        Assert.StartsWith("step 'each' (batch 2, 600 item(s)): its request is 228", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" MB, over the 3.9 MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithActionSizeCheck_RequestWithinTheLimit_WritesWhatTheUncheckedConverterWrites()
+    {
+        var request = new StepRequest("w", "hash", "default", "each", 2, [new DeterministicCall(DeterministicOperation.Template, JsonNode.Parse("""{"t":"café \"q\" 😀 \u0001","n":[1,2.5,null]}"""))], 0, 0) { Items = [3] };
+        object[] parameters = [request];
+
+        Assert.Equal(FrugalDataConverter.Instance.Serialize(parameters), FrugalDataConverter.WithActionSizeCheck.Serialize(parameters));
+        Assert.Equal(FrugalDataConverter.Instance.Serialize(request), FrugalDataConverter.WithActionSizeCheck.Serialize(request));
+    }
 }
