@@ -55,6 +55,15 @@ public static class FrugalDataConverter
     /// <summary>JSON, except that a <see cref="StepResponseJson"/> takes the text as it is, unparsed.</summary>
     private sealed class Converter(bool checkActionSize) : JsonDataConverter(SerializerOptions)
     {
+        // A buffer grown past this by one large request is not kept for the next.
+        private const int KeptBufferBytes = 64 * 1024;
+
+        [ThreadStatic]
+        private static CappedBufferWriter? t_buffer;
+
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_writer;
+
         public override object? Deserialize(string? data, Type targetType) =>
             targetType == typeof(StepResponseJson) && data is not null ? new StepResponseJson(data) : base.Deserialize(data, targetType);
 
@@ -72,20 +81,38 @@ public static class FrugalDataConverter
             // Written as UTF-8 into a buffer that stops growing at the limit (what is over it is only counted), then
             // made a string as JsonSerializer would: a batch of 400 items that each repeated a 1 MB input was written
             // whole, a 400 MB buffer and an 800 MB string, only to be refused.
-            var buffer = new CappedBufferWriter(MaxActionBytes);
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, Indented = SerializerOptions.WriteIndented, MaxDepth = SerializerOptions.MaxDepth, SkipValidation = true }))
+            // Every step request comes this way, so the buffer and writer are kept per thread and reset, not made per
+            // request (unless a large request grew the buffer: that one is let go).
+            var buffer = t_buffer ??= new CappedBufferWriter(MaxActionBytes);
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, Indented = SerializerOptions.WriteIndented, MaxDepth = SerializerOptions.MaxDepth, SkipValidation = true });
+            buffer.Reset();
+            writer.Reset(buffer);
+            string? json = null;
+            try
             {
                 JsonSerializer.Serialize(writer, value, SerializerOptions);
+                writer.Flush();
+                if (buffer.Count <= MaxActionBytes)
+                {
+                    json = System.Text.Encoding.UTF8.GetString(buffer.Kept);
+                }
+            }
+            finally
+            {
+                if (buffer.Capacity > KeptBufferBytes)
+                {
+                    (t_buffer, t_writer) = (null, null);
+                }
             }
 
-            if (buffer.Count > MaxActionBytes)
+            if (json is null)
             {
                 var bytes = buffer.Count;
                 throw new DurableMessageTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; {(request.FirstItem >= 0 ? "give the step a smaller batch_size, or smaller items" : "bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")}"));
             }
 
-            return System.Text.Encoding.UTF8.GetString(buffer.Kept);
+            return json;
         }
     }
 
@@ -104,6 +131,17 @@ public static class FrugalDataConverter
 
         /// <summary>The bytes kept: all of them while <see cref="Count"/> is within the limit.</summary>
         public ReadOnlySpan<byte> Kept => _kept.WrittenSpan;
+
+        /// <summary>The bytes the kept buffer and the scratch buffer hold, written or not.</summary>
+        public int Capacity => _kept.Capacity + _scratch.Length;
+
+        /// <summary>Empties the writer for the next request, keeping its buffers.</summary>
+        public void Reset()
+        {
+            _kept.ResetWrittenCount();
+            Count = 0;
+            _counting = false;
+        }
 
         public void Advance(int count)
         {
