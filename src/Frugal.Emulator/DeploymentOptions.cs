@@ -58,7 +58,8 @@ public sealed class DeploymentOptions
 
     /// <summary>
     /// The most completion tokens a request may ask for (<c>max_tokens</c> or <c>max_completion_tokens</c>); above it the
-    /// request is refused with the service's 400 "max_tokens is too large". 16384 by default, the limit of gpt-4o and
+    /// request is refused with the service's 400 "max_tokens is too large", and an answer to a request that sets neither is
+    /// cut here (<c>finish_reason: length</c>), as the service stops it. 16384 by default, the limit of gpt-4o and
     /// gpt-4o-mini; a deployment of another model takes its own (32768 for gpt-4.1, 100000 for o3 and o4-mini).
     /// </summary>
     public int MaxOutputTokens { get; set; } = 16_384;

@@ -85,7 +85,7 @@ internal sealed class ChatCompletionEndpoint(
         var answers = new List<Answer>(request.Choices);
         for (var choice = 0; choice < request.Choices; choice++)
         {
-            answers.Add(ComposeAnswer(request, verdict, choice));
+            answers.Add(ComposeAnswer(request, deploymentOptions, verdict, choice));
         }
 
         // The prompt is billed once however many choices there are; every choice's tokens are billed.
@@ -126,15 +126,18 @@ internal sealed class ChatCompletionEndpoint(
     }
 
     /// <summary>
-    /// One choice's answer: ended at a stop sequence, cut at the token limit, its tokens, and their log probabilities
+    /// One choice's answer: ended at a stop sequence, cut at the request's token limit or else the deployment's, its tokens, and their log probabilities
     /// when the request asks for them.
     /// </summary>
-    private Answer ComposeAnswer(ChatRequest request, bool? verdict, int choice)
+    private Answer ComposeAnswer(ChatRequest request, DeploymentOptions deploymentOptions, bool? verdict, int choice)
     {
         var text = CutAtStop(AnswerComposer.Compose(request, verdict, choice), request.Stop);
         var count = tokens.Count(text);
         var finishReason = "stop";
-        if (request.MaxTokens is { } max && count > max)
+
+        // A request without a limit is still cut at the model's, as the service cuts it; the answer went on, billed past it.
+        var max = request.MaxTokens ?? deploymentOptions.MaxOutputTokens;
+        if (count > max)
         {
             (text, finishReason) = (tokens.Truncate(text, (int)max, out count), "length");
         }

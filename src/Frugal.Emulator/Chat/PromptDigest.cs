@@ -12,6 +12,14 @@ internal sealed record PromptDigest(string FirstSentence, IReadOnlyList<string> 
     private const int MaxSentenceWords = 25;
     private const int MaxKeywords = 4;
 
+    /// <summary>
+    /// The most characters of the prompt the answer echoes, and the longest word taken as a key word. Unbounded, a prompt
+    /// holding a long run of text without spaces (a 1 MB field) was echoed whole, twice: an answer of 250,000 tokens
+    /// that took seconds to tokenize per call and megabytes per answer in the run's history.
+    /// </summary>
+    private const int MaxSentenceChars = 400;
+    private const int MaxKeywordChars = 40;
+
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "about", "above", "after", "again", "also", "been", "before", "being", "below", "between", "both",
@@ -69,6 +77,11 @@ internal sealed record PromptDigest(string FirstSentence, IReadOnlyList<string> 
                 inWord = true;
             }
 
+            if (builder.Length >= MaxSentenceChars)
+            {
+                break;
+            }
+
             builder.Append(c);
             if (c is '.' or '!' or '?')
             {
@@ -87,7 +100,7 @@ internal sealed record PromptDigest(string FirstSentence, IReadOnlyList<string> 
         foreach (var word in Words(text))
         {
             position++;
-            if (word.Length < 4 || StopWords.Contains(word) || word.All(char.IsDigit))
+            if (word.Length is < 4 or > MaxKeywordChars || StopWords.Contains(word) || word.All(char.IsDigit))
             {
                 continue;
             }

@@ -174,6 +174,38 @@ public sealed class EmulatorServerTests
     }
 
     [Fact]
+    public async Task ChatCompletions_NoMaxTokens_AnswerCutAtTheDeploymentsMaxOutputTokens()
+    {
+        // The service stops a request without a limit at the model's; the emulator went on and billed past it.
+        var options = new EmulatorOptions();
+        options.Deployments["gpt-4o-mini"] = new DeploymentOptions { MaxOutputTokens = 5 };
+        await using var emulator = await EmulatorServer.StartAsync(options, 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "Summarise the quarterly revenue growth of the northern region in three sentences."));
+
+        var body = await ReadJsonAsync(response);
+        Assert.Equal("length", body["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Equal(5, body["usage"]!["completion_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_PromptOfOneLongWord_AnswerEchoesABoundedPartOfIt()
+    {
+        // A 1 MB field without spaces was echoed whole, twice (sentence and key point): 250,000 completion tokens a call.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions(), 0, CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = emulator.Uri };
+
+        using var response = await http.PostAsJsonAsync(ChatPath, Chat(null, "item: " + new string('x', 100_000)));
+
+        var body = await ReadJsonAsync(response);
+        var answer = body["choices"]![0]!["message"]!["content"]!.GetValue<string>();
+        Assert.StartsWith("[gpt-4o-mini] item: xxx", answer, StringComparison.Ordinal);
+        Assert.InRange(answer.Length, 1, 500);
+        Assert.Equal("stop", body["choices"]![0]!["finish_reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ChatCompletions_DeploymentServingANamedModel_AnswersNameItAndReportUsageDetails()
     {
         // Azure names the model behind a deployment, which Frugal prices; the deployment's name alone went unpriced.
