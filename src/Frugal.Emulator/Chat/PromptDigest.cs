@@ -79,6 +79,12 @@ internal sealed record PromptDigest(string FirstSentence, IReadOnlyList<string> 
 
             if (builder.Length >= MaxSentenceChars)
             {
+                // Not between the halves of a surrogate pair: a lone surrogate is not text, and clients refuse it.
+                if (char.IsHighSurrogate(builder[^1]))
+                {
+                    builder.Length--;
+                }
+
                 break;
             }
 
@@ -89,7 +95,8 @@ internal sealed record PromptDigest(string FirstSentence, IReadOnlyList<string> 
             }
         }
 
-        var sentence = builder.ToString().TrimEnd(',', ';', ':');
+        // A space too: the cut can come just after the one that starts the next word.
+        var sentence = builder.ToString().TrimEnd(' ', ',', ';', ':');
         return sentence.Length == 0 || sentence[^1] is '.' or '!' or '?' ? sentence : sentence + ".";
     }
 
