@@ -230,6 +230,39 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task RecordAsync_BatchMixesNewAndHeldRecords_MetricsAndSpanCountTheNewOnes()
+    {
+        // Records queued while the ledger is busy share its next commit; of those, metrics and the step's span count
+        // the ones the ledger stored anew, whatever their places in the batch.
+        using var listener = new Instruments(FrugalTelemetry.SourceName);
+        using var spans = new Spans(FrugalTelemetry.SourceName);
+        var workflow = "wf-mixed-" + Guid.NewGuid().ToString("N");
+        var request = new StepRequest(workflow, "h", "acme", "answer", 1, []) { RunId = "run-mixed" };
+        var ledger = new HoldingLedger();
+        await using var recorder = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+        var first = recorder.RecordAsync(Record() with { Workflow = "wf-other-" + Guid.NewGuid().ToString("N") }, CancellationToken.None);
+        await ledger.Appending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        using (var span = StepTelemetry.Start(request))
+        {
+            var batch = new[]
+            {
+                recorder.RecordAsync(Record() with { Workflow = workflow, RunId = "new-1", Dollars = 0.25m }, CancellationToken.None),
+                recorder.RecordAsync(Record() with { Workflow = workflow, RunId = HoldingLedger.Held, Dollars = 4m }, CancellationToken.None),
+                recorder.RecordAsync(Record() with { Workflow = workflow, RunId = "new-2", Dollars = 0.5m }, CancellationToken.None),
+            };
+            ledger.Release.SetResult();
+            await Task.WhenAll([first, .. batch]).WaitAsync(TimeSpan.FromSeconds(30));
+            StepTelemetry.Complete(span, request, new StepResponse([new CallResult(JsonValue.Create("ok"), "premium", "gpt-4o", 0, 0)]), TenantTextPolicy.None);
+        }
+
+        Assert.Equal([1, 3], ledger.Batches);
+        Assert.Equal(0.75, listener.Measurements.Where(m => m.Name == "frugal.cost.dollars" && Equals(m.Tags["frugal.workflow"], workflow)).Sum(m => m.Value), 9);
+        var step = Assert.Single(spans.Stopped, s => Equals(s.GetTagItem("frugal.workflow"), workflow));
+        Assert.Equal(0.75, (double)step.GetTagItem("frugal.cost.dollars")!, 9);
+    }
+
+    [Fact]
     public async Task RecordAsync_CommitFails_MetricsCountNothing()
     {
         // Counted when queued, a record whose commit failed was in frugal.cost.dollars and not in the ledger, and again
@@ -323,6 +356,37 @@ public sealed class TelemetryTests
     }
 
     private static CostRecord Record() => new() { RunId = "r", Workflow = "triage", StepId = "answer", Tenant = "acme" };
+
+    /// <summary>
+    /// A ledger whose first append waits for <see cref="Release"/>, and that holds already every record of run
+    /// <see cref="Held"/>.
+    /// </summary>
+    private sealed class HoldingLedger : ICostLedger
+    {
+        public const string Held = "held";
+
+        public TaskCompletionSource Appending { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<int> Batches { get; } = [];
+
+        public async Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+        {
+            Batches.Add(records.Count);
+            if (Batches.Count == 1)
+            {
+                Appending.SetResult();
+                await Release.Task;
+            }
+
+            return [.. records.Where(r => r.RunId != Held)];
+        }
+
+        public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) => AsyncEnumerable.Empty<CostRecord>();
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => Task.FromResult(0L);
+    }
 
     /// <summary>A ledger whose every commit fails.</summary>
     private sealed class FailingLedger : ICostLedger
