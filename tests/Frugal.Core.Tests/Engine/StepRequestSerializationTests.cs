@@ -76,4 +76,25 @@ public sealed class StepRequestSerializationTests
         Assert.Equal(FrugalDataConverter.Instance.Serialize(parameters), FrugalDataConverter.WithActionSizeCheck.Serialize(parameters));
         Assert.Equal(FrugalDataConverter.Instance.Serialize(request), FrugalDataConverter.WithActionSizeCheck.Serialize(request));
     }
+
+    [Fact]
+    public void WithActionSizeCheck_AfterARequestThatFailedOrWasRefused_NextRequestWrittenAsItIs()
+    {
+        // The buffer and JSON writer are kept per thread: one left mid-value by a failed write, or full from a refused
+        // one, must not leak into the next request.
+        JsonNode deep = new JsonArray();
+        for (var level = 0; level < 200; level++)
+        {
+            deep = new JsonArray(deep);
+        }
+
+        var failing = new StepRequest("w", "hash", "default", "deep", 1, [new DeterministicCall(DeterministicOperation.Template, deep)], 0, -1);
+        var large = new StepRequest("w", "hash", "default", "large", 1, [new DeterministicCall(DeterministicOperation.Template, JsonValue.Create(new string('x', 5_000_000)))], 0, -1);
+        object[] small = [new StepRequest("w", "hash", "default", "small", 1, [new DeterministicCall(DeterministicOperation.Template, JsonValue.Create("café"))], 0, -1)];
+
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => FrugalDataConverter.WithActionSizeCheck.Serialize(new object[] { failing }));
+        Assert.Equal(FrugalDataConverter.Instance.Serialize(small), FrugalDataConverter.WithActionSizeCheck.Serialize(small));
+        Assert.Throws<DurableMessageTooLargeException>(() => FrugalDataConverter.WithActionSizeCheck.Serialize(new object[] { large }));
+        Assert.Equal(FrugalDataConverter.Instance.Serialize(small), FrugalDataConverter.WithActionSizeCheck.Serialize(small));
+    }
 }
