@@ -105,6 +105,32 @@ public sealed class JsonErrorsTests
         Assert.Equal(expected, JsonErrors.Describe(fromBody));
     }
 
+    [Theory]
+    [InlineData("{\"a\": [\"ok\", \"x \\ud800\"]}", "the string at $.a[1] is not valid text (it holds a lone UTF-16 surrogate")]
+    [InlineData("{\"a\": {\"s\": \"\\udc00\\n\"}}", "the string at $.a.s is not valid text (it holds a lone UTF-16 surrogate")]
+    [InlineData("{\"a\": [{\"\\ud83d\": 1}]}", "a property name is not valid text (it holds a lone UTF-16 surrogate")]
+    public async Task ParseAsync_EscapedLoneSurrogate_RefusedAsNotText(string text, string expected)
+    {
+        // Strings are checked as UTF-8 where they lie, and only one that is not text sends the check through the nodes
+        // to name where it is: an escaped lone surrogate must not pass the first check. (A property name is refused by the
+        // parse itself, which reads names to find repeats, and that names no place.)
+        using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParseAsync_EscapedSurrogatePairAndControlCharacters_AreText()
+    {
+        using var body = new MemoryStream("{\"\\ud83d\\ude00 key\": \"caf\\u00e9 \\ud83d\\ude00 \\u0000\\t\"}"u8.ToArray());
+
+        var node = await JsonInput.ParseAsync(body, CancellationToken.None);
+
+        Assert.Equal("caf\u00e9 \ud83d\ude00 \u0000\t", node!["\ud83d\ude00 key"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task ParseAsync_PropertyNameWithALoneSurrogate_IsAJsonError()
     {
