@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Debug, "Committed {Count} cost records in one batch")]
     public static partial void CostBatchCommitted(ILogger logger, int count);
 
+    [LoggerMessage(3003, LogLevel.Warning, "A committed cost record could not be counted in metrics or its step's span (a metrics listener failed); the record is kept")]
+    public static partial void CostCountFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(3101, LogLevel.Information, "Retention: deleted {Count} cost records that started before {Before:o}")]
     public static partial void CostRecordsPurged(ILogger logger, long count, DateTimeOffset before);
 

@@ -76,7 +76,11 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
     /// twice in metrics and once in the ledger. A write-ahead record is a bound, not a cost: the call's own record is
     /// what metrics and spans count.
     /// </summary>
-    private static void Count(List<(CostRecord Record, TaskCompletionSource Done, object? Tally)> batch, IReadOnlyList<CostRecord> stored)
+    /// <remarks>
+    /// The batch is durable by now, so nothing here may fail its waiters: a metrics listener that throws would fail
+    /// activities whose calls are recorded (and billed), and their retries would pay again. Logged instead.
+    /// </remarks>
+    private void Count(List<(CostRecord Record, TaskCompletionSource Done, object? Tally)> batch, IReadOnlyList<CostRecord> stored)
     {
         var next = 0;
         foreach (var item in batch)
@@ -86,8 +90,15 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
                 next++;
                 if (!item.Record.Unfinished)
                 {
-                    Frugal.Telemetry.FrugalMetrics.Record(item.Record);
-                    Frugal.Telemetry.StepTelemetry.Count(item.Tally, item.Record);
+                    try
+                    {
+                        Frugal.Telemetry.FrugalMetrics.Record(item.Record);
+                        Frugal.Telemetry.StepTelemetry.Count(item.Tally, item.Record);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.CostCountFailed(_logger, ex);
+                    }
                 }
             }
         }

@@ -277,6 +277,39 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task RecordAsync_MetricListenerThrows_CommittedRecordStillCompletes()
+    {
+        // Counting runs after the commit: a listener that threw there failed every waiter of a batch already durable,
+        // so each activity was retried and its billed call paid again.
+        var workflow = "wf-listener-" + Guid.NewGuid().ToString("N");
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FrugalTelemetry.SourceName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var (key, value) in tags)
+            {
+                if (key == "frugal.workflow" && Equals(value, workflow))
+                {
+                    throw new InvalidOperationException("listener failed");
+                }
+            }
+        });
+        listener.Start();
+        var ledger = new ListLedger();
+        await using var recorder = new CostRecorder(ledger, Options.Create(new CostsOptions()));
+
+        await recorder.RecordAsync(Record() with { Workflow = workflow, Dollars = 0.25m }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(ledger.Records, r => r.Workflow == workflow);
+    }
+
+    [Fact]
     public void Complete_DeterministicStep_SpanNamesNoModel()
     {
         using var spans = new Spans(FrugalTelemetry.SourceName);
