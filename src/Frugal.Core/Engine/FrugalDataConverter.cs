@@ -50,7 +50,10 @@ public static class FrugalDataConverter
     /// larger (durabletask-dotnet's <c>MaxCompleteOrchestrationWorkItemChunkSizeInBytes</c>, 3.9 MB), with a message
     /// that names no step and suggests a setting Frugal has not got. A little is kept for the action's other fields.
     /// </summary>
-    internal const int MaxActionBytes = 4_089_446 - (16 * 1024);
+    /// <remarks>A worker given <see cref="WithActionSizeCheck"/> gives this to its orchestrator too
+    /// (<c>AddFrugalTasks(maxStepRequestBytes)</c>), which then refuses a foreach batch as soon as what it has built of
+    /// it is surely over, rather than building all of it for this converter to refuse.</remarks>
+    public const int MaxActionBytes = 4_089_446 - (16 * 1024);
 
     /// <summary>JSON, except that a <see cref="StepResponseJson"/> takes the text as it is, unparsed.</summary>
     private sealed class Converter(bool checkActionSize) : JsonDataConverter(SerializerOptions)
@@ -107,14 +110,24 @@ public static class FrugalDataConverter
 
             if (json is null)
             {
-                var bytes = buffer.Count;
-                throw new DurableMessageTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"step '{request.StepId}'{(request.FirstItem >= 0 ? $" (batch {request.Batch}, {request.Calls.Count} item(s))" : string.Empty)}: its request is {bytes / 1048576.0:0.00} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; {(request.FirstItem >= 0 ? "give the step a smaller batch_size, or smaller items" : "bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")}"));
+                throw TooLarge(request.StepId, request.FirstItem >= 0 ? request.Batch : -1, request.Calls.Count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{buffer.Count / 1048576.0:0.00}"));
             }
 
             return json;
         }
     }
+
+    /// <summary>
+    /// The failure of a step request over <see cref="MaxActionBytes"/>: what this converter throws, and what the
+    /// orchestrator throws when a foreach batch it builds is over that already (<c>WorkflowRun.BuildBatch</c>).
+    /// </summary>
+    /// <param name="stepId">The step.</param>
+    /// <param name="batch">The foreach batch, or -1 for a step of one call.</param>
+    /// <param name="calls">The request's calls (a batch's items).</param>
+    /// <param name="megabytes">The request's size in MB, as it is to be read ("4.58", "at least 3.91").</param>
+    internal static DurableMessageTooLargeException TooLarge(string stepId, int batch, int calls, string megabytes) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"step '{stepId}'{(batch >= 0 ? $" (batch {batch}, {calls} item(s))" : string.Empty)}: its request is {megabytes} MB, over the {MaxActionBytes / 1048576.0:0.0}{DurableMessageTooLargeException.Phrase} one activity's input; {(batch >= 0 ? "give the step a smaller batch_size, or smaller items" : "bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)")}"));
 
     /// <summary>
     /// Keeps what is written up to a limit (and the rest of the write that crossed it); beyond that it hands out one

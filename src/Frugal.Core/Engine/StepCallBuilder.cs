@@ -47,6 +47,18 @@ internal static class StepCallBuilder
         _ => throw new InvalidOperationException($"step '{step.Id}' of kind '{step.Kind}' is not a single call"),
     };
 
+    /// <summary>
+    /// A lower bound on the bytes <paramref name="call"/> takes in a step request, without writing it: the UTF-16 length
+    /// of its rendered texts (each char is at least one byte of UTF-8, and JSON escaping only adds to it).
+    /// </summary>
+    public static long MinRequestBytes(StepCall call) => call switch
+    {
+        ModelCall m => m.Prompt.Length + (long)(m.System?.Length ?? 0),
+        ClassifyCall c => c.Text.Length,
+        DeterministicCall { Input: JsonValue input } when input.TryGetValue<string>(out var text) => text.Length,
+        _ => 0,
+    };
+
     /// <summary>A lookup table whose values hold expressions, with their values for this run.</summary>
     private static Dictionary<string, JsonNode?> Evaluate(IReadOnlyDictionary<string, ValueTemplate> values, JsonObject scope)
     {

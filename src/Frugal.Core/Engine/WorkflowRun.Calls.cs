@@ -125,6 +125,11 @@ internal sealed partial class WorkflowRun
         {
             calls ??= build(this, state);
         }
+        catch (DurableMessageTooLargeException ex)
+        {
+            // A batch over the host's limit (BuildBatch): its message names the step and quotes none of the run's data.
+            return NewRequest(stepId, attempt, [], batch, firstItem) with { Error = ex.Message, RedactedError = ex.Message };
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return NewRequest(stepId, attempt, [], batch, firstItem) with

@@ -25,15 +25,19 @@ internal sealed partial class WorkflowRun
     // call it sends, a condition or the run's end refers to it (see StepResponseJson).
     private readonly Dictionary<string, StepResult> _unread = new(StringComparer.Ordinal);
     private readonly ILogger _log;
+
+    // The most a step request may hold on this host (its worker's converter refuses more), or 0 for no limit.
+    private readonly int _maxRequestBytes;
     private int _escalations;
 
     // Escalations promised to calls in flight (see CallAsync), and the grant of the call being built.
     private int _escalationsReserved;
     private int _grant;
 
-    public WorkflowRun(TaskOrchestrationContext context, WorkflowRunRequest request, WorkflowDefinition definition)
+    public WorkflowRun(TaskOrchestrationContext context, WorkflowRunRequest request, WorkflowDefinition definition, int maxRequestBytes = 0)
     {
         _context = context;
+        _maxRequestBytes = maxRequestBytes;
         _request = request;
         _definition = definition;
         _log = context.CreateReplaySafeLogger<WorkflowOrchestrator>();
@@ -364,18 +368,32 @@ internal sealed partial class WorkflowRun
         // The batch's own count, not batch_size: a batch_size of millions over a short list asked for an array of millions.
         var count = Math.Min(size, items.Count - first);
         var calls = new List<StepCall>(count);
+
+        // What the calls built so far surely take in the request: once that is over the host's limit, the batch is
+        // refused as its converter would refuse it, before the rest is built. Built whole, 400 calls of a 1 MB text
+        // each took 800 MB of strings only to be refused.
+        var atLeast = 0L;
         for (var i = first; i < first + count; i++)
         {
             _scope["item"] = items[i]?.DeepClone();
             _scope["index"] = i;
+            StepCall call;
             try
             {
-                calls.Add(StepCallBuilder.Build(step.Body, _scope, Limits));
+                call = StepCallBuilder.Build(step.Body, _scope, Limits);
             }
             catch (Frugal.Expressions.ExpressionException ex)
             {
                 // Which item: the step's name alone left a list of hundreds to search.
                 throw new Frugal.Expressions.ExpressionException($"item {i}: {ex.Message}", ex.Offset) { RedactedMessage = $"item {i}: {ex.RedactedMessage}" };
+            }
+
+            calls.Add(call);
+            if (_maxRequestBytes > 0 && (atLeast += StepCallBuilder.MinRequestBytes(call)) > _maxRequestBytes)
+            {
+                _scope.Remove("item");
+                _scope.Remove("index");
+                throw FrugalDataConverter.TooLarge(step.Id, first / size, count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at least {Math.Floor(atLeast / 1048576.0 * 100) / 100:0.00}"));
             }
         }
 

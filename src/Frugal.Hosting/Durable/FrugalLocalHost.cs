@@ -114,7 +114,7 @@ public sealed class FrugalLocalHost : IAsyncDisposable
                 worker.UseGrpc(channel);
                 worker.AddTasks(tasks =>
                 {
-                    tasks.AddFrugalTasks();
+                    tasks.AddFrugalTasks(FrugalDataConverter.MaxActionBytes);
                     registerTasks?.Invoke(tasks);
                 });
                 worker.Configure(o =>

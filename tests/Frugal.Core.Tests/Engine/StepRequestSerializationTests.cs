@@ -25,6 +25,31 @@ public sealed class StepRequestSerializationTests
     }
 
     [Theory]
+    [InlineData("plain")]
+    [InlineData("字字字 and \"quotes\", \\ and\nlines\u0001")]
+    [InlineData("👍🏽🇫🇷 e\u0301")]
+    [InlineData("")]
+    public void MinRequestBytes_AnyText_NeverMoreThanTheCallWrites(string text)
+    {
+        // The orchestrator refuses a batch once this bound is over the limit, so it must never count more than is written.
+        StepCall[] calls =
+        [
+            new ModelCall(ModelTier.Cheap, text, text),
+            new ClassifyCall(text, "router", 0.5),
+            new DeterministicCall(DeterministicOperation.Template, JsonValue.Create(text)),
+            new DeterministicCall(DeterministicOperation.Template, JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(text))),
+        ];
+
+        foreach (var call in calls)
+        {
+            var written = System.Text.Encoding.UTF8.GetByteCount(FrugalDataConverter.Instance.Serialize(call)!);
+            var bound = StepCallBuilder.MinRequestBytes(call);
+            Assert.True(bound <= written, $"{call.GetType().Name}: {bound} > {written}");
+            Assert.True(bound >= (call is ModelCall ? 2 : 1) * text.Length, $"{call.GetType().Name}: {bound} counts less than its text");
+        }
+    }
+
+    [Theory]
     [InlineData(0.0)]
     [InlineData(0.8)]
     [InlineData(0.95)]

@@ -206,9 +206,10 @@ public sealed class AzureStorageBackendTests
         }
 
         var second = await RunAsync();
-        Assert.Contains("step 'each' (batch 0, 48 item(s)): its request is 4.58 MB, over the 3.9 MB Durable Task allows", first, StringComparison.Ordinal);
+        // Refused once 41 of the 48 items were built: those are over the limit already.
+        Assert.Contains("step 'each' (batch 0, 48 item(s)): its request is at least 3.91 MB, over the 3.9 MB Durable Task allows", first, StringComparison.Ordinal);
         Assert.Contains("1 run(s) of these inputs had finished against this --store and are reported, not run again", second, StringComparison.Ordinal);
-        Assert.Contains("its request is 4.58 MB", second, StringComparison.Ordinal);
+        Assert.Contains("its request is at least 3.91 MB", second, StringComparison.Ordinal);
     }
 
     [Fact]

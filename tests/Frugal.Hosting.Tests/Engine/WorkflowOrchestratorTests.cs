@@ -337,6 +337,40 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_ForEachBatchOverTheHostsLimit_RefusedBeforeTheRestOfItsItemsAreBuilt()
+    {
+        // The batch was built whole before the converter refused it: 400 calls of a 1 MB text each took 800 MB of
+        // strings. Five items are surely over the limit, so the sixth, whose call could not be built, is never reached.
+        var definition = WorkflowLoader.Parse("""
+            name: fe
+            input: { type: object }
+            steps:
+              - id: each
+                kind: foreach
+                items: ${ input.items }
+                batch_size: 6
+                do: { kind: deterministic, operation: template, input: "${ item.text }${ number(item.n) }" }
+            """, "fe.yaml");
+        var items = new JsonArray();
+        for (var i = 0; i < 5; i++)
+        {
+            items.Add(new JsonObject { ["text"] = new string('x', 1_000_000), ["n"] = 1 });
+        }
+
+        items.Add(new JsonObject { ["text"] = "", ["n"] = "abc" });
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["items"] = items });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(
+            "step 'each' (batch 0, 6 item(s)): its request is at least 4.76 MB, over the 3.9 MB Durable Task allows one activity's input; give the step a smaller batch_size, or smaller items",
+            metadata.FailureDetails?.ErrorMessage);
+        Assert.True(DurableMessageTooLargeException.Explains(metadata.FailureDetails?.ErrorMessage));
+    }
+
+    [Fact]
     public async Task RunAsync_ForEachBatchSizeOfIntMaxValue_RunsEveryItemInOneBatch()
     {
         // The schema allows batch_size up to 2147483647; counting the batches overflowed and the run failed on
