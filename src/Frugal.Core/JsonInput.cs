@@ -19,7 +19,14 @@ public static class JsonInput
     /// </summary>
     public const int MaxDepth = 64;
 
+    private const string NotUtf8 = "it holds bytes that are not UTF-8; send the input as UTF-8";
+
+    private const string LoneSurrogate = "it holds a lone UTF-16 surrogate, such as \\ud800 without its pair";
+
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
+
+    /// <summary>The characters for which <see cref="JsonNode.GetPath()"/> writes a name as <c>['name']</c> rather than <c>.name</c>.</summary>
+    private static readonly System.Buffers.SearchValues<char> PathSpecialCharacters = System.Buffers.SearchValues.Create("$. '/\"[]()\t\n\r\f\b\\\u0085\u2028\u2029");
 
     private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
@@ -69,6 +76,7 @@ public static class JsonInput
         }
 
         JsonElement element;
+        JsonNode? node;
         try
         {
             // Not disposed: the node reads the document for as long as the input lives, and all disposing would
@@ -76,21 +84,20 @@ public static class JsonInput
 #pragma warning disable CA2000
             element = Checked(() => JsonDocument.Parse(utf8, Strict).RootElement, () => utf8);
 #pragma warning restore CA2000
+            node = element.ValueKind switch
+            {
+                JsonValueKind.Object => JsonObject.Create(element),
+                JsonValueKind.Array => JsonArray.Create(element),
+                _ => (JsonNode?)JsonValue.Create(element),
+            };
+            if (!IsText(utf8.Span))
+            {
+                CheckText(node, () => utf8); // names the string or property that is not text
+            }
         }
         catch (JsonException ex) when (ex.LineNumber is not null && !JsonErrors.IsEmptyInput(ex))
         {
             throw new JsonException(JsonErrors.Describe(ex, utf8.Span), ex);
-        }
-
-        var node = element.ValueKind switch
-        {
-            JsonValueKind.Object => JsonObject.Create(element),
-            JsonValueKind.Array => JsonArray.Create(element),
-            _ => (JsonNode?)JsonValue.Create(element),
-        };
-        if (!IsText(utf8.Span))
-        {
-            CheckText(node); // names the string or property that is not text
         }
 
         return (node, element);
@@ -99,7 +106,7 @@ public static class JsonInput
     private static JsonNode? Checked(Func<JsonNode?> parse, Func<ReadOnlyMemory<byte>> utf8)
     {
         var node = Checked<JsonNode?>(parse, utf8);
-        CheckText(node);
+        CheckText(node, utf8);
         return node;
     }
 
@@ -118,8 +125,10 @@ public static class JsonInput
         }
         catch (InvalidOperationException ex)
         {
-            // A property name with an escaped lone surrogate fails while the object is built.
-            throw new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
+            // A property name with an escaped lone surrogate fails while the object is built (the check for repeats
+            // reads the names), before any place is known: this said "a property name is not valid text" and no more,
+            // frugal run put it at 1:1, and in a long input the name had to be found by hand.
+            throw NameNotText(utf8().Span, ex) ?? new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
         }
 
         return node;
@@ -236,8 +245,100 @@ public static class JsonInput
         }
     }
 
+    /// <summary>
+    /// The error to report when a property name in <paramref name="utf8"/> is not text: it names the object that holds
+    /// the first such name and places the name where it starts (0-based, as <see cref="JsonException"/> counts). Read
+    /// again only when decoding a name has failed. Null when no name is found that is not text.
+    /// </summary>
+    private static JsonException? NameNotText(ReadOnlySpan<byte> utf8, Exception cause)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var containers = new List<(bool IsArray, int Index, string Name)>(); // where the reader is, for the path
+        try
+        {
+            while (reader.Read())
+            {
+                if (containers is [.., { IsArray: true } array] && reader.TokenType is not JsonTokenType.EndArray)
+                {
+                    containers[^1] = array with { Index = array.Index + 1 };
+                }
+
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        containers.Add((reader.TokenType == JsonTokenType.StartArray, -1, string.Empty));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        containers.RemoveAt(containers.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName when NameNotTextReason(ref reader) is { } reason:
+                        var start = (int)reader.TokenStartIndex;
+                        var before = utf8[..start];
+                        return new JsonException(
+                            $"a property name in the object at {Path(containers)} is not valid text ({reason})",
+                            path: null,
+                            before.Count((byte)'\n'),
+                            start - (before.LastIndexOf((byte)'\n') + 1),
+                            cause);
+                    case JsonTokenType.PropertyName:
+                        containers[^1] = containers[^1] with { Name = reader.GetString()! };
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not valid JSON before a name that is not text: the caller keeps the error it had.
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the property name the reader is on is not text, or null when it is.</summary>
+    private static string? NameNotTextReason(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? null : NotUtf8;
+        }
+
+        try
+        {
+            _ = reader.GetString();
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return NotTextReason(ex);
+        }
+    }
+
+    /// <summary>The path of the innermost container, written as <see cref="JsonNode.GetPath()"/> writes it.</summary>
+    private static string Path(List<(bool IsArray, int Index, string Name)> containers)
+    {
+        var path = new System.Text.StringBuilder("$");
+        foreach (var (isArray, index, name) in containers[..^1])
+        {
+            if (isArray)
+            {
+                path.Append('[').Append(index).Append(']');
+            }
+            else if (name.AsSpan().ContainsAny(PathSpecialCharacters))
+            {
+                // Backslashes and quotes are escaped within the quotes, as GetPath writes them.
+                path.Append("['").Append(name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
+            }
+            else
+            {
+                path.Append('.').Append(name);
+            }
+        }
+
+        return path.ToString();
+    }
+
     /// <summary>Decodes every string once, so one that cannot be text fails here, naming where it is.</summary>
-    private static void CheckText(JsonNode? node)
+    private static void CheckText(JsonNode? node, Func<ReadOnlyMemory<byte>> utf8)
     {
         switch (node)
         {
@@ -250,19 +351,20 @@ public static class JsonInput
                 }
                 catch (InvalidOperationException ex)
                 {
-                    throw new JsonException($"a property name in the object at {obj.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
+                    throw NameNotText(utf8().Span, ex)
+                        ?? new JsonException($"a property name in the object at {obj.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
                 }
 
                 foreach (var (_, value) in obj)
                 {
-                    CheckText(value);
+                    CheckText(value, utf8);
                 }
 
                 break;
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    CheckText(item);
+                    CheckText(item, utf8);
                 }
 
                 break;
@@ -283,9 +385,7 @@ public static class JsonInput
     /// <summary>Why a string or property name could not be decoded.</summary>
     private static string NotTextReason(Exception ex) =>
         // Bytes that are not UTF-8 (a body sent in Latin-1) read as a lone surrogate before: name the right fault.
-        Causes(ex).Any(e => e is System.Text.DecoderFallbackException)
-            ? "it holds bytes that are not UTF-8; send the input as UTF-8"
-            : "it holds a lone UTF-16 surrogate, such as \\ud800 without its pair";
+        Causes(ex).Any(e => e is System.Text.DecoderFallbackException) ? NotUtf8 : LoneSurrogate;
 
     private static IEnumerable<Exception> Causes(Exception? ex)
     {

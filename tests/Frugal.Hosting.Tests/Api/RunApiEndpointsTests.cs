@@ -78,7 +78,7 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
     }
 
     [Fact]
-    public async Task Api_PropertyNameOfBytesThatAreNotUtf8_Answers400NamingTheObject()
+    public async Task Api_PropertyNameOfBytesThatAreNotUtf8_Answers400NamingTheObjectAndWhereTheNameIs()
     {
         // A name in Latin-1 ("subjéct" as 73 75 62 6A E9 63 74) was decoded only after the parse, and the answer was a 500.
         await using var app = await StartAsync();
@@ -91,7 +91,7 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(
-            "the request body is not valid JSON: a property name in the object at $.x is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)",
+            "the request body is not valid JSON: a property name in the object at $.x is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8) (line 1, position 21)",
             (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 

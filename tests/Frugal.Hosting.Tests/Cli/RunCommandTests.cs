@@ -106,6 +106,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("ticket.json", "{\n  \"subject\": \"a\",\n  \"body\": \"b\",\n  \"meta\": {\"\\ud800\": 1}\n}\n", "4:12: expected a JSON value: a property name in the object at $.meta is not valid text")]
+    [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"😀\", \"\\udfff\": 1}\n", "2:19: expected a JSON value: a property name in the object at $ is not valid text")]
+    public async Task Run_InputWithAPropertyNameThatIsNotText_SaysWhereTheNameIs(string name, string content, string expected)
+    {
+        // The strict parse fails on the name before any place is known: this was printed at 1:1 (in a .jsonl file, at
+        // column 1 of its line) with "a property name is not valid text", and the name had to be found by hand.
+        var input = Temp(name, content);
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}:{expected} (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair)", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("ticket.json", "{\"subject\": \"😀\", \"x\": }", "1:24: expected a JSON value")]
     [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"😀\", \"x\": }", "2:24: expected a JSON value")]
     [InlineData("tickets.jsonl", "{\"subject\": \"😀\", \"body\": 5}", "1:27: /body:")]
