@@ -371,6 +371,32 @@ public sealed class WorkflowOrchestratorTests(LocalHostFixture fixture)
     }
 
     [Fact]
+    public async Task RunAsync_StepRequestOverTheHostsLimitBesideAnotherStep_FailsTheRunNamingIt()
+    {
+        // Only the converter's exact count refuses this request ('é' is one UTF-16 unit but two bytes of UTF-8, so the
+        // orchestrator's early estimate, its length, is under the limit), with 'b' scheduled beside it: the run fails
+        // naming the step and its size, as an expression failing beside another step does (where replays once lined up
+        // the activities wrongly).
+        var definition = WorkflowLoader.Parse("""
+            name: big
+            input: { type: object }
+            steps:
+              - { id: b, kind: deterministic, operation: template, input: "${ input.n }" }
+              - { id: a, kind: deterministic, operation: template, input: "${ input.text }" }
+            output: { a: "${ steps.a.output }", b: "${ steps.b.output }" }
+            """, "big.yaml");
+        var id = await WorkflowStarter.StartAsync(Client, definition, new JsonObject { ["text"] = new string('é', 2_100_000), ["n"] = 7 });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal(
+            "step 'a': its request is 4.01 MB, over the 3.9 MB Durable Task allows one activity's input; bound what the step reads (maxLength in the workflow's input schema, or truncate() in its expressions)",
+            metadata.FailureDetails?.ErrorMessage);
+    }
+
+    [Fact]
     public async Task RunAsync_ForEachBatchSizeOfIntMaxValue_RunsEveryItemInOneBatch()
     {
         // The schema allows batch_size up to 2147483647; counting the batches overflowed and the run failed on
