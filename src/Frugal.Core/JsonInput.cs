@@ -128,7 +128,7 @@ public static class JsonInput
             // A property name with an escaped lone surrogate fails while the object is built (the check for repeats
             // reads the names), before any place is known: this said "a property name is not valid text" and no more,
             // frugal run put it at 1:1, and in a long input the name had to be found by hand.
-            throw NameNotText(utf8().Span, ex) ?? new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
+            throw NotText(utf8().Span, ex) ?? new JsonException($"a property name is not valid text ({NotTextReason(ex)})", ex);
         }
 
         return node;
@@ -246,11 +246,12 @@ public static class JsonInput
     }
 
     /// <summary>
-    /// The error to report when a property name in <paramref name="utf8"/> is not text: it names the object that holds
-    /// the first such name and places the name where it starts (0-based, as <see cref="JsonException"/> counts). Read
-    /// again only when decoding a name has failed. Null when no name is found that is not text.
+    /// The error to report when a property name or string in <paramref name="utf8"/> is not text: it names the first
+    /// such one (a name by the object that holds it, a string by its own path) and places it where it starts (0-based,
+    /// as <see cref="JsonException"/> counts). Read again only when decoding a name or string has failed. Null when none
+    /// is found that is not text.
     /// </summary>
-    private static JsonException? NameNotText(ReadOnlySpan<byte> utf8, Exception cause)
+    private static JsonException? NotText(ReadOnlySpan<byte> utf8, Exception cause)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         var containers = new List<(bool IsArray, int Index, string Name)>(); // where the reader is, for the path
@@ -263,6 +264,7 @@ public static class JsonInput
                     containers[^1] = array with { Index = array.Index + 1 };
                 }
 
+                string? what = null;
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
@@ -271,31 +273,35 @@ public static class JsonInput
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
                         containers.RemoveAt(containers.Count - 1);
                         break;
-                    case JsonTokenType.PropertyName when NameNotTextReason(ref reader) is { } reason:
-                        var start = (int)reader.TokenStartIndex;
-                        var before = utf8[..start];
-                        return new JsonException(
-                            $"a property name in the object at {Path(containers)} is not valid text ({reason})",
-                            path: null,
-                            before.Count((byte)'\n'),
-                            start - (before.LastIndexOf((byte)'\n') + 1),
-                            cause);
+                    case JsonTokenType.PropertyName when NotTextReason(ref reader) is { } reason:
+                        what = $"a property name in the object at {Path(containers[..^1])} is not valid text ({reason})";
+                        break;
                     case JsonTokenType.PropertyName:
                         containers[^1] = containers[^1] with { Name = reader.GetString()! };
                         break;
+                    case JsonTokenType.String when NotTextReason(ref reader) is { } reason:
+                        what = $"the string at {Path(containers)} is not valid text ({reason})";
+                        break;
+                }
+
+                if (what is not null)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    var before = utf8[..start];
+                    return new JsonException(what, path: null, before.Count((byte)'\n'), start - (before.LastIndexOf((byte)'\n') + 1), cause);
                 }
             }
         }
         catch (JsonException)
         {
-            // Not valid JSON before a name that is not text: the caller keeps the error it had.
+            // Not valid JSON before a name or string that is not text: the caller keeps the error it had.
         }
 
         return null;
     }
 
-    /// <summary>Why the property name the reader is on is not text, or null when it is.</summary>
-    private static string? NameNotTextReason(ref Utf8JsonReader reader)
+    /// <summary>Why the property name or string the reader is on is not text, or null when it is.</summary>
+    private static string? NotTextReason(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
         {
@@ -313,11 +319,14 @@ public static class JsonInput
         }
     }
 
-    /// <summary>The path of the innermost container, written as <see cref="JsonNode.GetPath()"/> writes it.</summary>
-    private static string Path(List<(bool IsArray, int Index, string Name)> containers)
+    /// <summary>
+    /// The path of the value at <paramref name="positions"/> (each container's position, outermost first), written as
+    /// <see cref="JsonNode.GetPath()"/> writes it.
+    /// </summary>
+    private static string Path(List<(bool IsArray, int Index, string Name)> positions)
     {
         var path = new System.Text.StringBuilder("$");
-        foreach (var (isArray, index, name) in containers[..^1])
+        foreach (var (isArray, index, name) in positions)
         {
             if (isArray)
             {
@@ -351,7 +360,7 @@ public static class JsonInput
                 }
                 catch (InvalidOperationException ex)
                 {
-                    throw NameNotText(utf8().Span, ex)
+                    throw NotText(utf8().Span, ex)
                         ?? new JsonException($"a property name in the object at {obj.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
                 }
 
@@ -375,7 +384,10 @@ public static class JsonInput
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
                 {
-                    throw new JsonException($"the string at {value.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
+                    // The string is named by its path, but no place was known: frugal run put it at 1:1 (or column 1 of a
+                    // .jsonl line) and in a long input the string had to be found by hand.
+                    throw NotText(utf8().Span, ex)
+                        ?? new JsonException($"the string at {value.GetPath()} is not valid text ({NotTextReason(ex)})", ex);
                 }
 
                 break;

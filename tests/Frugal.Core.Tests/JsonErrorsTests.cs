@@ -69,7 +69,7 @@ public sealed class JsonErrorsTests
 
         var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
 
-        Assert.Equal("the string at $.subject is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8)", ex.Message);
+        Assert.Equal("the string at $.subject is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8) (line 1, position 14)", ex.Message);
     }
 
     [Theory]
@@ -152,18 +152,50 @@ public sealed class JsonErrorsTests
     }
 
     [Theory]
+    [InlineData("{\"a\": {\"b\": \"x\\ud800\"}}", "$.a.b", "line 1, position 13")]
+    [InlineData("{\"subject\": \"日本\",\n  \"meta\": {\"ok\": \"é\",\n    \"note\": \"caf\\udc00\"}\n}", "$.meta.note", "line 3, position 13")]
+    [InlineData("{\"a\": [\"ok\", {\"b\": [1, \"\\ud83d\"]}, \"x \\ud800\"]}", "$.a[1].b[1]", "line 1, position 24")]
+    [InlineData("[\"ok\",\n \"\\udfff\"]", "$[1]", "line 2, position 2")]
+    [InlineData("{\"a b\": {\"c\": \"\\ud800\"}}", "$['a b'].c", "line 1, position 15")]
+    [InlineData("\"\\ud800\"", "$", "line 1, position 1")]
+    public async Task Parse_StringWithAnEscapedLoneSurrogate_SaysWhereTheStringIs(string text, string at, string where)
+    {
+        // The string was named by its path but given no place: frugal run put it at 1:1 (or column 1 of a .jsonl line),
+        // the HTTP API's 400 said nothing of where, and in a long input the string had to be found by hand.
+        using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var fromText = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse(text));
+        var fromBody = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        var expected = $"the string at {at} is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) ({where})";
+        Assert.Equal(expected, JsonErrors.Describe(fromText, text));
+        Assert.Equal(expected, JsonErrors.Describe(fromBody));
+    }
+
+    [Fact]
+    public async Task ParseAsync_StringOfBytesThatAreNotUtf8OnALaterLine_SaysWhereTheStringIs()
+    {
+        using var body = new MemoryStream([.. "{\n  \"subject\": \"日本\",\n  \"a\": [1, \"caf"u8, 0xE9, .. "\"]\n}"u8]);
+
+        var ex = await Assert.ThrowsAnyAsync<JsonException>(() => JsonInput.ParseAsync(body, CancellationToken.None));
+
+        Assert.Equal("the string at $.a[1] is not valid text (it holds bytes that are not UTF-8; send the input as UTF-8) (line 3, position 12)", ex.Message);
+    }
+
+    [Theory]
     [InlineData("a b")]
     [InlineData("x'y")]
     [InlineData("$a")]
     [InlineData("back\\\\slash")]
     [InlineData("é.f")]
-    public void Parse_PropertyNameNotText_WritesThePathAsStringErrorsDo(string name)
+    public void Parse_NotText_WritesThePathAsJsonNodeDoes(string name)
     {
-        // The path is written as the string errors write theirs (JsonNode.GetPath), brackets and all.
+        // The paths are written as JsonNode.GetPath writes them, brackets and all.
         var ofString = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse($"{{\"{name}\": [{{\"c\": \"\\ud800\"}}]}}"));
         var ofName = Assert.ThrowsAny<JsonException>(() => JsonInput.Parse($"{{\"{name}\": [{{\"\\ud800\": 1}}]}}"));
 
-        var path = ofString.Message["the string at ".Length..ofString.Message.IndexOf(".c is not", StringComparison.Ordinal)];
+        var path = JsonNode.Parse($"{{\"{name}\": [{{\"c\": \"ok\"}}]}}")!.AsObject().Single().Value![0]!.GetPath();
+        Assert.StartsWith($"the string at {path}.c is not valid text", ofString.Message, StringComparison.Ordinal);
         Assert.StartsWith($"a property name in the object at {path} is not valid text", ofName.Message, StringComparison.Ordinal);
     }
 

@@ -134,7 +134,8 @@ public sealed class RunHttpFunctionsTests(FunctionsHostFixture fixture) : IClass
 
     [Theory]
     [InlineData("""{"subject": "Password reset", "subject": 5, "body": "b"}""", "property 'subject' is given twice in one object; each property may appear once (line 1, position 31)")]
-    [InlineData("""{"subject": "\ud800 x", "body": "b"}""", "the string at $.subject is not valid text (it holds a lone UTF-16 surrogate")]
+    [InlineData("""{"subject": "\ud800 x", "body": "b"}""", "the string at $.subject is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) (line 1, position 13)")]
+    [InlineData("{\"subject\": \"x\",\n \"body\": \"b\", \"meta\": {\"note\": [\"ok\", \"\\udc00\"]}}", "the string at $.meta.note[1] is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) (line 2, position 39)")]
     [InlineData("""{"\ud800": 1, "subject": "x", "body": "b"}""", "a property name in the object at $ is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) (line 1, position 2)")]
     [InlineData("{\"subject\": \"x\",\n \"body\": \"b\", \"meta\": {\"\\udc00\": 1}}", "a property name in the object at $.meta is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) (line 2, position 24)")]
     public async Task StartRun_JsonThatWouldFailInsideTheRun_Returns400(string json, string detail)

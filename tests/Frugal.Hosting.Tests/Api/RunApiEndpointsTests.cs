@@ -95,6 +95,21 @@ public sealed class RunApiEndpointsTests(LocalHostFixture fixture)
             (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Api_StringWithALoneSurrogateOnALaterLine_Answers400SayingWhereTheStringIs()
+    {
+        // The string was named by its path, but the 400 said nothing of where it was, unlike every other JSON error.
+        await using var app = await StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(Address(app)) };
+
+        using var response = await http.PostAsync("/api/workflows/support-triage/runs", Json("{\"subject\": \"a\",\n \"body\": \"b\", \"tags\": [\"ok\", \"x\\ud800\"]}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(
+            "the request body is not valid JSON: the string at $.tags[1] is not valid text (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair) (line 2, position 30)",
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("/api/workflows/support-triage/runs", "gzip", "gzip")]
     [InlineData("/api/runs/some-run/feedback", "br", "br")]

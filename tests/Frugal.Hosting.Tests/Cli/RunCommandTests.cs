@@ -121,6 +121,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("ticket.json", "{\n  \"subject\": \"a\",\n  \"body\": \"b\",\n  \"meta\": {\"note\": \"x\\ud800\"}\n}\n", "4:20: expected a JSON value: the string at $.meta.note is not valid text")]
+    [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"😀\", \"body\": [\"\\udfff\"]}\n", "2:28: expected a JSON value: the string at $.body[0] is not valid text")]
+    public async Task Run_InputWithAStringThatIsNotText_SaysWhereTheStringIs(string name, string content, string expected)
+    {
+        // The string was named by its path but printed at 1:1 (in a .jsonl file, at column 1 of its line), and in a long
+        // input it had to be found by hand.
+        var input = Temp(name, content);
+
+        var (code, _, error) = await CliRunner.RunAsync("run", RepoPaths.Workflow("support-triage.yaml"), "--input", input);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}:{expected} (it holds a lone UTF-16 surrogate, such as \\ud800 without its pair)", error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("ticket.json", "{\"subject\": \"😀\", \"x\": }", "1:24: expected a JSON value")]
     [InlineData("tickets.jsonl", "{\"subject\": \"a\", \"body\": \"b\"}\n{\"subject\": \"😀\", \"x\": }", "2:24: expected a JSON value")]
     [InlineData("tickets.jsonl", "{\"subject\": \"😀\", \"body\": 5}", "1:27: /body:")]
