@@ -4,9 +4,44 @@ using SQLitePCL;
 
 namespace Frugal.Costs;
 
-/// <summary>The writer's prepared statements, bound by position through SQLitePCLRaw (see <c>Prepare</c>).</summary>
+/// <summary>How the writer stores a record: its prepared statements, bound by position through SQLitePCLRaw (see <c>Prepare</c>).</summary>
 public sealed partial class SqliteCostLedger
 {
+    /// <summary>Inserts <paramref name="record"/> in the open transaction; false when the ledger held it already.</summary>
+    private bool Store(SqliteConnection connection, sqlite3_stmt insert, CostRecord record)
+    {
+        var candidate = record;
+        for (var rerun = 1; !Insert(connection, insert, candidate); rerun++)
+        {
+            // The key is taken. By this same record (appended again): done. By another execution of the same
+            // attempt (its host stopped before the result was stored, and it ran again): a real cost, kept
+            // under the next free re-run key (see CostRecord.Invocation).
+            if (record.Invocation is null)
+            {
+                return false;
+            }
+
+            var (invocation, outcome) = FindInvocation(connection, _findInvocation ??= Prepare(connection, FindInvocationSql), candidate);
+            if (invocation == record.Invocation)
+            {
+                // The same call: its write-ahead record (CostOutcome.Started) gives way to its own record, in
+                // this transaction, so a report never counts both; anything else is this record appended again.
+                if (outcome == CostOutcome.Started && record.Outcome != CostOutcome.Started)
+                {
+                    DeleteStarted(connection, _deleteStarted ??= Prepare(connection, DeleteStartedSql), candidate);
+                    Insert(connection, insert, candidate);
+                    return true;
+                }
+
+                return false;
+            }
+
+            candidate = record.Rerun(rerun);
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// The insert statement, prepared once for the writer's life (compiling it was most of a small batch's CPU), on the
     /// writer's own SQLite handle through SQLitePCLRaw, the library Microsoft.Data.Sqlite is built on. Written against

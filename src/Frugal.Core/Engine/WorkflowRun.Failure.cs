@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Frugal.Workflows;
 
 namespace Frugal.Engine;
 
@@ -73,4 +74,27 @@ internal sealed partial class WorkflowRun
 
     /// <summary>The characters <paramref name="value"/> takes as Durable Task writes it (Frugal's converter, and the Functions worker's serializer, use the same options).</summary>
     private static int Length<T>(T value) => JsonSerializer.Serialize(value, FrugalDataConverter.SerializerOptions).Length;
+
+    /// <summary>
+    /// The failure of a step whose <c>when</c> or <c>items</c> failed on this run's data, before its first attempt, reported
+    /// as an attempt that failed on bad input is (the activity's <see cref="StepInputException"/>): a <c>frugal.step</c>
+    /// span with error status, attempt 0, and a <c>frugal.step.failures</c> count. No activity runs for such a step, so
+    /// it had neither, and a dashboard of step failures missed it. Reported here, not by a host that sees the run fail:
+    /// only the orchestrator knows which step failed, and a run's end is seen by as many hosts as ask for its status
+    /// (or by none). Only when not replaying: the run ends in the episode that fails, which therefore runs once (again
+    /// only if its host stopped before saving it, as an activity runs again); the span and the count touch nothing the
+    /// orchestration decides on. The description is always the redacted one: the orchestrator reads no configuration,
+    /// so it cannot know whether the tenant's text may go to telemetry.
+    /// </summary>
+    private StepFailedException FailedBeforeAttempt(StepDefinition step, string message, string redacted, Exception? inner)
+    {
+        if (!_context.IsReplaying)
+        {
+            var request = NewRequest(step.Id, 0, [], -1, 0) with { RunId = _context.InstanceId };
+            using var span = Telemetry.StepTelemetry.Start(request);
+            Telemetry.StepTelemetry.Fail(span, request, new StepInputException(message) { RedactedMessage = redacted }, Telemetry.TenantTextPolicy.None);
+        }
+
+        return inner is null ? new StepFailedException(message) { StepId = step.Id } : new StepFailedException(message, inner) { StepId = step.Id };
+    }
 }
