@@ -145,6 +145,26 @@ public sealed class CostRecorder : IAsyncDisposable, IDisposable
                     item.Done.TrySetResult();
                 }
             }
+            catch (CostAppendException partly)
+            {
+                // Some records are durable (Table storage commits a batch one partition at a time): their callers go
+                // on, as after a commit; the others see the failure, so their activities fail and are retried.
+                Log.CostAppendFailed(_logger, batch.Count - partly.Durable.Count, partly);
+                Count(batch, partly.Stored);
+                var durable = new HashSet<CostRecord>(partly.Durable, ReferenceEqualityComparer.Instance);
+                var failure = partly.InnerException ?? partly;
+                foreach (var item in batch)
+                {
+                    if (durable.Contains(item.Record))
+                    {
+                        item.Done.TrySetResult();
+                    }
+                    else
+                    {
+                        item.Done.TrySetException(failure);
+                    }
+                }
+            }
             catch (Exception ex)
             {
                 // Every caller of the batch sees the failure, so its activity fails and is retried; the loop goes on.

@@ -15,6 +15,8 @@ public interface ICostLedger
     /// them; one appended again is not. <paramref name="records"/> itself when all were new. Metrics count these, so
     /// that they say what the ledger holds (see <see cref="CostRecorder"/>).
     /// </returns>
+    /// <exception cref="CostAppendException">The append failed after some of <paramref name="records"/> were durable (a
+    /// ledger that commits an append in several transactions); it says which.</exception>
     Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken);
 
     /// <summary>Streams the records matching <paramref name="query"/>, without loading them all into memory.</summary>

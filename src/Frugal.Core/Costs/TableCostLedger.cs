@@ -80,8 +80,9 @@ public sealed partial class TableCostLedger : ICostLedger
         ArgumentNullException.ThrowIfNull(records);
         await _creation.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
-        // The positions of the records the table held already (one appended twice in a batch is held the second time).
-        var held = new HashSet<int>();
+        // Which records are durable, and which of those the table held already (one appended twice in a batch is held
+        // the second time), by position.
+        var progress = new Progress(records.Count);
 
         // A call's own record that replaces its write-ahead record would fail its whole batch with a 409 (the key is
         // taken by that start): each goes on its own, and the rest keep their one transaction per partition. A key twice
@@ -108,25 +109,38 @@ public sealed partial class TableCostLedger : ICostLedger
             }
         }
 
-        foreach (var i in alone)
+        try
         {
-            await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var partition in batched.GroupBy(i => PartitionKeyOf(records[i]), StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.Chunk(MaxBatch))
+            foreach (var i in alone)
             {
-                await AddBatchAsync(records, chunk, held, cancellationToken).ConfigureAwait(false);
+                await AddOneAsync(records, i, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var partition in batched.GroupBy(i => PartitionKeyOf(records[i]), StringComparer.Ordinal))
+            {
+                foreach (var chunk in partition.Chunk(MaxBatch))
+                {
+                    await AddBatchAsync(records, chunk, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var i in later)
+            {
+                await AddOneAsync(records, i, progress, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        foreach (var i in later)
+        catch (Exception ex) when (progress.Durable.Contains(true))
         {
-            await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
+            // A batch goes in one transaction per partition (a day and a tenant), so one may fail after others are
+            // committed: the writer completes the callers whose records are kept and fails only the rest.
+            throw new CostAppendException(
+                $"{progress.Durable.Count(d => d)} of {records.Count} cost records were stored before the append failed: {ex.Message}",
+                ex,
+                [.. records.Where((_, i) => progress.Durable[i])],
+                [.. records.Where((_, i) => progress.Durable[i] && !progress.Held.Contains(i))]);
         }
 
-        return held.Count == 0 ? records : [.. records.Where((_, i) => !held.Contains(i))];
+        return progress.Held.Count == 0 ? records : [.. records.Where((_, i) => !progress.Held.Contains(i))];
     }
 
     /// <inheritdoc />
@@ -274,30 +288,46 @@ public sealed partial class TableCostLedger : ICostLedger
     public static string RowKeyOf(CostRecord record) =>
         $"{Escape(record.RunId)}|{Escape(record.StepId)}|{record.Attempt.ToString("D4", CultureInfo.InvariantCulture)}";
 
-    private async Task AddBatchAsync(IReadOnlyList<CostRecord> records, int[] chunk, HashSet<int> held, CancellationToken cancellationToken)
+    private async Task AddBatchAsync(IReadOnlyList<CostRecord> records, int[] chunk, Progress progress, CancellationToken cancellationToken)
     {
         try
         {
             await _table.SubmitTransactionAsync(
                 chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(records[i]))), cancellationToken).ConfigureAwait(false);
+            foreach (var i in chunk)
+            {
+                progress.Durable[i] = true;
+            }
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             // Some records of the batch are already stored: the transaction is all-or-nothing, so add one by one.
             foreach (var i in chunk)
             {
-                await AddOneAsync(records, i, held, cancellationToken).ConfigureAwait(false);
+                await AddOneAsync(records, i, progress, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Adds <paramref name="records"/>[<paramref name="index"/>] on its own, noting its position in <paramref name="held"/> when the table held it already.</summary>
-    private async Task AddOneAsync(IReadOnlyList<CostRecord> records, int index, HashSet<int> held, CancellationToken cancellationToken)
+    /// <summary>Adds <paramref name="records"/>[<paramref name="index"/>] on its own, noting in <paramref name="progress"/> that it is durable and whether the table held it already.</summary>
+    private async Task AddOneAsync(IReadOnlyList<CostRecord> records, int index, Progress progress, CancellationToken cancellationToken)
     {
         if (!await AddOneAsync(records[index], cancellationToken).ConfigureAwait(false))
         {
-            held.Add(index);
+            progress.Held.Add(index);
         }
+
+        progress.Durable[index] = true;
+    }
+
+    /// <summary>Where an append has got to, by the records' positions.</summary>
+    private sealed class Progress(int count)
+    {
+        /// <summary>The records that are durable: stored by this append, or held already.</summary>
+        public bool[] Durable { get; } = new bool[count];
+
+        /// <summary>The records the table held before this append.</summary>
+        public HashSet<int> Held { get; } = [];
     }
 
     /// <summary>

@@ -250,6 +250,90 @@ public sealed class TableCostLedgerTests : IAsyncLifetime
         await flaky.DeleteAsync();
     }
 
+    [Fact]
+    public async Task RecordAsync_OnePartitionFailsAfterAnotherCommitted_CompletesTheCallersWhoseRecordsAreKept()
+    {
+        // A writer's batch goes to Table storage one transaction per partition (a day and a tenant). When a later one
+        // failed, every caller of the batch failed, those whose records were committed too: their activities retried
+        // and paid for their calls again, and their committed records were never counted in metrics.
+        var table = new FailingPartition(
+            Environment.GetEnvironmentVariable("FRUGAL_TEST_AZURITE") is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true",
+            "costs" + Guid.NewGuid().ToString("N")[..12],
+            failing: "_beta");
+        var ledger = new HoldingTableLedger(new TableCostLedger(table));
+        await using (var recorder = new CostRecorder(ledger, Microsoft.Extensions.Options.Options.Create(new CostsOptions())))
+        {
+            var first = recorder.RecordAsync(CostSamples.Record(runId: "run-0", tenant: "alpha"), CancellationToken.None);
+            await ledger.Appending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // These three queue while the first commits, and share the next batch.
+            var kept = recorder.RecordAsync(CostSamples.Record(runId: "run-1", tenant: "alpha"), CancellationToken.None);
+            var failed = recorder.RecordAsync(CostSamples.Record(runId: "run-2", tenant: "beta"), CancellationToken.None);
+            var keptToo = recorder.RecordAsync(CostSamples.Record(runId: "run-3", tenant: "alpha"), CancellationToken.None);
+            ledger.Release.SetResult();
+
+            await Task.WhenAll(first, kept, keptToo).WaitAsync(TimeSpan.FromSeconds(30));
+            await Assert.ThrowsAsync<Azure.Data.Tables.TableTransactionFailedException>(() => failed.WaitAsync(TimeSpan.FromSeconds(30)));
+            var partly = Assert.IsType<CostAppendException>(ledger.Thrown);
+            Assert.Equal(["run-1", "run-3"], partly.Stored.Select(r => r.RunId));
+        }
+
+        var stored = await CostSamples.ToListAsync(new TableCostLedger(table).QueryAsync(new CostQuery(), CancellationToken.None));
+        Assert.Equal(["run-0", "run-1", "run-3"], stored.Select(r => r.RunId).Order(StringComparer.Ordinal));
+        await table.DeleteAsync();
+    }
+
+    /// <summary>Table storage whose transactions fail for the partitions whose key holds <paramref name="failing"/>.</summary>
+    private sealed class FailingPartition(string connection, string name, string failing) : TableClient(connection, name)
+    {
+        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default)
+        {
+            var actions = transactionActions.ToList();
+            return actions[0].Entity.PartitionKey.Contains(failing, StringComparison.Ordinal)
+                ? Task.FromException<Azure.Response<IReadOnlyList<Azure.Response>>>(new TableTransactionFailedException(new Azure.RequestFailedException(503, "The server is busy.")))
+                : base.SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    /// <summary>A ledger whose first append waits until released, so that the records that follow share one batch.</summary>
+    private sealed class HoldingTableLedger(ICostLedger inner) : ICostLedger
+    {
+        private int _appends;
+
+        public TaskCompletionSource Appending { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Thrown { get; private set; }
+
+        public async Task<IReadOnlyList<CostRecord>> AppendAsync(IReadOnlyList<CostRecord> records, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _appends) == 1)
+            {
+                Appending.SetResult();
+                await Release.Task.ConfigureAwait(false);
+            }
+
+            try
+            {
+                return await inner.AppendAsync(records, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Thrown = ex;
+                throw;
+            }
+        }
+
+        public IAsyncEnumerable<CostRecord> QueryAsync(CostQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<CostSpend> SpendAsync(CostQuery query, CancellationToken cancellationToken) => inner.SpendAsync(query, cancellationToken);
+
+        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => inner.PurgeAsync(before, cancellationToken);
+
+        public Task<long> CountBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) => inner.CountBeforeAsync(before, cancellationToken);
+    }
+
     private sealed class FlakyCreation(string connection, string name) : TableClient(connection, name)
     {
         private int _calls;
