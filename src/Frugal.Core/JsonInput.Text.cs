@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Frugal;
 
-// Whether what was parsed is text, and when it is not, which string or property name and where.
+/// <summary>Whether what was parsed is text, and when it is not, which string or property name and where.</summary>
 public static partial class JsonInput
 {
     private const string NotUtf8 = "it holds bytes that are not UTF-8; send the input as UTF-8";
