@@ -350,32 +350,37 @@ internal sealed partial class WorkflowRun
         // refused as its converter would refuse it, before the rest is built. Built whole, 400 calls of a 1 MB text
         // each took 800 MB of strings only to be refused.
         var atLeast = 0L;
-        for (var i = first; i < first + count; i++)
+        try
         {
-            _scope["item"] = items[i]?.DeepClone();
-            _scope["index"] = i;
-            StepCall call;
-            try
+            for (var i = first; i < first + count; i++)
             {
-                call = StepCallBuilder.Build(step.Body, _scope, Limits);
-            }
-            catch (Frugal.Expressions.ExpressionException ex)
-            {
-                // Which item: the step's name alone left a list of hundreds to search.
-                throw new Frugal.Expressions.ExpressionException($"item {i}: {ex.Message}", ex.Offset) { RedactedMessage = $"item {i}: {ex.RedactedMessage}" };
-            }
+                _scope["item"] = items[i]?.DeepClone();
+                _scope["index"] = i;
+                StepCall call;
+                try
+                {
+                    call = StepCallBuilder.Build(step.Body, _scope, Limits);
+                }
+                catch (Frugal.Expressions.ExpressionException ex)
+                {
+                    // Which item: the step's name alone left a list of hundreds to search.
+                    throw new Frugal.Expressions.ExpressionException($"item {i}: {ex.Message}", ex.Offset) { RedactedMessage = $"item {i}: {ex.RedactedMessage}" };
+                }
 
-            calls.Add(call);
-            if (_maxRequestBytes > 0 && (atLeast += StepCallBuilder.MinRequestBytes(call)) > _maxRequestBytes)
-            {
-                _scope.Remove("item");
-                _scope.Remove("index");
-                throw FrugalDataConverter.TooLarge(step.Id, first / size, count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at least {Math.Floor(atLeast / 1048576.0 * 100) / 100:0.00}"));
+                if (_maxRequestBytes > 0 && (atLeast += StepCallBuilder.MinRequestBytes(call)) > _maxRequestBytes)
+                {
+                    throw FrugalDataConverter.TooLarge(step.Id, first / size, count, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at least {Math.Floor(atLeast / 1048576.0 * 100) / 100:0.00}"));
+                }
+
+                calls.Add(call);
             }
         }
+        finally
+        {
+            _scope.Remove("item");
+            _scope.Remove("index");
+        }
 
-        _scope.Remove("item");
-        _scope.Remove("index");
         return calls;
     }
 }
